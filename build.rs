@@ -1,0 +1,23 @@
+//! Embeds every template dictionary in `dictionaries/templates/` into the binary, so
+//! that adding a template version is adding a file, not editing code.
+use std::{env, fs, path::Path};
+
+fn main() {
+    let dir = Path::new("dictionaries/templates");
+    println!("cargo:rerun-if-changed=dictionaries");
+    let mut files: Vec<_> = fs::read_dir(dir)
+        .expect("dictionaries/templates must exist")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut code = String::from("/// (file name, contents) of every embedded template dictionary.\npub static EMBEDDED_TEMPLATES: &[(&str, &str)] = &[\n");
+    for f in &files {
+        let abs = fs::canonicalize(f).expect("dictionary path");
+        let name = f.file_name().unwrap().to_string_lossy();
+        code.push_str(&format!("    ({:?}, include_str!({:?})),\n", name, abs.display().to_string()));
+    }
+    code.push_str("];\n");
+    let out = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_templates.rs");
+    fs::write(out, code).expect("write embedded_templates.rs");
+}

@@ -1,0 +1,158 @@
+//! Template alignment: label segments → template rows, by dynamic programming.
+//!
+//! Takes a region's segments in reading order and the template's rows in their
+//! fixed order, gives for each row the run of segments that spell its label (or
+//! none). Rows keep their order, so an ordinal or a well-read neighbour pins down a
+//! garbled label; segments may be skipped (headers, group cells, prose, vertical
+//! letters), rows may be missing, and a label wrapped over several lines is one
+//! match of consecutive segments.
+
+use crate::candidates::Segment;
+use crate::dictionary::Label;
+use crate::similarity::{score_label, LabelScore};
+
+/// A label may be wrapped over at most this many segments …
+const MAX_PIECES: usize = 5;
+/// … spread over at most this many lines after its first.
+const MAX_SPAN_LINES: usize = 4;
+/// A match must score at least this to be taken; the DP maximises Σ(score − ACCEPT).
+pub const ACCEPT: f64 = 0.5;
+
+/// Which segments spell a row's label, and how well.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowMatch {
+    /// First segment index.
+    pub first: usize,
+    /// Last segment index (inclusive).
+    pub last: usize,
+    /// The score of the joined segments against the row label.
+    pub score: LabelScore,
+}
+
+#[derive(Clone, Copy)]
+enum Step {
+    Start,
+    SkipSegment,
+    SkipRow,
+    Match(usize, LabelScore),
+}
+
+/// Aligns `segments` to `labels` (template order). Returns one entry per label.
+pub fn align_rows(segments: &[Segment], labels: &[&Label]) -> Vec<Option<RowMatch>> {
+    let (n, m) = (segments.len(), labels.len());
+    // The joined keys of every run of segments that may form one label.
+    let runs: Vec<Vec<String>> = (0..n).map(|i| runs_from(segments, i)).collect();
+    let w = m + 1;
+    let mut best = vec![f64::NEG_INFINITY; (n + 1) * w];
+    let mut back = vec![Step::Start; (n + 1) * w];
+    best[0] = 0.0;
+    for i in 0..=n {
+        for j in 0..=m {
+            let here = best[i * w + j];
+            if here == f64::NEG_INFINITY {
+                continue;
+            }
+            let mut relax = |to: usize, value: f64, step: Step| {
+                if value > best[to] {
+                    best[to] = value;
+                    back[to] = step;
+                }
+            };
+            if i < n {
+                relax((i + 1) * w + j, here, Step::SkipSegment);
+            }
+            if j < m {
+                relax(i * w + j + 1, here, Step::SkipRow);
+                if i < n {
+                    for (k, joined) in runs[i].iter().enumerate() {
+                        let s = score_label(segments[i].ordinal, joined, labels[j]);
+                        if s.score >= ACCEPT {
+                            relax((i + k + 1) * w + j + 1, here + s.score - ACCEPT, Step::Match(k + 1, s));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut out = vec![None; m];
+    let (mut i, mut j) = (n, m);
+    while i > 0 || j > 0 {
+        match back[i * w + j] {
+            Step::Start => break,
+            Step::SkipSegment => i -= 1,
+            Step::SkipRow => j -= 1,
+            Step::Match(k, score) => {
+                out[j - 1] = Some(RowMatch { first: i - k, last: i - 1, score });
+                i -= k;
+                j -= 1;
+            }
+        }
+    }
+    out
+}
+
+/// Keys of the runs of segments starting at `i` that may be one wrapped label: the
+/// first may carry an ordinal, the others may not, and all sit within a few lines.
+fn runs_from(segments: &[Segment], i: usize) -> Vec<String> {
+    let first = &segments[i];
+    if first.prose || first.body_key.is_empty() && first.ordinal.is_none() {
+        return Vec::new();
+    }
+    let mut out = vec![first.body_key.clone()];
+    let mut joined = first.body_key.clone();
+    for s in segments.iter().skip(i + 1).take(MAX_PIECES - 1) {
+        if s.ordinal.is_some() || s.prose || s.line > first.line + MAX_SPAN_LINES {
+            break;
+        }
+        joined.push_str(&s.body_key);
+        out.push(joined.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::candidates::lex_lines;
+    use crate::dictionary::Dictionaries;
+    use crate::normalize::normalize_line;
+
+    fn align_text(text: &str, template: usize) -> Vec<Option<String>> {
+        let d = Dictionaries::embedded().unwrap();
+        let table = d.templates[template].tables.iter().find(|t| t.id == "requests").unwrap();
+        let lines: Vec<String> = text.lines().map(normalize_line).collect();
+        let c = lex_lines(&lines, 0..lines.len(), &d.lexicon);
+        let labels: Vec<&Label> = table.rows.iter().map(|r| &r.label).collect();
+        align_rows(&c.segments, &labels)
+            .into_iter()
+            .map(|m| m.map(|m| c.segments[m.first..=m.last].iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("|")))
+            .collect()
+    }
+
+    #[test]
+    fn garbled_refusal_rows_align_in_order() {
+        let text = "\t\t3.危及“三安全 稳定”\t0\n\t\t4.保护第三方 △涉切关\t0\n\t\t5.属于三类内 部重名位自\t0\n\t\t6.属于四类过 和性位自\t0\n\t\t7.属于行政执 法安类\t0\n\t\t8.属于行政查 治重违\t0";
+        let got = align_text(text, 0);
+        assert_eq!(got[6].as_deref(), Some("3.危及“三安全 稳定”"));
+        assert_eq!(got[9].as_deref(), Some("6.属于四类过 和性位自"));
+        assert_eq!(got[11].as_deref(), Some("8.属于行政查 治重违"));
+        assert!(got[4].is_none() && got[12].is_none());
+    }
+
+    #[test]
+    fn wrapped_label_with_numbers_between_is_one_row() {
+        let text = "（一）予以公开 1288 21 0 0 50 3 1362\n（二）部分公开（区分处理的，只计这一情\n447 7 0 0 0 0 454\n形，不计其他情形）\n1.属于国家秘密 2 0 0 0 0 0 2";
+        let got = align_text(text, 1);
+        assert_eq!(got[3].as_deref(), Some("(二)部分公开(区分处理的,只计这一情|形,不计其他情形)"));
+        assert_eq!(got[4].as_deref(), Some("1.属于国家秘密"));
+    }
+
+    #[test]
+    fn header_words_do_not_steal_rows() {
+        let text = "自然人 总计\n商业企业 科研机构\n一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1\n（七）总计 1 0 0 0 0 0 1";
+        let got = align_text(text, 1);
+        assert_eq!(got[0].as_deref(), Some("一、本年新收政府信息公开申请数量"));
+        let total = got.len() - 2;
+        assert_eq!(got[total].as_deref(), Some("(七)总计"));
+    }
+}

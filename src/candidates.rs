@@ -1,0 +1,318 @@
+//! Row candidates: normalised lines of a table region → label [`Segment`]s and
+//! [`ValueGroup`]s.
+//!
+//! Takes the NFKC lines of one region, gives the label fragments and the runs of
+//! numbers in reading order, with where each sits. Nothing is matched to the
+//! template here; this stage only decides what is text, what is a number and what
+//! is a blank cell. A label split by spaces stays one segment; a new segment starts
+//! at an ordinal (`1.`, `（三）`), at a tab cell boundary, or after numbers.
+
+use crate::lexicon::Lexicon;
+use crate::normalize::key;
+use crate::numbers::{parse_token, Parsed, Token};
+use crate::ordinal::{split_ordinal, Ordinal, OrdinalKind};
+
+/// Segments with a longer key are prose, never a row label.
+const PROSE_KEY_CHARS: usize = 60;
+/// Segments with a key this short or shorter (a vertical label's single characters)
+/// do not make a line "text": numbers beside them may belong to a nearby row.
+const NOISE_KEY_CHARS: usize = 2;
+/// Ordinals written as a bare number before a label (`1 属于…`) go up to this.
+const MAX_BARE_ORDINAL: i64 = 30;
+
+/// A run of label text on one line.
+#[derive(Clone, Debug)]
+pub struct Segment {
+    /// Line index in the document (0-based).
+    pub line: usize,
+    /// The text as it stands in the NFKC line (tokens joined by one space).
+    pub text: String,
+    /// Its leading ordinal.
+    pub ordinal: Option<Ordinal>,
+    /// Match key of the text after the ordinal.
+    pub body_key: String,
+    /// Too long to be a label.
+    pub prose: bool,
+}
+
+impl Segment {
+    /// Too short to mean anything alone (a character of a vertical label).
+    pub fn is_noise(&self) -> bool {
+        self.ordinal.is_none() && self.body_key.chars().count() <= NOISE_KEY_CHARS
+    }
+}
+
+/// One cell position in a run of numbers.
+#[derive(Clone, Debug)]
+pub struct Slot {
+    /// The token as read ("" for a blank tab cell).
+    pub raw: String,
+    /// Line index (0-based).
+    pub line: usize,
+    /// The value, when the token is a number.
+    pub number: Option<Parsed>,
+    /// A token of digits that cannot be a single cell.
+    pub unreadable: bool,
+}
+
+impl Slot {
+    /// An empty tab cell.
+    pub fn is_blank(&self) -> bool {
+        self.number.is_none() && !self.unreadable
+    }
+}
+
+/// A run of numeric cells, possibly over several lines (one cell per line).
+#[derive(Clone, Debug)]
+pub struct ValueGroup {
+    /// First line (0-based).
+    pub line: usize,
+    /// Last line (0-based).
+    pub last_line: usize,
+    /// The cells in order, blanks included when the layout shows them.
+    pub slots: Vec<Slot>,
+    /// From a tab-separated line: blank cells are real and positions count.
+    pub tabbed: bool,
+    /// The segment just before it on the same line.
+    pub after_segment: Option<usize>,
+    /// Its line(s) hold no label text of substance.
+    pub standalone: bool,
+    /// Built from lines that each hold one number and nothing else.
+    pub cell_per_line: bool,
+}
+
+/// Everything the lexer found in a region.
+#[derive(Debug, Default)]
+pub struct Candidates {
+    /// Label segments in reading order.
+    pub segments: Vec<Segment>,
+    /// Value groups in reading order.
+    pub groups: Vec<ValueGroup>,
+}
+
+enum Event {
+    Text { token: String, new_cell: bool },
+    Value(Slot),
+    Blank,
+}
+
+/// Lexes lines `lines[range]` (NFKC form) into segments and value groups.
+pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon) -> Candidates {
+    let mut out = Candidates::default();
+    for idx in range {
+        let Some(line) = lines.get(idx) else { break };
+        if line.trim().is_empty() || lex.ignore_lines.iter().any(|r| r.is_match(line)) {
+            continue;
+        }
+        lex_line(line, idx, lex, &mut out);
+    }
+    let skippable = |i: usize| lines.get(i).is_none_or(|l| l.trim().is_empty() || lex.ignore_lines.iter().any(|r| r.is_match(l)));
+    merge_one_cell_lines(&mut out.groups, skippable);
+    out
+}
+
+fn events_of(line: &str, idx: usize, lex: &Lexicon) -> (Vec<Event>, bool) {
+    let tabbed = line.contains('\t');
+    let numeric_context = tabbed
+        || line.split_whitespace().any(|t| matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()));
+    let fields: Vec<&str> = if tabbed { line.split('\t').collect() } else { vec![line] };
+    let mut events = Vec::new();
+    for field in fields {
+        let mut new_cell = true;
+        let mut any = false;
+        for tok in field.split(' ').filter(|t| !t.is_empty()) {
+            any = true;
+            match parse_token(tok, lex, numeric_context) {
+                Token::Number(p) => events.push(Event::Value(Slot { raw: tok.to_string(), line: idx, number: Some(p), unreadable: false })),
+                Token::Unreadable => events.push(Event::Value(Slot { raw: tok.to_string(), line: idx, number: None, unreadable: true })),
+                Token::Text => events.push(Event::Text { token: tok.to_string(), new_cell }),
+            }
+            new_cell = false;
+        }
+        if tabbed && !any {
+            events.push(Event::Blank);
+        }
+    }
+    (events, tabbed)
+}
+
+fn lex_line(line: &str, idx: usize, lex: &Lexicon, out: &mut Candidates) {
+    let (mut events, tabbed) = events_of(line, idx, lex);
+    // A bare number right before a label that has no ordinal of its own is the label's
+    // ordinal with its dot lost (`1 属于国家秘密`), not a value.
+    let mut forced: Option<Ordinal> = None;
+    if let [Event::Value(s), Event::Text { token, .. }, ..] = events.as_slice() {
+        if let Some(p) = &s.number {
+            let small = p.value.is_integer() && p.value >= crate::numbers::Num::int(1) && p.value <= crate::numbers::Num::int(MAX_BARE_ORDINAL);
+            if small && p.repaired.is_none() && p.unit.is_none() && s.raw.len() <= 2 && split_ordinal(token, lex).is_none() {
+                let n = s.raw.parse::<u8>().unwrap_or(0);
+                forced = Some(Ordinal { kind: OrdinalKind::Arabic, n });
+                events.remove(0);
+            }
+        }
+    }
+    let first_seg = out.segments.len();
+    let first_group = out.groups.len();
+    let mut seg: Vec<String> = Vec::new();
+    let mut group: Option<ValueGroup> = None;
+    let mut last_seg: Option<usize> = None;
+    let flush_seg = |seg: &mut Vec<String>, forced: &mut Option<Ordinal>, out: &mut Candidates, last: &mut Option<usize>| {
+        if seg.is_empty() {
+            return;
+        }
+        let text = seg.join(" ");
+        seg.clear();
+        let (ordinal, body) = match forced.take() {
+            Some(o) => (Some(o), text.as_str()),
+            None => match split_ordinal(&text, lex) {
+                Some((o, rest)) => (Some(o), rest),
+                None => (None, text.as_str()),
+            },
+        };
+        let body_key = key(body, lex);
+        if body_key.is_empty() && ordinal.is_none() {
+            return;
+        }
+        let prose = body_key.chars().count() > PROSE_KEY_CHARS;
+        out.segments.push(Segment { line: idx, text: text.clone(), ordinal, body_key, prose });
+        *last = Some(out.segments.len() - 1);
+    };
+    let flush_group = |group: &mut Option<ValueGroup>, out: &mut Candidates| {
+        if let Some(g) = group.take() {
+            if g.slots.iter().any(|s| !s.is_blank()) {
+                out.groups.push(g);
+            }
+        }
+    };
+    let mut prev_was_value = false;
+    for ev in events {
+        match ev {
+            Event::Text { token, new_cell } => {
+                flush_group(&mut group, out);
+                let starts_ordinal = split_ordinal(&token, lex).is_some() || is_bare_ordinal_token(&token, lex);
+                let continues_bare = seg.len() == 1 && is_bare_ordinal_token(&seg[0], lex);
+                if !seg.is_empty() && !continues_bare && ((tabbed && new_cell) || starts_ordinal || prev_was_value) {
+                    flush_seg(&mut seg, &mut forced, out, &mut last_seg);
+                }
+                seg.push(token);
+                prev_was_value = false;
+            }
+            Event::Value(slot) => {
+                flush_seg(&mut seg, &mut forced, out, &mut last_seg);
+                group
+                    .get_or_insert_with(|| new_group(idx, tabbed, last_seg))
+                    .slots
+                    .push(slot);
+                prev_was_value = true;
+            }
+            Event::Blank => {
+                flush_seg(&mut seg, &mut forced, out, &mut last_seg);
+                group
+                    .get_or_insert_with(|| new_group(idx, tabbed, last_seg))
+                    .slots
+                    .push(Slot { raw: String::new(), line: idx, number: None, unreadable: false });
+                prev_was_value = true;
+            }
+        }
+    }
+    flush_seg(&mut seg, &mut forced, out, &mut last_seg);
+    flush_group(&mut group, out);
+    let substantive = out.segments[first_seg..].iter().any(|s| !s.is_noise());
+    for g in &mut out.groups[first_group..] {
+        g.standalone = !substantive;
+    }
+}
+
+fn new_group(line: usize, tabbed: bool, after_segment: Option<usize>) -> ValueGroup {
+    ValueGroup { line, last_line: line, slots: Vec::new(), tabbed, after_segment, standalone: false, cell_per_line: false }
+}
+
+/// `1.` standing alone before its label (`1. 属于国家秘密`).
+fn is_bare_ordinal_token(token: &str, lex: &Lexicon) -> bool {
+    matches!(split_ordinal(token, lex), Some((_, rest)) if rest.is_empty())
+}
+
+/// One cell per line: consecutive lines holding a single number and nothing else
+/// are one row's values. Blank lines and page footers between them do not count.
+fn merge_one_cell_lines(groups: &mut Vec<ValueGroup>, skippable: impl Fn(usize) -> bool) {
+    let single = |g: &ValueGroup| g.standalone && !g.tabbed && g.slots.len() == 1 && g.after_segment.is_none();
+    let mut merged: Vec<ValueGroup> = Vec::with_capacity(groups.len());
+    for mut g in groups.drain(..) {
+        if single(&g) {
+            g.cell_per_line = true;
+            if let Some(last) = merged.last_mut() {
+                let adjacent = g.line > last.last_line && (last.last_line + 1..g.line).all(&skippable);
+                if last.cell_per_line && adjacent {
+                    last.last_line = g.line;
+                    last.slots.extend(g.slots);
+                    continue;
+                }
+            }
+        }
+        merged.push(g);
+    }
+    *groups = merged;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize_line;
+
+    fn run(text: &str) -> Candidates {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        let lines: Vec<String> = text.lines().map(normalize_line).collect();
+        lex_lines(&lines, 0..lines.len(), &lex)
+    }
+
+    fn values(g: &ValueGroup) -> Vec<String> {
+        g.slots.iter().map(|s| s.number.as_ref().map_or("_".to_string(), |p| p.value.to_string())).collect()
+    }
+
+    #[test]
+    fn tabbed_row_keeps_blank_cells_in_place() {
+        let c = run("三、本年度办理结果\t(一) 予以公开\t2\t\t0\t\t\t\t2");
+        let texts: Vec<&str> = c.segments.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["三、本年度办理结果", "(一) 予以公开"]);
+        assert_eq!(c.groups.len(), 1);
+        assert_eq!(values(&c.groups[0]), ["2", "_", "0", "_", "_", "_", "2"]);
+        assert_eq!(c.groups[0].after_segment, Some(1));
+    }
+
+    #[test]
+    fn spaced_row_splits_group_cell_from_row_label_at_the_ordinal() {
+        let c = run("办 （三）不 4.保护第三方合法权益 6 0 0 0 0 0 6");
+        let texts: Vec<&str> = c.segments.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["办", "(三)不", "4.保护第三方合法权益"]);
+        assert_eq!(c.groups[0].after_segment, Some(2));
+        assert!(!c.groups[0].standalone);
+    }
+
+    #[test]
+    fn bare_ordinals_join_their_label() {
+        let c = run("\t(三) 不予公开\t1. 属于国家秘密\t0\t0");
+        assert_eq!(c.segments[1].text, "1. 属于国家秘密");
+        assert_eq!(c.segments[1].ordinal.map(|o| o.n), Some(1));
+        let c = run("1 属于国家秘密 0 0 0");
+        assert_eq!(c.segments[0].ordinal.map(|o| o.n), Some(1));
+        assert_eq!(values(&c.groups[0]), ["0", "0", "0"]);
+    }
+
+    #[test]
+    fn one_cell_per_line_values_merge_and_footers_are_ignored() {
+        let c = run("规章\n1\n0\n- 4 -\n11\n行政规范性文件\n8\n26\n66");
+        assert_eq!(c.groups.len(), 2, "{:?}", c.groups);
+        assert_eq!(values(&c.groups[0]), ["1", "0", "11"]);
+        assert_eq!(values(&c.groups[1]), ["8", "26", "66"]);
+        assert!(c.groups[0].standalone);
+    }
+
+    #[test]
+    fn prose_and_years_are_not_rows() {
+        let c = run("2019 年度政府信息公开工作年度报告");
+        assert_eq!(c.groups.len(), 1);
+        assert_eq!(c.segments.len(), 1);
+        let long = "本年度，我办在自治区政务公开办和吴忠市政务公开办的指导下，坚持以习近平新时代中国特色社会主义思想为指导，深入贯彻党的十九大";
+        assert!(run(long).segments[0].prose);
+    }
+}

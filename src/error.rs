@@ -1,0 +1,61 @@
+//! Errors that stop a run before any document is read (bad dictionaries, bad
+//! output folder). Per-document problems are not errors: they become rows in
+//! documents.csv and review.csv.
+
+use std::{fmt, io, path::PathBuf};
+
+/// A dictionary file that cannot be used.
+#[derive(Debug)]
+pub struct DictionaryError {
+    /// The file (or embedded name) at fault.
+    pub file: String,
+    /// What is wrong, phrased so that the user can fix the file.
+    pub message: String,
+}
+
+impl DictionaryError {
+    pub(crate) fn invalid(file: impl Into<String>, message: impl Into<String>) -> Self {
+        DictionaryError { file: file.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for DictionaryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "dictionary {}: {}", self.file, self.message)
+    }
+}
+
+impl std::error::Error for DictionaryError {}
+
+/// A run-level failure: the output cannot be written or the setup is unusable.
+#[derive(Debug)]
+pub enum RunError {
+    /// Dictionaries failed to load.
+    Dictionary(DictionaryError),
+    /// Writing an output file failed.
+    Output { path: PathBuf, source: io::Error },
+    /// Reading the list of inputs failed (for example stdin).
+    Input { what: String, source: io::Error },
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Dictionary(e) => write!(f, "{e}"),
+            RunError::Output { path, source } => write!(
+                f,
+                "cannot write {}: {source} (check that the folder is writable and the disk has space)",
+                path.display()
+            ),
+            RunError::Input { what, source } => write!(f, "cannot read {what}: {source}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<DictionaryError> for RunError {
+    fn from(e: DictionaryError) -> Self {
+        RunError::Dictionary(e)
+    }
+}

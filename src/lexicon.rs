@@ -1,0 +1,158 @@
+//! The shared lexicon (`dictionaries/lexicon.toml`): title keywords, Chinese
+//! numerals, OCR stray marks, digit confusions, units and page furniture.
+//!
+//! Takes the TOML text, gives a [`Lexicon`] with its regexes compiled once; every
+//! later stage reads its words from here rather than from literals in code.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::error::DictionaryError;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLexicon {
+    title_keywords: Vec<String>,
+    title_prefixes: Vec<String>,
+    year_pattern: String,
+    numerals: Vec<String>,
+    ordinal_separators: Vec<String>,
+    stray_marks: Vec<String>,
+    digit_confusions: HashMap<String, String>,
+    units: RawUnits,
+    ignore: RawIgnore,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUnits {
+    suffixes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    line_patterns: Vec<String>,
+}
+
+/// The compiled lexicon, shared read-only by every worker.
+#[derive(Debug)]
+pub struct Lexicon {
+    /// Title keywords in match-key form (see [`crate::normalize::key`]).
+    pub title_keys: Vec<String>,
+    /// Prefixes crawler dumps put before a title, NFKC-normalised.
+    pub title_prefixes: Vec<String>,
+    /// Finds the year in a title; capture group 1 holds the digits.
+    pub year: Regex,
+    /// Chinese numerals, in order of value starting at one.
+    pub numerals: Vec<char>,
+    /// Characters that may follow an ordinal (、 . ,).
+    pub ordinal_separators: Vec<char>,
+    /// OCR marks to drop before matching.
+    pub stray_marks: Vec<char>,
+    /// Letter → digit confusions inside numeric cells.
+    pub digit_confusions: HashMap<char, char>,
+    /// Units that may trail a number, longest first so that 万元 wins over 元.
+    pub unit_suffixes: Vec<String>,
+    /// Lines that are page furniture (footers), matched on the NFKC line.
+    pub ignore_lines: Vec<Regex>,
+}
+
+fn one_char(s: &str, what: &str) -> Result<char, DictionaryError> {
+    let mut it = s.chars();
+    match (it.next(), it.next()) {
+        (Some(c), None) => Ok(c),
+        _ => Err(DictionaryError::invalid(
+            "lexicon.toml",
+            format!("{what} entry {s:?} must be exactly one character"),
+        )),
+    }
+}
+
+fn regex(src: &str) -> Result<Regex, DictionaryError> {
+    Regex::new(src).map_err(|e| DictionaryError::invalid("lexicon.toml", format!("bad pattern {src:?}: {e}")))
+}
+
+impl Lexicon {
+    /// Parses and compiles the lexicon from its TOML text.
+    pub fn from_toml(text: &str) -> Result<Lexicon, DictionaryError> {
+        let raw: RawLexicon =
+            toml::from_str(text).map_err(|e| DictionaryError::invalid("lexicon.toml", e.to_string()))?;
+        let mut digit_confusions = HashMap::new();
+        for (from, to) in &raw.digit_confusions {
+            let to = one_char(to, "digit_confusions")?;
+            if !to.is_ascii_digit() {
+                return Err(DictionaryError::invalid(
+                    "lexicon.toml",
+                    format!("digit_confusions maps {from:?} to {to:?}, which is not a digit"),
+                ));
+            }
+            digit_confusions.insert(one_char(from, "digit_confusions")?, to);
+        }
+        let mut unit_suffixes: Vec<String> =
+            raw.units.suffixes.iter().map(|s| crate::normalize::nfkc(s)).collect();
+        unit_suffixes.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+        let mut lex = Lexicon {
+            title_keys: Vec::new(),
+            title_prefixes: raw.title_prefixes.iter().map(|s| crate::normalize::nfkc(s)).collect(),
+            year: regex(&raw.year_pattern)?,
+            numerals: raw.numerals.iter().map(|s| one_char(s, "numerals")).collect::<Result<_, _>>()?,
+            ordinal_separators: raw
+                .ordinal_separators
+                .iter()
+                .map(|s| one_char(&crate::normalize::nfkc(s), "ordinal_separators"))
+                .collect::<Result<_, _>>()?,
+            stray_marks: raw.stray_marks.iter().map(|s| one_char(s, "stray_marks")).collect::<Result<_, _>>()?,
+            digit_confusions,
+            unit_suffixes,
+            ignore_lines: raw.ignore.line_patterns.iter().map(|p| regex(p)).collect::<Result<_, _>>()?,
+        };
+        lex.title_keys = raw.title_keywords.iter().map(|k| crate::normalize::key(k, &lex)).collect();
+        Ok(lex)
+    }
+
+    /// The value of a Chinese numeral string such as 三 or 十二 (1..=99), if it is one.
+    pub fn numeral_value(&self, s: &str) -> Option<u8> {
+        let digit = |c: char| self.numerals.iter().position(|&n| n == c).map(|i| i as u8 + 1);
+        let ten = *self.numerals.get(9)?;
+        let cs: Vec<char> = s.chars().collect();
+        match cs.as_slice() {
+            [a] => digit(*a),
+            [t, b] if *t == ten => Some(10 + digit(*b).filter(|&d| d < 10)?),
+            [a, t] if *t == ten => Some(digit(*a).filter(|&d| d < 10)? * 10),
+            [a, t, b] if *t == ten => Some(digit(*a).filter(|&d| d < 10)? * 10 + digit(*b).filter(|&d| d < 10)?),
+            _ => None,
+        }
+    }
+
+    /// Whether `c` is one of the Chinese numerals.
+    pub fn is_numeral(&self, c: char) -> bool {
+        self.numerals.contains(&c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_lexicon_parses_and_reads_numerals() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        assert_eq!(lex.numeral_value("三"), Some(3));
+        assert_eq!(lex.numeral_value("十"), Some(10));
+        assert_eq!(lex.numeral_value("十二"), Some(12));
+        assert_eq!(lex.numeral_value("二十"), Some(20));
+        assert_eq!(lex.numeral_value("三三"), None);
+        assert_eq!(lex.digit_confusions.get(&'O'), Some(&'0'));
+        assert_eq!(lex.unit_suffixes[0].chars().count(), 2, "longest unit first");
+    }
+
+    #[test]
+    fn rejects_a_confusion_that_is_not_a_digit() {
+        let text = include_str!("../dictionaries/lexicon.toml").replace("\"O\" = \"0\"", "\"O\" = \"x\"");
+        let err = Lexicon::from_toml(&text).unwrap_err().to_string();
+        assert!(err.contains("not a digit"), "{err}");
+    }
+}

@@ -1,0 +1,186 @@
+//! The result of cleaning one document: cells by template position, the
+//! correction log and the review list. Output writers turn these into CSV rows.
+
+use crate::numbers::Num;
+
+/// How far a cell's value can be trusted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CellStatus {
+    /// Read as printed.
+    Ok,
+    /// Read after an OCR repair (logged in corrections.csv).
+    Repaired,
+    /// Not read but determined by the template's identities.
+    Inferred,
+    /// Unknown: blank, unreadable, or its position could not be told.
+    Missing,
+    /// Read, but the identities say some value involved is wrong.
+    Conflict,
+}
+
+impl CellStatus {
+    /// The word written to cells.csv.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellStatus::Ok => "ok",
+            CellStatus::Repaired => "repaired",
+            CellStatus::Inferred => "inferred",
+            CellStatus::Missing => "missing",
+            CellStatus::Conflict => "conflict",
+        }
+    }
+}
+
+/// One numeric cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    /// Its value, if known.
+    pub value: Option<Num>,
+    /// How sure.
+    pub status: CellStatus,
+    /// 1-based line of the text it came from.
+    pub line: Option<usize>,
+    /// The OCR text it came from.
+    pub raw: String,
+}
+
+impl Cell {
+    /// A cell with nothing read.
+    pub fn missing() -> Cell {
+        Cell { value: None, status: CellStatus::Missing, line: None, raw: String::new() }
+    }
+}
+
+/// Whether a template row is in the document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowPresence {
+    /// Its label was found.
+    Found,
+    /// Expected but not found: its cells are written as missing.
+    NotFound,
+    /// Not part of this report's shape (an optional row, or sub-rows printed as one
+    /// total row): no cells are written.
+    Omitted,
+}
+
+/// One table of a document, by template position.
+#[derive(Clone, Debug)]
+pub struct TableResult {
+    /// Index of the table in its template.
+    pub table: usize,
+    /// Per template row: whether it was found.
+    pub rows: Vec<RowPresence>,
+    /// Per template row, per column of the row's block: the cell.
+    pub cells: Vec<Vec<Cell>>,
+}
+
+/// A change the cleaner made to what the OCR text said.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Correction {
+    /// 1-based line.
+    pub line: usize,
+    /// `row_label`, `column_label` or `value`.
+    pub kind: &'static str,
+    /// The OCR text.
+    pub before: String,
+    /// What it became.
+    pub after: String,
+    /// Confidence in [0, 1].
+    pub score: f64,
+    /// How it was decided (`fuzzy`, `variant`, `ordinal_and_order`, `ocr_digit` …).
+    pub method: &'static str,
+}
+
+/// Something a person must look at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewItem {
+    /// Table id, or empty for the whole document.
+    pub table: String,
+    /// Canonical row label path, or empty.
+    pub row_label: String,
+    /// Canonical column label path, or empty.
+    pub column_label: String,
+    /// A short code: `row_not_found`, `identity_failed`, …
+    pub problem: &'static str,
+    /// What was seen, in words.
+    pub detail: String,
+}
+
+/// The outcome of a document as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocStatus {
+    /// Tables found, nothing to review.
+    Ok,
+    /// Tables found, with items in review.csv.
+    Flagged,
+    /// A report without recognisable tables.
+    NoTables,
+    /// Not a report of this kind.
+    NotAReport,
+    /// Could not be read at all (see `error`).
+    Failed,
+}
+
+impl DocStatus {
+    /// The word written to documents.csv.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocStatus::Ok => "ok",
+            DocStatus::Flagged => "flagged",
+            DocStatus::NoTables => "no_tables",
+            DocStatus::NotAReport => "not_a_report",
+            DocStatus::Failed => "failed",
+        }
+    }
+}
+
+/// Everything gongkai learned from one document.
+#[derive(Clone, Debug)]
+pub struct DocResult {
+    /// The source path relative to its input root, without extension.
+    pub doc_id: String,
+    /// The source path as given.
+    pub source: String,
+    /// The detected text encoding.
+    pub encoding: String,
+    /// Index of the detected template version.
+    pub template: Option<usize>,
+    /// The issuing agency, from the title.
+    pub agency: String,
+    /// The report year, from the title.
+    pub year: Option<u16>,
+    /// Overall outcome.
+    pub status: DocStatus,
+    /// Why it failed or is not a report.
+    pub error: String,
+    /// Tables found, in template order.
+    pub tables: Vec<TableResult>,
+    /// Every change made.
+    pub corrections: Vec<Correction>,
+    /// What a person must check.
+    pub review: Vec<ReviewItem>,
+}
+
+impl DocResult {
+    /// A document that produced nothing, with the reason.
+    pub fn failed(doc_id: &str, source: &str, status: DocStatus, error: impl Into<String>) -> DocResult {
+        DocResult {
+            doc_id: doc_id.to_string(),
+            source: source.to_string(),
+            encoding: String::new(),
+            template: None,
+            agency: String::new(),
+            year: None,
+            status,
+            error: error.into(),
+            tables: Vec::new(),
+            corrections: Vec::new(),
+            review: Vec::new(),
+        }
+    }
+
+    /// Number of corrections of one kind.
+    pub fn count_corrections(&self, kind: &str) -> usize {
+        self.corrections.iter().filter(|c| c.kind == kind).count()
+    }
+}

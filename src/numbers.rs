@@ -1,0 +1,225 @@
+//! Numeric cells: OCR token → [`Num`], with letter-for-digit repairs and units.
+//!
+//! Takes one whitespace- or tab-delimited token, gives its value or says it is not
+//! a number. Values are exact fixed-point (millionths), so sums of money and counts
+//! never pick up floating-point error.
+
+use std::fmt;
+
+use crate::lexicon::Lexicon;
+
+const SCALE: i128 = 1_000_000;
+const MAX_INT_DIGITS: usize = 15;
+const MAX_FRAC_DIGITS: usize = 6;
+
+/// An exact decimal value, stored in millionths.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Num(i128);
+
+impl Num {
+    /// The integer `n`.
+    pub fn int(n: i64) -> Num {
+        Num(n as i128 * SCALE)
+    }
+
+    /// Whether the value has no fractional part.
+    pub fn is_integer(self) -> bool {
+        self.0 % SCALE == 0
+    }
+
+    /// Whether the value is below zero.
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    /// Sum of values (saturating: sums of 15-digit cells cannot overflow i128 in practice).
+    pub fn sum<I: IntoIterator<Item = Num>>(it: I) -> Num {
+        Num(it.into_iter().fold(0i128, |a, n| a.saturating_add(n.0)))
+    }
+}
+
+impl std::ops::Sub for Num {
+    type Output = Num;
+    fn sub(self, o: Num) -> Num {
+        Num(self.0.saturating_sub(o.0))
+    }
+}
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let (int, frac) = (abs / SCALE as u128, abs % SCALE as u128);
+        if frac == 0 {
+            write!(f, "{sign}{int}")
+        } else {
+            let digits = format!("{frac:06}");
+            write!(f, "{sign}{int}.{}", digits.trim_end_matches('0'))
+        }
+    }
+}
+
+/// What a token turned out to be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Token {
+    /// A number.
+    Number(Parsed),
+    /// Digits that cannot be one cell (too long: cells glued together); kept as raw text.
+    Unreadable,
+    /// Not a number at all (a label fragment).
+    Text,
+}
+
+/// A parsed numeric token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parsed {
+    /// The value.
+    pub value: Num,
+    /// Set when OCR letters were read as digits: the token with the repair applied.
+    pub repaired: Option<String>,
+    /// A unit that followed the number inside the cell (元, 万元 …).
+    pub unit: Option<String>,
+}
+
+/// Classifies one NFKC token. `numeric_context` says the token stands where a number
+/// is expected (a tab cell or a line that already holds numbers); only then may a lone
+/// confusable letter such as `O` be read as a digit.
+pub fn parse_token(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
+    let t = token.trim_matches(|c: char| lex.stray_marks.contains(&c));
+    let mut unit = None;
+    let mut body = t;
+    for u in &lex.unit_suffixes {
+        if let Some(b) = t.strip_suffix(u.as_str()) {
+            if !b.is_empty() {
+                body = b;
+                unit = Some(u.clone());
+                break;
+            }
+        }
+    }
+    let (neg, digits) = match body.chars().next() {
+        Some('-') | Some('\u{2212}') => (true, &body[body.chars().next().map_or(0, char::len_utf8)..]),
+        Some('+') => (false, &body[1..]),
+        _ => (false, body),
+    };
+    if digits.is_empty() {
+        return Token::Text;
+    }
+    let mut fixed = String::with_capacity(digits.len());
+    let mut real_digits = 0;
+    let mut confused = 0;
+    for c in digits.chars() {
+        if c.is_ascii_digit() {
+            real_digits += 1;
+            fixed.push(c);
+        } else if c == '.' || c == ',' {
+            fixed.push(c);
+        } else if let Some(&d) = lex.digit_confusions.get(&c) {
+            confused += 1;
+            fixed.push(d);
+        } else {
+            return Token::Text;
+        }
+    }
+    if confused > 0 && real_digits == 0 && !(numeric_context && confused <= 3) {
+        return Token::Text;
+    }
+    let Some(value) = parse_decimal(&fixed, neg) else {
+        return if real_digits > MAX_INT_DIGITS { Token::Unreadable } else { Token::Text };
+    };
+    let repaired = (confused > 0).then(|| format!("{}{fixed}", if neg { "-" } else { "" }));
+    Token::Number(Parsed { value, repaired, unit })
+}
+
+/// Parses `123`, `1,234`, `12.5` (no sign); None when malformed or out of range.
+fn parse_decimal(s: &str, neg: bool) -> Option<Num> {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let int_digits: String = if int.contains(',') {
+        // Thousands separators only in their proper places: 1,234,567.
+        let groups: Vec<&str> = int.split(',').collect();
+        let ok = !groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+        if !ok {
+            return None;
+        }
+        groups.concat()
+    } else {
+        int.to_string()
+    };
+    if int_digits.is_empty() || int_digits.len() > MAX_INT_DIGITS || !int_digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut v: i128 = int_digits.parse().ok()?;
+    v *= SCALE;
+    if let Some(f) = frac {
+        if f.is_empty() || f.len() > MAX_FRAC_DIGITS || !f.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let padded = format!("{f:0<6}");
+        v += padded.parse::<i128>().ok()?;
+    }
+    Some(Num(if neg { -v } else { v }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn lex() -> Lexicon {
+        crate::dictionary::embedded_lexicon().unwrap()
+    }
+
+    fn num(t: &str) -> Parsed {
+        match parse_token(t, &lex(), true) {
+            Token::Number(p) => p,
+            other => panic!("{t:?} gave {other:?}"),
+        }
+    }
+
+    #[test]
+    fn plain_signed_decimal_and_units() {
+        assert_eq!(num("0").value, Num::int(0));
+        assert_eq!(num("-185").value, Num::int(-185));
+        assert_eq!(num("96171.6").value.to_string(), "96171.6");
+        assert_eq!(num("24252.311082").value.to_string(), "24252.311082");
+        let p = num("251000元");
+        assert_eq!((p.value, p.unit.as_deref()), (Num::int(251000), Some("元")));
+        assert_eq!(num("1,234").value, Num::int(1234));
+    }
+
+    #[test]
+    fn ocr_letters_are_repaired_and_reported() {
+        let p = num("1O");
+        assert_eq!((p.value, p.repaired.as_deref()), (Num::int(10), Some("10")));
+        assert_eq!(num("O").value, Num::int(0));
+        assert_eq!(num("l").value, Num::int(1));
+        // Out of a numeric context a lone letter stays text.
+        assert_eq!(parse_token("O", &lex(), false), Token::Text);
+    }
+
+    #[test]
+    fn text_and_glued_runs_are_not_numbers() {
+        let lex = lex();
+        assert_eq!(parse_token("规章", &lex, true), Token::Text);
+        assert_eq!(parse_token("2019年度", &lex, true), Token::Text);
+        assert_eq!(parse_token("1.属于", &lex, true), Token::Text);
+        assert_eq!(parse_token("-", &lex, true), Token::Text);
+        assert_eq!(parse_token("1,23", &lex, true), Token::Text);
+        assert_eq!(parse_token("1.2345678", &lex, true), Token::Text);
+        assert_eq!(parse_token("10203120001200000", &lex, true), Token::Unreadable);
+    }
+
+    proptest! {
+        #[test]
+        fn every_printed_value_reads_back(v in -10_000_000_000i64..10_000_000_000i64, frac in 0u32..1_000_000) {
+            let n = Num(v as i128 * SCALE + if v < 0 { -(frac as i128) } else { frac as i128 });
+            let text = n.to_string();
+            prop_assert_eq!(num(&text).value, n);
+        }
+    }
+}

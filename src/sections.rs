@@ -1,0 +1,163 @@
+//! Sections and title: normalised lines → the report's title (agency, year), its
+//! section headings (一 … 六) and the line range that holds each table.
+//!
+//! Headings are aligned to the template's section list in order, with the same
+//! machinery as table rows, so a garbled heading is still found when its ordinal
+//! and its neighbours agree; a heading that is not found widens the region of the
+//! table before it instead of losing the table.
+
+use std::ops::Range;
+
+use crate::align::align_rows;
+use crate::candidates::Segment;
+use crate::dictionary::{Label, Template};
+use crate::lexicon::Lexicon;
+use crate::normalize::key;
+use crate::ordinal::split_ordinal;
+
+/// Headings are short; a longer line is prose.
+const MAX_HEADING_KEY: usize = 40;
+/// A heading match below this is not trusted.
+const MIN_HEADING_SCORE: f64 = 0.6;
+/// The title is near the top.
+const TITLE_SEARCH_LINES: usize = 40;
+/// An agency name on the line above the title is short.
+const MAX_AGENCY_CHARS: usize = 40;
+
+/// What the title says.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Title {
+    /// The issuing agency, as printed.
+    pub agency: String,
+    /// The report year.
+    pub year: Option<u16>,
+    /// The title's line (0-based), if one was found.
+    pub line: Option<usize>,
+}
+
+/// Finds the report title near the top and reads the agency and year from it.
+pub fn find_title(lines: &[String], lex: &Lexicon) -> Title {
+    for (i, line) in lines.iter().enumerate().take(TITLE_SEARCH_LINES) {
+        let k = key(line, lex);
+        let Some(kw) = lex.title_keys.iter().find(|t| k.contains(t.as_str())) else { continue };
+        let mut text = line.trim();
+        for p in &lex.title_prefixes {
+            text = text.strip_prefix(p.as_str()).unwrap_or(text).trim();
+        }
+        let (mut agency, mut year) = match lex.year.captures(text) {
+            Some(c) => {
+                let whole = c.get(0).map_or(0..0, |m| m.range());
+                (text[..whole.start].trim().to_string(), c.get(1).and_then(|y| y.as_str().parse().ok()))
+            }
+            None => (before_keyword(text, kw, lex), None),
+        };
+        if agency.is_empty() {
+            agency = agency_above(lines, i, lex);
+        }
+        if year.is_none() {
+            year = lines[i.saturating_sub(1)..(i + 2).min(lines.len())]
+                .iter()
+                .find_map(|l| lex.year.captures(l).and_then(|c| c.get(1)?.as_str().parse().ok()));
+        }
+        return Title { agency, year, line: Some(i) };
+    }
+    Title::default()
+}
+
+/// The text of a title line before its keyword (when it carries no year).
+fn before_keyword(text: &str, kw: &str, lex: &Lexicon) -> String {
+    // Walk characters until the key of the prefix reaches the keyword.
+    for (pos, _) in text.char_indices() {
+        if key(&text[pos..], lex).starts_with(kw) {
+            return text[..pos].trim().to_string();
+        }
+    }
+    String::new()
+}
+
+fn agency_above(lines: &[String], title: usize, lex: &Lexicon) -> String {
+    for l in lines[..title].iter().rev().take(3) {
+        let t = l.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let short = t.chars().count() <= MAX_AGENCY_CHARS;
+        let no_digits = !t.chars().any(|c| c.is_ascii_digit());
+        if short && no_digits && !lex.title_prefixes.iter().any(|p| t.starts_with(p.as_str())) {
+            return t.to_string();
+        }
+        break;
+    }
+    String::new()
+}
+
+/// The line (0-based) of each of the template's section headings, if found.
+pub fn find_sections(lines: &[String], template: &Template, lex: &Lexicon) -> Vec<Option<usize>> {
+    let mut segs = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let text = line.trim();
+        let (ordinal, body) = match split_ordinal(text, lex) {
+            Some((o, rest)) => (Some(o), rest),
+            None => (None, text),
+        };
+        let body_key = key(body, lex);
+        if body_key.is_empty() || body_key.chars().count() > MAX_HEADING_KEY {
+            continue;
+        }
+        segs.push(Segment { line: i, text: text.to_string(), ordinal, body_key, prose: false });
+    }
+    let labels: Vec<&Label> = template.sections.iter().map(|s| &s.label).collect();
+    align_rows(&segs, &labels)
+        .into_iter()
+        .map(|m| m.filter(|m| m.score.score >= MIN_HEADING_SCORE).map(|m| segs[m.first].line))
+        .collect()
+}
+
+/// The lines that hold the table of section `s`: after its heading up to the next
+/// heading found. A heading not found falls back to the one before it.
+pub fn region(headings: &[Option<usize>], s: usize, n_lines: usize) -> Range<usize> {
+    let start = headings[..=s.min(headings.len().saturating_sub(1))]
+        .iter()
+        .rev()
+        .find_map(|h| *h)
+        .map_or(0, |h| h + 1);
+    let end = headings.iter().skip(s + 1).find_map(|h| *h).filter(|&e| e >= start).unwrap_or(n_lines);
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dictionary::Dictionaries;
+    use crate::normalize::normalize_line;
+
+    fn lines(text: &str) -> Vec<String> {
+        text.lines().map(normalize_line).collect()
+    }
+
+    #[test]
+    fn title_on_two_lines() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = find_title(&lines("\n盐池县政府办公室\n\n2019 年度政府信息公开工作年度报告\n依据"), &d.lexicon);
+        assert_eq!((t.agency.as_str(), t.year, t.line), ("盐池县政府办公室", Some(2019), Some(3)));
+    }
+
+    #[test]
+    fn title_with_crawler_prefix() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = find_title(&lines("标题: 平潭综合实验区2019年度政府信息公开工作年度报告"), &d.lexicon);
+        assert_eq!((t.agency.as_str(), t.year), ("平潭综合实验区", Some(2019)));
+        assert_eq!(find_title(&lines("今日天气晴"), &d.lexicon), Title::default());
+    }
+
+    #[test]
+    fn headings_found_in_order_and_regions_span_to_the_next() {
+        let d = Dictionaries::embedded().unwrap();
+        let text = "一、总体情况\n正文\n二、主动公开政府信息情况\n规章 0 0 0\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 1\n四、结转下年度继续办理 0\n四、政府信息公开行政复议、行政诉讼情况\n0 0\n五、存在的主要问题及改进情况\n六、其他需要报告的事项";
+        let h = find_sections(&lines(text), &d.templates[1], &d.lexicon);
+        assert_eq!(h, [Some(0), Some(2), Some(4), Some(7), Some(9), Some(10)]);
+        assert_eq!(region(&h, 2, 11), 5..7);
+        let missing = [Some(0), Some(2), None, Some(7), Some(9), Some(10)];
+        assert_eq!(region(&missing, 2, 11), 3..7);
+    }
+}

@@ -1,0 +1,182 @@
+//! Values to rows and columns: value groups + aligned rows → each row's cells.
+//!
+//! Takes the lexer's value groups and which segments each row matched, gives each
+//! row its run of numbers and then each column its slot. A number run on the same
+//! line as a row's label belongs to that row; a run on a line of its own (PDF
+//! layouts print it above or between the lines of a wrapped label, one-cell-per-line
+//! layouts below it) goes to the nearest row still without values, in order. A run
+//! whose length does not fit the columns is never shifted into place: its cells
+//! stay unknown.
+
+use crate::candidates::{Slot, ValueGroup};
+
+/// A number run further than this many lines from a row is not that row's.
+const MAX_FLOAT_DISTANCE: usize = 3;
+/// Cost of leaving a stand-alone run unused (more than any allowed distance).
+const UNUSED_RUN: f64 = MAX_FLOAT_DISTANCE as f64 + 1.0;
+/// Runs printed above their label are a little less usual than below.
+const ABOVE_PENALTY: f64 = 0.1;
+
+/// The lines a matched row's label occupies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// First line (0-based).
+    pub first: usize,
+    /// Last line (0-based).
+    pub last: usize,
+}
+
+/// For each row, the value groups that belong to it (same-line groups first).
+///
+/// `seg_row[s]` is the row whose label uses segment `s`; `spans[r]` is where row `r`'s
+/// label is, for matched rows.
+pub fn assign_groups(groups: &[ValueGroup], seg_row: &[Option<usize>], spans: &[Option<Span>]) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); spans.len()];
+    let mut floating = Vec::new();
+    for (gi, g) in groups.iter().enumerate() {
+        match g.after_segment.and_then(|s| seg_row.get(s).copied().flatten()) {
+            Some(r) => out[r].push(gi),
+            None if g.standalone => floating.push(gi),
+            None => {}
+        }
+    }
+    let waiting: Vec<usize> = (0..spans.len()).filter(|&r| spans[r].is_some() && out[r].is_empty()).collect();
+    for (gi, r) in match_in_order(groups, &floating, &waiting, spans) {
+        out[r].push(gi);
+    }
+    out
+}
+
+fn distance(g: &ValueGroup, s: Span) -> Option<f64> {
+    let d = if g.last_line < s.first {
+        (s.first - g.last_line) as f64 + ABOVE_PENALTY
+    } else if g.line > s.last {
+        (g.line - s.last) as f64
+    } else {
+        0.0
+    };
+    (d <= MAX_FLOAT_DISTANCE as f64 + ABOVE_PENALTY).then_some(d)
+}
+
+/// Order-preserving assignment of stand-alone runs to rows without values, at least cost.
+fn match_in_order(groups: &[ValueGroup], floating: &[usize], rows: &[usize], spans: &[Option<Span>]) -> Vec<(usize, usize)> {
+    let (n, m) = (floating.len(), rows.len());
+    let w = m + 1;
+    let mut cost = vec![f64::INFINITY; (n + 1) * w];
+    let mut back = vec![0u8; (n + 1) * w];
+    cost[0] = 0.0;
+    for a in 0..=n {
+        for b in 0..=m {
+            let here = cost[a * w + b];
+            if here.is_infinite() {
+                continue;
+            }
+            let mut relax = |to: usize, v: f64, step: u8| {
+                if v < cost[to] {
+                    cost[to] = v;
+                    back[to] = step;
+                }
+            };
+            if a < n {
+                relax((a + 1) * w + b, here + UNUSED_RUN, 1);
+            }
+            if b < m {
+                relax(a * w + b + 1, here, 2);
+                if a < n {
+                    if let Some(d) = spans[rows[b]].and_then(|s| distance(&groups[floating[a]], s)) {
+                        relax((a + 1) * w + b + 1, here + d, 3);
+                    }
+                }
+            }
+        }
+    }
+    let mut pairs = Vec::new();
+    let (mut a, mut b) = (n, m);
+    while a > 0 || b > 0 {
+        match back[a * w + b] {
+            1 => a -= 1,
+            2 => b -= 1,
+            3 => {
+                pairs.push((floating[a - 1], rows[b - 1]));
+                a -= 1;
+                b -= 1;
+            }
+            _ => break,
+        }
+    }
+    pairs.reverse();
+    pairs
+}
+
+/// How a value run fits a row of `n` columns.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fit {
+    /// One slot per column (blank slots are unknown cells).
+    Cells(Vec<Slot>),
+    /// Fewer values than columns, and nothing says which are missing.
+    Short(usize),
+    /// More values than columns.
+    Long(usize),
+}
+
+/// Places a run's slots into `n` columns. Tab layouts keep blank cells in place, but
+/// stray empty cells at either end (from merged label columns or a trailing tab) are
+/// dropped while there are more slots than columns.
+pub fn fit_columns(g: &ValueGroup, n: usize) -> Fit {
+    let mut slots: &[Slot] = &g.slots;
+    while slots.len() > n && slots.last().is_some_and(Slot::is_blank) {
+        slots = &slots[..slots.len() - 1];
+    }
+    while slots.len() > n && slots.first().is_some_and(Slot::is_blank) {
+        slots = &slots[1..];
+    }
+    match slots.len() {
+        k if k == n => Fit::Cells(slots.to_vec()),
+        k if k < n => Fit::Short(slots.iter().filter(|s| !s.is_blank()).count()),
+        k => Fit::Long(k),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::candidates::lex_lines;
+    use crate::normalize::normalize_line;
+
+    fn groups(text: &str) -> Vec<ValueGroup> {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        let lines: Vec<String> = text.lines().map(normalize_line).collect();
+        lex_lines(&lines, 0..lines.len(), &lex).groups
+    }
+
+    #[test]
+    fn tab_runs_drop_structural_blanks_only() {
+        let g = groups("一、本年新收\t\t2\t0\t0\t0\t0\t0\t2");
+        assert!(matches!(fit_columns(&g[0], 7), Fit::Cells(c) if c[0].raw == "2"));
+        let g = groups("(一) 予以公开\t2\t\t0\t\t\t\t2");
+        assert!(matches!(fit_columns(&g[0], 7), Fit::Cells(c) if c[1].is_blank() && c[2].raw == "0"));
+        let g = groups("1. 属于国家秘密\t0\t0\t0\t0\t0\t0");
+        assert_eq!(fit_columns(&g[0], 7), Fit::Short(6));
+        let g = groups("行政事业性收费\t0\t0\t");
+        assert!(matches!(fit_columns(&g[0], 2), Fit::Cells(_)));
+    }
+
+    #[test]
+    fn spaced_runs_must_fit_exactly() {
+        let g = groups("规章 1 0");
+        assert_eq!(fit_columns(&g[0], 3), Fit::Short(2));
+        let g = groups("规章 1 0 11 4");
+        assert_eq!(fit_columns(&g[0], 3), Fit::Long(4));
+    }
+
+    #[test]
+    fn stand_alone_runs_go_to_the_nearest_waiting_row_in_order() {
+        // Lines: 0 run A, 1 row 0, 2 row 1 (same-line run), 3 run B, 4 row 2.
+        let g = groups("1 0 0\nx\ny 5 5 5\n0 0 0\nz");
+        let spans = [Some(Span { first: 1, last: 1 }), Some(Span { first: 2, last: 2 }), Some(Span { first: 4, last: 4 })];
+        // Segments: "x" (0), "y" (1), "z" (2).
+        let seg_row = [Some(0), Some(1), Some(2)];
+        let got = assign_groups(&g, &seg_row, &spans);
+        assert_eq!(got, vec![vec![0], vec![1], vec![2]]);
+    }
+}
