@@ -16,7 +16,7 @@ use crate::ordinal::{split_ordinal, Ordinal, OrdinalKind};
 const PROSE_KEY_CHARS: usize = 60;
 /// Segments with a key this short or shorter (a vertical label's single characters)
 /// do not make a line "text": numbers beside them may belong to a nearby row.
-const NOISE_KEY_CHARS: usize = 2;
+const NOISE_KEY_CHARS: usize = 1;
 /// Ordinals written as a bare number before a label (`1 属于…`) go up to this.
 const MAX_BARE_ORDINAL: i64 = 30;
 
@@ -43,7 +43,7 @@ impl Segment {
 }
 
 /// One cell position in a run of numbers.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Slot {
     /// The token as read ("" for a blank tab cell).
     pub raw: String,

@@ -33,9 +33,19 @@ pub enum RunError {
     /// Dictionaries failed to load.
     Dictionary(DictionaryError),
     /// Writing an output file failed.
-    Output { path: PathBuf, source: io::Error },
+    Output {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
     /// Reading the list of inputs failed (for example stdin).
-    Input { what: String, source: io::Error },
+    Input {
+        /// What was being read.
+        what: String,
+        /// What the system said.
+        source: io::Error,
+    },
 }
 
 impl fmt::Display for RunError {

@@ -1,14 +1,44 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! gongkai: clean OCR text of Chinese government information-disclosure annual
+//! reports (政府信息公开工作年度报告) into canonical, checked tables.
+//!
+//! Data flows one way, one module per stage:
+//!
+//! ```text
+//! bytes ─decode─▶ text ─normalize─▶ lines ─sections─▶ table regions
+//!   ─candidates─▶ segments + value groups ─align─▶ rows ─values─▶ cells
+//!   ─reconcile─▶ checked cells ─output─▶ CSV records
+//! ```
+//!
+//! [`clean_document`] runs the pipeline on one document; [`run_batch`] runs it over
+//! many in parallel and writes the CSVs. The templates and every word the cleaner
+//! looks for live in `dictionaries/` ([`Dictionaries`]).
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+#![deny(missing_docs)]
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod align;
+pub mod batch;
+pub mod candidates;
+pub mod decode;
+pub mod detect;
+pub mod dictionary;
+pub mod document;
+pub mod error;
+pub mod inputs;
+pub mod lexicon;
+pub mod model;
+pub mod normalize;
+pub mod numbers;
+pub mod ordinal;
+pub mod output;
+pub mod reconcile;
+pub mod sections;
+pub mod similarity;
+pub mod table;
+pub mod values;
+
+pub use batch::{process, run_batch, BatchOptions, Summary};
+pub use dictionary::Dictionaries;
+pub use document::clean_document;
+pub use error::{DictionaryError, RunError};
+pub use inputs::{discover, globs, Input};
+pub use model::{Cell, CellStatus, DocResult, DocStatus};

@@ -1,1 +1,94 @@
-fn main() {}
+//! The `gongkai` command: parses arguments, runs the library, reports.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use gongkai::{discover, globs, run_batch, BatchOptions, Dictionaries};
+
+#[derive(Parser)]
+#[command(name = "gongkai", version, about = "Clean OCR text of 政府信息公开工作年度报告 into checked CSV tables")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Clean reports (files, folders, or - for a list of paths on stdin) into CSVs in --out.
+    Clean {
+        /// Files or folders to read; `-` reads a list of paths, one per line, from stdin.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output folder (created if missing).
+        #[arg(short, long)]
+        out: PathBuf,
+        /// Which files in folders to read (repeatable).
+        #[arg(long = "glob", default_value = "*.txt")]
+        globs: Vec<String>,
+        /// Worker threads (default: one per core). Output is identical at any count.
+        #[arg(short, long)]
+        jobs: Option<usize>,
+        /// Start every CSV with a UTF-8 BOM so that Excel and WPS read it as UTF-8.
+        #[arg(long)]
+        bom: bool,
+        /// No progress bar and no summary.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Read dictionaries from this folder instead of the built-in ones.
+        #[arg(long)]
+        dictionaries: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let Command::Clean { paths, out, globs: patterns, jobs, bom, quiet, dictionaries } = cli.command;
+    let dict = match dictionaries {
+        Some(dir) => Dictionaries::from_dir(&dir),
+        None => Dictionaries::embedded(),
+    };
+    let dict = match dict {
+        Ok(d) => d,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let matcher = match globs(&patterns) {
+        Ok(m) => m,
+        Err(e) => return fail(&e),
+    };
+    let mut roots = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            for line in std::io::stdin().lock().lines() {
+                match line {
+                    Ok(l) if !l.trim().is_empty() => roots.push(PathBuf::from(l.trim_end_matches(['\r', '\n']))),
+                    Ok(_) => {}
+                    Err(e) => return fail(&format!("cannot read the list of paths on stdin: {e}")),
+                }
+            }
+        } else {
+            roots.push(p);
+        }
+    }
+    let inputs = discover(&roots, &matcher);
+    let opts = BatchOptions { jobs, progress: !quiet && std::io::stderr().is_terminal(), bom };
+    match run_batch(&inputs, &dict, &out, &opts) {
+        Ok(s) => {
+            if !quiet {
+                eprintln!(
+                    "gongkai: {} documents ({} ok, {} flagged, {} not reports or without tables, {} failed), {} tables, {} label repairs, {} value repairs, {} review items in {:.2?} → {}",
+                    s.documents, s.ok, s.flagged, s.skipped, s.failed, s.tables, s.label_repairs, s.value_repairs, s.flags, s.elapsed, out.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e.to_string()),
+    }
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("gongkai: error: {msg}");
+    ExitCode::from(2)
+}

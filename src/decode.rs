@@ -1,0 +1,112 @@
+//! Decoding: a file's bytes → text and the name of its encoding.
+//!
+//! UTF-8 (with or without BOM), UTF-16 with BOM, and legacy encodings guessed by
+//! chardetng (GB18030/GBK for most Chinese archives, Big5 for some). Bytes that are
+//! not text (scans saved as .txt, archives) are refused rather than decoded into
+//! noise, with a reason the user can act on.
+
+use encoding_rs::Encoding;
+
+/// Share of control or replacement characters above which decoded text is taken to
+/// be binary.
+const MAX_GARBAGE_SHARE: f64 = 0.02;
+
+/// Decoded text.
+#[derive(Debug, PartialEq)]
+pub struct Decoded {
+    /// The text.
+    pub text: String,
+    /// Encoding name (`UTF-8`, `UTF-16LE`, `GBK` …).
+    pub encoding: &'static str,
+}
+
+/// Why bytes were not decoded.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Zero bytes, or only whitespace.
+    Empty,
+    /// Not text.
+    Binary(String),
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::Empty => write!(f, "the file is empty"),
+            DecodeError::Binary(why) => write!(f, "not a text file ({why}); if it is a scan, run OCR on it first"),
+        }
+    }
+}
+
+/// Detects the encoding of `bytes` and decodes them.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        return finish(text.into_owned(), enc.name(), had_errors);
+    }
+    if bytes.contains(&0) {
+        return Err(DecodeError::Binary("it contains NUL bytes".into()));
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return finish(text.to_string(), "UTF-8", false);
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let enc = detector.guess(None, false);
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    finish(text.into_owned(), enc.name(), had_errors)
+}
+
+fn finish(text: String, encoding: &'static str, had_errors: bool) -> Result<Decoded, DecodeError> {
+    if text.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let total = text.chars().count();
+    let garbage = text.chars().filter(|&c| c == '\u{fffd}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))).count();
+    if garbage as f64 > total as f64 * MAX_GARBAGE_SHARE {
+        let why = if had_errors { format!("{garbage} of {total} characters do not decode as {encoding}") } else { format!("{garbage} of {total} characters are control codes") };
+        return Err(DecodeError::Binary(why));
+    }
+    Ok(Decoded { text, encoding })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t2\t0\n";
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode(SAMPLE.as_bytes()).unwrap().encoding, "UTF-8");
+        let mut b = vec![0xef, 0xbb, 0xbf];
+        b.extend_from_slice(SAMPLE.as_bytes());
+        let d = decode(&b).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (SAMPLE, "UTF-8"));
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut b = vec![0xff, 0xfe];
+        b.extend(SAMPLE.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let d = decode(&b).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (SAMPLE, "UTF-16LE"));
+    }
+
+    #[test]
+    fn gb18030_is_detected() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode(SAMPLE);
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.text, SAMPLE);
+        assert_eq!(d.encoding, "GBK");
+    }
+
+    #[test]
+    fn empty_and_binary_are_refused() {
+        assert_eq!(decode(b""), Err(DecodeError::Empty));
+        assert_eq!(decode(b" \n\t"), Err(DecodeError::Empty));
+        assert!(matches!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(DecodeError::Binary(_))));
+        let noise: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8 | 0x01).collect();
+        assert!(matches!(decode(&noise), Err(DecodeError::Binary(_))), "{:?}", decode(&noise).map(|d| d.encoding));
+    }
+}

@@ -1,0 +1,87 @@
+//! One document end to end: bytes → [`DocResult`].
+//!
+//! Decodes, normalises the lines, reads the title, detects the template version,
+//! finds the sections, reads each table and checks its identities. Every problem is
+//! recorded in the result; nothing here returns an error or panics on input.
+
+use crate::decode::{decode, DecodeError};
+use crate::detect::detect_template;
+use crate::dictionary::Dictionaries;
+use crate::model::{DocResult, DocStatus, ReviewItem, RowPresence};
+use crate::normalize::{key, normalize_line};
+use crate::reconcile::check_identities;
+use crate::sections::{find_sections, find_title, region};
+use crate::table::read_table;
+
+/// Without a title, a text needs this many template rows to count as a report.
+const MIN_ROWS_WITHOUT_TITLE: usize = 5;
+
+/// Cleans one document. `doc_id` names it in the outputs; `source` is its path as given.
+pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionaries) -> DocResult {
+    let decoded = match decode(bytes) {
+        Ok(d) => d,
+        Err(e @ DecodeError::Empty) | Err(e @ DecodeError::Binary(_)) => {
+            return DocResult::failed(doc_id, source, DocStatus::Failed, e.to_string());
+        }
+    };
+    let lex = &dict.lexicon;
+    let lines: Vec<String> = decoded.text.lines().map(normalize_line).collect();
+    let title = find_title(&lines, lex);
+    let doc_key: String = lines.iter().map(|l| key(l, lex)).collect();
+    let detection = detect_template(&doc_key, title.year, &dict.templates);
+    let template = &dict.templates[detection.template];
+    let headings = find_sections(&lines, template, lex);
+
+    let mut doc = DocResult::failed(doc_id, source, DocStatus::Ok, "");
+    doc.encoding = decoded.encoding.to_string();
+    doc.agency = title.agency.clone();
+    doc.year = title.year;
+    doc.template = Some(detection.template);
+    let mut missing_tables = Vec::new();
+    for (ti, table) in template.tables.iter().enumerate() {
+        let range = region(&headings, table.section, lines.len());
+        match read_table(&lines, range, template, ti, lex) {
+            Some(mut read) => {
+                let (_, identity_review) = check_identities(&mut read.result, table);
+                doc.corrections.append(&mut read.corrections);
+                doc.review.append(&mut read.review);
+                doc.review.extend(identity_review);
+                doc.tables.push(read.result);
+            }
+            None => missing_tables.push(table.id.clone()),
+        }
+    }
+    let rows_found: usize = doc.tables.iter().map(|t| t.rows.iter().filter(|&&p| p == RowPresence::Found).count()).sum();
+    if title.line.is_none() && rows_found < MIN_ROWS_WITHOUT_TITLE {
+        let why = format!("no report title and only {rows_found} table rows recognised; not an information-disclosure annual report");
+        let mut failed = DocResult::failed(doc_id, source, DocStatus::NotAReport, why);
+        failed.encoding = doc.encoding;
+        return failed;
+    }
+    if doc.tables.is_empty() {
+        doc.status = DocStatus::NoTables;
+        doc.error = "the report's title was found but none of its tables; if the tables are images, OCR them first".into();
+        doc.template = None;
+        return doc;
+    }
+    for id in missing_tables {
+        doc.review.push(ReviewItem {
+            table: id,
+            row_label: String::new(),
+            column_label: String::new(),
+            problem: "table_not_found",
+            detail: "no row of this table was recognised in the report".into(),
+        });
+    }
+    if detection.method == "default" {
+        doc.review.push(ReviewItem {
+            table: String::new(),
+            row_label: String::new(),
+            column_label: String::new(),
+            problem: "template_uncertain",
+            detail: format!("neither the content nor the year tells the template version; {} was assumed", template.id),
+        });
+    }
+    doc.status = if doc.review.is_empty() { DocStatus::Ok } else { DocStatus::Flagged };
+    doc
+}

@@ -1,0 +1,119 @@
+//! Inputs: paths on the command line (files, folders, or `-` for a list on stdin) →
+//! the documents to read, each with a stable `doc_id`, in a deterministic order.
+//!
+//! A folder is walked recursively in name order; its files are kept when their path
+//! relative to the folder matches one of the globs. A path that cannot be walked
+//! (permission denied, broken symlink, symlink loop) becomes a document that failed,
+//! with the reason, so that it shows in documents.csv instead of stopping the run.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+/// One document to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Its path relative to its input root, without extension, `/`-separated.
+    pub doc_id: String,
+    /// Set when it cannot be read at all; the reason.
+    pub problem: Option<String>,
+}
+
+/// Builds the glob matcher; an invalid pattern is a usage error.
+pub fn globs(patterns: &[String]) -> Result<GlobSet, String> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(Glob::new(p).map_err(|e| format!("invalid --glob {p:?}: {e}"))?);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+fn id_of(rel: &Path) -> String {
+    let no_ext = rel.with_extension("");
+    no_ext.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+}
+
+/// Expands `roots` into documents. Explicit files are always taken; folder contents
+/// only when they match `globs`.
+pub fn discover(roots: &[PathBuf], globs: &GlobSet) -> Vec<Input> {
+    let mut out = Vec::new();
+    for root in roots {
+        if root.is_file() {
+            let name = root.file_name().map(PathBuf::from).unwrap_or_else(|| root.clone());
+            out.push(Input { path: root.clone(), doc_id: id_of(&name), problem: None });
+            continue;
+        }
+        if !root.is_dir() {
+            let why = match std::fs::symlink_metadata(root) {
+                Ok(_) => "a broken symlink or not a regular file or folder".to_string(),
+                Err(e) => format!("cannot open: {e}"),
+            };
+            let name = root.file_name().map(PathBuf::from).unwrap_or_else(|| root.clone());
+            out.push(Input { path: root.clone(), doc_id: id_of(&name), problem: Some(why) });
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name();
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                    if globs.is_match(rel) {
+                        out.push(Input { path: e.path().to_path_buf(), doc_id: id_of(rel), problem: None });
+                    }
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+                    let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                    let why = if err.loop_ancestor().is_some() { "a symlink loop".to_string() } else { format!("cannot read: {err}") };
+                    out.push(Input { path, doc_id: id_of(&rel), problem: Some(why) });
+                }
+            }
+        }
+    }
+    dedupe_ids(&mut out);
+    out
+}
+
+/// Two roots can hold the same relative path; later ones get `~2`, `~3` ….
+fn dedupe_ids(inputs: &mut [Input]) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for i in inputs.iter_mut() {
+        let n = seen.entry(i.doc_id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            i.doc_id = format!("{}~{n}", i.doc_id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_walk_in_order_with_relative_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("b/c")).unwrap();
+        for f in ["b/c/z.txt", "a.txt", "b/y.TXT", "b/x.txt", "notes.md"] {
+            std::fs::write(root.join(f), "x").unwrap();
+        }
+        let got = discover(&[root.to_path_buf()], &globs(&["*.txt".into()]).unwrap());
+        let ids: Vec<&str> = got.iter().map(|i| i.doc_id.as_str()).collect();
+        assert_eq!(ids, ["a", "b/c/z", "b/x"]);
+        let again = discover(&[root.to_path_buf(), root.join("a.txt")], &globs(&["*.txt".into()]).unwrap());
+        assert_eq!(again.last().unwrap().doc_id, "a~2");
+    }
+
+    #[test]
+    fn missing_paths_become_failed_inputs() {
+        let got = discover(&[PathBuf::from("/no/such/dir/report.txt")], &globs(&["*.txt".into()]).unwrap());
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].doc_id, "report");
+        assert!(got[0].problem.as_deref().unwrap().contains("cannot open"));
+    }
+}

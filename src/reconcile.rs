@@ -1,0 +1,173 @@
+//! Reconciliation: a table's cells → identity checks against the template.
+//!
+//! Takes a [`TableResult`] and its template table, checks every identity wherever
+//! all of its cells are known, and marks the cells of a failed identity `conflict`
+//! with a review item that shows both sides. Nothing is filled in or changed here:
+//! a failed identity says some value is wrong, not which.
+
+use crate::dictionary::{Identity, Over, Table, Term};
+use crate::model::{CellStatus, ReviewItem, RowPresence, TableResult};
+use crate::numbers::Num;
+
+/// The outcome of checking a table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Balance {
+    /// Identity instances that hold.
+    pub held: usize,
+    /// Identity instances that fail.
+    pub failed: usize,
+    /// Identity instances with an unknown cell.
+    pub undetermined: usize,
+}
+
+/// Checks every identity of `table` on `tr`; marks conflicts and returns review items.
+pub fn check_identities(tr: &mut TableResult, table: &Table) -> (Balance, Vec<ReviewItem>) {
+    let mut balance = Balance::default();
+    let mut review = Vec::new();
+    for id in &table.identities {
+        let block = &table.blocks[id.block];
+        let instances: Vec<usize> = match id.over {
+            Over::Rows => block.rows.clone().filter(|&r| tr.rows[r] == RowPresence::Found).collect(),
+            Over::Columns => (0..block.columns.len()).collect(),
+        };
+        for inst in instances {
+            let (Some(lhs), Some(rhs)) = (cells_of(id, &id.lhs, inst, tr), cells_of(id, &id.rhs, inst, tr)) else {
+                balance.undetermined += 1;
+                continue;
+            };
+            let value = |cs: &[(usize, usize)]| -> Option<Num> {
+                cs.iter().map(|&(r, c)| tr.cells[r][c].value).collect::<Option<Vec<_>>>().map(Num::sum)
+            };
+            let (Some(l), Some(r)) = (value(&lhs), value(&rhs)) else {
+                balance.undetermined += 1;
+                continue;
+            };
+            if l == r {
+                balance.held += 1;
+                continue;
+            }
+            balance.failed += 1;
+            for &(row, col) in lhs.iter().chain(&rhs) {
+                tr.cells[row][col].status = CellStatus::Conflict;
+            }
+            let describe = |cs: &[(usize, usize)]| -> String {
+                cs.iter()
+                    .map(|&(row, col)| {
+                        let name = match id.over {
+                            Over::Rows => block.columns[col].label.text.as_str(),
+                            Over::Columns => table.rows[row].label.text.as_str(),
+                        };
+                        format!("{name} {}", tr.cells[row][col].value.map_or("?".into(), |v| v.to_string()))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            };
+            let (row_label, column_label) = match id.over {
+                Over::Rows => (table.rows[inst].path.clone(), String::new()),
+                Over::Columns => (String::new(), block.columns[inst].path.clone()),
+            };
+            review.push(ReviewItem {
+                table: table.id.clone(),
+                row_label,
+                column_label,
+                problem: "identity_failed",
+                detail: format!(
+                    "{} does not hold: {} = {l}, but {} = {r}; the difference is {} ({})",
+                    id.id,
+                    describe(&lhs),
+                    describe(&rhs),
+                    l - r,
+                    id.description
+                ),
+            });
+        }
+    }
+    (balance, review)
+}
+
+/// The (row, column) cells an identity side covers for one instance, or None when
+/// a row it needs is not in this report's shape.
+fn cells_of(id: &Identity, terms: &[Term], inst: usize, tr: &TableResult) -> Option<Vec<(usize, usize)>> {
+    let mut out = Vec::new();
+    for t in terms {
+        match (id.over, t) {
+            (Over::Rows, Term::Item(c)) => out.push((inst, *c)),
+            (Over::Columns, Term::Item(r)) => {
+                if tr.rows[*r] == RowPresence::Omitted {
+                    return None;
+                }
+                out.push((*r, inst));
+            }
+            (Over::Columns, Term::Group { members, total }) => {
+                let all_omitted = members.iter().all(|&m| tr.rows[m] == RowPresence::Omitted);
+                match total {
+                    Some(t) if all_omitted && tr.rows[*t] == RowPresence::Found => out.push((*t, inst)),
+                    _ if all_omitted => return None,
+                    _ => out.extend(members.iter().filter(|&&m| tr.rows[m] != RowPresence::Omitted).map(|&m| (m, inst))),
+                }
+            }
+            (Over::Rows, Term::Group { .. }) => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dictionary::Dictionaries;
+    use crate::model::Cell;
+
+    fn table_of(values: impl Fn(usize, usize) -> i64, t: &Table) -> TableResult {
+        let cells = t
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                (0..t.blocks[row.block].columns.len())
+                    .map(|c| Cell { value: Some(Num::int(values(r, c))), status: CellStatus::Ok, line: Some(1), raw: String::new() })
+                    .collect()
+            })
+            .collect();
+        let rows = t.rows.iter().map(|r| if r.optional { RowPresence::Omitted } else { RowPresence::Found }).collect();
+        TableResult { table: 0, rows, cells }
+    }
+
+    #[test]
+    fn an_all_zero_table_balances() {
+        let d = Dictionaries::embedded().unwrap();
+        for tpl in &d.templates {
+            for t in &tpl.tables {
+                let mut tr = table_of(|_, _| 0, t);
+                let (b, review) = check_identities(&mut tr, t);
+                assert_eq!((b.failed, review.len()), (0, 0), "{} {}", tpl.id, t.id);
+            }
+        }
+    }
+
+    #[test]
+    fn the_seeds_zero_total_row_is_a_conflict_on_both_sides() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[0].tables.iter().find(|t| t.id == "requests").unwrap();
+        let granted = t.rows.iter().position(|r| r.id == "granted").unwrap();
+        let new = t.rows.iter().position(|r| r.id == "new").unwrap();
+        // 一 = 2 and （一）予以公开 = 2 in 自然人 and 总计, (七)总计 all zero.
+        let mut tr = table_of(|r, c| if (r == granted || r == new) && (c == 0 || c == 6) { 2 } else { 0 }, t);
+        let (b, review) = check_identities(&mut tr, t);
+        assert_eq!(b.failed, 4, "T3-sum and T3-col fail in 自然人 and 总计: {review:#?}");
+        assert!(review.iter().all(|r| r.problem == "identity_failed"));
+        assert!(review[0].detail.contains("T3-sum"));
+        assert_eq!(tr.cells[granted][0].status, CellStatus::Conflict);
+        assert_eq!(tr.cells[granted][1].status, CellStatus::Ok);
+    }
+
+    #[test]
+    fn unknown_cells_leave_an_identity_undetermined() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].tables.iter().find(|t| t.id == "appeals").unwrap();
+        let mut tr = table_of(|_, c| match c { 4 => 9, 9 => 4, _ => 1 }, t);
+        tr.cells[0][0] = Cell::missing();
+        let (b, _) = check_identities(&mut tr, t);
+        assert_eq!((b.undetermined, b.failed, b.held), (1, 1, 1));
+    }
+}

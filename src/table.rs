@@ -1,0 +1,246 @@
+//! One table: a region's lines → a [`TableResult`] with its corrections and review items.
+//!
+//! Runs the per-table stages in order: lex the region into candidates, align label
+//! segments to the template's rows, give each row its values, fit values to
+//! columns. Identities are checked afterwards, by [`crate::reconcile`].
+
+use std::ops::Range;
+
+use crate::align::align_rows;
+use crate::candidates::{lex_lines, Candidates, Slot};
+use crate::dictionary::{Domain, Label, Table, Template};
+use crate::lexicon::Lexicon;
+use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
+use crate::similarity::score_label;
+use crate::values::{assign_groups, fit_columns, Fit, Span};
+
+/// A row label matched below this score goes to review.
+const CONFIDENT_LABEL: f64 = 0.7;
+/// Text similarity from which a repair is called `fuzzy` rather than resting on
+/// ordinal and order.
+const FUZZY_SIM: f64 = 0.75;
+/// A header or group fragment is logged as repaired from this score on.
+const HEADER_REPAIR: f64 = 0.75;
+
+/// What reading one table gave.
+#[derive(Debug)]
+pub struct TableRead {
+    /// The cells.
+    pub result: TableResult,
+    /// Label and value repairs.
+    pub corrections: Vec<Correction>,
+    /// Problems found while reading.
+    pub review: Vec<ReviewItem>,
+}
+
+/// Reads table `ti` of `template` from `lines[region]`; None when none of its rows
+/// is there.
+pub fn read_table(lines: &[String], region: Range<usize>, template: &Template, ti: usize, lex: &Lexicon) -> Option<TableRead> {
+    let table = &template.tables[ti];
+    let cands = lex_lines(lines, region, lex);
+    let labelled: Vec<usize> = (0..table.rows.len()).filter(|&r| !table.rows[r].label.keys[0].is_empty()).collect();
+    let labels: Vec<&Label> = labelled.iter().map(|&r| &table.rows[r].label).collect();
+    let mut matches = vec![None; table.rows.len()];
+    for (m, &r) in align_rows(&cands.segments, &labels).into_iter().zip(&labelled) {
+        matches[r] = m;
+    }
+    let mut seg_row = vec![None; cands.segments.len()];
+    let mut spans = vec![None; table.rows.len()];
+    for (r, m) in matches.iter().enumerate() {
+        if let Some(m) = m {
+            seg_row[m.first..=m.last].iter_mut().for_each(|s| *s = Some(r));
+            spans[r] = Some(Span { first: cands.segments[m.first].line, last: cands.segments[m.last].line });
+        }
+    }
+    let mut groups_of = assign_groups(&cands.groups, &seg_row, &spans);
+    // An optional row that got no values was a group cell, not the row.
+    for r in 0..table.rows.len() {
+        if table.rows[r].optional && groups_of[r].is_empty() && matches[r].is_some() {
+            matches[r] = None;
+        }
+    }
+    // A row without a label (table 四) is the stand-alone run of numbers that fits it.
+    let used: Vec<usize> = groups_of.iter().flatten().copied().collect();
+    for r in (0..table.rows.len()).filter(|r| !labelled.contains(r)) {
+        let n = table.blocks[table.rows[r].block].columns.len();
+        let free: Vec<usize> = (0..cands.groups.len()).filter(|g| cands.groups[*g].standalone && !used.contains(g)).collect();
+        let exact = free.iter().copied().find(|&g| matches!(fit_columns(&cands.groups[g], n), Fit::Cells(_)));
+        let biggest = free.iter().copied().max_by_key(|&g| (cands.groups[g].slots.len(), std::cmp::Reverse(g)));
+        if let Some(g) = exact.or(biggest) {
+            groups_of[r] = vec![g];
+        }
+    }
+    let found: Vec<bool> = (0..table.rows.len()).map(|r| matches[r].is_some() || (!labelled.contains(&r) && !groups_of[r].is_empty())).collect();
+    if !found.iter().any(|&f| f) {
+        return None;
+    }
+    let presence = presence(table, &found);
+    let mut read = TableRead {
+        result: TableResult { table: ti, rows: presence.clone(), cells: Vec::new() },
+        corrections: Vec::new(),
+        review: Vec::new(),
+    };
+    for (r, row) in table.rows.iter().enumerate() {
+        let columns = &table.blocks[row.block].columns;
+        let mut cells = vec![Cell::missing(); columns.len()];
+        match presence[r] {
+            RowPresence::Omitted => {}
+            RowPresence::NotFound => read.review(table, r, "", "row_not_found", "no line of the table matches this row; its cells are missing".into()),
+            RowPresence::Found => {
+                if let Some(m) = &matches[r] {
+                    log_row_label(&mut read, table, r, m, &cands);
+                }
+                match groups_of[r].first() {
+                    None => read.review(table, r, "", "no_values", "the row's label was found but no numbers beside it".into()),
+                    Some(&g) => {
+                        fill_cells(&mut read, table, r, &cands.groups[g].slots, fit_columns(&cands.groups[g], columns.len()), &mut cells);
+                    }
+                }
+                if groups_of[r].len() > 1 {
+                    let extra: Vec<String> = groups_of[r][1..].iter().map(|&g| slots_text(&cands.groups[g].slots)).collect();
+                    read.review(table, r, "", "extra_values", format!("more numbers than the row holds were found near it and left unused: {}", extra.join(" | ")));
+                }
+            }
+        }
+        read.result.cells.push(cells);
+    }
+    log_header_repairs(&mut read, table, &cands, &seg_row);
+    Some(read)
+}
+
+impl TableRead {
+    fn review(&mut self, table: &Table, r: usize, column: &str, problem: &'static str, detail: String) {
+        self.review.push(ReviewItem {
+            table: table.id.clone(),
+            row_label: table.rows[r].path.clone(),
+            column_label: column.to_string(),
+            problem,
+            detail,
+        });
+    }
+}
+
+/// Rows not found are missing, unless the report's shape leaves them out: an
+/// optional row, or the sub-rows of a group printed as one total row.
+fn presence(table: &Table, found: &[bool]) -> Vec<RowPresence> {
+    (0..table.rows.len())
+        .map(|r| {
+            let row = &table.rows[r];
+            if found[r] {
+                return RowPresence::Found;
+            }
+            if row.optional {
+                return RowPresence::Omitted;
+            }
+            let collapsed = row.group.is_some_and(|g| {
+                let total_found = (0..table.rows.len()).any(|t| table.rows[t].total_of == Some(g) && found[t]);
+                let members_found = (0..table.rows.len()).any(|m| table.rows[m].group == Some(g) && found[m]);
+                total_found && !members_found
+            });
+            if collapsed {
+                RowPresence::Omitted
+            } else {
+                RowPresence::NotFound
+            }
+        })
+        .collect()
+}
+
+fn slots_text(slots: &[Slot]) -> String {
+    slots.iter().map(|s| if s.raw.is_empty() { "␣" } else { s.raw.as_str() }).collect::<Vec<_>>().join(" ")
+}
+
+fn fill_cells(read: &mut TableRead, table: &Table, r: usize, all: &[Slot], fit: Fit, cells: &mut [Cell]) {
+    let columns = &table.blocks[table.rows[r].block].columns;
+    let slots = match fit {
+        Fit::Cells(s) => s,
+        Fit::Short(k) => {
+            let detail = format!("read {k} values for {} columns ({}); which cells are blank cannot be told, so all are left missing", columns.len(), slots_text(all));
+            return read.review(table, r, "", "short_row", detail);
+        }
+        Fit::Long(k) => {
+            let detail = format!("read {k} values for {} columns ({}); all are left missing", columns.len(), slots_text(all));
+            return read.review(table, r, "", "long_row", detail);
+        }
+    };
+    for (c, slot) in slots.into_iter().enumerate() {
+        let line = Some(slot.line + 1);
+        let Some(p) = slot.number else {
+            if slot.unreadable {
+                read.review(table, r, &columns[c].path, "unreadable_cell", format!("cannot read {:?} as one number", slot.raw));
+            }
+            cells[c] = Cell { value: None, status: CellStatus::Missing, line: slot.unreadable.then_some(slot.line + 1), raw: slot.raw };
+            continue;
+        };
+        let mut status = CellStatus::Ok;
+        if let Some(fixed) = &p.repaired {
+            status = CellStatus::Repaired;
+            read.corrections.push(Correction { line: slot.line + 1, kind: "value", before: slot.raw.clone(), after: fixed.clone(), score: 0.9, method: "ocr_digit" });
+        }
+        let out_of_domain = match columns[c].domain {
+            Domain::Count => p.value.is_negative() || !p.value.is_integer(),
+            Domain::Signed => !p.value.is_integer(),
+            Domain::Decimal => p.value.is_negative(),
+        };
+        if out_of_domain {
+            status = CellStatus::Conflict;
+            read.review(table, r, &columns[c].path, "out_of_domain", format!("{} is not a valid value for this column", p.value));
+        }
+        cells[c] = Cell { value: Some(p.value), status, line, raw: slot.raw };
+    }
+}
+
+fn log_row_label(read: &mut TableRead, table: &Table, r: usize, m: &crate::align::RowMatch, cands: &Candidates) {
+    let row = &table.rows[r];
+    let segs = &cands.segments[m.first..=m.last];
+    let joined: String = segs.iter().map(|s| s.body_key.as_str()).collect();
+    let same_ordinal = segs[0].ordinal == row.label.ordinal;
+    if joined == row.label.keys[0] && same_ordinal {
+        return;
+    }
+    let before = segs.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
+    let method = if m.score.sim >= 1.0 && m.score.variant > 0 {
+        "variant"
+    } else if m.score.sim >= FUZZY_SIM {
+        "fuzzy"
+    } else {
+        "ordinal_and_order"
+    };
+    read.corrections.push(Correction { line: segs[0].line + 1, kind: "row_label", before: before.clone(), after: row.label.text.clone(), score: round3(m.score.score), method });
+    if m.score.score < CONFIDENT_LABEL {
+        read.review(table, r, "", "low_confidence_label", format!("{before:?} was read as this row (score {:.2}, by {method})", m.score.score));
+    }
+}
+
+/// Header words and group cells that OCR garbled: logged as repaired when they are
+/// close to a column, group or header label of the table.
+fn log_header_repairs(read: &mut TableRead, table: &Table, cands: &Candidates, seg_row: &[Option<usize>]) {
+    let mut targets: Vec<(&'static str, &Label)> = Vec::new();
+    for b in &table.blocks {
+        targets.extend(b.columns.iter().map(|c| ("column_label", &c.label)));
+    }
+    targets.extend(table.groups.iter().map(|g| ("group_label", &g.label)));
+    targets.extend(table.header_labels.iter().map(|h| ("header_label", h)));
+    for (s, seg) in cands.segments.iter().enumerate() {
+        if seg_row[s].is_some() || seg.prose || seg.is_noise() {
+            continue;
+        }
+        let best = targets
+            .iter()
+            .map(|(kind, l)| (kind, l, score_label(seg.ordinal, &seg.body_key, l)))
+            .fold(None, |acc: Option<(&&str, &&Label, crate::similarity::LabelScore)>, cur| match acc {
+                Some(a) if a.2.score >= cur.2.score => Some(a),
+                _ => Some(cur),
+            });
+        let Some((kind, label, score)) = best else { continue };
+        if score.score < HEADER_REPAIR || label.keys[0] == seg.body_key && seg.ordinal == label.ordinal {
+            continue;
+        }
+        let method = if score.sim >= 1.0 && score.variant > 0 { "variant" } else { "fuzzy" };
+        read.corrections.push(Correction { line: seg.line + 1, kind, before: seg.text.clone(), after: label.text.clone(), score: round3(score.score), method });
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
