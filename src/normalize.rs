@@ -22,6 +22,7 @@ pub fn normalize_line(raw: &str) -> String {
     for c in raw.nfkc() {
         match c {
             '\t' => out.push('\t'),
+            '\r' | '\n' => {}
             c if c.is_whitespace() => out.push(' '),
             c if c.is_control() => {}
             // Zero-width and BOM characters survive NFKC and split words invisibly.

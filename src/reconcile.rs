@@ -5,7 +5,7 @@
 //! with a review item that shows both sides. Nothing is filled in or changed here:
 //! a failed identity says some value is wrong, not which.
 
-use crate::dictionary::{Identity, Over, Table, Term};
+use crate::dictionary::{Domain, Identity, Over, Table, Term};
 use crate::model::{CellStatus, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
 
@@ -35,20 +35,35 @@ pub fn check_identities(tr: &mut TableResult, table: &Table) -> (Balance, Vec<Re
                 balance.undetermined += 1;
                 continue;
             };
-            let value = |cs: &[(usize, usize)]| -> Option<Num> {
-                cs.iter().map(|&(r, c)| tr.cells[r][c].value).collect::<Option<Vec<_>>>().map(Num::sum)
+            let known = |cs: &[(usize, usize)]| Num::sum(cs.iter().filter_map(|&(r, c)| tr.cells[r][c].value));
+            let complete = |cs: &[(usize, usize)]| cs.iter().all(|&(r, c)| tr.cells[r][c].value.is_some());
+            let non_negative = lhs.iter().chain(&rhs).all(|&(_, c)| block.columns[c].domain != Domain::Signed);
+            let (l, r) = (known(&lhs), known(&rhs));
+            let (lc, rc) = (complete(&lhs), complete(&rhs));
+            let verdict = match (lc, rc) {
+                (true, true) => Some(l == r),
+                // Unknown cells can only add to their side: a complete side already
+                // smaller than the other's known part cannot be made equal.
+                (true, false) if non_negative && r > l => Some(false),
+                (false, true) if non_negative && l > r => Some(false),
+                _ => None,
             };
-            let (Some(l), Some(r)) = (value(&lhs), value(&rhs)) else {
-                balance.undetermined += 1;
-                continue;
-            };
-            if l == r {
-                balance.held += 1;
-                continue;
+            match verdict {
+                None => {
+                    balance.undetermined += 1;
+                    continue;
+                }
+                Some(true) => {
+                    balance.held += 1;
+                    continue;
+                }
+                Some(false) => {}
             }
             balance.failed += 1;
             for &(row, col) in lhs.iter().chain(&rhs) {
-                tr.cells[row][col].status = CellStatus::Conflict;
+                if tr.cells[row][col].value.is_some() {
+                    tr.cells[row][col].status = CellStatus::Conflict;
+                }
             }
             let describe = |cs: &[(usize, usize)]| -> String {
                 cs.iter()
@@ -63,7 +78,7 @@ pub fn check_identities(tr: &mut TableResult, table: &Table) -> (Balance, Vec<Re
                     .join(" + ")
             };
             let (row_label, column_label) = match id.over {
-                Over::Rows => (table.rows[inst].path.clone(), String::new()),
+                Over::Rows => (table.rows[inst].path.clone(), lhs.first().map_or(String::new(), |&(_, c)| block.columns[c].path.clone())),
                 Over::Columns => (String::new(), block.columns[inst].path.clone()),
             };
             review.push(ReviewItem {
@@ -72,11 +87,12 @@ pub fn check_identities(tr: &mut TableResult, table: &Table) -> (Balance, Vec<Re
                 column_label,
                 problem: "identity_failed",
                 detail: format!(
-                    "{} does not hold: {} = {l}, but {} = {r}; the difference is {} ({})",
+                    "{} does not hold: {} = {l}{}, but {} = {r}{} ({})",
                     id.id,
                     describe(&lhs),
+                    if lc { "" } else { " or more" },
                     describe(&rhs),
-                    l - r,
+                    if rc { "" } else { " or more" },
                     id.description
                 ),
             });
@@ -169,5 +185,19 @@ mod tests {
         tr.cells[0][0] = Cell::missing();
         let (b, _) = check_identities(&mut tr, t);
         assert_eq!((b.undetermined, b.failed, b.held), (1, 1, 1));
+    }
+
+    #[test]
+    fn a_complete_side_below_the_known_part_of_the_other_fails_even_with_unknowns() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].tables.iter().find(|t| t.id == "appeals").unwrap();
+        // 复议: total 0 while 结果维持 alone is 3 and 结果纠正 is unknown.
+        let mut tr = table_of(|_, c| if c == 0 { 3 } else { 0 }, t);
+        tr.cells[0][1] = Cell::missing();
+        let (b, review) = check_identities(&mut tr, t);
+        assert_eq!(b.failed, 1);
+        assert!(review[0].detail.contains("or more"), "{}", review[0].detail);
+        assert_eq!(tr.cells[0][1].status, CellStatus::Missing);
+        assert_eq!(tr.cells[0][0].status, CellStatus::Conflict);
     }
 }

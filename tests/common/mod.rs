@@ -1,0 +1,244 @@
+//! Test harness: run the binary on a temp folder, read CSVs, render synthetic reports.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use gongkai::dictionary::{Table, Template};
+use gongkai::Dictionaries;
+
+/// Runs `gongkai` with `args`; returns the process output.
+pub fn gongkai(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai")).args(args).output().expect("run gongkai")
+}
+
+/// Runs `gongkai clean` with stdin text.
+pub fn gongkai_stdin(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn gongkai");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// A CSV file as header → value maps, in order.
+pub fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header: Vec<String> = r.headers().unwrap().iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
+    r.records()
+        .map(|rec| header.iter().cloned().zip(rec.unwrap().iter().map(String::from)).collect())
+        .collect()
+}
+
+/// The project's root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A truth file: (table,row_id,column_id) → value.
+pub fn read_truth(path: &Path) -> Vec<((String, String, String), String)> {
+    read_csv(path)
+        .into_iter()
+        .map(|r| ((r["table"].clone(), r["row_id"].clone(), r["column_id"].clone()), r["value"].clone()))
+        .collect()
+}
+
+/// Values of one synthetic report: table id → row id → one value per column.
+pub type Values = BTreeMap<String, BTreeMap<String, Vec<i64>>>;
+
+/// How a synthetic table is laid out.
+#[derive(Clone, Copy, Debug)]
+pub enum Layout {
+    /// Cells separated by tabs.
+    Tabbed,
+    /// Cells separated by runs of spaces.
+    Spaced,
+    /// The label on one line, then each number on its own line.
+    CellPerLine,
+}
+
+fn sep(layout: Layout) -> &'static str {
+    match layout {
+        Layout::Tabbed => "\t",
+        Layout::Spaced => "   ",
+        Layout::CellPerLine => "\n",
+    }
+}
+
+fn row_line(label: &str, values: &[i64], layout: Layout) -> String {
+    let nums: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+    let s = sep(layout);
+    if label.is_empty() {
+        nums.join(s)
+    } else {
+        format!("{label}{s}{}", nums.join(s))
+    }
+}
+
+fn group_chain(table: &Table, group: Option<usize>) -> Vec<usize> {
+    let mut chain = Vec::new();
+    let mut g = group;
+    while let Some(i) = g {
+        chain.push(i);
+        g = table.groups[i].parent;
+    }
+    chain.reverse();
+    chain
+}
+
+fn render_table(table: &Table, values: &BTreeMap<String, Vec<i64>>, layout: Layout, out: &mut String) {
+    let s = sep(layout);
+    let mut block_seen = usize::MAX;
+    let mut prev_chain: Vec<usize> = Vec::new();
+    for row in &table.rows {
+        let Some(v) = values.get(&row.id) else { continue };
+        let block = &table.blocks[row.block];
+        let caption = table.rows[block.rows.clone()].iter().all(|r| r.group == row.group) && row.group.is_some();
+        if row.block != block_seen {
+            block_seen = row.block;
+            if caption {
+                out.push_str(&table.groups[row.group.unwrap()].label.text);
+                out.push('\n');
+            }
+            let mut header: Vec<&str> = table.header_labels.iter().map(|h| h.text.as_str()).collect();
+            header.extend(block.columns.iter().map(|c| c.label.text.as_str()));
+            out.push_str(&header.join(s));
+            out.push('\n');
+        }
+        let chain = if caption { Vec::new() } else { group_chain(table, row.group) };
+        let mut label = String::new();
+        for (i, g) in chain.iter().enumerate() {
+            if prev_chain.get(i) != Some(g) {
+                label.push_str(&table.groups[*g].label.text);
+                label.push_str(s);
+            }
+        }
+        prev_chain = chain;
+        label.push_str(&row.label.text);
+        out.push_str(&row_line(label.trim_end_matches(s), v, layout));
+        out.push('\n');
+    }
+}
+
+/// Renders a clean report in `template`'s canonical labels.
+pub fn render_report(template: &Template, agency: &str, year: u16, values: &Values, layout: Layout) -> String {
+    let mut out = format!("{agency}\n{year}年政府信息公开工作年度报告\n");
+    for (si, section) in template.sections.iter().enumerate() {
+        out.push_str(&section.label.text);
+        out.push('\n');
+        let tables: Vec<&Table> = template.tables.iter().filter(|t| t.section == si).collect();
+        if tables.is_empty() {
+            out.push_str("本年度工作情况说明。\n");
+        }
+        for t in tables {
+            if let Some(v) = values.get(&t.id) {
+                render_table(t, v, layout, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// The embedded dictionaries.
+pub fn dict() -> Dictionaries {
+    Dictionaries::embedded().unwrap()
+}
+
+/// A small deterministic generator (xorshift64*), so that a proptest seed fixes a report.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next raw value.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A value in 0..n.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// A realistic count: mostly 0, sometimes small, now and then hundreds or thousands.
+    pub fn count(&mut self) -> i64 {
+        match self.below(20) {
+            0..=11 => 0,
+            12..=16 => self.below(10) as i64,
+            17..=18 => self.below(300) as i64,
+            _ => self.below(5000) as i64,
+        }
+    }
+}
+
+/// Random values for every (non-optional) row of `template` that satisfy its identities.
+pub fn consistent_values(template: &Template, rng: &mut Rng) -> Values {
+    let mut out = Values::new();
+    for t in &template.tables {
+        let mut rows: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        match t.id.as_str() {
+            "requests" => {
+                let total_col = 6;
+                let results: Vec<&str> = t
+                    .rows
+                    .iter()
+                    .filter(|r| !r.optional && r.group.is_some() && r.id != "results_total")
+                    .map(|r| r.id.as_str())
+                    .collect();
+                let mut sums = vec![0i64; 7];
+                for id in &results {
+                    let mut v: Vec<i64> = (0..6).map(|_| rng.count()).collect();
+                    v.push(v.iter().sum());
+                    for c in 0..7 {
+                        sums[c] += v[c];
+                    }
+                    rows.insert(id.to_string(), v);
+                }
+                let mut carried = vec![0i64; 7];
+                let mut forward = vec![0i64; 7];
+                let mut new = vec![0i64; 7];
+                for c in 0..6 {
+                    carried[c] = (rng.count() / 3).min(sums[c] + 5);
+                    forward[c] = rng.count() / 3;
+                    new[c] = sums[c] + forward[c] - carried[c];
+                    if new[c] < 0 {
+                        forward[c] -= new[c];
+                        new[c] = 0;
+                    }
+                }
+                for v in [&mut carried, &mut forward, &mut new] {
+                    v[total_col] = v[..6].iter().sum();
+                }
+                rows.insert("results_total".into(), sums);
+                rows.insert("new".into(), new);
+                rows.insert("carried".into(), carried);
+                rows.insert("carry_forward".into(), forward);
+            }
+            "appeals" => {
+                let mut v = Vec::new();
+                for _ in 0..3 {
+                    let block: Vec<i64> = (0..4).map(|_| rng.count() / 10).collect();
+                    let total = block.iter().sum();
+                    v.extend(block);
+                    v.push(total);
+                }
+                rows.insert("all".into(), v);
+            }
+            _ => {
+                for r in t.rows.iter().filter(|r| !r.optional) {
+                    let n = t.blocks[r.block].columns.len();
+                    rows.insert(r.id.clone(), (0..n).map(|_| rng.count()).collect());
+                }
+            }
+        }
+        out.insert(t.id.clone(), rows);
+    }
+    out
+}
