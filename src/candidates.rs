@@ -53,6 +53,8 @@ pub struct Slot {
     pub number: Option<Parsed>,
     /// A token of digits that cannot be a single cell.
     pub unreadable: bool,
+    /// Index of its tab cell in the line (tab layouts only; 0 otherwise).
+    pub field: usize,
 }
 
 impl Slot {
@@ -93,51 +95,57 @@ pub struct Candidates {
 enum Event {
     Text { token: String, new_cell: bool },
     Value(Slot),
-    Blank,
+    Blank(usize),
 }
 
 /// Lexes lines `lines[range]` (NFKC form) into segments and value groups.
 pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon) -> Candidates {
     let mut out = Candidates::default();
-    for idx in range {
-        let Some(line) = lines.get(idx) else { break };
-        if line.trim().is_empty() || lex.ignore_lines.iter().any(|r| r.is_match(line)) {
-            continue;
-        }
-        lex_line(line, idx, lex, &mut out);
-    }
     let skippable = |i: usize| lines.get(i).is_none_or(|l| l.trim().is_empty() || lex.ignore_lines.iter().any(|r| r.is_match(l)));
+    let kept: Vec<usize> = range.filter(|&i| i < lines.len() && !skippable(i)).collect();
+    let numbers_only = |i: usize| {
+        lines[i].split_whitespace().all(|t| matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()))
+    };
+    for (k, &idx) in kept.iter().enumerate() {
+        let line = &lines[idx];
+        // A lone `O` or `l` between lines of numbers (one cell per line) is a digit.
+        let single = line.split_whitespace().count() == 1;
+        let beside_numbers = (k > 0 && numbers_only(kept[k - 1])) || kept.get(k + 1).is_some_and(|&j| numbers_only(j));
+        lex_line(line, idx, lex, single && beside_numbers, &mut out);
+    }
     merge_one_cell_lines(&mut out.groups, skippable);
     out
 }
 
-fn events_of(line: &str, idx: usize, lex: &Lexicon) -> (Vec<Event>, bool) {
+fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<Event>, bool) {
     let tabbed = line.contains('\t');
-    let numeric_context = tabbed
+    let numeric_context = numeric_hint
+        || tabbed
         || line.split_whitespace().any(|t| matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()));
     let fields: Vec<&str> = if tabbed { line.split('\t').collect() } else { vec![line] };
     let mut events = Vec::new();
-    for field in fields {
+    for (fi, field) in fields.into_iter().enumerate() {
         let mut new_cell = true;
         let mut any = false;
         for tok in field.split(' ').filter(|t| !t.is_empty()) {
             any = true;
+            let slot = |number, unreadable| Slot { raw: tok.to_string(), line: idx, number, unreadable, field: fi };
             match parse_token(tok, lex, numeric_context) {
-                Token::Number(p) => events.push(Event::Value(Slot { raw: tok.to_string(), line: idx, number: Some(p), unreadable: false })),
-                Token::Unreadable => events.push(Event::Value(Slot { raw: tok.to_string(), line: idx, number: None, unreadable: true })),
+                Token::Number(p) => events.push(Event::Value(slot(Some(p), false))),
+                Token::Unreadable => events.push(Event::Value(slot(None, true))),
                 Token::Text => events.push(Event::Text { token: tok.to_string(), new_cell }),
             }
             new_cell = false;
         }
         if tabbed && !any {
-            events.push(Event::Blank);
+            events.push(Event::Blank(fi));
         }
     }
     (events, tabbed)
 }
 
-fn lex_line(line: &str, idx: usize, lex: &Lexicon, out: &mut Candidates) {
-    let (mut events, tabbed) = events_of(line, idx, lex);
+fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut Candidates) {
+    let (mut events, tabbed) = events_of(line, idx, lex, numeric_hint);
     // A bare number right before a label that has no ordinal of its own is the label's
     // ordinal with its dot lost (`1 属于国家秘密`), not a value.
     let mut forced: Option<Ordinal> = None;
@@ -205,12 +213,12 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, out: &mut Candidates) {
                     .push(slot);
                 prev_was_value = true;
             }
-            Event::Blank => {
+            Event::Blank(field) => {
                 flush_seg(&mut seg, &mut forced, out, &mut last_seg);
                 group
                     .get_or_insert_with(|| new_group(idx, tabbed, last_seg))
                     .slots
-                    .push(Slot { raw: String::new(), line: idx, number: None, unreadable: false });
+                    .push(Slot { raw: String::new(), line: idx, number: None, unreadable: false, field });
                 prev_was_value = true;
             }
         }

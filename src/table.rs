@@ -12,7 +12,7 @@ use crate::dictionary::{Domain, Label, Table, Template};
 use crate::lexicon::Lexicon;
 use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::similarity::score_label;
-use crate::values::{assign_groups, fit_columns, Fit, Span};
+use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Span};
 
 /// A row label matched below this score goes to review.
 const CONFIDENT_LABEL: f64 = 0.7;
@@ -53,6 +53,8 @@ pub fn read_table(lines: &[String], region: Range<usize>, template: &Template, t
         }
     }
     let mut groups_of = assign_groups(&cands.groups, &seg_row, &spans);
+    let width = |r: usize| table.blocks[table.rows[r].block].columns.len();
+    let value_field = learn_value_field(groups_of.iter().enumerate().flat_map(|(r, gs)| gs.iter().map(move |&g| (g, r))).map(|(g, r)| (&cands.groups[g], width(r))));
     // An optional row that got no values was a group cell, not the row.
     for r in 0..table.rows.len() {
         if table.rows[r].optional && groups_of[r].is_empty() && matches[r].is_some() {
@@ -64,7 +66,7 @@ pub fn read_table(lines: &[String], region: Range<usize>, template: &Template, t
     for r in (0..table.rows.len()).filter(|r| !labelled.contains(r)) {
         let n = table.blocks[table.rows[r].block].columns.len();
         let free: Vec<usize> = (0..cands.groups.len()).filter(|g| cands.groups[*g].standalone && !used.contains(g)).collect();
-        let exact = free.iter().copied().find(|&g| matches!(fit_columns(&cands.groups[g], n), Fit::Cells(_)));
+        let exact = free.iter().copied().find(|&g| matches!(fit_columns(&cands.groups[g], n, value_field), Fit::Cells(_)));
         let biggest = free.iter().copied().max_by_key(|&g| (cands.groups[g].slots.len(), std::cmp::Reverse(g)));
         if let Some(g) = exact.or(biggest) {
             groups_of[r] = vec![g];
@@ -93,7 +95,8 @@ pub fn read_table(lines: &[String], region: Range<usize>, template: &Template, t
                 match groups_of[r].first() {
                     None => read.review(table, r, "", "no_values", "the row's label was found but no numbers beside it".into()),
                     Some(&g) => {
-                        fill_cells(&mut read, table, r, &cands.groups[g].slots, fit_columns(&cands.groups[g], columns.len()), &mut cells);
+                        let fit = fit_columns(&cands.groups[g], columns.len(), value_field);
+                        fill_cells(&mut read, table, r, &cands.groups[g].slots, fit, &mut cells);
                     }
                 }
                 if groups_of[r].len() > 1 {
@@ -161,6 +164,10 @@ fn fill_cells(read: &mut TableRead, table: &Table, r: usize, all: &[Slot], fit: 
         Fit::Long(k) => {
             let detail = format!("read {k} values for {} columns ({}); all are left missing", columns.len(), slots_text(all));
             return read.review(table, r, "", "long_row", detail);
+        }
+        Fit::Ambiguous(k) => {
+            let detail = format!("{k} cells for {} columns ({}) with empty cells at both ends; which are blank values cannot be told, so all are left missing", columns.len(), slots_text(all));
+            return read.review(table, r, "", "ambiguous_blanks", detail);
         }
     };
     for (c, slot) in slots.into_iter().enumerate() {

@@ -117,24 +117,56 @@ pub enum Fit {
     Short(usize),
     /// More values than columns.
     Long(usize),
+    /// Empty cells at both ends and more slots than columns: which empty cells are
+    /// structure and which are blank values cannot be told.
+    Ambiguous(usize),
 }
 
-/// Places a run's slots into `n` columns. Tab layouts keep blank cells in place, but
-/// stray empty cells at either end (from merged label columns or a trailing tab) are
-/// dropped while there are more slots than columns.
-pub fn fit_columns(g: &ValueGroup, n: usize) -> Fit {
-    let mut slots: &[Slot] = &g.slots;
-    while slots.len() > n && slots.last().is_some_and(Slot::is_blank) {
-        slots = &slots[..slots.len() - 1];
+/// The ways a run can be placed: offsets `i` such that dropping `i` leading and the
+/// rest trailing slots drops only blank cells.
+pub fn placements(g: &ValueGroup, n: usize) -> Vec<usize> {
+    let len = g.slots.len();
+    if len < n {
+        return Vec::new();
     }
-    while slots.len() > n && slots.first().is_some_and(Slot::is_blank) {
-        slots = &slots[1..];
+    (0..=len - n)
+        .filter(|&i| g.slots[..i].iter().all(Slot::is_blank) && g.slots[i + n..].iter().all(Slot::is_blank))
+        .collect()
+}
+
+/// Places a run's slots into `n` columns. Tab layouts keep blank cells in place;
+/// empty cells beyond the columns (merged label columns, a trailing tab) are dropped
+/// when only one placement is possible, or when `value_field` (the tab cell where the
+/// table's values start, learned from its unambiguous rows) picks one.
+pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit {
+    let len = g.slots.len();
+    if len < n {
+        return Fit::Short(g.slots.iter().filter(|s| !s.is_blank()).count());
     }
-    match slots.len() {
-        k if k == n => Fit::Cells(slots.to_vec()),
-        k if k < n => Fit::Short(slots.iter().filter(|s| !s.is_blank()).count()),
-        k => Fit::Long(k),
+    let options = placements(g, n);
+    let chosen = match options.as_slice() {
+        [] => return Fit::Long(len),
+        [one] => *one,
+        many => match many.iter().find(|&&i| g.tabbed && Some(g.slots[i].field) == value_field) {
+            Some(&i) => i,
+            None => return Fit::Ambiguous(len),
+        },
+    };
+    Fit::Cells(g.slots[chosen..chosen + n].to_vec())
+}
+
+/// The tab cell where values start in most of a table's rows that can be placed in
+/// only one way; None when no position is in the majority.
+pub fn learn_value_field<'a>(runs: impl Iterator<Item = (&'a ValueGroup, usize)>) -> Option<usize> {
+    let mut counts: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    let mut total = 0;
+    for (g, n) in runs {
+        if let (true, [one]) = (g.tabbed, placements(g, n).as_slice()) {
+            *counts.entry(g.slots[*one].field).or_default() += 1;
+            total += 1;
+        }
     }
+    counts.into_iter().find(|&(_, c)| c * 2 > total).map(|(f, _)| f)
 }
 
 #[cfg(test)]
@@ -152,21 +184,38 @@ mod tests {
     #[test]
     fn tab_runs_drop_structural_blanks_only() {
         let g = groups("一、本年新收\t\t2\t0\t0\t0\t0\t0\t2");
-        assert!(matches!(fit_columns(&g[0], 7), Fit::Cells(c) if c[0].raw == "2"));
+        assert!(matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[0].raw == "2"));
         let g = groups("(一) 予以公开\t2\t\t0\t\t\t\t2");
-        assert!(matches!(fit_columns(&g[0], 7), Fit::Cells(c) if c[1].is_blank() && c[2].raw == "0"));
+        assert!(matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[1].is_blank() && c[2].raw == "0"));
         let g = groups("1. 属于国家秘密\t0\t0\t0\t0\t0\t0");
-        assert_eq!(fit_columns(&g[0], 7), Fit::Short(6));
+        assert_eq!(fit_columns(&g[0], 7, None), Fit::Short(6));
         let g = groups("行政事业性收费\t0\t0\t");
-        assert!(matches!(fit_columns(&g[0], 2), Fit::Cells(_)));
+        assert!(matches!(fit_columns(&g[0], 2, None), Fit::Cells(_)));
     }
 
     #[test]
     fn spaced_runs_must_fit_exactly() {
         let g = groups("规章 1 0");
-        assert_eq!(fit_columns(&g[0], 3), Fit::Short(2));
+        assert_eq!(fit_columns(&g[0], 3, None), Fit::Short(2));
         let g = groups("规章 1 0 11 4");
-        assert_eq!(fit_columns(&g[0], 3), Fit::Long(4));
+        assert_eq!(fit_columns(&g[0], 3, None), Fit::Long(4));
+    }
+
+    #[test]
+    fn blanks_at_both_ends_are_placed_by_the_tables_value_column_or_not_at_all() {
+        // A blank 总计 at the end and an empty label cell at the start.
+        let text = "三、本年度办理结果\t(一) 予以公开\t\t258\t12\t0\t0\t1\t1\t\n\t\t2.其他\t0\t0\t0\t0\t0\t0\t0\n\t\t3.危及\t1\t0\t0\t0\t0\t0\t1";
+        let g = groups(text);
+        assert_eq!(fit_columns(&g[0], 7, None), Fit::Ambiguous(8));
+        let field = learn_value_field(g.iter().map(|g| (g, 7)));
+        assert_eq!(field, Some(3));
+        match fit_columns(&g[0], 7, field) {
+            Fit::Cells(c) => {
+                assert_eq!(c[0].raw, "258");
+                assert!(c[6].is_blank());
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
