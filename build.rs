@@ -15,7 +15,11 @@ fn main() {
     for f in &files {
         let abs = fs::canonicalize(f).expect("dictionary path");
         let name = f.file_name().unwrap().to_string_lossy();
-        code.push_str(&format!("    ({:?}, include_str!({:?})),\n", name, abs.display().to_string()));
+        code.push_str(&format!(
+            "    ({:?}, include_str!({:?})),\n",
+            name,
+            abs.display().to_string()
+        ));
     }
     code.push_str("];\n");
     let out = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_templates.rs");

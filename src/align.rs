@@ -67,7 +67,11 @@ pub fn align_rows(segments: &[Segment], labels: &[&Label]) -> Vec<Option<RowMatc
                     for (k, joined) in runs[i].iter().enumerate() {
                         let s = score_label(segments[i].ordinal, joined, labels[j]);
                         if s.score >= ACCEPT {
-                            relax((i + k + 1) * w + j + 1, here + s.score - ACCEPT, Step::Match(k + 1, s));
+                            relax(
+                                (i + k + 1) * w + j + 1,
+                                here + s.score - ACCEPT,
+                                Step::Match(k + 1, s),
+                            );
                         }
                     }
                 }
@@ -82,7 +86,11 @@ pub fn align_rows(segments: &[Segment], labels: &[&Label]) -> Vec<Option<RowMatc
             Step::SkipSegment => i -= 1,
             Step::SkipRow => j -= 1,
             Step::Match(k, score) => {
-                out[j - 1] = Some(RowMatch { first: i - k, last: i - 1, score });
+                out[j - 1] = Some(RowMatch {
+                    first: i - k,
+                    last: i - 1,
+                    score,
+                });
                 i -= k;
                 j -= 1;
             }
@@ -119,13 +127,25 @@ mod tests {
 
     fn align_text(text: &str, template: usize) -> Vec<Option<String>> {
         let d = Dictionaries::embedded().unwrap();
-        let table = d.templates[template].tables.iter().find(|t| t.id == "requests").unwrap();
+        let table = d.templates[template]
+            .tables
+            .iter()
+            .find(|t| t.id == "requests")
+            .unwrap();
         let lines: Vec<String> = text.lines().map(normalize_line).collect();
         let c = lex_lines(&lines, 0..lines.len(), &d.lexicon);
         let labels: Vec<&Label> = table.rows.iter().map(|r| &r.label).collect();
         align_rows(&c.segments, &labels)
             .into_iter()
-            .map(|m| m.map(|m| c.segments[m.first..=m.last].iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("|")))
+            .map(|m| {
+                m.map(|m| {
+                    c.segments[m.first..=m.last]
+                        .iter()
+                        .map(|s| s.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("|")
+                })
+            })
             .collect()
     }
 
@@ -143,7 +163,10 @@ mod tests {
     fn wrapped_label_with_numbers_between_is_one_row() {
         let text = "（一）予以公开 1288 21 0 0 50 3 1362\n（二）部分公开（区分处理的，只计这一情\n447 7 0 0 0 0 454\n形，不计其他情形）\n1.属于国家秘密 2 0 0 0 0 0 2";
         let got = align_text(text, 1);
-        assert_eq!(got[3].as_deref(), Some("(二)部分公开(区分处理的,只计这一情|形,不计其他情形)"));
+        assert_eq!(
+            got[3].as_deref(),
+            Some("(二)部分公开(区分处理的,只计这一情|形,不计其他情形)")
+        );
         assert_eq!(got[4].as_deref(), Some("1.属于国家秘密"));
     }
 

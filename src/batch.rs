@@ -82,27 +82,59 @@ pub fn process(input: &Input, dict: &Dictionaries) -> DocResult {
     }
     let bytes = match std::fs::read(&input.path) {
         Ok(b) => b,
-        Err(e) => return DocResult::failed(&input.doc_id, &source, DocStatus::Failed, format!("cannot read: {e}")),
+        Err(e) => {
+            return DocResult::failed(
+                &input.doc_id,
+                &source,
+                DocStatus::Failed,
+                format!("cannot read: {e}"),
+            )
+        }
     };
-    match catch_unwind(AssertUnwindSafe(|| clean_document(&bytes, &input.doc_id, &source, dict))) {
+    match catch_unwind(AssertUnwindSafe(|| {
+        clean_document(&bytes, &input.doc_id, &source, dict)
+    })) {
         Ok(d) => d,
         Err(panic) => {
-            let msg = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-            DocResult::failed(&input.doc_id, &source, DocStatus::Failed, format!("internal error while cleaning ({msg}); please report it with this file"))
+            let msg = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            DocResult::failed(
+                &input.doc_id,
+                &source,
+                DocStatus::Failed,
+                format!("internal error while cleaning ({msg}); please report it with this file"),
+            )
         }
     }
 }
 
 /// Cleans every input and writes the outputs into `out_dir`.
-pub fn run_batch(inputs: &[Input], dict: &Dictionaries, out_dir: &Path, opts: &BatchOptions) -> Result<Summary, RunError> {
+pub fn run_batch(
+    inputs: &[Input],
+    dict: &Dictionaries,
+    out_dir: &Path,
+    opts: &BatchOptions,
+) -> Result<Summary, RunError> {
     let start = Instant::now();
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(j) = opts.jobs {
         builder = builder.num_threads(j.max(1));
     }
-    let pool = builder.build().map_err(|e| RunError::Input { what: "a thread pool".into(), source: std::io::Error::other(e) })?;
-    let bar = if opts.progress { ProgressBar::new(inputs.len() as u64) } else { ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::hidden()) };
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} documents  {elapsed_precise} (eta {eta})") {
+    let pool = builder.build().map_err(|e| RunError::Input {
+        what: "a thread pool".into(),
+        source: std::io::Error::other(e),
+    })?;
+    let bar = if opts.progress {
+        ProgressBar::new(inputs.len() as u64)
+    } else {
+        ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::hidden())
+    };
+    if let Ok(style) = ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} documents  {elapsed_precise} (eta {eta})",
+    ) {
         bar.set_style(style);
     }
     let mut out = OutputSet::create(out_dir, opts.bom, dict)?;

@@ -101,16 +101,25 @@ enum Event {
 /// Lexes lines `lines[range]` (NFKC form) into segments and value groups.
 pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon) -> Candidates {
     let mut out = Candidates::default();
-    let skippable = |i: usize| lines.get(i).is_none_or(|l| l.trim().is_empty() || lex.ignore_lines.iter().any(|r| r.is_match(l)));
-    let kept: Vec<usize> = range.filter(|&i| i < lines.len() && !skippable(i)).collect();
+    let skippable = |i: usize| {
+        lines
+            .get(i)
+            .is_none_or(|l| l.trim().is_empty() || lex.ignore_lines.iter().any(|r| r.is_match(l)))
+    };
+    let kept: Vec<usize> = range
+        .filter(|&i| i < lines.len() && !skippable(i))
+        .collect();
     let numbers_only = |i: usize| {
-        lines[i].split_whitespace().all(|t| matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()))
+        lines[i]
+            .split_whitespace()
+            .all(|t| matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()))
     };
     for (k, &idx) in kept.iter().enumerate() {
         let line = &lines[idx];
         // A lone `O` or `l` between lines of numbers (one cell per line) is a digit.
         let single = line.split_whitespace().count() == 1;
-        let beside_numbers = (k > 0 && numbers_only(kept[k - 1])) || kept.get(k + 1).is_some_and(|&j| numbers_only(j));
+        let beside_numbers = (k > 0 && numbers_only(kept[k - 1]))
+            || kept.get(k + 1).is_some_and(|&j| numbers_only(j));
         lex_line(line, idx, lex, single && beside_numbers, &mut out);
     }
     merge_one_cell_lines(&mut out.groups, skippable);
@@ -121,19 +130,34 @@ fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<
     let tabbed = line.contains('\t');
     let numeric_context = numeric_hint
         || tabbed
-        || line.split_whitespace().any(|t| matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()));
-    let fields: Vec<&str> = if tabbed { line.split('\t').collect() } else { vec![line] };
+        || line.split_whitespace().any(
+            |t| matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()),
+        );
+    let fields: Vec<&str> = if tabbed {
+        line.split('\t').collect()
+    } else {
+        vec![line]
+    };
     let mut events = Vec::new();
     for (fi, field) in fields.into_iter().enumerate() {
         let mut new_cell = true;
         let mut any = false;
         for tok in field.split(' ').filter(|t| !t.is_empty()) {
             any = true;
-            let slot = |number, unreadable| Slot { raw: tok.to_string(), line: idx, number, unreadable, field: fi };
+            let slot = |number, unreadable| Slot {
+                raw: tok.to_string(),
+                line: idx,
+                number,
+                unreadable,
+                field: fi,
+            };
             match parse_token(tok, lex, numeric_context) {
                 Token::Number(p) => events.push(Event::Value(slot(Some(p), false))),
                 Token::Unreadable => events.push(Event::Value(slot(None, true))),
-                Token::Text => events.push(Event::Text { token: tok.to_string(), new_cell }),
+                Token::Text => events.push(Event::Text {
+                    token: tok.to_string(),
+                    new_cell,
+                }),
             }
             new_cell = false;
         }
@@ -151,10 +175,20 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
     let mut forced: Option<Ordinal> = None;
     if let [Event::Value(s), Event::Text { token, .. }, ..] = events.as_slice() {
         if let Some(p) = &s.number {
-            let small = p.value.is_integer() && p.value >= crate::numbers::Num::int(1) && p.value <= crate::numbers::Num::int(MAX_BARE_ORDINAL);
-            if small && p.repaired.is_none() && p.unit.is_none() && s.raw.len() <= 2 && split_ordinal(token, lex).is_none() {
+            let small = p.value.is_integer()
+                && p.value >= crate::numbers::Num::int(1)
+                && p.value <= crate::numbers::Num::int(MAX_BARE_ORDINAL);
+            if small
+                && p.repaired.is_none()
+                && p.unit.is_none()
+                && s.raw.len() <= 2
+                && split_ordinal(token, lex).is_none()
+            {
                 let n = s.raw.parse::<u8>().unwrap_or(0);
-                forced = Some(Ordinal { kind: OrdinalKind::Arabic, n });
+                forced = Some(Ordinal {
+                    kind: OrdinalKind::Arabic,
+                    n,
+                });
                 events.remove(0);
             }
         }
@@ -164,7 +198,10 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
     let mut seg: Vec<String> = Vec::new();
     let mut group: Option<ValueGroup> = None;
     let mut last_seg: Option<usize> = None;
-    let flush_seg = |seg: &mut Vec<String>, forced: &mut Option<Ordinal>, out: &mut Candidates, last: &mut Option<usize>| {
+    let flush_seg = |seg: &mut Vec<String>,
+                     forced: &mut Option<Ordinal>,
+                     out: &mut Candidates,
+                     last: &mut Option<usize>| {
         if seg.is_empty() {
             return;
         }
@@ -182,7 +219,13 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
             return;
         }
         let prose = body_key.chars().count() > PROSE_KEY_CHARS;
-        out.segments.push(Segment { line: idx, text: text.clone(), ordinal, body_key, prose });
+        out.segments.push(Segment {
+            line: idx,
+            text: text.clone(),
+            ordinal,
+            body_key,
+            prose,
+        });
         *last = Some(out.segments.len() - 1);
     };
     let flush_group = |group: &mut Option<ValueGroup>, out: &mut Candidates| {
@@ -197,9 +240,13 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
         match ev {
             Event::Text { token, new_cell } => {
                 flush_group(&mut group, out);
-                let starts_ordinal = split_ordinal(&token, lex).is_some() || is_bare_ordinal_token(&token, lex);
+                let starts_ordinal =
+                    split_ordinal(&token, lex).is_some() || is_bare_ordinal_token(&token, lex);
                 let continues_bare = seg.len() == 1 && is_bare_ordinal_token(&seg[0], lex);
-                if !seg.is_empty() && !continues_bare && ((tabbed && new_cell) || starts_ordinal || prev_was_value) {
+                if !seg.is_empty()
+                    && !continues_bare
+                    && ((tabbed && new_cell) || starts_ordinal || prev_was_value)
+                {
                     flush_seg(&mut seg, &mut forced, out, &mut last_seg);
                 }
                 seg.push(token);
@@ -218,7 +265,13 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
                 group
                     .get_or_insert_with(|| new_group(idx, tabbed, last_seg))
                     .slots
-                    .push(Slot { raw: String::new(), line: idx, number: None, unreadable: false, field });
+                    .push(Slot {
+                        raw: String::new(),
+                        line: idx,
+                        number: None,
+                        unreadable: false,
+                        field,
+                    });
                 prev_was_value = true;
             }
         }
@@ -232,7 +285,15 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
 }
 
 fn new_group(line: usize, tabbed: bool, after_segment: Option<usize>) -> ValueGroup {
-    ValueGroup { line, last_line: line, slots: Vec::new(), tabbed, after_segment, standalone: false, cell_per_line: false }
+    ValueGroup {
+        line,
+        last_line: line,
+        slots: Vec::new(),
+        tabbed,
+        after_segment,
+        standalone: false,
+        cell_per_line: false,
+    }
 }
 
 /// `1.` standing alone before its label (`1. 属于国家秘密`).
@@ -243,13 +304,16 @@ fn is_bare_ordinal_token(token: &str, lex: &Lexicon) -> bool {
 /// One cell per line: consecutive lines holding a single number and nothing else
 /// are one row's values. Blank lines and page footers between them do not count.
 fn merge_one_cell_lines(groups: &mut Vec<ValueGroup>, skippable: impl Fn(usize) -> bool) {
-    let single = |g: &ValueGroup| g.standalone && !g.tabbed && g.slots.len() == 1 && g.after_segment.is_none();
+    let single = |g: &ValueGroup| {
+        g.standalone && !g.tabbed && g.slots.len() == 1 && g.after_segment.is_none()
+    };
     let mut merged: Vec<ValueGroup> = Vec::with_capacity(groups.len());
     for mut g in groups.drain(..) {
         if single(&g) {
             g.cell_per_line = true;
             if let Some(last) = merged.last_mut() {
-                let adjacent = g.line > last.last_line && (last.last_line + 1..g.line).all(&skippable);
+                let adjacent =
+                    g.line > last.last_line && (last.last_line + 1..g.line).all(&skippable);
                 if last.cell_per_line && adjacent {
                     last.last_line = g.line;
                     last.slots.extend(g.slots);
@@ -274,7 +338,14 @@ mod tests {
     }
 
     fn values(g: &ValueGroup) -> Vec<String> {
-        g.slots.iter().map(|s| s.number.as_ref().map_or("_".to_string(), |p| p.value.to_string())).collect()
+        g.slots
+            .iter()
+            .map(|s| {
+                s.number
+                    .as_ref()
+                    .map_or("_".to_string(), |p| p.value.to_string())
+            })
+            .collect()
     }
 
     #[test]

@@ -33,7 +33,10 @@ impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DecodeError::Empty => write!(f, "the file is empty"),
-            DecodeError::Binary(why) => write!(f, "not a text file ({why}); if it is a scan, run OCR on it first"),
+            DecodeError::Binary(why) => write!(
+                f,
+                "not a text file ({why}); if it is a scan, run OCR on it first"
+            ),
         }
     }
 }
@@ -62,9 +65,18 @@ fn finish(text: String, encoding: &'static str, had_errors: bool) -> Result<Deco
         return Err(DecodeError::Empty);
     }
     let total = text.chars().count();
-    let garbage = text.chars().filter(|&c| c == '\u{fffd}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))).count();
+    let garbage = text
+        .chars()
+        .filter(|&c| {
+            c == '\u{fffd}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        })
+        .count();
     if garbage as f64 > total as f64 * MAX_GARBAGE_SHARE {
-        let why = if had_errors { format!("{garbage} of {total} characters do not decode as {encoding}") } else { format!("{garbage} of {total} characters are control codes") };
+        let why = if had_errors {
+            format!("{garbage} of {total} characters do not decode as {encoding}")
+        } else {
+            format!("{garbage} of {total} characters are control codes")
+        };
         return Err(DecodeError::Binary(why));
     }
     Ok(Decoded { text, encoding })
@@ -74,7 +86,8 @@ fn finish(text: String, encoding: &'static str, had_errors: bool) -> Result<Deco
 mod tests {
     use super::*;
 
-    const SAMPLE: &str = "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t2\t0\n";
+    const SAMPLE: &str =
+        "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t2\t0\n";
 
     #[test]
     fn utf8_with_and_without_bom() {
@@ -105,8 +118,17 @@ mod tests {
     fn empty_and_binary_are_refused() {
         assert_eq!(decode(b""), Err(DecodeError::Empty));
         assert_eq!(decode(b" \n\t"), Err(DecodeError::Empty));
-        assert!(matches!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(DecodeError::Binary(_))));
-        let noise: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8 | 0x01).collect();
-        assert!(matches!(decode(&noise), Err(DecodeError::Binary(_))), "{:?}", decode(&noise).map(|d| d.encoding));
+        assert!(matches!(
+            decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Err(DecodeError::Binary(_))
+        ));
+        let noise: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8 | 0x01)
+            .collect();
+        assert!(
+            matches!(decode(&noise), Err(DecodeError::Binary(_))),
+            "{:?}",
+            decode(&noise).map(|d| d.encoding)
+        );
     }
 }

@@ -20,21 +20,40 @@ pub struct Detection {
 
 /// Picks the template for a document whose whole-text match key is `doc_key`.
 pub fn detect_template(doc_key: &str, year: Option<u16>, templates: &[Template]) -> Detection {
-    let hits: Vec<usize> =
-        templates.iter().map(|t| t.signature.iter().filter(|s| doc_key.contains(s.as_str())).count()).collect();
+    let hits: Vec<usize> = templates
+        .iter()
+        .map(|t| {
+            t.signature
+                .iter()
+                .filter(|s| doc_key.contains(s.as_str()))
+                .count()
+        })
+        .collect();
     let max = hits.iter().copied().max().unwrap_or(0);
     let leaders: Vec<usize> = (0..templates.len()).filter(|&i| hits[i] == max).collect();
     if max > 0 && leaders.len() == 1 {
-        return Detection { template: leaders[0], method: "content", evidence: max };
+        return Detection {
+            template: leaders[0],
+            method: "content",
+            evidence: max,
+        };
     }
     if let Some(y) = year {
         if let Some(&i) = leaders.iter().find(|&&i| templates[i].covers_year(y)) {
-            return Detection { template: i, method: "year", evidence: hits[i] };
+            return Detection {
+                template: i,
+                method: "year",
+                evidence: hits[i],
+            };
         }
     }
     // Nothing to go on: the newest version, which current reports use.
     let i = *leaders.last().unwrap_or(&0);
-    Detection { template: i, method: "default", evidence: hits.get(i).copied().unwrap_or(0) }
+    Detection {
+        template: i,
+        method: "default",
+        evidence: hits.get(i).copied().unwrap_or(0),
+    }
 }
 
 #[cfg(test)]
@@ -46,19 +65,34 @@ mod tests {
     #[test]
     fn content_beats_year() {
         let d = Dictionaries::embedded().unwrap();
-        let k = key("信息内容 本年制发件数 本年废止件数 现行有效件数", &d.lexicon);
+        let k = key(
+            "信息内容 本年制发件数 本年废止件数 现行有效件数",
+            &d.lexicon,
+        );
         let det = detect_template(&k, Some(2020), &d.templates);
-        assert_eq!((d.templates[det.template].id.as_str(), det.method), ("2021", "content"));
+        assert_eq!(
+            (d.templates[det.template].id.as_str(), det.method),
+            ("2021", "content")
+        );
         let k = key("信息内容 本年新制作数量 本年新公开数量", &d.lexicon);
-        assert_eq!(d.templates[detect_template(&k, Some(2023), &d.templates).template].id, "2019");
+        assert_eq!(
+            d.templates[detect_template(&k, Some(2023), &d.templates).template].id,
+            "2019"
+        );
     }
 
     #[test]
     fn year_decides_when_content_is_silent() {
         let d = Dictionaries::embedded().unwrap();
         let det = detect_template("", Some(2020), &d.templates);
-        assert_eq!((d.templates[det.template].id.as_str(), det.method), ("2019", "year"));
+        assert_eq!(
+            (d.templates[det.template].id.as_str(), det.method),
+            ("2019", "year")
+        );
         let det = detect_template("", None, &d.templates);
-        assert_eq!((d.templates[det.template].id.as_str(), det.method), ("2021", "default"));
+        assert_eq!(
+            (d.templates[det.template].id.as_str(), det.method),
+            ("2021", "default")
+        );
     }
 }

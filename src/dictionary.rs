@@ -163,7 +163,12 @@ impl Label {
             }
             full_keys.push(key(v, lex));
         }
-        Label { text: text.to_string(), ordinal, keys, full_keys }
+        Label {
+            text: text.to_string(),
+            ordinal,
+            keys,
+            full_keys,
+        }
     }
 }
 
@@ -341,8 +346,10 @@ impl Dictionaries {
     /// The dictionaries compiled into the binary.
     pub fn embedded() -> Result<Dictionaries, DictionaryError> {
         let lexicon = embedded_lexicon()?;
-        let files: Vec<(String, String)> =
-            EMBEDDED_TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        let files: Vec<(String, String)> = EMBEDDED_TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
         Dictionaries::build(lexicon, &files)
     }
 
@@ -350,7 +357,8 @@ impl Dictionaries {
     /// without rebuilding).
     pub fn from_dir(dir: &Path) -> Result<Dictionaries, DictionaryError> {
         let read = |p: &Path| {
-            fs::read_to_string(p).map_err(|e| DictionaryError::invalid(p.display().to_string(), e.to_string()))
+            fs::read_to_string(p)
+                .map_err(|e| DictionaryError::invalid(p.display().to_string(), e.to_string()))
         };
         let lexicon = Lexicon::from_toml(&read(&dir.join("lexicon.toml"))?)?;
         let tdir = dir.join("templates");
@@ -368,20 +376,30 @@ impl Dictionaries {
         Dictionaries::build(lexicon, &files)
     }
 
-    fn build(lexicon: Lexicon, files: &[(String, String)]) -> Result<Dictionaries, DictionaryError> {
+    fn build(
+        lexicon: Lexicon,
+        files: &[(String, String)],
+    ) -> Result<Dictionaries, DictionaryError> {
         if files.is_empty() {
-            return Err(DictionaryError::invalid("templates/", "no template dictionaries (*.toml) found"));
+            return Err(DictionaryError::invalid(
+                "templates/",
+                "no template dictionaries (*.toml) found",
+            ));
         }
         let mut templates = Vec::new();
         for (name, text) in files {
-            let raw: RawTemplate = toml::from_str(text).map_err(|e| DictionaryError::invalid(name, e.to_string()))?;
+            let raw: RawTemplate =
+                toml::from_str(text).map_err(|e| DictionaryError::invalid(name, e.to_string()))?;
             templates.push(compile(raw, &lexicon).map_err(|m| DictionaryError::invalid(name, m))?);
         }
         let all: Vec<Vec<String>> = templates.iter().map(|t| t.all_label_keys()).collect();
         for (i, t) in templates.iter_mut().enumerate() {
             let mut sig = Vec::new();
             for k in &all[i] {
-                let elsewhere = all.iter().enumerate().any(|(j, ks)| j != i && ks.iter().any(|o| o.contains(k.as_str())));
+                let elsewhere = all
+                    .iter()
+                    .enumerate()
+                    .any(|(j, ks)| j != i && ks.iter().any(|o| o.contains(k.as_str())));
                 if k.chars().count() >= 4 && !elsewhere && !sig.contains(k) {
                     sig.push(k.clone());
                 }
@@ -396,7 +414,10 @@ fn compile(raw: RawTemplate, lex: &Lexicon) -> Result<Template, String> {
     let sections: Vec<Section> = raw
         .sections
         .iter()
-        .map(|s| Section { id: s.id.clone(), label: Label::new(&s.label, &s.variants, lex) })
+        .map(|s| Section {
+            id: s.id.clone(),
+            label: Label::new(&s.label, &s.variants, lex),
+        })
         .collect();
     let mut tables = Vec::new();
     for t in raw.tables {
@@ -418,15 +439,28 @@ fn compile(raw: RawTemplate, lex: &Lexicon) -> Result<Template, String> {
 }
 
 fn compile_table(t: RawTable, section: usize, lex: &Lexicon) -> Result<Table, String> {
-    let gidx: HashMap<&str, usize> = t.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
+    let gidx: HashMap<&str, usize> = t
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id.as_str(), i))
+        .collect();
     if gidx.len() != t.groups.len() {
         return Err(format!("table {}: duplicate group id", t.id));
     }
-    let find_group = |id: &str| gidx.get(id).copied().ok_or_else(|| format!("table {}: unknown group {id:?}", t.id));
+    let find_group = |id: &str| {
+        gidx.get(id)
+            .copied()
+            .ok_or_else(|| format!("table {}: unknown group {id:?}", t.id))
+    };
     let mut groups = Vec::new();
     for g in &t.groups {
         let parent = g.parent.as_deref().map(find_group).transpose()?;
-        groups.push(Group { id: g.id.clone(), label: Label::new(&g.label, &[], lex), parent });
+        groups.push(Group {
+            id: g.id.clone(),
+            label: Label::new(&g.label, &[], lex),
+            parent,
+        });
     }
     let path_of = |group: Option<usize>, own: &str| {
         let mut parts = vec![own.to_string()];
@@ -451,7 +485,10 @@ fn compile_table(t: RawTable, section: usize, lex: &Lexicon) -> Result<Table, St
         let mut columns = Vec::new();
         for c in &b.columns {
             if columns.iter().any(|x: &Column| x.id == c.id) {
-                return Err(format!("table {} block {}: duplicate column id {:?}", t.id, b.id, c.id));
+                return Err(format!(
+                    "table {} block {}: duplicate column id {:?}",
+                    t.id, b.id, c.id
+                ));
             }
             let group = c.group.as_deref().map(find_group).transpose()?;
             columns.push(Column {
@@ -466,7 +503,12 @@ fn compile_table(t: RawTable, section: usize, lex: &Lexicon) -> Result<Table, St
             if rows.iter().any(|x: &Row| x.id == r.id) {
                 return Err(format!("table {}: duplicate row id {:?}", t.id, r.id));
             }
-            let group = r.group.as_deref().map(find_group).transpose()?.or(block_group);
+            let group = r
+                .group
+                .as_deref()
+                .map(find_group)
+                .transpose()?
+                .or(block_group);
             rows.push(Row {
                 id: r.id.clone(),
                 label: Label::new(&r.label, &r.variants, lex),
@@ -478,9 +520,16 @@ fn compile_table(t: RawTable, section: usize, lex: &Lexicon) -> Result<Table, St
             });
         }
         if columns.is_empty() || rows.len() == start {
-            return Err(format!("table {} block {}: needs at least one row and one column", t.id, b.id));
+            return Err(format!(
+                "table {} block {}: needs at least one row and one column",
+                t.id, b.id
+            ));
         }
-        blocks.push(Block { id: b.id.clone(), columns, rows: start..rows.len() });
+        blocks.push(Block {
+            id: b.id.clone(),
+            columns,
+            rows: start..rows.len(),
+        });
     }
     let mut identities = Vec::new();
     for id in &t.identities {
@@ -489,7 +538,11 @@ fn compile_table(t: RawTable, section: usize, lex: &Lexicon) -> Result<Table, St
     Ok(Table {
         id: t.id,
         section,
-        header_labels: t.header_labels.iter().map(|h| Label::new(h, &[], lex)).collect(),
+        header_labels: t
+            .header_labels
+            .iter()
+            .map(|h| Label::new(h, &[], lex))
+            .collect(),
         groups,
         blocks,
         rows,
@@ -515,8 +568,14 @@ fn compile_identity(
                 .ok_or_else(|| err(format!("unknown column {first:?}")))?
         }
         Over::Columns => {
-            let first = terms.clone().find(|t| !t.starts_with('@')).ok_or_else(|| err("no row term".into()))?;
-            rows.iter().find(|r| &r.id == first).map(|r| r.block).ok_or_else(|| err(format!("unknown row {first:?}")))?
+            let first = terms
+                .clone()
+                .find(|t| !t.starts_with('@'))
+                .ok_or_else(|| err("no row term".into()))?;
+            rows.iter()
+                .find(|r| &r.id == first)
+                .map(|r| r.block)
+                .ok_or_else(|| err(format!("unknown row {first:?}")))?
         }
     };
     let resolve = |name: &String| -> Result<Term, String> {
@@ -526,16 +585,31 @@ fn compile_identity(
                 .iter()
                 .position(|c| &c.id == name)
                 .map(Term::Item)
-                .ok_or_else(|| err(format!("unknown column {name:?} in block {}", blocks[block].id))),
+                .ok_or_else(|| {
+                    err(format!(
+                        "unknown column {name:?} in block {}",
+                        blocks[block].id
+                    ))
+                }),
             (Over::Rows, Some(_)) => Err(err("groups of columns are not supported".into())),
             (Over::Columns, None) => rows
                 .iter()
                 .position(|r| &r.id == name && r.block == block)
                 .map(Term::Item)
-                .ok_or_else(|| err(format!("unknown row {name:?} in block {}", blocks[block].id))),
+                .ok_or_else(|| {
+                    err(format!(
+                        "unknown row {name:?} in block {}",
+                        blocks[block].id
+                    ))
+                }),
             (Over::Columns, Some(g)) => {
-                let gi = groups.iter().position(|x| x.id == g).ok_or_else(|| err(format!("unknown group {g:?}")))?;
-                let members: Vec<usize> = (0..rows.len()).filter(|&r| rows[r].group == Some(gi)).collect();
+                let gi = groups
+                    .iter()
+                    .position(|x| x.id == g)
+                    .ok_or_else(|| err(format!("unknown group {g:?}")))?;
+                let members: Vec<usize> = (0..rows.len())
+                    .filter(|&r| rows[r].group == Some(gi))
+                    .collect();
                 if members.is_empty() {
                     return Err(err(format!("group {g:?} has no rows")));
                 }
@@ -569,20 +643,30 @@ mod tests {
             let app = t.tables.iter().find(|x| x.id == "appeals").unwrap();
             assert_eq!(app.blocks[0].columns.len(), 15);
             assert_eq!(app.rows.len(), 1);
-            assert!(!t.signature.is_empty(), "template {} has no distinctive labels", t.id);
+            assert!(
+                !t.signature.is_empty(),
+                "template {} has no distinctive labels",
+                t.id
+            );
         }
         let t19 = &d.templates[0];
         let req = t19.tables.iter().find(|x| x.id == "requests").unwrap();
         assert_eq!(req.rows.len(), 23);
         let r = req.rows.iter().find(|r| r.id == "refused_safety").unwrap();
-        assert_eq!(r.path, "三、本年度办理结果/（三）不予公开/3.危及“三安全一稳定”");
+        assert_eq!(
+            r.path,
+            "三、本年度办理结果/（三）不予公开/3.危及“三安全一稳定”"
+        );
         let c = &req.blocks[0].columns[1];
         assert_eq!(c.path, "法人或其他组织/商业企业");
         let t21 = &d.templates[1];
         let req21 = t21.tables.iter().find(|x| x.id == "requests").unwrap();
         assert_eq!(req21.rows.iter().filter(|r| !r.optional).count(), 25);
         let app = t21.tables.iter().find(|x| x.id == "appeals").unwrap();
-        assert_eq!(app.blocks[0].columns[7].path, "行政诉讼/未经复议直接起诉/其他结果");
+        assert_eq!(
+            app.blocks[0].columns[7].path,
+            "行政诉讼/未经复议直接起诉/其他结果"
+        );
     }
 
     #[test]
@@ -598,7 +682,9 @@ mod tests {
     #[test]
     fn bad_references_are_reported_with_the_file() {
         let lex = embedded_lexicon().unwrap();
-        let text = EMBEDDED_TEMPLATES[0].1.replace("lhs = [\"results_total\"]", "lhs = [\"no_such_row\"]");
+        let text = EMBEDDED_TEMPLATES[0]
+            .1
+            .replace("lhs = [\"results_total\"]", "lhs = [\"no_such_row\"]");
         let err = Dictionaries::build(lex, &[("broken.toml".into(), text)]).unwrap_err();
         assert_eq!(err.file, "broken.toml");
         assert!(err.message.contains("no_such_row"), "{}", err.message);

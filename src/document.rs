@@ -51,7 +51,11 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
             None => missing_tables.push(table.id.clone()),
         }
     }
-    let rows_found: usize = doc.tables.iter().map(|t| t.rows.iter().filter(|&&p| p == RowPresence::Found).count()).sum();
+    let rows_found: usize = doc
+        .tables
+        .iter()
+        .map(|t| t.rows.iter().filter(|&&p| p == RowPresence::Found).count())
+        .sum();
     if title.line.is_none() && rows_found < MIN_ROWS_WITHOUT_TITLE {
         let why = format!("no report title and only {rows_found} table rows recognised; not an information-disclosure annual report");
         let mut failed = DocResult::failed(doc_id, source, DocStatus::NotAReport, why);
@@ -79,9 +83,16 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
             row_label: String::new(),
             column_label: String::new(),
             problem: "template_uncertain",
-            detail: format!("neither the content nor the year tells the template version; {} was assumed", template.id),
+            detail: format!(
+                "neither the content nor the year tells the template version; {} was assumed",
+                template.id
+            ),
         });
     }
-    doc.status = if doc.review.is_empty() { DocStatus::Ok } else { DocStatus::Flagged };
+    doc.status = if doc.review.is_empty() {
+        DocStatus::Ok
+    } else {
+        DocStatus::Flagged
+    };
     doc
 }

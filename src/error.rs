@@ -15,7 +15,10 @@ pub struct DictionaryError {
 
 impl DictionaryError {
     pub(crate) fn invalid(file: impl Into<String>, message: impl Into<String>) -> Self {
-        DictionaryError { file: file.into(), message: message.into() }
+        DictionaryError {
+            file: file.into(),
+            message: message.into(),
+        }
     }
 }
 

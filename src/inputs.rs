@@ -33,7 +33,11 @@ pub fn globs(patterns: &[String]) -> Result<GlobSet, String> {
 
 fn id_of(rel: &Path) -> String {
     let no_ext = rel.with_extension("");
-    no_ext.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+    no_ext
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Expands `roots` into documents. Explicit files are always taken; folder contents
@@ -42,8 +46,15 @@ pub fn discover(roots: &[PathBuf], globs: &GlobSet) -> Vec<Input> {
     let mut out = Vec::new();
     for root in roots {
         if root.is_file() {
-            let name = root.file_name().map(PathBuf::from).unwrap_or_else(|| root.clone());
-            out.push(Input { path: root.clone(), doc_id: id_of(&name), problem: None });
+            let name = root
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.clone());
+            out.push(Input {
+                path: root.clone(),
+                doc_id: id_of(&name),
+                problem: None,
+            });
             continue;
         }
         if !root.is_dir() {
@@ -51,25 +62,49 @@ pub fn discover(roots: &[PathBuf], globs: &GlobSet) -> Vec<Input> {
                 Ok(_) => "a broken symlink or not a regular file or folder".to_string(),
                 Err(e) => format!("cannot open: {e}"),
             };
-            let name = root.file_name().map(PathBuf::from).unwrap_or_else(|| root.clone());
-            out.push(Input { path: root.clone(), doc_id: id_of(&name), problem: Some(why) });
+            let name = root
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.clone());
+            out.push(Input {
+                path: root.clone(),
+                doc_id: id_of(&name),
+                problem: Some(why),
+            });
             continue;
         }
-        let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name();
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name();
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
                     let rel = e.path().strip_prefix(root).unwrap_or(e.path());
                     if globs.is_match(rel) {
-                        out.push(Input { path: e.path().to_path_buf(), doc_id: id_of(rel), problem: None });
+                        out.push(Input {
+                            path: e.path().to_path_buf(),
+                            doc_id: id_of(rel),
+                            problem: None,
+                        });
                     }
                 }
                 Ok(_) => {}
                 Err(err) => {
-                    let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+                    let path = err
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| root.clone());
                     let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                    let why = if err.loop_ancestor().is_some() { "a symlink loop".to_string() } else { format!("cannot read: {err}") };
-                    out.push(Input { path, doc_id: id_of(&rel), problem: Some(why) });
+                    let why = if err.loop_ancestor().is_some() {
+                        "a symlink loop".to_string()
+                    } else {
+                        format!("cannot read: {err}")
+                    };
+                    out.push(Input {
+                        path,
+                        doc_id: id_of(&rel),
+                        problem: Some(why),
+                    });
                 }
             }
         }
@@ -105,13 +140,19 @@ mod tests {
         let got = discover(&[root.to_path_buf()], &globs(&["*.txt".into()]).unwrap());
         let ids: Vec<&str> = got.iter().map(|i| i.doc_id.as_str()).collect();
         assert_eq!(ids, ["a", "b/c/z", "b/x"]);
-        let again = discover(&[root.to_path_buf(), root.join("a.txt")], &globs(&["*.txt".into()]).unwrap());
+        let again = discover(
+            &[root.to_path_buf(), root.join("a.txt")],
+            &globs(&["*.txt".into()]).unwrap(),
+        );
         assert_eq!(again.last().unwrap().doc_id, "a~2");
     }
 
     #[test]
     fn missing_paths_become_failed_inputs() {
-        let got = discover(&[PathBuf::from("/no/such/dir/report.txt")], &globs(&["*.txt".into()]).unwrap());
+        let got = discover(
+            &[PathBuf::from("/no/such/dir/report.txt")],
+            &globs(&["*.txt".into()]).unwrap(),
+        );
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].doc_id, "report");
         assert!(got[0].problem.as_deref().unwrap().contains("cannot open"));

@@ -72,14 +72,15 @@ fn one_char(s: &str, what: &str) -> Result<char, DictionaryError> {
 }
 
 fn regex(src: &str) -> Result<Regex, DictionaryError> {
-    Regex::new(src).map_err(|e| DictionaryError::invalid("lexicon.toml", format!("bad pattern {src:?}: {e}")))
+    Regex::new(src)
+        .map_err(|e| DictionaryError::invalid("lexicon.toml", format!("bad pattern {src:?}: {e}")))
 }
 
 impl Lexicon {
     /// Parses and compiles the lexicon from its TOML text.
     pub fn from_toml(text: &str) -> Result<Lexicon, DictionaryError> {
-        let raw: RawLexicon =
-            toml::from_str(text).map_err(|e| DictionaryError::invalid("lexicon.toml", e.to_string()))?;
+        let raw: RawLexicon = toml::from_str(text)
+            .map_err(|e| DictionaryError::invalid("lexicon.toml", e.to_string()))?;
         let mut digit_confusions = HashMap::new();
         for (from, to) in &raw.digit_confusions {
             let to = one_char(to, "digit_confusions")?;
@@ -91,38 +92,70 @@ impl Lexicon {
             }
             digit_confusions.insert(one_char(from, "digit_confusions")?, to);
         }
-        let mut unit_suffixes: Vec<String> =
-            raw.units.suffixes.iter().map(|s| crate::normalize::nfkc(s)).collect();
+        let mut unit_suffixes: Vec<String> = raw
+            .units
+            .suffixes
+            .iter()
+            .map(|s| crate::normalize::nfkc(s))
+            .collect();
         unit_suffixes.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
         let mut lex = Lexicon {
             title_keys: Vec::new(),
-            title_prefixes: raw.title_prefixes.iter().map(|s| crate::normalize::nfkc(s)).collect(),
+            title_prefixes: raw
+                .title_prefixes
+                .iter()
+                .map(|s| crate::normalize::nfkc(s))
+                .collect(),
             year: regex(&raw.year_pattern)?,
-            numerals: raw.numerals.iter().map(|s| one_char(s, "numerals")).collect::<Result<_, _>>()?,
+            numerals: raw
+                .numerals
+                .iter()
+                .map(|s| one_char(s, "numerals"))
+                .collect::<Result<_, _>>()?,
             ordinal_separators: raw
                 .ordinal_separators
                 .iter()
                 .map(|s| one_char(&crate::normalize::nfkc(s), "ordinal_separators"))
                 .collect::<Result<_, _>>()?,
-            stray_marks: raw.stray_marks.iter().map(|s| one_char(s, "stray_marks")).collect::<Result<_, _>>()?,
+            stray_marks: raw
+                .stray_marks
+                .iter()
+                .map(|s| one_char(s, "stray_marks"))
+                .collect::<Result<_, _>>()?,
             digit_confusions,
             unit_suffixes,
-            ignore_lines: raw.ignore.line_patterns.iter().map(|p| regex(p)).collect::<Result<_, _>>()?,
+            ignore_lines: raw
+                .ignore
+                .line_patterns
+                .iter()
+                .map(|p| regex(p))
+                .collect::<Result<_, _>>()?,
         };
-        lex.title_keys = raw.title_keywords.iter().map(|k| crate::normalize::key(k, &lex)).collect();
+        lex.title_keys = raw
+            .title_keywords
+            .iter()
+            .map(|k| crate::normalize::key(k, &lex))
+            .collect();
         Ok(lex)
     }
 
     /// The value of a Chinese numeral string such as 三 or 十二 (1..=99), if it is one.
     pub fn numeral_value(&self, s: &str) -> Option<u8> {
-        let digit = |c: char| self.numerals.iter().position(|&n| n == c).map(|i| i as u8 + 1);
+        let digit = |c: char| {
+            self.numerals
+                .iter()
+                .position(|&n| n == c)
+                .map(|i| i as u8 + 1)
+        };
         let ten = *self.numerals.get(9)?;
         let cs: Vec<char> = s.chars().collect();
         match cs.as_slice() {
             [a] => digit(*a),
             [t, b] if *t == ten => Some(10 + digit(*b).filter(|&d| d < 10)?),
             [a, t] if *t == ten => Some(digit(*a).filter(|&d| d < 10)? * 10),
-            [a, t, b] if *t == ten => Some(digit(*a).filter(|&d| d < 10)? * 10 + digit(*b).filter(|&d| d < 10)?),
+            [a, t, b] if *t == ten => {
+                Some(digit(*a).filter(|&d| d < 10)? * 10 + digit(*b).filter(|&d| d < 10)?)
+            }
             _ => None,
         }
     }
@@ -146,12 +179,17 @@ mod tests {
         assert_eq!(lex.numeral_value("二十"), Some(20));
         assert_eq!(lex.numeral_value("三三"), None);
         assert_eq!(lex.digit_confusions.get(&'O'), Some(&'0'));
-        assert_eq!(lex.unit_suffixes[0].chars().count(), 2, "longest unit first");
+        assert_eq!(
+            lex.unit_suffixes[0].chars().count(),
+            2,
+            "longest unit first"
+        );
     }
 
     #[test]
     fn rejects_a_confusion_that_is_not_a_digit() {
-        let text = include_str!("../dictionaries/lexicon.toml").replace("\"O\" = \"0\"", "\"O\" = \"x\"");
+        let text =
+            include_str!("../dictionaries/lexicon.toml").replace("\"O\" = \"0\"", "\"O\" = \"x\"");
         let err = Lexicon::from_toml(&text).unwrap_err().to_string();
         assert!(err.contains("not a digit"), "{err}");
     }

@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 use gongkai::{discover, globs, run_batch, BatchOptions, Dictionaries};
 
 #[derive(Parser)]
-#[command(name = "gongkai", version, about = "Clean OCR text of 政府信息公开工作年度报告 into checked CSV tables")]
+#[command(
+    name = "gongkai",
+    version,
+    about = "Clean OCR text of 政府信息公开工作年度报告 into checked CSV tables"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -45,7 +49,15 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Command::Clean { paths, out, globs: patterns, jobs, bom, quiet, dictionaries } = cli.command;
+    let Command::Clean {
+        paths,
+        out,
+        globs: patterns,
+        jobs,
+        bom,
+        quiet,
+        dictionaries,
+    } = cli.command;
     let dict = match dictionaries {
         Some(dir) => Dictionaries::from_dir(&dir),
         None => Dictionaries::embedded(),
@@ -63,7 +75,9 @@ fn main() -> ExitCode {
         if p.as_os_str() == "-" {
             for line in std::io::stdin().lock().lines() {
                 match line {
-                    Ok(l) if !l.trim().is_empty() => roots.push(PathBuf::from(l.trim_end_matches(['\r', '\n']))),
+                    Ok(l) if !l.trim().is_empty() => {
+                        roots.push(PathBuf::from(l.trim_end_matches(['\r', '\n'])))
+                    }
                     Ok(_) => {}
                     Err(e) => return fail(&format!("cannot read the list of paths on stdin: {e}")),
                 }
@@ -73,7 +87,11 @@ fn main() -> ExitCode {
         }
     }
     let inputs = discover(&roots, &matcher);
-    let opts = BatchOptions { jobs, progress: !quiet && std::io::stderr().is_terminal(), bom };
+    let opts = BatchOptions {
+        jobs,
+        progress: !quiet && std::io::stderr().is_terminal(),
+        bom,
+    };
     match run_batch(&inputs, &dict, &out, &opts) {
         Ok(s) => {
             if !quiet {

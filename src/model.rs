@@ -47,7 +47,12 @@ pub struct Cell {
 impl Cell {
     /// A cell with nothing read.
     pub fn missing() -> Cell {
-        Cell { value: None, status: CellStatus::Missing, line: None, raw: String::new() }
+        Cell {
+            value: None,
+            status: CellStatus::Missing,
+            line: None,
+            raw: String::new(),
+        }
     }
 }
 
@@ -163,7 +168,12 @@ pub struct DocResult {
 
 impl DocResult {
     /// A document that produced nothing, with the reason.
-    pub fn failed(doc_id: &str, source: &str, status: DocStatus, error: impl Into<String>) -> DocResult {
+    pub fn failed(
+        doc_id: &str,
+        source: &str,
+        status: DocStatus,
+        error: impl Into<String>,
+    ) -> DocResult {
         DocResult {
             doc_id: doc_id.to_string(),
             source: source.to_string(),

@@ -53,7 +53,10 @@ mod tests {
     #[test]
     fn line_form_folds_width_and_keeps_tabs_and_marks() {
         assert_eq!(normalize_line("（一）　予以公开\t２\r"), "(一) 予以公开\t2");
-        assert_eq!(normalize_line("4.保护第三方 △涉切关"), "4.保护第三方 △涉切关");
+        assert_eq!(
+            normalize_line("4.保护第三方 △涉切关"),
+            "4.保护第三方 △涉切关"
+        );
         assert_eq!(normalize_line("a\u{200b}b\u{7}c"), "abc");
     }
 

@@ -98,7 +98,9 @@ pub fn parse_token(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
         }
     }
     let (neg, digits) = match body.chars().next() {
-        Some('-') | Some('\u{2212}') => (true, &body[body.chars().next().map_or(0, char::len_utf8)..]),
+        Some('-') | Some('\u{2212}') => {
+            (true, &body[body.chars().next().map_or(0, char::len_utf8)..])
+        }
         Some('+') => (false, &body[1..]),
         _ => (false, body),
     };
@@ -125,10 +127,18 @@ pub fn parse_token(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
         return Token::Text;
     }
     let Some(value) = parse_decimal(&fixed, neg) else {
-        return if real_digits > MAX_INT_DIGITS { Token::Unreadable } else { Token::Text };
+        return if real_digits > MAX_INT_DIGITS {
+            Token::Unreadable
+        } else {
+            Token::Text
+        };
     };
     let repaired = (confused > 0).then(|| format!("{}{fixed}", if neg { "-" } else { "" }));
-    Token::Number(Parsed { value, repaired, unit })
+    Token::Number(Parsed {
+        value,
+        repaired,
+        unit,
+    })
 }
 
 /// Parses `123`, `1,234`, `12.5` (no sign); None when malformed or out of range.
@@ -142,7 +152,9 @@ fn parse_decimal(s: &str, neg: bool) -> Option<Num> {
         let groups: Vec<&str> = int.split(',').collect();
         let ok = !groups[0].is_empty()
             && groups[0].len() <= 3
-            && groups[1..].iter().all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+            && groups[1..]
+                .iter()
+                .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
         if !ok {
             return None;
         }
@@ -150,7 +162,10 @@ fn parse_decimal(s: &str, neg: bool) -> Option<Num> {
     } else {
         int.to_string()
     };
-    if int_digits.is_empty() || int_digits.len() > MAX_INT_DIGITS || !int_digits.bytes().all(|b| b.is_ascii_digit()) {
+    if int_digits.is_empty()
+        || int_digits.len() > MAX_INT_DIGITS
+        || !int_digits.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let mut v: i128 = int_digits.parse().ok()?;
@@ -211,7 +226,10 @@ mod tests {
         assert_eq!(parse_token("-", &lex, true), Token::Text);
         assert_eq!(parse_token("1,23", &lex, true), Token::Text);
         assert_eq!(parse_token("1.2345678", &lex, true), Token::Text);
-        assert_eq!(parse_token("10203120001200000", &lex, true), Token::Unreadable);
+        assert_eq!(
+            parse_token("10203120001200000", &lex, true),
+            Token::Unreadable
+        );
     }
 
     proptest! {

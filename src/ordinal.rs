@@ -35,18 +35,35 @@ pub fn split_ordinal<'a>(text: &'a str, lex: &Lexicon) -> Option<(Ordinal, &'a s
     let t = skip_spaces(text);
     if let Some(rest) = t.strip_prefix('(') {
         let rest = skip_spaces(rest);
-        let end = rest.find(|c: char| !lex.is_numeral(c)).unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| !lex.is_numeral(c))
+            .unwrap_or(rest.len());
         let n = lex.numeral_value(&rest[..end])?;
         let rest = skip_spaces(&rest[end..]).strip_prefix(')')?;
-        return Some((Ordinal { kind: OrdinalKind::Paren, n }, skip_spaces(rest)));
+        return Some((
+            Ordinal {
+                kind: OrdinalKind::Paren,
+                n,
+            },
+            skip_spaces(rest),
+        ));
     }
     let first = t.chars().next()?;
     if lex.is_numeral(first) {
         let end = t.find(|c: char| !lex.is_numeral(c)).unwrap_or(t.len());
         let n = lex.numeral_value(&t[..end])?;
         let rest = skip_spaces(&t[end..]);
-        let sep = rest.chars().next().filter(|c| lex.ordinal_separators.contains(c))?;
-        return Some((Ordinal { kind: OrdinalKind::Section, n }, skip_spaces(&rest[sep.len_utf8()..])));
+        let sep = rest
+            .chars()
+            .next()
+            .filter(|c| lex.ordinal_separators.contains(c))?;
+        return Some((
+            Ordinal {
+                kind: OrdinalKind::Section,
+                n,
+            },
+            skip_spaces(&rest[sep.len_utf8()..]),
+        ));
     }
     if first.is_ascii_digit() {
         let end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
@@ -55,13 +72,22 @@ pub fn split_ordinal<'a>(text: &'a str, lex: &Lexicon) -> Option<(Ordinal, &'a s
         }
         let n: u8 = t[..end].parse().ok()?;
         let rest = skip_spaces(&t[end..]);
-        let sep = rest.chars().next().filter(|c| lex.ordinal_separators.contains(c))?;
+        let sep = rest
+            .chars()
+            .next()
+            .filter(|c| lex.ordinal_separators.contains(c))?;
         let after = skip_spaces(&rest[sep.len_utf8()..]);
         // "1.5" is a decimal, not an ordinal.
         if after.starts_with(|c: char| c.is_ascii_digit()) {
             return None;
         }
-        return Some((Ordinal { kind: OrdinalKind::Arabic, n }, after));
+        return Some((
+            Ordinal {
+                kind: OrdinalKind::Arabic,
+                n,
+            },
+            after,
+        ));
     }
     None
 }
@@ -82,7 +108,10 @@ mod tests {
         let (o, rest) = split_ordinal("一、本年新收", &lex).unwrap();
         assert_eq!((o.kind, o.n, rest), (OrdinalKind::Section, 1, "本年新收"));
         let (o, rest) = split_ordinal("1. 属于国家秘密", &lex).unwrap();
-        assert_eq!((o.kind, o.n, rest), (OrdinalKind::Arabic, 1, "属于国家秘密"));
+        assert_eq!(
+            (o.kind, o.n, rest),
+            (OrdinalKind::Arabic, 1, "属于国家秘密")
+        );
         let (o, _) = split_ordinal("3、其他", &lex).unwrap();
         assert_eq!((o.kind, o.n), (OrdinalKind::Arabic, 3));
     }

@@ -13,17 +13,58 @@ use crate::dictionary::Dictionaries;
 use crate::error::RunError;
 use crate::model::{CellStatus, DocResult, RowPresence};
 
-const CELLS: &[&str] = &["doc_id", "table", "row_id", "row_label", "column_id", "column_label", "value", "status", "source_line", "raw"];
-const DOCUMENTS: &[&str] = &["doc_id", "source", "encoding", "template", "agency", "year", "status", "label_repairs", "value_repairs", "flags", "error"];
-const CORRECTIONS: &[&str] = &["doc_id", "source_line", "kind", "before", "after", "score", "method"];
-const REVIEW: &[&str] = &["doc_id", "table", "row_label", "column_label", "problem", "detail"];
+const CELLS: &[&str] = &[
+    "doc_id",
+    "table",
+    "row_id",
+    "row_label",
+    "column_id",
+    "column_label",
+    "value",
+    "status",
+    "source_line",
+    "raw",
+];
+const DOCUMENTS: &[&str] = &[
+    "doc_id",
+    "source",
+    "encoding",
+    "template",
+    "agency",
+    "year",
+    "status",
+    "label_repairs",
+    "value_repairs",
+    "flags",
+    "error",
+];
+const CORRECTIONS: &[&str] = &[
+    "doc_id",
+    "source_line",
+    "kind",
+    "before",
+    "after",
+    "score",
+    "method",
+];
+const REVIEW: &[&str] = &[
+    "doc_id",
+    "table",
+    "row_label",
+    "column_label",
+    "problem",
+    "detail",
+];
 
 /// Makes OCR text safe to open in a spreadsheet: control characters go, and a cell
 /// that would start a formula (= + - @) is prefixed with `'`, unless it is a plain
 /// number such as `-185`.
 pub fn neutralize(text: &str) -> String {
     let clean: String = text.chars().filter(|c| !c.is_control()).collect();
-    let plain_number = clean.parse::<f64>().is_ok() && clean.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'.');
+    let plain_number = clean.parse::<f64>().is_ok()
+        && clean
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'-' || b == b'.');
     if clean.starts_with(['=', '+', '-', '@']) && !plain_number {
         format!("'{clean}")
     } else {
@@ -57,13 +98,19 @@ pub struct OutputSet<'d> {
 fn open(dir: &Path, name: &str, header: &[String], bom: bool) -> Result<Out, RunError> {
     let dest = dir.join(name);
     let tmp = dir.join(format!(".{name}.partial"));
-    let err = |source| RunError::Output { path: tmp.clone(), source };
+    let err = |source| RunError::Output {
+        path: tmp.clone(),
+        source,
+    };
     let mut file = BufWriter::new(File::create(&tmp).map_err(err)?);
     if bom {
         file.write_all("\u{feff}".as_bytes()).map_err(err)?;
     }
     let mut csv = csv::Writer::from_writer(file);
-    csv.write_record(header).map_err(|e| RunError::Output { path: tmp.clone(), source: e.into() })?;
+    csv.write_record(header).map_err(|e| RunError::Output {
+        path: tmp.clone(),
+        source: e.into(),
+    })?;
     Ok(Out { tmp, dest, csv })
 }
 
@@ -73,13 +120,24 @@ fn strings(h: &[&str]) -> Vec<String> {
 
 impl Out {
     fn row(&mut self, record: &[String]) -> Result<(), RunError> {
-        self.csv.write_record(record).map_err(|e| RunError::Output { path: self.tmp.clone(), source: e.into() })
+        self.csv.write_record(record).map_err(|e| RunError::Output {
+            path: self.tmp.clone(),
+            source: e.into(),
+        })
     }
 
     fn finish(self) -> Result<(), RunError> {
-        let err = |p: &Path, source| RunError::Output { path: p.to_path_buf(), source };
-        let file = self.csv.into_inner().map_err(|e| err(&self.tmp, e.into_error()))?;
-        let file = file.into_inner().map_err(|e| err(&self.tmp, e.into_error()))?;
+        let err = |p: &Path, source| RunError::Output {
+            path: p.to_path_buf(),
+            source,
+        };
+        let file = self
+            .csv
+            .into_inner()
+            .map_err(|e| err(&self.tmp, e.into_error()))?;
+        let file = file
+            .into_inner()
+            .map_err(|e| err(&self.tmp, e.into_error()))?;
         file.sync_all().map_err(|e| err(&self.tmp, e))?;
         fs::rename(&self.tmp, &self.dest).map_err(|e| err(&self.dest, e))
     }
@@ -87,8 +145,15 @@ impl Out {
 
 impl<'d> OutputSet<'d> {
     /// Creates OUT_DIR if needed and opens every output under a temporary name.
-    pub fn create(dir: &Path, bom: bool, dict: &'d Dictionaries) -> Result<OutputSet<'d>, RunError> {
-        fs::create_dir_all(dir).map_err(|source| RunError::Output { path: dir.to_path_buf(), source })?;
+    pub fn create(
+        dir: &Path,
+        bom: bool,
+        dict: &'d Dictionaries,
+    ) -> Result<OutputSet<'d>, RunError> {
+        fs::create_dir_all(dir).map_err(|source| RunError::Output {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let mut layout: Vec<(String, Vec<String>)> = Vec::new();
         for t in dict.templates.iter().flat_map(|t| &t.tables) {
             let idx = match layout.iter().position(|(id, _)| id == &t.id) {
@@ -110,7 +175,11 @@ impl<'d> OutputSet<'d> {
             header.extend(columns.iter().cloned());
             header.push("flags".into());
             let out = open(dir, &format!("{table}.csv"), &header, bom)?;
-            wide.push(Wide { table, columns, out });
+            wide.push(Wide {
+                table,
+                columns,
+                out,
+            });
         }
         Ok(OutputSet {
             dict,
@@ -140,7 +209,9 @@ impl<'d> OutputSet<'d> {
             doc.review.len().to_string(),
             neutralize(&doc.error),
         ])?;
-        let Some(template) = template else { return Ok(()) };
+        let Some(template) = template else {
+            return Ok(());
+        };
         for tr in &doc.tables {
             let table = &template.tables[tr.table];
             let wide = self.wide.iter_mut().find(|w| w.table == table.id);
@@ -176,9 +247,17 @@ impl<'d> OutputSet<'d> {
                 for (r, flags) in wide_rows {
                     let row = &table.rows[r];
                     let columns = &table.blocks[row.block].columns;
-                    let mut rec = vec![id.clone(), template.id.clone(), row.id.clone(), row.path.clone()];
+                    let mut rec = vec![
+                        id.clone(),
+                        template.id.clone(),
+                        row.id.clone(),
+                        row.path.clone(),
+                    ];
                     for path in &w.columns {
-                        let v = columns.iter().position(|c| &c.path == path).and_then(|c| tr.cells[r][c].value);
+                        let v = columns
+                            .iter()
+                            .position(|c| &c.path == path)
+                            .and_then(|c| tr.cells[r][c].value);
                         rec.push(v.map_or(String::new(), |v| v.to_string()));
                     }
                     rec.push(flags.join(";"));
@@ -198,7 +277,14 @@ impl<'d> OutputSet<'d> {
             ])?;
         }
         for r in &doc.review {
-            self.review.row(&[id.clone(), r.table.clone(), r.row_label.clone(), r.column_label.clone(), r.problem.into(), neutralize(&r.detail)])?;
+            self.review.row(&[
+                id.clone(),
+                r.table.clone(),
+                r.row_label.clone(),
+                r.column_label.clone(),
+                r.problem.into(),
+                neutralize(&r.detail),
+            ])?;
         }
         Ok(())
     }

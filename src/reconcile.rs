@@ -9,6 +9,9 @@ use crate::dictionary::{Domain, Identity, Over, Table, Term};
 use crate::model::{CellStatus, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
 
+/// Sums with more terms than this are shown without their zero terms.
+const SHOW_ALL_TERMS: usize = 6;
+
 /// The outcome of checking a table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Balance {
@@ -27,17 +30,30 @@ pub fn check_identities(tr: &mut TableResult, table: &Table) -> (Balance, Vec<Re
     for id in &table.identities {
         let block = &table.blocks[id.block];
         let instances: Vec<usize> = match id.over {
-            Over::Rows => block.rows.clone().filter(|&r| tr.rows[r] == RowPresence::Found).collect(),
+            Over::Rows => block
+                .rows
+                .clone()
+                .filter(|&r| tr.rows[r] == RowPresence::Found)
+                .collect(),
             Over::Columns => (0..block.columns.len()).collect(),
         };
         for inst in instances {
-            let (Some(lhs), Some(rhs)) = (cells_of(id, &id.lhs, inst, tr), cells_of(id, &id.rhs, inst, tr)) else {
+            let (Some(lhs), Some(rhs)) = (
+                cells_of(id, &id.lhs, inst, tr),
+                cells_of(id, &id.rhs, inst, tr),
+            ) else {
                 balance.undetermined += 1;
                 continue;
             };
-            let known = |cs: &[(usize, usize)]| Num::sum(cs.iter().filter_map(|&(r, c)| tr.cells[r][c].value));
-            let complete = |cs: &[(usize, usize)]| cs.iter().all(|&(r, c)| tr.cells[r][c].value.is_some());
-            let non_negative = lhs.iter().chain(&rhs).all(|&(_, c)| block.columns[c].domain != Domain::Signed);
+            let known = |cs: &[(usize, usize)]| {
+                Num::sum(cs.iter().filter_map(|&(r, c)| tr.cells[r][c].value))
+            };
+            let complete =
+                |cs: &[(usize, usize)]| cs.iter().all(|&(r, c)| tr.cells[r][c].value.is_some());
+            let non_negative = lhs
+                .iter()
+                .chain(&rhs)
+                .all(|&(_, c)| block.columns[c].domain != Domain::Signed);
             let (l, r) = (known(&lhs), known(&rhs));
             let (lc, rc) = (complete(&lhs), complete(&rhs));
             let verdict = match (lc, rc) {
@@ -66,19 +82,37 @@ pub fn check_identities(tr: &mut TableResult, table: &Table) -> (Balance, Vec<Re
                 }
             }
             let describe = |cs: &[(usize, usize)]| -> String {
-                cs.iter()
+                let named: Vec<(String, Option<Num>)> = cs
+                    .iter()
                     .map(|&(row, col)| {
                         let name = match id.over {
-                            Over::Rows => block.columns[col].label.text.as_str(),
-                            Over::Columns => table.rows[row].label.text.as_str(),
+                            Over::Rows => block.columns[col].label.text.clone(),
+                            Over::Columns => table.rows[row].label.text.clone(),
                         };
-                        format!("{name} {}", tr.cells[row][col].value.map_or("?".into(), |v| v.to_string()))
+                        (name, tr.cells[row][col].value)
                     })
-                    .collect::<Vec<_>>()
-                    .join(" + ")
+                    .collect();
+                let show = |(n, v): &(String, Option<Num>)| {
+                    format!("{n} {}", v.map_or("?".into(), |v| v.to_string()))
+                };
+                // Long sums list only the terms that are not zero; the zeros are counted.
+                if named.len() <= SHOW_ALL_TERMS {
+                    return named.iter().map(show).collect::<Vec<_>>().join(" + ");
+                }
+                let (zero, rest): (Vec<_>, Vec<_>) =
+                    named.iter().partition(|(_, v)| *v == Some(Num::int(0)));
+                let mut parts: Vec<String> = rest.into_iter().map(show).collect();
+                if !zero.is_empty() {
+                    parts.push(format!("{} more rows of 0", zero.len()));
+                }
+                parts.join(" + ")
             };
             let (row_label, column_label) = match id.over {
-                Over::Rows => (table.rows[inst].path.clone(), lhs.first().map_or(String::new(), |&(_, c)| block.columns[c].path.clone())),
+                Over::Rows => (
+                    table.rows[inst].path.clone(),
+                    lhs.first()
+                        .map_or(String::new(), |&(_, c)| block.columns[c].path.clone()),
+                ),
                 Over::Columns => (String::new(), block.columns[inst].path.clone()),
             };
             review.push(ReviewItem {
@@ -103,7 +137,12 @@ pub fn check_identities(tr: &mut TableResult, table: &Table) -> (Balance, Vec<Re
 
 /// The (row, column) cells an identity side covers for one instance, or None when
 /// a row it needs is not in this report's shape.
-fn cells_of(id: &Identity, terms: &[Term], inst: usize, tr: &TableResult) -> Option<Vec<(usize, usize)>> {
+fn cells_of(
+    id: &Identity,
+    terms: &[Term],
+    inst: usize,
+    tr: &TableResult,
+) -> Option<Vec<(usize, usize)>> {
     let mut out = Vec::new();
     for t in terms {
         match (id.over, t) {
@@ -117,9 +156,16 @@ fn cells_of(id: &Identity, terms: &[Term], inst: usize, tr: &TableResult) -> Opt
             (Over::Columns, Term::Group { members, total }) => {
                 let all_omitted = members.iter().all(|&m| tr.rows[m] == RowPresence::Omitted);
                 match total {
-                    Some(t) if all_omitted && tr.rows[*t] == RowPresence::Found => out.push((*t, inst)),
+                    Some(t) if all_omitted && tr.rows[*t] == RowPresence::Found => {
+                        out.push((*t, inst))
+                    }
                     _ if all_omitted => return None,
-                    _ => out.extend(members.iter().filter(|&&m| tr.rows[m] != RowPresence::Omitted).map(|&m| (m, inst))),
+                    _ => out.extend(
+                        members
+                            .iter()
+                            .filter(|&&m| tr.rows[m] != RowPresence::Omitted)
+                            .map(|&m| (m, inst)),
+                    ),
                 }
             }
             (Over::Rows, Term::Group { .. }) => return None,
@@ -141,12 +187,31 @@ mod tests {
             .enumerate()
             .map(|(r, row)| {
                 (0..t.blocks[row.block].columns.len())
-                    .map(|c| Cell { value: Some(Num::int(values(r, c))), status: CellStatus::Ok, line: Some(1), raw: String::new() })
+                    .map(|c| Cell {
+                        value: Some(Num::int(values(r, c))),
+                        status: CellStatus::Ok,
+                        line: Some(1),
+                        raw: String::new(),
+                    })
                     .collect()
             })
             .collect();
-        let rows = t.rows.iter().map(|r| if r.optional { RowPresence::Omitted } else { RowPresence::Found }).collect();
-        TableResult { table: 0, rows, cells }
+        let rows = t
+            .rows
+            .iter()
+            .map(|r| {
+                if r.optional {
+                    RowPresence::Omitted
+                } else {
+                    RowPresence::Found
+                }
+            })
+            .collect();
+        TableResult {
+            table: 0,
+            rows,
+            cells,
+        }
     }
 
     #[test]
@@ -164,13 +229,29 @@ mod tests {
     #[test]
     fn the_seeds_zero_total_row_is_a_conflict_on_both_sides() {
         let d = Dictionaries::embedded().unwrap();
-        let t = d.templates[0].tables.iter().find(|t| t.id == "requests").unwrap();
+        let t = d.templates[0]
+            .tables
+            .iter()
+            .find(|t| t.id == "requests")
+            .unwrap();
         let granted = t.rows.iter().position(|r| r.id == "granted").unwrap();
         let new = t.rows.iter().position(|r| r.id == "new").unwrap();
         // 一 = 2 and （一）予以公开 = 2 in 自然人 and 总计, (七)总计 all zero.
-        let mut tr = table_of(|r, c| if (r == granted || r == new) && (c == 0 || c == 6) { 2 } else { 0 }, t);
+        let mut tr = table_of(
+            |r, c| {
+                if (r == granted || r == new) && (c == 0 || c == 6) {
+                    2
+                } else {
+                    0
+                }
+            },
+            t,
+        );
         let (b, review) = check_identities(&mut tr, t);
-        assert_eq!(b.failed, 4, "T3-sum and T3-col fail in 自然人 and 总计: {review:#?}");
+        assert_eq!(
+            b.failed, 4,
+            "T3-sum and T3-col fail in 自然人 and 总计: {review:#?}"
+        );
         assert!(review.iter().all(|r| r.problem == "identity_failed"));
         assert!(review[0].detail.contains("T3-sum"));
         assert_eq!(tr.cells[granted][0].status, CellStatus::Conflict);
@@ -180,8 +261,19 @@ mod tests {
     #[test]
     fn unknown_cells_leave_an_identity_undetermined() {
         let d = Dictionaries::embedded().unwrap();
-        let t = d.templates[1].tables.iter().find(|t| t.id == "appeals").unwrap();
-        let mut tr = table_of(|_, c| match c { 4 => 9, 9 => 4, _ => 1 }, t);
+        let t = d.templates[1]
+            .tables
+            .iter()
+            .find(|t| t.id == "appeals")
+            .unwrap();
+        let mut tr = table_of(
+            |_, c| match c {
+                4 => 9,
+                9 => 4,
+                _ => 1,
+            },
+            t,
+        );
         tr.cells[0][0] = Cell::missing();
         let (b, _) = check_identities(&mut tr, t);
         assert_eq!((b.undetermined, b.failed, b.held), (1, 1, 1));
@@ -190,7 +282,11 @@ mod tests {
     #[test]
     fn a_complete_side_below_the_known_part_of_the_other_fails_even_with_unknowns() {
         let d = Dictionaries::embedded().unwrap();
-        let t = d.templates[1].tables.iter().find(|t| t.id == "appeals").unwrap();
+        let t = d.templates[1]
+            .tables
+            .iter()
+            .find(|t| t.id == "appeals")
+            .unwrap();
         // 复议: total 0 while 结果维持 alone is 3 and 结果纠正 is unknown.
         let mut tr = table_of(|_, c| if c == 0 { 3 } else { 0 }, t);
         tr.cells[0][1] = Cell::missing();

@@ -39,7 +39,9 @@ pub struct Title {
 pub fn find_title(lines: &[String], lex: &Lexicon) -> Title {
     for (i, line) in lines.iter().enumerate().take(TITLE_SEARCH_LINES) {
         let k = key(line, lex);
-        let Some(kw) = lex.title_keys.iter().find(|t| k.contains(t.as_str())) else { continue };
+        let Some(kw) = lex.title_keys.iter().find(|t| k.contains(t.as_str())) else {
+            continue;
+        };
         let mut text = line.trim();
         for p in &lex.title_prefixes {
             text = text.strip_prefix(p.as_str()).unwrap_or(text).trim();
@@ -47,7 +49,10 @@ pub fn find_title(lines: &[String], lex: &Lexicon) -> Title {
         let (mut agency, mut year) = match lex.year.captures(text) {
             Some(c) => {
                 let whole = c.get(0).map_or(0..0, |m| m.range());
-                (text[..whole.start].trim().to_string(), c.get(1).and_then(|y| y.as_str().parse().ok()))
+                (
+                    text[..whole.start].trim().to_string(),
+                    c.get(1).and_then(|y| y.as_str().parse().ok()),
+                )
             }
             None => (before_keyword(text, kw, lex), None),
         };
@@ -57,9 +62,17 @@ pub fn find_title(lines: &[String], lex: &Lexicon) -> Title {
         if year.is_none() {
             year = lines[i.saturating_sub(1)..(i + 2).min(lines.len())]
                 .iter()
-                .find_map(|l| lex.year.captures(l).and_then(|c| c.get(1)?.as_str().parse().ok()));
+                .find_map(|l| {
+                    lex.year
+                        .captures(l)
+                        .and_then(|c| c.get(1)?.as_str().parse().ok())
+                });
         }
-        return Title { agency, year, line: Some(i) };
+        return Title {
+            agency,
+            year,
+            line: Some(i),
+        };
     }
     Title::default()
 }
@@ -104,12 +117,21 @@ pub fn find_sections(lines: &[String], template: &Template, lex: &Lexicon) -> Ve
         if body_key.is_empty() || body_key.chars().count() > MAX_HEADING_KEY {
             continue;
         }
-        segs.push(Segment { line: i, text: text.to_string(), ordinal, body_key, prose: false });
+        segs.push(Segment {
+            line: i,
+            text: text.to_string(),
+            ordinal,
+            body_key,
+            prose: false,
+        });
     }
     let labels: Vec<&Label> = template.sections.iter().map(|s| &s.label).collect();
     align_rows(&segs, &labels)
         .into_iter()
-        .map(|m| m.filter(|m| m.score.score >= MIN_HEADING_SCORE).map(|m| segs[m.first].line))
+        .map(|m| {
+            m.filter(|m| m.score.score >= MIN_HEADING_SCORE)
+                .map(|m| segs[m.first].line)
+        })
         .collect()
 }
 
@@ -121,7 +143,12 @@ pub fn region(headings: &[Option<usize>], s: usize, n_lines: usize) -> Range<usi
         .rev()
         .find_map(|h| *h)
         .map_or(0, |h| h + 1);
-    let end = headings.iter().skip(s + 1).find_map(|h| *h).filter(|&e| e >= start).unwrap_or(n_lines);
+    let end = headings
+        .iter()
+        .skip(s + 1)
+        .find_map(|h| *h)
+        .filter(|&e| e >= start)
+        .unwrap_or(n_lines);
     start..end
 }
 
@@ -138,16 +165,28 @@ mod tests {
     #[test]
     fn title_on_two_lines() {
         let d = Dictionaries::embedded().unwrap();
-        let t = find_title(&lines("\n盐池县政府办公室\n\n2019 年度政府信息公开工作年度报告\n依据"), &d.lexicon);
-        assert_eq!((t.agency.as_str(), t.year, t.line), ("盐池县政府办公室", Some(2019), Some(3)));
+        let t = find_title(
+            &lines("\n盐池县政府办公室\n\n2019 年度政府信息公开工作年度报告\n依据"),
+            &d.lexicon,
+        );
+        assert_eq!(
+            (t.agency.as_str(), t.year, t.line),
+            ("盐池县政府办公室", Some(2019), Some(3))
+        );
     }
 
     #[test]
     fn title_with_crawler_prefix() {
         let d = Dictionaries::embedded().unwrap();
-        let t = find_title(&lines("标题: 平潭综合实验区2019年度政府信息公开工作年度报告"), &d.lexicon);
+        let t = find_title(
+            &lines("标题: 平潭综合实验区2019年度政府信息公开工作年度报告"),
+            &d.lexicon,
+        );
         assert_eq!((t.agency.as_str(), t.year), ("平潭综合实验区", Some(2019)));
-        assert_eq!(find_title(&lines("今日天气晴"), &d.lexicon), Title::default());
+        assert_eq!(
+            find_title(&lines("今日天气晴"), &d.lexicon),
+            Title::default()
+        );
     }
 
     #[test]

@@ -54,7 +54,10 @@ pub fn score_label(ordinal: Option<Ordinal>, body_key: &str, label: &Label) -> L
         .iter()
         .enumerate()
         .map(|(i, k)| (i, text_similarity(body_key, k)))
-        .fold((0, -1.0), |best, cur| if cur.1 > best.1 { cur } else { best });
+        .fold(
+            (0, -1.0),
+            |best, cur| if cur.1 > best.1 { cur } else { best },
+        );
     let score = match (label.ordinal, ordinal) {
         (Some(l), Some(s)) if l == s => TEXT_WEIGHT * sim + (1.0 - TEXT_WEIGHT),
         (Some(l), Some(s)) if l.n == s.n => TEXT_WEIGHT * sim + (1.0 - TEXT_WEIGHT) * 0.5,
@@ -63,7 +66,11 @@ pub fn score_label(ordinal: Option<Ordinal>, body_key: &str, label: &Label) -> L
         (None, Some(_)) => sim - WRONG_ORDINAL,
         (None, None) => sim,
     };
-    LabelScore { score: score.clamp(0.0, 1.0), sim, variant }
+    LabelScore {
+        score: score.clamp(0.0, 1.0),
+        sim,
+        variant,
+    }
 }
 
 #[cfg(test)]
@@ -80,10 +87,23 @@ mod tests {
 
     #[test]
     fn garbled_seed_labels_stay_closest_to_their_own_row() {
-        let rows = ["属于国家秘密", "属于三类内部事务信息", "属于四类过程性信息", "属于行政执法案卷", "属于行政查询事项"];
-        for (ocr, want) in [("属于三类内部重名位自", 1), ("属于四类过和性位自", 2), ("属于行政执法安类", 3), ("属于行政查治重违", 4)] {
+        let rows = [
+            "属于国家秘密",
+            "属于三类内部事务信息",
+            "属于四类过程性信息",
+            "属于行政执法案卷",
+            "属于行政查询事项",
+        ];
+        for (ocr, want) in [
+            ("属于三类内部重名位自", 1),
+            ("属于四类过和性位自", 2),
+            ("属于行政执法安类", 3),
+            ("属于行政查治重违", 4),
+        ] {
             let best = (0..rows.len())
-                .max_by(|&a, &b| text_similarity(ocr, rows[a]).total_cmp(&text_similarity(ocr, rows[b])))
+                .max_by(|&a, &b| {
+                    text_similarity(ocr, rows[a]).total_cmp(&text_similarity(ocr, rows[b]))
+                })
                 .unwrap();
             assert_eq!(best, want, "{ocr}");
         }
@@ -93,11 +113,20 @@ mod tests {
     fn ordinals_weigh_in() {
         let lex = crate::dictionary::embedded_lexicon().unwrap();
         let label = Label::for_tests("4.保护第三方合法权益", &lex);
-        let four = Some(Ordinal { kind: OrdinalKind::Arabic, n: 4 });
-        let five = Some(Ordinal { kind: OrdinalKind::Arabic, n: 5 });
+        let four = Some(Ordinal {
+            kind: OrdinalKind::Arabic,
+            n: 4,
+        });
+        let five = Some(Ordinal {
+            kind: OrdinalKind::Arabic,
+            n: 5,
+        });
         let right = score_label(four, "保护第三方涉切关", &label);
         let wrong = score_label(five, "保护第三方涉切关", &label);
         let lost = score_label(None, "保护第三方涉切关", &label);
-        assert!(right.score > lost.score && lost.score > wrong.score, "{right:?} {lost:?} {wrong:?}");
+        assert!(
+            right.score > lost.score && lost.score > wrong.score,
+            "{right:?} {lost:?} {wrong:?}"
+        );
     }
 }

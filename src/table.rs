@@ -35,26 +35,48 @@ pub struct TableRead {
 
 /// Reads table `ti` of `template` from `lines[region]`; None when none of its rows
 /// is there.
-pub fn read_table(lines: &[String], region: Range<usize>, template: &Template, ti: usize, lex: &Lexicon) -> Option<TableRead> {
+pub fn read_table(
+    lines: &[String],
+    region: Range<usize>,
+    template: &Template,
+    ti: usize,
+    lex: &Lexicon,
+) -> Option<TableRead> {
     let table = &template.tables[ti];
     let cands = lex_lines(lines, region, lex);
-    let labelled: Vec<usize> = (0..table.rows.len()).filter(|&r| !table.rows[r].label.keys[0].is_empty()).collect();
+    let labelled: Vec<usize> = (0..table.rows.len())
+        .filter(|&r| !table.rows[r].label.keys[0].is_empty())
+        .collect();
     let labels: Vec<&Label> = labelled.iter().map(|&r| &table.rows[r].label).collect();
     let mut matches = vec![None; table.rows.len()];
-    for (m, &r) in align_rows(&cands.segments, &labels).into_iter().zip(&labelled) {
+    for (m, &r) in align_rows(&cands.segments, &labels)
+        .into_iter()
+        .zip(&labelled)
+    {
         matches[r] = m;
     }
     let mut seg_row = vec![None; cands.segments.len()];
     let mut spans = vec![None; table.rows.len()];
     for (r, m) in matches.iter().enumerate() {
         if let Some(m) = m {
-            seg_row[m.first..=m.last].iter_mut().for_each(|s| *s = Some(r));
-            spans[r] = Some(Span { first: cands.segments[m.first].line, last: cands.segments[m.last].line });
+            seg_row[m.first..=m.last]
+                .iter_mut()
+                .for_each(|s| *s = Some(r));
+            spans[r] = Some(Span {
+                first: cands.segments[m.first].line,
+                last: cands.segments[m.last].line,
+            });
         }
     }
     let mut groups_of = assign_groups(&cands.groups, &seg_row, &spans);
     let width = |r: usize| table.blocks[table.rows[r].block].columns.len();
-    let value_field = learn_value_field(groups_of.iter().enumerate().flat_map(|(r, gs)| gs.iter().map(move |&g| (g, r))).map(|(g, r)| (&cands.groups[g], width(r))));
+    let value_field = learn_value_field(
+        groups_of
+            .iter()
+            .enumerate()
+            .flat_map(|(r, gs)| gs.iter().map(move |&g| (g, r)))
+            .map(|(g, r)| (&cands.groups[g], width(r))),
+    );
     // An optional row that got no values was a group cell, not the row.
     for r in 0..table.rows.len() {
         if table.rows[r].optional && groups_of[r].is_empty() && matches[r].is_some() {
@@ -65,20 +87,34 @@ pub fn read_table(lines: &[String], region: Range<usize>, template: &Template, t
     let used: Vec<usize> = groups_of.iter().flatten().copied().collect();
     for r in (0..table.rows.len()).filter(|r| !labelled.contains(r)) {
         let n = table.blocks[table.rows[r].block].columns.len();
-        let free: Vec<usize> = (0..cands.groups.len()).filter(|g| cands.groups[*g].standalone && !used.contains(g)).collect();
-        let exact = free.iter().copied().find(|&g| matches!(fit_columns(&cands.groups[g], n, value_field), Fit::Cells(_)));
-        let biggest = free.iter().copied().max_by_key(|&g| (cands.groups[g].slots.len(), std::cmp::Reverse(g)));
+        let free: Vec<usize> = (0..cands.groups.len())
+            .filter(|g| cands.groups[*g].standalone && !used.contains(g))
+            .collect();
+        let exact = free
+            .iter()
+            .copied()
+            .find(|&g| matches!(fit_columns(&cands.groups[g], n, value_field), Fit::Cells(_)));
+        let biggest = free
+            .iter()
+            .copied()
+            .max_by_key(|&g| (cands.groups[g].slots.len(), std::cmp::Reverse(g)));
         if let Some(g) = exact.or(biggest) {
             groups_of[r] = vec![g];
         }
     }
-    let found: Vec<bool> = (0..table.rows.len()).map(|r| matches[r].is_some() || (!labelled.contains(&r) && !groups_of[r].is_empty())).collect();
+    let found: Vec<bool> = (0..table.rows.len())
+        .map(|r| matches[r].is_some() || (!labelled.contains(&r) && !groups_of[r].is_empty()))
+        .collect();
     if !found.iter().any(|&f| f) {
         return None;
     }
     let presence = presence(table, &found);
     let mut read = TableRead {
-        result: TableResult { table: ti, rows: presence.clone(), cells: Vec::new() },
+        result: TableResult {
+            table: ti,
+            rows: presence.clone(),
+            cells: Vec::new(),
+        },
         corrections: Vec::new(),
         review: Vec::new(),
     };
@@ -87,20 +123,35 @@ pub fn read_table(lines: &[String], region: Range<usize>, template: &Template, t
         let mut cells = vec![Cell::missing(); columns.len()];
         match presence[r] {
             RowPresence::Omitted => {}
-            RowPresence::NotFound => read.review(table, r, "", "row_not_found", "no line of the table matches this row; its cells are missing".into()),
+            RowPresence::NotFound => read.review(
+                table,
+                r,
+                "",
+                "row_not_found",
+                "no line of the table matches this row; its cells are missing".into(),
+            ),
             RowPresence::Found => {
                 if let Some(m) = &matches[r] {
                     log_row_label(&mut read, table, r, m, &cands);
                 }
                 match groups_of[r].first() {
-                    None => read.review(table, r, "", "no_values", "the row's label was found but no numbers beside it".into()),
+                    None => read.review(
+                        table,
+                        r,
+                        "",
+                        "no_values",
+                        "the row's label was found but no numbers beside it".into(),
+                    ),
                     Some(&g) => {
                         let fit = fit_columns(&cands.groups[g], columns.len(), value_field);
                         fill_cells(&mut read, table, r, &cands.groups[g].slots, fit, &mut cells);
                     }
                 }
                 if groups_of[r].len() > 1 {
-                    let extra: Vec<String> = groups_of[r][1..].iter().map(|&g| slots_text(&cands.groups[g].slots)).collect();
+                    let extra: Vec<String> = groups_of[r][1..]
+                        .iter()
+                        .map(|&g| slots_text(&cands.groups[g].slots))
+                        .collect();
                     read.review(table, r, "", "extra_values", format!("more numbers than the row holds were found near it and left unused: {}", extra.join(" | ")));
                 }
             }
@@ -112,7 +163,14 @@ pub fn read_table(lines: &[String], region: Range<usize>, template: &Template, t
 }
 
 impl TableRead {
-    fn review(&mut self, table: &Table, r: usize, column: &str, problem: &'static str, detail: String) {
+    fn review(
+        &mut self,
+        table: &Table,
+        r: usize,
+        column: &str,
+        problem: &'static str,
+        detail: String,
+    ) {
         self.review.push(ReviewItem {
             table: table.id.clone(),
             row_label: table.rows[r].path.clone(),
@@ -136,8 +194,10 @@ fn presence(table: &Table, found: &[bool]) -> Vec<RowPresence> {
                 return RowPresence::Omitted;
             }
             let collapsed = row.group.is_some_and(|g| {
-                let total_found = (0..table.rows.len()).any(|t| table.rows[t].total_of == Some(g) && found[t]);
-                let members_found = (0..table.rows.len()).any(|m| table.rows[m].group == Some(g) && found[m]);
+                let total_found =
+                    (0..table.rows.len()).any(|t| table.rows[t].total_of == Some(g) && found[t]);
+                let members_found =
+                    (0..table.rows.len()).any(|m| table.rows[m].group == Some(g) && found[m]);
                 total_found && !members_found
             });
             if collapsed {
@@ -150,10 +210,27 @@ fn presence(table: &Table, found: &[bool]) -> Vec<RowPresence> {
 }
 
 fn slots_text(slots: &[Slot]) -> String {
-    slots.iter().map(|s| if s.raw.is_empty() { "␣" } else { s.raw.as_str() }).collect::<Vec<_>>().join(" ")
+    slots
+        .iter()
+        .map(|s| {
+            if s.raw.is_empty() {
+                "␣"
+            } else {
+                s.raw.as_str()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
-fn fill_cells(read: &mut TableRead, table: &Table, r: usize, all: &[Slot], fit: Fit, cells: &mut [Cell]) {
+fn fill_cells(
+    read: &mut TableRead,
+    table: &Table,
+    r: usize,
+    all: &[Slot],
+    fit: Fit,
+    cells: &mut [Cell],
+) {
     let columns = &table.blocks[table.rows[r].block].columns;
     let slots = match fit {
         Fit::Cells(s) => s,
@@ -162,7 +239,11 @@ fn fill_cells(read: &mut TableRead, table: &Table, r: usize, all: &[Slot], fit: 
             return read.review(table, r, "", "short_row", detail);
         }
         Fit::Long(k) => {
-            let detail = format!("read {k} values for {} columns ({}); all are left missing", columns.len(), slots_text(all));
+            let detail = format!(
+                "read {k} values for {} columns ({}); all are left missing",
+                columns.len(),
+                slots_text(all)
+            );
             return read.review(table, r, "", "long_row", detail);
         }
         Fit::Ambiguous(k) => {
@@ -174,15 +255,33 @@ fn fill_cells(read: &mut TableRead, table: &Table, r: usize, all: &[Slot], fit: 
         let line = Some(slot.line + 1);
         let Some(p) = slot.number else {
             if slot.unreadable {
-                read.review(table, r, &columns[c].path, "unreadable_cell", format!("cannot read {:?} as one number", slot.raw));
+                read.review(
+                    table,
+                    r,
+                    &columns[c].path,
+                    "unreadable_cell",
+                    format!("cannot read {:?} as one number", slot.raw),
+                );
             }
-            cells[c] = Cell { value: None, status: CellStatus::Missing, line: slot.unreadable.then_some(slot.line + 1), raw: slot.raw };
+            cells[c] = Cell {
+                value: None,
+                status: CellStatus::Missing,
+                line: slot.unreadable.then_some(slot.line + 1),
+                raw: slot.raw,
+            };
             continue;
         };
         let mut status = CellStatus::Ok;
         if let Some(fixed) = &p.repaired {
             status = CellStatus::Repaired;
-            read.corrections.push(Correction { line: slot.line + 1, kind: "value", before: slot.raw.clone(), after: fixed.clone(), score: 0.9, method: "ocr_digit" });
+            read.corrections.push(Correction {
+                line: slot.line + 1,
+                kind: "value",
+                before: slot.raw.clone(),
+                after: fixed.clone(),
+                score: 0.9,
+                method: "ocr_digit",
+            });
         }
         let out_of_domain = match columns[c].domain {
             Domain::Count => p.value.is_negative() || !p.value.is_integer(),
@@ -191,13 +290,30 @@ fn fill_cells(read: &mut TableRead, table: &Table, r: usize, all: &[Slot], fit: 
         };
         if out_of_domain {
             status = CellStatus::Conflict;
-            read.review(table, r, &columns[c].path, "out_of_domain", format!("{} is not a valid value for this column", p.value));
+            read.review(
+                table,
+                r,
+                &columns[c].path,
+                "out_of_domain",
+                format!("{} is not a valid value for this column", p.value),
+            );
         }
-        cells[c] = Cell { value: Some(p.value), status, line, raw: slot.raw };
+        cells[c] = Cell {
+            value: Some(p.value),
+            status,
+            line,
+            raw: slot.raw,
+        };
     }
 }
 
-fn log_row_label(read: &mut TableRead, table: &Table, r: usize, m: &crate::align::RowMatch, cands: &Candidates) {
+fn log_row_label(
+    read: &mut TableRead,
+    table: &Table,
+    r: usize,
+    m: &crate::align::RowMatch,
+    cands: &Candidates,
+) {
     let row = &table.rows[r];
     let segs = &cands.segments[m.first..=m.last];
     let joined: String = segs.iter().map(|s| s.body_key.as_str()).collect();
@@ -205,7 +321,11 @@ fn log_row_label(read: &mut TableRead, table: &Table, r: usize, m: &crate::align
     if joined == row.label.keys[0] && same_ordinal {
         return;
     }
-    let before = segs.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
+    let before = segs
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     let method = if m.score.sim >= 1.0 && m.score.variant > 0 {
         "variant"
     } else if m.score.sim >= FUZZY_SIM {
@@ -213,15 +333,36 @@ fn log_row_label(read: &mut TableRead, table: &Table, r: usize, m: &crate::align
     } else {
         "ordinal_and_order"
     };
-    read.corrections.push(Correction { line: segs[0].line + 1, kind: "row_label", before: before.clone(), after: row.label.text.clone(), score: round3(m.score.score), method });
+    read.corrections.push(Correction {
+        line: segs[0].line + 1,
+        kind: "row_label",
+        before: before.clone(),
+        after: row.label.text.clone(),
+        score: round3(m.score.score),
+        method,
+    });
     if m.score.score < CONFIDENT_LABEL {
-        read.review(table, r, "", "low_confidence_label", format!("{before:?} was read as this row (score {:.2}, by {method})", m.score.score));
+        read.review(
+            table,
+            r,
+            "",
+            "low_confidence_label",
+            format!(
+                "{before:?} was read as this row (score {:.2}, by {method})",
+                m.score.score
+            ),
+        );
     }
 }
 
 /// Header words and group cells that OCR garbled: logged as repaired when they are
 /// close to a column, group or header label of the table.
-fn log_header_repairs(read: &mut TableRead, table: &Table, cands: &Candidates, seg_row: &[Option<usize>]) {
+fn log_header_repairs(
+    read: &mut TableRead,
+    table: &Table,
+    cands: &Candidates,
+    seg_row: &[Option<usize>],
+) {
     let mut targets: Vec<(&'static str, &Label)> = Vec::new();
     for b in &table.blocks {
         targets.extend(b.columns.iter().map(|c| ("column_label", &c.label)));
@@ -235,16 +376,34 @@ fn log_header_repairs(read: &mut TableRead, table: &Table, cands: &Candidates, s
         let best = targets
             .iter()
             .map(|(kind, l)| (kind, l, score_label(seg.ordinal, &seg.body_key, l)))
-            .fold(None, |acc: Option<(&&str, &&Label, crate::similarity::LabelScore)>, cur| match acc {
-                Some(a) if a.2.score >= cur.2.score => Some(a),
-                _ => Some(cur),
-            });
-        let Some((kind, label, score)) = best else { continue };
-        if score.score < HEADER_REPAIR || label.keys[0] == seg.body_key && seg.ordinal == label.ordinal {
+            .fold(
+                None,
+                |acc: Option<(&&str, &&Label, crate::similarity::LabelScore)>, cur| match acc {
+                    Some(a) if a.2.score >= cur.2.score => Some(a),
+                    _ => Some(cur),
+                },
+            );
+        let Some((kind, label, score)) = best else {
+            continue;
+        };
+        if score.score < HEADER_REPAIR
+            || label.keys[0] == seg.body_key && seg.ordinal == label.ordinal
+        {
             continue;
         }
-        let method = if score.sim >= 1.0 && score.variant > 0 { "variant" } else { "fuzzy" };
-        read.corrections.push(Correction { line: seg.line + 1, kind, before: seg.text.clone(), after: label.text.clone(), score: round3(score.score), method });
+        let method = if score.sim >= 1.0 && score.variant > 0 {
+            "variant"
+        } else {
+            "fuzzy"
+        };
+        read.corrections.push(Correction {
+            line: seg.line + 1,
+            kind,
+            before: seg.text.clone(),
+            after: label.text.clone(),
+            score: round3(score.score),
+            method,
+        });
     }
 }
 

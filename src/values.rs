@@ -30,17 +30,26 @@ pub struct Span {
 ///
 /// `seg_row[s]` is the row whose label uses segment `s`; `spans[r]` is where row `r`'s
 /// label is, for matched rows.
-pub fn assign_groups(groups: &[ValueGroup], seg_row: &[Option<usize>], spans: &[Option<Span>]) -> Vec<Vec<usize>> {
+pub fn assign_groups(
+    groups: &[ValueGroup],
+    seg_row: &[Option<usize>],
+    spans: &[Option<Span>],
+) -> Vec<Vec<usize>> {
     let mut out = vec![Vec::new(); spans.len()];
     let mut floating = Vec::new();
     for (gi, g) in groups.iter().enumerate() {
-        match g.after_segment.and_then(|s| seg_row.get(s).copied().flatten()) {
+        match g
+            .after_segment
+            .and_then(|s| seg_row.get(s).copied().flatten())
+        {
             Some(r) => out[r].push(gi),
             None if g.standalone => floating.push(gi),
             None => {}
         }
     }
-    let waiting: Vec<usize> = (0..spans.len()).filter(|&r| spans[r].is_some() && out[r].is_empty()).collect();
+    let waiting: Vec<usize> = (0..spans.len())
+        .filter(|&r| spans[r].is_some() && out[r].is_empty())
+        .collect();
     for (gi, r) in match_in_order(groups, &floating, &waiting, spans) {
         out[r].push(gi);
     }
@@ -59,7 +68,12 @@ fn distance(g: &ValueGroup, s: Span) -> Option<f64> {
 }
 
 /// Order-preserving assignment of stand-alone runs to rows without values, at least cost.
-fn match_in_order(groups: &[ValueGroup], floating: &[usize], rows: &[usize], spans: &[Option<Span>]) -> Vec<(usize, usize)> {
+fn match_in_order(
+    groups: &[ValueGroup],
+    floating: &[usize],
+    rows: &[usize],
+    spans: &[Option<Span>],
+) -> Vec<(usize, usize)> {
     let (n, m) = (floating.len(), rows.len());
     let w = m + 1;
     let mut cost = vec![f64::INFINITY; (n + 1) * w];
@@ -83,7 +97,8 @@ fn match_in_order(groups: &[ValueGroup], floating: &[usize], rows: &[usize], spa
             if b < m {
                 relax(a * w + b + 1, here, 2);
                 if a < n {
-                    if let Some(d) = spans[rows[b]].and_then(|s| distance(&groups[floating[a]], s)) {
+                    if let Some(d) = spans[rows[b]].and_then(|s| distance(&groups[floating[a]], s))
+                    {
                         relax((a + 1) * w + b + 1, here + d, 3);
                     }
                 }
@@ -130,7 +145,9 @@ pub fn placements(g: &ValueGroup, n: usize) -> Vec<usize> {
         return Vec::new();
     }
     (0..=len - n)
-        .filter(|&i| g.slots[..i].iter().all(Slot::is_blank) && g.slots[i + n..].iter().all(Slot::is_blank))
+        .filter(|&i| {
+            g.slots[..i].iter().all(Slot::is_blank) && g.slots[i + n..].iter().all(Slot::is_blank)
+        })
         .collect()
 }
 
@@ -147,7 +164,10 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit 
     let chosen = match options.as_slice() {
         [] => return Fit::Long(len),
         [one] => *one,
-        many => match many.iter().find(|&&i| g.tabbed && Some(g.slots[i].field) == value_field) {
+        many => match many
+            .iter()
+            .find(|&&i| g.tabbed && Some(g.slots[i].field) == value_field)
+        {
             Some(&i) => i,
             None => return Fit::Ambiguous(len),
         },
@@ -166,7 +186,10 @@ pub fn learn_value_field<'a>(runs: impl Iterator<Item = (&'a ValueGroup, usize)>
             total += 1;
         }
     }
-    counts.into_iter().find(|&(_, c)| c * 2 > total).map(|(f, _)| f)
+    counts
+        .into_iter()
+        .find(|&(_, c)| c * 2 > total)
+        .map(|(f, _)| f)
 }
 
 #[cfg(test)]
@@ -186,7 +209,9 @@ mod tests {
         let g = groups("一、本年新收\t\t2\t0\t0\t0\t0\t0\t2");
         assert!(matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[0].raw == "2"));
         let g = groups("(一) 予以公开\t2\t\t0\t\t\t\t2");
-        assert!(matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[1].is_blank() && c[2].raw == "0"));
+        assert!(
+            matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[1].is_blank() && c[2].raw == "0")
+        );
         let g = groups("1. 属于国家秘密\t0\t0\t0\t0\t0\t0");
         assert_eq!(fit_columns(&g[0], 7, None), Fit::Short(6));
         let g = groups("行政事业性收费\t0\t0\t");
@@ -222,7 +247,11 @@ mod tests {
     fn stand_alone_runs_go_to_the_nearest_waiting_row_in_order() {
         // Lines: 0 run A, 1 row 0, 2 row 1 (same-line run), 3 run B, 4 row 2.
         let g = groups("1 0 0\nx\ny 5 5 5\n0 0 0\nz");
-        let spans = [Some(Span { first: 1, last: 1 }), Some(Span { first: 2, last: 2 }), Some(Span { first: 4, last: 4 })];
+        let spans = [
+            Some(Span { first: 1, last: 1 }),
+            Some(Span { first: 2, last: 2 }),
+            Some(Span { first: 4, last: 4 }),
+        ];
         // Segments: "x" (0), "y" (1), "z" (2).
         let seg_row = [Some(0), Some(1), Some(2)];
         let got = assign_groups(&g, &seg_row, &spans);

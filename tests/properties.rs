@@ -102,6 +102,9 @@ fn show_a_rendered_report() {
     let d = dict();
     for (i, l) in LAYOUTS.iter().enumerate() {
         let v = consistent_values(&d.templates[i % 2], &mut Rng(7));
-        println!("{}", render_report(&d.templates[i % 2], "测试县", 2022, &v, *l));
+        println!(
+            "{}",
+            render_report(&d.templates[i % 2], "测试县", 2022, &v, *l)
+        );
     }
 }

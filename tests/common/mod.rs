@@ -10,7 +10,10 @@ use gongkai::Dictionaries;
 
 /// Runs `gongkai` with `args`; returns the process output.
 pub fn gongkai(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gongkai")).args(args).output().expect("run gongkai")
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .output()
+        .expect("run gongkai")
 }
 
 /// Runs `gongkai clean` with stdin text.
@@ -23,16 +26,32 @@ pub fn gongkai_stdin(args: &[&str], stdin: &str) -> Output {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn gongkai");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
 /// A CSV file as header → value maps, in order.
 pub fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header: Vec<String> = r.headers().unwrap().iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
+    let header: Vec<String> = r
+        .headers()
+        .unwrap()
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
     r.records()
-        .map(|rec| header.iter().cloned().zip(rec.unwrap().iter().map(String::from)).collect())
+        .map(|rec| {
+            header
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(String::from))
+                .collect()
+        })
         .collect()
 }
 
@@ -45,7 +64,16 @@ pub fn root() -> PathBuf {
 pub fn read_truth(path: &Path) -> Vec<((String, String, String), String)> {
     read_csv(path)
         .into_iter()
-        .map(|r| ((r["table"].clone(), r["row_id"].clone(), r["column_id"].clone()), r["value"].clone()))
+        .map(|r| {
+            (
+                (
+                    r["table"].clone(),
+                    r["row_id"].clone(),
+                    r["column_id"].clone(),
+                ),
+                r["value"].clone(),
+            )
+        })
         .collect()
 }
 
@@ -92,26 +120,44 @@ fn group_chain(table: &Table, group: Option<usize>) -> Vec<usize> {
     chain
 }
 
-fn render_table(table: &Table, values: &BTreeMap<String, Vec<i64>>, layout: Layout, out: &mut String) {
+fn render_table(
+    table: &Table,
+    values: &BTreeMap<String, Vec<i64>>,
+    layout: Layout,
+    out: &mut String,
+) {
     let s = sep(layout);
     let mut block_seen = usize::MAX;
     let mut prev_chain: Vec<usize> = Vec::new();
     for row in &table.rows {
-        let Some(v) = values.get(&row.id) else { continue };
+        let Some(v) = values.get(&row.id) else {
+            continue;
+        };
         let block = &table.blocks[row.block];
-        let caption = table.rows[block.rows.clone()].iter().all(|r| r.group == row.group) && row.group.is_some();
+        let caption = table.rows[block.rows.clone()]
+            .iter()
+            .all(|r| r.group == row.group)
+            && row.group.is_some();
         if row.block != block_seen {
             block_seen = row.block;
             if caption {
                 out.push_str(&table.groups[row.group.unwrap()].label.text);
                 out.push('\n');
             }
-            let mut header: Vec<&str> = table.header_labels.iter().map(|h| h.text.as_str()).collect();
+            let mut header: Vec<&str> = table
+                .header_labels
+                .iter()
+                .map(|h| h.text.as_str())
+                .collect();
             header.extend(block.columns.iter().map(|c| c.label.text.as_str()));
             out.push_str(&header.join(s));
             out.push('\n');
         }
-        let chain = if caption { Vec::new() } else { group_chain(table, row.group) };
+        let chain = if caption {
+            Vec::new()
+        } else {
+            group_chain(table, row.group)
+        };
         let mut label = String::new();
         for (i, g) in chain.iter().enumerate() {
             if prev_chain.get(i) != Some(g) {
@@ -127,7 +173,13 @@ fn render_table(table: &Table, values: &BTreeMap<String, Vec<i64>>, layout: Layo
 }
 
 /// Renders a clean report in `template`'s canonical labels.
-pub fn render_report(template: &Template, agency: &str, year: u16, values: &Values, layout: Layout) -> String {
+pub fn render_report(
+    template: &Template,
+    agency: &str,
+    year: u16,
+    values: &Values,
+    layout: Layout,
+) -> String {
     let mut out = format!("{agency}\n{year}年政府信息公开工作年度报告\n");
     for (si, section) in template.sections.iter().enumerate() {
         out.push_str(&section.label.text);
