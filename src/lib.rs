@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 pub mod align;
+pub mod baseline;
 pub mod batch;
 pub mod candidates;
 pub mod decode;
@@ -23,6 +24,7 @@ pub mod detect;
 pub mod dictionary;
 pub mod document;
 pub mod error;
+pub mod eval;
 pub mod inputs;
 pub mod lexicon;
 pub mod model;

@@ -45,26 +45,86 @@ enum Command {
         #[arg(long)]
         dictionaries: Option<PathBuf>,
     },
+    /// Score gongkai and a naive baseline on corpus folders with ground truth
+    /// (each holds *.txt and truth/documents.csv, truth/cells.csv); prints Markdown.
+    Eval {
+        /// Corpus folders.
+        #[arg(required = true)]
+        corpora: Vec<PathBuf>,
+        /// Worker threads (default: one per core).
+        #[arg(short, long)]
+        jobs: Option<usize>,
+        /// Read dictionaries from this folder instead of the built-in ones.
+        #[arg(long)]
+        dictionaries: Option<PathBuf>,
+    },
+}
+
+fn load(dictionaries: Option<PathBuf>) -> Result<Dictionaries, String> {
+    match dictionaries {
+        Some(dir) => Dictionaries::from_dir(&dir),
+        None => Dictionaries::embedded(),
+    }
+    .map_err(|e| e.to_string())
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let Command::Clean {
-        paths,
-        out,
-        globs: patterns,
-        jobs,
-        bom,
-        quiet,
-        dictionaries,
-    } = cli.command;
-    let dict = match dictionaries {
-        Some(dir) => Dictionaries::from_dir(&dir),
-        None => Dictionaries::embedded(),
-    };
-    let dict = match dict {
+    match Cli::parse().command {
+        Command::Clean {
+            paths,
+            out,
+            globs,
+            jobs,
+            bom,
+            quiet,
+            dictionaries,
+        } => clean(paths, out, globs, jobs, bom, quiet, dictionaries),
+        Command::Eval {
+            corpora,
+            jobs,
+            dictionaries,
+        } => eval(corpora, jobs, dictionaries),
+    }
+}
+
+fn eval(corpora: Vec<PathBuf>, jobs: Option<usize>, dictionaries: Option<PathBuf>) -> ExitCode {
+    let dict = match load(dictionaries) {
         Ok(d) => d,
+        Err(e) => return fail(&e),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build();
+    let report = match pool {
+        Ok(pool) => pool.install(|| gongkai::eval::evaluate(&corpora, &dict)),
         Err(e) => return fail(&e.to_string()),
+    };
+    match report {
+        Ok(r) => {
+            for m in &r.missing_files {
+                eprintln!("gongkai: warning: {m} is in the truth but not on disk");
+            }
+            print!("{}", gongkai::eval::render_markdown(&r));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&format!(
+            "{e} (an eval corpus folder needs truth/documents.csv and truth/cells.csv)"
+        )),
+    }
+}
+
+fn clean(
+    paths: Vec<PathBuf>,
+    out: PathBuf,
+    patterns: Vec<String>,
+    jobs: Option<usize>,
+    bom: bool,
+    quiet: bool,
+    dictionaries: Option<PathBuf>,
+) -> ExitCode {
+    let dict = match load(dictionaries) {
+        Ok(d) => d,
+        Err(e) => return fail(&e),
     };
     let matcher = match globs(&patterns) {
         Ok(m) => m,

@@ -27,6 +27,108 @@ pub struct Balance {
 pub fn check_identities(tr: &mut TableResult, table: &Table) -> (Balance, Vec<ReviewItem>) {
     let mut balance = Balance::default();
     let mut review = Vec::new();
+    for (id, inst, lhs, rhs) in identity_instances(table, tr) {
+        let block = &table.blocks[id.block];
+        let known =
+            |cs: &[(usize, usize)]| Num::sum(cs.iter().filter_map(|&(r, c)| tr.cells[r][c].value));
+        let complete =
+            |cs: &[(usize, usize)]| cs.iter().all(|&(r, c)| tr.cells[r][c].value.is_some());
+        let non_negative = lhs
+            .iter()
+            .chain(&rhs)
+            .all(|&(_, c)| block.columns[c].domain != Domain::Signed);
+        let (l, r) = (known(&lhs), known(&rhs));
+        let (lc, rc) = (complete(&lhs), complete(&rhs));
+        let verdict = match (lc, rc) {
+            (true, true) => Some(l == r),
+            // Unknown cells can only add to their side: a complete side already
+            // smaller than the other's known part cannot be made equal.
+            (true, false) if non_negative && r > l => Some(false),
+            (false, true) if non_negative && l > r => Some(false),
+            _ => None,
+        };
+        match verdict {
+            None => {
+                balance.undetermined += 1;
+                continue;
+            }
+            Some(true) => {
+                balance.held += 1;
+                continue;
+            }
+            Some(false) => {}
+        }
+        balance.failed += 1;
+        for &(row, col) in lhs.iter().chain(&rhs) {
+            if tr.cells[row][col].value.is_some() {
+                tr.cells[row][col].status = CellStatus::Conflict;
+            }
+        }
+        let describe = |cs: &[(usize, usize)]| -> String {
+            let named: Vec<(String, Option<Num>)> = cs
+                .iter()
+                .map(|&(row, col)| {
+                    let name = match id.over {
+                        Over::Rows => block.columns[col].label.text.clone(),
+                        Over::Columns => table.rows[row].label.text.clone(),
+                    };
+                    (name, tr.cells[row][col].value)
+                })
+                .collect();
+            let show = |(n, v): &(String, Option<Num>)| {
+                format!("{n} {}", v.map_or("?".into(), |v| v.to_string()))
+            };
+            // Long sums list only the terms that are not zero; the zeros are counted.
+            if named.len() <= SHOW_ALL_TERMS {
+                return named.iter().map(show).collect::<Vec<_>>().join(" + ");
+            }
+            let (zero, rest): (Vec<_>, Vec<_>) =
+                named.iter().partition(|(_, v)| *v == Some(Num::int(0)));
+            let mut parts: Vec<String> = rest.into_iter().map(show).collect();
+            if !zero.is_empty() {
+                parts.push(format!("{} more rows of 0", zero.len()));
+            }
+            parts.join(" + ")
+        };
+        let (row_label, column_label) = match id.over {
+            Over::Rows => (
+                table.rows[inst].path.clone(),
+                lhs.first()
+                    .map_or(String::new(), |&(_, c)| block.columns[c].path.clone()),
+            ),
+            Over::Columns => (String::new(), block.columns[inst].path.clone()),
+        };
+        review.push(ReviewItem {
+            table: table.id.clone(),
+            row_label,
+            column_label,
+            problem: "identity_failed",
+            detail: format!(
+                "{} does not hold: {} = {l}{}, but {} = {r}{} ({})",
+                id.id,
+                describe(&lhs),
+                if lc { "" } else { " or more" },
+                describe(&rhs),
+                if rc { "" } else { " or more" },
+                id.description
+            ),
+        });
+    }
+    (balance, review)
+}
+
+/// One identity applied to one row or column: (identity, instance index, lhs cells, rhs cells).
+pub type Instance<'t> = (
+    &'t Identity,
+    usize,
+    Vec<(usize, usize)>,
+    Vec<(usize, usize)>,
+);
+
+/// Every identity instance of `table` that can be formed with the rows present in `tr`
+/// (an instance that needs a row the report's shape leaves out is skipped).
+pub fn identity_instances<'t>(table: &'t Table, tr: &TableResult) -> Vec<Instance<'t>> {
+    let mut out = Vec::new();
     for id in &table.identities {
         let block = &table.blocks[id.block];
         let instances: Vec<usize> = match id.over {
@@ -38,101 +140,15 @@ pub fn check_identities(tr: &mut TableResult, table: &Table) -> (Balance, Vec<Re
             Over::Columns => (0..block.columns.len()).collect(),
         };
         for inst in instances {
-            let (Some(lhs), Some(rhs)) = (
+            if let (Some(lhs), Some(rhs)) = (
                 cells_of(id, &id.lhs, inst, tr),
                 cells_of(id, &id.rhs, inst, tr),
-            ) else {
-                balance.undetermined += 1;
-                continue;
-            };
-            let known = |cs: &[(usize, usize)]| {
-                Num::sum(cs.iter().filter_map(|&(r, c)| tr.cells[r][c].value))
-            };
-            let complete =
-                |cs: &[(usize, usize)]| cs.iter().all(|&(r, c)| tr.cells[r][c].value.is_some());
-            let non_negative = lhs
-                .iter()
-                .chain(&rhs)
-                .all(|&(_, c)| block.columns[c].domain != Domain::Signed);
-            let (l, r) = (known(&lhs), known(&rhs));
-            let (lc, rc) = (complete(&lhs), complete(&rhs));
-            let verdict = match (lc, rc) {
-                (true, true) => Some(l == r),
-                // Unknown cells can only add to their side: a complete side already
-                // smaller than the other's known part cannot be made equal.
-                (true, false) if non_negative && r > l => Some(false),
-                (false, true) if non_negative && l > r => Some(false),
-                _ => None,
-            };
-            match verdict {
-                None => {
-                    balance.undetermined += 1;
-                    continue;
-                }
-                Some(true) => {
-                    balance.held += 1;
-                    continue;
-                }
-                Some(false) => {}
+            ) {
+                out.push((id, inst, lhs, rhs));
             }
-            balance.failed += 1;
-            for &(row, col) in lhs.iter().chain(&rhs) {
-                if tr.cells[row][col].value.is_some() {
-                    tr.cells[row][col].status = CellStatus::Conflict;
-                }
-            }
-            let describe = |cs: &[(usize, usize)]| -> String {
-                let named: Vec<(String, Option<Num>)> = cs
-                    .iter()
-                    .map(|&(row, col)| {
-                        let name = match id.over {
-                            Over::Rows => block.columns[col].label.text.clone(),
-                            Over::Columns => table.rows[row].label.text.clone(),
-                        };
-                        (name, tr.cells[row][col].value)
-                    })
-                    .collect();
-                let show = |(n, v): &(String, Option<Num>)| {
-                    format!("{n} {}", v.map_or("?".into(), |v| v.to_string()))
-                };
-                // Long sums list only the terms that are not zero; the zeros are counted.
-                if named.len() <= SHOW_ALL_TERMS {
-                    return named.iter().map(show).collect::<Vec<_>>().join(" + ");
-                }
-                let (zero, rest): (Vec<_>, Vec<_>) =
-                    named.iter().partition(|(_, v)| *v == Some(Num::int(0)));
-                let mut parts: Vec<String> = rest.into_iter().map(show).collect();
-                if !zero.is_empty() {
-                    parts.push(format!("{} more rows of 0", zero.len()));
-                }
-                parts.join(" + ")
-            };
-            let (row_label, column_label) = match id.over {
-                Over::Rows => (
-                    table.rows[inst].path.clone(),
-                    lhs.first()
-                        .map_or(String::new(), |&(_, c)| block.columns[c].path.clone()),
-                ),
-                Over::Columns => (String::new(), block.columns[inst].path.clone()),
-            };
-            review.push(ReviewItem {
-                table: table.id.clone(),
-                row_label,
-                column_label,
-                problem: "identity_failed",
-                detail: format!(
-                    "{} does not hold: {} = {l}{}, but {} = {r}{} ({})",
-                    id.id,
-                    describe(&lhs),
-                    if lc { "" } else { " or more" },
-                    describe(&rhs),
-                    if rc { "" } else { " or more" },
-                    id.description
-                ),
-            });
         }
     }
-    (balance, review)
+    out
 }
 
 /// The (row, column) cells an identity side covers for one instance, or None when

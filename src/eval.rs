@@ -1,0 +1,437 @@
+//! Evaluation: a corpus with ground truth → accuracy figures for gongkai and for the
+//! naive [`crate::baseline`], side by side, by layout (noise source) and level.
+//!
+//! A corpus folder holds `*.txt` documents and `truth/documents.csv`
+//! (`doc_id,template,…,layout,level,…`) plus `truth/cells.csv`
+//! (`doc_id,table,row_id,column_id,value`). Besides the scores it estimates a
+//! ceiling: the share of truth cells whose value survives in the text in the right
+//! order (an oracle that uses the truth to align), and the share the template's
+//! identities could then determine.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::baseline::baseline_document;
+use crate::decode::decode;
+use crate::dictionary::Dictionaries;
+use crate::document::clean_document;
+use crate::lexicon::Lexicon;
+use crate::model::{CellStatus, DocResult, RowPresence, TableResult};
+use crate::normalize::normalize_line;
+use crate::numbers::{parse_token, Num, Token};
+use crate::reconcile::identity_instances;
+
+/// One truth cell.
+#[derive(Clone, Debug)]
+pub struct TruthCell {
+    /// Table id.
+    pub table: String,
+    /// Row id.
+    pub row: String,
+    /// Column id.
+    pub column: String,
+    /// The value (None when the source leaves it unknown).
+    pub value: Option<Num>,
+}
+
+/// The truth of one document.
+#[derive(Clone, Debug, Default)]
+pub struct TruthDoc {
+    /// Template id.
+    pub template: String,
+    /// Noise source / layout (`tabbed`, `ocr-text` …).
+    pub layout: String,
+    /// Noise level.
+    pub level: String,
+    /// Every cell, in template order.
+    pub cells: Vec<TruthCell>,
+}
+
+/// Counts for one document or a group of them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Documents.
+    pub docs: usize,
+    /// Documents with every known truth cell right.
+    pub docs_right: usize,
+    /// Truth rows.
+    pub rows: usize,
+    /// Truth rows found.
+    pub rows_found: usize,
+    /// Truth cells with a known value.
+    pub cells: usize,
+    /// Cells with the right value.
+    pub right: usize,
+    /// Cells with a wrong value marked ok, repaired or inferred.
+    pub silent_wrong: usize,
+    /// Cells not right but marked missing or conflict, or not emitted.
+    pub flagged: usize,
+    /// Cells whose value survives in the text in order (oracle).
+    pub survive: usize,
+    /// Cells that survive or that the identities determine from those that do.
+    pub determinable: usize,
+}
+
+impl Tally {
+    fn add(&mut self, o: &Tally) {
+        self.docs += o.docs;
+        self.docs_right += o.docs_right;
+        self.rows += o.rows;
+        self.rows_found += o.rows_found;
+        self.cells += o.cells;
+        self.right += o.right;
+        self.silent_wrong += o.silent_wrong;
+        self.flagged += o.flagged;
+        self.survive += o.survive;
+        self.determinable += o.determinable;
+    }
+}
+
+fn column(headers: &csv::StringRecord, name: &str, file: &Path) -> Result<usize, String> {
+    headers
+        .iter()
+        .position(|h| h.trim_start_matches('\u{feff}') == name)
+        .ok_or_else(|| format!("{}: no column {name:?}", file.display()))
+}
+
+/// Reads `dir/truth/documents.csv` and `dir/truth/cells.csv`.
+pub fn load_truth(dir: &Path, lex: &Lexicon) -> Result<BTreeMap<String, TruthDoc>, String> {
+    let docs_path = dir.join("truth/documents.csv");
+    let mut r =
+        csv::Reader::from_path(&docs_path).map_err(|e| format!("{}: {e}", docs_path.display()))?;
+    let h = r.headers().map_err(|e| e.to_string())?.clone();
+    let (id, tpl, layout, level) = (
+        column(&h, "doc_id", &docs_path)?,
+        column(&h, "template", &docs_path)?,
+        column(&h, "layout", &docs_path)?,
+        column(&h, "level", &docs_path)?,
+    );
+    let mut out = BTreeMap::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| format!("{}: {e}", docs_path.display()))?;
+        let get = |i: usize| rec.get(i).unwrap_or("").to_string();
+        out.insert(
+            get(id),
+            TruthDoc {
+                template: get(tpl),
+                layout: get(layout),
+                level: get(level),
+                cells: Vec::new(),
+            },
+        );
+    }
+    let cells_path = dir.join("truth/cells.csv");
+    let mut r = csv::Reader::from_path(&cells_path)
+        .map_err(|e| format!("{}: {e}", cells_path.display()))?;
+    let h = r.headers().map_err(|e| e.to_string())?.clone();
+    let cols: Vec<usize> = ["doc_id", "table", "row_id", "column_id", "value"]
+        .iter()
+        .map(|n| column(&h, n, &cells_path))
+        .collect::<Result<_, _>>()?;
+    for rec in r.records() {
+        let rec = rec.map_err(|e| format!("{}: {e}", cells_path.display()))?;
+        let get = |i: usize| rec.get(cols[i]).unwrap_or("").to_string();
+        let value = match parse_token(&get(4), lex, false) {
+            Token::Number(p) => Some(p.value),
+            _ => None,
+        };
+        if let Some(doc) = out.get_mut(&get(0)) {
+            doc.cells.push(TruthCell {
+                table: get(1),
+                row: get(2),
+                column: get(3),
+                value,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Scores one result against its truth (without the ceiling).
+pub fn score(result: &DocResult, truth: &TruthDoc, dict: &Dictionaries) -> Tally {
+    let mut cells: HashMap<(&str, &str, &str), (&crate::model::Cell, RowPresence)> = HashMap::new();
+    if let Some(t) = result.template {
+        let template = &dict.templates[t];
+        for tr in &result.tables {
+            let table = &template.tables[tr.table];
+            for (r, row) in table.rows.iter().enumerate() {
+                for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
+                    cells.insert((&table.id, &row.id, &col.id), (&tr.cells[r][c], tr.rows[r]));
+                }
+            }
+        }
+    }
+    let mut t = Tally {
+        docs: 1,
+        ..Tally::default()
+    };
+    let mut rows: BTreeMap<(&str, &str), bool> = BTreeMap::new();
+    for tc in &truth.cells {
+        let got = cells.get(&(tc.table.as_str(), tc.row.as_str(), tc.column.as_str()));
+        let found = got.is_some_and(|(_, p)| *p == RowPresence::Found);
+        *rows.entry((&tc.table, &tc.row)).or_default() |= found;
+        let Some(want) = tc.value else { continue };
+        t.cells += 1;
+        match got {
+            Some((cell, _)) if cell.value == Some(want) => t.right += 1,
+            Some((cell, _))
+                if cell.value.is_some()
+                    && matches!(
+                        cell.status,
+                        CellStatus::Ok | CellStatus::Repaired | CellStatus::Inferred
+                    ) =>
+            {
+                t.silent_wrong += 1
+            }
+            _ => t.flagged += 1,
+        }
+    }
+    t.rows = rows.len();
+    t.rows_found = rows.values().filter(|&&f| f).count();
+    t.docs_right = usize::from(t.right == t.cells);
+    t
+}
+
+/// The oracle ceiling: (cells whose value survives in the text in order, cells the
+/// identities determine from those).
+pub fn ceiling(text: &str, truth: &TruthDoc, dict: &Dictionaries) -> (usize, usize) {
+    let lex = &dict.lexicon;
+    let numbers: Vec<Num> = text
+        .lines()
+        .map(normalize_line)
+        .flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .filter_map(|tok| match parse_token(&tok, lex, true) {
+            Token::Number(p) => Some(p.value),
+            _ => None,
+        })
+        .collect();
+    let wanted: Vec<(usize, Num)> = truth
+        .cells
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.value.map(|v| (i, v)))
+        .collect();
+    let survived = lcs_matches(&wanted.iter().map(|w| w.1).collect::<Vec<_>>(), &numbers);
+    let mut known = vec![false; truth.cells.len()];
+    for (k, &(i, _)) in wanted.iter().enumerate() {
+        known[i] = survived[k];
+    }
+    let survive = known.iter().filter(|&&k| k).count();
+    let Some(template) = dict.templates.iter().find(|t| t.id == truth.template) else {
+        return (survive, survive);
+    };
+    let index: HashMap<(&str, &str, &str), usize> = truth
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.table.as_str(), c.row.as_str(), c.column.as_str()), i))
+        .collect();
+    for table in &template.tables {
+        let rows = table
+            .rows
+            .iter()
+            .map(|r| {
+                if truth
+                    .cells
+                    .iter()
+                    .any(|c| c.table == table.id && c.row == r.id)
+                {
+                    RowPresence::Found
+                } else {
+                    RowPresence::Omitted
+                }
+            })
+            .collect();
+        let tr = TableResult {
+            table: 0,
+            rows,
+            cells: Vec::new(),
+        };
+        let at = |r: usize, c: usize| {
+            index
+                .get(&(
+                    table.id.as_str(),
+                    table.rows[r].id.as_str(),
+                    table.blocks[table.rows[r].block]
+                        .columns
+                        .get(c)
+                        .map_or("", |x| x.id.as_str()),
+                ))
+                .copied()
+        };
+        let instances = identity_instances(table, &tr);
+        loop {
+            let mut changed = false;
+            for (_, _, lhs, rhs) in &instances {
+                let idx: Vec<Option<usize>> =
+                    lhs.iter().chain(rhs).map(|&(r, c)| at(r, c)).collect();
+                if idx.iter().any(Option::is_none) {
+                    continue;
+                }
+                let unknown: Vec<usize> =
+                    idx.into_iter().flatten().filter(|&i| !known[i]).collect();
+                if let [one] = unknown.as_slice() {
+                    known[*one] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+    let determinable = truth
+        .cells
+        .iter()
+        .zip(&known)
+        .filter(|(c, k)| **k && c.value.is_some())
+        .count();
+    (survive, determinable)
+}
+
+/// Which of `want` appear in `seq` in order (a longest common subsequence).
+fn lcs_matches(want: &[Num], seq: &[Num]) -> Vec<bool> {
+    let (n, m) = (want.len(), seq.len());
+    let w = m + 1;
+    let mut dp = vec![0u32; (n + 1) * w];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            dp[i * w + j] = if want[i] == seq[j] {
+                dp[(i + 1) * w + j + 1] + 1
+            } else {
+                dp[(i + 1) * w + j].max(dp[i * w + j + 1])
+            };
+        }
+    }
+    let mut out = vec![false; n];
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if want[i] == seq[j] && dp[i * w + j] == dp[(i + 1) * w + j + 1] + 1 {
+            out[i] = true;
+            i += 1;
+            j += 1;
+        } else if dp[(i + 1) * w + j] >= dp[i * w + j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Scores for gongkai and the baseline, per (layout, level).
+#[derive(Debug, Default)]
+pub struct EvalReport {
+    /// (layout, level) → (gongkai, baseline).
+    pub groups: BTreeMap<(String, String), (Tally, Tally)>,
+    /// Documents that were in the truth but not found as files.
+    pub missing_files: Vec<String>,
+}
+
+/// Evaluates every corpus folder in `dirs`.
+pub fn evaluate(dirs: &[PathBuf], dict: &Dictionaries) -> Result<EvalReport, String> {
+    let mut jobs = Vec::new();
+    let mut report = EvalReport::default();
+    for dir in dirs {
+        for (id, truth) in load_truth(dir, &dict.lexicon)? {
+            let path = dir.join(format!("{id}.txt"));
+            if path.is_file() {
+                jobs.push((id, path, truth));
+            } else {
+                report.missing_files.push(path.display().to_string());
+            }
+        }
+    }
+    let results: Vec<(String, String, Tally, Tally)> = jobs
+        .par_iter()
+        .map(|(id, path, truth)| {
+            let bytes = std::fs::read(path).unwrap_or_default();
+            let mut ours = score(&clean_document(&bytes, id, id, dict), truth, dict);
+            let base = score(&baseline_document(&bytes, id, dict), truth, dict);
+            if let Ok(d) = decode(&bytes) {
+                (ours.survive, ours.determinable) = ceiling(&d.text, truth, dict);
+            }
+            (truth.layout.clone(), truth.level.clone(), ours, base)
+        })
+        .collect();
+    for (layout, level, ours, base) in results {
+        let g = report.groups.entry((layout, level)).or_default();
+        g.0.add(&ours);
+        g.1.add(&base);
+    }
+    Ok(report)
+}
+
+fn pct(a: usize, b: usize) -> String {
+    if b == 0 {
+        "–".into()
+    } else {
+        format!("{:.2}%", 100.0 * a as f64 / b as f64)
+    }
+}
+
+/// The report as a Markdown table.
+pub fn render_markdown(report: &EvalReport) -> String {
+    let mut out = String::from(
+        "| layout | level | docs | system | row recall | cell accuracy | silent errors | flagged share of not-right | docs entirely right | ceiling: in text | ceiling: + identities | accuracy / ceiling |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+    );
+    let mut total = (Tally::default(), Tally::default());
+    for ((layout, level), (ours, base)) in &report.groups {
+        total.0.add(ours);
+        total.1.add(base);
+        row(&mut out, layout, level, ours, base);
+    }
+    row(&mut out, "**all**", "", &total.0, &total.1);
+    out
+}
+
+fn row(out: &mut String, layout: &str, level: &str, ours: &Tally, base: &Tally) {
+    for (name, t) in [("gongkai", ours), ("baseline", base)] {
+        let ceiling = if name == "gongkai" {
+            (
+                pct(ours.survive, ours.cells),
+                pct(ours.determinable, ours.cells),
+                pct(t.right, ours.determinable.max(1)),
+            )
+        } else {
+            (
+                String::new(),
+                String::new(),
+                pct(t.right, ours.determinable.max(1)),
+            )
+        };
+        out.push_str(&format!(
+            "| {layout} | {level} | {} | {name} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            t.docs,
+            pct(t.rows_found, t.rows),
+            pct(t.right, t.cells),
+            pct(t.silent_wrong, t.cells),
+            pct(t.flagged, t.cells - t.right),
+            pct(t.docs_right, t.docs),
+            ceiling.0,
+            ceiling.1,
+            ceiling.2
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lcs_finds_values_in_order_and_skips_noise() {
+        let n = |v: &[i64]| v.iter().map(|&x| Num::int(x)).collect::<Vec<_>>();
+        assert_eq!(
+            lcs_matches(&n(&[1, 2, 3]), &n(&[9, 1, 3, 2, 3])),
+            [true, true, true]
+        );
+        assert_eq!(
+            lcs_matches(&n(&[1, 2, 3]), &n(&[3, 2, 1])),
+            [false, false, true]
+        );
+        assert_eq!(lcs_matches(&n(&[5]), &n(&[])), [false]);
+    }
+}
