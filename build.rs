@@ -1,5 +1,6 @@
-//! Embeds every template dictionary in `dictionaries/templates/` into the binary, so
-//! that adding a template version is adding a file, not editing code.
+//! Embeds every template dictionary in `dictionaries/templates/` (and the glyph
+//! confusion table) into the binary, so that adding a template version is adding a
+//! file, not editing code.
 use std::{env, fs, path::Path};
 
 fn main() {
@@ -22,6 +23,17 @@ fn main() {
         ));
     }
     code.push_str("];\n");
+    // The glyph cost table is optional: without it labels are compared by plain edit distance.
+    let glyphs = Path::new("dictionaries/glyph_confusions.tsv");
+    if glyphs.exists() {
+        let abs = fs::canonicalize(glyphs).expect("glyph table path");
+        code.push_str(&format!(
+            "/// The glyph confusion table (dictionaries/glyph_confusions.tsv).\npub static EMBEDDED_GLYPHS: &str = include_str!({:?});\n",
+            abs.display().to_string()
+        ));
+    } else {
+        code.push_str("/// No glyph confusion table was present at build time.\npub static EMBEDDED_GLYPHS: &str = \"\";\n");
+    }
     let out = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_templates.rs");
     fs::write(out, code).expect("write embedded_templates.rs");
 }

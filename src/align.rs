@@ -9,7 +9,7 @@
 
 use crate::candidates::Segment;
 use crate::dictionary::Label;
-use crate::similarity::{score_label, LabelScore};
+use crate::similarity::{score_label, GlyphCosts, LabelScore};
 
 /// A label may be wrapped over at most this many segments …
 const MAX_PIECES: usize = 5;
@@ -38,7 +38,11 @@ enum Step {
 }
 
 /// Aligns `segments` to `labels` (template order). Returns one entry per label.
-pub fn align_rows(segments: &[Segment], labels: &[&Label]) -> Vec<Option<RowMatch>> {
+pub fn align_rows(
+    segments: &[Segment],
+    labels: &[&Label],
+    glyphs: &GlyphCosts,
+) -> Vec<Option<RowMatch>> {
     let (n, m) = (segments.len(), labels.len());
     // The joined keys of every run of segments that may form one label.
     let runs: Vec<Vec<String>> = (0..n).map(|i| runs_from(segments, i)).collect();
@@ -65,7 +69,7 @@ pub fn align_rows(segments: &[Segment], labels: &[&Label]) -> Vec<Option<RowMatc
                 relax(i * w + j + 1, here, Step::SkipRow);
                 if i < n {
                     for (k, joined) in runs[i].iter().enumerate() {
-                        let s = score_label(segments[i].ordinal, joined, labels[j]);
+                        let s = score_label(segments[i].ordinal, joined, labels[j], glyphs);
                         if s.score >= ACCEPT {
                             relax(
                                 (i + k + 1) * w + j + 1,
@@ -135,7 +139,7 @@ mod tests {
         let lines: Vec<String> = text.lines().map(normalize_line).collect();
         let c = lex_lines(&lines, 0..lines.len(), &d.lexicon);
         let labels: Vec<&Label> = table.rows.iter().map(|r| &r.label).collect();
-        align_rows(&c.segments, &labels)
+        align_rows(&c.segments, &labels, &d.glyphs)
             .into_iter()
             .map(|m| {
                 m.map(|m| {

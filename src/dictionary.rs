@@ -13,6 +13,7 @@ use crate::error::DictionaryError;
 use crate::lexicon::Lexicon;
 use crate::normalize::{key, nfkc};
 use crate::ordinal::{split_ordinal, Ordinal};
+use crate::similarity::GlyphCosts;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_templates.rs"));
 
@@ -340,6 +341,8 @@ pub struct Dictionaries {
     pub lexicon: Lexicon,
     /// Template versions, in file-name order.
     pub templates: Vec<Template>,
+    /// Substitution costs of look-alike characters.
+    pub glyphs: GlyphCosts,
 }
 
 impl Dictionaries {
@@ -350,7 +353,9 @@ impl Dictionaries {
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
             .collect();
-        Dictionaries::build(lexicon, &files)
+        let glyphs = GlyphCosts::from_tsv(EMBEDDED_GLYPHS)
+            .map_err(|m| DictionaryError::invalid("glyph_confusions.tsv", m))?;
+        Dictionaries::build(lexicon, &files, glyphs)
     }
 
     /// Loads `lexicon.toml` and `templates/*.toml` from a folder (for new template versions
@@ -373,12 +378,20 @@ impl Dictionaries {
         for p in paths {
             files.push((p.display().to_string(), read(&p)?));
         }
-        Dictionaries::build(lexicon, &files)
+        let gpath = dir.join("glyph_confusions.tsv");
+        let glyphs = if gpath.exists() {
+            GlyphCosts::from_tsv(&read(&gpath)?)
+                .map_err(|m| DictionaryError::invalid(gpath.display().to_string(), m))?
+        } else {
+            GlyphCosts::default()
+        };
+        Dictionaries::build(lexicon, &files, glyphs)
     }
 
     fn build(
         lexicon: Lexicon,
         files: &[(String, String)],
+        glyphs: GlyphCosts,
     ) -> Result<Dictionaries, DictionaryError> {
         if files.is_empty() {
             return Err(DictionaryError::invalid(
@@ -406,7 +419,11 @@ impl Dictionaries {
             }
             t.signature = sig;
         }
-        Ok(Dictionaries { lexicon, templates })
+        Ok(Dictionaries {
+            lexicon,
+            templates,
+            glyphs,
+        })
     }
 }
 
@@ -685,7 +702,8 @@ mod tests {
         let text = EMBEDDED_TEMPLATES[0]
             .1
             .replace("lhs = [\"results_total\"]", "lhs = [\"no_such_row\"]");
-        let err = Dictionaries::build(lex, &[("broken.toml".into(), text)]).unwrap_err();
+        let err = Dictionaries::build(lex, &[("broken.toml".into(), text)], GlyphCosts::default())
+            .unwrap_err();
         assert_eq!(err.file, "broken.toml");
         assert!(err.message.contains("no_such_row"), "{}", err.message);
     }

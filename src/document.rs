@@ -30,7 +30,7 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
     let doc_key: String = lines.iter().map(|l| key(l, lex)).collect();
     let detection = detect_template(&doc_key, title.year, &dict.templates);
     let template = &dict.templates[detection.template];
-    let headings = find_sections(&lines, template, lex);
+    let headings = find_sections(&lines, template, lex, &dict.glyphs);
 
     let mut doc = DocResult::failed(doc_id, source, DocStatus::Ok, "");
     doc.encoding = decoded.encoding.to_string();
@@ -40,7 +40,7 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
     let mut missing_tables = Vec::new();
     for (ti, table) in template.tables.iter().enumerate() {
         let range = region(&headings, table.section, lines.len());
-        match read_table(&lines, range, template, ti, lex) {
+        match read_table(&lines, range, template, ti, dict) {
             Some(mut read) => {
                 let (_, identity_review) = check_identities(&mut read.result, table);
                 doc.corrections.append(&mut read.corrections);

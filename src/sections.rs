@@ -14,6 +14,7 @@ use crate::dictionary::{Label, Template};
 use crate::lexicon::Lexicon;
 use crate::normalize::key;
 use crate::ordinal::split_ordinal;
+use crate::similarity::GlyphCosts;
 
 /// Headings are short; a longer line is prose.
 const MAX_HEADING_KEY: usize = 40;
@@ -105,7 +106,12 @@ fn agency_above(lines: &[String], title: usize, lex: &Lexicon) -> String {
 }
 
 /// The line (0-based) of each of the template's section headings, if found.
-pub fn find_sections(lines: &[String], template: &Template, lex: &Lexicon) -> Vec<Option<usize>> {
+pub fn find_sections(
+    lines: &[String],
+    template: &Template,
+    lex: &Lexicon,
+    glyphs: &GlyphCosts,
+) -> Vec<Option<usize>> {
     let mut segs = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let text = line.trim();
@@ -126,7 +132,7 @@ pub fn find_sections(lines: &[String], template: &Template, lex: &Lexicon) -> Ve
         });
     }
     let labels: Vec<&Label> = template.sections.iter().map(|s| &s.label).collect();
-    align_rows(&segs, &labels)
+    align_rows(&segs, &labels, glyphs)
         .into_iter()
         .map(|m| {
             m.filter(|m| m.score.score >= MIN_HEADING_SCORE)
@@ -193,7 +199,7 @@ mod tests {
     fn headings_found_in_order_and_regions_span_to_the_next() {
         let d = Dictionaries::embedded().unwrap();
         let text = "一、总体情况\n正文\n二、主动公开政府信息情况\n规章 0 0 0\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 1\n四、结转下年度继续办理 0\n四、政府信息公开行政复议、行政诉讼情况\n0 0\n五、存在的主要问题及改进情况\n六、其他需要报告的事项";
-        let h = find_sections(&lines(text), &d.templates[1], &d.lexicon);
+        let h = find_sections(&lines(text), &d.templates[1], &d.lexicon, &d.glyphs);
         assert_eq!(h, [Some(0), Some(2), Some(4), Some(7), Some(9), Some(10)]);
         assert_eq!(region(&h, 2, 11), 5..7);
         let missing = [Some(0), Some(2), None, Some(7), Some(9), Some(10)];

@@ -1,12 +1,107 @@
-//! How alike an OCR label is to a template label: text similarity (strsim) combined
-//! with ordinal agreement.
+//! How alike an OCR label is to a template label: a glyph-aware edit similarity
+//! combined with ordinal agreement.
 //!
-//! Takes match keys and ordinals, gives a score in [0, 1]. Kept apart from the
-//! alignment so that a better text measure (glyph-aware costs) can replace
-//! [`text_similarity`] without touching how rows are aligned.
+//! Takes match keys and ordinals, gives a score in [0, 1]. Substituting a character
+//! by one that looks like it (息→自, 案→安, from `dictionaries/glyph_confusions.tsv`)
+//! costs less than by an unrelated one, so a label that OCR misread stays closer to
+//! its own row than to a row that merely shares words with it.
+
+use std::collections::HashMap;
 
 use crate::dictionary::Label;
 use crate::ordinal::Ordinal;
+
+/// Substitution costs between characters that look alike, in (0, 1].
+#[derive(Debug, Default)]
+pub struct GlyphCosts {
+    pairs: HashMap<(char, char), f32>,
+}
+
+impl GlyphCosts {
+    /// Parses the TSV table (`a<TAB>b<TAB>cost`, `#` comments, one header line).
+    pub fn from_tsv(text: &str) -> Result<GlyphCosts, String> {
+        let mut pairs = HashMap::new();
+        for (no, line) in text.lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.is_empty() || line.starts_with('#') || line.starts_with("a\tb\t") {
+                continue;
+            }
+            let bad = || {
+                format!(
+                    "glyph_confusions.tsv line {}: expected a<TAB>b<TAB>cost, got {line:?}",
+                    no + 1
+                )
+            };
+            let mut f = line.split('\t');
+            let (Some(a), Some(b), Some(c)) = (f.next(), f.next(), f.next()) else {
+                return Err(bad());
+            };
+            let one = |s: &str| {
+                let mut it = s.chars();
+                match (it.next(), it.next()) {
+                    (Some(c), None) => Some(c),
+                    _ => None,
+                }
+            };
+            let (Some(a), Some(b), Ok(cost)) = (one(a), one(b), c.trim().parse::<f32>()) else {
+                return Err(bad());
+            };
+            if !(0.0..=1.0).contains(&cost) {
+                return Err(bad());
+            }
+            let e = pairs.entry((a, b)).or_insert(cost);
+            *e = e.min(cost);
+        }
+        Ok(GlyphCosts { pairs })
+    }
+
+    /// Number of pairs.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// Whether the table is empty (plain edit distance).
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// The cost of reading `b` where `a` is printed (or the reverse).
+    pub fn cost(&self, a: char, b: char) -> f64 {
+        if a == b {
+            return 0.0;
+        }
+        let x = self.pairs.get(&(a, b)).copied().unwrap_or(1.0);
+        let y = self.pairs.get(&(b, a)).copied().unwrap_or(1.0);
+        f64::from(x.min(y))
+    }
+}
+
+/// Edit distance with glyph-aware substitution costs (insertions and deletions cost 1).
+fn weighted_distance(a: &[char], b: &[char], g: &GlyphCosts) -> f64 {
+    let mut prev: Vec<f64> = (0..=b.len()).map(|j| j as f64).collect();
+    let mut cur = vec![0.0; b.len() + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        cur[0] = (i + 1) as f64;
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev[j] + g.cost(ca, cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1.0).min(cur[j] + 1.0);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+fn weighted_similarity(a: &[char], b: &[char], g: &GlyphCosts) -> f64 {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    if g.is_empty() {
+        let (x, y): (String, String) = (a.iter().collect(), b.iter().collect());
+        return strsim::normalized_levenshtein(&x, &y);
+    }
+    1.0 - weighted_distance(a, b, g) / longest as f64
+}
 
 /// Weight of the text in a label's score when the template label has an ordinal.
 const TEXT_WEIGHT: f64 = 0.65;
@@ -18,18 +113,18 @@ const WRONG_ORDINAL: f64 = 0.15;
 /// Normalised edit similarity of two match keys. A key cut short by a narrow cell
 /// (`部分公开区分处理的只计这一情`) is also compared with the label's prefix of the
 /// same length, discounted by how much is missing.
-pub fn text_similarity(a: &str, b: &str) -> f64 {
+pub fn text_similarity(a: &str, b: &str, g: &GlyphCosts) -> f64 {
     if a == b {
         return 1.0;
     }
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    let full = strsim::normalized_levenshtein(a, b);
-    let (la, lb) = (a.chars().count(), b.chars().count());
+    let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let full = weighted_similarity(&ca, &cb, g);
+    let (la, lb) = (ca.len(), cb.len());
     let prefix = if la < lb && la * 2 >= lb && la >= 4 {
-        let p: String = b.chars().take(la).collect();
-        strsim::normalized_levenshtein(a, &p) * (0.5 + 0.5 * la as f64 / lb as f64)
+        weighted_similarity(&ca, &cb[..la], g) * (0.5 + 0.5 * la as f64 / lb as f64)
     } else {
         0.0
     };
@@ -48,12 +143,17 @@ pub struct LabelScore {
 }
 
 /// Scores OCR text (its ordinal and body key) against a template label.
-pub fn score_label(ordinal: Option<Ordinal>, body_key: &str, label: &Label) -> LabelScore {
+pub fn score_label(
+    ordinal: Option<Ordinal>,
+    body_key: &str,
+    label: &Label,
+    g: &GlyphCosts,
+) -> LabelScore {
     let (variant, sim) = label
         .keys
         .iter()
         .enumerate()
-        .map(|(i, k)| (i, text_similarity(body_key, k)))
+        .map(|(i, k)| (i, text_similarity(body_key, k, g)))
         .fold(
             (0, -1.0),
             |best, cur| if cur.1 > best.1 { cur } else { best },
@@ -80,13 +180,15 @@ mod tests {
 
     #[test]
     fn identical_keys_score_one_and_unrelated_score_low() {
-        assert_eq!(text_similarity("属于国家秘密", "属于国家秘密"), 1.0);
-        assert!(text_similarity("属于国家秘密", "行政许可") < 0.2);
-        assert_eq!(text_similarity("", "行政许可"), 0.0);
+        let g = GlyphCosts::default();
+        assert_eq!(text_similarity("属于国家秘密", "属于国家秘密", &g), 1.0);
+        assert!(text_similarity("属于国家秘密", "行政许可", &g) < 0.2);
+        assert_eq!(text_similarity("", "行政许可", &g), 0.0);
     }
 
     #[test]
     fn garbled_seed_labels_stay_closest_to_their_own_row() {
+        let g = GlyphCosts::default();
         let rows = [
             "属于国家秘密",
             "属于三类内部事务信息",
@@ -102,7 +204,7 @@ mod tests {
         ] {
             let best = (0..rows.len())
                 .max_by(|&a, &b| {
-                    text_similarity(ocr, rows[a]).total_cmp(&text_similarity(ocr, rows[b]))
+                    text_similarity(ocr, rows[a], &g).total_cmp(&text_similarity(ocr, rows[b], &g))
                 })
                 .unwrap();
             assert_eq!(best, want, "{ocr}");
@@ -110,9 +212,22 @@ mod tests {
     }
 
     #[test]
+    fn look_alike_characters_cost_less_than_unrelated_ones() {
+        let g = GlyphCosts::from_tsv("# test\na\tb\tcost\n息\t自\t0.3\n").unwrap();
+        assert_eq!(g.len(), 1);
+        let near = text_similarity("政府信自", "政府信息", &g);
+        let far = text_similarity("政府信口", "政府信息", &g);
+        assert!(near > far && near > 0.9, "{near} {far}");
+        assert_eq!(g.cost('自', '息'), g.cost('息', '自'));
+        assert!(GlyphCosts::from_tsv("息\t自\t2").is_err());
+        assert!(GlyphCosts::from_tsv("息自\t自\t0.2").is_err());
+    }
+
+    #[test]
     fn ordinals_weigh_in() {
         let lex = crate::dictionary::embedded_lexicon().unwrap();
         let label = Label::for_tests("4.保护第三方合法权益", &lex);
+        let g = GlyphCosts::default();
         let four = Some(Ordinal {
             kind: OrdinalKind::Arabic,
             n: 4,
@@ -121,9 +236,9 @@ mod tests {
             kind: OrdinalKind::Arabic,
             n: 5,
         });
-        let right = score_label(four, "保护第三方涉切关", &label);
-        let wrong = score_label(five, "保护第三方涉切关", &label);
-        let lost = score_label(None, "保护第三方涉切关", &label);
+        let right = score_label(four, "保护第三方涉切关", &label, &g);
+        let wrong = score_label(five, "保护第三方涉切关", &label, &g);
+        let lost = score_label(None, "保护第三方涉切关", &label, &g);
         assert!(
             right.score > lost.score && lost.score > wrong.score,
             "{right:?} {lost:?} {wrong:?}"

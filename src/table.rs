@@ -8,10 +8,9 @@ use std::ops::Range;
 
 use crate::align::align_rows;
 use crate::candidates::{lex_lines, Candidates, Slot};
-use crate::dictionary::{Domain, Label, Table, Template};
-use crate::lexicon::Lexicon;
+use crate::dictionary::{Dictionaries, Domain, Label, Table, Template};
 use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
-use crate::similarity::score_label;
+use crate::similarity::{score_label, GlyphCosts};
 use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Span};
 
 /// A row label matched below this score goes to review.
@@ -40,8 +39,9 @@ pub fn read_table(
     region: Range<usize>,
     template: &Template,
     ti: usize,
-    lex: &Lexicon,
+    dict: &Dictionaries,
 ) -> Option<TableRead> {
+    let lex = &dict.lexicon;
     let table = &template.tables[ti];
     let cands = lex_lines(lines, region, lex);
     let labelled: Vec<usize> = (0..table.rows.len())
@@ -49,7 +49,7 @@ pub fn read_table(
         .collect();
     let labels: Vec<&Label> = labelled.iter().map(|&r| &table.rows[r].label).collect();
     let mut matches = vec![None; table.rows.len()];
-    for (m, &r) in align_rows(&cands.segments, &labels)
+    for (m, &r) in align_rows(&cands.segments, &labels, &dict.glyphs)
         .into_iter()
         .zip(&labelled)
     {
@@ -158,7 +158,7 @@ pub fn read_table(
         }
         read.result.cells.push(cells);
     }
-    log_header_repairs(&mut read, table, &cands, &seg_row);
+    log_header_repairs(&mut read, table, &cands, &seg_row, &dict.glyphs);
     Some(read)
 }
 
@@ -362,6 +362,7 @@ fn log_header_repairs(
     table: &Table,
     cands: &Candidates,
     seg_row: &[Option<usize>],
+    glyphs: &GlyphCosts,
 ) {
     let mut targets: Vec<(&'static str, &Label)> = Vec::new();
     for b in &table.blocks {
@@ -375,7 +376,7 @@ fn log_header_repairs(
         }
         let best = targets
             .iter()
-            .map(|(kind, l)| (kind, l, score_label(seg.ordinal, &seg.body_key, l)))
+            .map(|(kind, l)| (kind, l, score_label(seg.ordinal, &seg.body_key, l, glyphs)))
             .fold(
                 None,
                 |acc: Option<(&&str, &&Label, crate::similarity::LabelScore)>, cur| match acc {

@@ -1,0 +1,872 @@
+#!/usr/bin/env python3
+"""Build the real-OCR development corpus: scan-like page images -> Tesseract.
+
+Usage (from the repository root):
+
+    python3 scripts/make_ocr_corpus.py              # all levels, 12 reports each
+    python3 scripts/make_ocr_corpus.py --per-level 2 --levels 0,3   # a quick subset
+    python3 scripts/make_ocr_corpus.py --psm-trial  # compare --psm 4/6/11 on a few pages
+
+Needs: Python >= 3.11, pillow, numpy, and Debian's tesseract-ocr,
+tesseract-ocr-chi-sim, fonts-noto-cjk, fonts-wqy-zenhei, fonts-wqy-microhei.
+
+For each report (`report_model.generate(seed, template_id)`, see
+scripts/report_model.py) it
+  1. lays the report out on A4 pages with PIL: title, headings, prose, and the
+     three tables drawn as real grids with merged cells (row-spanning group
+     cells such as 三、本年度办理结果, colspan captions, the 3-row header of
+     table 四), labels wrapping inside their cells, one of four CJK fonts;
+  2. degrades every page according to the difficulty level (L0 clean … L3 heavy,
+     see LEVELS) and writes it under --img-dir (default /tmp/gongkai-ocr/img,
+     never inside the repository);
+  3. runs Tesseract once per page, `tesseract IMG OUT -l chi_sim --psm 6 txt tsv`
+     (one recognition pass, both outputs), OMP_THREAD_LIMIT=1, one process at a
+     time;
+  4. writes tests/corpus/ocr/<doc_id>.txt (the plain text, pages joined by a
+     newline instead of Tesseract's form feed) and tests/corpus/ocr-tsv/<doc_id>.txt
+     (lines rebuilt from the TSV word boxes: TAB for a gap wider than 1.5
+     character widths, a space for a smaller visible gap), and the truth CSVs
+     tests/corpus/{ocr,ocr-tsv}/truth/{documents,cells}.csv;
+  5. writes tests/corpus/OCR.md with timings and a count of truth numbers found.
+
+Deterministic: every random choice comes from random.Random(<doc_id>), the
+report from report_model.generate(seed, template); Tesseract gives the same
+output for the same image (OCR results are cached by image hash under
+/tmp/gongkai-ocr/cache, so a re-run only renders).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import importlib.util
+import io
+import math
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+import tomllib
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = ROOT / "dictionaries" / "templates"
+CORPUS = ROOT / "tests" / "corpus"
+OUT_TXT = CORPUS / "ocr"
+OUT_TSV = CORPUS / "ocr-tsv"
+WORK = Path("/tmp/gongkai-ocr")
+
+PSM = 6
+
+# ------------------------------------------------------------------ fonts
+NOTO = "/usr/share/fonts/opentype/noto"
+WQY = "/usr/share/fonts/truetype/wqy"
+FONTS = {
+    # key: (regular file, index, bold file, index, fake bold stroke)
+    "noto-sans": (f"{NOTO}/NotoSansCJK-Regular.ttc", 2, f"{NOTO}/NotoSansCJK-Bold.ttc", 2),
+    "noto-serif": (f"{NOTO}/NotoSerifCJK-Regular.ttc", 2, f"{NOTO}/NotoSerifCJK-Bold.ttc", 2),
+    "wqy-zenhei": (f"{WQY}/wqy-zenhei.ttc", 0, None, 0),
+    "wqy-microhei": (f"{WQY}/wqy-microhei.ttc", 0, None, 0),
+}
+_font_cache: dict = {}
+
+
+def font(key: str, px: int, bold: bool = False) -> tuple[ImageFont.FreeTypeFont, int]:
+    """(font, stroke width for a fake bold)."""
+    reg, ri, bf, bi = FONTS[key]
+    if bold and bf:
+        path, idx, stroke = bf, bi, 0
+    else:
+        path, idx, stroke = reg, ri, (max(1, round(px / 28)) if bold else 0)
+    k = (path, idx, px)
+    if k not in _font_cache:
+        _font_cache[k] = ImageFont.truetype(path, px, index=idx)
+    return _font_cache[k], stroke
+
+
+# ------------------------------------------------------------------ levels
+# Each level draws its parameters from these ranges (per document).
+LEVELS = {
+    0: dict(dpi=(200, 300), blur=(0.0, 0.0), noise=(0, 0), skew=0.0, ink=(0, 0),
+            paper=(255, 255), uneven=0.0, jpeg=None, speckle=0),
+    1: dict(dpi=(200, 300), blur=(0.4, 0.8), noise=(4, 8), skew=0.0, ink=(0, 30),
+            paper=(240, 252), uneven=0.0, jpeg=None, speckle=0),
+    2: dict(dpi=(150, 200), blur=(0.8, 1.2), noise=(10, 16), skew=1.0, ink=(30, 70),
+            paper=(225, 245), uneven=0.08, jpeg=None, speckle=300),
+    3: dict(dpi=(100, 150), blur=(1.0, 1.5), noise=(12, 20), skew=2.0, ink=(50, 100),
+            paper=(205, 235), uneven=0.25, jpeg=(15, 35), speckle=1200),
+}
+
+
+@dataclass
+class Style:
+    font: str
+    dpi: int            # final (scan) resolution
+    render_dpi: int     # resolution the page is drawn at before resampling
+    body_pt: float
+    table_pt: float
+    title_pt: float
+    margin_mm: tuple    # left, top, right, bottom
+    line_gap: float     # line pitch / font size
+    label_align: str    # 'l' or 'c' for table row labels
+    num_align: str      # 'c' or 'r'
+    page_numbers: bool
+    blur: float
+    noise: float
+    skew: float
+    ink: int
+    paper: int
+    uneven: float
+    jpeg: int | None
+    speckle: int
+
+    def describe(self) -> str:
+        parts = [self.font, f"{self.dpi}dpi", f"body {self.body_pt:g}pt", f"table {self.table_pt:g}pt"]
+        if self.blur:
+            parts.append(f"blur {self.blur:.1f}px")
+        if self.noise:
+            parts.append(f"noise σ{self.noise:.0f}")
+        if self.skew:
+            parts.append(f"skew {self.skew:+.1f}°")
+        if self.ink or self.paper < 255:
+            parts.append(f"ink {self.ink} paper {self.paper}")
+        if self.uneven:
+            parts.append(f"uneven {self.uneven:.2f}")
+        if self.speckle:
+            parts.append(f"speckle {self.speckle}")
+        if self.jpeg:
+            parts.append(f"jpeg q{self.jpeg}")
+        return "; ".join(parts)
+
+
+def pick_style(rng: random.Random, level: int) -> Style:
+    L = LEVELS[level]
+    dpi = rng.choice([d for d in (100, 120, 150, 200, 240, 300) if L["dpi"][0] <= d <= L["dpi"][1]])
+    fkey = rng.choice(sorted(FONTS))
+    body = rng.choice([12, 14, 15, 16])
+    table = rng.choice([9, 10, 10.5, 11]) if body >= 14 else rng.choice([9, 10, 10.5])
+    return Style(
+        font=fkey,
+        dpi=dpi,
+        render_dpi=dpi if level == 0 else max(300, dpi),
+        body_pt=body,
+        table_pt=table,
+        title_pt=rng.choice([18, 20, 22]),
+        margin_mm=(rng.uniform(22, 30), rng.uniform(25, 35), rng.uniform(22, 28), rng.uniform(22, 30)),
+        line_gap=rng.uniform(1.45, 1.8),
+        label_align=rng.choice("llc"),
+        num_align=rng.choice("ccr"),
+        page_numbers=rng.random() < 0.6,
+        blur=round(rng.uniform(*L["blur"]), 2),
+        noise=round(rng.uniform(*L["noise"]), 1),
+        skew=round(rng.uniform(-L["skew"], L["skew"]), 2) if L["skew"] else 0.0,
+        ink=rng.randint(*L["ink"]),
+        paper=rng.randint(*L["paper"]),
+        uneven=L["uneven"],
+        jpeg=rng.randint(*L["jpeg"]) if L["jpeg"] else None,
+        speckle=L["speckle"],
+    )
+
+
+# ------------------------------------------------------------------ report adapter
+@dataclass
+class Doc:
+    """What the renderer needs, whatever report_model's own shape is."""
+    template: str
+    agency: str
+    year: int
+    title_lines: list[str]
+    blocks: list = field(default_factory=list)   # ('h', text) | ('p', text) | ('t', table_id)
+    values: dict = field(default_factory=dict)   # (table,row,col) -> printed text
+    labels: dict = field(default_factory=dict)   # canonical label -> printed label
+    rows_present: set = field(default_factory=set)  # (table,row) that have values
+
+
+def load_template(tid: str) -> dict:
+    with open(TEMPLATES_DIR / f"{tid}.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def load_model(path: Path):
+    spec = importlib.util.spec_from_file_location("report_model", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["report_model"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def adapt(model, report, tpl: dict) -> Doc:
+    """Turn a report_model.Report into a Doc: title lines, headings (as the
+    report prints them), intro and section prose, tables after their heading;
+    cell values from truth_rows (the model prints exactly the truth value)."""
+    values = {}
+    for t, r, c, v in model.truth_rows(report):
+        values[(str(t), str(r), str(c))] = str(v)
+    table_of = {t["section"]: t["id"] for t in tpl["tables"]}
+    blocks: list = [("p", p) for p in report.intro]
+    for s in tpl["sections"]:
+        blocks.append(("h", report.headings.get(s["id"], s["label"])))
+        for p in report.prose.get(s["id"], []):
+            blocks.append(("p", p))
+        if s["id"] in table_of:
+            blocks.append(("t", table_of[s["id"]]))
+    present = {(t, r) for t, rows in report.rows.items() for r in rows}
+    return Doc(report.template_id, report.agency, int(report.year), list(report.title_lines),
+               blocks, values, {}, present)
+
+
+# ------------------------------------------------------------------ text layout
+NOBREAK_START = set("，。、；：）》」”’！？,.;:)%")
+ASCII_RUN = re.compile(r"[A-Za-z0-9.%+\-/]+|.", re.S)
+
+
+def wrap(text: str, f: ImageFont.FreeTypeFont, width: float, first_indent: float = 0.0) -> list[str]:
+    """Greedy wrap by glyph width; ASCII runs (numbers) are not broken."""
+    lines: list[str] = []
+    for hard in text.split("\n"):
+        cur = ""
+        avail = width - (first_indent if not lines else 0)
+        for tok in ASCII_RUN.findall(hard):
+            if f.getlength(cur + tok) <= avail or not cur or (tok[0] in NOBREAK_START and len(tok) == 1):
+                if not cur and f.getlength(tok) > avail and len(tok) > 1:
+                    # an ASCII run longer than the cell: break it anyway
+                    for ch in tok:
+                        if cur and f.getlength(cur + ch) > avail:
+                            lines.append(cur)
+                            cur, avail = "", width
+                        cur += ch
+                    continue
+                cur += tok
+            else:
+                lines.append(cur)
+                cur, avail = tok, width
+        lines.append(cur)
+    return lines
+
+
+class Pager:
+    def __init__(self, st: Style, rng: random.Random):
+        self.st = st
+        self.rng = rng
+        d = st.render_dpi
+        self.px_mm = d / 25.4
+        self.W = round(210 * self.px_mm)
+        self.H = round(297 * self.px_mm)
+        ml, mt, mr, mb = st.margin_mm
+        self.x0 = round(ml * self.px_mm)
+        self.x1 = self.W - round(mr * self.px_mm)
+        self.y0 = round(mt * self.px_mm)
+        self.y1 = self.H - round(mb * self.px_mm)
+        self.pages: list[Image.Image] = []
+        self.draw: ImageDraw.ImageDraw | None = None
+        self.y = 0
+        self.new_page()
+
+    def pt(self, p: float) -> int:
+        return max(6, round(p / 72 * self.st.render_dpi))
+
+    def new_page(self):
+        img = Image.new("L", (self.W, self.H), 255)
+        self.pages.append(img)
+        self.draw = ImageDraw.Draw(img)
+        self.y = self.y0
+
+    def ensure(self, h: float):
+        if self.y + h > self.y1 and self.y > self.y0:
+            self.new_page()
+
+    def text_lines(self, lines: list[str], f, stroke: int, pitch: int, align: str = "l",
+                   indent: float = 0.0):
+        for i, ln in enumerate(lines):
+            self.ensure(pitch)
+            w = f.getlength(ln)
+            if align == "c":
+                x = (self.x0 + self.x1 - w) / 2
+            else:
+                x = self.x0 + (indent if i == 0 else 0)
+            self.draw.text((x, self.y + (pitch - f.size) / 2), ln, font=f, fill=0,
+                           stroke_width=stroke, stroke_fill=0)
+            self.y += pitch
+
+    def finish(self) -> list[Image.Image]:
+        if self.st.page_numbers:
+            f, _ = font(self.st.font, self.pt(10.5))
+            n = len(self.pages)
+            for i, img in enumerate(self.pages, 1):
+                d = ImageDraw.Draw(img)
+                s = f"— {i} —" if n > 1 else f"- {i} -"
+                w = f.getlength(s)
+                d.text(((self.W - w) / 2, self.y1 + (self.H - self.y1) * 0.35), s, font=f, fill=0)
+        return self.pages
+
+
+# ------------------------------------------------------------------ tables
+@dataclass
+class Cell:
+    r: int
+    c: int
+    rs: int
+    cs: int
+    text: str
+    align: str = "c"   # l | c | r
+    kind: str = "label"  # label | header | value | group
+
+
+def t3_cells(doc: Doc, tpl: dict, table: dict, st: Style) -> tuple[list[Cell], int, int, int]:
+    """Table 三: 3 label columns + 7 data columns, 3 header rows. Returns
+    (cells, nrows, ncols, header_rows)."""
+    block = table["blocks"][0]
+    groups = {g["id"]: g for g in table.get("groups", [])}
+    cols = block["columns"]
+    lab = doc.labels.get
+    cells: list[Cell] = []
+    nl = 3
+    ncols = nl + len(cols)
+    hl = table.get("header_labels", ["", "申请人情况"])
+    cells.append(Cell(0, 0, 3, nl, lab(hl[0], hl[0]), "c", "header"))
+    cells.append(Cell(0, nl, 1, len(cols), lab(hl[1], hl[1]), "c", "header"))
+    i = 0
+    while i < len(cols):
+        g = cols[i].get("group")
+        if g:
+            j = i
+            while j < len(cols) and cols[j].get("group") == g:
+                cells.append(Cell(2, nl + j, 1, 1, lab(cols[j]["label"], cols[j]["label"]), "c", "header"))
+                j += 1
+            cells.append(Cell(1, nl + i, 1, j - i, lab(groups[g]["label"], groups[g]["label"]), "c", "header"))
+            i = j
+        else:
+            cells.append(Cell(1, nl + i, 2, 1, lab(cols[i]["label"], cols[i]["label"]), "c", "header"))
+            i += 1
+    rows = [r for r in block["rows"] if (table["id"], r["id"]) in doc.rows_present]
+    # a 2021 report printing （六） as one row drops the sub-rows it totals
+    r0 = 3
+    chains = []
+    for r in rows:
+        ch = []
+        g = r.get("group")
+        while g:
+            ch.insert(0, g)
+            g = groups[g].get("parent")
+        chains.append(ch)
+    # group cells: maximal runs of rows sharing the same group at the same depth
+    for depth in range(2):
+        k = 0
+        while k < len(rows):
+            if len(chains[k]) > depth:
+                g = chains[k][depth]
+                m = k
+                while m < len(rows) and len(chains[m]) > depth and chains[m][depth] == g:
+                    m += 1
+                gl = groups[g]["label"]
+                cells.append(Cell(r0 + k, depth, m - k, 1, lab(gl, gl), "c", "group"))
+                k = m
+            else:
+                k += 1
+    for k, r in enumerate(rows):
+        d = len(chains[k])
+        cells.append(Cell(r0 + k, d, 1, nl - d, lab(r["label"], r["label"]), st.label_align, "label"))
+        for j, c in enumerate(cols):
+            v = doc.values.get((table["id"], r["id"], c["id"]), "")
+            cells.append(Cell(r0 + k, nl + j, 1, 1, v, st.num_align, "value"))
+    return cells, r0 + len(rows), ncols, 3
+
+
+def t4_cells(doc: Doc, tpl: dict, table: dict, st: Style):
+    block = table["blocks"][0]
+    groups = {g["id"]: g for g in table.get("groups", [])}
+    cols = block["columns"]
+    lab = doc.labels.get
+    chains = []
+    for c in cols:
+        ch = []
+        g = c.get("group")
+        while g:
+            ch.insert(0, g)
+            g = groups[g].get("parent")
+        chains.append(ch)
+    depth = max(len(ch) for ch in chains)
+    cells: list[Cell] = []
+    for lev in range(depth):
+        i = 0
+        while i < len(cols):
+            if len(chains[i]) > lev:
+                g = chains[i][lev]
+                j = i
+                while j < len(cols) and len(chains[j]) > lev and chains[j][lev] == g:
+                    j += 1
+                gl = groups[g]["label"]
+                cells.append(Cell(lev, i, 1, j - i, lab(gl, gl), "c", "header"))
+                i = j
+            else:
+                i += 1
+    for i, c in enumerate(cols):
+        L = len(chains[i])
+        cells.append(Cell(L, i, depth + 1 - L, 1, lab(c["label"], c["label"]), "c", "header"))
+    hr = depth + 1
+    rows = [r for r in block["rows"] if (table["id"], r["id"]) in doc.rows_present]
+    for k, r in enumerate(rows):
+        for i, c in enumerate(cols):
+            v = doc.values.get((table["id"], r["id"], c["id"]), "")
+            cells.append(Cell(hr + k, i, 1, 1, v, "c", "value"))
+    return cells, hr + len(rows), len(cols), hr
+
+
+def t2_cells(doc: Doc, tpl: dict, table: dict, st: Style, rng: random.Random):
+    groups = {g["id"]: g for g in table.get("groups", [])}
+    lab = doc.labels.get
+    ncols = 1 + max(len(b["columns"]) for b in table["blocks"])
+    head = (table.get("header_labels") or ["信息内容"])[0]
+    cells: list[Cell] = []
+    r = 0
+    stretch_last = rng.random() < 0.5
+    for b in table["blocks"]:
+        rows = [x for x in b["rows"] if (table["id"], x["id"]) in doc.rows_present]
+        if not rows:
+            continue
+        if b.get("group"):
+            gl = groups[b["group"]]["label"]
+            cells.append(Cell(r, 0, 1, ncols, lab(gl, gl), rng.choice("lc"), "header"))
+            r += 1
+        k = len(b["columns"])
+        spans = [1] * k
+        if k == 1:
+            spans = [ncols - 1]
+        elif k < ncols - 1 and stretch_last:
+            spans[-1] += ncols - 1 - k
+        cells.append(Cell(r, 0, 1, 1, lab(head, head), "c", "header"))
+        x = 1
+        for c, s in zip(b["columns"], spans):
+            cells.append(Cell(r, x, 1, s, lab(c["label"], c["label"]), "c", "header"))
+            x += s
+        r += 1
+        for row in rows:
+            cells.append(Cell(r, 0, 1, 1, lab(row["label"], row["label"]), "c" if st.label_align == "c" else "l", "label"))
+            x = 1
+            for c, s in zip(b["columns"], spans):
+                v = doc.values.get((table["id"], row["id"], c["id"]), "")
+                cells.append(Cell(r, x, 1, s, v, st.num_align, "value"))
+                x += s
+            r += 1
+    return cells, r, ncols, 0
+
+
+def draw_table(pg: Pager, cells: list[Cell], nrows: int, col_w: list[float], header_rows: int,
+               rng: random.Random):
+    st = pg.st
+    f, _ = font(st.font, pg.pt(st.table_pt))
+    fb, sb = font(st.font, pg.pt(st.table_pt), bold=True)
+    pad = max(2, round(f.size * 0.25))
+    pitch = round(f.size * rng.uniform(1.2, 1.4))
+    min_h = round(f.size * rng.uniform(1.8, 2.3))
+    xs = [pg.x0]
+    for w in col_w:
+        xs.append(xs[-1] + w)
+    wrapped = {}
+    for cl in cells:
+        inner = xs[cl.c + cl.cs] - xs[cl.c] - 2 * pad
+        fnt = fb if cl.kind == "header" and st.font.startswith("noto") and rng.random() < 0.0 else f
+        wrapped[id(cl)] = wrap(cl.text, fnt, inner) if cl.text else []
+    row_h = [min_h] * nrows
+    for cl in cells:
+        if cl.rs == 1:
+            need = len(wrapped[id(cl)]) * pitch + 2 * pad
+            row_h[cl.r] = max(row_h[cl.r], need)
+    for cl in sorted(cells, key=lambda c: c.rs):
+        if cl.rs > 1:
+            need = len(wrapped[id(cl)]) * pitch + 2 * pad
+            have = sum(row_h[cl.r:cl.r + cl.rs])
+            if need > have:
+                extra = math.ceil((need - have) / cl.rs)
+                for k in range(cl.r, cl.r + cl.rs):
+                    row_h[k] += extra
+    # place rows on pages: keep the header rows together with the first data row
+    first = sum(row_h[:header_rows + 1])
+    pg.ensure(first)
+    pos = []  # (page index, y)
+    for k in range(nrows):
+        if pg.y + row_h[k] > pg.y1:
+            pg.new_page()
+        pos.append((len(pg.pages) - 1, pg.y))
+        pg.y += row_h[k]
+    lw = max(1, round(st.render_dpi / 150))
+    for cl in cells:
+        frags: dict[int, list[int]] = {}
+        for k in range(cl.r, cl.r + cl.rs):
+            frags.setdefault(pos[k][0], []).append(k)
+        lines = wrapped[id(cl)]
+        text_h = len(lines) * pitch
+        order = sorted(frags.items())
+        target = None
+        for p, ks in order:
+            if sum(row_h[k] for k in ks) >= text_h + 2 * pad:
+                target = p
+                break
+        if target is None:
+            target = max(order, key=lambda kv: sum(row_h[k] for k in kv[1]))[0]
+        for p, ks in order:
+            img = pg.pages[p]
+            d = ImageDraw.Draw(img)
+            top = pos[ks[0]][1]
+            h = sum(row_h[k] for k in ks)
+            x0, x1 = xs[cl.c], xs[cl.c + cl.cs]
+            d.rectangle([x0, top, x1, top + h], outline=0, width=lw)
+            if p != target or not lines:
+                continue
+            ty = top + max(pad, (h - text_h) / 2)
+            for ln in lines:
+                if ty + pitch > top + h + 1:
+                    break
+                w = f.getlength(ln)
+                if cl.align == "l":
+                    tx = x0 + pad + lw
+                elif cl.align == "r":
+                    tx = x1 - pad - lw - w
+                else:
+                    tx = (x0 + x1 - w) / 2
+                d.text((tx, ty + (pitch - f.size) / 2), ln, font=f, fill=0)
+                ty += pitch
+    pg.y += round(f.size * 0.8)
+
+
+def render_table(pg: Pager, doc: Doc, tpl: dict, tid: str, rng: random.Random):
+    table = next(t for t in tpl["tables"] if t["id"] == tid)
+    W = pg.x1 - pg.x0
+    em = pg.pt(pg.st.table_pt)
+    if tid == "requests":
+        cells, nrows, ncols, hr = t3_cells(doc, tpl, table, pg.st)
+        c1 = em * rng.uniform(1.5, 2.4)
+        c2 = em * rng.uniform(3.6, 6.0)
+        label_w = W * rng.uniform(0.40, 0.50)
+        c3 = max(em * 6, label_w - c1 - c2)
+        rest = (W - c1 - c2 - c3) / (ncols - 3)
+        col_w = [c1, c2, c3] + [rest] * (ncols - 3)
+    elif tid == "appeals":
+        cells, nrows, ncols, hr = t4_cells(doc, tpl, table, pg.st)
+        col_w = [W / ncols] * ncols
+    else:
+        cells, nrows, ncols, hr = t2_cells(doc, tpl, table, pg.st, rng)
+        c0 = W * rng.uniform(0.25, 0.34)
+        col_w = [c0] + [(W - c0) / (ncols - 1)] * (ncols - 1)
+    col_w = [round(w) for w in col_w]
+    col_w[-1] = W - sum(col_w[:-1])
+    draw_table(pg, cells, nrows, col_w, hr, rng)
+
+
+def render_doc(doc: Doc, tpl: dict, st: Style, rng: random.Random) -> list[Image.Image]:
+    pg = Pager(st, rng)
+    tf, ts = font(st.font, pg.pt(st.title_pt), bold=True)
+    pg.y += pg.pt(st.title_pt) * 0.5
+    for t in doc.title_lines:
+        pg.text_lines(wrap(t, tf, pg.x1 - pg.x0), tf, ts, round(tf.size * 1.5), "c")
+    pg.y += pg.pt(st.body_pt)
+    bf, _ = font(st.font, pg.pt(st.body_pt))
+    hkey = "noto-sans" if st.font.startswith("noto") else st.font
+    hf, hs = font(hkey, pg.pt(st.body_pt), bold=True)
+    pitch = round(bf.size * st.line_gap)
+    indent = 2 * bf.size
+    for kind, x in doc.blocks:
+        if kind == "h":
+            pg.ensure(pitch * 3)
+            pg.text_lines(wrap(x, hf, pg.x1 - pg.x0 - indent), hf, hs, pitch, "l", indent)
+        elif kind == "p":
+            pg.text_lines(wrap(x, bf, pg.x1 - pg.x0, indent), bf, 0, pitch, "l", indent)
+        else:
+            pg.y += pitch * 0.3
+            render_table(pg, doc, tpl, x, rng)
+    return pg.finish()
+
+
+# ------------------------------------------------------------------ degradation
+def degrade(img: Image.Image, st: Style, nrng: np.random.Generator) -> Image.Image:
+    if st.render_dpi != st.dpi:
+        w = round(img.width * st.dpi / st.render_dpi)
+        h = round(img.height * st.dpi / st.render_dpi)
+        img = img.resize((w, h), Image.LANCZOS)
+    if st.skew:
+        img = img.rotate(st.skew, resample=Image.BICUBIC, expand=False, fillcolor=255)
+    if st.blur:
+        img = img.filter(ImageFilter.GaussianBlur(st.blur))
+    a = np.asarray(img, dtype=np.float32) / 255.0
+    # ink / paper levels (lower contrast), then uneven lighting
+    a = st.ink + a * (st.paper - st.ink)
+    if st.uneven:
+        h, w = a.shape
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        cx, cy = nrng.uniform(0, w), nrng.uniform(0, h)
+        r = np.sqrt(((xx - cx) / w) ** 2 + ((yy - cy) / h) ** 2)
+        grad = nrng.uniform(-1, 1) * (xx / w - 0.5) + nrng.uniform(-1, 1) * (yy / h - 0.5)
+        light = 1.0 - st.uneven * np.clip(0.6 * r + 0.4 * (grad + 0.5), 0, 1.2)
+        a = a * light
+    if st.noise:
+        a = a + nrng.normal(0, st.noise, a.shape).astype(np.float32)
+    if st.speckle:
+        h, w = a.shape
+        n = int(st.speckle * (w * h) / (1240 * 1754))
+        ys = nrng.integers(0, h, n)
+        xs = nrng.integers(0, w, n)
+        a[ys, xs] = nrng.uniform(0, 120, n)
+    img = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L")
+    if st.jpeg:
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=st.jpeg)
+        img = Image.open(io.BytesIO(buf.getvalue()))
+        img.load()
+    return img
+
+
+# ------------------------------------------------------------------ tesseract
+def tesseract_version() -> str:
+    out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True)
+    return (out.stdout or out.stderr).splitlines()[0].strip()
+
+
+def run_tesseract(img_path: Path, psm: int = PSM) -> tuple[str, str, float, bool]:
+    """(text, tsv, seconds, cached). One recognition pass writes both."""
+    h = hashlib.sha1(img_path.read_bytes() + f"psm{psm}".encode()).hexdigest()
+    cache = WORK / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    ct, cv, cs = cache / f"{h}.txt", cache / f"{h}.tsv", cache / f"{h}.sec"
+    if ct.exists() and cv.exists():
+        sec = float(cs.read_text()) if cs.exists() else 0.0
+        return ct.read_text(encoding="utf-8"), cv.read_text(encoding="utf-8"), sec, True
+    base = cache / f"{h}.run"
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    t0 = time.perf_counter()
+    subprocess.run(["tesseract", str(img_path), str(base), "-l", "chi_sim", "--psm", str(psm),
+                    "txt", "tsv"], env=env, check=True, capture_output=True)
+    sec = time.perf_counter() - t0
+    Path(f"{base}.txt").rename(ct)
+    Path(f"{base}.tsv").rename(cv)
+    cs.write_text(f"{sec:.3f}")
+    return ct.read_text(encoding="utf-8"), cv.read_text(encoding="utf-8"), sec, False
+
+
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def tsv_layout(tsv: str) -> list[str]:
+    """Rebuild lines from Tesseract's TSV word boxes.
+
+    Tesseract lines (block, par, line) are merged into one visual line when
+    they overlap vertically by at least half the smaller height (cells of one
+    table row often come out as separate blocks); words are sorted by x; a gap
+    wider than 1.5 character widths becomes a TAB, a gap wider than 0.4 of a
+    character width (or any gap between two Latin/digit words) a space, and
+    smaller gaps (glyphs of one word) nothing."""
+    words = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row.get("level") != "5":
+            continue
+        t = (row.get("text") or "").strip()
+        if not t:
+            continue
+        l, tp, w, h = (int(row[k]) for k in ("left", "top", "width", "height"))
+        words.append(dict(key=(row["page_num"], row["block_num"], row["par_num"], row["line_num"]),
+                          l=l, t=tp, r=l + w, b=tp + h, text=t))
+    if not words:
+        return []
+    # character width: median width per character of CJK words, else height
+    per_char = [(w["r"] - w["l"]) / len(w["text"]) for w in words if CJK.search(w["text"])]
+    heights = [w["b"] - w["t"] for w in words]
+    cw = statistics.median(per_char) if per_char else statistics.median(heights) * 0.6
+    units: dict = {}
+    for w in words:
+        units.setdefault(w["key"], []).append(w)
+    segs = []
+    for ws in units.values():
+        segs.append(dict(t=min(w["t"] for w in ws), b=max(w["b"] for w in ws), words=ws))
+    segs.sort(key=lambda s: (s["t"] + s["b"]) / 2)
+    lines: list[dict] = []
+    for s in segs:
+        best, best_ov = None, 0.0
+        for ln in lines[-6:]:
+            ov = min(s["b"], ln["b"]) - max(s["t"], ln["t"])
+            mh = min(s["b"] - s["t"], ln["b"] - ln["t"])
+            if mh > 0 and ov / mh >= 0.5 and ov / mh > best_ov:
+                best, best_ov = ln, ov / mh
+        if best is None:
+            lines.append(dict(t=s["t"], b=s["b"], words=list(s["words"])))
+        else:
+            best["words"].extend(s["words"])
+            best["t"] = min(best["t"], s["t"])
+            best["b"] = max(best["b"], s["b"])
+    lines.sort(key=lambda ln: (ln["t"] + ln["b"]) / 2)
+    out = []
+    for ln in lines:
+        ws = sorted(ln["words"], key=lambda w: w["l"])
+        s = ws[0]["text"]
+        for a, b in zip(ws, ws[1:]):
+            gap = b["l"] - a["r"]
+            if gap > 1.5 * cw:
+                s += "\t"
+            elif gap > 0.4 * cw or (not CJK.search(a["text"][-1]) and not CJK.search(b["text"][0])):
+                s += " "
+            s += b["text"]
+        out.append(s)
+    return out
+
+
+def clean_text(pages: list[str]) -> str:
+    txt = "\n".join(p.replace("\f", "").rstrip("\n") for p in pages)
+    return txt.rstrip("\n") + "\n"
+
+
+# ------------------------------------------------------------------ numbers found
+NUM = re.compile(r"(?<![\d.])-?\d+(?:\.\d+)?(?![\d.])")
+
+
+def numbers_found(text: str, truth_values: list[str]) -> tuple[int, int]:
+    """Multiset count: how many truth values occur as number tokens in the text."""
+    want = Counter(v for v in truth_values if v.strip() != "")
+    have = Counter(NUM.findall(text))
+    hit = sum(min(n, have[v]) for v, n in want.items())
+    return hit, sum(want.values())
+
+
+# ------------------------------------------------------------------ main
+def doc_plan(levels: list[int], per_level: int):
+    for lev in levels:
+        for n in range(1, per_level + 1):
+            yield lev, n, ("2019" if n % 2 else "2021")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--levels", default="0,1,2,3")
+    ap.add_argument("--per-level", type=int, default=12)
+    ap.add_argument("--model", default=str(ROOT / "scripts" / "report_model.py"))
+    ap.add_argument("--img-dir", default=str(WORK / "img"))
+    ap.add_argument("--only", help="render/OCR only these doc ids (comma list), write nothing")
+    ap.add_argument("--no-ocr", action="store_true", help="only render the images")
+    ap.add_argument("--psm-trial", action="store_true")
+    args = ap.parse_args()
+    model = load_model(Path(args.model))
+    levels = [int(x) for x in args.levels.split(",")]
+    img_dir = Path(args.img_dir)
+    if str(img_dir.resolve()).startswith(str(ROOT)):
+        sys.exit("keep the images out of the repository")
+    tpls = {t: load_template(t) for t in ("2019", "2021")}
+    only = set(args.only.split(",")) if args.only else None
+
+    if args.psm_trial:
+        return psm_trial(model, tpls, img_dir)
+
+    docs_rows, cells_rows, stats = [], [], []
+    for lev, n, tid in doc_plan(levels, args.per_level):
+        doc_id = f"o-L{lev}-{n:03d}"
+        if only and doc_id not in only:
+            continue
+        seed = 1000 * lev + n
+        rng = random.Random(doc_id)
+        report = model.generate(seed, tid)
+        doc = adapt(model, report, tpls[tid])
+        st = pick_style(rng, lev)
+        nrng = np.random.default_rng(int(hashlib.sha1(doc_id.encode()).hexdigest()[:8], 16))
+        t0 = time.perf_counter()
+        pages = render_doc(doc, tpls[tid], st, rng)
+        paths = []
+        (img_dir / doc_id).mkdir(parents=True, exist_ok=True)
+        for i, p in enumerate(pages, 1):
+            im = degrade(p, st, nrng)
+            path = img_dir / doc_id / f"p{i}.png"
+            im.save(path, optimize=False, compress_level=1)
+            paths.append(path)
+        t_render = time.perf_counter() - t0
+        if args.no_ocr:
+            print(doc_id, len(paths), "pages", st.describe(), flush=True)
+            continue
+        texts, layouts, secs, cached = [], [], [], 0
+        for path in paths:
+            txt, tsv, sec, c = run_tesseract(path)
+            texts.append(txt)
+            layouts.append("\n".join(tsv_layout(tsv)))
+            secs.append(sec)
+            cached += c
+        plain = clean_text(texts)
+        laid = clean_text(layouts)
+        truth = [tuple(map(str, r)) for r in model.truth_rows(report)]
+        vals = [r[3] for r in truth]
+        hit_t, tot = numbers_found(plain, vals)
+        hit_v, _ = numbers_found(laid, vals)
+        stats.append(dict(doc_id=doc_id, level=lev, template=tid, pages=len(paths), ocr_sec=secs,
+                          render_sec=t_render, hit_txt=hit_t, hit_tsv=hit_v, total=tot,
+                          style=st, w=Image.open(paths[0]).size))
+        print(f"{doc_id} {tid} {len(paths)}p {sum(secs):.1f}s ocr{' (cached)' if cached else ''} "
+              f"numbers txt {hit_t}/{tot} tsv {hit_v}/{tot} | {st.describe()}", flush=True)
+        if only:
+            Path(WORK / f"{doc_id}.txt").write_text(plain, encoding="utf-8")
+            Path(WORK / f"{doc_id}.tsv.txt").write_text(laid, encoding="utf-8")
+            continue
+        OUT_TXT.mkdir(parents=True, exist_ok=True)
+        OUT_TSV.mkdir(parents=True, exist_ok=True)
+        (OUT_TXT / f"{doc_id}.txt").write_text(plain, encoding="utf-8")
+        (OUT_TSV / f"{doc_id}.txt").write_text(laid, encoding="utf-8")
+        docs_rows.append([doc_id, tid, doc.agency, doc.year, None, lev, st.describe()])
+        for t, r, c, v in truth:
+            cells_rows.append([doc_id, t, r, c, v])
+    if only or args.no_ocr:
+        return 0
+    for out, layout in ((OUT_TXT, "ocr-text"), (OUT_TSV, "ocr-tsv")):
+        td = out / "truth"
+        td.mkdir(parents=True, exist_ok=True)
+        with open(td / "documents.csv", "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["doc_id", "template", "agency", "year", "layout", "level", "noise"])
+            for row in docs_rows:
+                w.writerow(row[:4] + [layout] + row[5:])
+        with open(td / "cells.csv", "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["doc_id", "table", "row_id", "column_id", "value"])
+            w.writerows(cells_rows)
+    write_report(stats)
+    return 0
+
+
+def psm_trial(model, tpls, img_dir: Path) -> int:
+    """Compare page segmentation modes on a few pages (numbers found, seconds)."""
+    for lev, n, tid in [(0, 1, "2019"), (2, 2, "2021"), (3, 1, "2019")]:
+        doc_id = f"o-L{lev}-{n:03d}"
+        rng = random.Random(doc_id)
+        report = model.generate(1000 * lev + n, tid)
+        doc = adapt(model, report, tpls[tid])
+        st = pick_style(rng, lev)
+        nrng = np.random.default_rng(int(hashlib.sha1(doc_id.encode()).hexdigest()[:8], 16))
+        pages = render_doc(doc, tpls[tid], st, rng)
+        truth = [r[3] for r in map(lambda r: tuple(map(str, r)), model.truth_rows(report))]
+        (img_dir / doc_id).mkdir(parents=True, exist_ok=True)
+        paths = []
+        for i, p in enumerate(pages, 1):
+            path = img_dir / doc_id / f"p{i}.png"
+            degrade(p, st, nrng).save(path, compress_level=1)
+            paths.append(path)
+        for psm in (3, 4, 6, 11):
+            txt, lay, sec = [], [], 0.0
+            for path in paths:
+                t, v, s, _ = run_tesseract(path, psm)
+                txt.append(t)
+                lay.append("\n".join(tsv_layout(v)))
+                sec += s
+            ht, tot = numbers_found(clean_text(txt), truth)
+            hv, _ = numbers_found(clean_text(lay), truth)
+            (WORK / f"trial-{doc_id}-psm{psm}.txt").write_text(clean_text(txt), encoding="utf-8")
+            (WORK / f"trial-{doc_id}-psm{psm}.tsv.txt").write_text(clean_text(lay), encoding="utf-8")
+            print(f"{doc_id} psm {psm}: {len(paths)}p {sec:.1f}s numbers txt {ht}/{tot} tsv {hv}/{tot}", flush=True)
+    return 0
+
+
+def write_report(stats: list[dict]):
+    pass  # filled in below
+
+
+if __name__ == "__main__":
+    sys.exit(main())
