@@ -4,8 +4,9 @@
 API (stdlib + tomllib, Python >= 3.11; import with `sys.path.insert(0, "scripts")`):
 `load_templates(root=None) -> {"2019": dict, "2021": dict}` reads
 `dictionaries/templates/{2019,2021}.toml` (root = repository root, default: this
-file's parent's parent).  `generate(seed: int, template_id: str) -> Report` builds
-one report deterministically from `seed`: `Report.template_id`, `.agency`, `.year`,
+file's parent's parent).  `generate(seed: int, template_id: str, single_other=None) -> Report` builds
+one report deterministically from `seed` (single_other: force/forbid the single
+（六） row in a 2021 report; None = random, ~10%): `Report.template_id`, `.agency`, `.year`,
 `.size` (small|medium|large), `.title_lines` (list of str), `.headings`
 (section id -> printed heading), `.intro` / `.prose` (section id "overview",
 "problems", "other" -> list of paragraphs), `.rows` (table id -> ordered row ids
@@ -21,8 +22,11 @@ gives [(table, row_id, column_id, value)] in template order.
 `render_lines(...) -> [(line, tag)]` lay the report out as text, layout in
 LAYOUTS = ("tabbed", "spaced", "cellperline", "wrapped"); `tag` is a tuple such as
 ("title",), ("heading", sec), ("prose", sec), ("caption", table, block),
-("header", table), ("row", table, row_id), ("cont", table, row_id) (a wrapped
-label's continuation or a numbers-only line of that row), ("blank",).
+("header", table), ("row", table, row_id) (the line holding the row label), ("group",
+table, row_id) (a group cell on its own line, cellperline only), ("cont", table,
+row_id) (a wrapped label's continuation, a numbers-only line of that row, or a
+number line in cellperline), ("blank",).  `Report.value(table, row, col)` gives
+one cell.  Run `python3 scripts/report_model.py SEED TEMPLATE LAYOUT` to print one.
 `overrides` lets a noise model change what is printed without touching the truth:
 {"labels": {(table, row_id): str}, "groups": {(table, group_id): str},
 "headers": {canonical header text: str}, "values": {(table, row_id, column_id): str},
@@ -439,13 +443,17 @@ def _prose(rng: random.Random, me: str, year: int, size: str, req: int) -> tuple
 
 
 # ------------------------------------------------------------------ generate
-def generate(seed: int, template_id: str) -> Report:
-    """One random report for template "2019" or "2021", fully determined by seed."""
+def generate(seed: int, template_id: str, single_other: bool | None = None) -> Report:
+    """One random report for template "2019" or "2021", fully determined by seed.
+
+    single_other (2021 only): force (True) or forbid (False) the 2019-shaped single
+    （六）其他处理 row; None = random, about 10% of 2021 reports."""
     tpl = _tpl(template_id)
     rng = random.Random(f"gongkai-report-model/v1/{template_id}/{seed}")
     agency, kind, size = _agency(rng)
     year = rng.choice([2019, 2020]) if template_id == "2019" else rng.randint(2021, 2025)
-    single_other = template_id == "2021" and rng.random() < 0.10
+    draw = rng.random() < 0.10
+    single_other = template_id == "2021" and (draw if single_other is None else single_other)
     rows: dict[str, list[str]] = {}
     for t in tpl["tables"]:
         ids = []
