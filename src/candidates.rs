@@ -81,6 +81,8 @@ pub struct ValueGroup {
     pub standalone: bool,
     /// Built from lines that each hold one number and nothing else.
     pub cell_per_line: bool,
+    /// A label follows it on its line (the row after it starts there).
+    pub text_after: bool,
 }
 
 /// Everything the lexer found in a region.
@@ -239,6 +241,9 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
     for ev in events {
         match ev {
             Event::Text { token, new_cell } => {
+                if let Some(g) = group.as_mut() {
+                    g.text_after = true;
+                }
                 flush_group(&mut group, out);
                 let starts_ordinal =
                     split_ordinal(&token, lex).is_some() || is_bare_ordinal_token(&token, lex);
@@ -293,6 +298,7 @@ fn new_group(line: usize, tabbed: bool, after_segment: Option<usize>) -> ValueGr
         after_segment,
         standalone: false,
         cell_per_line: false,
+        text_after: false,
     }
 }
 
@@ -301,26 +307,28 @@ fn is_bare_ordinal_token(token: &str, lex: &Lexicon) -> bool {
     matches!(split_ordinal(token, lex), Some((_, rest)) if rest.is_empty())
 }
 
-/// One cell per line: consecutive lines holding a single number and nothing else
-/// are one row's values. Blank lines and page footers between them do not count.
+/// One cell per line: a line holding a single number and nothing else starts a run,
+/// and the numbers that open each following line (alone, several, or before the next
+/// row's label when OCR merged two lines) continue it. Blank lines and page footers
+/// between them do not count.
 fn merge_one_cell_lines(groups: &mut Vec<ValueGroup>, skippable: impl Fn(usize) -> bool) {
-    let single = |g: &ValueGroup| {
+    let starts_run = |g: &ValueGroup| {
         g.standalone && !g.tabbed && g.slots.len() == 1 && g.after_segment.is_none()
     };
     let mut merged: Vec<ValueGroup> = Vec::with_capacity(groups.len());
     for mut g in groups.drain(..) {
-        if single(&g) {
-            g.cell_per_line = true;
-            if let Some(last) = merged.last_mut() {
-                let adjacent =
-                    g.line > last.last_line && (last.last_line + 1..g.line).all(&skippable);
-                if last.cell_per_line && adjacent {
-                    last.last_line = g.line;
-                    last.slots.extend(g.slots);
-                    continue;
-                }
+        if let Some(last) = merged.last_mut() {
+            let adjacent = g.line > last.last_line && (last.last_line + 1..g.line).all(&skippable);
+            let opens_line = g.after_segment.is_none() && !g.tabbed;
+            if last.cell_per_line && adjacent && opens_line {
+                last.last_line = g.line;
+                last.slots.extend(g.slots);
+                // A label after the numbers starts the next row: the run ends here.
+                last.cell_per_line = !g.text_after;
+                continue;
             }
         }
+        g.cell_per_line = starts_run(&g);
         merged.push(g);
     }
     *groups = merged;
@@ -384,6 +392,14 @@ mod tests {
         assert_eq!(values(&c.groups[0]), ["1", "0", "11"]);
         assert_eq!(values(&c.groups[1]), ["8", "26", "66"]);
         assert!(c.groups[0].standalone);
+    }
+
+    #[test]
+    fn one_cell_per_line_runs_survive_merged_lines() {
+        let c = run("4.保护第三方合法权益\n0\n1\n0 0\n2  5.属于三类内部事务信息\n7");
+        assert_eq!(c.groups.len(), 2, "{:?}", c.groups);
+        assert_eq!(values(&c.groups[0]), ["0", "1", "0", "0", "2"]);
+        assert_eq!(values(&c.groups[1]), ["7"]);
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn read_table(
             });
         }
     }
-    let mut groups_of = assign_groups(&cands.groups, &seg_row, &spans);
+    let mut groups_of = assign_groups(&cands.groups, &cands.segments, &seg_row, &spans);
     let width = |r: usize| table.blocks[table.rows[r].block].columns.len();
     let value_field = learn_value_field(
         groups_of

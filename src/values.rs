@@ -8,7 +8,7 @@
 //! whose length does not fit the columns is never shifted into place: its cells
 //! stay unknown.
 
-use crate::candidates::{Slot, ValueGroup};
+use crate::candidates::{Segment, Slot, ValueGroup};
 
 /// A number run further than this many lines from a row is not that row's.
 const MAX_FLOAT_DISTANCE: usize = 3;
@@ -29,21 +29,25 @@ pub struct Span {
 /// For each row, the value groups that belong to it (same-line groups first).
 ///
 /// `seg_row[s]` is the row whose label uses segment `s`; `spans[r]` is where row `r`'s
-/// label is, for matched rows.
+/// label is, for matched rows. A run after text that is no row's label (the second
+/// line of a wrapped group cell such as `办理结果`) is placed like a stand-alone run;
+/// a run after prose is not a table value.
 pub fn assign_groups(
     groups: &[ValueGroup],
+    segments: &[Segment],
     seg_row: &[Option<usize>],
     spans: &[Option<Span>],
 ) -> Vec<Vec<usize>> {
     let mut out = vec![Vec::new(); spans.len()];
     let mut floating = Vec::new();
     for (gi, g) in groups.iter().enumerate() {
-        match g
-            .after_segment
-            .and_then(|s| seg_row.get(s).copied().flatten())
-        {
-            Some(r) => out[r].push(gi),
-            None if g.standalone => floating.push(gi),
+        match g.after_segment {
+            Some(s) => match seg_row.get(s).copied().flatten() {
+                Some(r) => out[r].push(gi),
+                None if !segments.get(s).is_some_and(|x| x.prose) => floating.push(gi),
+                None => {}
+            },
+            None if g.standalone || g.cell_per_line => floating.push(gi),
             None => {}
         }
     }
@@ -198,10 +202,15 @@ mod tests {
     use crate::candidates::lex_lines;
     use crate::normalize::normalize_line;
 
-    fn groups(text: &str) -> Vec<ValueGroup> {
+    fn groups_and_segments(text: &str) -> (Vec<ValueGroup>, Vec<Segment>) {
         let lex = crate::dictionary::embedded_lexicon().unwrap();
         let lines: Vec<String> = text.lines().map(normalize_line).collect();
-        lex_lines(&lines, 0..lines.len(), &lex).groups
+        let c = lex_lines(&lines, 0..lines.len(), &lex);
+        (c.groups, c.segments)
+    }
+
+    fn groups(text: &str) -> Vec<ValueGroup> {
+        groups_and_segments(text).0
     }
 
     #[test]
@@ -246,7 +255,7 @@ mod tests {
     #[test]
     fn stand_alone_runs_go_to_the_nearest_waiting_row_in_order() {
         // Lines: 0 run A, 1 row 0, 2 row 1 (same-line run), 3 run B, 4 row 2.
-        let g = groups("1 0 0\nx\ny 5 5 5\n0 0 0\nz");
+        let (g, segs) = groups_and_segments("1 0 0\nx\ny 5 5 5\n0 0 0\nz");
         let spans = [
             Some(Span { first: 1, last: 1 }),
             Some(Span { first: 2, last: 2 }),
@@ -254,7 +263,7 @@ mod tests {
         ];
         // Segments: "x" (0), "y" (1), "z" (2).
         let seg_row = [Some(0), Some(1), Some(2)];
-        let got = assign_groups(&g, &seg_row, &spans);
+        let got = assign_groups(&g, &segs, &seg_row, &spans);
         assert_eq!(got, vec![vec![0], vec![1], vec![2]]);
     }
 }
