@@ -64,8 +64,8 @@ Method
        t_X = (X - P99.5(X)) / (P99.99(X) - P99.5(X))
    so t = 0 is the top 0.5 % of pairs for that score and t = 1 the top 0.01 %.
        s    = max( t_whole, t_layout, t_part_in, t_part_out - 0.2 )
-       cost = clip( 0.85 - 0.6 * s, 0.2, 1.0 )       rounded to 2 decimals
-   i.e. s = 0 -> 0.85, s = 1 -> 0.25, s >= 1.08 -> 0.2, s <= -0.25 -> 1.0 (the
+       cost = clip( 0.80 - 0.6 * s, 0.2, 1.0 )       rounded to 2 decimals
+   i.e. s = 0 -> 0.80, s = 1 -> 0.20, s <= -0.33 -> 1.0 (the
    cost of any substitution).
 
 4. Selection.  Glyph similarity alone ranks rare look-alikes (掘 for 握) above
@@ -121,8 +121,8 @@ CUTS = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75)
 SNAP = 0.08
 PART_INK = (0.35, 0.85)
 LO_PCT, HI_PCT = 99.5, 99.99
-PEN_OUT = 0.2
-COST0, COST_SLOPE = 0.85, 0.6
+PEN_IN, PEN_OUT, CAP_OUT = 0.2, 0.3, 0.4
+COST0, DECAY = 0.80, 1.3
 MAX_COST = 0.90
 K = 12
 BETA = 0.5
@@ -360,7 +360,14 @@ def font_features(font, chars, np):
 
 
 def centre(x, mean, np):
-    x = x - mean
+    """Zero-mean each image, remove its component along the (zero-meaned) mean
+    image of its kind, scale to unit norm.  Projecting out (rather than
+    subtracting the mean image) keeps sparse glyphs (一, 十, 人) from all looking
+    alike as "minus the average glyph"."""
+    x = x - x.mean(axis=-1, keepdims=True)
+    m = mean - mean.mean(axis=-1, keepdims=True)
+    m = m / np.maximum(np.linalg.norm(m, axis=-1, keepdims=True), 1e-6)
+    x = x - (x * m).sum(axis=-1, keepdims=True) * m
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-6)
 
 
@@ -411,12 +418,15 @@ def combine(raw, not_self, np):
         lo, hi = np.percentile(X[not_self], [LO_PCT, HI_PCT])
         scale[k] = (float(lo), float(hi))
         t[k] = (X - lo) / (hi - lo)
-    s = np.maximum.reduce([t["whole"], t["layout"], t["part_in"], t["part_out"] - PEN_OUT])
+    s = np.maximum.reduce([t["whole"], t["layout"], t["part_in"] - PEN_IN,
+                           np.minimum(t["part_out"] - PEN_OUT, CAP_OUT)])
     return s, t, scale
 
 
 def to_cost(s: float) -> float:
-    return min(1.0, max(0.2, COST0 - COST_SLOPE * s))
+    if s >= 0:
+        return 0.2 + (COST0 - 0.2) * math.exp(-DECAY * s)
+    return min(1.0, COST0 - (COST0 - 0.2) * DECAY * s)
 
 
 # ------------------------------------------------------------------ checks
@@ -567,8 +577,10 @@ def main():
         "#   part_out = max over pieces p of b (same) of mean_F corr_F(box p, box a)   (strokes added)",
         f"#   t_X  = (X - P{LO_PCT}(X)) / (P{HI_PCT}(X) - P{LO_PCT}(X)) over all label x candidate pairs:",
         *[f"#          {k}: P{LO_PCT} = {lo:.4f}, P{HI_PCT} = {hi:.4f}" for k, (lo, hi) in scale.items()],
-        f"#   s    = max(t_whole, t_layout, t_part_in, t_part_out - {PEN_OUT})",
-        f"#   cost = clip({COST0} - {COST_SLOPE}*s, 0.2, 1.0), 2 decimals",
+        f"#   s    = max(t_whole, t_layout, t_part_in - {PEN_IN}, min(t_part_out - {PEN_OUT}, {CAP_OUT}))",
+        f"#   cost = 0.2 + {COST0 - 0.2:.1f}*exp(-{DECAY}*s) if s >= 0, else min(1, {COST0} - {(COST0 - 0.2) * DECAY:.2f}*s);"
+        " 2 decimals",
+        f"#          (s = 0 -> {COST0}, s = 1 -> {to_cost(1):.2f}, s = 2 -> {to_cost(2):.2f}; s <= {-(1 - COST0) / ((COST0 - 0.2) * DECAY):.2f} -> 1.0)",
         f"# Kept: per a, the {K} candidates with the highest s + {BETA}*prior(b), if cost <= {MAX_COST};",
         f"#   prior(b) = log10(1+f)/max, f = summed word frequency of b in jieba {jieba_version} dict.txt",
         "#   (the prior only selects rows, the cost is glyph-only). Rows: by a, lowest cost first.",

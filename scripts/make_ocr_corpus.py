@@ -81,6 +81,15 @@ FONTS = {
 _font_cache: dict = {}
 
 
+def vmid(f: ImageFont.FreeTypeFont) -> float:
+    """Distance from the draw origin to the middle of a CJK glyph (to centre lines)."""
+    k = ("vmid", f.path, f.index, f.size)
+    if k not in _font_cache:
+        b = f.getbbox("国")
+        _font_cache[k] = (b[1] + b[3]) / 2
+    return _font_cache[k]
+
+
 def font(key: str, px: int, bold: bool = False) -> tuple[ImageFont.FreeTypeFont, int]:
     """(font, stroke width for a fake bold)."""
     reg, ri, bf, bi = FONTS[key]
@@ -118,6 +127,7 @@ class Style:
     title_pt: float
     margin_mm: tuple    # left, top, right, bottom
     line_gap: float     # line pitch / font size
+    rule_pt: float      # table rule weight
     label_align: str    # 'l' or 'c' for table row labels
     num_align: str      # 'c' or 'r'
     page_numbers: bool
@@ -131,7 +141,8 @@ class Style:
     speckle: int
 
     def describe(self) -> str:
-        parts = [self.font, f"{self.dpi}dpi", f"body {self.body_pt:g}pt", f"table {self.table_pt:g}pt"]
+        parts = [self.font, f"{self.dpi}dpi", f"body {self.body_pt:g}pt", f"table {self.table_pt:g}pt",
+                 f"rules {self.rule_pt:g}pt"]
         if self.blur:
             parts.append(f"blur {self.blur:.1f}px")
         if self.noise:
@@ -166,6 +177,7 @@ def pick_style(rng: random.Random, level: int) -> Style:
         title_pt=rng.choice([18, 20, 22]),
         margin_mm=(rng.uniform(22, 30), rng.uniform(25, 35), rng.uniform(22, 28), rng.uniform(22, 30)),
         line_gap=rng.uniform(1.45, 1.8),
+        rule_pt=rng.choice([0.25, 0.5, 0.5, 0.75]),
         label_align=rng.choice("llc"),
         num_align=rng.choice("ccr"),
         page_numbers=rng.random() < 0.6,
@@ -304,7 +316,7 @@ class Pager:
                 x = (self.x0 + self.x1 - w) / 2
             else:
                 x = self.x0 + (indent if i == 0 else 0)
-            self.draw.text((x, self.y + (pitch - f.size) / 2), ln, font=f, fill=0,
+            self.draw.text((x, self.y + pitch / 2 - vmid(f)), ln, font=f, fill=0,
                            stroke_width=stroke, stroke_fill=0)
             self.y += pitch
 
@@ -511,7 +523,7 @@ def draw_table(pg: Pager, cells: list[Cell], nrows: int, col_w: list[float], hea
             pg.new_page()
         pos.append((len(pg.pages) - 1, pg.y))
         pg.y += row_h[k]
-    lw = max(1, round(st.render_dpi / 150))
+    lw = max(1, round(st.rule_pt / 72 * st.render_dpi))
     for cl in cells:
         frags: dict[int, list[int]] = {}
         for k in range(cl.r, cl.r + cl.rs):
@@ -532,7 +544,9 @@ def draw_table(pg: Pager, cells: list[Cell], nrows: int, col_w: list[float], hea
             top = pos[ks[0]][1]
             h = sum(row_h[k] for k in ks)
             x0, x1 = xs[cl.c], xs[cl.c + cl.cs]
-            d.rectangle([x0, top, x1, top + h], outline=0, width=lw)
+            for seg in (((x0, top), (x1, top)), ((x0, top + h), (x1, top + h)),
+                        ((x0, top), (x0, top + h)), ((x1, top), (x1, top + h))):
+                d.line(seg, fill=0, width=lw)  # centred on the grid line: neighbours share it
             if p != target or not lines:
                 continue
             ty = top + max(pad, (h - text_h) / 2)
@@ -546,7 +560,7 @@ def draw_table(pg: Pager, cells: list[Cell], nrows: int, col_w: list[float], hea
                     tx = x1 - hpad - w
                 else:
                     tx = (x0 + x1 - w) / 2
-                d.text((tx, ty + (pitch - f.size) / 2), ln, font=f, fill=0)
+                d.text((tx, ty + pitch / 2 - vmid(f)), ln, font=f, fill=0)
                 ty += pitch
     pg.y += round(f.size * 0.8)
 

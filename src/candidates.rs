@@ -129,6 +129,8 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
 }
 
 fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<Event>, bool) {
+    // A row label glued to the group cell before it starts at its ordinal.
+    let line = &*lex.glued_ordinal.replace_all(line, "$1 $2");
     let tabbed = line.contains('\t');
     let numeric_context = numeric_hint
         || tabbed
@@ -400,6 +402,15 @@ mod tests {
         assert_eq!(c.groups.len(), 2, "{:?}", c.groups);
         assert_eq!(values(&c.groups[0]), ["0", "1", "0", "0", "2"]);
         assert_eq!(values(&c.groups[1]), ["7"]);
+    }
+
+    #[test]
+    fn a_label_glued_to_its_group_cell_is_split_at_its_ordinal() {
+        let c = run("(四)无法提供1.本机关不掌握相关政府信息 0 0");
+        let texts: Vec<&str> = c.segments.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["(四)无法提供", "1.本机关不掌握相关政府信息"]);
+        let c = run("收到申请2件,答复1.5万元");
+        assert_eq!(c.segments.len(), 1);
     }
 
     #[test]

@@ -66,6 +66,8 @@ pub struct Tally {
     pub right: usize,
     /// Cells with a wrong value marked ok, repaired or inferred.
     pub silent_wrong: usize,
+    /// Of those, cells that no identity covers (a misread there cannot be detected).
+    pub silent_uncovered: usize,
     /// Cells not right but marked missing or conflict, or not emitted.
     pub flagged: usize,
     /// Cells whose value survives in the text in order (oracle).
@@ -83,6 +85,7 @@ impl Tally {
         self.cells += o.cells;
         self.right += o.right;
         self.silent_wrong += o.silent_wrong;
+        self.silent_uncovered += o.silent_uncovered;
         self.flagged += o.flagged;
         self.survive += o.survive;
         self.determinable += o.determinable;
@@ -149,8 +152,50 @@ pub fn load_truth(dir: &Path, lex: &Lexicon) -> Result<BTreeMap<String, TruthDoc
     Ok(out)
 }
 
+/// The (table, row, column) ids of every cell some identity of `template` covers.
+fn covered(
+    template: &crate::dictionary::Template,
+) -> std::collections::HashSet<(String, String, String)> {
+    use crate::dictionary::{Over, Term};
+    let mut out = std::collections::HashSet::new();
+    for table in &template.tables {
+        for id in &table.identities {
+            let block = &table.blocks[id.block];
+            for term in id.lhs.iter().chain(&id.rhs) {
+                let rows: Vec<usize> = match (id.over, term) {
+                    (Over::Rows, _) => block.rows.clone().collect(),
+                    (Over::Columns, Term::Item(r)) => vec![*r],
+                    (Over::Columns, Term::Group { members, total }) => {
+                        members.iter().chain(total).copied().collect()
+                    }
+                };
+                let cols: Vec<usize> = match (id.over, term) {
+                    (Over::Rows, Term::Item(c)) => vec![*c],
+                    _ => (0..block.columns.len()).collect(),
+                };
+                for &r in &rows {
+                    for &c in &cols {
+                        out.insert((
+                            table.id.clone(),
+                            table.rows[r].id.clone(),
+                            block.columns[c].id.clone(),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Scores one result against its truth (without the ceiling).
 pub fn score(result: &DocResult, truth: &TruthDoc, dict: &Dictionaries) -> Tally {
+    let covered = dict
+        .templates
+        .iter()
+        .find(|t| t.id == truth.template)
+        .map(covered)
+        .unwrap_or_default();
     let mut cells: HashMap<(&str, &str, &str), (&crate::model::Cell, RowPresence)> = HashMap::new();
     if let Some(t) = result.template {
         let template = &dict.templates[t];
@@ -183,7 +228,11 @@ pub fn score(result: &DocResult, truth: &TruthDoc, dict: &Dictionaries) -> Tally
                         CellStatus::Ok | CellStatus::Repaired | CellStatus::Inferred
                     ) =>
             {
-                t.silent_wrong += 1
+                t.silent_wrong += 1;
+                let key = (tc.table.clone(), tc.row.clone(), tc.column.clone());
+                if !covered.contains(&key) {
+                    t.silent_uncovered += 1;
+                }
             }
             _ => t.flagged += 1,
         }
@@ -375,7 +424,7 @@ fn pct(a: usize, b: usize) -> String {
 /// The report as a Markdown table.
 pub fn render_markdown(report: &EvalReport) -> String {
     let mut out = String::from(
-        "| layout | level | docs | system | row recall | cell accuracy | silent errors | flagged share of not-right | docs entirely right | ceiling: in text | ceiling: + identities | accuracy / ceiling |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "| layout | level | docs | system | row recall | cell accuracy | silent errors | of which no identity covers | flagged share of not-right | docs entirely right | ceiling: in text | ceiling: + identities | accuracy / ceiling |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     let mut total = (Tally::default(), Tally::default());
     for ((layout, level), (ours, base)) in &report.groups {
@@ -403,11 +452,12 @@ fn row(out: &mut String, layout: &str, level: &str, ours: &Tally, base: &Tally) 
             )
         };
         out.push_str(&format!(
-            "| {layout} | {level} | {} | {name} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {layout} | {level} | {} | {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             t.docs,
             pct(t.rows_found, t.rows),
             pct(t.right, t.cells),
             pct(t.silent_wrong, t.cells),
+            pct(t.silent_uncovered, t.cells),
             pct(t.flagged, t.cells - t.right),
             pct(t.docs_right, t.docs),
             ceiling.0,

@@ -58,6 +58,9 @@ pub struct Lexicon {
     pub unit_suffixes: Vec<String>,
     /// Lines that are page furniture (footers), matched on the NFKC line.
     pub ignore_lines: Vec<Regex>,
+    /// An arabic ordinal glued to the text before it (`不予公开1.属于`): groups 1 and 2
+    /// are the two sides, to be written with a space between.
+    pub glued_ordinal: Regex,
 }
 
 fn one_char(s: &str, what: &str) -> Result<char, DictionaryError> {
@@ -130,7 +133,14 @@ impl Lexicon {
                 .iter()
                 .map(|p| regex(p))
                 .collect::<Result<_, _>>()?,
+            glued_ordinal: regex("$^")?,
         };
+        let seps: String = lex
+            .ordinal_separators
+            .iter()
+            .map(|c| regex::escape(&c.to_string()))
+            .collect();
+        lex.glued_ordinal = regex(&format!(r"([\p{{Han}})\]])([0-9]{{1,2}}[{seps}]\p{{Han}})"))?;
         lex.title_keys = raw
             .title_keywords
             .iter()

@@ -55,6 +55,16 @@ pub fn read_table(
     {
         matches[r] = m;
     }
+    // A one-line total and the rows it stands for exclude each other: when any member
+    // row is there, the total's label is the group cell above them, not a row.
+    for (t, row) in table.rows.iter().enumerate() {
+        let members_found = row.total_of.is_some_and(|g| {
+            (0..table.rows.len()).any(|m| table.rows[m].group == Some(g) && matches[m].is_some())
+        });
+        if members_found {
+            matches[t] = None;
+        }
+    }
     let mut seg_row = vec![None; cands.segments.len()];
     let mut spans = vec![None; table.rows.len()];
     for (r, m) in matches.iter().enumerate() {
