@@ -41,10 +41,11 @@ Method
                 the glyph's ink.
    Each image exists at two resolutions: "sharp" (32x32, Gaussian blur σ=1 px)
    and "scan" (reduced to 16x16, enlarged back bilinearly, blur σ=1 px), which
-   imitates a poor scan.  Features are centred by subtracting the mean image of
-   their kind over all candidates (the "average glyph", which otherwise makes
-   every pair of CJK characters look alike), then scaled to unit L2 norm; the
-   dot product of two features is their normalised cross-correlation.
+   imitates a poor scan.  Each image is made zero-mean, its component along
+   the mean image of its kind over all candidates (the "average glyph", which
+   otherwise makes every pair of CJK characters look alike) is projected out,
+   and it is scaled to unit L2 norm; the dot product of two features is then
+   their normalised cross-correlation.
        corr_F(x, y) = ( ncc_sharp(x, y) + ncc_scan(x, y) ) / 2      in font F
 
 3. Four raw scores for a LABEL char a and a candidate b (mean over the fonts,
@@ -63,17 +64,22 @@ Method
    (LABEL, candidate) pairs, a != b:
        t_X = (X - P99.5(X)) / (P99.99(X) - P99.5(X))
    so t = 0 is the top 0.5 % of pairs for that score and t = 1 the top 0.01 %.
-       s    = max( t_whole, t_layout, t_part_in, t_part_out - 0.2 )
-       cost = clip( 0.80 - 0.6 * s, 0.2, 1.0 )       rounded to 2 decimals
-   i.e. s = 0 -> 0.80, s = 1 -> 0.20, s <= -0.33 -> 1.0 (the
-   cost of any substitution).
+       s    = max( t_whole, t_layout, t_part_in - PEN_IN, min(t_part_out - 0.3, 0.4) )
+   with PEN_IN = 0 (kept as a knob); part_out (strokes added) is penalised and
+   capped, since OCR rarely invents a radical (申 -> 绅 must not be cheap).
+       cost = 0.2 + 0.6 * exp(-1.3 * s)         if s >= 0
+       cost = min(1.0, 0.8 - 0.78 * s)          if s <  0
+   rounded to 2 decimals: s = 0 (top 0.5 %) -> 0.80, s = 1 (top 0.01 %) -> 0.36,
+   s = 2 -> 0.24, s <= -0.26 -> 1.0, the cost of any other substitution.  The
+   exponential keeps the many near-top scores of simple glyphs (十/干/千/于)
+   from piling up at the floor.
 
 4. Selection.  Glyph similarity alone ranks rare look-alikes (掘 for 握) above
    the common character an OCR engine's language model actually prints (据), so
    the K = 12 rows kept per LABEL char are the candidates with the highest
        s + 0.5 * prior(b),   prior(b) = log10(1 + f(b)) / max log10(1 + f)
    where f(b) = the sum of jieba dict.txt word frequencies over the words that
-   contain b; only rows with cost <= 0.90 are written.  The prior only chooses
+   contain b; only rows with cost <= 0.90 (s >= -0.13) are written.  The prior only chooses
    rows: the cost is the glyph score alone.
 
 5. Output: dictionaries/glyph_confusions.tsv, UTF-8, `#` provenance lines, then
@@ -121,7 +127,7 @@ CUTS = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75)
 SNAP = 0.08
 PART_INK = (0.35, 0.85)
 LO_PCT, HI_PCT = 99.5, 99.99
-PEN_IN, PEN_OUT, CAP_OUT = 0.2, 0.3, 0.4
+PEN_IN, PEN_OUT, CAP_OUT = 0.0, 0.3, 0.4
 COST0, DECAY = 0.80, 1.3
 MAX_COST = 0.90
 K = 12
@@ -566,7 +572,7 @@ def main():
         f"# Fonts, rendered at {SIZE} px grey:",
         *font_lines,
         f"# Images: {FEAT}x{FEAT}, 'sharp' (blur σ={BLUR}px) and 'scan' (via {SCAN}x{SCAN}, blur σ={BLUR}px);",
-        "#   mean image of each kind subtracted, unit norm; corr_F = (ncc_sharp + ncc_scan)/2 in font F.",
+        "#   zero-mean, mean image of each kind projected out, unit norm; corr_F = (ncc_sharp + ncc_scan)/2 in font F.",
         f"#   em = natural size, centred; box = ink box (sides >= {MIN_BOX} em) stretched to the square;",
         f"#   pieces = ink box cut across or along at {list(CUTS)} (±{SNAP}, snapped to least ink).",
         "# Formula (means over the 3 fonts):",

@@ -11,7 +11,7 @@ use crate::candidates::{lex_lines, Candidates, Slot};
 use crate::dictionary::{Dictionaries, Domain, Label, Table, Template};
 use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::similarity::{score_label, GlyphCosts};
-use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Span};
+use crate::values::{assign_groups, fit_columns, join_split_runs, learn_value_field, Fit, Span};
 
 /// A row label matched below this score goes to review.
 const CONFIDENT_LABEL: f64 = 0.7;
@@ -43,7 +43,7 @@ pub fn read_table(
 ) -> Option<TableRead> {
     let lex = &dict.lexicon;
     let table = &template.tables[ti];
-    let cands = lex_lines(lines, region, lex);
+    let mut cands = lex_lines(lines, region, lex);
     let labelled: Vec<usize> = (0..table.rows.len())
         .filter(|&r| !table.rows[r].label.keys[0].is_empty())
         .collect();
@@ -80,6 +80,7 @@ pub fn read_table(
     }
     let mut groups_of = assign_groups(&cands.groups, &cands.segments, &seg_row, &spans);
     let width = |r: usize| table.blocks[table.rows[r].block].columns.len();
+    join_split_runs(&mut cands, &mut groups_of, width);
     let value_field = learn_value_field(
         groups_of
             .iter()

@@ -8,7 +8,7 @@
 //! whose length does not fit the columns is never shifted into place: its cells
 //! stay unknown.
 
-use crate::candidates::{Segment, Slot, ValueGroup};
+use crate::candidates::{Candidates, Segment, Slot, ValueGroup};
 
 /// A number run further than this many lines from a row is not that row's.
 const MAX_FLOAT_DISTANCE: usize = 3;
@@ -125,6 +125,41 @@ fn match_in_order(
     }
     pairs.reverse();
     pairs
+}
+
+/// A row's run cut over two lines (`0 0 0` / `0 0 0 0`, or one value on the label's
+/// line and the rest one per line below): when a row's run is short, the next run is
+/// on the following line with no label before it and belongs to no row, and the two
+/// together fill the row exactly, they are joined.
+pub fn join_split_runs(
+    cands: &mut Candidates,
+    groups_of: &mut [Vec<usize>],
+    width: impl Fn(usize) -> usize,
+) {
+    for r in 0..groups_of.len() {
+        let Some(&g0) = groups_of[r].first() else {
+            continue;
+        };
+        let g1 = g0 + 1;
+        let (Some(a), Some(b)) = (cands.groups.get(g0), cands.groups.get(g1)) else {
+            continue;
+        };
+        let taken = groups_of.iter().any(|gs| gs.contains(&g1));
+        let next_line = b.line > a.last_line && b.after_segment.is_none();
+        let nothing_between = !cands
+            .segments
+            .iter()
+            .any(|s| s.line > a.last_line && s.line < b.line);
+        let fills = a.slots.len() < width(r) && a.slots.len() + b.slots.len() == width(r);
+        if !taken && next_line && nothing_between && fills && a.tabbed == b.tabbed {
+            let tail = b.slots.clone();
+            let last = b.last_line;
+            let joined = &mut cands.groups[g0];
+            joined.slots.extend(tail);
+            joined.last_line = last;
+            cands.groups[g1].slots.clear();
+        }
+    }
 }
 
 /// How a value run fits a row of `n` columns.
@@ -265,5 +300,24 @@ mod tests {
         let seg_row = [Some(0), Some(1), Some(2)];
         let got = assign_groups(&g, &segs, &seg_row, &spans);
         assert_eq!(got, vec![vec![0], vec![1], vec![2]]);
+    }
+
+    #[test]
+    fn a_run_cut_over_two_lines_is_joined_only_when_it_fills_the_row() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        let lines: Vec<String> = ["四、结转下年度继续办理 1 0 0", "0 0 0 1", "二、x 5"]
+            .iter()
+            .map(|l| normalize_line(l))
+            .collect();
+        let mut c = lex_lines(&lines, 0..lines.len(), &lex);
+        let mut groups_of = vec![vec![0]];
+        join_split_runs(&mut c, &mut groups_of, |_| 7);
+        let got: Vec<&str> = c.groups[0].slots.iter().map(|s| s.raw.as_str()).collect();
+        assert_eq!(got, ["1", "0", "0", "0", "0", "0", "1"]);
+        assert!(c.groups[1].slots.is_empty());
+        // Three plus four is not eight: left alone.
+        let mut c = lex_lines(&lines, 0..lines.len(), &lex);
+        join_split_runs(&mut c, &mut groups_of, |_| 8);
+        assert_eq!(c.groups[0].slots.len(), 3);
     }
 }
