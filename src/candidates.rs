@@ -129,8 +129,13 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
 }
 
 fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<Event>, bool) {
+    // Ruled tables come out of OCR with the rules as characters between cells.
+    let unruled: String = line
+        .chars()
+        .map(|c| if lex.cell_rules.contains(&c) { ' ' } else { c })
+        .collect();
     // A row label glued to the group cell before it starts at its ordinal.
-    let line = &*lex.glued_ordinal.replace_all(line, "$1 $2");
+    let line = &*lex.glued_ordinal.replace_all(&unruled, "$1 $2");
     let tabbed = line.contains('\t');
     let numeric_context = numeric_hint
         || tabbed
@@ -411,6 +416,15 @@ mod tests {
         assert_eq!(texts, ["(四)无法提供", "1.本机关不掌握相关政府信息"]);
         let c = run("收到申请2件,答复1.5万元");
         assert_eq!(c.segments.len(), 1);
+    }
+
+    #[test]
+    fn table_rules_read_by_ocr_separate_cells() {
+        let c = run("一、本年新收政府信息公开申请数量 | 1131 | 24 0 0 24 0 |1179");
+        assert_eq!(
+            values(&c.groups[0]),
+            ["1131", "24", "0", "0", "24", "0", "1179"]
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ struct RawLexicon {
     year_pattern: String,
     numerals: Vec<String>,
     ordinal_separators: Vec<String>,
+    cell_rules: Vec<String>,
     stray_marks: Vec<String>,
     digit_confusions: HashMap<String, String>,
     units: RawUnits,
@@ -50,6 +51,8 @@ pub struct Lexicon {
     pub numerals: Vec<char>,
     /// Characters that may follow an ordinal (、 . ,).
     pub ordinal_separators: Vec<char>,
+    /// Table rules OCR prints between cells; read as spaces.
+    pub cell_rules: Vec<char>,
     /// OCR marks to drop before matching.
     pub stray_marks: Vec<char>,
     /// Letter → digit confusions inside numeric cells.
@@ -119,6 +122,11 @@ impl Lexicon {
                 .ordinal_separators
                 .iter()
                 .map(|s| one_char(&crate::normalize::nfkc(s), "ordinal_separators"))
+                .collect::<Result<_, _>>()?,
+            cell_rules: raw
+                .cell_rules
+                .iter()
+                .map(|s| one_char(s, "cell_rules"))
                 .collect::<Result<_, _>>()?,
             stray_marks: raw
                 .stray_marks

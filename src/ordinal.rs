@@ -26,6 +26,10 @@ pub struct Ordinal {
     pub n: u8,
 }
 
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
 fn skip_spaces(s: &str) -> &str {
     s.trim_start_matches([' ', '\t'])
 }
@@ -71,6 +75,17 @@ pub fn split_ordinal<'a>(text: &'a str, lex: &Lexicon) -> Option<(Ordinal, &'a s
             return None;
         }
         let n: u8 = t[..end].parse().ok()?;
+        // OCR often loses the dot: `1属于国家秘密`. A number glued to a Han character
+        // is then the ordinal (a count in prose carries a measure word, not a label).
+        if t[end..].starts_with(is_han) {
+            return Some((
+                Ordinal {
+                    kind: OrdinalKind::Arabic,
+                    n,
+                },
+                &t[end..],
+            ));
+        }
         let rest = skip_spaces(&t[end..]);
         let sep = rest
             .chars()
@@ -111,6 +126,11 @@ mod tests {
         assert_eq!(
             (o.kind, o.n, rest),
             (OrdinalKind::Arabic, 1, "属于国家秘密")
+        );
+        let (o, rest) = split_ordinal("5属于三类内部事务", &lex).unwrap();
+        assert_eq!(
+            (o.kind, o.n, rest),
+            (OrdinalKind::Arabic, 5, "属于三类内部事务")
         );
         let (o, _) = split_ordinal("3、其他", &lex).unwrap();
         assert_eq!((o.kind, o.n), (OrdinalKind::Arabic, 3));
