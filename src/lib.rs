@@ -32,6 +32,7 @@ pub mod normalize;
 pub mod numbers;
 pub mod ordinal;
 pub mod output;
+pub mod placement;
 pub mod reconcile;
 pub mod sections;
 pub mod similarity;

@@ -123,7 +123,12 @@ pub fn parse_token(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
             return Token::Text;
         }
     }
-    if confused > 0 && real_digits == 0 && !(numeric_context && confused <= 3) {
+    // A lone letter can be a digit where a number is expected; two or more letters
+    // and no digit (`oo`, `ol`) are OCR debris from table rules, not a number.
+    if confused > 0
+        && real_digits == 0
+        && !(numeric_context && confused == 1 && digits.chars().count() == 1)
+    {
         return Token::Text;
     }
     let Some(value) = parse_decimal(&fixed, neg) else {
@@ -215,6 +220,8 @@ mod tests {
         assert_eq!(num("l").value, Num::int(1));
         // Out of a numeric context a lone letter stays text.
         assert_eq!(parse_token("O", &lex(), false), Token::Text);
+        assert_eq!(parse_token("ol", &lex(), true), Token::Text);
+        assert_eq!(parse_token("oo", &lex(), true), Token::Text);
     }
 
     #[test]

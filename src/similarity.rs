@@ -14,7 +14,10 @@ use crate::ordinal::Ordinal;
 /// Substitution costs between characters that look alike, in (0, 1].
 #[derive(Debug, Default)]
 pub struct GlyphCosts {
-    pairs: HashMap<(char, char), f32>,
+    /// For each character, its look-alikes in both directions: one hash lookup per
+    /// character of a label instead of one per pair in the edit-distance table.
+    by_char: HashMap<char, Vec<(char, f32)>>,
+    pairs: usize,
 }
 
 impl GlyphCosts {
@@ -52,17 +55,37 @@ impl GlyphCosts {
             let e = pairs.entry((a, b)).or_insert(cost);
             *e = e.min(cost);
         }
-        Ok(GlyphCosts { pairs })
+        let mut by_char: HashMap<char, Vec<(char, f32)>> = HashMap::new();
+        for (&(a, b), &cost) in &pairs {
+            for (x, y) in [(a, b), (b, a)] {
+                let list = by_char.entry(x).or_default();
+                match list.iter_mut().find(|(c, _)| *c == y) {
+                    Some(e) => e.1 = e.1.min(cost),
+                    None => list.push((y, cost)),
+                }
+            }
+        }
+        for list in by_char.values_mut() {
+            list.sort_by(|p, q| p.0.cmp(&q.0));
+        }
+        Ok(GlyphCosts {
+            by_char,
+            pairs: pairs.len(),
+        })
+    }
+
+    fn neighbours(&self, a: char) -> &[(char, f32)] {
+        self.by_char.get(&a).map_or(&[], Vec::as_slice)
     }
 
     /// Number of pairs.
     pub fn len(&self) -> usize {
-        self.pairs.len()
+        self.pairs
     }
 
     /// Whether the table is empty (plain edit distance).
     pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
+        self.pairs == 0
     }
 
     /// The cost of reading `b` where `a` is printed (or the reverse).
@@ -70,10 +93,13 @@ impl GlyphCosts {
         if a == b {
             return 0.0;
         }
-        let x = self.pairs.get(&(a, b)).copied().unwrap_or(1.0);
-        let y = self.pairs.get(&(b, a)).copied().unwrap_or(1.0);
-        f64::from(x.min(y))
+        substitution(self.neighbours(a), b)
     }
+}
+
+fn substitution(near: &[(char, f32)], b: char) -> f64 {
+    near.binary_search_by(|p| p.0.cmp(&b))
+        .map_or(1.0, |i| f64::from(near[i].1))
 }
 
 /// Edit distance with glyph-aware substitution costs (insertions and deletions cost 1).
@@ -82,8 +108,14 @@ fn weighted_distance(a: &[char], b: &[char], g: &GlyphCosts) -> f64 {
     let mut cur = vec![0.0; b.len() + 1];
     for (i, &ca) in a.iter().enumerate() {
         cur[0] = (i + 1) as f64;
+        let near = g.neighbours(ca);
         for (j, &cb) in b.iter().enumerate() {
-            let sub = prev[j] + g.cost(ca, cb);
+            let cost = if ca == cb {
+                0.0
+            } else {
+                substitution(near, cb)
+            };
+            let sub = prev[j] + cost;
             cur[j + 1] = sub.min(prev[j + 1] + 1.0).min(cur[j] + 1.0);
         }
         std::mem::swap(&mut prev, &mut cur);

@@ -10,6 +10,8 @@ use crate::align::align_rows;
 use crate::candidates::{lex_lines, Candidates, Slot};
 use crate::dictionary::{Dictionaries, Domain, Label, Table, Template};
 use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
+use crate::numbers::Num;
+use crate::placement::{complete, place_short_run, row_identities};
 use crate::similarity::{score_label, GlyphCosts};
 use crate::values::{assign_groups, fit_columns, join_split_runs, learn_value_field, Fit, Span};
 
@@ -246,6 +248,9 @@ fn fill_cells(
     let slots = match fit {
         Fit::Cells(s) => s,
         Fit::Short(k) => {
+            if place_run(read, table, r, all, cells) {
+                return;
+            }
             let detail = format!("read {k} values for {} columns ({}); which cells are blank cannot be told, so all are left missing", columns.len(), slots_text(all));
             return read.review(table, r, "", "short_row", detail);
         }
@@ -316,6 +321,92 @@ fn fill_cells(
             raw: slot.raw,
         };
     }
+    infer_blanks(read, table, r, cells);
+}
+
+fn row_domains(table: &Table, r: usize) -> Vec<Domain> {
+    table.blocks[table.rows[r].block]
+        .columns
+        .iter()
+        .map(|c| c.domain)
+        .collect()
+}
+
+/// Blank or unreadable cells that the row's own identities determine are filled
+/// (status `inferred`) and logged.
+fn infer_blanks(read: &mut TableRead, table: &Table, r: usize, cells: &mut [Cell]) {
+    if cells.iter().all(|c| c.value.is_some()) {
+        return;
+    }
+    let ids = row_identities(table, table.rows[r].block);
+    let values: Vec<Option<Num>> = cells.iter().map(|c| c.value).collect();
+    let Some(filled) = complete(&values, &ids, &row_domains(table, r)) else {
+        return;
+    };
+    let columns = &table.blocks[table.rows[r].block].columns;
+    let line = cells.iter().find_map(|c| c.line).unwrap_or(0);
+    for (c, v) in filled.into_iter().enumerate() {
+        if let (None, Some(v)) = (cells[c].value, v) {
+            read.corrections.push(Correction {
+                line,
+                kind: "inference",
+                before: cells[c].raw.clone(),
+                after: v.to_string(),
+                score: 1.0,
+                method: "row_identity",
+            });
+            read.review.retain(|x| {
+                !(x.problem == "unreadable_cell"
+                    && x.column_label == columns[c].path
+                    && x.row_label == table.rows[r].path)
+            });
+            cells[c] = Cell {
+                value: Some(v),
+                status: CellStatus::Inferred,
+                line: cells[c].line,
+                raw: cells[c].raw.clone(),
+            };
+        }
+    }
+}
+
+/// A run shorter than its row, placed when the row identities leave one reading.
+fn place_run(
+    read: &mut TableRead,
+    table: &Table,
+    r: usize,
+    all: &[Slot],
+    cells: &mut [Cell],
+) -> bool {
+    let values: Option<Vec<Num>> = all
+        .iter()
+        .filter(|s| !s.is_blank())
+        .map(|s| s.number.as_ref().map(|p| p.value))
+        .collect();
+    let Some(values) = values else { return false };
+    let ids = row_identities(table, table.rows[r].block);
+    let Some(row) = place_short_run(&values, cells.len(), &ids, &row_domains(table, r)) else {
+        return false;
+    };
+    let line = all.first().map_or(0, |s| s.line + 1);
+    let text = slots_text(all);
+    read.corrections.push(Correction {
+        line,
+        kind: "inference",
+        before: text.clone(),
+        after: row.iter().map(Num::to_string).collect::<Vec<_>>().join(" "),
+        score: 1.0,
+        method: "row_identity_placement",
+    });
+    for (cell, v) in cells.iter_mut().zip(row) {
+        *cell = Cell {
+            value: Some(v),
+            status: CellStatus::Inferred,
+            line: Some(line),
+            raw: text.clone(),
+        };
+    }
+    true
 }
 
 fn log_row_label(

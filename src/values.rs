@@ -31,7 +31,7 @@ pub struct Span {
 /// `seg_row[s]` is the row whose label uses segment `s`; `spans[r]` is where row `r`'s
 /// label is, for matched rows. A run after text that is no row's label (the second
 /// line of a wrapped group cell such as `办理结果`) is placed like a stand-alone run;
-/// a run after prose is not a table value.
+/// a run after prose, or after an unrecognised label with an ordinal, is left alone.
 pub fn assign_groups(
     groups: &[ValueGroup],
     segments: &[Segment],
@@ -44,7 +44,14 @@ pub fn assign_groups(
         match g.after_segment {
             Some(s) => match seg_row.get(s).copied().flatten() {
                 Some(r) => out[r].push(gi),
-                None if !segments.get(s).is_some_and(|x| x.prose) => floating.push(gi),
+                // Text with an ordinal is a row label nobody recognised: its numbers
+                // are that row's, not a neighbour's.
+                None if !segments
+                    .get(s)
+                    .is_some_and(|x| x.prose || x.ordinal.is_some()) =>
+                {
+                    floating.push(gi)
+                }
                 None => {}
             },
             None if g.standalone || g.cell_per_line => floating.push(gi),
