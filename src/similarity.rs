@@ -66,7 +66,7 @@ impl GlyphCosts {
             }
         }
         for list in by_char.values_mut() {
-            list.sort_by(|p, q| p.0.cmp(&q.0));
+            list.sort_by_key(|p| p.0);
         }
         Ok(GlyphCosts {
             by_char,
