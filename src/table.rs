@@ -13,7 +13,7 @@ use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableR
 use crate::numbers::Num;
 use crate::placement::{complete, place_short_run, row_identities};
 use crate::similarity::{score_label, GlyphCosts};
-use crate::values::{assign_groups, fit_columns, join_split_runs, learn_value_field, Fit, Span};
+use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Span};
 
 /// A row label matched below this score goes to review.
 const CONFIDENT_LABEL: f64 = 0.7;
@@ -80,9 +80,18 @@ pub fn read_table(
             });
         }
     }
-    let mut groups_of = assign_groups(&cands.groups, &cands.segments, &seg_row, &spans);
+    // Rows a lost label may hide: not optional, and not the sub-rows of a group whose
+    // one-line total was found (the report prints the 2019 shape).
+    let total_found = |g: usize| {
+        (0..table.rows.len()).any(|t| table.rows[t].total_of == Some(g) && matches[t].is_some())
+    };
+    let required: Vec<bool> = table
+        .rows
+        .iter()
+        .map(|r| !r.optional && !r.label.keys[0].is_empty() && !r.group.is_some_and(total_found))
+        .collect();
     let width = |r: usize| table.blocks[table.rows[r].block].columns.len();
-    join_split_runs(&mut cands, &mut groups_of, width);
+    let mut groups_of = assign_groups(&mut cands, &seg_row, &spans, &required, width);
     let value_field = learn_value_field(
         groups_of
             .iter()

@@ -8,7 +8,7 @@
 //! whose length does not fit the columns is never shifted into place: its cells
 //! stay unknown.
 
-use crate::candidates::{Candidates, Segment, Slot, ValueGroup};
+use crate::candidates::{Candidates, Slot, ValueGroup};
 
 /// A number run further than this many lines from a row is not that row's.
 const MAX_FLOAT_DISTANCE: usize = 3;
@@ -33,17 +33,25 @@ pub struct Span {
 /// line of a wrapped group cell such as `办理结果`) is placed like a stand-alone run;
 /// a run after prose, or after an unrecognised label with an ordinal, is left alone.
 pub fn assign_groups(
-    groups: &[ValueGroup],
-    segments: &[Segment],
+    cands: &mut Candidates,
     seg_row: &[Option<usize>],
     spans: &[Option<Span>],
+    required: &[bool],
+    width: impl Fn(usize) -> usize,
 ) -> Vec<Vec<usize>> {
-    let mut out = vec![Vec::new(); spans.len()];
+    let mut out = attach_same_line(&cands.groups, seg_row, spans.len());
+    // A short run continued on the next line is joined before anything floats.
+    join_split_runs(cands, &mut out, width);
+    let (groups, segments) = (&cands.groups, &cands.segments);
+    let taken: Vec<usize> = out.iter().flatten().copied().collect();
     let mut floating = Vec::new();
     for (gi, g) in groups.iter().enumerate() {
+        if taken.contains(&gi) || g.slots.is_empty() {
+            continue;
+        }
         match g.after_segment {
             Some(s) => match seg_row.get(s).copied().flatten() {
-                Some(r) => out[r].push(gi),
+                Some(_) => {}
                 // Text with an ordinal is a row label nobody recognised: its numbers
                 // are that row's, not a neighbour's.
                 None if !segments
@@ -58,13 +66,98 @@ pub fn assign_groups(
             None => {}
         }
     }
+    // A run between two found rows with a required row not found between them may
+    // be that row's (its label lost): giving it to a neighbour would be a guess.
+    // Unless the table's layout settles it: when every other stand-alone run sits
+    // below its label (or every one above), the run right below the row before (or
+    // right above the row after) is that row's.
+    let (beside_lost, clear): (Vec<usize>, Vec<usize>) = floating
+        .into_iter()
+        .partition(|&gi| beside_a_lost_row(&groups[gi], spans, required));
     let waiting: Vec<usize> = (0..spans.len())
         .filter(|&r| spans[r].is_some() && out[r].is_empty())
         .collect();
-    for (gi, r) in match_in_order(groups, &floating, &waiting, spans) {
+    let placed = match_in_order(groups, &clear, &waiting, spans);
+    let below = placed
+        .iter()
+        .filter(|&&(g, r)| spans[r].is_some_and(|s| groups[g].line > s.last))
+        .count();
+    let above = placed
+        .iter()
+        .filter(|&&(g, r)| spans[r].is_some_and(|s| groups[g].last_line < s.first))
+        .count();
+    for &(gi, r) in &placed {
         out[r].push(gi);
     }
+    let consistent = |n: usize| n >= MIN_LAYOUT_EVIDENCE && n == placed.len();
+    for gi in beside_lost {
+        let g = &groups[gi];
+        let row = if consistent(below) {
+            // The nearest found row above, if nothing else lies between it and the run.
+            (0..spans.len())
+                .filter(|&r| spans[r].is_some_and(|s| s.last < g.line))
+                .max_by_key(|&r| spans[r].map(|s| s.last))
+        } else if consistent(above) {
+            (0..spans.len())
+                .filter(|&r| spans[r].is_some_and(|s| s.first > g.last_line))
+                .min_by_key(|&r| spans[r].map(|s| s.first))
+        } else {
+            None
+        };
+        let Some(r) = row.filter(|&r| out[r].is_empty()) else {
+            continue;
+        };
+        let Some(s) = spans[r] else { continue };
+        let (from, to) = if s.last < g.line {
+            (s.last, g.line)
+        } else {
+            (g.last_line, s.first)
+        };
+        let runs_between = groups
+            .iter()
+            .any(|o| o.line > from && o.last_line < to && !o.slots.is_empty());
+        if !runs_between && distance(g, s).is_some() {
+            out[r].push(gi);
+        }
+    }
     out
+}
+
+/// Stand-alone runs that must agree on one side of their labels before that side
+/// decides a run next to a lost row.
+const MIN_LAYOUT_EVIDENCE: usize = 3;
+
+/// Runs that follow a row's label on its own line.
+fn attach_same_line(
+    groups: &[ValueGroup],
+    seg_row: &[Option<usize>],
+    rows: usize,
+) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); rows];
+    for (gi, g) in groups.iter().enumerate() {
+        if let Some(r) = g
+            .after_segment
+            .and_then(|s| seg_row.get(s).copied().flatten())
+        {
+            if let Some(list) = out.get_mut(r) {
+                list.push(gi);
+            }
+        }
+    }
+    out
+}
+
+fn beside_a_lost_row(g: &ValueGroup, spans: &[Option<Span>], required: &[bool]) -> bool {
+    let found: Vec<(usize, Span)> = spans
+        .iter()
+        .enumerate()
+        .filter_map(|(r, s)| s.map(|s| (r, s)))
+        .collect();
+    found.windows(2).any(|w| {
+        let ((a, sa), (b, sb)) = (w[0], w[1]);
+        let between = sa.last < g.line && g.last_line < sb.first;
+        between && (a + 1..b).any(|r| required.get(r).copied().unwrap_or(false))
+    })
 }
 
 fn distance(g: &ValueGroup, s: Span) -> Option<f64> {
@@ -244,15 +337,14 @@ mod tests {
     use crate::candidates::lex_lines;
     use crate::normalize::normalize_line;
 
-    fn groups_and_segments(text: &str) -> (Vec<ValueGroup>, Vec<Segment>) {
+    fn cands(text: &str) -> Candidates {
         let lex = crate::dictionary::embedded_lexicon().unwrap();
         let lines: Vec<String> = text.lines().map(normalize_line).collect();
-        let c = lex_lines(&lines, 0..lines.len(), &lex);
-        (c.groups, c.segments)
+        lex_lines(&lines, 0..lines.len(), &lex)
     }
 
     fn groups(text: &str) -> Vec<ValueGroup> {
-        groups_and_segments(text).0
+        cands(text).groups
     }
 
     #[test]
@@ -297,7 +389,7 @@ mod tests {
     #[test]
     fn stand_alone_runs_go_to_the_nearest_waiting_row_in_order() {
         // Lines: 0 run A, 1 row 0, 2 row 1 (same-line run), 3 run B, 4 row 2.
-        let (g, segs) = groups_and_segments("1 0 0\nx\ny 5 5 5\n0 0 0\nz");
+        let mut c = cands("1 0 0\nx\ny 5 5 5\n0 0 0\nz");
         let spans = [
             Some(Span { first: 1, last: 1 }),
             Some(Span { first: 2, last: 2 }),
@@ -305,7 +397,7 @@ mod tests {
         ];
         // Segments: "x" (0), "y" (1), "z" (2).
         let seg_row = [Some(0), Some(1), Some(2)];
-        let got = assign_groups(&g, &segs, &seg_row, &spans);
+        let got = assign_groups(&mut c, &seg_row, &spans, &[true; 3], |_| 3);
         assert_eq!(got, vec![vec![0], vec![1], vec![2]]);
     }
 
@@ -326,5 +418,23 @@ mod tests {
         let mut c = lex_lines(&lines, 0..lines.len(), &lex);
         join_split_runs(&mut c, &mut groups_of, |_| 8);
         assert_eq!(c.groups[0].slots.len(), 3);
+    }
+
+    #[test]
+    fn a_run_where_a_lost_row_may_be_is_left_alone() {
+        // Row 0 found (line 0), row 1 lost, row 2 found (line 2) without values: the
+        // run on line 1 may be row 1's.
+        let mut c = cands("x 1 1 1\n5 5 5\nz");
+        let spans = [
+            Some(Span { first: 0, last: 0 }),
+            None,
+            Some(Span { first: 2, last: 2 }),
+        ];
+        let seg_row = [Some(0), Some(2)];
+        let got = assign_groups(&mut c, &seg_row, &spans, &[true; 3], |_| 3);
+        assert_eq!(got, vec![vec![0], vec![], vec![]]);
+        // If the row between is optional, the run goes to its nearest neighbour.
+        let got = assign_groups(&mut c, &seg_row, &spans, &[true, false, true], |_| 3);
+        assert_eq!(got, vec![vec![0], vec![], vec![1]]);
     }
 }
