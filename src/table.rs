@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::align::align_rows;
+use crate::align::{align_rows, RowMatch};
 use crate::candidates::{lex_lines, Candidates, Slot};
 use crate::dictionary::{Dictionaries, Domain, Label, Table, Template};
 use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
@@ -57,6 +57,7 @@ pub fn read_table(
     {
         matches[r] = m;
     }
+    pin_by_ordinal(table, &cands, &mut matches, &dict.glyphs);
     // A one-line total and the rows it stands for exclude each other: when any member
     // row is there, the total's label is the group cell above them, not a row.
     for (t, row) in table.rows.iter().enumerate() {
@@ -182,6 +183,63 @@ pub fn read_table(
     }
     log_header_repairs(&mut read, table, &cands, &seg_row, &dict.glyphs);
     Some(read)
+}
+
+/// A row whose label OCR garbled past recognition (`1站人类` for
+/// 1.本机关不掌握相关政府信息) is still pinned down when, between the rows found before
+/// and after it, exactly one unused segment carries its ordinal. Such a match scores
+/// low, so it is logged as `ordinal_and_order` and listed for review.
+fn pin_by_ordinal(
+    table: &Table,
+    cands: &Candidates,
+    matches: &mut [Option<RowMatch>],
+    glyphs: &GlyphCosts,
+) {
+    let used = |matches: &[Option<RowMatch>], s: usize| {
+        matches
+            .iter()
+            .flatten()
+            .any(|m| (m.first..=m.last).contains(&s))
+    };
+    for r in 0..table.rows.len() {
+        let row = &table.rows[r];
+        let Some(ord) = row.label.ordinal else {
+            continue;
+        };
+        if matches[r].is_some() || row.optional || row.label.keys[0].is_empty() {
+            continue;
+        }
+        let before = matches[..r].iter().flatten().map(|m| m.last).max();
+        let after = matches[r + 1..].iter().flatten().map(|m| m.first).min();
+        let (Some(lo), Some(hi)) = (before, after) else {
+            continue;
+        };
+        // Only rows between the two found ones compete for the segments between them.
+        let rivals: Vec<usize> = (0..table.rows.len())
+            .filter(|&x| x != r && matches[x].is_none() && table.rows[x].label.ordinal == Some(ord))
+            .filter(|&x| matches[..x].iter().flatten().map(|m| m.last).max() == Some(lo))
+            .collect();
+        if !rivals.is_empty() {
+            continue;
+        }
+        let candidates: Vec<usize> = (lo + 1..hi)
+            .filter(|&s| {
+                cands.segments[s]
+                    .ordinal
+                    .is_some_and(|o| o.n == ord.n && o.kind == ord.kind)
+                    && !used(matches, s)
+            })
+            .collect();
+        if let [s] = candidates.as_slice() {
+            let seg = &cands.segments[*s];
+            let score = score_label(seg.ordinal, &seg.body_key, &row.label, glyphs);
+            matches[r] = Some(RowMatch {
+                first: *s,
+                last: *s,
+                score,
+            });
+        }
+    }
 }
 
 impl TableRead {
@@ -521,4 +579,61 @@ fn log_header_repairs(
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize_line;
+
+    fn read(text: &str, d: &Dictionaries) -> TableRead {
+        let lines: Vec<String> = text.lines().map(normalize_line).collect();
+        let ti = d.templates[1]
+            .tables
+            .iter()
+            .position(|t| t.id == "requests")
+            .unwrap();
+        read_table(&lines, 0..lines.len(), &d.templates[1], ti, d).unwrap()
+    }
+
+    #[test]
+    fn a_label_garbled_past_recognition_is_pinned_by_its_ordinal_between_found_rows() {
+        let text = "8.属于行政查询事项 0 0 0 0 0 0 0\n1站人类 288 8 0 0 6 0 302\n2.没有现成信息需要另行制作 0 0 0 0 0 0 0";
+        let d = Dictionaries::embedded().unwrap();
+        let t = read(text, &d);
+        let table = d.templates[1]
+            .tables
+            .iter()
+            .find(|t| t.id == "requests")
+            .unwrap();
+        let r = table
+            .rows
+            .iter()
+            .position(|r| r.id == "unavailable_not_held")
+            .unwrap();
+        assert_eq!(t.result.rows[r], RowPresence::Found);
+        assert_eq!(t.result.cells[r][6].value, Some(Num::int(302)));
+        assert!(t
+            .review
+            .iter()
+            .any(|x| x.problem == "low_confidence_label" && x.row_label == table.rows[r].path));
+    }
+
+    #[test]
+    fn without_found_rows_on_both_sides_an_ordinal_alone_pins_nothing() {
+        let text = "1站人类 288 8 0 0 6 0 302\n2.没有现成信息需要另行制作 0 0 0 0 0 0 0";
+        let d = Dictionaries::embedded().unwrap();
+        let t = read(text, &d);
+        let table = d.templates[1]
+            .tables
+            .iter()
+            .find(|t| t.id == "requests")
+            .unwrap();
+        let r = table
+            .rows
+            .iter()
+            .position(|r| r.id == "unavailable_not_held")
+            .unwrap();
+        assert_eq!(t.result.rows[r], RowPresence::NotFound);
+    }
 }
