@@ -6,7 +6,7 @@
 //! a failed identity says some value is wrong, not which.
 
 use crate::dictionary::{Domain, Identity, Over, Table, Term};
-use crate::model::{CellStatus, ReviewItem, RowPresence, TableResult};
+use crate::model::{CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
 
 /// Sums with more terms than this are shown without their zero terms.
@@ -21,6 +21,131 @@ pub struct Balance {
     pub failed: usize,
     /// Identity instances with an unknown cell.
     pub undetermined: usize,
+}
+
+/// Fills unknown cells that the table's identities determine, across rows and columns
+/// (a lost row under a column total, a lost total beside its parts), and logs each.
+///
+/// Nothing is derived from a cell of an identity that already fails: where a read value
+/// is wrong, propagating it would hide the error in new cells. Afterwards every
+/// identity that touches a filled cell is checked again and, if one fails, nothing is
+/// kept. Each filled
+/// cell must also take part in another identity that now holds, so that no value rests
+/// on one equation alone.
+pub fn infer_from_identities(tr: &mut TableResult, table: &Table) -> Vec<Correction> {
+    let instances = identity_instances(table, tr);
+    let value = |tr: &TableResult, (r, c): (usize, usize)| tr.cells[r][c].value;
+    let holds =
+        |tr: &TableResult, lhs: &[(usize, usize)], rhs: &[(usize, usize)]| -> Option<bool> {
+            let l: Option<Vec<Num>> = lhs.iter().map(|&x| value(tr, x)).collect();
+            let r: Option<Vec<Num>> = rhs.iter().map(|&x| value(tr, x)).collect();
+            Some(Num::sum(l?) == Num::sum(r?))
+        };
+    // Cells of an identity that already fails may hold the misread value: nothing is
+    // derived from them.
+    let tainted: Vec<(usize, usize)> = instances
+        .iter()
+        .filter(|(_, _, l, r)| holds(tr, l, r) == Some(false))
+        .flat_map(|(_, _, l, r)| l.iter().chain(r).copied())
+        .collect();
+    let non_negative = |tr: &TableResult, (r, c): (usize, usize)| {
+        let _ = tr;
+        table.blocks[table.rows[r].block].columns[c].domain != Domain::Signed
+    };
+    let integer = |(r, c): (usize, usize)| {
+        table.blocks[table.rows[r].block].columns[c].domain != Domain::Decimal
+    };
+    let mut filled: Vec<((usize, usize), &str)> = Vec::new();
+    loop {
+        let mut changed = false;
+        for (id, _, lhs, rhs) in &instances {
+            if lhs.iter().chain(rhs).any(|x| tainted.contains(x)) {
+                continue;
+            }
+            let unknown: Vec<(usize, usize)> = lhs
+                .iter()
+                .chain(rhs)
+                .copied()
+                .filter(|&x| value(tr, x).is_none())
+                .collect();
+            let known_sum =
+                |cs: &[(usize, usize)]| Num::sum(cs.iter().filter_map(|&x| value(tr, x)));
+            let need = known_sum(rhs) - known_sum(lhs);
+            match unknown.as_slice() {
+                [] => {}
+                [x] => {
+                    let v = if lhs.contains(x) {
+                        need
+                    } else {
+                        Num::default() - need
+                    };
+                    if (non_negative(tr, *x) && v.is_negative()) || (integer(*x) && !v.is_integer())
+                    {
+                        return revert(tr, &filled);
+                    }
+                    tr.cells[x.0][x.1].value = Some(v);
+                    filled.push((*x, id.id.as_str()));
+                    changed = true;
+                }
+                many => {
+                    let all_lhs = many.iter().all(|x| lhs.contains(x));
+                    let all_rhs = many.iter().all(|x| rhs.contains(x));
+                    let sum = if all_lhs { need } else { Num::default() - need };
+                    if (all_lhs || all_rhs)
+                        && many.iter().all(|&x| non_negative(tr, x))
+                        && sum == Num::default()
+                    {
+                        for &x in many {
+                            tr.cells[x.0][x.1].value = Some(Num::default());
+                            filled.push((x, id.id.as_str()));
+                        }
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Every identity must still hold, and every filled cell must be checked by an
+    // identity other than the one that produced it.
+    let touches = |l: &[(usize, usize)], r: &[(usize, usize)]| {
+        filled.iter().any(|(x, _)| l.contains(x) || r.contains(x))
+    };
+    let consistent = instances
+        .iter()
+        .filter(|(_, _, l, r)| touches(l, r))
+        .all(|(_, _, l, r)| holds(tr, l, r) != Some(false));
+    let checked = filled.iter().all(|&(x, by)| {
+        instances.iter().any(|(id, _, l, r)| {
+            id.id != by && (l.contains(&x) || r.contains(&x)) && holds(tr, l, r) == Some(true)
+        })
+    });
+    if !consistent || !checked {
+        return revert(tr, &filled);
+    }
+    let mut log = Vec::new();
+    for &((r, c), _) in &filled {
+        let cell = &mut tr.cells[r][c];
+        cell.status = CellStatus::Inferred;
+        log.push(Correction {
+            line: cell.line.unwrap_or(0),
+            kind: "inference",
+            before: cell.raw.clone(),
+            after: cell.value.map_or(String::new(), |v| v.to_string()),
+            score: 1.0,
+            method: "identities",
+        });
+    }
+    log
+}
+
+fn revert(tr: &mut TableResult, filled: &[((usize, usize), &str)]) -> Vec<Correction> {
+    for &((r, c), _) in filled {
+        tr.cells[r][c].value = None;
+    }
+    Vec::new()
 }
 
 /// Checks every identity of `table` on `tr`; marks conflicts and returns review items.
@@ -311,5 +436,57 @@ mod tests {
         assert!(review[0].detail.contains("or more"), "{}", review[0].detail);
         assert_eq!(tr.cells[0][1].status, CellStatus::Missing);
         assert_eq!(tr.cells[0][0].status, CellStatus::Conflict);
+    }
+
+    #[test]
+    fn a_lost_row_is_recovered_from_the_column_totals_and_checked_by_its_row_total() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1]
+            .tables
+            .iter()
+            .find(|t| t.id == "requests")
+            .unwrap();
+        let r = |id: &str| t.rows.iter().position(|x| x.id == id).unwrap();
+        let (secret, total, new) = (r("refused_secret"), r("results_total"), r("new"));
+        // One request from a person, refused as a state secret.
+        let mut tr = table_of(
+            |row, c| {
+                if (row == secret || row == total || row == new) && (c == 0 || c == 6) {
+                    1
+                } else {
+                    0
+                }
+            },
+            t,
+        );
+        for c in 0..7 {
+            tr.cells[secret][c] = Cell::missing();
+        }
+        let log = infer_from_identities(&mut tr, t);
+        assert_eq!(log.len(), 7);
+        assert_eq!(tr.cells[secret][0].value, Some(Num::int(1)));
+        assert_eq!(tr.cells[secret][6].status, CellStatus::Inferred);
+        let (b, _) = check_identities(&mut tr, t);
+        assert_eq!(b.failed, 0);
+    }
+
+    #[test]
+    fn nothing_is_derived_from_an_identity_that_already_fails() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1]
+            .tables
+            .iter()
+            .find(|t| t.id == "requests")
+            .unwrap();
+        let r = |id: &str| t.rows.iter().position(|x| x.id == id).unwrap();
+        let (secret, granted) = (r("refused_secret"), r("granted"));
+        let mut tr = table_of(|_, _| 0, t);
+        // A misread 8 in 自然人 of （一）, and 自然人 of 1.属于国家秘密 lost: its row total
+        // says 0, but with it column 自然人 fails, so nothing is kept.
+        tr.cells[granted][0].value = Some(Num::int(8));
+        tr.cells[secret][0] = Cell::missing();
+        let log = infer_from_identities(&mut tr, t);
+        assert!(log.is_empty(), "{log:?}");
+        assert_eq!(tr.cells[secret][0].value, None);
     }
 }
