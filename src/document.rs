@@ -9,7 +9,7 @@ use crate::detect::detect_template;
 use crate::dictionary::Dictionaries;
 use crate::model::{DocResult, DocStatus, ReviewItem, RowPresence};
 use crate::normalize::{key, normalize_line};
-use crate::reconcile::{check_identities, infer_from_identities};
+use crate::reconcile::{check_identities, infer_from_identities, repair_misreads};
 use crate::sections::{find_sections, find_title, region};
 use crate::table::read_table;
 
@@ -42,6 +42,8 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         let range = region(&headings, table.section, lines.len());
         match read_table(&lines, range, template, ti, dict) {
             Some(mut read) => {
+                read.corrections
+                    .extend(repair_misreads(&mut read.result, table, lex));
                 read.corrections
                     .extend(infer_from_identities(&mut read.result, table));
                 let (_, identity_review) = check_identities(&mut read.result, table);

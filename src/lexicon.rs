@@ -22,6 +22,7 @@ struct RawLexicon {
     cell_rules: Vec<String>,
     stray_marks: Vec<String>,
     digit_confusions: HashMap<String, String>,
+    digit_misreads: Vec<[String; 2]>,
     units: RawUnits,
     ignore: RawIgnore,
 }
@@ -57,6 +58,8 @@ pub struct Lexicon {
     pub stray_marks: Vec<char>,
     /// Letter → digit confusions inside numeric cells.
     pub digit_confusions: HashMap<char, char>,
+    /// Digit pairs OCR confuses (either way), for repairs that the identities decide.
+    pub digit_misreads: Vec<(char, char)>,
     /// Units that may trail a number, longest first so that 万元 wins over 元.
     pub unit_suffixes: Vec<String>,
     /// Lines that are page furniture (footers), matched on the NFKC line.
@@ -134,6 +137,16 @@ impl Lexicon {
                 .map(|s| one_char(s, "stray_marks"))
                 .collect::<Result<_, _>>()?,
             digit_confusions,
+            digit_misreads: raw
+                .digit_misreads
+                .iter()
+                .map(|[a, b]| {
+                    Ok((
+                        one_char(a, "digit_misreads")?,
+                        one_char(b, "digit_misreads")?,
+                    ))
+                })
+                .collect::<Result<_, DictionaryError>>()?,
             unit_suffixes,
             ignore_lines: raw
                 .ignore
@@ -176,6 +189,36 @@ impl Lexicon {
             }
             _ => None,
         }
+    }
+
+    /// Whether `b` is what OCR may print for the integer `a`: one digit misread as a
+    /// confusable one, or one digit dropped or doubled.
+    pub fn plausible_misread(&self, a: &str, b: &str) -> bool {
+        let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        if !x.iter().chain(&y).all(char::is_ascii_digit) || x == y {
+            return false;
+        }
+        let confusable = |p: char, q: char| {
+            self.digit_misreads
+                .iter()
+                .any(|&(m, n)| (m, n) == (p, q) || (n, m) == (p, q))
+        };
+        if x.len() == y.len() {
+            let diffs: Vec<usize> = (0..x.len()).filter(|&i| x[i] != y[i]).collect();
+            return matches!(diffs.as_slice(), [i] if confusable(x[*i], y[*i]));
+        }
+        // One digit more or less: removing one digit from the longer gives the shorter.
+        let (long, short) = if x.len() > y.len() {
+            (&x, &y)
+        } else {
+            (&y, &x)
+        };
+        long.len() == short.len() + 1
+            && (0..long.len()).any(|i| {
+                let mut l = long.clone();
+                l.remove(i);
+                &l == short
+            })
     }
 
     /// Whether `c` is one of the Chinese numerals.

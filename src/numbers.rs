@@ -38,6 +38,13 @@ impl Num {
     }
 }
 
+impl std::ops::Add for Num {
+    type Output = Num;
+    fn add(self, o: Num) -> Num {
+        Num(self.0.saturating_add(o.0))
+    }
+}
+
 impl std::ops::Sub for Num {
     type Output = Num;
     fn sub(self, o: Num) -> Num {

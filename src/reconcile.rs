@@ -6,6 +6,7 @@
 //! a failed identity says some value is wrong, not which.
 
 use crate::dictionary::{Domain, Identity, Over, Table, Term};
+use crate::lexicon::Lexicon;
 use crate::model::{CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
 
@@ -21,6 +22,104 @@ pub struct Balance {
     pub failed: usize,
     /// Identity instances with an unknown cell.
     pub undetermined: usize,
+}
+
+/// Rounds of single-cell repairs tried on one table.
+const MAX_REPAIR_ROUNDS: usize = 8;
+
+/// Repairs read values that break identities, one cell at a time, when exactly one
+/// change explains the failures: a cell whose every identity holds again after one
+/// plausible OCR misread is undone (a confusable digit, a dropped or doubled digit;
+/// see `digit_misreads` in the lexicon). Two candidate changes for the same failures
+/// mean no repair: those cells stay as read and become `conflict`.
+pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Vec<Correction> {
+    let mut log = Vec::new();
+    for _ in 0..MAX_REPAIR_ROUNDS {
+        let instances = identity_instances(table, tr);
+        let sums = |tr: &TableResult, cs: &[(usize, usize)]| -> Option<Num> {
+            cs.iter()
+                .map(|&(r, c)| tr.cells[r][c].value)
+                .collect::<Option<Vec<_>>>()
+                .map(Num::sum)
+        };
+        let fails = |tr: &TableResult, i: usize| {
+            let (_, _, l, r) = &instances[i];
+            matches!((sums(tr, l), sums(tr, r)), (Some(a), Some(b)) if a != b)
+        };
+        let failing: Vec<usize> = (0..instances.len()).filter(|&i| fails(tr, i)).collect();
+        if failing.is_empty() {
+            break;
+        }
+        let mut fixes: Vec<((usize, usize), Num, Vec<usize>)> = Vec::new();
+        let mut seen = Vec::new();
+        for &i in &failing {
+            let (_, _, lhs, rhs) = &instances[i];
+            for &x in lhs.iter().chain(rhs) {
+                if seen.contains(&x) {
+                    continue;
+                }
+                seen.push(x);
+                let (Some(v), Some(l), Some(r)) =
+                    (tr.cells[x.0][x.1].value, sums(tr, lhs), sums(tr, rhs))
+                else {
+                    continue;
+                };
+                let fixed = if lhs.contains(&x) {
+                    v + (r - l)
+                } else {
+                    v + (l - r)
+                };
+                let domain = table.blocks[table.rows[x.0].block].columns[x.1].domain;
+                let in_domain = domain == Domain::Signed || !fixed.is_negative();
+                if !in_domain
+                    || !v.is_integer()
+                    || !fixed.is_integer()
+                    || !lex.plausible_misread(&v.to_string(), &fixed.to_string())
+                {
+                    continue;
+                }
+                tr.cells[x.0][x.1].value = Some(fixed);
+                let touching: Vec<usize> = (0..instances.len())
+                    .filter(|&j| instances[j].2.contains(&x) || instances[j].3.contains(&x))
+                    .collect();
+                let all_hold = touching.iter().all(|&j| !fails(tr, j));
+                tr.cells[x.0][x.1].value = Some(v);
+                if all_hold {
+                    let cured: Vec<usize> = touching
+                        .into_iter()
+                        .filter(|j| failing.contains(j))
+                        .collect();
+                    fixes.push((x, fixed, cured));
+                }
+            }
+        }
+        // A failure that two different changes would cure is ambiguous: neither is made.
+        let unique: Vec<&((usize, usize), Num, Vec<usize>)> = fixes
+            .iter()
+            .filter(|(x, _, cured)| {
+                !fixes
+                    .iter()
+                    .any(|(y, _, other)| y != x && other.iter().any(|j| cured.contains(j)))
+            })
+            .collect();
+        if unique.is_empty() {
+            break;
+        }
+        for ((r, c), fixed, _) in unique {
+            let cell = &mut tr.cells[*r][*c];
+            log.push(Correction {
+                line: cell.line.unwrap_or(0),
+                kind: "value",
+                before: cell.raw.clone(),
+                after: fixed.to_string(),
+                score: 0.9,
+                method: "identities",
+            });
+            cell.value = Some(*fixed);
+            cell.status = CellStatus::Repaired;
+        }
+    }
+    log
 }
 
 /// Fills unknown cells that the table's identities determine, across rows and columns
@@ -488,5 +587,48 @@ mod tests {
         let log = infer_from_identities(&mut tr, t);
         assert!(log.is_empty(), "{log:?}");
         assert_eq!(tr.cells[secret][0].value, None);
+    }
+
+    #[test]
+    fn one_misread_digit_that_explains_every_failure_is_repaired() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1]
+            .tables
+            .iter()
+            .find(|t| t.id == "requests")
+            .unwrap();
+        let total = t.rows.iter().position(|x| x.id == "results_total").unwrap();
+        let mut tr = table_of(|_, _| 0, t);
+        // （七）总计 社会公益组织 printed 0, read 8: T3-row, T3-sum and T3-col all fail.
+        tr.cells[total][3].value = Some(Num::int(8));
+        let log = repair_misreads(&mut tr, t, &d.lexicon);
+        assert_eq!(log.len(), 1, "{log:?}");
+        assert_eq!(
+            (tr.cells[total][3].value, tr.cells[total][3].status),
+            (Some(Num::int(0)), CellStatus::Repaired)
+        );
+        assert_eq!(check_identities(&mut tr, t).0.failed, 0);
+    }
+
+    #[test]
+    fn two_equally_good_repairs_mean_no_repair() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1]
+            .tables
+            .iter()
+            .find(|t| t.id == "appeals")
+            .unwrap();
+        // 复议: 1 + 0 + 0 + 0 but 总计 7. Either 总计 7→1 or 结果维持 1→7 explains it.
+        let mut tr = table_of(
+            |_, c| match c {
+                0 => 1,
+                4 => 7,
+                _ => 0,
+            },
+            t,
+        );
+        assert!(repair_misreads(&mut tr, t, &d.lexicon).is_empty());
+        assert_eq!(tr.cells[0][4].value, Some(Num::int(7)));
+        assert_eq!(check_identities(&mut tr, t).0.failed, 1);
     }
 }
