@@ -131,11 +131,7 @@ mod tests {
 
     fn align_text(text: &str, template: usize) -> Vec<Option<String>> {
         let d = Dictionaries::embedded().unwrap();
-        let table = d.templates[template]
-            .tables
-            .iter()
-            .find(|t| t.id == "requests")
-            .unwrap();
+        let table = d.templates[template].table("requests").unwrap();
         let lines: Vec<String> = text.lines().map(normalize_line).collect();
         let c = lex_lines(&lines, 0..lines.len(), &d.lexicon);
         let labels: Vec<&Label> = table.rows.iter().map(|r| &r.label).collect();

@@ -293,6 +293,13 @@ pub struct Table {
     pub identities: Vec<Identity>,
 }
 
+impl Table {
+    /// Index of the row with this id.
+    pub fn row_index(&self, id: &str) -> Option<usize> {
+        self.rows.iter().position(|r| r.id == id)
+    }
+}
+
 /// One template version, compiled.
 #[derive(Debug)]
 pub struct Template {
@@ -313,6 +320,11 @@ pub struct Template {
 }
 
 impl Template {
+    /// The table with this id.
+    pub fn table(&self, id: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+
     /// Whether the template is in use for reports of `year`.
     pub fn covers_year(&self, year: u16) -> bool {
         self.first_year.is_none_or(|y| year >= y) && self.last_year.is_none_or(|y| year <= y)
@@ -655,9 +667,9 @@ mod tests {
         let ids: Vec<&str> = d.templates.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["2019", "2021"]);
         for t in &d.templates {
-            let req = t.tables.iter().find(|x| x.id == "requests").unwrap();
+            let req = t.table("requests").unwrap();
             assert_eq!(req.blocks[0].columns.len(), 7);
-            let app = t.tables.iter().find(|x| x.id == "appeals").unwrap();
+            let app = t.table("appeals").unwrap();
             assert_eq!(app.blocks[0].columns.len(), 15);
             assert_eq!(app.rows.len(), 1);
             assert!(
@@ -667,7 +679,7 @@ mod tests {
             );
         }
         let t19 = &d.templates[0];
-        let req = t19.tables.iter().find(|x| x.id == "requests").unwrap();
+        let req = t19.table("requests").unwrap();
         assert_eq!(req.rows.len(), 23);
         let r = req.rows.iter().find(|r| r.id == "refused_safety").unwrap();
         assert_eq!(
@@ -677,9 +689,9 @@ mod tests {
         let c = &req.blocks[0].columns[1];
         assert_eq!(c.path, "法人或其他组织/商业企业");
         let t21 = &d.templates[1];
-        let req21 = t21.tables.iter().find(|x| x.id == "requests").unwrap();
+        let req21 = t21.table("requests").unwrap();
         assert_eq!(req21.rows.iter().filter(|r| !r.optional).count(), 25);
-        let app = t21.tables.iter().find(|x| x.id == "appeals").unwrap();
+        let app = t21.table("appeals").unwrap();
         assert_eq!(
             app.blocks[0].columns[7].path,
             "行政诉讼/未经复议直接起诉/其他结果"

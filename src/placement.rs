@@ -177,11 +177,7 @@ mod tests {
 
     fn requests_ids() -> (Vec<RowIdentity>, Vec<Domain>) {
         let d = Dictionaries::embedded().unwrap();
-        let t = d.templates[0]
-            .tables
-            .iter()
-            .find(|t| t.id == "requests")
-            .unwrap();
+        let t = d.templates[0].table("requests").unwrap();
         (
             row_identities(t, 0),
             t.blocks[0].columns.iter().map(|c| c.domain).collect(),

@@ -469,13 +469,9 @@ mod tests {
     #[test]
     fn the_seeds_zero_total_row_is_a_conflict_on_both_sides() {
         let d = Dictionaries::embedded().unwrap();
-        let t = d.templates[0]
-            .tables
-            .iter()
-            .find(|t| t.id == "requests")
-            .unwrap();
-        let granted = t.rows.iter().position(|r| r.id == "granted").unwrap();
-        let new = t.rows.iter().position(|r| r.id == "new").unwrap();
+        let t = d.templates[0].table("requests").unwrap();
+        let granted = t.row_index("granted").unwrap();
+        let new = t.row_index("new").unwrap();
         // 一 = 2 and （一）予以公开 = 2 in 自然人 and 总计, (七)总计 all zero.
         let mut tr = table_of(
             |r, c| {
@@ -501,11 +497,7 @@ mod tests {
     #[test]
     fn unknown_cells_leave_an_identity_undetermined() {
         let d = Dictionaries::embedded().unwrap();
-        let t = d.templates[1]
-            .tables
-            .iter()
-            .find(|t| t.id == "appeals")
-            .unwrap();
+        let t = d.templates[1].table("appeals").unwrap();
         let mut tr = table_of(
             |_, c| match c {
                 4 => 9,
@@ -522,11 +514,7 @@ mod tests {
     #[test]
     fn a_complete_side_below_the_known_part_of_the_other_fails_even_with_unknowns() {
         let d = Dictionaries::embedded().unwrap();
-        let t = d.templates[1]
-            .tables
-            .iter()
-            .find(|t| t.id == "appeals")
-            .unwrap();
+        let t = d.templates[1].table("appeals").unwrap();
         // 复议: total 0 while 结果维持 alone is 3 and 结果纠正 is unknown.
         let mut tr = table_of(|_, c| if c == 0 { 3 } else { 0 }, t);
         tr.cells[0][1] = Cell::missing();
@@ -540,12 +528,8 @@ mod tests {
     #[test]
     fn a_lost_row_is_recovered_from_the_column_totals_and_checked_by_its_row_total() {
         let d = Dictionaries::embedded().unwrap();
-        let t = d.templates[1]
-            .tables
-            .iter()
-            .find(|t| t.id == "requests")
-            .unwrap();
-        let r = |id: &str| t.rows.iter().position(|x| x.id == id).unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let r = |id: &str| t.row_index(id).unwrap();
         let (secret, total, new) = (r("refused_secret"), r("results_total"), r("new"));
         // One request from a person, refused as a state secret.
         let mut tr = table_of(
@@ -572,12 +556,8 @@ mod tests {
     #[test]
     fn nothing_is_derived_from_an_identity_that_already_fails() {
         let d = Dictionaries::embedded().unwrap();
-        let t = d.templates[1]
-            .tables
-            .iter()
-            .find(|t| t.id == "requests")
-            .unwrap();
-        let r = |id: &str| t.rows.iter().position(|x| x.id == id).unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let r = |id: &str| t.row_index(id).unwrap();
         let (secret, granted) = (r("refused_secret"), r("granted"));
         let mut tr = table_of(|_, _| 0, t);
         // A misread 8 in 自然人 of （一）, and 自然人 of 1.属于国家秘密 lost: its row total
@@ -592,12 +572,8 @@ mod tests {
     #[test]
     fn one_misread_digit_that_explains_every_failure_is_repaired() {
         let d = Dictionaries::embedded().unwrap();
-        let t = d.templates[1]
-            .tables
-            .iter()
-            .find(|t| t.id == "requests")
-            .unwrap();
-        let total = t.rows.iter().position(|x| x.id == "results_total").unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let total = t.row_index("results_total").unwrap();
         let mut tr = table_of(|_, _| 0, t);
         // （七）总计 社会公益组织 printed 0, read 8: T3-row, T3-sum and T3-col all fail.
         tr.cells[total][3].value = Some(Num::int(8));
@@ -613,11 +589,7 @@ mod tests {
     #[test]
     fn two_equally_good_repairs_mean_no_repair() {
         let d = Dictionaries::embedded().unwrap();
-        let t = d.templates[1]
-            .tables
-            .iter()
-            .find(|t| t.id == "appeals")
-            .unwrap();
+        let t = d.templates[1].table("appeals").unwrap();
         // 复议: 1 + 0 + 0 + 0 but 总计 7. Either 总计 7→1 or 结果维持 1→7 explains it.
         let mut tr = table_of(
             |_, c| match c {

@@ -601,16 +601,8 @@ mod tests {
         let text = "8.属于行政查询事项 0 0 0 0 0 0 0\n1站人类 288 8 0 0 6 0 302\n2.没有现成信息需要另行制作 0 0 0 0 0 0 0";
         let d = Dictionaries::embedded().unwrap();
         let t = read(text, &d);
-        let table = d.templates[1]
-            .tables
-            .iter()
-            .find(|t| t.id == "requests")
-            .unwrap();
-        let r = table
-            .rows
-            .iter()
-            .position(|r| r.id == "unavailable_not_held")
-            .unwrap();
+        let table = d.templates[1].table("requests").unwrap();
+        let r = table.row_index("unavailable_not_held").unwrap();
         assert_eq!(t.result.rows[r], RowPresence::Found);
         assert_eq!(t.result.cells[r][6].value, Some(Num::int(302)));
         assert!(t
@@ -624,16 +616,8 @@ mod tests {
         let text = "1站人类 288 8 0 0 6 0 302\n2.没有现成信息需要另行制作 0 0 0 0 0 0 0";
         let d = Dictionaries::embedded().unwrap();
         let t = read(text, &d);
-        let table = d.templates[1]
-            .tables
-            .iter()
-            .find(|t| t.id == "requests")
-            .unwrap();
-        let r = table
-            .rows
-            .iter()
-            .position(|r| r.id == "unavailable_not_held")
-            .unwrap();
+        let table = d.templates[1].table("requests").unwrap();
+        let r = table.row_index("unavailable_not_held").unwrap();
         assert_eq!(t.result.rows[r], RowPresence::NotFound);
     }
 }
