@@ -359,7 +359,8 @@ pub fn identity_instances<'t>(table: &'t Table, tr: &TableResult) -> Vec<Instanc
             Over::Rows => block
                 .rows
                 .clone()
-                .filter(|&r| tr.rows[r] == RowPresence::Found)
+                // A row not found still has its identity: it checks cells inferred for it.
+                .filter(|&r| tr.rows[r] != RowPresence::Omitted)
                 .collect(),
             Over::Columns => (0..block.columns.len()).collect(),
         };

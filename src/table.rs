@@ -151,7 +151,7 @@ pub fn read_table(
                 r,
                 "",
                 "row_not_found",
-                "no line of the table matches this row; its cells are missing".into(),
+                "no line of the table matches this row; its cells are missing unless the identities determine them (status inferred)".into(),
             ),
             RowPresence::Found => {
                 if let Some(m) = &matches[r] {
