@@ -108,6 +108,18 @@ impl Lexicon {
             .map(|s| crate::normalize::nfkc(s))
             .collect();
         unit_suffixes.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+        let separators: Vec<char> = raw
+            .ordinal_separators
+            .iter()
+            .map(|s| one_char(&crate::normalize::nfkc(s), "ordinal_separators"))
+            .collect::<Result<_, _>>()?;
+        let escaped: String = separators
+            .iter()
+            .map(|c| regex::escape(&c.to_string()))
+            .collect();
+        let glued_ordinal = regex(&format!(
+            r"([\p{{Han}})\]])([0-9]{{1,2}}[{escaped}]\p{{Han}})"
+        ))?;
         let mut lex = Lexicon {
             title_keys: Vec::new(),
             title_prefixes: raw
@@ -121,11 +133,7 @@ impl Lexicon {
                 .iter()
                 .map(|s| one_char(s, "numerals"))
                 .collect::<Result<_, _>>()?,
-            ordinal_separators: raw
-                .ordinal_separators
-                .iter()
-                .map(|s| one_char(&crate::normalize::nfkc(s), "ordinal_separators"))
-                .collect::<Result<_, _>>()?,
+            ordinal_separators: separators,
             cell_rules: raw
                 .cell_rules
                 .iter()
@@ -154,14 +162,8 @@ impl Lexicon {
                 .iter()
                 .map(|p| regex(p))
                 .collect::<Result<_, _>>()?,
-            glued_ordinal: regex("$^")?,
+            glued_ordinal,
         };
-        let seps: String = lex
-            .ordinal_separators
-            .iter()
-            .map(|c| regex::escape(&c.to_string()))
-            .collect();
-        lex.glued_ordinal = regex(&format!(r"([\p{{Han}})\]])([0-9]{{1,2}}[{seps}]\p{{Han}})"))?;
         lex.title_keys = raw
             .title_keywords
             .iter()

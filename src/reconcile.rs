@@ -147,8 +147,7 @@ pub fn infer_from_identities(tr: &mut TableResult, table: &Table) -> Vec<Correct
         .filter(|(_, _, l, r)| holds(tr, l, r) == Some(false))
         .flat_map(|(_, _, l, r)| l.iter().chain(r).copied())
         .collect();
-    let non_negative = |tr: &TableResult, (r, c): (usize, usize)| {
-        let _ = tr;
+    let non_negative = |(r, c): (usize, usize)| {
         table.blocks[table.rows[r].block].columns[c].domain != Domain::Signed
     };
     let integer = |(r, c): (usize, usize)| {
@@ -178,8 +177,7 @@ pub fn infer_from_identities(tr: &mut TableResult, table: &Table) -> Vec<Correct
                     } else {
                         Num::default() - need
                     };
-                    if (non_negative(tr, *x) && v.is_negative()) || (integer(*x) && !v.is_integer())
-                    {
+                    if (non_negative(*x) && v.is_negative()) || (integer(*x) && !v.is_integer()) {
                         return revert(tr, &filled);
                     }
                     tr.cells[x.0][x.1].value = Some(v);
@@ -191,7 +189,7 @@ pub fn infer_from_identities(tr: &mut TableResult, table: &Table) -> Vec<Correct
                     let all_rhs = many.iter().all(|x| rhs.contains(x));
                     let sum = if all_lhs { need } else { Num::default() - need };
                     if (all_lhs || all_rhs)
-                        && many.iter().all(|&x| non_negative(tr, x))
+                        && many.iter().all(|&x| non_negative(x))
                         && sum == Num::default()
                     {
                         for &x in many {
