@@ -24,14 +24,18 @@ pub struct Balance {
     pub undetermined: usize,
 }
 
+/// Failed identities a single change must cure before it is taken as a repair.
+const MIN_CURED: usize = 2;
+
 /// Rounds of single-cell repairs tried on one table.
 const MAX_REPAIR_ROUNDS: usize = 8;
 
 /// Repairs read values that break identities, one cell at a time, when exactly one
 /// change explains the failures: a cell whose every identity holds again after one
 /// plausible OCR misread is undone (a confusable digit, a dropped or doubled digit;
-/// see `digit_misreads` in the lexicon). Two candidate changes for the same failures
-/// mean no repair: those cells stay as read and become `conflict`.
+/// see `digit_misreads` in the lexicon), and at least two failed identities agree on it
+/// (a row total and a column total). Two candidate changes for the same failures mean
+/// no repair: those cells stay as read and become `conflict`.
 pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Vec<Correction> {
     let mut log = Vec::new();
     for _ in 0..MAX_REPAIR_ROUNDS {
@@ -84,11 +88,13 @@ pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Ve
                     .collect();
                 let all_hold = touching.iter().all(|&j| !fails(tr, j));
                 tr.cells[x.0][x.1].value = Some(v);
-                if all_hold {
-                    let cured: Vec<usize> = touching
-                        .into_iter()
-                        .filter(|j| failing.contains(j))
-                        .collect();
+                let cured: Vec<usize> = touching
+                    .into_iter()
+                    .filter(|j| failing.contains(j))
+                    .collect();
+                // One failed identity can be balanced by changing any of its cells: a
+                // repair needs two independent identities that the same change cures.
+                if all_hold && cured.len() >= MIN_CURED {
                     fixes.push((x, fixed, cured));
                 }
             }

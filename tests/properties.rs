@@ -6,11 +6,13 @@ mod common;
 use common::{consistent_values, dict, render_report, Layout, Rng};
 use gongkai::{clean_document, CellStatus, DocStatus};
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 
 const LAYOUTS: [Layout; 3] = [Layout::Tabbed, Layout::Spaced, Layout::CellPerLine];
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    // A fixed seed keeps CI deterministic; set another to explore.
+    #![proptest_config(ProptestConfig { cases: 64, rng_seed: RngSeed::Fixed(20261127), ..ProptestConfig::default() })]
 
     #[test]
     fn a_clean_report_is_read_exactly_and_changed_nowhere(seed in 1u64.., tpl in 0usize..2, layout in 0usize..3) {

@@ -1,0 +1,201 @@
+//! Reconciliation on corrupted tables: consistent tables (both templates, realistic
+//! sizes) with k cells blanked and/or k digits misread. After repair, inference and
+//! checking, every cell is right or flagged; a wrong value is never `inferred` or
+//! `repaired`; a wrong `ok` only where the corruption left every identity true.
+//!
+//! Recovery rates for the README: `cargo test --release --test recovery -- --ignored --nocapture`.
+
+mod common;
+
+use common::{consistent_values, dict, Rng};
+use gongkai::dictionary::Table;
+use gongkai::model::{Cell, CellStatus, RowPresence, TableResult};
+use gongkai::numbers::Num;
+use gongkai::reconcile::{check_identities, infer_from_identities, repair_misreads};
+use gongkai::Dictionaries;
+use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
+
+fn table_result(
+    table: &Table,
+    values: &std::collections::BTreeMap<String, Vec<i64>>,
+) -> TableResult {
+    let rows = table
+        .rows
+        .iter()
+        .map(|r| {
+            if values.contains_key(&r.id) {
+                RowPresence::Found
+            } else {
+                RowPresence::Omitted
+            }
+        })
+        .collect();
+    let cells = table
+        .rows
+        .iter()
+        .map(|r| {
+            let n = table.blocks[r.block].columns.len();
+            (0..n)
+                .map(|c| match values.get(&r.id) {
+                    Some(v) => Cell {
+                        value: Some(Num::int(v[c])),
+                        status: CellStatus::Ok,
+                        line: Some(1),
+                        raw: v[c].to_string(),
+                    },
+                    None => Cell::missing(),
+                })
+                .collect()
+        })
+        .collect();
+    TableResult {
+        table: 0,
+        rows,
+        cells,
+    }
+}
+
+/// What happened to the corrupted cells.
+#[derive(Default, Debug)]
+struct Outcome {
+    corrupted: usize,
+    recovered: usize,
+    flagged: usize,
+    wrong_ok: usize,
+    wrong_trusted: usize,
+}
+
+/// Corrupts `k` cells of one identity-bearing table, reconciles it, and scores it.
+fn run(d: &Dictionaries, seed: u64, k: usize, blanks: bool, digits: bool) -> Outcome {
+    let mut rng = Rng(seed.max(1));
+    let template = &d.templates[(seed % 2) as usize];
+    let values = consistent_values(template, &mut rng);
+    let tid = if seed % 3 == 0 { "appeals" } else { "requests" };
+    let table = template.table(tid).unwrap();
+    let truth = table_result(table, &values[tid]);
+    let mut tr = truth.clone();
+    let found: Vec<(usize, usize)> = (0..table.rows.len())
+        .filter(|&r| tr.rows[r] == RowPresence::Found)
+        .flat_map(|r| (0..tr.cells[r].len()).map(move |c| (r, c)))
+        .collect();
+    let mut out = Outcome::default();
+    let mut touched = Vec::new();
+    for i in 0..k {
+        let x = found[rng.below(found.len() as u64) as usize];
+        if touched.contains(&x) {
+            continue;
+        }
+        let cell = &mut tr.cells[x.0][x.1];
+        let blank = blanks && (!digits || i % 2 == 0);
+        if blank {
+            *cell = Cell::missing();
+        } else {
+            // One digit misread as a confusable one.
+            let text = cell.value.unwrap().to_string();
+            let pairs = &d.lexicon.digit_misreads;
+            let positions: Vec<(usize, char)> = text
+                .char_indices()
+                .filter_map(|(p, ch)| {
+                    pairs.iter().find_map(|&(a, b)| {
+                        if ch == a {
+                            Some((p, b))
+                        } else if ch == b {
+                            Some((p, a))
+                        } else {
+                            None
+                        }
+                    })
+                })
+                .collect();
+            if positions.is_empty() {
+                continue;
+            }
+            let (p, to) = positions[rng.below(positions.len() as u64) as usize];
+            let mut s: Vec<char> = text.chars().collect();
+            s[p] = to;
+            let read: String = s.into_iter().collect();
+            cell.value = Some(Num::int(read.parse().unwrap()));
+            cell.raw = read;
+        }
+        touched.push(x);
+    }
+    out.corrupted = touched.len();
+    repair_misreads(&mut tr, table, &d.lexicon);
+    infer_from_identities(&mut tr, table);
+    check_identities(&mut tr, table);
+    for (r, row) in tr.cells.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let want = truth.cells[r][c].value;
+            let right = cell.value == want;
+            if touched.contains(&(r, c)) {
+                if right {
+                    out.recovered += 1;
+                } else if matches!(cell.status, CellStatus::Missing | CellStatus::Conflict) {
+                    out.flagged += 1;
+                }
+            }
+            if !right && matches!(cell.status, CellStatus::Inferred | CellStatus::Repaired) {
+                out.wrong_trusted += 1;
+            }
+            if !right && cell.status == CellStatus::Ok {
+                out.wrong_ok += 1;
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    // A fixed seed keeps CI deterministic; set another to explore.
+    #![proptest_config(ProptestConfig { cases: 300, rng_seed: RngSeed::Fixed(20261127), ..ProptestConfig::default() })]
+
+    // Up to three corruptions. At four, rare coincidences (two misreads of the same
+    // size in one column) can mislead a repair; `recovery_rates` counts them.
+    #[test]
+    fn corrupted_cells_are_recovered_or_flagged_never_trusted_wrong(seed in 1u64.., k in 1usize..=3, mode in 0u8..3) {
+        let d = dict();
+        let (blanks, digits) = match mode { 0 => (true, false), 1 => (false, true), _ => (true, true) };
+        let o = run(&d, seed, k, blanks, digits);
+        prop_assert_eq!(o.wrong_trusted, 0, "{:?}", o);
+        if !digits {
+            // Blanks alone never leave a wrong value behind.
+            prop_assert_eq!(o.wrong_ok, 0, "{:?}", o);
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn recovery_rates() {
+    let d = dict();
+    println!("| corruption | k | tables | cells corrupted | recovered | flagged | wrong but ok (undetectable) | wrong inferred/repaired |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for (name, blanks, digits) in [
+        ("blanked cells", true, false),
+        ("digit misreads", false, true),
+        ("both", true, true),
+    ] {
+        for k in 1..=4 {
+            let mut t = Outcome::default();
+            let n = 2000;
+            for seed in 1..=n {
+                let o = run(&d, seed * 7919 + k as u64, k, blanks, digits);
+                t.corrupted += o.corrupted;
+                t.recovered += o.recovered;
+                t.flagged += o.flagged;
+                t.wrong_ok += o.wrong_ok;
+                t.wrong_trusted += o.wrong_trusted;
+            }
+            let pct = |x: usize| format!("{:.1}%", 100.0 * x as f64 / t.corrupted.max(1) as f64);
+            println!(
+                "| {name} | {k} | {n} | {} | {} | {} | {} | {} |",
+                t.corrupted,
+                pct(t.recovered),
+                pct(t.flagged),
+                pct(t.wrong_ok),
+                t.wrong_trusted
+            );
+        }
+    }
+}
