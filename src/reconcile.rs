@@ -318,6 +318,17 @@ pub fn check_identities(tr: &mut TableResult, table: &Table) -> (Balance, Vec<Re
             }
             parts.join(" + ")
         };
+        // A lone total on one side: the value the other side implies, as a suggestion
+        // for the person checking (never applied).
+        let name_of = |(row, col): (usize, usize)| match id.over {
+            Over::Rows => block.columns[col].label.text.clone(),
+            Over::Columns => table.rows[row].label.text.clone(),
+        };
+        let suggestion = match (lhs.as_slice(), rhs.as_slice()) {
+            ([x], _) if rc => format!("; the other side implies {} = {r}", name_of(*x)),
+            (_, [x]) if lc => format!("; the other side implies {} = {l}", name_of(*x)),
+            _ => String::new(),
+        };
         let (row_label, column_label) = match id.over {
             Over::Rows => (
                 table.rows[inst].path.clone(),
@@ -332,12 +343,13 @@ pub fn check_identities(tr: &mut TableResult, table: &Table) -> (Balance, Vec<Re
             column_label,
             problem: "identity_failed",
             detail: format!(
-                "{} does not hold: {} = {l}{}, but {} = {r}{} ({})",
+                "{} does not hold: {} = {l}{}, but {} = {r}{}{} ({})",
                 id.id,
                 describe(&lhs),
                 if lc { "" } else { " or more" },
                 describe(&rhs),
                 if rc { "" } else { " or more" },
+                suggestion,
                 id.description
             ),
         });

@@ -253,6 +253,11 @@ fn the_seeds_garbled_rows_are_repaired_and_its_total_row_flagged() {
         .review
         .iter()
         .any(|r| r.problem == "identity_failed" && r.detail.contains("T3-sum")));
+    // The value the identities imply is offered to the reviewer, not written into the cell.
+    assert!(doc
+        .review
+        .iter()
+        .any(|r| r.detail.contains("the other side implies （七）总计 = 2")));
     assert!(doc
         .review
         .iter()
