@@ -45,23 +45,12 @@ fn id_of(rel: &Path) -> String {
 pub fn discover(roots: &[PathBuf], globs: &GlobSet) -> Vec<Input> {
     let mut out = Vec::new();
     for root in roots {
-        if root.is_file() {
-            let name = root
-                .file_name()
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root.clone());
-            out.push(Input {
-                path: root.clone(),
-                doc_id: id_of(&name),
-                problem: None,
-            });
-            continue;
-        }
         if !root.is_dir() {
-            let why = match std::fs::symlink_metadata(root) {
+            // A path given on its own is its own document, named by its file name.
+            let problem = (!root.is_file()).then(|| match std::fs::symlink_metadata(root) {
                 Ok(_) => "a broken symlink or not a regular file or folder".to_string(),
                 Err(e) => format!("cannot open: {e}"),
-            };
+            });
             let name = root
                 .file_name()
                 .map(PathBuf::from)
@@ -69,7 +58,7 @@ pub fn discover(roots: &[PathBuf], globs: &GlobSet) -> Vec<Input> {
             out.push(Input {
                 path: root.clone(),
                 doc_id: id_of(&name),
-                problem: Some(why),
+                problem,
             });
             continue;
         }

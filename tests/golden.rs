@@ -43,6 +43,24 @@ fn clean_file(path: &Path, d: &Dictionaries) -> DocResult {
     clean_document(&bytes, "doc", &path.display().to_string(), d)
 }
 
+/// Every `<stem>.truth.csv` in `dir`, with its stem, in name order.
+fn truth_files(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut out: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let path = e.unwrap().path();
+            let stem = path
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".truth.csv")?
+                .to_string();
+            Some((path, stem))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// Cells (table,row,column) that a sample prints as letters, from its noise list.
 fn letter_cells(noise: &str) -> Vec<Key> {
     let section = noise.split("## Letters for digits").nth(1).unwrap_or("");
@@ -62,15 +80,7 @@ fn ocr_like_samples_come_out_exactly_as_their_truth() {
     let d = dict();
     let dir = root().join("tests/golden");
     let mut checked = 0;
-    for entry in fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let Some(stem) = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.strip_suffix(".truth.csv"))
-        else {
-            continue;
-        };
+    for (path, stem) in truth_files(&dir) {
         let doc = clean_file(&root().join("samples").join(format!("{stem}.txt")), &d);
         let got = cells_by_key(&doc, &d);
         let mut wrong = Vec::new();
@@ -154,15 +164,7 @@ fn real_pdf_text_reports_come_out_exactly_as_published() {
 #[test]
 fn no_real_report_yields_a_wrong_value_marked_as_trusted() {
     let d = dict();
-    for entry in fs::read_dir(root().join("tests/truth/real")).unwrap() {
-        let path = entry.unwrap().path();
-        let Some(stem) = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.strip_suffix(".truth.csv"))
-        else {
-            continue;
-        };
+    for (path, stem) in truth_files(&root().join("tests/truth/real")) {
         let source = ["txt", "html"]
             .iter()
             .map(|e| root().join(format!("tests/data/real/{stem}.{e}")))
