@@ -327,7 +327,16 @@ fn merge_one_cell_lines(groups: &mut Vec<ValueGroup>, skippable: impl Fn(usize) 
         if let Some(last) = merged.last_mut() {
             let adjacent = g.line > last.last_line && (last.last_line + 1..g.line).all(&skippable);
             let opens_line = g.after_segment.is_none() && !g.tabbed;
-            if last.cell_per_line && adjacent && opens_line {
+            // OCR merging a run's first two lines leaves it opening with several
+            // values: a lone value on the next line shows the run goes on.
+            let merged_opening = !last.cell_per_line
+                && last.standalone
+                && !last.tabbed
+                && last.after_segment.is_none()
+                && !last.text_after
+                && last.line == last.last_line
+                && starts_run(&g);
+            if (last.cell_per_line || merged_opening) && adjacent && opens_line {
                 last.last_line = g.line;
                 last.slots.extend(g.slots);
                 // A label after the numbers starts the next row: the run ends here.
@@ -407,6 +416,14 @@ mod tests {
         assert_eq!(c.groups.len(), 2, "{:?}", c.groups);
         assert_eq!(values(&c.groups[0]), ["0", "1", "0", "0", "2"]);
         assert_eq!(values(&c.groups[1]), ["7"]);
+    }
+
+    #[test]
+    fn a_run_whose_first_two_lines_were_merged_is_one_run() {
+        let c = run("3.危及“三安全一稳定”\n0  1\n0\n0\n0\n0\n1\n4.保护第三方合法权益\n0 0 0");
+        assert_eq!(c.groups.len(), 2, "{:?}", c.groups);
+        assert_eq!(values(&c.groups[0]), ["0", "1", "0", "0", "0", "0", "1"]);
+        assert_eq!(values(&c.groups[1]), ["0", "0", "0"]);
     }
 
     #[test]

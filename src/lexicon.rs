@@ -223,6 +223,44 @@ impl Lexicon {
             })
     }
 
+    /// The readings `a` may be a misread of, by the confusions [`Self::plausible_misread`]
+    /// accepts: one confusable digit swapped, one digit dropped, one digit doubled.
+    pub fn misread_alternatives(&self, a: &str) -> Vec<String> {
+        let x: Vec<char> = a.chars().collect();
+        if x.is_empty() || !x.iter().all(char::is_ascii_digit) {
+            return Vec::new();
+        }
+        let mut out: Vec<String> = Vec::new();
+        let mut push = |v: Vec<char>| {
+            let s: String = v.into_iter().collect();
+            // A reading with a leading zero is not how a count is printed.
+            if !s.is_empty() && (s.len() == 1 || !s.starts_with('0')) && s != a && !out.contains(&s)
+            {
+                out.push(s);
+            }
+        };
+        for i in 0..x.len() {
+            for &(m, n) in &self.digit_misreads {
+                for (p, q) in [(m, n), (n, m)] {
+                    if x[i] == p {
+                        let mut v = x.clone();
+                        v[i] = q;
+                        push(v);
+                    }
+                }
+            }
+            if x.len() > 1 {
+                let mut v = x.clone();
+                v.remove(i);
+                push(v);
+            }
+            let mut v = x.clone();
+            v.insert(i, x[i]);
+            push(v);
+        }
+        out
+    }
+
     /// Whether `c` is one of the Chinese numerals.
     pub fn is_numeral(&self, c: char) -> bool {
         self.numerals.contains(&c)

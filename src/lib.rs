@@ -36,6 +36,7 @@ pub mod placement;
 pub mod reconcile;
 pub mod sections;
 pub mod similarity;
+pub mod solve;
 pub mod table;
 pub mod values;
 

@@ -9,6 +9,7 @@ use crate::dictionary::{Domain, Identity, Over, Table, Term};
 use crate::lexicon::Lexicon;
 use crate::model::{CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
+use crate::solve::{At, Grid, Outcome, System};
 
 /// Sums with more terms than this are shown without their zero terms.
 const SHOW_ALL_TERMS: usize = 6;
@@ -28,104 +29,136 @@ pub struct Balance {
 const MIN_CURED: usize = 2;
 
 /// Rounds of single-cell repairs tried on one table.
-const MAX_REPAIR_ROUNDS: usize = 8;
+const MAX_REPAIR_ROUNDS: usize = 16;
 
 /// Repairs read values that break identities, one cell at a time, when exactly one
 /// change explains the failures: a cell whose every identity holds again after one
 /// plausible OCR misread is undone (a confusable digit, a dropped or doubled digit;
 /// see `digit_misreads` in the lexicon), and at least two failed identities agree on it
-/// (a row total and a column total). Two candidate changes for the same failures mean
-/// no repair: those cells stay as read and become `conflict`.
+/// (a row total and a column total). Unknown cells take part: a misread beside a lost
+/// row shows as a value the identities would force below zero, and the repair is
+/// judged with the lost cells filled in as the identities force them. Two candidate
+/// changes for the same failures mean no repair: those cells stay as read and become
+/// `conflict`.
 pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Vec<Correction> {
+    let sys = System::new(table, tr);
     let mut log = Vec::new();
+    let mut repaired: Vec<At> = Vec::new();
     for _ in 0..MAX_REPAIR_ROUNDS {
-        let instances = identity_instances(table, tr);
-        let sums = |tr: &TableResult, cs: &[(usize, usize)]| -> Option<Num> {
-            cs.iter()
-                .map(|&(r, c)| tr.cells[r][c].value)
-                .collect::<Option<Vec<_>>>()
-                .map(Num::sum)
-        };
-        let fails = |tr: &TableResult, i: usize| {
-            let (_, _, l, r) = &instances[i];
-            matches!((sums(tr, l), sums(tr, r)), (Some(a), Some(b)) if a != b)
-        };
-        let failing: Vec<usize> = (0..instances.len()).filter(|&i| fails(tr, i)).collect();
+        let grid: Grid = tr
+            .cells
+            .iter()
+            .map(|r| r.iter().map(|c| c.value).collect())
+            .collect();
+        let base = sys.propagate(&grid);
+        let failing = base.failing();
         if failing.is_empty() {
             break;
         }
-        let mut fixes: Vec<((usize, usize), Num, Vec<usize>)> = Vec::new();
-        let mut seen = Vec::new();
+        let mut fixes: Vec<(At, Num, Vec<usize>)> = Vec::new();
+        let mut seen: Vec<At> = Vec::new();
         for &i in &failing {
-            let (_, _, lhs, rhs) = &instances[i];
-            for &x in lhs.iter().chain(rhs) {
-                if seen.contains(&x) {
+            for x in sys.cells(i) {
+                let cell = &tr.cells[x.0][x.1];
+                let Some(v) = cell.value.filter(|v| v.is_integer()) else {
+                    continue;
+                };
+                if seen.contains(&x) || repaired.contains(&x) {
                     continue;
                 }
                 seen.push(x);
-                let (Some(v), Some(l), Some(r)) =
-                    (tr.cells[x.0][x.1].value, sums(tr, lhs), sums(tr, rhs))
-                else {
-                    continue;
-                };
-                let fixed = if lhs.contains(&x) {
-                    v + (r - l)
-                } else {
-                    v + (l - r)
-                };
-                let domain = table.blocks[table.rows[x.0].block].columns[x.1].domain;
-                let in_domain = domain == Domain::Signed || !fixed.is_negative();
-                if !in_domain
-                    || !v.is_integer()
-                    || !fixed.is_integer()
-                    || !lex.plausible_misread(&v.to_string(), &fixed.to_string())
-                {
-                    continue;
-                }
-                tr.cells[x.0][x.1].value = Some(fixed);
-                let touching: Vec<usize> = (0..instances.len())
-                    .filter(|&j| instances[j].2.contains(&x) || instances[j].3.contains(&x))
-                    .collect();
-                let all_hold = touching.iter().all(|&j| !fails(tr, j));
-                tr.cells[x.0][x.1].value = Some(v);
-                let cured: Vec<usize> = touching
-                    .into_iter()
-                    .filter(|j| failing.contains(j))
-                    .collect();
-                // One failed identity can be balanced by changing any of its cells: a
-                // repair needs two independent identities that the same change cures.
-                if all_hold && cured.len() >= MIN_CURED {
-                    fixes.push((x, fixed, cured));
+                let touching = sys.touching(x);
+                for alt in alternatives(&sys, &base, &touching, x, v, lex) {
+                    let mut g = grid.clone();
+                    g[x.0][x.1] = Some(alt);
+                    let out = sys.propagate(&g);
+                    let introduces =
+                        (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
+                    if introduces || touching.iter().any(|&j| out.failed[j]) {
+                        continue;
+                    }
+                    // One failed identity can be balanced by changing any of its cells: a
+                    // repair needs two identities that the same change cures and that
+                    // then hold with every cell known.
+                    let cured: Vec<usize> = failing
+                        .iter()
+                        .copied()
+                        .filter(|&j| !out.failed[j])
+                        .collect();
+                    let confirmed = touching
+                        .iter()
+                        .filter(|&&j| sys.holds(j, &out.values) == Some(true))
+                        .count();
+                    if cured.len() >= MIN_CURED && confirmed >= MIN_CURED {
+                        fixes.push((x, alt, cured));
+                    }
                 }
             }
         }
         // A failure that two different changes would cure is ambiguous: neither is made.
-        let unique: Vec<&((usize, usize), Num, Vec<usize>)> = fixes
-            .iter()
-            .filter(|(x, _, cured)| {
-                !fixes
-                    .iter()
-                    .any(|(y, _, other)| y != x && other.iter().any(|j| cured.contains(j)))
-            })
-            .collect();
-        if unique.is_empty() {
+        let unique = fixes.iter().find(|(x, v, cured)| {
+            !fixes
+                .iter()
+                .any(|(y, w, other)| (y, w) != (x, v) && other.iter().any(|j| cured.contains(j)))
+        });
+        let Some(&((r, c), fixed, _)) = unique else {
             break;
-        }
-        for ((r, c), fixed, _) in unique {
-            let cell = &mut tr.cells[*r][*c];
-            log.push(Correction {
-                line: cell.line.unwrap_or(0),
-                kind: "value",
-                before: cell.raw.clone(),
-                after: fixed.to_string(),
-                score: 0.9,
-                method: "identities",
-            });
-            cell.value = Some(*fixed);
-            cell.status = CellStatus::Repaired;
-        }
+        };
+        let cell = &mut tr.cells[r][c];
+        log.push(Correction {
+            line: cell.line.unwrap_or(0),
+            kind: "value",
+            before: cell.raw.clone(),
+            after: fixed.to_string(),
+            score: 0.9,
+            method: "identities",
+        });
+        cell.value = Some(fixed);
+        cell.status = CellStatus::Repaired;
+        repaired.push((r, c));
     }
     log
+}
+
+/// What a read value `v` at `x` may have been printed as: its plausible misreads, and
+/// the value a failed identity implies for it where that is a plausible misread too.
+fn alternatives(
+    sys: &System,
+    base: &Outcome,
+    touching: &[usize],
+    x: At,
+    v: Num,
+    lex: &Lexicon,
+) -> Vec<Num> {
+    let read = v.to_string();
+    let mut out: Vec<Num> = lex
+        .misread_alternatives(&read)
+        .iter()
+        .filter_map(|s| s.parse::<i64>().ok().map(Num::int))
+        .collect();
+    for &j in touching {
+        let (_, _, l, r) = &sys.instances[j];
+        let side = |cs: &[At]| -> Option<Num> {
+            cs.iter()
+                .map(|&(a, b)| {
+                    if (a, b) == x {
+                        Some(Num::default())
+                    } else {
+                        base.values[a][b]
+                    }
+                })
+                .collect::<Option<Vec<_>>>()
+                .map(Num::sum)
+        };
+        let (Some(ls), Some(rs)) = (side(l), side(r)) else {
+            continue;
+        };
+        let implied = if l.contains(&x) { rs - ls } else { ls - rs };
+        if !out.contains(&implied) && lex.plausible_misread(&read, &implied.to_string()) {
+            out.push(implied);
+        }
+    }
+    out
 }
 
 /// Fills unknown cells that the table's identities determine, across rows and columns

@@ -1,0 +1,241 @@
+//! A table as a system of linear identities: propagation over known and unknown cells.
+//!
+//! Takes a table's identity instances and a grid of values (`None` = unknown) and gives
+//! what the identities force: every unknown that an identity with one unknown determines,
+//! the zeros of non-negative unknowns that must sum to 0, and the instances that cannot
+//! hold (a complete side that disagrees, or a forced value outside its domain). It only
+//! answers "what follows if these values are right"; reconciliation decides what to
+//! believe.
+
+use crate::dictionary::{Domain, Table};
+use crate::model::TableResult;
+use crate::numbers::Num;
+use crate::reconcile::{identity_instances, Instance};
+
+/// A table's cell values; `None` is unknown.
+pub type Grid = Vec<Vec<Option<Num>>>;
+
+/// A (row, column) cell.
+pub type At = (usize, usize);
+
+/// The identities of one table, applied to the rows of one reading of it.
+pub struct System<'t> {
+    /// Every identity instance.
+    pub instances: Vec<Instance<'t>>,
+    domains: Vec<Vec<Domain>>,
+}
+
+/// What propagation gives.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The grid with every forced value filled in.
+    pub values: Grid,
+    /// Per instance: it cannot hold with these values.
+    pub failed: Vec<bool>,
+}
+
+impl Outcome {
+    /// Indices of the instances that cannot hold.
+    pub fn failing(&self) -> Vec<usize> {
+        (0..self.failed.len()).filter(|&i| self.failed[i]).collect()
+    }
+}
+
+impl<'t> System<'t> {
+    /// The system of `table` as `tr` was read (rows the report leaves out have no instances).
+    pub fn new(table: &'t Table, tr: &TableResult) -> System<'t> {
+        let domains = table
+            .rows
+            .iter()
+            .map(|row| {
+                table.blocks[row.block]
+                    .columns
+                    .iter()
+                    .map(|c| c.domain)
+                    .collect()
+            })
+            .collect();
+        System {
+            instances: identity_instances(table, tr),
+            domains,
+        }
+    }
+
+    /// The instances that contain `x`.
+    pub fn touching(&self, x: At) -> Vec<usize> {
+        (0..self.instances.len())
+            .filter(|&i| self.cells(i).any(|y| y == x))
+            .collect()
+    }
+
+    /// Every cell of instance `i`, left side first.
+    pub fn cells(&self, i: usize) -> impl Iterator<Item = At> + '_ {
+        let (_, _, l, r) = &self.instances[i];
+        l.iter().chain(r).copied()
+    }
+
+    /// Whether instance `i` holds: `None` while one of its cells is unknown.
+    pub fn holds(&self, i: usize, g: &Grid) -> Option<bool> {
+        let (_, _, l, r) = &self.instances[i];
+        let side = |cs: &[At]| -> Option<Num> {
+            cs.iter()
+                .map(|&(r, c)| g[r][c])
+                .collect::<Option<Vec<_>>>()
+                .map(Num::sum)
+        };
+        Some(side(l)? == side(r)?)
+    }
+
+    fn allows(&self, (r, c): At, v: Num) -> bool {
+        match self.domains[r][c] {
+            Domain::Signed => v.is_integer(),
+            Domain::Decimal => !v.is_negative(),
+            _ => !v.is_negative() && v.is_integer(),
+        }
+    }
+
+    fn non_negative(&self, (r, c): At) -> bool {
+        self.domains[r][c] != Domain::Signed
+    }
+
+    /// Fills what the identities force, to a fixed point, and marks what cannot hold.
+    /// An instance that fails contributes nothing further.
+    pub fn propagate(&self, grid: &Grid) -> Outcome {
+        let mut g = grid.clone();
+        let mut failed = vec![false; self.instances.len()];
+        loop {
+            let mut changed = false;
+            for (i, (_, _, lhs, rhs)) in self.instances.iter().enumerate() {
+                if failed[i] {
+                    continue;
+                }
+                let known = |cs: &[At]| Num::sum(cs.iter().filter_map(|&(r, c)| g[r][c]));
+                let need = known(rhs) - known(lhs);
+                let unknown: Vec<At> = lhs
+                    .iter()
+                    .chain(rhs)
+                    .copied()
+                    .filter(|&(r, c)| g[r][c].is_none())
+                    .collect();
+                match unknown.as_slice() {
+                    [] => failed[i] = need != Num::default(),
+                    [x] => {
+                        let v = if lhs.contains(x) {
+                            need
+                        } else {
+                            Num::default() - need
+                        };
+                        if self.allows(*x, v) {
+                            g[x.0][x.1] = Some(v);
+                            changed = true;
+                        } else {
+                            failed[i] = true;
+                        }
+                    }
+                    many => {
+                        let all_lhs = many.iter().all(|x| lhs.contains(x));
+                        let all_rhs = many.iter().all(|x| rhs.contains(x));
+                        if !(all_lhs || all_rhs) || !many.iter().all(|&x| self.non_negative(x)) {
+                            continue;
+                        }
+                        // Non-negative unknowns on one side must make up the difference.
+                        let sum = if all_lhs { need } else { Num::default() - need };
+                        if sum.is_negative() {
+                            failed[i] = true;
+                        } else if sum == Num::default() {
+                            for &(r, c) in many {
+                                g[r][c] = Some(Num::default());
+                            }
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        Outcome { values: g, failed }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dictionary::Dictionaries;
+    use crate::model::{Cell, CellStatus, RowPresence};
+
+    fn zeros(t: &Table) -> TableResult {
+        TableResult {
+            table: 0,
+            rows: t
+                .rows
+                .iter()
+                .map(|r| {
+                    if r.optional {
+                        RowPresence::Omitted
+                    } else {
+                        RowPresence::Found
+                    }
+                })
+                .collect(),
+            cells: t
+                .rows
+                .iter()
+                .map(|row| {
+                    (0..t.blocks[row.block].columns.len())
+                        .map(|_| Cell {
+                            value: Some(Num::int(0)),
+                            status: CellStatus::Ok,
+                            line: Some(1),
+                            raw: "0".into(),
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    fn grid(tr: &TableResult) -> Grid {
+        tr.cells
+            .iter()
+            .map(|r| r.iter().map(|c| c.value).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_lost_row_of_zeros_is_forced_and_nothing_fails() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let mut tr = zeros(t);
+        let r = t.row_index("refused_secret").unwrap();
+        for c in 0..7 {
+            tr.cells[r][c].value = None;
+        }
+        let sys = System::new(t, &tr);
+        let out = sys.propagate(&grid(&tr));
+        assert!(out.failing().is_empty());
+        assert!(out.values[r].iter().all(|v| *v == Some(Num::int(0))));
+    }
+
+    #[test]
+    fn a_misread_beside_a_lost_row_forces_a_negative_and_fails() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let mut tr = zeros(t);
+        let (lost, granted) = (
+            t.row_index("refused_secret").unwrap(),
+            t.row_index("granted").unwrap(),
+        );
+        for c in 0..7 {
+            tr.cells[lost][c].value = None;
+        }
+        tr.cells[granted][2].value = Some(Num::int(8));
+        let sys = System::new(t, &tr);
+        let out = sys.propagate(&grid(&tr));
+        assert!(!out.failing().is_empty());
+        assert!(out.values[lost]
+            .iter()
+            .all(|v| v.is_none_or(|v| !v.is_negative())));
+    }
+}
