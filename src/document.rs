@@ -9,6 +9,7 @@ use crate::detect::detect_template;
 use crate::dictionary::Dictionaries;
 use crate::model::{DocResult, DocStatus, ReviewItem, RowPresence};
 use crate::normalize::{key, normalize_line};
+use crate::placement::place_by_table;
 use crate::reconcile::{check_identities, infer_from_identities, repair_misreads};
 use crate::sections::{find_sections, find_title, region};
 use crate::table::read_table;
@@ -44,6 +45,12 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
             Some(mut read) => {
                 read.corrections
                     .extend(repair_misreads(&mut read.result, table, lex));
+                let (log, placed) = place_by_table(&mut read.result, table, &read.short);
+                read.corrections.extend(log);
+                read.review.retain(|x| {
+                    x.problem != "short_row"
+                        || !placed.iter().any(|&r| table.rows[r].path == x.row_label)
+                });
                 read.corrections
                     .extend(infer_from_identities(&mut read.result, table));
                 let (_, identity_review) = check_identities(&mut read.result, table);

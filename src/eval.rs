@@ -21,7 +21,7 @@ use crate::lexicon::Lexicon;
 use crate::model::{CellStatus, DocResult, RowPresence, TableResult};
 use crate::normalize::normalize_line;
 use crate::numbers::{parse_token, Num, Token};
-use crate::reconcile::identity_instances;
+use crate::solve::{Grid, System};
 
 /// One truth cell.
 #[derive(Clone, Debug)]
@@ -47,6 +47,9 @@ pub struct TruthDoc {
     pub level: String,
     /// Every cell, in template order.
     pub cells: Vec<TruthCell>,
+    /// (table, row) of the rows the noise removed from the text entirely, where the
+    /// corpus logs its noise (`truth/noise.csv`, kind `lost_row`).
+    pub lost_rows: Vec<(String, String)>,
 }
 
 /// Counts for one document or a group of them.
@@ -60,6 +63,8 @@ pub struct Tally {
     pub rows: usize,
     /// Truth rows found.
     pub rows_found: usize,
+    /// Truth rows the noise removed from the text (no reader can find them).
+    pub rows_lost: usize,
     /// Truth cells with a known value.
     pub cells: usize,
     /// Cells with the right value.
@@ -82,6 +87,7 @@ impl Tally {
         self.docs_right += o.docs_right;
         self.rows += o.rows;
         self.rows_found += o.rows_found;
+        self.rows_lost += o.rows_lost;
         self.cells += o.cells;
         self.right += o.right;
         self.silent_wrong += o.silent_wrong;
@@ -122,6 +128,7 @@ pub fn load_truth(dir: &Path, lex: &Lexicon) -> Result<BTreeMap<String, TruthDoc
                 layout: get(layout),
                 level: get(level),
                 cells: Vec::new(),
+                lost_rows: Vec::new(),
             },
         );
     }
@@ -149,7 +156,34 @@ pub fn load_truth(dir: &Path, lex: &Lexicon) -> Result<BTreeMap<String, TruthDoc
             });
         }
     }
+    load_lost_rows(&dir.join("truth/noise.csv"), &mut out)?;
     Ok(out)
+}
+
+/// Reads the `lost_row` entries of a noise log (`doc_id,kind,where,detail`, where =
+/// `table/row`), if the corpus has one.
+fn load_lost_rows(path: &Path, docs: &mut BTreeMap<String, TruthDoc>) -> Result<(), String> {
+    if !path.is_file() {
+        return Ok(());
+    }
+    let mut r = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let h = r.headers().map_err(|e| e.to_string())?.clone();
+    let (id, kind, at) = (
+        column(&h, "doc_id", path)?,
+        column(&h, "kind", path)?,
+        column(&h, "where", path)?,
+    );
+    for rec in r.records() {
+        let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
+        let field = |i: usize| rec.get(i).unwrap_or("");
+        if field(kind) != "lost_row" {
+            continue;
+        }
+        if let (Some(doc), Some((t, row))) = (docs.get_mut(field(id)), field(at).split_once('/')) {
+            doc.lost_rows.push((t.to_string(), row.to_string()));
+        }
+    }
+    Ok(())
 }
 
 /// The (table, row, column) ids of every cell some identity of `template` covers.
@@ -239,6 +273,10 @@ pub fn score(result: &DocResult, truth: &TruthDoc, dict: &Dictionaries) -> Tally
     }
     t.rows = rows.len();
     t.rows_found = rows.values().filter(|&&f| f).count();
+    t.rows_lost = rows
+        .keys()
+        .filter(|(table, row)| truth.lost_rows.iter().any(|(t, r)| t == table && r == row))
+        .count();
     t.docs_right = usize::from(t.right == t.cells);
     t
 }
@@ -310,24 +348,30 @@ pub fn ceiling(text: &str, truth: &TruthDoc, dict: &Dictionaries) -> (usize, usi
                 ))
                 .copied()
         };
-        let instances = identity_instances(table, &tr);
-        loop {
-            let mut changed = false;
-            for (_, _, lhs, rhs) in &instances {
-                let idx: Vec<Option<usize>> =
-                    lhs.iter().chain(rhs).map(|&(r, c)| at(r, c)).collect();
-                if idx.iter().any(Option::is_none) {
-                    continue;
+        // What the identities force from the surviving cells, by the same propagation
+        // reconciliation uses (single unknowns, and non-negative unknowns summing to 0).
+        let grid: Grid = table
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                (0..table.blocks[row.block].columns.len())
+                    .map(|c| {
+                        at(r, c)
+                            .filter(|&i| known[i])
+                            .and_then(|i| truth.cells[i].value)
+                    })
+                    .collect()
+            })
+            .collect();
+        let forced = System::new(table, &tr).propagate(&grid);
+        for (r, row) in forced.values.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if let Some(i) = at(r, c) {
+                    if v.is_some() && *v == truth.cells[i].value {
+                        known[i] = true;
+                    }
                 }
-                let unknown: Vec<usize> =
-                    idx.into_iter().flatten().filter(|&i| !known[i]).collect();
-                if let [one] = unknown.as_slice() {
-                    known[*one] = true;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
             }
         }
     }
@@ -424,7 +468,7 @@ fn pct(a: usize, b: usize) -> String {
 /// The report as a Markdown table.
 pub fn render_markdown(report: &EvalReport) -> String {
     let mut out = String::from(
-        "| layout | level | docs | system | row recall | cell accuracy | silent errors | of which no identity covers | flagged share of not-right | docs entirely right | ceiling: in text | ceiling: + identities | accuracy / ceiling |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "| layout | level | docs | system | row recall | row recall, rows left in the text | cell accuracy | silent errors | of which no identity covers | flagged share of not-right | docs entirely right | ceiling: in text | ceiling: + identities | accuracy / ceiling |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     let mut total = (Tally::default(), Tally::default());
     for ((layout, level), (ours, base)) in &report.groups {
@@ -452,9 +496,10 @@ fn row(out: &mut String, layout: &str, level: &str, ours: &Tally, base: &Tally) 
             )
         };
         out.push_str(&format!(
-            "| {layout} | {level} | {} | {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {layout} | {level} | {} | {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             t.docs,
             pct(t.rows_found, t.rows),
+            pct(t.rows_found, t.rows - t.rows_lost),
             pct(t.right, t.cells),
             pct(t.silent_wrong, t.cells),
             pct(t.silent_uncovered, t.cells),

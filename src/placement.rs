@@ -9,7 +9,9 @@
 //! zeros in a seven-column row is seven zeros. Anything less certain is left unknown.
 
 use crate::dictionary::{Domain, Over, Table, Term};
+use crate::model::{Cell, CellStatus, Correction, TableResult};
 use crate::numbers::Num;
+use crate::solve::{Grid, Outcome, System};
 
 /// Placements of a short run tried at most; beyond it the row is left unknown.
 const MAX_PLACEMENTS: usize = 5000;
@@ -155,6 +157,136 @@ pub fn place_short_run(
     }
 }
 
+/// A run of values read for a row, shorter than the row, that the row's own
+/// identities could not place: left for the whole table's identities.
+#[derive(Clone, Debug)]
+pub struct ShortRun {
+    /// The template row.
+    pub row: usize,
+    /// The values, in the order read.
+    pub values: Vec<Num>,
+    /// 1-based line of the run.
+    pub line: usize,
+    /// The run as read.
+    pub raw: String,
+}
+
+/// Places short runs by every identity of the table: a run is placed when exactly
+/// one way of putting its values into the row's columns (in order) leaves the table
+/// free of new contradictions, or when every such way gives the row the same values
+/// once the identities have filled its gaps. Placed values are `inferred`; gaps stay
+/// unknown for reconciliation. Returns the log and the rows placed.
+pub fn place_by_table(
+    tr: &mut TableResult,
+    table: &Table,
+    runs: &[ShortRun],
+) -> (Vec<Correction>, Vec<usize>) {
+    let sys = System::new(table, tr);
+    let mut log = Vec::new();
+    let mut placed = Vec::new();
+    let grid_of = |tr: &TableResult| -> Grid {
+        tr.cells
+            .iter()
+            .map(|r| r.iter().map(|c| c.value).collect())
+            .collect()
+    };
+    loop {
+        let mut progress = false;
+        for run in runs {
+            if placed.contains(&run.row) || tr.cells[run.row].iter().any(|c| c.value.is_some()) {
+                continue;
+            }
+            let grid = grid_of(tr);
+            let base = sys.propagate(&grid);
+            let Some(row) = one_reading(&sys, &grid, &base, run) else {
+                continue;
+            };
+            log.push(Correction {
+                line: run.line,
+                kind: "inference",
+                before: run.raw.clone(),
+                after: row
+                    .iter()
+                    .map(|v| v.map_or("?".into(), |v| v.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                score: 1.0,
+                method: "table_identity_placement",
+            });
+            for (cell, v) in tr.cells[run.row].iter_mut().zip(row) {
+                if let Some(v) = v {
+                    *cell = Cell {
+                        value: Some(v),
+                        status: CellStatus::Inferred,
+                        line: Some(run.line),
+                        raw: run.raw.clone(),
+                    };
+                }
+            }
+            placed.push(run.row);
+            progress = true;
+        }
+        if !progress {
+            return (log, placed);
+        }
+    }
+}
+
+/// One row's cells, `None` unknown.
+type Row = Vec<Option<Num>>;
+
+/// The row `run` gives when the table allows one reading of it (gaps as `None`).
+fn one_reading(sys: &System, grid: &Grid, base: &Outcome, run: &ShortRun) -> Option<Row> {
+    let n = grid[run.row].len();
+    let k = run.values.len();
+    if k == 0 || k > n {
+        return None;
+    }
+    let mut positions: Vec<usize> = (0..k).collect();
+    // (the values as placed, the row once the identities filled its gaps)
+    let mut readings: Vec<(Row, Row)> = Vec::new();
+    let mut tried = 0;
+    loop {
+        tried += 1;
+        if tried > MAX_PLACEMENTS {
+            return None;
+        }
+        let mut g = grid.clone();
+        let mut placed = vec![None; n];
+        for (i, &p) in positions.iter().enumerate() {
+            g[run.row][p] = Some(run.values[i]);
+            placed[p] = Some(run.values[i]);
+        }
+        let out = sys.propagate(&g);
+        let contradicts = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
+        // A value read on a line that lost cells may itself be misread (94 read as
+        // 9): each placed count must be checked by an identity it did not help force.
+        // A read 0 is what such lines keep best (it is what they mostly lose, too).
+        let checked = positions.iter().enumerate().all(|(i, &p)| {
+            run.values[i] == Num::default()
+                || sys
+                    .touching((run.row, p))
+                    .iter()
+                    .any(|&j| out.checks(sys, j))
+        });
+        if !contradicts && checked {
+            readings.push((placed, out.values[run.row].clone()));
+        }
+        if !next_combination(&mut positions, n) {
+            break;
+        }
+    }
+    match readings.as_slice() {
+        [(placed, _)] => Some(placed.clone()),
+        [(_, first), rest @ ..]
+            if first.iter().all(Option::is_some) && rest.iter().all(|(_, f)| f == first) =>
+        {
+            Some(first.clone())
+        }
+        _ => None,
+    }
+}
+
 /// Advances `pos` (strictly increasing, values below `n`) to the next combination.
 fn next_combination(pos: &mut [usize], n: usize) -> bool {
     let k = pos.len();
@@ -258,6 +390,84 @@ mod tests {
         );
         // Without identities nothing is placed.
         assert_eq!(place_short_run(&nums(&[0, 0]), 3, &[], &dom), None);
+    }
+
+    fn one_request_granted(t: &Table) -> TableResult {
+        let r = |id: &str| t.row_index(id).unwrap();
+        let ones = [r("new"), r("granted"), r("results_total")];
+        TableResult {
+            table: 0,
+            rows: t
+                .rows
+                .iter()
+                .map(|row| {
+                    if row.optional {
+                        crate::model::RowPresence::Omitted
+                    } else {
+                        crate::model::RowPresence::Found
+                    }
+                })
+                .collect(),
+            cells: t
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(ri, row)| {
+                    (0..t.blocks[row.block].columns.len())
+                        .map(|c| Cell {
+                            value: Some(Num::int(i64::from(
+                                ones.contains(&ri) && (c == 0 || c == 6),
+                            ))),
+                            status: CellStatus::Ok,
+                            line: Some(1),
+                            raw: String::new(),
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_short_run_goes_where_the_column_totals_allow_it() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let granted = t.row_index("granted").unwrap();
+        let mut tr = one_request_granted(t);
+        // OCR kept `1 1` of `1 0 0 0 0 0 1`: every column but 自然人 and 总计 sums to 0.
+        tr.cells[granted] = vec![Cell::missing(); 7];
+        let run = ShortRun {
+            row: granted,
+            values: nums(&[1, 1]),
+            line: 9,
+            raw: "1 1".into(),
+        };
+        let (log, placed) = place_by_table(&mut tr, t, &[run]);
+        assert_eq!(placed, [granted]);
+        assert_eq!(log[0].method, "table_identity_placement");
+        let got: Vec<Option<Num>> = tr.cells[granted].iter().map(|c| c.value).collect();
+        assert_eq!(got[0], Some(Num::int(1)));
+        assert_eq!(got[6], Some(Num::int(1)));
+        assert_eq!(tr.cells[granted][0].status, CellStatus::Inferred);
+    }
+
+    #[test]
+    fn a_short_run_that_fits_nowhere_is_left_alone() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let granted = t.row_index("granted").unwrap();
+        let mut tr = one_request_granted(t);
+        tr.cells[granted] = vec![Cell::missing(); 7];
+        // A 5 cannot stand in any column whose total is 1 or 0.
+        let run = ShortRun {
+            row: granted,
+            values: nums(&[5]),
+            line: 9,
+            raw: "5".into(),
+        };
+        let (log, placed) = place_by_table(&mut tr, t, &[run]);
+        assert!(log.is_empty() && placed.is_empty());
+        assert!(tr.cells[granted].iter().all(|c| c.value.is_none()));
     }
 
     #[test]

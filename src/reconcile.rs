@@ -637,6 +637,26 @@ mod tests {
     }
 
     #[test]
+    fn a_misread_beside_a_lost_row_is_repaired_and_the_row_recovered() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let r = |id: &str| t.row_index(id).unwrap();
+        let (lost, granted) = (r("refused_secret"), r("granted"));
+        let mut tr = table_of(|_, _| 0, t);
+        for c in 0..7 {
+            tr.cells[lost][c] = Cell::missing();
+        }
+        // 科研机构 of （一） printed 0, read 8: its row total fails, and its column
+        // would need -8 in the lost row.
+        tr.cells[granted][2].value = Some(Num::int(8));
+        let log = repair_misreads(&mut tr, t, &d.lexicon);
+        assert_eq!(log.len(), 1, "{log:?}");
+        assert_eq!(tr.cells[granted][2].value, Some(Num::int(0)));
+        assert_eq!(infer_from_identities(&mut tr, t).len(), 7);
+        assert_eq!(check_identities(&mut tr, t).0.failed, 0);
+    }
+
+    #[test]
     fn two_equally_good_repairs_mean_no_repair() {
         let d = Dictionaries::embedded().unwrap();
         let t = d.templates[1].table("appeals").unwrap();

@@ -32,12 +32,20 @@ pub struct Outcome {
     pub values: Grid,
     /// Per instance: it cannot hold with these values.
     pub failed: Vec<bool>,
+    /// Per instance: it forced a value (so holding says nothing new about its cells).
+    pub derived: Vec<bool>,
 }
 
 impl Outcome {
     /// Indices of the instances that cannot hold.
     pub fn failing(&self) -> Vec<usize> {
         (0..self.failed.len()).filter(|&i| self.failed[i]).collect()
+    }
+
+    /// Whether instance `i` is a check: it holds with every cell known and forced none
+    /// of them, so its cells agree with the rest of the table independently.
+    pub fn checks(&self, sys: &System, i: usize) -> bool {
+        !self.derived[i] && sys.holds(i, &self.values) == Some(true)
     }
 }
 
@@ -103,6 +111,7 @@ impl<'t> System<'t> {
     pub fn propagate(&self, grid: &Grid) -> Outcome {
         let mut g = grid.clone();
         let mut failed = vec![false; self.instances.len()];
+        let mut derived = vec![false; self.instances.len()];
         loop {
             let mut changed = false;
             for (i, (_, _, lhs, rhs)) in self.instances.iter().enumerate() {
@@ -127,6 +136,7 @@ impl<'t> System<'t> {
                         };
                         if self.allows(*x, v) {
                             g[x.0][x.1] = Some(v);
+                            derived[i] = true;
                             changed = true;
                         } else {
                             failed[i] = true;
@@ -146,6 +156,7 @@ impl<'t> System<'t> {
                             for &(r, c) in many {
                                 g[r][c] = Some(Num::default());
                             }
+                            derived[i] = true;
                             changed = true;
                         }
                     }
@@ -155,7 +166,11 @@ impl<'t> System<'t> {
                 break;
             }
         }
-        Outcome { values: g, failed }
+        Outcome {
+            values: g,
+            failed,
+            derived,
+        }
     }
 }
 

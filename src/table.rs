@@ -11,7 +11,7 @@ use crate::candidates::{lex_lines, Candidates, Slot};
 use crate::dictionary::{Dictionaries, Domain, Label, Table, Template};
 use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
-use crate::placement::{complete, place_short_run, row_identities};
+use crate::placement::{complete, place_short_run, row_identities, ShortRun};
 use crate::similarity::{score_label, GlyphCosts};
 use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Span};
 
@@ -32,6 +32,8 @@ pub struct TableRead {
     pub corrections: Vec<Correction>,
     /// Problems found while reading.
     pub review: Vec<ReviewItem>,
+    /// Runs too short for their row that the row alone could not place.
+    pub short: Vec<ShortRun>,
 }
 
 /// Reads table `ti` of `template` from `lines[region]`; None when none of its rows
@@ -140,6 +142,7 @@ pub fn read_table(
         },
         corrections: Vec::new(),
         review: Vec::new(),
+        short: Vec::new(),
     };
     for (r, row) in table.rows.iter().enumerate() {
         let columns = &table.blocks[row.block].columns;
@@ -166,8 +169,15 @@ pub fn read_table(
                         "the row's label was found but no numbers beside it".into(),
                     ),
                     Some(&g) => {
-                        let fit = fit_columns(&cands.groups[g], columns.len(), value_field);
-                        fill_cells(&mut read, table, r, &cands.groups[g].slots, fit, &mut cells);
+                        let group = &cands.groups[g];
+                        let fit = fit_columns(group, columns.len(), value_field);
+                        // A run on its label's line, or opening the line after it, is
+                        // the row's own; one the order alone gave it is weaker evidence.
+                        let anchored = matches[r].as_ref().is_some_and(|m| {
+                            group.after_segment.is_some_and(|s| (m.first..=m.last).contains(&s))
+                                || group.line == cands.segments[m.last].line + 1
+                        });
+                        fill_cells(&mut read, table, r, &group.slots, fit, &mut cells, anchored);
                     }
                 }
                 if groups_of[r].len() > 1 {
@@ -310,6 +320,7 @@ fn fill_cells(
     all: &[Slot],
     fit: Fit,
     cells: &mut [Cell],
+    anchored: bool,
 ) {
     let columns = &table.blocks[table.rows[r].block].columns;
     let slots = match fit {
@@ -317,6 +328,26 @@ fn fill_cells(
         Fit::Short(k) => {
             if place_run(read, table, r, all, cells) {
                 return;
+            }
+            // Only a run read cleanly is worth placing by the table: a letter read as
+            // a digit in a line that already lost cells is too weak a reading.
+            let values: Option<Vec<Num>> = all
+                .iter()
+                .filter(|s| !s.is_blank())
+                .map(|s| {
+                    s.number
+                        .as_ref()
+                        .filter(|p| p.repaired.is_none() && p.unit.is_none())
+                        .map(|p| p.value)
+                })
+                .collect();
+            if let Some(values) = values.filter(|_| anchored) {
+                read.short.push(ShortRun {
+                    row: r,
+                    values,
+                    line: all.first().map_or(0, |s| s.line + 1),
+                    raw: slots_text(all),
+                });
             }
             let detail = format!("read {k} values for {} columns ({}); which cells are blank cannot be told, so all are left missing", columns.len(), slots_text(all));
             return read.review(table, r, "", "short_row", detail);
