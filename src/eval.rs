@@ -82,6 +82,16 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Cells with the right value, in percent of the truth cells.
+    pub fn accuracy(&self) -> f64 {
+        100.0 * self.right as f64 / self.cells.max(1) as f64
+    }
+
+    /// Wrong values marked ok, repaired or inferred, in percent of the truth cells.
+    pub fn silent_rate(&self) -> f64 {
+        100.0 * self.silent_wrong as f64 / self.cells.max(1) as f64
+    }
+
     fn add(&mut self, o: &Tally) {
         self.docs += o.docs;
         self.docs_right += o.docs_right;
@@ -423,6 +433,18 @@ pub struct EvalReport {
     pub missing_files: Vec<String>,
 }
 
+impl EvalReport {
+    /// (gongkai, baseline) over every document.
+    pub fn totals(&self) -> (Tally, Tally) {
+        let mut total = (Tally::default(), Tally::default());
+        for (ours, base) in self.groups.values() {
+            total.0.add(ours);
+            total.1.add(base);
+        }
+        total
+    }
+}
+
 /// Evaluates every corpus folder in `dirs`.
 pub fn evaluate(dirs: &[PathBuf], dict: &Dictionaries) -> Result<EvalReport, String> {
     let mut jobs = Vec::new();
@@ -470,12 +492,10 @@ pub fn render_markdown(report: &EvalReport) -> String {
     let mut out = String::from(
         "| layout | level | docs | system | row recall | row recall, rows left in the text | cell accuracy | silent errors | of which no identity covers | flagged share of not-right | docs entirely right | ceiling: in text | ceiling: + identities | accuracy / ceiling |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
-    let mut total = (Tally::default(), Tally::default());
     for ((layout, level), (ours, base)) in &report.groups {
-        total.0.add(ours);
-        total.1.add(base);
         row(&mut out, layout, level, ours, base);
     }
+    let total = report.totals();
     row(&mut out, "**all**", "", &total.0, &total.1);
     out
 }

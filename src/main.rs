@@ -57,7 +57,21 @@ enum Command {
         /// Read dictionaries from this folder instead of the built-in ones.
         #[arg(long)]
         dictionaries: Option<PathBuf>,
+        /// Exit with status 1 when gongkai's cell accuracy over all documents is below
+        /// this percentage (a floor for CI).
+        #[arg(long, value_name = "PERCENT")]
+        min_accuracy: Option<f64>,
+        /// Exit with status 1 when gongkai's silent error rate over all documents is
+        /// above this percentage.
+        #[arg(long, value_name = "PERCENT")]
+        max_silent: Option<f64>,
     },
+}
+
+/// Floors that `gongkai eval` enforces.
+struct Floors {
+    min_accuracy: Option<f64>,
+    max_silent: Option<f64>,
 }
 
 fn load(dictionaries: Option<PathBuf>) -> Result<Dictionaries, String> {
@@ -83,11 +97,26 @@ fn main() -> ExitCode {
             corpora,
             jobs,
             dictionaries,
-        } => eval(corpora, jobs, dictionaries),
+            min_accuracy,
+            max_silent,
+        } => eval(
+            corpora,
+            jobs,
+            dictionaries,
+            Floors {
+                min_accuracy,
+                max_silent,
+            },
+        ),
     }
 }
 
-fn eval(corpora: Vec<PathBuf>, jobs: Option<usize>, dictionaries: Option<PathBuf>) -> ExitCode {
+fn eval(
+    corpora: Vec<PathBuf>,
+    jobs: Option<usize>,
+    dictionaries: Option<PathBuf>,
+    floors: Floors,
+) -> ExitCode {
     let dict = match load(dictionaries) {
         Ok(d) => d,
         Err(e) => return fail(&e),
@@ -105,7 +134,27 @@ fn eval(corpora: Vec<PathBuf>, jobs: Option<usize>, dictionaries: Option<PathBuf
                 eprintln!("gongkai: warning: {m} is in the truth but not on disk");
             }
             print!("{}", gongkai::eval::render_markdown(&r));
-            ExitCode::SUCCESS
+            let (ours, _) = r.totals();
+            let mut ok = true;
+            if let Some(min) = floors.min_accuracy.filter(|&m| ours.accuracy() < m) {
+                eprintln!(
+                    "gongkai: cell accuracy {:.2}% is below the floor of {min}%",
+                    ours.accuracy()
+                );
+                ok = false;
+            }
+            if let Some(max) = floors.max_silent.filter(|&m| ours.silent_rate() > m) {
+                eprintln!(
+                    "gongkai: silent error rate {:.2}% is above the limit of {max}%",
+                    ours.silent_rate()
+                );
+                ok = false;
+            }
+            if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
         Err(e) => fail(&format!(
             "{e} (an eval corpus folder needs truth/documents.csv and truth/cells.csv)"

@@ -4,7 +4,7 @@ mod common;
 
 use std::fs;
 
-use common::{gongkai, read_truth, root};
+use common::{gongkai, read_csv, read_truth, root};
 
 #[test]
 fn eval_scores_gongkai_above_the_naive_baseline() {
@@ -62,4 +62,72 @@ fn eval_without_truth_is_an_error_that_says_what_is_needed() {
     let run = gongkai(&["eval", tmp.path().to_str().unwrap()]);
     assert!(!run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("truth/documents.csv"));
+}
+
+/// Copies every `every`-th document of a corpus (by its order in the truth) and its
+/// truth rows into `dest`.
+fn slice(corpus: &std::path::Path, every: usize, dest: &std::path::Path) -> usize {
+    fs::create_dir_all(dest.join("truth")).unwrap();
+    let docs = fs::read_to_string(corpus.join("truth/documents.csv")).unwrap();
+    let mut lines = docs.lines();
+    let mut kept_docs = format!("{}\n", lines.next().unwrap());
+    let mut ids = std::collections::HashSet::new();
+    for (_, line) in lines.enumerate().filter(|(i, _)| i % every == 0) {
+        let id = line.split(',').next().unwrap().to_string();
+        fs::copy(
+            corpus.join(format!("{id}.txt")),
+            dest.join(format!("{id}.txt")),
+        )
+        .unwrap();
+        kept_docs.push_str(line);
+        kept_docs.push('\n');
+        ids.insert(id);
+    }
+    fs::write(dest.join("truth/documents.csv"), kept_docs).unwrap();
+    for name in ["cells.csv", "noise.csv"] {
+        let Ok(text) = fs::read_to_string(corpus.join("truth").join(name)) else {
+            continue;
+        };
+        let mut lines = text.lines();
+        let mut kept = format!("{}\n", lines.next().unwrap());
+        for line in lines.filter(|l| ids.contains(l.split(',').next().unwrap())) {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+        fs::write(dest.join("truth").join(name), kept).unwrap();
+    }
+    ids.len()
+}
+
+/// CI's accuracy floor: a slice of each development corpus must keep the accuracy
+/// and silent error rate committed in tests/corpus/floors.csv.
+#[test]
+fn accuracy_on_a_slice_of_the_corpus_stays_above_the_committed_floor() {
+    let floors = read_csv(&root().join("tests/corpus/floors.csv"));
+    assert!(!floors.is_empty());
+    for f in floors {
+        let tmp = tempfile::tempdir().unwrap();
+        let every: usize = f["every"].parse().unwrap();
+        let n = slice(
+            &root().join("tests/corpus").join(&f["corpus"]),
+            every,
+            tmp.path(),
+        );
+        assert!(n >= 10, "{}: only {n} documents in the slice", f["corpus"]);
+        let run = gongkai(&[
+            "eval",
+            tmp.path().to_str().unwrap(),
+            "--min-accuracy",
+            &f["min_accuracy"],
+            "--max-silent",
+            &f["max_silent"],
+        ]);
+        assert!(
+            run.status.success(),
+            "{} (every {every}th document): {}\n{}",
+            f["corpus"],
+            String::from_utf8_lossy(&run.stderr),
+            String::from_utf8_lossy(&run.stdout)
+        );
+    }
 }
