@@ -53,7 +53,8 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
                 });
                 read.corrections
                     .extend(infer_from_identities(&mut read.result, table));
-                let (_, identity_review) = check_identities(&mut read.result, table);
+                let (balance, identity_review) = check_identities(&mut read.result, table, lex);
+                doc.balance.add(balance);
                 doc.corrections.append(&mut read.corrections);
                 doc.review.append(&mut read.review);
                 doc.review.extend(identity_review);
@@ -79,6 +80,7 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         doc.template = None;
         return doc;
     }
+    doc.balance.missing_tables = missing_tables.len();
     for id in missing_tables {
         doc.review.push(ReviewItem {
             table: id,

@@ -164,6 +164,46 @@ pub struct DocResult {
     pub corrections: Vec<Correction>,
     /// What a person must check.
     pub review: Vec<ReviewItem>,
+    /// The identity checks over all tables after reconciliation.
+    pub balance: Balance,
+}
+
+/// The outcome of checking a table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Balance {
+    /// Identity instances that hold.
+    pub held: usize,
+    /// Identity instances that fail.
+    pub failed: usize,
+    /// Identity instances with an unknown cell.
+    pub undetermined: usize,
+    /// Tables of the template not found in the report (their identities go unchecked).
+    pub missing_tables: usize,
+}
+
+impl Balance {
+    /// Adds another table's counts.
+    pub fn add(&mut self, o: Balance) {
+        self.held += o.held;
+        self.failed += o.failed;
+        self.undetermined += o.undetermined;
+        self.missing_tables += o.missing_tables;
+    }
+
+    /// `balanced` (every identity holds), `unbalanced` (one fails) or `incomplete`
+    /// (none fails, but unknown cells or a table not found leave some unchecked);
+    /// empty without tables.
+    pub fn verdict(&self) -> &'static str {
+        if self.failed > 0 {
+            "unbalanced"
+        } else if self.undetermined > 0 || self.missing_tables > 0 {
+            "incomplete"
+        } else if self.held > 0 {
+            "balanced"
+        } else {
+            ""
+        }
+    }
 }
 
 impl DocResult {
@@ -186,11 +226,32 @@ impl DocResult {
             tables: Vec::new(),
             corrections: Vec::new(),
             review: Vec::new(),
+            balance: Balance::default(),
         }
     }
 
     /// Number of corrections of one kind.
     pub fn count_corrections(&self, kind: &str) -> usize {
         self.corrections.iter().filter(|c| c.kind == kind).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Balance;
+
+    #[test]
+    fn a_report_balances_only_when_every_identity_of_every_table_was_checked() {
+        let b = |held, failed, undetermined, missing_tables| Balance {
+            held,
+            failed,
+            undetermined,
+            missing_tables,
+        };
+        assert_eq!(b(40, 0, 0, 0).verdict(), "balanced");
+        assert_eq!(b(39, 1, 3, 0).verdict(), "unbalanced");
+        assert_eq!(b(30, 0, 10, 0).verdict(), "incomplete");
+        assert_eq!(b(30, 0, 0, 1).verdict(), "incomplete");
+        assert_eq!(b(0, 0, 0, 0).verdict(), "");
     }
 }

@@ -36,6 +36,10 @@ const DOCUMENTS: &[&str] = &[
     "label_repairs",
     "value_repairs",
     "flags",
+    "balance",
+    "identities_held",
+    "identities_failed",
+    "identities_undetermined",
     "error",
 ];
 const CORRECTIONS: &[&str] = &[
@@ -207,6 +211,10 @@ impl<'d> OutputSet<'d> {
             label_repairs.to_string(),
             doc.count_corrections("value").to_string(),
             doc.review.len().to_string(),
+            doc.balance.verdict().into(),
+            doc.balance.held.to_string(),
+            doc.balance.failed.to_string(),
+            doc.balance.undetermined.to_string(),
             neutralize(&doc.error),
         ])?;
         let Some(template) = template else {

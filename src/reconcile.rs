@@ -7,23 +7,12 @@
 
 use crate::dictionary::{Domain, Identity, Over, Table, Term};
 use crate::lexicon::Lexicon;
-use crate::model::{CellStatus, Correction, ReviewItem, RowPresence, TableResult};
+use crate::model::{Balance, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
 use crate::solve::{At, Grid, Outcome, System};
 
 /// Sums with more terms than this are shown without their zero terms.
 const SHOW_ALL_TERMS: usize = 6;
-
-/// The outcome of checking a table.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Balance {
-    /// Identity instances that hold.
-    pub held: usize,
-    /// Identity instances that fail.
-    pub failed: usize,
-    /// Identity instances with an unknown cell.
-    pub undetermined: usize,
-}
 
 /// Failed identities a single change must cure before it is taken as a repair.
 const MIN_CURED: usize = 2;
@@ -285,7 +274,13 @@ fn revert(tr: &mut TableResult, filled: &[((usize, usize), &str)]) -> Vec<Correc
 }
 
 /// Checks every identity of `table` on `tr`; marks conflicts and returns review items.
-pub fn check_identities(tr: &mut TableResult, table: &Table) -> (Balance, Vec<ReviewItem>) {
+/// A failed identity's item lists the single misreads that would make it hold (each is
+/// only a candidate: one identity cannot tell them apart).
+pub fn check_identities(
+    tr: &mut TableResult,
+    table: &Table,
+    lex: &Lexicon,
+) -> (Balance, Vec<ReviewItem>) {
     let mut balance = Balance::default();
     let mut review = Vec::new();
     for (id, inst, lhs, rhs) in identity_instances(table, tr) {
@@ -357,11 +352,33 @@ pub fn check_identities(tr: &mut TableResult, table: &Table) -> (Balance, Vec<Re
             Over::Rows => block.columns[col].label.text.clone(),
             Over::Columns => table.rows[row].label.text.clone(),
         };
-        let suggestion = match (lhs.as_slice(), rhs.as_slice()) {
+        let mut suggestion = match (lhs.as_slice(), rhs.as_slice()) {
             ([x], _) if rc => format!("; the other side implies {} = {r}", name_of(*x)),
             (_, [x]) if lc => format!("; the other side implies {} = {l}", name_of(*x)),
             _ => String::new(),
         };
+        if lc && rc {
+            let fixes: Vec<String> = lhs
+                .iter()
+                .chain(&rhs)
+                .filter_map(|&x| {
+                    let v = tr.cells[x.0][x.1].value?;
+                    let fixed = if lhs.contains(&x) {
+                        v + (r - l)
+                    } else {
+                        v + (l - r)
+                    };
+                    let (a, b) = (v.to_string(), fixed.to_string());
+                    lex.plausible_misread(&a, &b)
+                        .then(|| format!("{} {a}→{b}", name_of(x)))
+                })
+                .collect();
+            suggestion.push_str(&if fixes.is_empty() {
+                "; no single misread digit explains it".to_string()
+            } else {
+                format!("; candidate fixes, one misread each: {}", fixes.join(", "))
+            });
+        }
         let (row_label, column_label) = match id.over {
             Over::Rows => (
                 table.rows[inst].path.clone(),
@@ -510,7 +527,7 @@ mod tests {
         for tpl in &d.templates {
             for t in &tpl.tables {
                 let mut tr = table_of(|_, _| 0, t);
-                let (b, review) = check_identities(&mut tr, t);
+                let (b, review) = check_identities(&mut tr, t, &d.lexicon);
                 assert_eq!((b.failed, review.len()), (0, 0), "{} {}", tpl.id, t.id);
             }
         }
@@ -533,7 +550,7 @@ mod tests {
             },
             t,
         );
-        let (b, review) = check_identities(&mut tr, t);
+        let (b, review) = check_identities(&mut tr, t, &d.lexicon);
         assert_eq!(
             b.failed, 4,
             "T3-sum and T3-col fail in 自然人 and 总计: {review:#?}"
@@ -557,7 +574,7 @@ mod tests {
             t,
         );
         tr.cells[0][0] = Cell::missing();
-        let (b, _) = check_identities(&mut tr, t);
+        let (b, _) = check_identities(&mut tr, t, &d.lexicon);
         assert_eq!((b.undetermined, b.failed, b.held), (1, 1, 1));
     }
 
@@ -568,7 +585,7 @@ mod tests {
         // 复议: total 0 while 结果维持 alone is 3 and 结果纠正 is unknown.
         let mut tr = table_of(|_, c| if c == 0 { 3 } else { 0 }, t);
         tr.cells[0][1] = Cell::missing();
-        let (b, review) = check_identities(&mut tr, t);
+        let (b, review) = check_identities(&mut tr, t, &d.lexicon);
         assert_eq!(b.failed, 1);
         assert!(review[0].detail.contains("or more"), "{}", review[0].detail);
         assert_eq!(tr.cells[0][1].status, CellStatus::Missing);
@@ -599,7 +616,7 @@ mod tests {
         assert_eq!(log.len(), 7);
         assert_eq!(tr.cells[secret][0].value, Some(Num::int(1)));
         assert_eq!(tr.cells[secret][6].status, CellStatus::Inferred);
-        let (b, _) = check_identities(&mut tr, t);
+        let (b, _) = check_identities(&mut tr, t, &d.lexicon);
         assert_eq!(b.failed, 0);
     }
 
@@ -633,7 +650,7 @@ mod tests {
             (tr.cells[total][3].value, tr.cells[total][3].status),
             (Some(Num::int(0)), CellStatus::Repaired)
         );
-        assert_eq!(check_identities(&mut tr, t).0.failed, 0);
+        assert_eq!(check_identities(&mut tr, t, &d.lexicon).0.failed, 0);
     }
 
     #[test]
@@ -653,7 +670,7 @@ mod tests {
         assert_eq!(log.len(), 1, "{log:?}");
         assert_eq!(tr.cells[granted][2].value, Some(Num::int(0)));
         assert_eq!(infer_from_identities(&mut tr, t).len(), 7);
-        assert_eq!(check_identities(&mut tr, t).0.failed, 0);
+        assert_eq!(check_identities(&mut tr, t, &d.lexicon).0.failed, 0);
     }
 
     #[test]
@@ -671,6 +688,14 @@ mod tests {
         );
         assert!(repair_misreads(&mut tr, t, &d.lexicon).is_empty());
         assert_eq!(tr.cells[0][4].value, Some(Num::int(7)));
-        assert_eq!(check_identities(&mut tr, t).0.failed, 1);
+        let (b, review) = check_identities(&mut tr, t, &d.lexicon);
+        assert_eq!(b.failed, 1);
+        // Both explanations go to the person checking, neither is applied.
+        let detail = &review[0].detail;
+        assert!(
+            detail.contains("candidate fixes") && detail.contains("总计 7→1"),
+            "{detail}"
+        );
+        assert!(detail.contains("结果维持 1→7"), "{detail}");
     }
 }

@@ -123,7 +123,7 @@ fn run(d: &Dictionaries, seed: u64, k: usize, blanks: bool, digits: bool) -> Out
     out.corrupted = touched.len();
     repair_misreads(&mut tr, table, &d.lexicon);
     infer_from_identities(&mut tr, table);
-    check_identities(&mut tr, table);
+    check_identities(&mut tr, table, &d.lexicon);
     for (r, row) in tr.cells.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             let want = truth.cells[r][c].value;
