@@ -11,7 +11,7 @@
 use crate::dictionary::{Domain, Over, Table, Term};
 use crate::model::{Cell, CellStatus, Correction, TableResult};
 use crate::numbers::Num;
-use crate::solve::{Grid, Outcome, System};
+use crate::solve::{grid, Grid, Outcome, System};
 
 /// Placements of a short run tried at most; beyond it the row is left unknown.
 const MAX_PLACEMENTS: usize = 5000;
@@ -184,19 +184,13 @@ pub fn place_by_table(
     let sys = System::new(table, tr);
     let mut log = Vec::new();
     let mut placed = Vec::new();
-    let grid_of = |tr: &TableResult| -> Grid {
-        tr.cells
-            .iter()
-            .map(|r| r.iter().map(|c| c.value).collect())
-            .collect()
-    };
     loop {
         let mut progress = false;
         for run in runs {
             if placed.contains(&run.row) || tr.cells[run.row].iter().any(|c| c.value.is_some()) {
                 continue;
             }
-            let grid = grid_of(tr);
+            let grid = grid(tr);
             let base = sys.propagate(&grid);
             let Some(row) = one_reading(&sys, &grid, &base, run) else {
                 continue;
@@ -395,37 +389,10 @@ mod tests {
     fn one_request_granted(t: &Table) -> TableResult {
         let r = |id: &str| t.row_index(id).unwrap();
         let ones = [r("new"), r("granted"), r("results_total")];
-        TableResult {
-            table: 0,
-            rows: t
-                .rows
-                .iter()
-                .map(|row| {
-                    if row.optional {
-                        crate::model::RowPresence::Omitted
-                    } else {
-                        crate::model::RowPresence::Found
-                    }
-                })
-                .collect(),
-            cells: t
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(ri, row)| {
-                    (0..t.blocks[row.block].columns.len())
-                        .map(|c| Cell {
-                            value: Some(Num::int(i64::from(
-                                ones.contains(&ri) && (c == 0 || c == 6),
-                            ))),
-                            status: CellStatus::Ok,
-                            line: Some(1),
-                            raw: String::new(),
-                        })
-                        .collect()
-                })
-                .collect(),
-        }
+        crate::solve::table_of(
+            |row, c| i64::from(ones.contains(&row) && (c == 0 || c == 6)),
+            t,
+        )
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::dictionary::{Domain, Identity, Over, Table, Term};
 use crate::lexicon::Lexicon;
 use crate::model::{Balance, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
-use crate::solve::{At, Grid, Outcome, System};
+use crate::solve::{grid, At, Grid, Outcome, System};
 
 /// Sums with more terms than this are shown without their zero terms.
 const SHOW_ALL_TERMS: usize = 6;
@@ -34,11 +34,7 @@ pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Ve
     let mut log = Vec::new();
     let mut repaired: Vec<At> = Vec::new();
     for _ in 0..MAX_REPAIR_ROUNDS {
-        let grid: Grid = tr
-            .cells
-            .iter()
-            .map(|r| r.iter().map(|c| c.value).collect())
-            .collect();
+        let grid: Grid = grid(tr);
         let base = sys.propagate(&grid);
         let failing = base.failing();
         if failing.is_empty() {
@@ -486,40 +482,7 @@ mod tests {
     use super::*;
     use crate::dictionary::Dictionaries;
     use crate::model::Cell;
-
-    fn table_of(values: impl Fn(usize, usize) -> i64, t: &Table) -> TableResult {
-        let cells = t
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(r, row)| {
-                (0..t.blocks[row.block].columns.len())
-                    .map(|c| Cell {
-                        value: Some(Num::int(values(r, c))),
-                        status: CellStatus::Ok,
-                        line: Some(1),
-                        raw: String::new(),
-                    })
-                    .collect()
-            })
-            .collect();
-        let rows = t
-            .rows
-            .iter()
-            .map(|r| {
-                if r.optional {
-                    RowPresence::Omitted
-                } else {
-                    RowPresence::Found
-                }
-            })
-            .collect();
-        TableResult {
-            table: 0,
-            rows,
-            cells,
-        }
-    }
+    use crate::solve::table_of;
 
     #[test]
     fn an_all_zero_table_balances() {

@@ -18,6 +18,50 @@ pub type Grid = Vec<Vec<Option<Num>>>;
 /// A (row, column) cell.
 pub type At = (usize, usize);
 
+/// The values of a table as read so far.
+pub fn grid(tr: &TableResult) -> Grid {
+    tr.cells
+        .iter()
+        .map(|r| r.iter().map(|c| c.value).collect())
+        .collect()
+}
+
+/// A table whose every cell was read as `values(row, column)` (rows the template
+/// marks optional left out): the starting point of reconciliation tests.
+#[cfg(test)]
+pub fn table_of(values: impl Fn(usize, usize) -> i64, t: &Table) -> TableResult {
+    use crate::model::{Cell, CellStatus, RowPresence};
+    TableResult {
+        table: 0,
+        rows: t
+            .rows
+            .iter()
+            .map(|r| {
+                if r.optional {
+                    RowPresence::Omitted
+                } else {
+                    RowPresence::Found
+                }
+            })
+            .collect(),
+        cells: t
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                (0..t.blocks[row.block].columns.len())
+                    .map(|c| Cell {
+                        value: Some(Num::int(values(r, c))),
+                        status: CellStatus::Ok,
+                        line: Some(1),
+                        raw: String::new(),
+                    })
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
 /// The identities of one table, applied to the rows of one reading of it.
 pub struct System<'t> {
     /// Every identity instance.
@@ -178,51 +222,12 @@ impl<'t> System<'t> {
 mod tests {
     use super::*;
     use crate::dictionary::Dictionaries;
-    use crate::model::{Cell, CellStatus, RowPresence};
-
-    fn zeros(t: &Table) -> TableResult {
-        TableResult {
-            table: 0,
-            rows: t
-                .rows
-                .iter()
-                .map(|r| {
-                    if r.optional {
-                        RowPresence::Omitted
-                    } else {
-                        RowPresence::Found
-                    }
-                })
-                .collect(),
-            cells: t
-                .rows
-                .iter()
-                .map(|row| {
-                    (0..t.blocks[row.block].columns.len())
-                        .map(|_| Cell {
-                            value: Some(Num::int(0)),
-                            status: CellStatus::Ok,
-                            line: Some(1),
-                            raw: "0".into(),
-                        })
-                        .collect()
-                })
-                .collect(),
-        }
-    }
-
-    fn grid(tr: &TableResult) -> Grid {
-        tr.cells
-            .iter()
-            .map(|r| r.iter().map(|c| c.value).collect())
-            .collect()
-    }
 
     #[test]
     fn a_lost_row_of_zeros_is_forced_and_nothing_fails() {
         let d = Dictionaries::embedded().unwrap();
         let t = d.templates[1].table("requests").unwrap();
-        let mut tr = zeros(t);
+        let mut tr = table_of(|_, _| 0, t);
         let r = t.row_index("refused_secret").unwrap();
         for c in 0..7 {
             tr.cells[r][c].value = None;
@@ -237,7 +242,7 @@ mod tests {
     fn a_misread_beside_a_lost_row_forces_a_negative_and_fails() {
         let d = Dictionaries::embedded().unwrap();
         let t = d.templates[1].table("requests").unwrap();
-        let mut tr = zeros(t);
+        let mut tr = table_of(|_, _| 0, t);
         let (lost, granted) = (
             t.row_index("refused_secret").unwrap(),
             t.row_index("granted").unwrap(),
