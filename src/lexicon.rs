@@ -20,6 +20,7 @@ struct RawLexicon {
     numerals: Vec<String>,
     ordinal_separators: Vec<String>,
     cell_rules: Vec<String>,
+    rule_lookalikes: Vec<String>,
     stray_marks: Vec<String>,
     digit_confusions: HashMap<String, String>,
     digit_misreads: Vec<[String; 2]>,
@@ -54,6 +55,8 @@ pub struct Lexicon {
     pub ordinal_separators: Vec<char>,
     /// Table rules OCR prints between cells; read as spaces.
     pub cell_rules: Vec<char>,
+    /// Letters OCR makes of a rule glued to the end of a number.
+    pub rule_lookalikes: Vec<char>,
     /// OCR marks to drop before matching.
     pub stray_marks: Vec<char>,
     /// Letter → digit confusions inside numeric cells.
@@ -138,6 +141,11 @@ impl Lexicon {
                 .cell_rules
                 .iter()
                 .map(|s| one_char(s, "cell_rules"))
+                .collect::<Result<_, _>>()?,
+            rule_lookalikes: raw
+                .rule_lookalikes
+                .iter()
+                .map(|s| one_char(s, "rule_lookalikes"))
                 .collect::<Result<_, _>>()?,
             stray_marks: raw
                 .stray_marks

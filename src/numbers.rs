@@ -93,6 +93,22 @@ pub struct Parsed {
 /// confusable letter such as `O` be read as a digit.
 pub fn parse_token(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
     let t = token.trim_matches(|c: char| lex.stray_marks.contains(&c));
+    let read = read_number(t, lex, numeric_context);
+    // A table rule glued to the end of a number (`0|` read as `ol`): where the token is
+    // no number as it stands, the number without its last letter is the cell.
+    if numeric_context && !matches!(read, Token::Number(_)) {
+        if let Some(body) = t.strip_suffix(|c: char| lex.rule_lookalikes.contains(&c)) {
+            if let Token::Number(mut p) = read_number(body, lex, true) {
+                let cell = p.repaired.take().unwrap_or_else(|| body.to_string());
+                p.repaired = Some(cell);
+                return Token::Number(p);
+            }
+        }
+    }
+    read
+}
+
+fn read_number(t: &str, lex: &Lexicon, numeric_context: bool) -> Token {
     let mut unit = None;
     let mut body = t;
     for u in &lex.unit_suffixes {
@@ -139,7 +155,10 @@ pub fn parse_token(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
         return Token::Text;
     }
     let Some(value) = parse_decimal(&fixed, neg) else {
-        return if real_digits > MAX_INT_DIGITS {
+        // Digits no count is printed as (`01`, `007`): a cell, but not one number.
+        let leading_zero =
+            fixed.len() > 1 && fixed.starts_with('0') && fixed.bytes().all(|b| b.is_ascii_digit());
+        return if real_digits > MAX_INT_DIGITS || leading_zero {
             Token::Unreadable
         } else {
             Token::Text
@@ -176,6 +195,7 @@ fn parse_decimal(s: &str, neg: bool) -> Option<Num> {
     };
     if int_digits.is_empty()
         || int_digits.len() > MAX_INT_DIGITS
+        || (int_digits.len() > 1 && int_digits.starts_with('0'))
         || !int_digits.bytes().all(|b| b.is_ascii_digit())
     {
         return None;
@@ -227,8 +247,32 @@ mod tests {
         assert_eq!(num("l").value, Num::int(1));
         // Out of a numeric context a lone letter stays text.
         assert_eq!(parse_token("O", &lex(), false), Token::Text);
-        assert_eq!(parse_token("ol", &lex(), true), Token::Text);
         assert_eq!(parse_token("oo", &lex(), true), Token::Text);
+        assert_eq!(parse_token("ol", &lex(), false), Token::Text);
+    }
+
+    #[test]
+    fn a_table_rule_glued_to_a_number_is_dropped_only_where_nothing_else_reads() {
+        // `0|` read as `ol`, `oj`, `0l`: a 0 and a rule.
+        for t in ["ol", "oj", "0l", "0]"] {
+            let p = num(t);
+            assert_eq!(
+                (p.value, p.repaired.as_deref()),
+                (Num::int(0), Some("0")),
+                "{t}"
+            );
+        }
+        // `1l` reads as 11 (l is also a 1), so the rule reading is not taken.
+        assert_eq!(num("1l").value, Num::int(11));
+        assert_eq!(num("25I").value, Num::int(251));
+    }
+
+    #[test]
+    fn a_leading_zero_is_no_count() {
+        assert_eq!(parse_token("01", &lex(), true), Token::Unreadable);
+        assert_eq!(parse_token("007", &lex(), true), Token::Unreadable);
+        assert_eq!(num("0").value, Num::int(0));
+        assert_eq!(num("0.5").value.to_string(), "0.5");
     }
 
     #[test]
