@@ -152,11 +152,28 @@ fn alternatives(
 /// Nothing is derived from a cell of an identity that already fails: where a read value
 /// is wrong, propagating it would hide the error in new cells. Afterwards every
 /// identity that touches a filled cell is checked again and, if one fails, nothing is
-/// kept. Each filled
-/// cell must also take part in another identity that now holds, so that no value rests
-/// on one equation alone.
+/// kept. Each filled cell must also take part in another identity that now holds, so
+/// that no value rests on one equation alone: cells without such a check are left
+/// unknown and the rest is derived again without them.
 pub fn infer_from_identities(tr: &mut TableResult, table: &Table) -> Vec<Correction> {
     let instances = identity_instances(table, tr);
+    let mut barred: Vec<(usize, usize)> = Vec::new();
+    loop {
+        match infer_once(tr, table, &instances, &barred) {
+            Ok(log) => return log,
+            Err(unchecked) => barred.extend(unchecked),
+        }
+    }
+}
+
+/// One round of [`infer_from_identities`] that fills no cell in `barred`: the log, or
+/// the filled cells no second identity checks (after undoing every fill).
+fn infer_once(
+    tr: &mut TableResult,
+    table: &Table,
+    instances: &[Instance],
+    barred: &[(usize, usize)],
+) -> Result<Vec<Correction>, Vec<(usize, usize)>> {
     let value = |tr: &TableResult, (r, c): (usize, usize)| tr.cells[r][c].value;
     let holds =
         |tr: &TableResult, lhs: &[(usize, usize)], rhs: &[(usize, usize)]| -> Option<bool> {
@@ -180,7 +197,7 @@ pub fn infer_from_identities(tr: &mut TableResult, table: &Table) -> Vec<Correct
     let mut filled: Vec<((usize, usize), &str)> = Vec::new();
     loop {
         let mut changed = false;
-        for (id, _, lhs, rhs) in &instances {
+        for (id, _, lhs, rhs) in instances {
             if lhs.iter().chain(rhs).any(|x| tainted.contains(x)) {
                 continue;
             }
@@ -190,6 +207,9 @@ pub fn infer_from_identities(tr: &mut TableResult, table: &Table) -> Vec<Correct
                 .copied()
                 .filter(|&x| value(tr, x).is_none())
                 .collect();
+            if unknown.iter().any(|x| barred.contains(x)) {
+                continue;
+            }
             let known_sum =
                 |cs: &[(usize, usize)]| Num::sum(cs.iter().filter_map(|&x| value(tr, x)));
             let need = known_sum(rhs) - known_sum(lhs);
@@ -202,7 +222,7 @@ pub fn infer_from_identities(tr: &mut TableResult, table: &Table) -> Vec<Correct
                         Num::default() - need
                     };
                     if (non_negative(*x) && v.is_negative()) || (integer(*x) && !v.is_integer()) {
-                        return revert(tr, &filled);
+                        return Ok(revert(tr, &filled));
                     }
                     tr.cells[x.0][x.1].value = Some(v);
                     filled.push((*x, id.id.as_str()));
@@ -238,13 +258,21 @@ pub fn infer_from_identities(tr: &mut TableResult, table: &Table) -> Vec<Correct
         .iter()
         .filter(|(_, _, l, r)| touches(l, r))
         .all(|(_, _, l, r)| holds(tr, l, r) != Some(false));
-    let checked = filled.iter().all(|&(x, by)| {
-        instances.iter().any(|(id, _, l, r)| {
-            id.id != by && (l.contains(&x) || r.contains(&x)) && holds(tr, l, r) == Some(true)
+    if !consistent {
+        return Ok(revert(tr, &filled));
+    }
+    let unchecked: Vec<(usize, usize)> = filled
+        .iter()
+        .filter(|&&(x, by)| {
+            !instances.iter().any(|(id, _, l, r)| {
+                id.id != by && (l.contains(&x) || r.contains(&x)) && holds(tr, l, r) == Some(true)
+            })
         })
-    });
-    if !consistent || !checked {
-        return revert(tr, &filled);
+        .map(|&(x, _)| x)
+        .collect();
+    if !unchecked.is_empty() {
+        revert(tr, &filled);
+        return Err(unchecked);
     }
     let mut log = Vec::new();
     for &((r, c), _) in &filled {
@@ -259,7 +287,7 @@ pub fn infer_from_identities(tr: &mut TableResult, table: &Table) -> Vec<Correct
             method: "identities",
         });
     }
-    log
+    Ok(log)
 }
 
 fn revert(tr: &mut TableResult, filled: &[((usize, usize), &str)]) -> Vec<Correction> {
