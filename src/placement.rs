@@ -157,6 +157,30 @@ pub fn place_short_run(
     }
 }
 
+/// The ways to cut one value of `read` in two (`113` → `1 13`, `11 3`): what the run
+/// was if OCR ran two cells together. No part may start with a 0 unless it is 0.
+pub fn cuts(read: &[Num]) -> Vec<Vec<Num>> {
+    let mut out = Vec::new();
+    for (i, v) in read.iter().enumerate() {
+        if !v.is_integer() || v.is_negative() {
+            continue;
+        }
+        let digits = v.to_string();
+        for cut in 1..digits.len() {
+            let (a, b) = digits.split_at(cut);
+            if b.len() > 1 && b.starts_with('0') {
+                continue;
+            }
+            if let (Ok(a), Ok(b)) = (a.parse::<i64>(), b.parse::<i64>()) {
+                let mut row = read.to_vec();
+                row.splice(i..=i, [Num::int(a), Num::int(b)]);
+                out.push(row);
+            }
+        }
+    }
+    out
+}
+
 /// A run of values read for a row, shorter than the row, that the row's own
 /// identities could not place: left for the whole table's identities.
 #[derive(Clone, Debug)]
@@ -172,9 +196,10 @@ pub struct ShortRun {
 }
 
 /// Places short runs by every identity of the table: a run is placed when exactly
-/// one way of putting its values into the row's columns (in order) leaves the table
-/// free of new contradictions, or when every such way gives the row the same values
-/// once the identities have filled its gaps. Placed values are `inferred`; gaps stay
+/// one way of putting its values into the row's columns (in order; for a run one value
+/// short, also cutting one value in two: cells OCR ran together) leaves the table free
+/// of new contradictions, or when every such way gives the row the same values once
+/// the identities have filled its gaps. Placed values are `inferred`; gaps stay
 /// unknown for reconciliation. Returns the log and the rows placed.
 pub fn place_by_table(
     tr: &mut TableResult,
@@ -192,7 +217,7 @@ pub fn place_by_table(
             }
             let grid = grid(tr);
             let base = sys.propagate(&grid);
-            let Some(row) = one_reading(&sys, &grid, &base, run) else {
+            let Some((row, method)) = one_reading(&sys, &grid, &base, run) else {
                 continue;
             };
             log.push(Correction {
@@ -205,7 +230,7 @@ pub fn place_by_table(
                     .collect::<Vec<_>>()
                     .join(" "),
                 score: 1.0,
-                method: "table_identity_placement",
+                method,
             });
             for (cell, v) in tr.cells[run.row].iter_mut().zip(row) {
                 if let Some(v) = v {
@@ -229,53 +254,69 @@ pub fn place_by_table(
 /// One row's cells, `None` unknown.
 type Row = Vec<Option<Num>>;
 
-/// The row `run` gives when the table allows one reading of it (gaps as `None`).
-fn one_reading(sys: &System, grid: &Grid, base: &Outcome, run: &ShortRun) -> Option<Row> {
+/// The row `run` gives when the table allows one reading of it (gaps as `None`), and
+/// how it was read (`table_identity_placement`, or `split` for a value cut in two).
+fn one_reading(
+    sys: &System,
+    grid: &Grid,
+    base: &Outcome,
+    run: &ShortRun,
+) -> Option<(Row, &'static str)> {
     let n = grid[run.row].len();
     let k = run.values.len();
     if k == 0 || k > n {
         return None;
     }
-    let mut positions: Vec<usize> = (0..k).collect();
-    // (the values as placed, the row once the identities filled its gaps)
-    let mut readings: Vec<(Row, Row)> = Vec::new();
-    let mut tried = 0;
-    loop {
-        tried += 1;
-        if tried > MAX_PLACEMENTS {
-            return None;
-        }
+    // (the values as placed, the row once the identities filled its gaps, how) for
+    // every reading the table allows.
+    let mut readings: Vec<(Row, Row, &'static str)> = Vec::new();
+    let mut judge = |placed: Row, how: &'static str| {
         let mut g = grid.clone();
-        let mut placed = vec![None; n];
-        for (i, &p) in positions.iter().enumerate() {
-            g[run.row][p] = Some(run.values[i]);
-            placed[p] = Some(run.values[i]);
-        }
+        g[run.row] = placed.clone();
         let out = sys.propagate(&g);
         let contradicts = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
         // A value read on a line that lost cells may itself be misread (94 read as
         // 9): each placed count must be checked by an identity it did not help force.
         // A read 0 is what such lines keep best (it is what they mostly lose, too).
-        let checked = positions.iter().enumerate().all(|(i, &p)| {
-            run.values[i] == Num::default()
+        let checked = placed.iter().enumerate().all(|(p, v)| {
+            v.is_none_or(|v| v == Num::default())
                 || sys
                     .touching((run.row, p))
                     .iter()
                     .any(|&j| out.checks(sys, j))
         });
         if !contradicts && checked {
-            readings.push((placed, out.values[run.row].clone()));
+            readings.push((placed, out.values[run.row].clone(), how));
         }
+    };
+    let mut positions: Vec<usize> = (0..k).collect();
+    let mut tried = 0;
+    loop {
+        tried += 1;
+        if tried > MAX_PLACEMENTS {
+            return None;
+        }
+        let mut placed = vec![None; n];
+        for (i, &p) in positions.iter().enumerate() {
+            placed[p] = Some(run.values[i]);
+        }
+        judge(placed, "table_identity_placement");
         if !next_combination(&mut positions, n) {
             break;
         }
     }
+    // One value short: OCR may have run two cells together rather than lost one.
+    if k + 1 == n {
+        for row in cuts(&run.values) {
+            judge(row.into_iter().map(Some).collect(), "split");
+        }
+    }
     match readings.as_slice() {
-        [(placed, _)] => Some(placed.clone()),
-        [(_, first), rest @ ..]
-            if first.iter().all(Option::is_some) && rest.iter().all(|(_, f)| f == first) =>
+        [(placed, _, how)] => Some((placed.clone(), how)),
+        [(_, first, _), rest @ ..]
+            if first.iter().all(Option::is_some) && rest.iter().all(|(_, f, _)| f == first) =>
         {
-            Some(first.clone())
+            Some((first.clone(), "table_identity_placement"))
         }
         _ => None,
     }
@@ -435,6 +476,56 @@ mod tests {
         let (log, placed) = place_by_table(&mut tr, t, &[run]);
         assert!(log.is_empty() && placed.is_empty());
         assert!(tr.cells[granted].iter().all(|c| c.value.is_none()));
+    }
+
+    #[test]
+    fn cuts_are_every_split_of_one_value() {
+        assert_eq!(
+            cuts(&nums(&[12, 0, 105])),
+            [nums(&[1, 2, 0, 105]), nums(&[12, 0, 10, 5]),]
+        );
+    }
+
+    #[test]
+    fn two_cells_run_together_are_cut_apart_when_the_table_allows_one_reading() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let r = |id: &str| t.row_index(id).unwrap();
+        let (new, granted, total) = (r("new"), r("granted"), r("results_total"));
+        // 11 requests from people and 3 from others, all granted.
+        let mut tr = crate::solve::table_of(
+            |row, c| match (row == new || row == granted || row == total, c) {
+                (true, 0) => 11,
+                (true, 5) => 3,
+                (true, 6) => 14,
+                _ => 0,
+            },
+            t,
+        );
+        tr.cells[granted] = vec![Cell::missing(); 7];
+        // `11 0 0 0 0 3 14` read with the last two cells run together.
+        let run = ShortRun {
+            row: granted,
+            values: nums(&[11, 0, 0, 0, 0, 314]),
+            line: 9,
+            raw: "11 0 0 0 0 314".into(),
+        };
+        let (log, placed) = place_by_table(&mut tr, t, std::slice::from_ref(&run));
+        assert_eq!(placed, [granted]);
+        assert_eq!(log[0].method, "split");
+        let got: Vec<Option<Num>> = tr.cells[granted].iter().map(|c| c.value).collect();
+        assert_eq!(
+            got,
+            nums(&[11, 0, 0, 0, 0, 3, 14])
+                .into_iter()
+                .map(Some)
+                .collect::<Vec<_>>()
+        );
+        // With a column total that the cut contradicts, nothing is placed.
+        let mut tr = crate::solve::table_of(|row, c| i64::from(row == total && c == 5), t);
+        tr.cells[granted] = vec![Cell::missing(); 7];
+        let (log, placed) = place_by_table(&mut tr, t, &[run]);
+        assert!(log.is_empty() && placed.is_empty());
     }
 
     #[test]
