@@ -40,7 +40,8 @@ pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Ve
         if failing.is_empty() {
             break;
         }
-        let mut fixes: Vec<(At, Num, Vec<usize>)> = Vec::new();
+        // (cell, value, failed identities it cures, whether it explains them all)
+        let mut fixes: Vec<(At, Num, Vec<usize>, bool)> = Vec::new();
         let mut seen: Vec<At> = Vec::new();
         for &i in &failing {
             for x in sys.cells(i) {
@@ -59,34 +60,40 @@ pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Ve
                     let out = sys.propagate(&g);
                     let introduces =
                         (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
-                    if introduces || touching.iter().any(|&j| out.failed[j]) {
+                    if introduces {
                         continue;
                     }
-                    // One failed identity can be balanced by changing any of its cells: a
-                    // repair needs two identities that the same change cures and that
-                    // then hold with every cell known.
                     let cured: Vec<usize> = failing
                         .iter()
                         .copied()
                         .filter(|&j| !out.failed[j])
                         .collect();
+                    if cured.is_empty() {
+                        continue;
+                    }
+                    // One failed identity can be balanced by changing any of its cells: a
+                    // repair needs two identities that the same change cures and that
+                    // then hold with every cell known, and none of its identities may
+                    // still fail. A change that cures less is still a rival explanation.
                     let confirmed = touching
                         .iter()
                         .filter(|&&j| sys.holds(j, &out.values) == Some(true))
                         .count();
-                    if cured.len() >= MIN_CURED && confirmed >= MIN_CURED {
-                        fixes.push((x, alt, cured));
-                    }
+                    let whole = !touching.iter().any(|&j| out.failed[j])
+                        && cured.len() >= MIN_CURED
+                        && confirmed >= MIN_CURED;
+                    fixes.push((x, alt, cured, whole));
                 }
             }
         }
         // A failure that two different changes would cure is ambiguous: neither is made.
-        let unique = fixes.iter().find(|(x, v, cured)| {
-            !fixes
-                .iter()
-                .any(|(y, w, other)| (y, w) != (x, v) && other.iter().any(|j| cured.contains(j)))
+        let unique = fixes.iter().find(|(x, v, cured, whole)| {
+            *whole
+                && !fixes.iter().any(|(y, w, other, _)| {
+                    (y, w) != (x, v) && other.iter().any(|j| cured.contains(j))
+                })
         });
-        let Some(&((r, c), fixed, _)) = unique else {
+        let Some(&((r, c), fixed, _, _)) = unique else {
             break;
         };
         let cell = &mut tr.cells[r][c];
@@ -662,6 +669,36 @@ mod tests {
         assert_eq!(tr.cells[granted][2].value, Some(Num::int(0)));
         assert_eq!(infer_from_identities(&mut tr, t).len(), 7);
         assert_eq!(check_identities(&mut tr, t, &d.lexicon).0.failed, 0);
+    }
+
+    #[test]
+    fn a_change_that_explains_only_part_of_a_failure_still_counts_as_a_rival() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let r = |id: &str| t.row_index(id).unwrap();
+        let (new, partial, petition, total) = (
+            r("new"),
+            r("partial"),
+            r("not_processed_petition"),
+            r("results_total"),
+        );
+        // 8 requests from 其他, partly granted. Misread: （二） 自然人 0→8 and 信访举报
+        // 其他 0→8, and 信访举报 自然人 reads 1. Changing （二） 其他 8→0 balances its
+        // row and its column; the true repair, （二） 自然人 8→0, balances the row but
+        // leaves 自然人 failing. Two explanations of the row: neither is made.
+        let mut tr = table_of(
+            |row, c| match (row, c) {
+                (x, 5 | 6) if x == new || x == partial || x == total => 8,
+                _ => 0,
+            },
+            t,
+        );
+        tr.cells[partial][0].value = Some(Num::int(8));
+        tr.cells[petition][5].value = Some(Num::int(8));
+        tr.cells[petition][0].value = Some(Num::int(1));
+        let log = repair_misreads(&mut tr, t, &d.lexicon);
+        assert_eq!(tr.cells[partial][5].value, Some(Num::int(8)), "{log:?}");
+        assert_eq!(tr.cells[partial][5].status, CellStatus::Ok);
     }
 
     #[test]
