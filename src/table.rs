@@ -60,6 +60,7 @@ pub fn read_table(
         matches[r] = m;
     }
     pin_by_ordinal(table, &cands, &mut matches, &dict.glyphs);
+    pin_by_order(table, &cands, &mut matches, &dict.glyphs);
     // A one-line total and the rows it stands for exclude each other: when any member
     // row is there, the total's label is the group cell above them, not a row.
     for (t, row) in table.rows.iter().enumerate() {
@@ -239,6 +240,63 @@ fn pin_by_ordinal(
                     .is_some_and(|o| o.n == ord.n && o.kind == ord.kind)
                     && !used(matches, s)
             })
+            .collect();
+        if let [s] = candidates.as_slice() {
+            let seg = &cands.segments[*s];
+            let score = score_label(seg.ordinal, &seg.body_key, &row.label, glyphs);
+            matches[r] = Some(RowMatch {
+                first: *s,
+                last: *s,
+                score,
+            });
+        }
+    }
+}
+
+/// A row without an ordinal whose label OCR garbled past recognition (`观竟` for 规章)
+/// is pinned down when the rows beside it in the template are found (or it is the
+/// table's first row and the next one is), and between them exactly one unused
+/// segment has a run of numbers on its line that fills the row. Logged and listed for
+/// review like any low-scoring match.
+fn pin_by_order(
+    table: &Table,
+    cands: &Candidates,
+    matches: &mut [Option<RowMatch>],
+    glyphs: &GlyphCosts,
+) {
+    for r in 0..table.rows.len() {
+        let row = &table.rows[r];
+        if matches[r].is_some()
+            || row.optional
+            || row.label.ordinal.is_some()
+            || row.label.keys[0].is_empty()
+        {
+            continue;
+        }
+        let lo = match r.checked_sub(1) {
+            None => 0,
+            Some(p) => match &matches[p] {
+                Some(m) => m.last + 1,
+                None => continue,
+            },
+        };
+        let Some(hi) = matches.get(r + 1).and_then(|m| m.as_ref()).map(|m| m.first) else {
+            continue;
+        };
+        let n = table.blocks[row.block].columns.len();
+        let fills = |s: usize| {
+            cands.groups.iter().any(|g| {
+                g.after_segment == Some(s) && g.slots.iter().filter(|x| !x.is_blank()).count() == n
+            })
+        };
+        let used = |s: usize| {
+            matches
+                .iter()
+                .flatten()
+                .any(|m| (m.first..=m.last).contains(&s))
+        };
+        let candidates: Vec<usize> = (lo..hi)
+            .filter(|&s| !cands.segments[s].prose && !used(s) && fills(s))
             .collect();
         if let [s] = candidates.as_slice() {
             let seg = &cands.segments[*s];
@@ -618,13 +676,43 @@ mod tests {
     use crate::normalize::normalize_line;
 
     fn read(text: &str, d: &Dictionaries) -> TableRead {
+        read_in(text, d, "requests")
+    }
+
+    fn read_in(text: &str, d: &Dictionaries, table: &str) -> TableRead {
         let lines: Vec<String> = text.lines().map(normalize_line).collect();
         let ti = d.templates[1]
             .tables
             .iter()
-            .position(|t| t.id == "requests")
+            .position(|t| t.id == table)
             .unwrap();
         read_table(&lines, 0..lines.len(), &d.templates[1], ti, d).unwrap()
+    }
+
+    #[test]
+    fn a_garbled_label_without_ordinal_is_pinned_by_order_when_one_line_fits() {
+        let d = Dictionaries::embedded().unwrap();
+        let table = d.templates[1].table("proactive").unwrap();
+        let r = table.row_index("rules").unwrap();
+        let head = "第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n";
+        let t = read_in(
+            &format!("{head}观竟 3 0 12\n行政规范性文件 0 0 5"),
+            &d,
+            "proactive",
+        );
+        assert_eq!(t.result.rows[r], RowPresence::Found);
+        assert_eq!(t.result.cells[r][2].value, Some(Num::int(12)));
+        assert!(t
+            .review
+            .iter()
+            .any(|x| x.problem == "low_confidence_label" && x.row_label == table.rows[r].path));
+        // Two lines that could be it: neither is taken.
+        let t = read_in(
+            &format!("{head}观竟 3 0 12\n某某 1 1 1\n行政规范性文件 0 0 5"),
+            &d,
+            "proactive",
+        );
+        assert_eq!(t.result.rows[r], RowPresence::NotFound);
     }
 
     #[test]
