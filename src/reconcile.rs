@@ -702,6 +702,26 @@ mod tests {
     }
 
     #[test]
+    fn a_dropped_or_doubled_digit_is_repaired() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let r = |id: &str| t.row_index(id).unwrap();
+        let (new, granted, total) = (r("new"), r("granted"), r("results_total"));
+        // 10 requests from people, all granted.
+        let ten = |row, c| {
+            i64::from((row == new || row == granted || row == total) && (c == 0 || c == 6)) * 10
+        };
+        for (read, why) in [(1, "a dropped 0"), (100, "a doubled 0")] {
+            let mut tr = table_of(ten, t);
+            tr.cells[granted][0].value = Some(Num::int(read));
+            let log = repair_misreads(&mut tr, t, &d.lexicon);
+            assert_eq!(log.len(), 1, "{why}: {log:?}");
+            assert_eq!(tr.cells[granted][0].value, Some(Num::int(10)), "{why}");
+            assert_eq!(tr.cells[granted][0].status, CellStatus::Repaired);
+        }
+    }
+
+    #[test]
     fn two_equally_good_repairs_mean_no_repair() {
         let d = Dictionaries::embedded().unwrap();
         let t = d.templates[1].table("appeals").unwrap();
