@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use crate::align::{align_rows, RowMatch};
 use crate::candidates::{lex_lines, Candidates, Slot};
-use crate::dictionary::{Dictionaries, Domain, Label, Table, Template};
+use crate::dictionary::{Dictionaries, Domain, Label, Over, Table, Template};
 use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
 use crate::placement::{complete, place_short_run, row_identities, ShortRun};
@@ -489,7 +489,10 @@ fn row_domains(table: &Table, r: usize) -> Vec<Domain> {
 }
 
 /// Blank or unreadable cells that the row's own identities determine are filled
-/// (status `inferred`) and logged.
+/// (status `inferred`) and logged. Where no column identity crosses the row (table
+/// 四), nothing could catch a misread elsewhere in the row that the filled cell would
+/// absorb: there only a 0 is filled (the row already balances without the blank),
+/// and another value the row implies goes to review as a suggestion.
 fn infer_blanks(read: &mut TableRead, table: &Table, r: usize, cells: &mut [Cell]) {
     if cells.iter().all(|c| c.value.is_some()) {
         return;
@@ -499,10 +502,25 @@ fn infer_blanks(read: &mut TableRead, table: &Table, r: usize, cells: &mut [Cell
     let Some(filled) = complete(&values, &ids, &row_domains(table, r)) else {
         return;
     };
-    let columns = &table.blocks[table.rows[r].block].columns;
+    let block = table.rows[r].block;
+    let columns = &table.blocks[block].columns;
+    let crossed = table
+        .identities
+        .iter()
+        .any(|id| id.over == Over::Columns && id.block == block);
     let line = cells.iter().find_map(|c| c.line).unwrap_or(0);
     for (c, v) in filled.into_iter().enumerate() {
         if let (None, Some(v)) = (cells[c].value, v) {
+            if !crossed && v != Num::default() {
+                read.review(
+                    table,
+                    r,
+                    &columns[c].path,
+                    "unchecked_inference",
+                    format!("the row's identity implies {v}, but no other identity can check it, so it is left missing"),
+                );
+                continue;
+            }
             read.corrections.push(Correction {
                 line,
                 kind: "inference",
@@ -687,6 +705,24 @@ mod tests {
             .position(|t| t.id == table)
             .unwrap();
         read_table(&lines, 0..lines.len(), &d.templates[1], ti, d).unwrap()
+    }
+
+    #[test]
+    fn a_blank_in_table_four_is_filled_only_when_its_row_already_balances() {
+        let d = Dictionaries::embedded().unwrap();
+        // 复议: 维持 blank, 纠正 0, 其他 0, 尚未 0, 总计 2: the blank would be 2, but no
+        // other identity could tell a misread 总计 from it.
+        let rest = "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0";
+        let t = read_in(&format!("\t0\t0\t0\t2{rest}"), &d, "appeals");
+        assert_eq!(t.result.cells[0][0].value, None);
+        assert!(t
+            .review
+            .iter()
+            .any(|x| x.problem == "unchecked_inference" && x.detail.contains("implies 2")));
+        // 总计 0: the blank is 0.
+        let t = read_in(&format!("\t0\t0\t0\t0{rest}"), &d, "appeals");
+        assert_eq!(t.result.cells[0][0].value, Some(Num::int(0)));
+        assert_eq!(t.result.cells[0][0].status, CellStatus::Inferred);
     }
 
     #[test]
