@@ -521,6 +521,20 @@ mod tests {
                 .map(Some)
                 .collect::<Vec<_>>()
         );
+        // `111 0 0 0 0 12`: 1|11 and 11|1 both balance the row, and with the column
+        // totals unknown nothing tells them apart: nothing is placed.
+        let mut open = crate::solve::table_of(|_, _| 0, t);
+        for row in [new, granted, total] {
+            open.cells[row] = vec![Cell::missing(); 7];
+        }
+        let twice = ShortRun {
+            row: granted,
+            values: nums(&[111, 0, 0, 0, 0, 12]),
+            line: 9,
+            raw: "111 0 0 0 0 12".into(),
+        };
+        let (log, placed) = place_by_table(&mut open, t, &[twice]);
+        assert!(log.is_empty() && placed.is_empty(), "{log:?}");
         // With a column total that the cut contradicts, nothing is placed.
         let mut tr = crate::solve::table_of(|row, c| i64::from(row == total && c == 5), t);
         tr.cells[granted] = vec![Cell::missing(); 7];
