@@ -6,16 +6,48 @@
 
 use crate::decode::{decode, DecodeError};
 use crate::detect::detect_template;
-use crate::dictionary::Dictionaries;
-use crate::model::{DocResult, DocStatus, ReviewItem, RowPresence};
+use crate::dictionary::{Dictionaries, Table};
+use crate::html::{is_html, to_lines as html_lines};
+use crate::lexicon::Lexicon;
+use crate::model::{Balance, DocResult, DocStatus, ReviewItem, RowPresence};
 use crate::normalize::{key, normalize_line};
-use crate::placement::place_by_table;
+use crate::placement::{place_by_table, zero_blanks};
 use crate::reconcile::{check_identities, infer_from_identities, repair_misreads};
 use crate::sections::{find_sections, find_title, region};
-use crate::table::read_table;
+use crate::table::{read_table, TableRead};
 
 /// Without a title, a text needs this many template rows to count as a report.
 const MIN_ROWS_WITHOUT_TITLE: usize = 5;
+
+/// Reconciles one table as read: blanks the source writes for 0 (HTML), repairs,
+/// short runs placed by the table, inference, checks. Review items that a later step
+/// made moot (a short or empty row now complete) are dropped.
+fn reconcile_table(
+    read: &mut TableRead,
+    table: &Table,
+    lex: &Lexicon,
+    blank_is_zero: bool,
+) -> (Balance, Vec<ReviewItem>) {
+    if blank_is_zero {
+        read.corrections
+            .extend(zero_blanks(&mut read.result, table));
+    }
+    read.corrections
+        .extend(repair_misreads(&mut read.result, table, lex));
+    let (log, placed) = place_by_table(&mut read.result, table, &read.short);
+    read.corrections.extend(log);
+    read.corrections
+        .extend(infer_from_identities(&mut read.result, table));
+    let result = &read.result;
+    read.review.retain(|x| {
+        let moot = |r: usize| {
+            table.rows[r].path == x.row_label
+                && (placed.contains(&r) || result.cells[r].iter().all(|c| c.value.is_some()))
+        };
+        !matches!(x.problem, "short_row" | "no_values") || !(0..table.rows.len()).any(moot)
+    });
+    check_identities(&mut read.result, table, lex)
+}
 
 /// Cleans one document. `doc_id` names it in the outputs; `source` is its path as given.
 pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionaries) -> DocResult {
@@ -26,7 +58,12 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         }
     };
     let lex = &dict.lexicon;
-    let lines: Vec<String> = decoded.text.lines().map(normalize_line).collect();
+    let (form, raw_lines): (&'static str, Vec<String>) = if is_html(&decoded.text) {
+        ("html", html_lines(&decoded.text))
+    } else {
+        ("text", decoded.text.lines().map(str::to_string).collect())
+    };
+    let lines: Vec<String> = raw_lines.iter().map(|l| normalize_line(l)).collect();
     let title = find_title(&lines, lex);
     let doc_key: String = lines.iter().map(|l| key(l, lex)).collect();
     let detection = detect_template(&doc_key, title.year, &dict.templates);
@@ -35,6 +72,7 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
 
     let mut doc = DocResult::failed(doc_id, source, DocStatus::Ok, "");
     doc.encoding = decoded.encoding.to_string();
+    doc.form = form;
     doc.agency = title.agency.clone();
     doc.year = title.year;
     doc.template = Some(detection.template);
@@ -43,17 +81,8 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         let range = region(&headings, table.section, lines.len());
         match read_table(&lines, range, template, ti, dict) {
             Some(mut read) => {
-                read.corrections
-                    .extend(repair_misreads(&mut read.result, table, lex));
-                let (log, placed) = place_by_table(&mut read.result, table, &read.short);
-                read.corrections.extend(log);
-                read.review.retain(|x| {
-                    x.problem != "short_row"
-                        || !placed.iter().any(|&r| table.rows[r].path == x.row_label)
-                });
-                read.corrections
-                    .extend(infer_from_identities(&mut read.result, table));
-                let (balance, identity_review) = check_identities(&mut read.result, table, lex);
+                let (balance, identity_review) =
+                    reconcile_table(&mut read, table, lex, form == "html");
                 doc.balance.add(balance);
                 doc.corrections.append(&mut read.corrections);
                 doc.review.append(&mut read.review);
@@ -72,6 +101,7 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         let why = format!("no report title and only {rows_found} table rows recognised; not an information-disclosure annual report");
         let mut failed = DocResult::failed(doc_id, source, DocStatus::NotAReport, why);
         failed.encoding = doc.encoding;
+        failed.form = doc.form;
         return failed;
     }
     if doc.tables.is_empty() {

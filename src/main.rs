@@ -29,8 +29,8 @@ enum Command {
         /// Output folder (created if missing).
         #[arg(short, long)]
         out: PathBuf,
-        /// Which files in folders to read (repeatable).
-        #[arg(long = "glob", default_value = "*.txt")]
+        /// Which files in folders to read (repeatable; default: text and HTML files).
+        #[arg(long = "glob", default_values = ["*.txt", "*.htm", "*.html"])]
         globs: Vec<String>,
         /// Worker threads (default: one per core). Output is identical at any count.
         #[arg(short, long)]

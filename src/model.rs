@@ -148,6 +148,9 @@ pub struct DocResult {
     pub source: String,
     /// The detected text encoding.
     pub encoding: String,
+    /// The text form: `text` (lines, as OCR or a PDF text layer give them), `html`,
+    /// or `flattened` (a crawler dump: tables flattened onto long lines).
+    pub form: &'static str,
     /// Index of the detected template version.
     pub template: Option<usize>,
     /// The issuing agency, from the title.
@@ -218,6 +221,7 @@ impl DocResult {
             doc_id: doc_id.to_string(),
             source: source.to_string(),
             encoding: String::new(),
+            form: "",
             template: None,
             agency: String::new(),
             year: None,

@@ -29,6 +29,7 @@ const DOCUMENTS: &[&str] = &[
     "doc_id",
     "source",
     "encoding",
+    "form",
     "template",
     "agency",
     "year",
@@ -199,11 +200,16 @@ impl<'d> OutputSet<'d> {
     pub fn write(&mut self, doc: &DocResult) -> Result<(), RunError> {
         let id = neutralize(&doc.doc_id);
         let template = doc.template.map(|t| &self.dict.templates[t]);
-        let label_repairs = doc.corrections.len() - doc.count_corrections("value");
+        let label_repairs = doc
+            .corrections
+            .iter()
+            .filter(|c| c.kind.ends_with("_label"))
+            .count();
         self.documents.row(&[
             id.clone(),
             neutralize(&doc.source),
             doc.encoding.clone(),
+            doc.form.into(),
             template.map_or(String::new(), |t| t.id.clone()),
             neutralize(&doc.agency),
             doc.year.map_or(String::new(), |y| y.to_string()),

@@ -157,6 +157,51 @@ pub fn place_short_run(
     }
 }
 
+/// Blank cells of a source that leaves a cell empty for 0 (an HTML table): in each row
+/// whose own identities hold with its blanks read as 0, they become 0 (`inferred`,
+/// logged). A row that would not balance keeps its blanks unknown: there the blank is
+/// an unfilled cell (an unwritten 总计), not a 0.
+pub fn zero_blanks(tr: &mut TableResult, table: &Table) -> Vec<Correction> {
+    let mut log = Vec::new();
+    for r in 0..table.rows.len() {
+        let blank: Vec<usize> = (0..tr.cells[r].len())
+            .filter(|&c| tr.cells[r][c].value.is_none() && tr.cells[r][c].raw.is_empty())
+            .collect();
+        if blank.is_empty() || tr.rows[r] != crate::model::RowPresence::Found {
+            continue;
+        }
+        let ids = row_identities(table, table.rows[r].block);
+        let row: Vec<Num> = tr.cells[r]
+            .iter()
+            .map(|c| c.value.unwrap_or_default())
+            .collect();
+        let unknown_elsewhere = tr.cells[r]
+            .iter()
+            .enumerate()
+            .any(|(c, cell)| cell.value.is_none() && !blank.contains(&c));
+        let balances = ids.iter().all(|id| {
+            Num::sum(id.lhs.iter().map(|&c| row[c])) == Num::sum(id.rhs.iter().map(|&c| row[c]))
+        });
+        if ids.is_empty() || unknown_elsewhere || !balances {
+            continue;
+        }
+        for c in blank {
+            let cell = &mut tr.cells[r][c];
+            cell.value = Some(Num::default());
+            cell.status = CellStatus::Inferred;
+            log.push(Correction {
+                line: cell.line.unwrap_or(0),
+                kind: "inference",
+                before: String::new(),
+                after: "0".into(),
+                score: 1.0,
+                method: "blank_as_zero",
+            });
+        }
+    }
+    log
+}
+
 /// The ways to cut one value of `read` in two (`113` → `1 13`, `11 3`): what the run
 /// was if OCR ran two cells together. No part may start with a 0 unless it is 0.
 pub fn cuts(read: &[Num]) -> Vec<Vec<Num>> {

@@ -162,6 +162,33 @@ fn real_pdf_text_reports_come_out_exactly_as_published() {
 }
 
 #[test]
+fn an_html_report_comes_out_as_published_with_its_blanks_read_as_zeros() {
+    let d = dict();
+    let name = "001_shanghai-szfbgt-2019";
+    let doc = clean_file(&root().join(format!("tests/data/real/{name}.html")), &d);
+    assert_eq!(doc.form, "html");
+    assert_eq!(doc.balance.verdict(), "balanced");
+    let got = cells_by_key(&doc, &d);
+    let mut derived = 0;
+    for (key, want) in read_truth(&root().join(format!("tests/truth/real/{name}.truth.csv"))) {
+        let (v, s, _) = &got[&key];
+        if want.is_empty() {
+            // A 总计 the publisher left unwritten: derived from the row, never printed.
+            assert_eq!(*s, CellStatus::Inferred, "{key:?}");
+            derived += 1;
+            continue;
+        }
+        assert_eq!(v.as_deref(), Some(want.as_str()), "{key:?}");
+        assert!(
+            matches!(s, CellStatus::Ok | CellStatus::Inferred),
+            "{key:?}: {s:?}"
+        );
+    }
+    assert_eq!(derived, 11);
+    assert!(doc.corrections.iter().any(|c| c.method == "blank_as_zero"));
+}
+
+#[test]
 fn no_real_report_yields_a_wrong_value_marked_as_trusted() {
     let d = dict();
     for (path, stem) in truth_files(&root().join("tests/truth/real")) {
