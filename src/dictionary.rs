@@ -358,6 +358,16 @@ pub struct Dictionaries {
 }
 
 impl Dictionaries {
+    /// The match keys of every row label of every template.
+    pub fn row_keys(&self) -> Vec<&str> {
+        self.templates
+            .iter()
+            .flat_map(|t| &t.tables)
+            .flat_map(|t| &t.rows)
+            .filter_map(|r| r.label.keys.first().map(String::as_str))
+            .collect()
+    }
+
     /// The dictionaries compiled into the binary.
     pub fn embedded() -> Result<Dictionaries, DictionaryError> {
         let lexicon = embedded_lexicon()?;

@@ -7,6 +7,7 @@
 use crate::decode::{decode, DecodeError};
 use crate::detect::detect_template;
 use crate::dictionary::{Dictionaries, Table};
+use crate::flattened::{is_flattened, unflatten};
 use crate::html::{is_html, to_lines as html_lines};
 use crate::lexicon::Lexicon;
 use crate::model::{Balance, DocResult, DocStatus, ReviewItem, RowPresence};
@@ -63,7 +64,12 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
     } else {
         ("text", decoded.text.lines().map(str::to_string).collect())
     };
-    let lines: Vec<String> = raw_lines.iter().map(|l| normalize_line(l)).collect();
+    let mut lines: Vec<String> = raw_lines.iter().map(|l| normalize_line(l)).collect();
+    let mut form = form;
+    if form == "text" && is_flattened(&lines, &dict.row_keys(), lex) {
+        lines = unflatten(&lines, lex);
+        form = "flattened";
+    }
     let title = find_title(&lines, lex);
     let doc_key: String = lines.iter().map(|l| key(l, lex)).collect();
     let detection = detect_template(&doc_key, title.year, &dict.templates);

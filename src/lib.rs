@@ -25,6 +25,7 @@ pub mod dictionary;
 pub mod document;
 pub mod error;
 pub mod eval;
+pub mod flattened;
 pub mod html;
 pub mod inputs;
 pub mod lexicon;
@@ -38,6 +39,7 @@ pub mod reconcile;
 pub mod sections;
 pub mod similarity;
 pub mod solve;
+pub mod split;
 pub mod table;
 pub mod values;
 

@@ -22,6 +22,11 @@ impl Num {
         Num(n as i128 * SCALE)
     }
 
+    /// `n` millionths.
+    pub fn micro(n: i64) -> Num {
+        Num(n as i128)
+    }
+
     /// Whether the value has no fractional part.
     pub fn is_integer(self) -> bool {
         self.0 % SCALE == 0

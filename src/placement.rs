@@ -23,6 +23,18 @@ pub struct RowIdentity {
     rhs: Vec<usize>,
 }
 
+impl RowIdentity {
+    /// The columns summed on the left.
+    pub fn lhs(&self) -> &[usize] {
+        &self.lhs
+    }
+
+    /// The columns summed on the right.
+    pub fn rhs(&self) -> &[usize] {
+        &self.rhs
+    }
+}
+
 /// The identities that hold along every row of `block` of `table`.
 pub fn row_identities(table: &Table, block: usize) -> Vec<RowIdentity> {
     let items = |terms: &[Term]| -> Option<Vec<usize>> {
@@ -202,38 +214,16 @@ pub fn zero_blanks(tr: &mut TableResult, table: &Table) -> Vec<Correction> {
     log
 }
 
-/// The ways to cut one value of `read` in two (`113` → `1 13`, `11 3`): what the run
-/// was if OCR ran two cells together. No part may start with a 0 unless it is 0.
-pub fn cuts(read: &[Num]) -> Vec<Vec<Num>> {
-    let mut out = Vec::new();
-    for (i, v) in read.iter().enumerate() {
-        if !v.is_integer() || v.is_negative() {
-            continue;
-        }
-        let digits = v.to_string();
-        for cut in 1..digits.len() {
-            let (a, b) = digits.split_at(cut);
-            if b.len() > 1 && b.starts_with('0') {
-                continue;
-            }
-            if let (Ok(a), Ok(b)) = (a.parse::<i64>(), b.parse::<i64>()) {
-                let mut row = read.to_vec();
-                row.splice(i..=i, [Num::int(a), Num::int(b)]);
-                out.push(row);
-            }
-        }
-    }
-    out
-}
-
 /// A run of values read for a row, shorter than the row, that the row's own
 /// identities could not place: left for the whole table's identities.
 #[derive(Clone, Debug)]
 pub struct ShortRun {
     /// The template row.
     pub row: usize,
-    /// The values, in the order read.
+    /// The values, in the order read (empty when a token reads as no number).
     pub values: Vec<Num>,
+    /// Whole-row readings of digits that ran together ([`crate::split::cut_runs`]).
+    pub readings: Vec<Vec<Num>>,
     /// 1-based line of the run.
     pub line: usize,
     /// The run as read.
@@ -241,10 +231,10 @@ pub struct ShortRun {
 }
 
 /// Places short runs by every identity of the table: a run is placed when exactly
-/// one way of putting its values into the row's columns (in order; for a run one value
-/// short, also cutting one value in two: cells OCR ran together) leaves the table free
-/// of new contradictions, or when every such way gives the row the same values once
-/// the identities have filled its gaps. Placed values are `inferred`; gaps stay
+/// one way of putting its values into the row's columns (in order), or one of its
+/// readings as cells that ran together, leaves the table free of new contradictions,
+/// or when every such way gives the row the same values once the identities have
+/// filled its gaps. Placed values are `inferred`; gaps stay
 /// unknown for reconciliation. Returns the log and the rows placed.
 pub fn place_by_table(
     tr: &mut TableResult,
@@ -309,9 +299,6 @@ fn one_reading(
 ) -> Option<(Row, &'static str)> {
     let n = grid[run.row].len();
     let k = run.values.len();
-    if k == 0 || k > n {
-        return None;
-    }
     // (the values as placed, the row once the identities filled its gaps, how) for
     // every reading the table allows.
     let mut readings: Vec<(Row, Row, &'static str)> = Vec::new();
@@ -336,25 +323,25 @@ fn one_reading(
     };
     let mut positions: Vec<usize> = (0..k).collect();
     let mut tried = 0;
-    loop {
-        tried += 1;
-        if tried > MAX_PLACEMENTS {
-            return None;
-        }
-        let mut placed = vec![None; n];
-        for (i, &p) in positions.iter().enumerate() {
-            placed[p] = Some(run.values[i]);
-        }
-        judge(placed, "table_identity_placement");
-        if !next_combination(&mut positions, n) {
-            break;
+    if k > 0 && k <= n {
+        loop {
+            tried += 1;
+            if tried > MAX_PLACEMENTS {
+                return None;
+            }
+            let mut placed = vec![None; n];
+            for (i, &p) in positions.iter().enumerate() {
+                placed[p] = Some(run.values[i]);
+            }
+            judge(placed, "table_identity_placement");
+            if !next_combination(&mut positions, n) {
+                break;
+            }
         }
     }
-    // One value short: OCR may have run two cells together rather than lost one.
-    if k + 1 == n {
-        for row in cuts(&run.values) {
-            judge(row.into_iter().map(Some).collect(), "split");
-        }
+    // Cells that ran together: each reading the row's identities allow.
+    for row in &run.readings {
+        judge(row.iter().copied().map(Some).collect(), "split");
     }
     match readings.as_slice() {
         [(placed, _, how)] => Some((placed.clone(), how)),
@@ -492,6 +479,7 @@ mod tests {
         let run = ShortRun {
             row: granted,
             values: nums(&[1, 1]),
+            readings: Vec::new(),
             line: 9,
             raw: "1 1".into(),
         };
@@ -515,6 +503,7 @@ mod tests {
         let run = ShortRun {
             row: granted,
             values: nums(&[5]),
+            readings: Vec::new(),
             line: 9,
             raw: "5".into(),
         };
@@ -523,12 +512,14 @@ mod tests {
         assert!(tr.cells[granted].iter().all(|c| c.value.is_none()));
     }
 
-    #[test]
-    fn cuts_are_every_split_of_one_value() {
-        assert_eq!(
-            cuts(&nums(&[12, 0, 105])),
-            [nums(&[1, 2, 0, 105]), nums(&[12, 0, 10, 5]),]
-        );
+    /// The readings of a run of table 三 as cells that ran together.
+    fn glued(t: &Table, raw: &str) -> Vec<Vec<Num>> {
+        let tokens: Vec<&str> = raw.split(' ').collect();
+        let domains: Vec<Domain> = t.blocks[0].columns.iter().map(|c| c.domain).collect();
+        match crate::split::cut_runs(&tokens, 7, &row_identities(t, 0), &domains) {
+            crate::split::Cuts::Readings(r) => r,
+            crate::split::Cuts::TooMany => Vec::new(),
+        }
     }
 
     #[test]
@@ -552,6 +543,7 @@ mod tests {
         let run = ShortRun {
             row: granted,
             values: nums(&[11, 0, 0, 0, 0, 314]),
+            readings: glued(t, "11 0 0 0 0 314"),
             line: 9,
             raw: "11 0 0 0 0 314".into(),
         };
@@ -575,6 +567,7 @@ mod tests {
         let twice = ShortRun {
             row: granted,
             values: nums(&[111, 0, 0, 0, 0, 12]),
+            readings: glued(t, "111 0 0 0 0 12"),
             line: 9,
             raw: "111 0 0 0 0 12".into(),
         };

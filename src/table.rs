@@ -13,6 +13,7 @@ use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableR
 use crate::numbers::Num;
 use crate::placement::{complete, place_short_run, row_identities, ShortRun};
 use crate::similarity::{score_label, GlyphCosts};
+use crate::split::{cut_runs, Cuts};
 use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Span};
 
 /// A row label matched below this score goes to review.
@@ -399,10 +400,12 @@ fn fill_cells(
                         .map(|p| p.value)
                 })
                 .collect();
-            if let Some(values) = values.filter(|_| anchored) {
+            let readings = glued_readings(table, r, all);
+            if anchored && (values.is_some() || !readings.is_empty()) {
                 read.short.push(ShortRun {
                     row: r,
-                    values,
+                    values: values.unwrap_or_default(),
+                    readings,
                     line: all.first().map_or(0, |s| s.line + 1),
                     raw: slots_text(all),
                 });
@@ -478,6 +481,27 @@ fn fill_cells(
         };
     }
     infer_blanks(read, table, r, cells);
+}
+
+/// The readings of a short run as digits of several cells that ran together (a
+/// crawler dump's `640020470`), as far as the row's own identities allow them.
+fn glued_readings(table: &Table, r: usize, all: &[Slot]) -> Vec<Vec<Num>> {
+    // A unit written after a number (`5394432.52元`) is no part of its digits.
+    let tokens: Vec<&str> = all
+        .iter()
+        .filter(|s| !s.is_blank())
+        .map(|s| s.raw.trim_end_matches(|c: char| !c.is_ascii_digit()))
+        .collect();
+    let n = table.blocks[table.rows[r].block].columns.len();
+    let ids = row_identities(table, table.rows[r].block);
+    if ids.is_empty() {
+        // Nothing to choose by: every cut would be a guess.
+        return Vec::new();
+    }
+    match cut_runs(&tokens, n, &ids, &row_domains(table, r)) {
+        Cuts::Readings(readings) => readings,
+        Cuts::TooMany => Vec::new(),
+    }
 }
 
 fn row_domains(table: &Table, r: usize) -> Vec<Domain> {

@@ -1,0 +1,121 @@
+//! Crawler dumps → lines: tables flattened onto one long line, broken back into rows.
+//!
+//! Takes a document's normalised lines and the row labels of every template; when a
+//! line holds many of them (a whole table run together, as crawler text dumps of HTML
+//! pages have it), gives the text broken before every ordinal (`一、`, `（一）`, `1.`),
+//! with a space between a label and the digits glued to it on either side. The digits
+//! of one row stay one run (`640020470`): cutting them into cells is for the
+//! identities to decide (see [`crate::split`]). Other documents are left as they are.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::lexicon::Lexicon;
+use crate::normalize::key;
+
+/// A line at least this long, holding at least this many row labels, is a flattened
+/// table: OCR and PDF text lines are far shorter and hold one row each.
+const FLAT_LINE_CHARS: usize = 300;
+const FLAT_LINE_LABELS: usize = 5;
+/// Labels shorter than this are too common in prose (其他, 规章) to count.
+const MIN_LABEL_CHARS: usize = 4;
+
+/// A section or row ordinal with a Chinese numeral (`三、`, `（三）`), not inside
+/// `第二十条第（一）项`.
+static CJK_ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([^第\n])([一二三四五六七八九十]、|[(（][一二三四五六七八九十][)）])")
+        .expect("static pattern")
+});
+/// An arabic row ordinal (`2.其他`), also right after the previous row's digits.
+static ARABIC_ORDINAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([^\n])([1-9][.、]\p{Han})").expect("static pattern"));
+/// A label followed by digits (`数量640020470`, `收费35-15`).
+static LABEL_DIGITS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([\p{Han}）)])([0-9-])").expect("static pattern"));
+/// Digits followed by a label.
+static DIGITS_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([0-9])(\p{Han}+)").expect("static pattern"));
+
+/// Whether some line of `lines` is a table flattened onto one line: it is long and
+/// holds at least [`FLAT_LINE_LABELS`] of `labels` (row label match keys).
+pub fn is_flattened(lines: &[String], labels: &[&str], lex: &Lexicon) -> bool {
+    lines.iter().any(|l| {
+        l.chars().count() >= FLAT_LINE_CHARS && {
+            let k = key(l, lex);
+            labels
+                .iter()
+                .filter(|lab| lab.chars().count() >= MIN_LABEL_CHARS && k.contains(*lab))
+                .count()
+                >= FLAT_LINE_LABELS
+        }
+    })
+}
+
+/// The lines broken back into one row (or heading) each; short lines (the title, a
+/// header block) are kept as they are.
+pub fn unflatten(lines: &[String], lex: &Lexicon) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in lines {
+        if line.chars().count() < FLAT_LINE_CHARS {
+            out.push(line.clone());
+            continue;
+        }
+        let broken = CJK_ORDINAL.replace_all(line, "$1\n$2");
+        let broken = ARABIC_ORDINAL.replace_all(&broken, "$1\n$2");
+        let spaced = LABEL_DIGITS.replace_all(&broken, "$1 $2");
+        let spaced = DIGITS_LABEL.replace_all(&spaced, |c: &regex::Captures| {
+            // A unit right after its number (`5394432.52元`) stays with it.
+            let han = &c[2];
+            if lex.unit_suffixes.iter().any(|u| u == han) {
+                format!("{}{han}", &c[1])
+            } else {
+                format!("{} {han}", &c[1])
+            }
+        });
+        out.extend(spaced.split('\n').map(|s| s.trim().to_string()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flattened_table_is_broken_into_rows_with_its_digit_runs_apart() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        let line = "规章 000规范性文件898989第二十条第（五）项信息内容行政许可3960181一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开0000000政府集中采购13575394432.52元";
+        let prose = "五、存在的主要问题及改进情况".to_string() + &"二是加强政策解读".repeat(30);
+        let got = unflatten(&[format!("{line}{prose}")], &lex);
+        assert_eq!(
+            got,
+            [
+                "规章 000 规范性文件 898989 第二十条第（五）项信息内容行政许可 3960181",
+                "一、本年新收政府信息公开申请数量 640020470",
+                "二、上年结转政府信息公开申请数量 0000000",
+                "（三）不予公开",
+                "1.属于国家秘密 0000000",
+                "2.其他法律行政法规禁止公开 0000000 政府集中采购 13575394432.52元",
+                &prose,
+            ]
+        );
+    }
+
+    #[test]
+    fn only_long_lines_full_of_row_labels_count_as_flattened() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        let labels = [
+            "本年新收政府信息公开申请数量",
+            "属于国家秘密",
+            "予以公开",
+            "重复申请",
+            "其他处理",
+        ];
+        let row = |l: &str| format!("{l}0000000");
+        let flat: String = labels.iter().map(|l| row(l)).collect::<String>().repeat(6);
+        assert!(is_flattened(&[flat], &labels, &lex));
+        let lines: Vec<String> = labels.iter().map(|l| row(l)).collect();
+        assert!(!is_flattened(&lines, &labels, &lex));
+    }
+}
