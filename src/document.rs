@@ -7,7 +7,7 @@
 use crate::decode::{decode, DecodeError};
 use crate::detect::detect_template;
 use crate::dictionary::{Dictionaries, Table};
-use crate::flattened::{is_flattened, unflatten};
+use crate::flattened::{is_flattened, unflatten, Breaks};
 use crate::html::{is_html, to_lines as html_lines};
 use crate::lexicon::Lexicon;
 use crate::model::{Balance, DocResult, DocStatus, ReviewItem, RowPresence};
@@ -67,7 +67,23 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
     let mut lines: Vec<String> = raw_lines.iter().map(|l| normalize_line(l)).collect();
     let mut form = form;
     if form == "text" && is_flattened(&lines, &dict.row_keys(), lex) {
-        lines = unflatten(&lines, lex);
+        let breaks = Breaks {
+            labels: dict
+                .templates
+                .iter()
+                .flat_map(|t| &t.tables)
+                .flat_map(|t| &t.rows)
+                .filter(|r| r.label.ordinal.is_none())
+                .flat_map(|r| r.label.keys.iter().map(String::as_str))
+                .collect(),
+            headings: dict
+                .templates
+                .iter()
+                .flat_map(|t| &t.sections)
+                .flat_map(|s| s.label.full_keys.iter().map(String::as_str))
+                .collect(),
+        };
+        lines = unflatten(&lines, lex, &breaks);
         form = "flattened";
     }
     let title = find_title(&lines, lex);

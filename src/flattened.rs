@@ -52,9 +52,20 @@ pub fn is_flattened(lines: &[String], labels: &[&str], lex: &Lexicon) -> bool {
     })
 }
 
+/// What breaks a flattened table into rows besides ordinals, as match keys: the
+/// labels of rows without an ordinal (规章, 行政许可 …; a line break goes before one
+/// that digits follow) and the section headings (a line break goes after one).
+#[derive(Debug, Default)]
+pub struct Breaks<'a> {
+    /// Row labels without an ordinal.
+    pub labels: Vec<&'a str>,
+    /// Section headings.
+    pub headings: Vec<&'a str>,
+}
+
 /// The lines broken back into one row (or heading) each; short lines (the title, a
 /// header block) are kept as they are.
-pub fn unflatten(lines: &[String], lex: &Lexicon) -> Vec<String> {
+pub fn unflatten(lines: &[String], lex: &Lexicon, breaks: &Breaks) -> Vec<String> {
     let mut out = Vec::new();
     for line in lines {
         if line.chars().count() < FLAT_LINE_CHARS {
@@ -63,6 +74,11 @@ pub fn unflatten(lines: &[String], lex: &Lexicon) -> Vec<String> {
         }
         let broken = CJK_ORDINAL.replace_all(line, "$1\n$2");
         let broken = ARABIC_ORDINAL.replace_all(&broken, "$1\n$2");
+        let broken: String = broken
+            .split('\n')
+            .map(|l| break_at_labels(l, lex, breaks))
+            .collect::<Vec<_>>()
+            .join("\n");
         let spaced = LABEL_DIGITS.replace_all(&broken, "$1 $2");
         let spaced = DIGITS_LABEL.replace_all(&spaced, |c: &regex::Captures| {
             // A unit right after its number (`5394432.52元`) stays with it.
@@ -78,6 +94,57 @@ pub fn unflatten(lines: &[String], lex: &Lexicon) -> Vec<String> {
     out
 }
 
+/// One broken line, further broken after a heading it starts with and before each
+/// row label that digits follow (the longest label where two overlap).
+fn break_at_labels(line: &str, lex: &Lexicon, breaks: &Breaks) -> String {
+    // The line's match key, and for each key character its byte offset in the line.
+    let mut key_chars: Vec<(char, usize)> = Vec::new();
+    for (i, ch) in line.char_indices() {
+        let k = key(&ch.to_string(), lex);
+        key_chars.extend(k.chars().map(|c| (c, i)));
+    }
+    let k: Vec<char> = key_chars.iter().map(|&(c, _)| c).collect();
+    let find = |needle: &[char], from: usize| -> Option<usize> {
+        (from..=k.len().checked_sub(needle.len())?).find(|&i| k[i..i + needle.len()] == *needle)
+    };
+    let mut cuts: Vec<usize> = Vec::new();
+    for h in &breaks.headings {
+        let h: Vec<char> = h.chars().collect();
+        if !h.is_empty() && k.starts_with(&h) {
+            if let Some(&(_, at)) = key_chars.get(h.len()) {
+                cuts.push(at);
+            }
+        }
+    }
+    let mut labels: Vec<Vec<char>> = breaks.labels.iter().map(|l| l.chars().collect()).collect();
+    labels.sort_by_key(|l| std::cmp::Reverse(l.len()));
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    for lab in labels.iter().filter(|l| !l.is_empty()) {
+        let mut from = 0;
+        while let Some(i) = find(lab, from) {
+            let end = i + lab.len();
+            from = i + 1;
+            let digits_follow = k.get(end).is_some_and(|c| c.is_ascii_digit());
+            let overlaps = taken.iter().any(|&(a, b)| i < b && a < end);
+            if digits_follow && !overlaps && i > 0 {
+                taken.push((i, end));
+                cuts.push(key_chars[i].1);
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = String::with_capacity(line.len() + cuts.len());
+    let mut last = 0;
+    for c in cuts {
+        out.push_str(&line[last..c]);
+        out.push('\n');
+        last = c;
+    }
+    out.push_str(&line[last..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,18 +152,33 @@ mod tests {
     #[test]
     fn a_flattened_table_is_broken_into_rows_with_its_digit_runs_apart() {
         let lex = crate::dictionary::embedded_lexicon().unwrap();
-        let line = "规章 000规范性文件898989第二十条第（五）项信息内容行政许可3960181一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开0000000政府集中采购13575394432.52元";
+        let line = "规章 000规范性文件898989第二十条第（五）项信息内容行政许可3960181一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开0000000政府集中采购13575394432.52元四、政府信息公开行政复议、行政诉讼情况 行政复议结果维持总计10203120001200000";
         let prose = "五、存在的主要问题及改进情况".to_string() + &"二是加强政策解读".repeat(30);
-        let got = unflatten(&[format!("{line}{prose}")], &lex);
+        let breaks = Breaks {
+            labels: vec![
+                "规章",
+                "规范性文件",
+                "行政规范性文件",
+                "行政许可",
+                "政府集中采购",
+            ],
+            headings: vec!["四政府信息公开行政复议行政诉讼情况"],
+        };
+        let got = unflatten(&[format!("{line}{prose}")], &lex, &breaks);
         assert_eq!(
             got,
             [
-                "规章 000 规范性文件 898989 第二十条第（五）项信息内容行政许可 3960181",
+                "规章 000",
+                "规范性文件 898989 第二十条第（五）项信息内容",
+                "行政许可 3960181",
                 "一、本年新收政府信息公开申请数量 640020470",
                 "二、上年结转政府信息公开申请数量 0000000",
                 "（三）不予公开",
                 "1.属于国家秘密 0000000",
-                "2.其他法律行政法规禁止公开 0000000 政府集中采购 13575394432.52元",
+                "2.其他法律行政法规禁止公开 0000000",
+                "政府集中采购 13575394432.52元",
+                "四、政府信息公开行政复议、行政诉讼情况",
+                "行政复议结果维持总计 10203120001200000",
                 &prose,
             ]
         );

@@ -114,8 +114,20 @@ pub fn read_table(
     let used: Vec<usize> = groups_of.iter().flatten().copied().collect();
     for r in (0..table.rows.len()).filter(|r| !labelled.contains(r)) {
         let n = table.blocks[table.rows[r].block].columns.len();
+        // Alone on its line, or after header text that is no row's label (a crawler
+        // dump keeps the header and the row on one line).
+        let labelled_segment = |s: usize| {
+            matches
+                .iter()
+                .flatten()
+                .any(|m| (m.first..=m.last).contains(&s))
+        };
         let free: Vec<usize> = (0..cands.groups.len())
-            .filter(|g| cands.groups[*g].standalone && !used.contains(g))
+            .filter(|&g| {
+                let group = &cands.groups[g];
+                (group.standalone || group.after_segment.is_some_and(|s| !labelled_segment(s)))
+                    && !used.contains(&g)
+            })
             .collect();
         let exact = free
             .iter()
@@ -175,10 +187,12 @@ pub fn read_table(
                         let fit = fit_columns(group, columns.len(), value_field);
                         // A run on its label's line, or opening the line after it, is
                         // the row's own; one the order alone gave it is weaker evidence.
-                        let anchored = matches[r].as_ref().is_some_and(|m| {
-                            group.after_segment.is_some_and(|s| (m.first..=m.last).contains(&s))
-                                || group.line == cands.segments[m.last].line + 1
-                        });
+                        // A row without a label (table 四) has only its run to go by.
+                        let anchored = !labelled.contains(&r)
+                            || matches[r].as_ref().is_some_and(|m| {
+                                group.after_segment.is_some_and(|s| (m.first..=m.last).contains(&s))
+                                    || group.line == cands.segments[m.last].line + 1
+                            });
                         fill_cells(&mut read, table, r, &group.slots, fit, &mut cells, anchored);
                     }
                 }
@@ -494,13 +508,11 @@ fn glued_readings(table: &Table, r: usize, all: &[Slot]) -> Vec<Vec<Num>> {
         .collect();
     let n = table.blocks[table.rows[r].block].columns.len();
     let ids = row_identities(table, table.rows[r].block);
-    if ids.is_empty() {
-        // Nothing to choose by: every cut would be a guess.
-        return Vec::new();
-    }
     match cut_runs(&tokens, n, &ids, &row_domains(table, r)) {
-        Cuts::Readings(readings) => readings,
-        Cuts::TooMany => Vec::new(),
+        // Without an identity only a run that the digits alone cut one way (`000`
+        // into three cells) is read; any choice among several would be a guess.
+        Cuts::Readings(readings) if !ids.is_empty() || readings.len() == 1 => readings,
+        _ => Vec::new(),
     }
 }
 
