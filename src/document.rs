@@ -12,7 +12,7 @@ use crate::html::{is_html, to_lines as html_lines};
 use crate::lexicon::Lexicon;
 use crate::model::{Balance, DocResult, DocStatus, ReviewItem, RowPresence};
 use crate::normalize::{key, normalize_line};
-use crate::placement::{place_by_table, zero_blanks};
+use crate::placement::{place_by_table, take_unique_cuts, zero_blanks};
 use crate::reconcile::{check_identities, infer_from_identities, repair_misreads};
 use crate::sections::{find_sections, find_title, region};
 use crate::table::{read_table, TableRead};
@@ -20,22 +20,30 @@ use crate::table::{read_table, TableRead};
 /// Without a title, a text needs this many template rows to count as a report.
 const MIN_ROWS_WITHOUT_TITLE: usize = 5;
 
-/// Reconciles one table as read: blanks the source writes for 0 (HTML), repairs,
+/// Reconciles one table as read: blanks the source writes for 0 (HTML), runs its
+/// row cuts one way (crawler dumps), repairs,
 /// short runs placed by the table, inference, checks. Review items that a later step
 /// made moot (a short or empty row now complete) are dropped.
 fn reconcile_table(
     read: &mut TableRead,
     table: &Table,
     lex: &Lexicon,
-    blank_is_zero: bool,
+    form: &str,
 ) -> (Balance, Vec<ReviewItem>) {
-    if blank_is_zero {
+    if form == "html" {
         read.corrections
             .extend(zero_blanks(&mut read.result, table));
     }
+    let mut placed = Vec::new();
+    if form == "flattened" {
+        let (log, taken) = take_unique_cuts(&mut read.result, &read.short);
+        read.corrections.extend(log);
+        placed.extend(taken);
+    }
     read.corrections
         .extend(repair_misreads(&mut read.result, table, lex));
-    let (log, placed) = place_by_table(&mut read.result, table, &read.short);
+    let (log, by_table) = place_by_table(&mut read.result, table, &read.short);
+    placed.extend(by_table);
     read.corrections.extend(log);
     read.corrections
         .extend(infer_from_identities(&mut read.result, table));
@@ -103,8 +111,7 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         let range = region(&headings, table.section, lines.len());
         match read_table(&lines, range, template, ti, dict) {
             Some(mut read) => {
-                let (balance, identity_review) =
-                    reconcile_table(&mut read, table, lex, form == "html");
+                let (balance, identity_review) = reconcile_table(&mut read, table, lex, form);
                 doc.balance.add(balance);
                 doc.corrections.append(&mut read.corrections);
                 doc.review.append(&mut read.review);

@@ -286,6 +286,41 @@ pub fn place_by_table(
     }
 }
 
+/// Runs of a source whose cells are glued as a rule (a crawler dump): a run that its
+/// row's identities cut exactly one way is taken as that cut (`repaired`, method
+/// `split`) before the table is consulted, so that a table that does not balance as
+/// published shows as a conflict rather than as cells left unknown.
+pub fn take_unique_cuts(tr: &mut TableResult, runs: &[ShortRun]) -> (Vec<Correction>, Vec<usize>) {
+    let mut log = Vec::new();
+    let mut taken = Vec::new();
+    for run in runs {
+        let [row] = run.readings.as_slice() else {
+            continue;
+        };
+        if tr.cells[run.row].iter().any(|c| c.value.is_some()) {
+            continue;
+        }
+        log.push(Correction {
+            line: run.line,
+            kind: "value",
+            before: run.raw.clone(),
+            after: row.iter().map(Num::to_string).collect::<Vec<_>>().join(" "),
+            score: 0.9,
+            method: "split",
+        });
+        for (cell, &v) in tr.cells[run.row].iter_mut().zip(row) {
+            *cell = Cell {
+                value: Some(v),
+                status: CellStatus::Repaired,
+                line: Some(run.line),
+                raw: run.raw.clone(),
+            };
+        }
+        taken.push(run.row);
+    }
+    (log, taken)
+}
+
 /// One row's cells, `None` unknown.
 type Row = Vec<Option<Num>>;
 
