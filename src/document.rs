@@ -53,7 +53,8 @@ fn reconcile_table(
             table.rows[r].path == x.row_label
                 && (placed.contains(&r) || result.cells[r].iter().all(|c| c.value.is_some()))
         };
-        !matches!(x.problem, "short_row" | "no_values") || !(0..table.rows.len()).any(moot)
+        !matches!(x.problem, "short_row" | "no_values" | "ambiguous_split")
+            || !(0..table.rows.len()).any(moot)
     });
     check_identities(&mut read.result, table, lex)
 }

@@ -21,6 +21,8 @@ const CONFIDENT_LABEL: f64 = 0.7;
 /// Text similarity from which a repair is called `fuzzy` rather than resting on
 /// ordinal and order.
 const FUZZY_SIM: f64 = 0.75;
+/// Candidate cuts of a glued run listed in a review item.
+const SHOWN_CUTS: usize = 8;
 /// A header or group fragment is logged as repaired from this score on.
 const HEADER_REPAIR: f64 = 0.75;
 
@@ -414,7 +416,7 @@ fn fill_cells(
                         .map(|p| p.value)
                 })
                 .collect();
-            let readings = glued_readings(table, r, all);
+            let (readings, cuts) = glued_readings(table, r, all);
             if anchored && (values.is_some() || !readings.is_empty()) {
                 read.short.push(ShortRun {
                     row: r,
@@ -423,6 +425,25 @@ fn fill_cells(
                     line: all.first().map_or(0, |s| s.line + 1),
                     raw: slots_text(all),
                 });
+            }
+            if let Cuts::Readings(all_cuts) = &cuts {
+                if all_cuts.len() >= 2 {
+                    let shown: Vec<String> = all_cuts
+                        .iter()
+                        .take(SHOWN_CUTS)
+                        .map(|c| c.iter().map(Num::to_string).collect::<Vec<_>>().join("|"))
+                        .collect();
+                    let more = all_cuts.len().saturating_sub(SHOWN_CUTS);
+                    let detail = format!(
+                        "{} ran together; it can be cut into {} cells {} ways: {}{}; unless the table's identities leave one, all are left missing",
+                        slots_text(all),
+                        columns.len(),
+                        all_cuts.len(),
+                        shown.join(", "),
+                        if more > 0 { format!(" and {more} more") } else { String::new() }
+                    );
+                    return read.review(table, r, "", "ambiguous_split", detail);
+                }
             }
             let detail = format!("read {k} values for {} columns ({}); which cells are blank cannot be told, so all are left missing", columns.len(), slots_text(all));
             return read.review(table, r, "", "short_row", detail);
@@ -499,7 +520,7 @@ fn fill_cells(
 
 /// The readings of a short run as digits of several cells that ran together (a
 /// crawler dump's `640020470`), as far as the row's own identities allow them.
-fn glued_readings(table: &Table, r: usize, all: &[Slot]) -> Vec<Vec<Num>> {
+fn glued_readings(table: &Table, r: usize, all: &[Slot]) -> (Vec<Vec<Num>>, Cuts) {
     // A unit written after a number (`5394432.52元`) is no part of its digits.
     let tokens: Vec<&str> = all
         .iter()
@@ -508,12 +529,14 @@ fn glued_readings(table: &Table, r: usize, all: &[Slot]) -> Vec<Vec<Num>> {
         .collect();
     let n = table.blocks[table.rows[r].block].columns.len();
     let ids = row_identities(table, table.rows[r].block);
-    match cut_runs(&tokens, n, &ids, &row_domains(table, r)) {
+    let cuts = cut_runs(&tokens, n, &ids, &row_domains(table, r));
+    let usable = match &cuts {
         // Without an identity only a run that the digits alone cut one way (`000`
         // into three cells) is read; any choice among several would be a guess.
-        Cuts::Readings(readings) if !ids.is_empty() || readings.len() == 1 => readings,
+        Cuts::Readings(readings) if !ids.is_empty() || readings.len() == 1 => readings.clone(),
         _ => Vec::new(),
-    }
+    };
+    (usable, cuts)
 }
 
 fn row_domains(table: &Table, r: usize) -> Vec<Domain> {
