@@ -346,6 +346,9 @@ impl Template {
     }
 }
 
+/// The cross-year soft identities (dictionaries/links.toml).
+const EMBEDDED_LINKS: &str = include_str!("../dictionaries/links.toml");
+
 /// Every template version plus the lexicon: everything the cleaner knows.
 #[derive(Debug)]
 pub struct Dictionaries {
@@ -355,6 +358,8 @@ pub struct Dictionaries {
     pub templates: Vec<Template>,
     /// Substitution costs of look-alike characters.
     pub glyphs: GlyphCosts,
+    /// Soft identities between consecutive years of one agency.
+    pub links: Vec<crate::years::Link>,
 }
 
 impl Dictionaries {
@@ -377,7 +382,9 @@ impl Dictionaries {
             .collect();
         let glyphs = GlyphCosts::from_tsv(EMBEDDED_GLYPHS)
             .map_err(|m| DictionaryError::invalid("glyph_confusions.tsv", m))?;
-        Dictionaries::build(lexicon, &files, glyphs)
+        let links = crate::years::parse_links(EMBEDDED_LINKS)
+            .map_err(|m| DictionaryError::invalid("links.toml", m))?;
+        Dictionaries::build(lexicon, &files, glyphs, links)
     }
 
     /// Loads `lexicon.toml` and `templates/*.toml` from a folder (for new template versions
@@ -407,13 +414,22 @@ impl Dictionaries {
         } else {
             GlyphCosts::default()
         };
-        Dictionaries::build(lexicon, &files, glyphs)
+        // Cross-year links are optional: a folder without them checks none.
+        let lpath = dir.join("links.toml");
+        let links = if lpath.exists() {
+            crate::years::parse_links(&read(&lpath)?)
+                .map_err(|m| DictionaryError::invalid(lpath.display().to_string(), m))?
+        } else {
+            Vec::new()
+        };
+        Dictionaries::build(lexicon, &files, glyphs, links)
     }
 
     fn build(
         lexicon: Lexicon,
         files: &[(String, String)],
         glyphs: GlyphCosts,
+        links: Vec<crate::years::Link>,
     ) -> Result<Dictionaries, DictionaryError> {
         if files.is_empty() {
             return Err(DictionaryError::invalid(
@@ -445,6 +461,7 @@ impl Dictionaries {
             lexicon,
             templates,
             glyphs,
+            links,
         })
     }
 }
@@ -724,8 +741,13 @@ mod tests {
         let text = EMBEDDED_TEMPLATES[0]
             .1
             .replace("lhs = [\"results_total\"]", "lhs = [\"no_such_row\"]");
-        let err = Dictionaries::build(lex, &[("broken.toml".into(), text)], GlyphCosts::default())
-            .unwrap_err();
+        let err = Dictionaries::build(
+            lex,
+            &[("broken.toml".into(), text)],
+            GlyphCosts::default(),
+            Vec::new(),
+        )
+        .unwrap_err();
         assert_eq!(err.file, "broken.toml");
         assert!(err.message.contains("no_such_row"), "{}", err.message);
     }

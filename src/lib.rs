@@ -42,6 +42,7 @@ pub mod solve;
 pub mod split;
 pub mod table;
 pub mod values;
+pub mod years;
 
 pub use batch::{process, run_batch, BatchOptions, Summary};
 pub use dictionary::Dictionaries;

@@ -1,0 +1,349 @@
+//! Across an archive: reports of one agency in consecutive years → warnings where the
+//! soft identities between them fail (`dictionaries/links.toml`).
+//!
+//! Takes each cleaned document's agency, year and the few cells the links name (so
+//! that what is kept per document stays small at any archive size) and gives review
+//! items for the later report of each pair. Nothing is changed: a report may restate
+//! last year's figures, or the agency may have been reorganised.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+
+use crate::dictionary::Dictionaries;
+use crate::model::{CellStatus, DocResult, ReviewItem};
+use crate::numbers::Num;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLinks {
+    links: Vec<RawLink>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLink {
+    id: String,
+    description: String,
+    left: Vec<String>,
+    right: Vec<String>,
+}
+
+/// One soft identity between this year's report and last year's.
+#[derive(Clone, Debug)]
+pub struct Link {
+    /// Stable id, shown in the warning.
+    pub id: String,
+    /// What it says, shown in the warning.
+    pub description: String,
+    left: Vec<Term>,
+    right: Vec<Term>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Term {
+    last: bool,
+    negative: bool,
+    table: String,
+    row: String,
+    column: String,
+}
+
+const ANY: &str = "*";
+
+/// Parses `links.toml`.
+pub fn parse_links(text: &str) -> Result<Vec<Link>, String> {
+    let raw: RawLinks = toml::from_str(text).map_err(|e| e.to_string())?;
+    raw.links
+        .into_iter()
+        .map(|l| {
+            let terms = |ts: &[String]| ts.iter().map(|t| term(t)).collect::<Result<Vec<_>, _>>();
+            Ok(Link {
+                left: terms(&l.left).map_err(|e| format!("link {}: {e}", l.id))?,
+                right: terms(&l.right).map_err(|e| format!("link {}: {e}", l.id))?,
+                id: l.id,
+                description: l.description,
+            })
+        })
+        .collect()
+}
+
+fn term(text: &str) -> Result<Term, String> {
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    let negative = words.first() == Some(&"-");
+    if negative {
+        words.remove(0);
+    }
+    let [year, path] = words.as_slice() else {
+        return Err(format!("{text:?} is not `[-] this|last TABLE/ROW/COLUMN`"));
+    };
+    let last = match *year {
+        "this" => false,
+        "last" => true,
+        other => return Err(format!("{other:?} in {text:?} is neither this nor last")),
+    };
+    let parts: Vec<&str> = path.split('/').collect();
+    let [table, row, column] = parts.as_slice() else {
+        return Err(format!("{path:?} is not TABLE/ROW/COLUMN"));
+    };
+    Ok(Term {
+        last,
+        negative,
+        table: table.to_string(),
+        row: row.to_string(),
+        column: column.to_string(),
+    })
+}
+
+/// What one document brings to the cross-year checks.
+#[derive(Clone, Debug)]
+pub struct YearFacts {
+    /// Its id in the outputs.
+    pub doc_id: String,
+    /// The agency, as its title names it.
+    pub agency: String,
+    /// The report year.
+    pub year: u16,
+    cells: HashMap<(String, String, String), Num>,
+}
+
+/// The facts of `doc`, or None when it has no agency, year or tables.
+pub fn facts(doc: &DocResult, dict: &Dictionaries) -> Option<YearFacts> {
+    let template = &dict.templates[doc.template?];
+    let year = doc.year?;
+    if doc.agency.is_empty() || dict.links.is_empty() {
+        return None;
+    }
+    let named = |t: &str, r: &str, c: &str| {
+        dict.links
+            .iter()
+            .flat_map(|l| l.left.iter().chain(&l.right))
+            .any(|x| {
+                x.table == t && (x.row == ANY || x.row == r) && (x.column == ANY || x.column == c)
+            })
+    };
+    let mut cells = HashMap::new();
+    for tr in &doc.tables {
+        let table = &template.tables[tr.table];
+        for (r, row) in table.rows.iter().enumerate() {
+            for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
+                let cell = &tr.cells[r][c];
+                let known = cell.status != CellStatus::Missing;
+                if let (Some(v), true) = (cell.value, known) {
+                    if named(&table.id, &row.id, &col.id) {
+                        cells.insert((table.id.clone(), row.id.clone(), col.id.clone()), v);
+                    }
+                }
+            }
+        }
+    }
+    Some(YearFacts {
+        doc_id: doc.doc_id.clone(),
+        agency: doc.agency.clone(),
+        year,
+        cells,
+    })
+}
+
+/// Warnings for every report whose agency has exactly one report of the year before
+/// (and exactly one of its own year), by position in `facts`.
+pub fn warnings(facts: &[YearFacts], links: &[Link]) -> Vec<(usize, ReviewItem)> {
+    let mut by_year: BTreeMap<(&str, u16), Vec<usize>> = BTreeMap::new();
+    for (i, f) in facts.iter().enumerate() {
+        by_year.entry((&f.agency, f.year)).or_default().push(i);
+    }
+    let one = |agency: &str, year: u16| match by_year.get(&(agency, year)).map(Vec::as_slice) {
+        Some([i]) => Some(*i),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for (i, this) in facts.iter().enumerate() {
+        let Some(prev) = this
+            .year
+            .checked_sub(1)
+            .filter(|_| one(&this.agency, this.year) == Some(i))
+            .and_then(|y| one(&this.agency, y))
+        else {
+            continue;
+        };
+        let last = &facts[prev];
+        for link in links {
+            for (at, left, right) in instances(link, this, last) {
+                if left != right {
+                    out.push((
+                        i,
+                        ReviewItem {
+                            table: link.left.first().map_or(String::new(), |t| t.table.clone()),
+                            row_label: String::new(),
+                            column_label: String::new(),
+                            problem: "cross_year",
+                            detail: format!(
+                                "{} ({at}): {left} in this report, but {right} with {} ({}); {}",
+                                link.id, last.doc_id, last.year, link.description
+                            ),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Each binding of the link's `*` that both reports have every cell for:
+/// (the binding, left sum, right sum).
+fn instances(link: &Link, this: &YearFacts, last: &YearFacts) -> Vec<(String, Num, Num)> {
+    let terms = || link.left.iter().chain(&link.right);
+    let Some(first) = link.left.first() else {
+        return Vec::new();
+    };
+    // The ids `*` can stand for: those the first term's report has.
+    let mut ids: Vec<&str> = {
+        let facts = if first.last { last } else { this };
+        facts
+            .cells
+            .keys()
+            .filter(|(t, r, c)| {
+                *t == first.table
+                    && (first.row == ANY || *r == first.row)
+                    && (first.column == ANY || *c == first.column)
+            })
+            .map(|(_, r, c)| {
+                if first.row == ANY {
+                    r.as_str()
+                } else {
+                    c.as_str()
+                }
+            })
+            .collect()
+    };
+    ids.sort_unstable();
+    ids.dedup();
+    let wild = terms().any(|t| t.row == ANY || t.column == ANY);
+    if !wild {
+        ids = vec![""];
+    }
+    let mut out = Vec::new();
+    for id in ids {
+        let value = |t: &Term| -> Option<Num> {
+            let facts = if t.last { last } else { this };
+            let row = if t.row == ANY { id } else { &t.row };
+            let column = if t.column == ANY { id } else { &t.column };
+            let v = *facts
+                .cells
+                .get(&(t.table.clone(), row.to_string(), column.to_string()))?;
+            Some(if t.negative { Num::default() - v } else { v })
+        };
+        let side = |ts: &[Term]| -> Option<Num> {
+            ts.iter()
+                .map(value)
+                .collect::<Option<Vec<_>>>()
+                .map(Num::sum)
+        };
+        if let (Some(l), Some(r)) = (side(&link.left), side(&link.right)) {
+            out.push((
+                if wild {
+                    id.to_string()
+                } else {
+                    link.id.clone()
+                },
+                l,
+                r,
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts_of(doc_id: &str, year: u16, cells: &[(&str, &str, &str, i64)]) -> YearFacts {
+        YearFacts {
+            doc_id: doc_id.into(),
+            agency: "平潭综合实验区".into(),
+            year,
+            cells: cells
+                .iter()
+                .map(|&(t, r, c, v)| ((t.into(), r.into(), c.into()), Num::int(v)))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_embedded_links_parse() {
+        let links = parse_links(include_str!("../dictionaries/links.toml")).unwrap();
+        assert!(links.iter().any(|l| l.id == "carry-over"));
+        assert!(
+            parse_links("[[links]]\nid='x'\ndescription=''\nleft=['now a/b/c']\nright=[]").is_err()
+        );
+    }
+
+    #[test]
+    fn a_carry_over_that_does_not_match_last_year_is_a_warning_and_only_that() {
+        let links = parse_links(include_str!("../dictionaries/links.toml")).unwrap();
+        let y2021 = facts_of(
+            "p2021",
+            2021,
+            &[
+                ("requests", "carry_forward", "natural", 1),
+                ("requests", "carry_forward", "total", 1),
+            ],
+        );
+        let y2022 = facts_of(
+            "p2022",
+            2022,
+            &[
+                ("requests", "carried", "natural", 1),
+                ("requests", "carried", "total", 2),
+            ],
+        );
+        let w = warnings(&[y2021, y2022], &links);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].0, 1);
+        assert_eq!(w[0].1.problem, "cross_year");
+        assert!(
+            w[0].1
+                .detail
+                .contains("carry-over (total): 2 in this report, but 1 with p2021 (2021)"),
+            "{}",
+            w[0].1.detail
+        );
+    }
+
+    #[test]
+    fn in_force_continues_from_last_year_by_this_years_issued_and_repealed() {
+        let links = parse_links(include_str!("../dictionaries/links.toml")).unwrap();
+        let a = facts_of("a", 2022, &[("proactive", "normative", "in_force", 665)]);
+        let b = facts_of(
+            "b",
+            2023,
+            &[
+                ("proactive", "normative", "in_force", 700),
+                ("proactive", "normative", "issued", 40),
+                ("proactive", "normative", "repealed", 5),
+            ],
+        );
+        assert!(warnings(&[a.clone(), b], &links).is_empty());
+        let wrong = facts_of(
+            "b",
+            2023,
+            &[
+                ("proactive", "normative", "in_force", 701),
+                ("proactive", "normative", "issued", 40),
+                ("proactive", "normative", "repealed", 5),
+            ],
+        );
+        assert_eq!(warnings(&[a, wrong], &links).len(), 1);
+    }
+
+    #[test]
+    fn two_reports_of_one_agency_and_year_are_not_compared() {
+        let links = parse_links(include_str!("../dictionaries/links.toml")).unwrap();
+        let last = facts_of("a", 2021, &[("requests", "carry_forward", "total", 1)]);
+        let this = facts_of("b", 2022, &[("requests", "carried", "total", 5)]);
+        let twin = facts_of("c", 2022, &[("requests", "carried", "total", 5)]);
+        assert!(warnings(&[last, this, twin], &links).is_empty());
+    }
+}
