@@ -16,6 +16,7 @@ use crate::error::DictionaryError;
 struct RawLexicon {
     title_keywords: Vec<String>,
     title_prefixes: Vec<String>,
+    title_agency_suffixes: Vec<String>,
     year_pattern: String,
     numerals: Vec<String>,
     ordinal_separators: Vec<String>,
@@ -47,6 +48,8 @@ pub struct Lexicon {
     pub title_keys: Vec<String>,
     /// Prefixes crawler dumps put before a title, NFKC-normalised.
     pub title_prefixes: Vec<String>,
+    /// Words that end the text before a title's year but are not the agency's name.
+    pub title_agency_suffixes: Vec<String>,
     /// Finds the year in a title; capture group 1 holds the digits.
     pub year: Regex,
     /// Chinese numerals, in order of value starting at one.
@@ -125,6 +128,7 @@ impl Lexicon {
         ))?;
         let mut lex = Lexicon {
             title_keys: Vec::new(),
+            title_agency_suffixes: raw.title_agency_suffixes.clone(),
             title_prefixes: raw
                 .title_prefixes
                 .iter()

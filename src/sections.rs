@@ -39,9 +39,19 @@ pub struct Title {
 /// Finds the report title near the top and reads the agency and year from it.
 pub fn find_title(lines: &[String], lex: &Lexicon) -> Title {
     for (i, line) in lines.iter().enumerate().take(TITLE_SEARCH_LINES) {
-        let k = key(line, lex);
-        let Some(kw) = lex.title_keys.iter().find(|t| k.contains(t.as_str())) else {
-            continue;
+        // A title may wrap onto the next line (…关于2021年政府信息 / 公开工作年度报告).
+        let next = lines.get(i + 1).map_or("", |l| l.trim());
+        let joined = format!("{}{next}", line.trim());
+        let keyword = |t: &str| {
+            let k = key(t, lex);
+            lex.title_keys.iter().find(|kw| k.contains(kw.as_str()))
+        };
+        let (kw, line) = match (keyword(line), keyword(&joined)) {
+            (Some(kw), _) => (kw, line.as_str()),
+            (None, Some(kw)) if !next.is_empty() && !key(next, lex).contains(kw.as_str()) => {
+                (kw, joined.as_str())
+            }
+            _ => continue,
         };
         let mut text = line.trim();
         for p in &lex.title_prefixes {
@@ -50,13 +60,25 @@ pub fn find_title(lines: &[String], lex: &Lexicon) -> Title {
         let (mut agency, mut year) = match lex.year.captures(text) {
             Some(c) => {
                 let whole = c.get(0).map_or(0..0, |m| m.range());
-                (
-                    text[..whole.start].trim().to_string(),
-                    c.get(1).and_then(|y| y.as_str().parse().ok()),
-                )
+                let mut before = text[..whole.start].trim();
+                for s in &lex.title_agency_suffixes {
+                    before = before.strip_suffix(s.as_str()).unwrap_or(before).trim();
+                }
+                // The year first (2019年上海市人民政府办公厅政府信息公开…): the agency
+                // is what stands between the year and the keyword.
+                let agency = if before.is_empty() {
+                    before_keyword(&text[whole.end..], kw, lex)
+                } else {
+                    before.to_string()
+                };
+                (agency, c.get(1).and_then(|y| y.as_str().parse().ok()))
             }
             None => (before_keyword(text, kw, lex), None),
         };
+        // OCR strews marks before a title (`。 陆良县…`, `” 常德市…`).
+        agency = agency
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_string();
         if agency.is_empty() {
             agency = agency_above(lines, i, lex);
         }
@@ -178,6 +200,27 @@ mod tests {
         assert_eq!(
             (t.agency.as_str(), t.year, t.line),
             ("盐池县政府办公室", Some(2019), Some(3))
+        );
+    }
+
+    #[test]
+    fn a_title_that_starts_with_its_year_or_wraps_onto_the_next_line() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = find_title(
+            &lines("2019年上海市人民政府办公厅政府信息公开工作年度报告"),
+            &d.lexicon,
+        );
+        assert_eq!(
+            (t.agency.as_str(), t.year),
+            ("上海市人民政府办公厅", Some(2019))
+        );
+        let t = find_title(
+            &lines("临朐县西顺河镇人民政府关于2021 年政府信息\n公开工作年度报告\n正文"),
+            &d.lexicon,
+        );
+        assert_eq!(
+            (t.agency.as_str(), t.year, t.line),
+            ("临朐县西顺河镇人民政府", Some(2021), Some(0))
         );
     }
 
