@@ -64,7 +64,9 @@ impl Summary {
         match d.status {
             DocStatus::Ok => self.ok += 1,
             DocStatus::Flagged => self.flagged += 1,
-            DocStatus::NoTables | DocStatus::NotAReport => self.skipped += 1,
+            DocStatus::NoTables | DocStatus::NotAReport | DocStatus::UnknownTemplate => {
+                self.skipped += 1
+            }
             DocStatus::Failed => self.failed += 1,
         }
         self.tables += d.tables.len();

@@ -16,17 +16,65 @@ use crate::table::read_table;
 
 /// Without a title, a text needs this many template rows to count as a report.
 const MIN_ROWS_WITHOUT_TITLE: usize = 5;
+/// A report without any known table but with this many lines that end in a number
+/// prints a table of some other layout.
+const MIN_NUMBER_LINES_FOR_A_TABLE: usize = 10;
+
+/// Lines split at `\n`, `\r\n` and a lone `\r`: old Mac exports end lines with `\r`
+/// only, and read as one huge line they would lose every table.
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().flat_map(|l| l.split('\r'))
+}
+
+/// Why a report whose title was found but none of whose tables were is of another
+/// template, or None when its tables are simply absent (images, cut off). Conservative:
+/// only a year that no known template covers, or a table of numbers with no known
+/// distinctive label in the whole text, counts.
+fn unknown_template(
+    lines: &[String],
+    year: Option<u16>,
+    evidence: usize,
+    dict: &Dictionaries,
+) -> Option<String> {
+    let known = || {
+        dict.templates
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(y) = year.filter(|&y| !dict.templates.iter().any(|t| t.covers_year(y))) {
+        return Some(format!(
+            "a {y} report, a year that none of the known templates ({}) covers; add its template to the dictionaries to read it",
+            known()
+        ));
+    }
+    let number_lines = lines
+        .iter()
+        .filter(|l| l.trim_end().ends_with(|c: char| c.is_ascii_digit()))
+        .count();
+    (evidence == 0 && number_lines >= MIN_NUMBER_LINES_FOR_A_TABLE).then(|| {
+        format!(
+            "a report with {number_lines} lines of numbers but no row of the known templates ({}); add its template to the dictionaries to read it",
+            known()
+        )
+    })
+}
 
 /// Cleans one document. `doc_id` names it in the outputs; `source` is its path as given.
 pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionaries) -> DocResult {
     let decoded = match decode(bytes) {
         Ok(d) => d,
-        Err(e @ DecodeError::Empty) | Err(e @ DecodeError::Binary(_)) => {
+        // An empty file is readable and simply holds no report.
+        Err(e @ DecodeError::Empty) => {
+            return DocResult::failed(doc_id, source, DocStatus::NotAReport, e.to_string());
+        }
+        Err(e @ DecodeError::Binary(_)) => {
             return DocResult::failed(doc_id, source, DocStatus::Failed, e.to_string());
         }
     };
     let lex = &dict.lexicon;
-    let lines: Vec<String> = decoded.text.lines().map(normalize_line).collect();
+    let lines: Vec<String> = split_lines(&decoded.text).map(normalize_line).collect();
     let title = find_title(&lines, lex);
     let doc_key: String = lines.iter().map(|l| key(l, lex)).collect();
     let detection = detect_template(&doc_key, title.year, &dict.templates);
@@ -75,6 +123,13 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         return failed;
     }
     if doc.tables.is_empty() {
+        if let Some(why) = unknown_template(&lines, title.year, detection.evidence, dict) {
+            let mut other = DocResult::failed(doc_id, source, DocStatus::UnknownTemplate, why);
+            other.encoding = doc.encoding;
+            other.agency = doc.agency;
+            other.year = doc.year;
+            return other;
+        }
         doc.status = DocStatus::NoTables;
         doc.error = "the report's title was found but none of its tables; if the tables are images, OCR them first".into();
         doc.template = None;
