@@ -40,7 +40,7 @@ pub mod solve;
 pub mod table;
 pub mod values;
 
-pub use batch::{process, run_batch, BatchOptions, Summary};
+pub use batch::{process, process_limited, run_batch, BatchOptions, Summary, DEFAULT_MAX_BYTES};
 pub use dictionary::Dictionaries;
 pub use document::clean_document;
 pub use error::{DictionaryError, RunError};
