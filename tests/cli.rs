@@ -92,7 +92,7 @@ fn every_file_of_a_mixed_archive_gets_exactly_one_documents_row() {
         ("UTF-16LE", "flagged")
     );
     let empty = by_id(&docs, "empty");
-    assert_eq!(empty["status"], "failed");
+    assert_eq!(empty["status"], "not_a_report");
     assert!(empty["error"].contains("empty"), "{}", empty["error"]);
     let scan = by_id(&docs, "scan");
     assert_eq!(scan["status"], "failed");
