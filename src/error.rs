@@ -71,7 +71,7 @@ impl fmt::Display for RunError {
                         "the folder is not writable: fix its permissions or choose another --out"
                     }
                     io::ErrorKind::NotADirectory | io::ErrorKind::AlreadyExists => {
-                        "--out must name a folder, not a file: choose another --out"
+                        "part of that path is a file, not a folder: choose another --out"
                     }
                     _ => "check that the folder is writable and the disk has space, or choose another --out",
                 };

@@ -225,7 +225,7 @@ fn an_unusable_output_folder_is_an_error_with_a_hint() {
     assert!(!run.status.success());
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(
-        err.contains("cannot write") && err.contains("writable"),
+        err.contains("cannot write") && err.contains("choose another --out"),
         "{err}"
     );
 }
