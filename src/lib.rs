@@ -25,6 +25,7 @@ pub mod dictionary;
 pub mod document;
 pub mod error;
 pub mod eval;
+pub mod fuzzing;
 pub mod inputs;
 pub mod lexicon;
 pub mod model;
