@@ -20,6 +20,11 @@ const MIN_ROWS_WITHOUT_TITLE: usize = 5;
 /// prints a table of some other layout.
 const MIN_NUMBER_LINES_FOR_A_TABLE: usize = 10;
 
+/// More lines than any annual report has (they have a few thousand at most). Memory
+/// per document grows by about 1 kB a line, so a file of millions of short lines is
+/// refused instead of taking gigabytes.
+pub const MAX_LINES: usize = 200_000;
+
 /// Lines split at `\n`, `\r\n` and a lone `\r`: old Mac exports end lines with `\r`
 /// only, and read as one huge line they would lose every table.
 fn split_lines(text: &str) -> impl Iterator<Item = &str> {
@@ -74,6 +79,13 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         }
     };
     let lex = &dict.lexicon;
+    let n_lines = split_lines(&decoded.text).count();
+    if n_lines > MAX_LINES {
+        let why = format!("skipped: {n_lines} lines is more than the {MAX_LINES} that one document may have (an annual report has a few thousand); check what the file is, or split it");
+        let mut failed = DocResult::failed(doc_id, source, DocStatus::Failed, why);
+        failed.encoding = decoded.encoding.to_string();
+        return failed;
+    }
     let lines: Vec<String> = split_lines(&decoded.text).map(normalize_line).collect();
     let title = find_title(&lines, lex);
     let doc_key: String = lines.iter().map(|l| key(l, lex)).collect();

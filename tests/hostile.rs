@@ -339,15 +339,20 @@ fn pathological_shapes_finish_and_cr_line_endings_read_like_lf() {
     };
     assert_eq!(values(&cr), values(&lf));
     // Small versions of the release-mode timing cases (tests/hostile_timing.rs): one
-    // line of 300 kB, 30,000 lines, one label 3,000 times. They must end with a status.
-    let flat = seed.replace('\n', " ").repeat(10);
+    // line of 32 kB, 5,000 lines, one label 1,000 times. They must end with a status.
+    let flat = seed.replace('\n', " ").repeat(4);
     let one_line = clean_document(flat.as_bytes(), "t", "t", &d);
     assert_ne!(one_line.status, DocStatus::Failed, "{}", one_line.error);
-    let many = "0\n".repeat(30_000);
+    let many = "0\n".repeat(5_000);
     assert_eq!(
         clean_document(many.as_bytes(), "t", "t", &d).status,
         DocStatus::NotAReport
     );
+    // Past the line limit a document is refused at once, before it takes memory.
+    let endless = "0\n".repeat(gongkai::document::MAX_LINES + 1);
+    let refused = clean_document(endless.as_bytes(), "t", "t", &d);
+    assert_eq!(refused.status, DocStatus::Failed);
+    assert!(refused.error.contains("200001 lines"), "{}", refused.error);
     let head: String = seed.lines().take(40).collect::<Vec<_>>().join("\n");
     let repeated = format!(
         "{head}\n{}",
