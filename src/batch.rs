@@ -130,9 +130,14 @@ pub fn process_limited(input: &Input, dict: &Dictionaries, max_bytes: u64) -> Do
         Ok(b) => b,
         Err(why) => return DocResult::failed(&input.doc_id, &source, DocStatus::Failed, why),
     };
-    match catch_unwind(AssertUnwindSafe(|| {
+    guarded(&input.doc_id, &source, || {
         clean_document(&bytes, &input.doc_id, &source, dict)
-    })) {
+    })
+}
+
+/// Runs `clean`, turning a panic into a failed document that names the file.
+fn guarded(doc_id: &str, source: &str, clean: impl FnOnce() -> DocResult) -> DocResult {
+    match catch_unwind(AssertUnwindSafe(clean)) {
         Ok(d) => d,
         Err(panic) => {
             let msg = panic
@@ -141,8 +146,8 @@ pub fn process_limited(input: &Input, dict: &Dictionaries, max_bytes: u64) -> Do
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             DocResult::failed(
-                &input.doc_id,
-                &source,
+                doc_id,
+                source,
                 DocStatus::Failed,
                 format!("internal error while cleaning ({msg}); please report it with this file"),
             )
@@ -216,4 +221,24 @@ pub fn run_batch(
     bar.finish_and_clear();
     summary.elapsed = start.elapsed();
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_cleaning_becomes_a_failed_document() {
+        let d = guarded("bad", "bad.txt", || panic!("index out of bounds"));
+        assert_eq!((d.doc_id.as_str(), d.status), ("bad", DocStatus::Failed));
+        assert!(
+            d.error.contains("index out of bounds") && d.error.contains("report it"),
+            "{}",
+            d.error
+        );
+        let ok = guarded("good", "good.txt", || {
+            DocResult::failed("good", "good.txt", DocStatus::Ok, "")
+        });
+        assert_eq!(ok.status, DocStatus::Ok);
+    }
 }
