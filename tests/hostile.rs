@@ -372,6 +372,11 @@ fn the_batch_outputs_are_complete_after_every_kind_of_bad_file() {
     fs::write(input.join("b-nul.txt"), b"\0\0\0binary").unwrap();
     fs::write(input.join("c-invalid.txt"), [0xff, 0xfe, 0xfd, 0x80, 0x81]).unwrap();
     fs::write(input.join("d-report.txt"), seed()).unwrap();
+    fs::copy(
+        root().join("tests/data/hostile/template-2008.txt"),
+        input.join("e-old.txt"),
+    )
+    .unwrap();
     let out = tmp.path().join("out");
     let list = format!("{}\n/no/such/file.txt\n", input.display());
     let run = gongkai_stdin(&["clean", "-", "--out", out.to_str().unwrap(), "-q"], &list);
@@ -381,7 +386,10 @@ fn the_batch_outputs_are_complete_after_every_kind_of_bad_file() {
         String::from_utf8_lossy(&run.stderr)
     );
     let docs = docs_by_id(&out);
-    assert_eq!(docs.len(), 5, "{docs:?}");
+    assert_eq!(docs.len(), 6, "{docs:?}");
+    assert_eq!(docs["a-empty"].0, "not_a_report");
+    assert_eq!(docs["b-nul"].0, "failed");
+    assert_eq!(docs["e-old"].0, "unknown_template");
     assert!(docs.values().all(|(s, e)| s == "flagged" || !e.is_empty()));
     for f in OUTPUTS {
         assert!(out.join(f).exists(), "{f}");
