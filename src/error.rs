@@ -70,6 +70,9 @@ impl fmt::Display for RunError {
                     io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
                         "the folder is not writable: fix its permissions or choose another --out"
                     }
+                    io::ErrorKind::ResourceBusy => {
+                        "wait for the other run to finish, or choose another --out"
+                    }
                     io::ErrorKind::NotADirectory | io::ErrorKind::AlreadyExists => {
                         "part of that path is a file, not a folder: choose another --out"
                     }

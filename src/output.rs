@@ -13,7 +13,8 @@
 //! move and removed after the last. If the process dies between the two (a kill or
 //! a power cut during a few renames), the journal says that the staged files are
 //! complete, and the next run into OUT_DIR finishes the moves before anything else;
-//! while the journal is there, OUT_DIR may hold a mix of old and new files.
+//! while the journal is there, OUT_DIR may hold a mix of old and new files. A lock
+//! file, `OUT_DIR/.gongkai.lock`, keeps a second run out while one is writing.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -106,6 +107,67 @@ pub const STAGING: &str = ".gongkai.partial";
 /// The journal of a commit in progress.
 pub const JOURNAL: &str = ".gongkai-commit";
 
+/// Held while a run writes into OUT_DIR: two runs sharing the staging folder and the
+/// journal could leave a mix.
+pub const LOCK: &str = ".gongkai.lock";
+
+/// The lock file, removed when dropped.
+struct Lock(PathBuf);
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
+/// Whether process `pid` is running; where that cannot be told, it is taken to be.
+fn alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
+/// Takes OUT_DIR's lock, or says which run holds it. A lock left by a run that was
+/// killed is taken over.
+fn lock(dir: &Path) -> Result<Lock, RunError> {
+    let path = dir.join(LOCK);
+    let err = |source| RunError::Output {
+        path: path.clone(),
+        source,
+    };
+    let me = std::process::id();
+    for _ in 0..2 {
+        match File::options().write(true).create_new(true).open(&path) {
+            Ok(mut f) => {
+                f.write_all(me.to_string().as_bytes()).map_err(err)?;
+                return Ok(Lock(path));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let holder = fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|s| s.trim().parse().ok());
+                match holder {
+                    Some(pid) if pid != me && alive(pid) => {
+                        return Err(err(std::io::Error::new(
+                            std::io::ErrorKind::ResourceBusy,
+                            format!("another gongkai run (process {pid}) is writing into this folder; if none is, delete {}", path.display()),
+                        )));
+                    }
+                    // Stale: its run is gone.
+                    _ => fs::remove_file(&path).map_err(err)?,
+                }
+            }
+            Err(e) => return Err(err(e)),
+        }
+    }
+    Err(err(std::io::Error::new(
+        std::io::ErrorKind::ResourceBusy,
+        "another gongkai run keeps taking this folder's lock",
+    )))
+}
+
 /// Removes the staging folder when dropped, unless the outputs were committed.
 struct Staging(Option<PathBuf>);
 
@@ -180,7 +242,9 @@ pub struct OutputSet<'d> {
     review: Out,
     wide: Vec<Wide>,
     dir: PathBuf,
+    // Dropped in this order: the staging folder goes before the lock is released.
     staging: Staging,
+    _lock: Lock,
 }
 
 fn open(dir: &Path, name: &str, header: &[String], bom: bool) -> Result<Out, RunError> {
@@ -253,6 +317,7 @@ impl<'d> OutputSet<'d> {
             path: dir.to_path_buf(),
             source,
         })?;
+        let lock = lock(dir)?;
         recover(dir)?;
         let staging_dir = dir.join(STAGING);
         fs::create_dir(&staging_dir).map_err(|source| RunError::Output {
@@ -296,6 +361,7 @@ impl<'d> OutputSet<'d> {
             wide,
             dir: dir.to_path_buf(),
             staging,
+            _lock: lock,
         })
     }
 

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use common::{dict, gongkai, gongkai_stdin, read_csv, root};
-use gongkai::output::{recover, JOURNAL, STAGING};
+use gongkai::output::{recover, JOURNAL, LOCK, STAGING};
 use gongkai::{clean_document, DocStatus};
 
 const OUTPUTS: [&str; 7] = [
@@ -131,7 +131,7 @@ fn ctrl_c_stops_cleanly_and_keeps_the_previous_results() {
         err.contains("interrupted after") && err.contains("previous results"),
         "{err}"
     );
-    assert_eq!(snapshot(&out), before, "OUT_DIR changed");
+    assert!(snapshot(&out) == before, "OUT_DIR changed");
 }
 
 #[test]
@@ -395,4 +395,29 @@ fn the_batch_outputs_are_complete_after_every_kind_of_bad_file() {
         assert!(out.join(f).exists(), "{f}");
     }
     assert!(!out.join(STAGING).exists() && !out.join(JOURNAL).exists());
+    assert!(!out.join(LOCK).exists());
+}
+
+#[test]
+fn a_second_run_into_the_same_folder_waits_its_turn_and_a_stale_lock_is_taken_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let seed_path = root().join("samples/yanchi-2019-seed.txt");
+    assert!(clean(&[seed_path.to_str().unwrap()], &out).status.success());
+    // A live process (this test) holds the lock.
+    fs::write(out.join(LOCK), std::process::id().to_string()).unwrap();
+    let before = snapshot(&out);
+    let run = clean(&[seed_path.to_str().unwrap()], &out);
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("another gongkai run") && err.contains("--out"), "{err}");
+    assert!(snapshot(&out) == before, "OUT_DIR changed");
+    #[cfg(target_os = "linux")]
+    {
+        // The run that left this lock is gone (no such process).
+        fs::write(out.join(LOCK), "4000000000").unwrap();
+        let run = clean(&[seed_path.to_str().unwrap()], &out);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        assert!(!out.join(LOCK).exists());
+    }
 }
