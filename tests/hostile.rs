@@ -410,14 +410,21 @@ fn a_second_run_into_the_same_folder_waits_its_turn_and_a_stale_lock_is_taken_ov
     let run = clean(&[seed_path.to_str().unwrap()], &out);
     assert_eq!(run.status.code(), Some(2));
     let err = String::from_utf8_lossy(&run.stderr);
-    assert!(err.contains("another gongkai run") && err.contains("--out"), "{err}");
+    assert!(
+        err.contains("another gongkai run") && err.contains("--out"),
+        "{err}"
+    );
     assert!(snapshot(&out) == before, "OUT_DIR changed");
     #[cfg(target_os = "linux")]
     {
         // The run that left this lock is gone (no such process).
         fs::write(out.join(LOCK), "4000000000").unwrap();
         let run = clean(&[seed_path.to_str().unwrap()], &out);
-        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
         assert!(!out.join(LOCK).exists());
     }
 }
