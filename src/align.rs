@@ -29,12 +29,15 @@ pub struct RowMatch {
     pub score: LabelScore,
 }
 
+/// How the best path reached a DP cell. Two bytes, so that the table stays small on a
+/// document of a million lines; a match's score is computed again on the way back.
 #[derive(Clone, Copy)]
 enum Step {
     Start,
     SkipSegment,
     SkipRow,
-    Match(usize, LabelScore),
+    /// A match of this many segments.
+    Match(u8),
 }
 
 /// Aligns `segments` to `labels` (template order). Returns one entry per label.
@@ -44,13 +47,18 @@ pub fn align_rows(
     glyphs: &GlyphCosts,
 ) -> Vec<Option<RowMatch>> {
     let (n, m) = (segments.len(), labels.len());
-    // The joined keys of every run of segments that may form one label.
-    let runs: Vec<Vec<String>> = (0..n).map(|i| runs_from(segments, i)).collect();
     let w = m + 1;
     let mut best = vec![f64::NEG_INFINITY; (n + 1) * w];
     let mut back = vec![Step::Start; (n + 1) * w];
     best[0] = 0.0;
     for i in 0..=n {
+        // The joined keys of every run of segments from `i` that may form one label;
+        // only needed while row `i` of the table is relaxed.
+        let runs = if i < n {
+            runs_from(segments, i)
+        } else {
+            Vec::new()
+        };
         for j in 0..=m {
             let here = best[i * w + j];
             if here == f64::NEG_INFINITY {
@@ -67,16 +75,15 @@ pub fn align_rows(
             }
             if j < m {
                 relax(i * w + j + 1, here, Step::SkipRow);
-                if i < n {
-                    for (k, joined) in runs[i].iter().enumerate() {
-                        let s = score_label(segments[i].ordinal, joined, labels[j], glyphs);
-                        if s.score >= ACCEPT {
-                            relax(
-                                (i + k + 1) * w + j + 1,
-                                here + s.score - ACCEPT,
-                                Step::Match(k + 1, s),
-                            );
-                        }
+                for (k, joined) in runs.iter().enumerate() {
+                    let s = score_label(segments[i].ordinal, joined, labels[j], glyphs);
+                    if s.score >= ACCEPT {
+                        relax(
+                            (i + k + 1) * w + j + 1,
+                            here + s.score - ACCEPT,
+                            // k < MAX_PIECES, so it fits.
+                            Step::Match((k + 1) as u8),
+                        );
                     }
                 }
             }
@@ -89,9 +96,13 @@ pub fn align_rows(
             Step::Start => break,
             Step::SkipSegment => i -= 1,
             Step::SkipRow => j -= 1,
-            Step::Match(k, score) => {
+            Step::Match(k) => {
+                let k = k as usize;
+                let first = i - k;
+                let joined = &runs_from(segments, first)[k - 1];
+                let score = score_label(segments[first].ordinal, joined, labels[j - 1], glyphs);
                 out[j - 1] = Some(RowMatch {
-                    first: i - k,
+                    first,
                     last: i - 1,
                     score,
                 });

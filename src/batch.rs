@@ -3,10 +3,16 @@
 //! Documents are cleaned on a rayon pool in chunks; each chunk's results are written
 //! in input order before the next starts, so output bytes do not depend on the
 //! thread count and memory stays bounded by the chunk size. A document that panics
-//! is caught and recorded as failed; the run goes on.
+//! is caught and recorded as failed; the run goes on. A file over the size limit is
+//! recorded as skipped without being read. When the caller's cancel flag is set
+//! (Ctrl-C), no new document starts, the run stops with [`RunError::Interrupted`] and
+//! OUT_DIR keeps its previous results.
 
+use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -22,6 +28,10 @@ use crate::output::OutputSet;
 /// Documents cleaned between writes.
 const CHUNK: usize = 512;
 
+/// Default `--max-bytes`: a report's text is well under 1 MB; a file many times that
+/// is an export of something else, and cleaning it would only cost time.
+pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
+
 /// How to run a batch.
 #[derive(Clone, Debug, Default)]
 pub struct BatchOptions {
@@ -31,6 +41,10 @@ pub struct BatchOptions {
     pub progress: bool,
     /// Start every CSV with a UTF-8 BOM.
     pub bom: bool,
+    /// Files larger than this are skipped unread; None = [`DEFAULT_MAX_BYTES`].
+    pub max_bytes: Option<u64>,
+    /// Set from elsewhere (a Ctrl-C handler) to stop the run; None = never.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 /// What a run did.
@@ -64,7 +78,9 @@ impl Summary {
         match d.status {
             DocStatus::Ok => self.ok += 1,
             DocStatus::Flagged => self.flagged += 1,
-            DocStatus::NoTables | DocStatus::NotAReport => self.skipped += 1,
+            DocStatus::NoTables | DocStatus::NotAReport | DocStatus::UnknownTemplate => {
+                self.skipped += 1
+            }
             DocStatus::Failed => self.failed += 1,
         }
         self.tables += d.tables.len();
@@ -74,26 +90,54 @@ impl Summary {
     }
 }
 
-/// Reads and cleans one input; never panics.
+/// Reads at most `max_bytes` + 1 bytes: the size is checked before reading, and the
+/// bound holds even if the file grows meanwhile or reports no size (a device).
+fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
+    let too_big = |n: u64| {
+        format!("skipped: {n} bytes is over the --max-bytes limit of {max_bytes}; raise the limit to read it")
+    };
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file (a folder, device or pipe); skipped".into());
+    }
+    if meta.len() > max_bytes {
+        return Err(too_big(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Reads and cleans one input with the default size limit; never panics.
 pub fn process(input: &Input, dict: &Dictionaries) -> DocResult {
+    process_limited(input, dict, DEFAULT_MAX_BYTES)
+}
+
+/// Reads and cleans one input, skipping it unread when it is over `max_bytes`;
+/// never panics.
+pub fn process_limited(input: &Input, dict: &Dictionaries, max_bytes: u64) -> DocResult {
     let source = input.path.display().to_string();
     if let Some(why) = &input.problem {
         return DocResult::failed(&input.doc_id, &source, DocStatus::Failed, why.clone());
     }
-    let bytes = match std::fs::read(&input.path) {
+    let bytes = match read_bounded(&input.path, max_bytes) {
         Ok(b) => b,
-        Err(e) => {
-            return DocResult::failed(
-                &input.doc_id,
-                &source,
-                DocStatus::Failed,
-                format!("cannot read: {e}"),
-            )
-        }
+        Err(why) => return DocResult::failed(&input.doc_id, &source, DocStatus::Failed, why),
     };
-    match catch_unwind(AssertUnwindSafe(|| {
+    guarded(&input.doc_id, &source, || {
         clean_document(&bytes, &input.doc_id, &source, dict)
-    })) {
+    })
+}
+
+/// Runs `clean`, turning a panic into a failed document that names the file.
+fn guarded(doc_id: &str, source: &str, clean: impl FnOnce() -> DocResult) -> DocResult {
+    match catch_unwind(AssertUnwindSafe(clean)) {
         Ok(d) => d,
         Err(panic) => {
             let msg = panic
@@ -102,8 +146,8 @@ pub fn process(input: &Input, dict: &Dictionaries) -> DocResult {
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             DocResult::failed(
-                &input.doc_id,
-                &source,
+                doc_id,
+                source,
                 DocStatus::Failed,
                 format!("internal error while cleaning ({msg}); please report it with this file"),
             )
@@ -137,20 +181,38 @@ pub fn run_batch(
     ) {
         bar.set_style(style);
     }
+    let max_bytes = opts.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
+    let cancelled = || {
+        opts.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::SeqCst))
+    };
     let mut out = OutputSet::create(out_dir, opts.bom, dict)?;
     let mut summary = Summary::default();
     for chunk in inputs.chunks(CHUNK) {
-        let results: Vec<DocResult> = pool.install(|| {
+        let results: Vec<Option<DocResult>> = pool.install(|| {
             chunk
                 .par_iter()
                 .map(|i| {
-                    let d = process(i, dict);
+                    // Documents already started finish; no new one starts.
+                    if cancelled() {
+                        return None;
+                    }
+                    let d = process_limited(i, dict, max_bytes);
                     bar.inc(1);
-                    d
+                    Some(d)
                 })
                 .collect()
         });
-        for d in &results {
+        if cancelled() {
+            // Dropping `out` removes the partial files; OUT_DIR is untouched.
+            bar.finish_and_clear();
+            return Err(RunError::Interrupted {
+                done: summary.documents + results.iter().flatten().count(),
+                total: inputs.len(),
+            });
+        }
+        for d in results.iter().flatten() {
             out.write(d)?;
             summary.add(d);
         }
@@ -159,4 +221,24 @@ pub fn run_batch(
     bar.finish_and_clear();
     summary.elapsed = start.elapsed();
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_cleaning_becomes_a_failed_document() {
+        let d = guarded("bad", "bad.txt", || panic!("index out of bounds"));
+        assert_eq!((d.doc_id.as_str(), d.status), ("bad", DocStatus::Failed));
+        assert!(
+            d.error.contains("index out of bounds") && d.error.contains("report it"),
+            "{}",
+            d.error
+        );
+        let ok = guarded("good", "good.txt", || {
+            DocResult::failed("good", "good.txt", DocStatus::Ok, "")
+        });
+        assert_eq!(ok.status, DocStatus::Ok);
+    }
 }

@@ -19,6 +19,55 @@ use crate::table::{read_table, TableRead};
 
 /// Without a title, a text needs this many template rows to count as a report.
 const MIN_ROWS_WITHOUT_TITLE: usize = 5;
+/// A report without any known table but with this many lines that end in a number
+/// prints a table of some other layout.
+const MIN_NUMBER_LINES_FOR_A_TABLE: usize = 10;
+
+/// More lines than any annual report has (they have a few thousand at most). Memory
+/// per document grows by about 1 kB a line, so a file of millions of short lines is
+/// refused instead of taking gigabytes.
+pub const MAX_LINES: usize = 200_000;
+
+/// Lines split at `\n`, `\r\n` and a lone `\r`: old Mac exports end lines with `\r`
+/// only, and read as one huge line they would lose every table.
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().flat_map(|l| l.split('\r'))
+}
+
+/// Why a report whose title was found but none of whose tables were is of another
+/// template, or None when its tables are simply absent (images, cut off). Conservative:
+/// only a year that no known template covers, or a table of numbers with no known
+/// distinctive label in the whole text, counts.
+fn unknown_template(
+    lines: &[String],
+    year: Option<u16>,
+    evidence: usize,
+    dict: &Dictionaries,
+) -> Option<String> {
+    let known = || {
+        dict.templates
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(y) = year.filter(|&y| !dict.templates.iter().any(|t| t.covers_year(y))) {
+        return Some(format!(
+            "a {y} report, a year that none of the known templates ({}) covers; add its template to the dictionaries to read it",
+            known()
+        ));
+    }
+    let number_lines = lines
+        .iter()
+        .filter(|l| l.trim_end().ends_with(|c: char| c.is_ascii_digit()))
+        .count();
+    (evidence == 0 && number_lines >= MIN_NUMBER_LINES_FOR_A_TABLE).then(|| {
+        format!(
+            "a report with {number_lines} lines of numbers but no row of the known templates ({}); add its template to the dictionaries to read it",
+            known()
+        )
+    })
+}
 
 /// Reconciles one table as read: blanks the source writes for 0 (HTML), runs its
 /// row cuts one way (crawler dumps), repairs,
@@ -63,15 +112,29 @@ fn reconcile_table(
 pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionaries) -> DocResult {
     let decoded = match decode(bytes) {
         Ok(d) => d,
-        Err(e @ DecodeError::Empty) | Err(e @ DecodeError::Binary(_)) => {
+        // An empty file is readable and simply holds no report.
+        Err(e @ DecodeError::Empty) => {
+            return DocResult::failed(doc_id, source, DocStatus::NotAReport, e.to_string());
+        }
+        Err(e @ DecodeError::Binary(_)) => {
             return DocResult::failed(doc_id, source, DocStatus::Failed, e.to_string());
         }
     };
     let lex = &dict.lexicon;
+    let n_lines = split_lines(&decoded.text).count();
+    if n_lines > MAX_LINES {
+        let why = format!("skipped: {n_lines} lines is more than the {MAX_LINES} that one document may have (an annual report has a few thousand); check what the file is, or split it");
+        let mut failed = DocResult::failed(doc_id, source, DocStatus::Failed, why);
+        failed.encoding = decoded.encoding.to_string();
+        return failed;
+    }
     let (form, raw_lines): (&'static str, Vec<String>) = if is_html(&decoded.text) {
         ("html", html_lines(&decoded.text))
     } else {
-        ("text", decoded.text.lines().map(str::to_string).collect())
+        (
+            "text",
+            split_lines(&decoded.text).map(str::to_string).collect(),
+        )
     };
     let mut lines: Vec<String> = raw_lines.iter().map(|l| normalize_line(l)).collect();
     let mut form = form;
@@ -135,6 +198,13 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         return failed;
     }
     if doc.tables.is_empty() {
+        if let Some(why) = unknown_template(&lines, title.year, detection.evidence, dict) {
+            let mut other = DocResult::failed(doc_id, source, DocStatus::UnknownTemplate, why);
+            other.encoding = doc.encoding;
+            other.agency = doc.agency;
+            other.year = doc.year;
+            return other;
+        }
         doc.status = DocStatus::NoTables;
         doc.error = "the report's title was found but none of its tables; if the tables are images, OCR them first".into();
         doc.template = None;

@@ -1,5 +1,5 @@
-//! Errors that stop a run before any document is read (bad dictionaries, bad
-//! output folder). Per-document problems are not errors: they become rows in
+//! Errors that stop a run (bad dictionaries, an output folder that cannot be
+//! written, Ctrl-C); none leaves a half-written output. Per-document problems are not errors: they become rows in
 //! documents.csv and review.csv.
 
 use std::{fmt, io, path::PathBuf};
@@ -42,6 +42,13 @@ pub enum RunError {
         /// What the system said.
         source: io::Error,
     },
+    /// The run was stopped (Ctrl-C) before its outputs were complete.
+    Interrupted {
+        /// Documents cleaned before the stop.
+        done: usize,
+        /// Documents in the run.
+        total: usize,
+    },
     /// Reading the list of inputs failed (for example stdin).
     Input {
         /// What was being read.
@@ -55,10 +62,31 @@ impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RunError::Dictionary(e) => write!(f, "{e}"),
-            RunError::Output { path, source } => write!(
+            RunError::Output { path, source } => {
+                let hint = match source.kind() {
+                    io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+                        "the disk is full: free some space or choose another --out"
+                    }
+                    io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+                        "the folder is not writable: fix its permissions or choose another --out"
+                    }
+                    io::ErrorKind::ResourceBusy => {
+                        "wait for the other run to finish, or choose another --out"
+                    }
+                    io::ErrorKind::NotADirectory | io::ErrorKind::AlreadyExists => {
+                        "part of that path is a file, not a folder: choose another --out"
+                    }
+                    _ => "check that the folder is writable and the disk has space, or choose another --out",
+                };
+                write!(
+                    f,
+                    "cannot write {}: {source} ({hint}); the previous results in the output folder, if any, are unchanged",
+                    path.display()
+                )
+            }
+            RunError::Interrupted { done, total } => write!(
                 f,
-                "cannot write {}: {source} (check that the folder is writable and the disk has space)",
-                path.display()
+                "interrupted after {done} of {total} documents; the output folder keeps its previous results, if any; run again to finish"
             ),
             RunError::Input { what, source } => write!(f, "cannot read {what}: {source}"),
         }

@@ -67,33 +67,47 @@ pub fn discover(roots: &[PathBuf], globs: &GlobSet) -> Vec<Input> {
             .sort_by_file_name();
         for entry in walker {
             match entry {
-                Ok(e) if e.file_type().is_file() => {
+                Ok(e) if e.file_type().is_dir() => {}
+                Ok(e) => {
                     let rel = e.path().strip_prefix(root).unwrap_or(e.path());
                     if globs.is_match(rel) {
+                        // Reading a pipe would wait forever, a device could be endless.
+                        let problem = (!e.file_type().is_file()).then(|| {
+                            "not a regular file (a pipe, socket or device); skipped".to_string()
+                        });
                         out.push(Input {
                             path: e.path().to_path_buf(),
                             doc_id: id_of(rel),
-                            problem: None,
+                            problem,
                         });
                     }
                 }
-                Ok(_) => {}
                 Err(err) => {
                     let path = err
                         .path()
                         .map(Path::to_path_buf)
                         .unwrap_or_else(|| root.clone());
                     let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                    let link = std::fs::symlink_metadata(&path);
+                    let is_dir = link.as_ref().is_ok_and(|m| m.is_dir());
+                    let broken = link.is_ok_and(|m| m.file_type().is_symlink())
+                        && std::fs::metadata(&path).is_err();
                     let why = if err.loop_ancestor().is_some() {
-                        "a symlink loop".to_string()
+                        "a symlink loop (a link to a folder that contains it); skipped".to_string()
+                    } else if broken {
+                        "a broken symlink (its target does not exist); skipped".to_string()
                     } else {
                         format!("cannot read: {err}")
                     };
-                    out.push(Input {
-                        path,
-                        doc_id: id_of(&rel),
-                        problem: Some(why),
-                    });
+                    // A loop or an unreadable folder may hide matching files, so it is
+                    // always reported; a file only when it would have been read.
+                    if err.loop_ancestor().is_some() || is_dir || globs.is_match(&rel) {
+                        out.push(Input {
+                            path,
+                            doc_id: id_of(&rel),
+                            problem: Some(why),
+                        });
+                    }
                 }
             }
         }

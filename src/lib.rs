@@ -26,6 +26,7 @@ pub mod document;
 pub mod error;
 pub mod eval;
 pub mod flattened;
+pub mod fuzzing;
 pub mod html;
 pub mod inputs;
 pub mod lexicon;
@@ -44,7 +45,7 @@ pub mod table;
 pub mod values;
 pub mod years;
 
-pub use batch::{process, run_batch, BatchOptions, Summary};
+pub use batch::{process, process_limited, run_batch, BatchOptions, Summary, DEFAULT_MAX_BYTES};
 pub use dictionary::Dictionaries;
 pub use document::clean_document;
 pub use error::{DictionaryError, RunError};

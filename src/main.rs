@@ -3,10 +3,12 @@
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use gongkai::{discover, globs, run_batch, BatchOptions, Dictionaries};
+use gongkai::{discover, globs, run_batch, BatchOptions, Dictionaries, RunError};
 
 #[derive(Parser)]
 #[command(
@@ -44,6 +46,10 @@ enum Command {
         /// Read dictionaries from this folder instead of the built-in ones.
         #[arg(long)]
         dictionaries: Option<PathBuf>,
+        /// Skip, unread, files larger than this many bytes (each gets a `failed` row
+        /// saying so). Default: 16 MiB.
+        #[arg(long, value_name = "BYTES")]
+        max_bytes: Option<u64>,
     },
     /// Score gongkai and a naive baseline on corpus folders with ground truth
     /// (each holds *.txt and truth/documents.csv, truth/cells.csv); prints Markdown.
@@ -92,7 +98,21 @@ fn main() -> ExitCode {
             bom,
             quiet,
             dictionaries,
-        } => clean(paths, out, globs, jobs, bom, quiet, dictionaries),
+            max_bytes,
+        } => clean(
+            paths,
+            out,
+            globs,
+            BatchOptions {
+                jobs,
+                progress: false,
+                bom,
+                max_bytes,
+                cancel: None,
+            },
+            quiet,
+            dictionaries,
+        ),
         Command::Eval {
             corpora,
             jobs,
@@ -162,12 +182,34 @@ fn eval(
     }
 }
 
+/// Exit status after Ctrl-C, as shells report a process ended by SIGINT.
+const INTERRUPTED: u8 = 130;
+
+/// Ctrl-C asks the run to stop; a second Ctrl-C ends the process at once (the next run
+/// into the same folder clears what that leaves).
+fn cancel_on_ctrl_c(quiet: bool) -> Option<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let seen = flag.clone();
+    let set = ctrlc::set_handler(move || {
+        if seen.swap(true, Ordering::SeqCst) {
+            std::process::exit(INTERRUPTED.into());
+        }
+        if !quiet {
+            eprintln!(
+                "gongkai: stopping after the documents in progress (Ctrl-C again to quit now)"
+            );
+        }
+    });
+    // Without a handler Ctrl-C still ends the run, and the staging scheme still keeps
+    // OUT_DIR whole; only the message is lost.
+    set.ok().map(|_| flag)
+}
+
 fn clean(
     paths: Vec<PathBuf>,
     out: PathBuf,
     patterns: Vec<String>,
-    jobs: Option<usize>,
-    bom: bool,
+    mut opts: BatchOptions,
     quiet: bool,
     dictionaries: Option<PathBuf>,
 ) -> ExitCode {
@@ -196,11 +238,8 @@ fn clean(
         }
     }
     let inputs = discover(&roots, &matcher);
-    let opts = BatchOptions {
-        jobs,
-        progress: !quiet && std::io::stderr().is_terminal(),
-        bom,
-    };
+    opts.progress = !quiet && std::io::stderr().is_terminal();
+    opts.cancel = cancel_on_ctrl_c(quiet);
     match run_batch(&inputs, &dict, &out, &opts) {
         Ok(s) => {
             if !quiet {
@@ -210,6 +249,10 @@ fn clean(
                 );
             }
             ExitCode::SUCCESS
+        }
+        Err(e @ RunError::Interrupted { .. }) => {
+            eprintln!("gongkai: {e}");
+            ExitCode::from(INTERRUPTED)
         }
         Err(e) => fail(&e.to_string()),
     }

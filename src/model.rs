@@ -120,8 +120,11 @@ pub enum DocStatus {
     Flagged,
     /// A report without recognisable tables.
     NoTables,
-    /// Not a report of this kind.
+    /// Not a report of this kind (a news article, an empty file …).
     NotAReport,
+    /// A report, but not one of the known template versions: nothing is forced into
+    /// a table.
+    UnknownTemplate,
     /// Could not be read at all (see `error`).
     Failed,
 }
@@ -134,6 +137,7 @@ impl DocStatus {
             DocStatus::Flagged => "flagged",
             DocStatus::NoTables => "no_tables",
             DocStatus::NotAReport => "not_a_report",
+            DocStatus::UnknownTemplate => "unknown_template",
             DocStatus::Failed => "failed",
         }
     }

@@ -1,9 +1,20 @@
 //! CSV records: [`DocResult`]s → the files in OUT_DIR.
 //!
 //! cells.csv, documents.csv, corrections.csv, review.csv, and one wide table per
-//! template table (proactive.csv, requests.csv, appeals.csv). Files are written
-//! under temporary names and renamed into place by [`OutputSet::finish`], so an
-//! interrupted run never leaves a half-written CSV under a final name.
+//! template table (proactive.csv, requests.csv, appeals.csv).
+//!
+//! Every file is written into a staging folder, `OUT_DIR/.gongkai.partial/`, and only
+//! when all of them are complete and synced to disk does [`OutputSet::finish`] move
+//! them into OUT_DIR. An interrupted or failed run removes the staging folder (or
+//! the next run does, if the process was killed) and leaves OUT_DIR as it was.
+//!
+//! Moving several files is not one atomic step, so the moves follow a journal:
+//! `OUT_DIR/.gongkai-commit` lists them and is written, synced, before the first
+//! move and removed after the last. If the process dies between the two (a kill or
+//! a power cut during a few renames), the journal says that the staged files are
+//! complete, and the next run into OUT_DIR finishes the moves before anything else;
+//! while the journal is there, OUT_DIR may hold a mix of old and new files. A lock
+//! file, `OUT_DIR/.gongkai.lock`, keeps a second run out while one is writing.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -61,20 +72,153 @@ const REVIEW: &[&str] = &[
     "detail",
 ];
 
-/// Makes OCR text safe to open in a spreadsheet: control characters go, and a cell
-/// that would start a formula (= + - @) is prefixed with `'`, unless it is a plain
-/// number such as `-185`.
+/// Makes OCR text safe to open in a spreadsheet: line breaks and tabs become spaces,
+/// other control characters and invisible direction overrides go, and a cell that
+/// would start a formula (= + - @, also full-width) is prefixed with `'`, unless it is
+/// a plain number or a run of them such as `-185` or `0 -1 2`. Canonical labels and
+/// numbers never start with such a character, so they pass unchanged.
 pub fn neutralize(text: &str) -> String {
-    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
-    let plain_number = clean.parse::<f64>().is_ok()
-        && clean
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'-' || b == b'.');
-    if clean.starts_with(['=', '+', '-', '@']) && !plain_number {
+    let clean: String = text
+        .chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(' '),
+            // Direction marks and overrides can make a cell display other than it reads.
+            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => None,
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    let plain_numbers = clean.split_whitespace().all(|t| {
+        t.parse::<f64>().is_ok()
+            && t.bytes()
+                .all(|b| b.is_ascii_digit() || b == b'-' || b == b'.')
+    });
+    let formula = clean.trim_start().starts_with([
+        '=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+    ]);
+    if formula && !plain_numbers {
         format!("'{clean}")
     } else {
         clean
     }
+}
+
+/// The staging folder inside OUT_DIR (same file system, so a rename moves a file).
+pub const STAGING: &str = ".gongkai.partial";
+/// The journal of a commit in progress.
+pub const JOURNAL: &str = ".gongkai-commit";
+
+/// Held while a run writes into OUT_DIR: two runs sharing the staging folder and the
+/// journal could leave a mix.
+pub const LOCK: &str = ".gongkai.lock";
+
+/// The lock file, removed when dropped.
+struct Lock(PathBuf);
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
+/// Whether process `pid` is running; where that cannot be told, it is taken to be.
+fn alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
+/// Takes OUT_DIR's lock, or says which run holds it. A lock left by a run that was
+/// killed is taken over.
+fn lock(dir: &Path) -> Result<Lock, RunError> {
+    let path = dir.join(LOCK);
+    let err = |source| RunError::Output {
+        path: path.clone(),
+        source,
+    };
+    let me = std::process::id();
+    for _ in 0..2 {
+        match File::options().write(true).create_new(true).open(&path) {
+            Ok(mut f) => {
+                f.write_all(me.to_string().as_bytes()).map_err(err)?;
+                return Ok(Lock(path));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let holder = fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|s| s.trim().parse().ok());
+                match holder {
+                    Some(pid) if pid != me && alive(pid) => {
+                        return Err(err(std::io::Error::new(
+                            std::io::ErrorKind::ResourceBusy,
+                            format!("another gongkai run (process {pid}) is writing into this folder; if none is, delete {}", path.display()),
+                        )));
+                    }
+                    // Stale: its run is gone.
+                    _ => fs::remove_file(&path).map_err(err)?,
+                }
+            }
+            Err(e) => return Err(err(e)),
+        }
+    }
+    Err(err(std::io::Error::new(
+        std::io::ErrorKind::ResourceBusy,
+        "another gongkai run keeps taking this folder's lock",
+    )))
+}
+
+/// Removes the staging folder when dropped, unless the outputs were committed.
+struct Staging(Option<PathBuf>);
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            // Best effort: a leftover is removed by the next run anyway.
+            let _ = fs::remove_dir_all(p);
+        }
+    }
+}
+
+/// Makes renames and removals in `dir` durable; best effort, since not every system
+/// can sync a folder.
+fn sync_dir(dir: &Path) {
+    if let Ok(f) = File::open(dir) {
+        let _ = f.sync_all();
+    }
+}
+
+/// Finishes the commit that the journal in `dir` describes, if any: moves each staged
+/// file that is still there into place, then removes the journal and the staging folder.
+pub fn recover(dir: &Path) -> Result<(), RunError> {
+    let journal = dir.join(JOURNAL);
+    let err = |path: &Path, source| RunError::Output {
+        path: path.to_path_buf(),
+        source,
+    };
+    let staging = dir.join(STAGING);
+    match fs::read_to_string(&journal) {
+        Ok(list) => {
+            for name in list
+                .lines()
+                .filter(|n| !n.is_empty() && !n.contains(['/', '\\']))
+            {
+                let from = staging.join(name);
+                if from.exists() {
+                    fs::rename(&from, dir.join(name)).map_err(|e| err(&from, e))?;
+                }
+            }
+            sync_dir(dir);
+            fs::remove_file(&journal).map_err(|e| err(&journal, e))?;
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(err(&journal, e)),
+    }
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| err(&staging, e))?;
+    }
+    Ok(())
 }
 
 struct Out {
@@ -98,11 +242,15 @@ pub struct OutputSet<'d> {
     corrections: Out,
     review: Out,
     wide: Vec<Wide>,
+    dir: PathBuf,
+    // Dropped in this order: the staging folder goes before the lock is released.
+    staging: Staging,
+    _lock: Lock,
 }
 
 fn open(dir: &Path, name: &str, header: &[String], bom: bool) -> Result<Out, RunError> {
     let dest = dir.join(name);
-    let tmp = dir.join(format!(".{name}.partial"));
+    let tmp = dir.join(STAGING).join(name);
     let err = |source| RunError::Output {
         path: tmp.clone(),
         source,
@@ -114,9 +262,18 @@ fn open(dir: &Path, name: &str, header: &[String], bom: bool) -> Result<Out, Run
     let mut csv = csv::Writer::from_writer(file);
     csv.write_record(header).map_err(|e| RunError::Output {
         path: tmp.clone(),
-        source: e.into(),
+        source: io_error(e),
     })?;
     Ok(Out { tmp, dest, csv })
+}
+
+/// The system's error inside a CSV error, so that its kind (disk full, permission)
+/// reaches the message.
+fn io_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }
 
 fn strings(h: &[&str]) -> Vec<String> {
@@ -127,11 +284,12 @@ impl Out {
     fn row(&mut self, record: &[String]) -> Result<(), RunError> {
         self.csv.write_record(record).map_err(|e| RunError::Output {
             path: self.tmp.clone(),
-            source: e.into(),
+            source: io_error(e),
         })
     }
 
-    fn finish(self) -> Result<(), RunError> {
+    /// Flushes and syncs the staged file; it is moved into place later, with the others.
+    fn complete(self) -> Result<(PathBuf, PathBuf), RunError> {
         let err = |p: &Path, source| RunError::Output {
             path: p.to_path_buf(),
             source,
@@ -144,12 +302,13 @@ impl Out {
             .into_inner()
             .map_err(|e| err(&self.tmp, e.into_error()))?;
         file.sync_all().map_err(|e| err(&self.tmp, e))?;
-        fs::rename(&self.tmp, &self.dest).map_err(|e| err(&self.dest, e))
+        Ok((self.tmp, self.dest))
     }
 }
 
 impl<'d> OutputSet<'d> {
-    /// Creates OUT_DIR if needed and opens every output under a temporary name.
+    /// Creates OUT_DIR if needed, finishes or clears what an earlier run left, and
+    /// opens every output in the staging folder.
     pub fn create(
         dir: &Path,
         bom: bool,
@@ -159,6 +318,14 @@ impl<'d> OutputSet<'d> {
             path: dir.to_path_buf(),
             source,
         })?;
+        let lock = lock(dir)?;
+        recover(dir)?;
+        let staging_dir = dir.join(STAGING);
+        fs::create_dir(&staging_dir).map_err(|source| RunError::Output {
+            path: staging_dir.clone(),
+            source,
+        })?;
+        let staging = Staging(Some(staging_dir));
         let mut layout: Vec<(String, Vec<String>)> = Vec::new();
         for t in dict.templates.iter().flat_map(|t| &t.tables) {
             let idx = match layout.iter().position(|(id, _)| id == &t.id) {
@@ -193,6 +360,9 @@ impl<'d> OutputSet<'d> {
             corrections: open(dir, "corrections.csv", &strings(CORRECTIONS), bom)?,
             review: open(dir, "review.csv", &strings(REVIEW), bom)?,
             wide,
+            dir: dir.to_path_buf(),
+            staging,
+            _lock: lock,
         })
     }
 
@@ -285,7 +455,7 @@ impl<'d> OutputSet<'d> {
                 c.line.to_string(),
                 c.kind.into(),
                 neutralize(&c.before),
-                c.after.clone(),
+                neutralize(&c.after),
                 format!("{:.3}", c.score),
                 c.method.into(),
             ])?;
@@ -303,21 +473,66 @@ impl<'d> OutputSet<'d> {
         Ok(())
     }
 
-    /// Flushes every file and renames it into place.
-    pub fn finish(self) -> Result<(), RunError> {
+    /// Completes every file, then moves them all into place under the journal.
+    pub fn finish(mut self) -> Result<(), RunError> {
+        let mut done = Vec::new();
         for out in [self.cells, self.documents, self.corrections, self.review] {
-            out.finish()?;
+            done.push(out.complete()?);
         }
         for w in self.wide {
-            w.out.finish()?;
+            done.push(w.out.complete()?);
         }
-        Ok(())
+        let names: Vec<String> = done
+            .iter()
+            .filter_map(|(_, dest)| dest.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect();
+        let journal = self.dir.join(JOURNAL);
+        let partial = self.dir.join(STAGING).join(JOURNAL);
+        let err = |source| RunError::Output {
+            path: journal.clone(),
+            source,
+        };
+        // Written in the staging folder and renamed, so a journal is never half there.
+        let mut f = File::create(&partial).map_err(err)?;
+        f.write_all(names.join("\n").as_bytes()).map_err(err)?;
+        f.sync_all().map_err(err)?;
+        fs::rename(&partial, &journal).map_err(err)?;
+        sync_dir(&self.dir);
+        // From here the journal makes the new results the committed ones.
+        self.staging.0 = None;
+        recover(&self.dir)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::neutralize;
+    use super::*;
+
+    /// A full disk: /dev/full fails every write with ENOSPC. The error names the file
+    /// and tells the user what to do.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_is_a_clear_error() {
+        let file = File::options().write(true).open("/dev/full").unwrap();
+        let mut out = Out {
+            tmp: PathBuf::from("/dev/full"),
+            dest: PathBuf::from("/nowhere/cells.csv"),
+            csv: csv::Writer::from_writer(BufWriter::new(file)),
+        };
+        let row = vec!["x".repeat(1000); 10];
+        // Rows go to buffers first; the failure shows at a flush or at the end.
+        let wrote = (0..100).try_for_each(|_| out.row(&row));
+        let err = match wrote {
+            Err(e) => e,
+            Ok(()) => out.complete().expect_err("writing to /dev/full fails"),
+        };
+        let msg = err.to_string();
+        assert!(
+            msg.contains("/dev/full") && msg.contains("disk is full"),
+            "{msg}"
+        );
+    }
 
     #[test]
     fn formulas_are_defused_but_numbers_and_labels_kept() {
@@ -327,6 +542,11 @@ mod tests {
         assert_eq!(neutralize("-185"), "-185");
         assert_eq!(neutralize("-2+3"), "'-2+3");
         assert_eq!(neutralize("4.保护第三方 △涉切关"), "4.保护第三方 △涉切关");
-        assert_eq!(neutralize("a\u{7}b\nc"), "abc");
+        assert_eq!(neutralize("a\u{7}b\nc"), "ab c");
+        assert_eq!(neutralize("0\t-1\t2"), "0 -1 2");
+        assert_eq!(neutralize(" =1+1"), "' =1+1");
+        assert_eq!(neutralize("\u{ff1d}1+1"), "'\u{ff1d}1+1");
+        assert_eq!(neutralize("\u{202e}gnp.exe"), "gnp.exe");
+        assert_eq!(neutralize("\u{0}=x"), "'=x");
     }
 }

@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use crate::align::{align_rows, RowMatch};
-use crate::candidates::{lex_lines, Candidates, Slot};
+use crate::candidates::{lex_lines, Candidates, Slot, ValueGroup};
 use crate::dictionary::{Dictionaries, Domain, Label, Over, Table, Template};
 use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
@@ -116,19 +116,24 @@ pub fn read_table(
     let used: Vec<usize> = groups_of.iter().flatten().copied().collect();
     for r in (0..table.rows.len()).filter(|r| !labelled.contains(r)) {
         let n = table.blocks[table.rows[r].block].columns.len();
-        // Alone on its line, or after header text that is no row's label (a crawler
-        // dump keeps the header and the row on one line).
+        // Alone on its line, or after header text that is no row's label when it is
+        // the whole row (a crawler dump keeps the header and the row on one line; a
+        // number in prose is neither).
         let labelled_segment = |s: usize| {
             matches
                 .iter()
                 .flatten()
                 .any(|m| (m.first..=m.last).contains(&s))
         };
+        let whole_row = |g: &ValueGroup| {
+            matches!(fit_columns(g, n, value_field), Fit::Cells(_))
+                || !glued_readings(table, r, &g.slots).0.is_empty()
+        };
         let free: Vec<usize> = (0..cands.groups.len())
             .filter(|&g| {
                 let group = &cands.groups[g];
-                (group.standalone || group.after_segment.is_some_and(|s| !labelled_segment(s)))
-                    && !used.contains(&g)
+                let after_header = group.after_segment.is_some_and(|s| !labelled_segment(s));
+                (group.standalone || (after_header && whole_row(group))) && !used.contains(&g)
             })
             .collect();
         let exact = free
