@@ -24,6 +24,7 @@ use crate::error::RunError;
 use crate::inputs::Input;
 use crate::model::{DocResult, DocStatus};
 use crate::output::OutputSet;
+use crate::years::{facts, warnings, YearFacts};
 
 /// Documents cleaned between writes.
 const CHUNK: usize = 512;
@@ -189,6 +190,8 @@ pub fn run_batch(
     };
     let mut out = OutputSet::create(out_dir, opts.bom, dict)?;
     let mut summary = Summary::default();
+    // The few cells each document lends the cross-year checks (kept small on purpose).
+    let mut year_facts: Vec<YearFacts> = Vec::new();
     for chunk in inputs.chunks(CHUNK) {
         let results: Vec<Option<DocResult>> = pool.install(|| {
             chunk
@@ -215,7 +218,13 @@ pub fn run_batch(
         for d in results.iter().flatten() {
             out.write(d)?;
             summary.add(d);
+            year_facts.extend(facts(d, dict));
         }
+    }
+    // Across the archive: consecutive years of one agency (warnings only).
+    for (i, item) in warnings(&year_facts, &dict.links) {
+        out.write_review(&year_facts[i].doc_id, &item)?;
+        summary.flags += 1;
     }
     out.finish()?;
     bar.finish_and_clear();

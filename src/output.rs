@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use crate::dictionary::Dictionaries;
 use crate::error::RunError;
-use crate::model::{CellStatus, DocResult, RowPresence};
+use crate::model::{CellStatus, DocResult, ReviewItem, RowPresence};
 
 const CELLS: &[&str] = &[
     "doc_id",
@@ -461,16 +461,22 @@ impl<'d> OutputSet<'d> {
             ])?;
         }
         for r in &doc.review {
-            self.review.row(&[
-                id.clone(),
-                r.table.clone(),
-                r.row_label.clone(),
-                r.column_label.clone(),
-                r.problem.into(),
-                neutralize(&r.detail),
-            ])?;
+            self.write_review(&id, r)?;
         }
         Ok(())
+    }
+
+    /// Appends one review item of document `doc_id` (cross-document warnings come
+    /// after every document's own rows).
+    pub fn write_review(&mut self, doc_id: &str, r: &ReviewItem) -> Result<(), RunError> {
+        self.review.row(&[
+            neutralize(doc_id),
+            r.table.clone(),
+            r.row_label.clone(),
+            r.column_label.clone(),
+            r.problem.into(),
+            neutralize(&r.detail),
+        ])
     }
 
     /// Completes every file, then moves them all into place under the journal.
