@@ -21,8 +21,8 @@ const CONFIDENT_LABEL: f64 = 0.7;
 /// Text similarity from which a repair is called `fuzzy` rather than resting on
 /// ordinal and order.
 const FUZZY_SIM: f64 = 0.75;
-/// Candidate cuts of a glued run listed in a review item.
-const SHOWN_CUTS: usize = 8;
+/// Candidate cuts of a glued run listed in a review item: every one the search keeps.
+const SHOWN_CUTS: usize = crate::split::MAX_READINGS;
 /// A header or group fragment is logged as repaired from this score on.
 const HEADER_REPAIR: f64 = 0.75;
 
