@@ -9,7 +9,7 @@
 
 use crate::candidates::Segment;
 use crate::dictionary::Label;
-use crate::similarity::{score_label, GlyphCosts, LabelScore};
+use crate::similarity::{score_label, score_label_at_least, GlyphCosts, LabelScore};
 
 /// A label may be wrapped over at most this many segments …
 const MAX_PIECES: usize = 5;
@@ -76,8 +76,14 @@ pub fn align_rows(
             if j < m {
                 relax(i * w + j + 1, here, Step::SkipRow);
                 for (k, joined) in runs.iter().enumerate() {
-                    let s = score_label(segments[i].ordinal, joined, labels[j], glyphs);
-                    if s.score >= ACCEPT {
+                    let found = score_label_at_least(
+                        segments[i].ordinal,
+                        joined,
+                        labels[j],
+                        glyphs,
+                        ACCEPT,
+                    );
+                    if let Some(s) = found {
                         relax(
                             (i + k + 1) * w + j + 1,
                             here + s.score - ACCEPT,

@@ -142,6 +142,8 @@ pub struct Label {
     pub keys: Vec<String>,
     /// Match keys of the whole label, ordinal included: canonical first, then variants.
     pub full_keys: Vec<String>,
+    /// `keys` as characters, for the edit distance (split once, not per comparison).
+    pub key_chars: Vec<Vec<char>>,
 }
 
 impl Label {
@@ -167,6 +169,7 @@ impl Label {
         Label {
             text: text.to_string(),
             ordinal,
+            key_chars: keys.iter().map(|k| k.chars().collect()).collect(),
             keys,
             full_keys,
         }

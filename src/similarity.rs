@@ -102,13 +102,16 @@ fn substitution(near: &[(char, f32)], b: char) -> f64 {
         .map_or(1.0, |i| f64::from(near[i].1))
 }
 
-/// Edit distance with glyph-aware substitution costs (insertions and deletions cost 1).
-fn weighted_distance(a: &[char], b: &[char], g: &GlyphCosts) -> f64 {
+/// Edit distance with glyph-aware substitution costs (insertions and deletions cost 1),
+/// or None as soon as it must exceed `max` (every later row of the table only grows,
+/// so most unrelated pairs stop after a few characters).
+fn weighted_distance(a: &[char], b: &[char], g: &GlyphCosts, max: f64) -> Option<f64> {
     let mut prev: Vec<f64> = (0..=b.len()).map(|j| j as f64).collect();
     let mut cur = vec![0.0; b.len() + 1];
     for (i, &ca) in a.iter().enumerate() {
         cur[0] = (i + 1) as f64;
         let near = g.neighbours(ca);
+        let mut lowest = cur[0];
         for (j, &cb) in b.iter().enumerate() {
             let cost = if ca == cb {
                 0.0
@@ -117,22 +120,32 @@ fn weighted_distance(a: &[char], b: &[char], g: &GlyphCosts) -> f64 {
             };
             let sub = prev[j] + cost;
             cur[j + 1] = sub.min(prev[j + 1] + 1.0).min(cur[j] + 1.0);
+            lowest = lowest.min(cur[j + 1]);
+        }
+        if lowest > max {
+            return None;
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    Some(prev[b.len()]).filter(|&d| d <= max)
 }
 
-fn weighted_similarity(a: &[char], b: &[char], g: &GlyphCosts) -> f64 {
+/// Similarity of two keys, or None when it is below `min`.
+fn weighted_similarity(a: &[char], b: &[char], g: &GlyphCosts, min: f64) -> Option<f64> {
     let longest = a.len().max(b.len());
     if longest == 0 {
-        return 1.0;
+        return Some(1.0);
     }
     if g.is_empty() {
         let (x, y): (String, String) = (a.iter().collect(), b.iter().collect());
-        return strsim::normalized_levenshtein(&x, &y);
+        return Some(strsim::normalized_levenshtein(&x, &y)).filter(|&s| s >= min);
     }
-    1.0 - weighted_distance(a, b, g) / longest as f64
+    let max = (1.0 - min) * longest as f64;
+    // A length difference alone costs that many insertions.
+    if (a.len().abs_diff(b.len()) as f64) > max {
+        return None;
+    }
+    weighted_distance(a, b, g, max).map(|d| 1.0 - d / longest as f64)
 }
 
 /// Weight of the text in a label's score when the template label has an ordinal.
@@ -146,21 +159,38 @@ const WRONG_ORDINAL: f64 = 0.15;
 /// (`部分公开区分处理的只计这一情`) is also compared with the label's prefix of the
 /// same length, discounted by how much is missing.
 pub fn text_similarity(a: &str, b: &str, g: &GlyphCosts) -> f64 {
-    if a == b {
-        return 1.0;
-    }
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
+    text_similarity_at_least(a, b, g, 0.0).unwrap_or(0.0)
+}
+
+/// [`text_similarity`] when it is at least `min`, else None (computed only as far as
+/// needed to tell).
+pub fn text_similarity_at_least(a: &str, b: &str, g: &GlyphCosts, min: f64) -> Option<f64> {
     let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let full = weighted_similarity(&ca, &cb, g);
+    chars_similarity_at_least(&ca, &cb, g, min)
+}
+
+/// [`text_similarity_at_least`] of keys already split into characters.
+fn chars_similarity_at_least(ca: &[char], cb: &[char], g: &GlyphCosts, min: f64) -> Option<f64> {
+    if ca == cb {
+        return Some(1.0);
+    }
+    if ca.is_empty() || cb.is_empty() {
+        return Some(0.0).filter(|_| min <= 0.0);
+    }
+    let full = weighted_similarity(ca, cb, g, min);
     let (la, lb) = (ca.len(), cb.len());
     let prefix = if la < lb && la * 2 >= lb && la >= 4 {
-        weighted_similarity(&ca, &cb[..la], g) * (0.5 + 0.5 * la as f64 / lb as f64)
+        let discount = 0.5 + 0.5 * la as f64 / lb as f64;
+        weighted_similarity(ca, &cb[..la], g, min / discount)
+            .map(|s| s * discount)
+            .filter(|&s| s >= min)
     } else {
-        0.0
+        None
     };
-    full.max(prefix)
+    match (full, prefix) {
+        (Some(f), Some(p)) => Some(f.max(p)),
+        (f, p) => f.or(p),
+    }
 }
 
 /// A label score and what produced it.
@@ -181,28 +211,49 @@ pub fn score_label(
     label: &Label,
     g: &GlyphCosts,
 ) -> LabelScore {
+    score_label_at_least(ordinal, body_key, label, g, f64::NEG_INFINITY).unwrap_or(LabelScore {
+        score: 0.0,
+        sim: 0.0,
+        variant: 0,
+    })
+}
+
+/// [`score_label`] when the score is at least `floor`, else None: the alignment only
+/// takes matches above a threshold, and most pairs it tries are far below it.
+pub fn score_label_at_least(
+    ordinal: Option<Ordinal>,
+    body_key: &str,
+    label: &Label,
+    g: &GlyphCosts,
+    floor: f64,
+) -> Option<LabelScore> {
+    // score = weight · sim + bonus, by how the ordinals agree.
+    let (weight, bonus) = match (label.ordinal, ordinal) {
+        (Some(l), Some(s)) if l == s => (TEXT_WEIGHT, 1.0 - TEXT_WEIGHT),
+        (Some(l), Some(s)) if l.n == s.n => (TEXT_WEIGHT, (1.0 - TEXT_WEIGHT) * 0.5),
+        (Some(_), Some(_)) => (TEXT_WEIGHT, -WRONG_ORDINAL),
+        (Some(_), None) => (TEXT_WEIGHT, (1.0 - TEXT_WEIGHT) * LOST_ORDINAL),
+        (None, Some(_)) => (1.0, -WRONG_ORDINAL),
+        (None, None) => (1.0, 0.0),
+    };
+    let min_sim = (floor - bonus) / weight;
+    let body: Vec<char> = body_key.chars().collect();
     let (variant, sim) = label
-        .keys
+        .key_chars
         .iter()
         .enumerate()
-        .map(|(i, k)| (i, text_similarity(body_key, k, g)))
-        .fold(
-            (0, -1.0),
-            |best, cur| if cur.1 > best.1 { cur } else { best },
-        );
-    let score = match (label.ordinal, ordinal) {
-        (Some(l), Some(s)) if l == s => TEXT_WEIGHT * sim + (1.0 - TEXT_WEIGHT),
-        (Some(l), Some(s)) if l.n == s.n => TEXT_WEIGHT * sim + (1.0 - TEXT_WEIGHT) * 0.5,
-        (Some(_), Some(_)) => TEXT_WEIGHT * sim - WRONG_ORDINAL,
-        (Some(_), None) => TEXT_WEIGHT * sim + (1.0 - TEXT_WEIGHT) * LOST_ORDINAL,
-        (None, Some(_)) => sim - WRONG_ORDINAL,
-        (None, None) => sim,
-    };
-    LabelScore {
-        score: score.clamp(0.0, 1.0),
+        .filter_map(|(i, k)| chars_similarity_at_least(&body, k, g, min_sim).map(|s| (i, s)))
+        .fold(None, |best: Option<(usize, f64)>, cur| match best {
+            Some(b) if b.1 >= cur.1 => Some(b),
+            _ => Some(cur),
+        })?;
+    let score = (weight * sim + bonus).clamp(0.0, 1.0);
+    Some(LabelScore {
+        score,
         sim,
         variant,
-    }
+    })
+    .filter(|s| s.score >= floor)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::dictionary::{Dictionaries, Domain, Label, Over, Table, Template};
 use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
 use crate::placement::{complete, place_short_run, row_identities, ShortRun};
-use crate::similarity::{score_label, GlyphCosts};
+use crate::similarity::{score_label, score_label_at_least, GlyphCosts};
 use crate::split::{cut_runs, Cuts};
 use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Span};
 
@@ -714,9 +714,13 @@ fn log_header_repairs(
         if seg_row[s].is_some() || seg.prose || seg.is_noise() {
             continue;
         }
+        // Only a match at HEADER_REPAIR or above is logged: weaker ones need not be scored.
         let best = targets
             .iter()
-            .map(|(kind, l)| (kind, l, score_label(seg.ordinal, &seg.body_key, l, glyphs)))
+            .filter_map(|(kind, l)| {
+                score_label_at_least(seg.ordinal, &seg.body_key, l, glyphs, HEADER_REPAIR)
+                    .map(|s| (kind, l, s))
+            })
             .fold(
                 None,
                 |acc: Option<(&&str, &&Label, crate::similarity::LabelScore)>, cur| match acc {
