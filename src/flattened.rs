@@ -21,12 +21,6 @@ const FLAT_LINE_LABELS: usize = 5;
 /// Labels shorter than this are too common in prose (其他, 规章) to count.
 const MIN_LABEL_CHARS: usize = 4;
 
-/// A section or row ordinal with a Chinese numeral (`三、`, `（三）`), not inside
-/// `第二十条第（一）项`.
-static CJK_ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([^第\n])([一二三四五六七八九十]、|[(（][一二三四五六七八九十][)）])")
-        .expect("static pattern")
-});
 /// An arabic row ordinal (`2.其他`), also right after the previous row's digits.
 static ARABIC_ORDINAL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([^\n])([1-9][.、]\p{Han})").expect("static pattern"));
@@ -72,7 +66,7 @@ pub fn unflatten(lines: &[String], lex: &Lexicon, breaks: &Breaks) -> Vec<String
             out.push(line.clone());
             continue;
         }
-        let broken = CJK_ORDINAL.replace_all(line, "$1\n$2");
+        let broken = lex.numeral_ordinal.replace_all(line, "$1\n$2");
         let broken = ARABIC_ORDINAL.replace_all(&broken, "$1\n$2");
         let broken: String = broken
             .split('\n')

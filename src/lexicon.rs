@@ -20,6 +20,7 @@ struct RawLexicon {
     year_pattern: String,
     numerals: Vec<String>,
     ordinal_separators: Vec<String>,
+    clause_prefix: String,
     cell_rules: Vec<String>,
     rule_lookalikes: Vec<String>,
     stray_marks: Vec<String>,
@@ -73,6 +74,9 @@ pub struct Lexicon {
     /// An arabic ordinal glued to the text before it (`不予公开1.属于`): groups 1 and 2
     /// are the two sides, to be written with a space between.
     pub glued_ordinal: Regex,
+    /// A heading or group ordinal with a numeral (`三、`, `（三）`) not after the clause
+    /// prefix: group 1 is the character before it, group 2 the ordinal.
+    pub numeral_ordinal: Regex,
 }
 
 fn one_char(s: &str, what: &str) -> Result<char, DictionaryError> {
@@ -126,6 +130,14 @@ impl Lexicon {
         let glued_ordinal = regex(&format!(
             r"([\p{{Han}})\]])([0-9]{{1,2}}[{escaped}]\p{{Han}})"
         ))?;
+        let numerals: String = raw.numerals.iter().map(|n| regex::escape(n)).collect();
+        let first_separator = separators
+            .first()
+            .map_or(String::new(), |c| regex::escape(&c.to_string()));
+        let numeral_ordinal = regex(&format!(
+            r"([^{}\n])([{numerals}]{first_separator}|[(（][{numerals}][)）])",
+            regex::escape(&raw.clause_prefix)
+        ))?;
         let mut lex = Lexicon {
             title_keys: Vec::new(),
             title_agency_suffixes: raw.title_agency_suffixes.clone(),
@@ -175,6 +187,7 @@ impl Lexicon {
                 .map(|p| regex(p))
                 .collect::<Result<_, _>>()?,
             glued_ordinal,
+            numeral_ordinal,
         };
         lex.title_keys = raw
             .title_keywords
