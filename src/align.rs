@@ -9,7 +9,7 @@
 
 use crate::candidates::Segment;
 use crate::dictionary::Label;
-use crate::similarity::{score_label, score_label_at_least, GlyphCosts, LabelScore};
+use crate::similarity::{score_chars_at_least, score_label, GlyphCosts, LabelScore};
 
 /// A label may be wrapped over at most this many segments …
 const MAX_PIECES: usize = 5;
@@ -54,8 +54,11 @@ pub fn align_rows(
     for i in 0..=n {
         // The joined keys of every run of segments from `i` that may form one label;
         // only needed while row `i` of the table is relaxed.
-        let runs = if i < n {
+        let runs: Vec<Vec<char>> = if i < n {
             runs_from(segments, i)
+                .iter()
+                .map(|r| r.chars().collect())
+                .collect()
         } else {
             Vec::new()
         };
@@ -76,7 +79,7 @@ pub fn align_rows(
             if j < m {
                 relax(i * w + j + 1, here, Step::SkipRow);
                 for (k, joined) in runs.iter().enumerate() {
-                    let found = score_label_at_least(
+                    let found = score_chars_at_least(
                         segments[i].ordinal,
                         joined,
                         labels[j],

@@ -227,6 +227,19 @@ pub fn score_label_at_least(
     g: &GlyphCosts,
     floor: f64,
 ) -> Option<LabelScore> {
+    let body: Vec<char> = body_key.chars().collect();
+    score_chars_at_least(ordinal, &body, label, g, floor)
+}
+
+/// [`score_label_at_least`] of a key already split into characters (the alignment
+/// scores one run of segments against every label).
+pub fn score_chars_at_least(
+    ordinal: Option<Ordinal>,
+    body: &[char],
+    label: &Label,
+    g: &GlyphCosts,
+    floor: f64,
+) -> Option<LabelScore> {
     // score = weight · sim + bonus, by how the ordinals agree.
     let (weight, bonus) = match (label.ordinal, ordinal) {
         (Some(l), Some(s)) if l == s => (TEXT_WEIGHT, 1.0 - TEXT_WEIGHT),
@@ -237,12 +250,11 @@ pub fn score_label_at_least(
         (None, None) => (1.0, 0.0),
     };
     let min_sim = (floor - bonus) / weight;
-    let body: Vec<char> = body_key.chars().collect();
     let (variant, sim) = label
         .key_chars
         .iter()
         .enumerate()
-        .filter_map(|(i, k)| chars_similarity_at_least(&body, k, g, min_sim).map(|s| (i, s)))
+        .filter_map(|(i, k)| chars_similarity_at_least(body, k, g, min_sim).map(|s| (i, s)))
         .fold(None, |best: Option<(usize, f64)>, cur| match best {
             Some(b) if b.1 >= cur.1 => Some(b),
             _ => Some(cur),
