@@ -35,6 +35,7 @@ pub mod normalize;
 pub mod numbers;
 pub mod ordinal;
 pub mod output;
+pub mod pin;
 pub mod placement;
 pub mod reconcile;
 pub mod sections;

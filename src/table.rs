@@ -6,13 +6,14 @@
 
 use std::ops::Range;
 
-use crate::align::{align_rows, RowMatch};
+use crate::align::align_rows;
 use crate::candidates::{lex_lines, Candidates, Slot, ValueGroup};
 use crate::dictionary::{Dictionaries, Domain, Label, Over, Table, Template};
 use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
+use crate::pin::{pin_by_order, pin_by_ordinal};
 use crate::placement::{complete, place_short_run, row_identities, ShortRun};
-use crate::similarity::{score_label, score_label_at_least, GlyphCosts};
+use crate::similarity::{score_label_at_least, GlyphCosts};
 use crate::split::{cut_runs, Cuts};
 use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Span};
 
@@ -216,120 +217,6 @@ pub fn read_table(
     }
     log_header_repairs(&mut read, table, &cands, &seg_row, &dict.glyphs);
     Some(read)
-}
-
-/// A row whose label OCR garbled past recognition (`1站人类` for
-/// 1.本机关不掌握相关政府信息) is still pinned down when, between the rows found before
-/// and after it, exactly one unused segment carries its ordinal. Such a match scores
-/// low, so it is logged as `ordinal_and_order` and listed for review.
-fn pin_by_ordinal(
-    table: &Table,
-    cands: &Candidates,
-    matches: &mut [Option<RowMatch>],
-    glyphs: &GlyphCosts,
-) {
-    let used = |matches: &[Option<RowMatch>], s: usize| {
-        matches
-            .iter()
-            .flatten()
-            .any(|m| (m.first..=m.last).contains(&s))
-    };
-    for r in 0..table.rows.len() {
-        let row = &table.rows[r];
-        let Some(ord) = row.label.ordinal else {
-            continue;
-        };
-        if matches[r].is_some() || row.optional || row.label.keys[0].is_empty() {
-            continue;
-        }
-        let before = matches[..r].iter().flatten().map(|m| m.last).max();
-        let after = matches[r + 1..].iter().flatten().map(|m| m.first).min();
-        let (Some(lo), Some(hi)) = (before, after) else {
-            continue;
-        };
-        // Only rows between the two found ones compete for the segments between them.
-        let rivals: Vec<usize> = (0..table.rows.len())
-            .filter(|&x| x != r && matches[x].is_none() && table.rows[x].label.ordinal == Some(ord))
-            .filter(|&x| matches[..x].iter().flatten().map(|m| m.last).max() == Some(lo))
-            .collect();
-        if !rivals.is_empty() {
-            continue;
-        }
-        let candidates: Vec<usize> = (lo + 1..hi)
-            .filter(|&s| {
-                cands.segments[s]
-                    .ordinal
-                    .is_some_and(|o| o.n == ord.n && o.kind == ord.kind)
-                    && !used(matches, s)
-            })
-            .collect();
-        if let [s] = candidates.as_slice() {
-            let seg = &cands.segments[*s];
-            let score = score_label(seg.ordinal, &seg.body_key, &row.label, glyphs);
-            matches[r] = Some(RowMatch {
-                first: *s,
-                last: *s,
-                score,
-            });
-        }
-    }
-}
-
-/// A row without an ordinal whose label OCR garbled past recognition (`观竟` for 规章)
-/// is pinned down when the rows beside it in the template are found (or it is the
-/// table's first row and the next one is), and between them exactly one unused
-/// segment has a run of numbers on its line that fills the row. Logged and listed for
-/// review like any low-scoring match.
-fn pin_by_order(
-    table: &Table,
-    cands: &Candidates,
-    matches: &mut [Option<RowMatch>],
-    glyphs: &GlyphCosts,
-) {
-    for r in 0..table.rows.len() {
-        let row = &table.rows[r];
-        if matches[r].is_some()
-            || row.optional
-            || row.label.ordinal.is_some()
-            || row.label.keys[0].is_empty()
-        {
-            continue;
-        }
-        let lo = match r.checked_sub(1) {
-            None => 0,
-            Some(p) => match &matches[p] {
-                Some(m) => m.last + 1,
-                None => continue,
-            },
-        };
-        let Some(hi) = matches.get(r + 1).and_then(|m| m.as_ref()).map(|m| m.first) else {
-            continue;
-        };
-        let n = table.blocks[row.block].columns.len();
-        let fills = |s: usize| {
-            cands.groups.iter().any(|g| {
-                g.after_segment == Some(s) && g.slots.iter().filter(|x| !x.is_blank()).count() == n
-            })
-        };
-        let used = |s: usize| {
-            matches
-                .iter()
-                .flatten()
-                .any(|m| (m.first..=m.last).contains(&s))
-        };
-        let candidates: Vec<usize> = (lo..hi)
-            .filter(|&s| !cands.segments[s].prose && !used(s) && fills(s))
-            .collect();
-        if let [s] = candidates.as_slice() {
-            let seg = &cands.segments[*s];
-            let score = score_label(seg.ordinal, &seg.body_key, &row.label, glyphs);
-            matches[r] = Some(RowMatch {
-                first: *s,
-                last: *s,
-                score,
-            });
-        }
-    }
 }
 
 impl TableRead {
