@@ -192,21 +192,43 @@ pub fn run_batch(
     let mut summary = Summary::default();
     // The few cells each document lends the cross-year checks (kept small on purpose).
     let mut year_facts: Vec<YearFacts> = Vec::new();
+    // Each chunk's results are written while the next chunk is cleaned, so the pool
+    // does not wait for the CSV writer.
+    let mut pending: Vec<DocResult> = Vec::new();
+    let mut write = |docs: Vec<DocResult>,
+                     out: &mut OutputSet,
+                     summary: &mut Summary|
+     -> Result<(), RunError> {
+        for d in &docs {
+            out.write(d)?;
+            summary.add(d);
+            year_facts.extend(facts(d, dict));
+        }
+        Ok(())
+    };
     for chunk in inputs.chunks(CHUNK) {
-        let results: Vec<Option<DocResult>> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|i| {
-                    // Documents already started finish; no new one starts.
-                    if cancelled() {
-                        return None;
-                    }
-                    let d = process_limited(i, dict, max_bytes);
-                    bar.inc(1);
-                    Some(d)
-                })
-                .collect()
-        });
+        let previous = std::mem::take(&mut pending);
+        let (results, written): (Vec<Option<DocResult>>, Result<(), RunError>) =
+            pool.install(|| {
+                rayon::join(
+                    || {
+                        chunk
+                            .par_iter()
+                            .map(|i| {
+                                // Documents already started finish; no new one starts.
+                                if cancelled() {
+                                    return None;
+                                }
+                                let d = process_limited(i, dict, max_bytes);
+                                bar.inc(1);
+                                Some(d)
+                            })
+                            .collect()
+                    },
+                    || write(previous, &mut out, &mut summary),
+                )
+            });
+        written?;
         if cancelled() {
             // Dropping `out` removes the partial files; OUT_DIR is untouched.
             bar.finish_and_clear();
@@ -215,12 +237,9 @@ pub fn run_batch(
                 total: inputs.len(),
             });
         }
-        for d in results.iter().flatten() {
-            out.write(d)?;
-            summary.add(d);
-            year_facts.extend(facts(d, dict));
-        }
+        pending = results.into_iter().flatten().collect();
     }
+    write(std::mem::take(&mut pending), &mut out, &mut summary)?;
     // Across the archive: consecutive years of one agency (warnings only).
     for (i, item) in warnings(&year_facts, &dict.links) {
         out.write_review(&year_facts[i].doc_id, &item)?;

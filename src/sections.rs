@@ -13,7 +13,7 @@ use crate::candidates::Segment;
 use crate::dictionary::{Label, Template};
 use crate::lexicon::Lexicon;
 use crate::normalize::key;
-use crate::ordinal::split_ordinal;
+use crate::ordinal::{split_ordinal, OrdinalKind};
 use crate::similarity::GlyphCosts;
 
 /// Headings are short; a longer line is prose.
@@ -154,13 +154,27 @@ pub fn find_sections(
         });
     }
     let labels: Vec<&Label> = template.sections.iter().map(|s| &s.label).collect();
-    align_rows(&segs, &labels, glyphs)
-        .into_iter()
-        .map(|m| {
-            m.filter(|m| m.score.score >= MIN_HEADING_SCORE)
-                .map(|m| segs[m.first].line)
-        })
-        .collect()
+    let align = |segs: &[Segment]| -> Vec<Option<usize>> {
+        align_rows(segs, &labels, glyphs)
+            .into_iter()
+            .map(|m| {
+                m.filter(|m| m.score.score >= MIN_HEADING_SCORE)
+                    .map(|m| segs[m.first].line)
+            })
+            .collect()
+    };
+    // Most headings keep their `一、`: try those lines alone first, and read every
+    // short line only when one is missing (a heading whose ordinal OCR lost).
+    let numbered: Vec<Segment> = segs
+        .iter()
+        .filter(|s| s.ordinal.is_some_and(|o| o.kind == OrdinalKind::Section))
+        .cloned()
+        .collect();
+    let quick = align(&numbered);
+    if quick.iter().all(Option::is_some) {
+        return quick;
+    }
+    align(&segs)
 }
 
 /// The lines that hold the table of section `s`: after its heading up to the next
