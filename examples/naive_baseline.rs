@@ -21,12 +21,12 @@ fn main() -> std::process::ExitCode {
     };
     let start = Instant::now();
     let (mut files, mut cells) = (0usize, 0usize);
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let Ok(entry) = entry else { continue };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(data) = std::fs::read(entry.path()) else {
+    // The same files, in the same order, as `gongkai clean FOLDER` reads.
+    let Ok(globs) = gongkai::inputs::globs(&["*.txt".into()]) else {
+        return std::process::ExitCode::from(2);
+    };
+    for input in gongkai::inputs::discover(&[dir], &globs) {
+        let Ok(data) = std::fs::read(&input.path) else {
             continue;
         };
         let doc = gongkai::baseline::baseline_document(&data, "d", &dict);

@@ -138,23 +138,8 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
     };
     let mut lines: Vec<String> = raw_lines.iter().map(|l| normalize_line(l)).collect();
     let mut form = form;
-    if form == "text" && is_flattened(&lines, &dict.row_keys(), lex) {
-        let breaks = Breaks {
-            labels: dict
-                .templates
-                .iter()
-                .flat_map(|t| &t.tables)
-                .flat_map(|t| &t.rows)
-                .filter(|r| r.label.ordinal.is_none())
-                .flat_map(|r| r.label.keys.iter().map(String::as_str))
-                .collect(),
-            headings: dict
-                .templates
-                .iter()
-                .flat_map(|t| &t.sections)
-                .flat_map(|s| s.label.full_keys.iter().map(String::as_str))
-                .collect(),
-        };
+    if form == "text" && is_flattened(&lines, || dict.row_keys(), lex) {
+        let breaks = Breaks::of(dict);
         lines = unflatten(&lines, lex, &breaks);
         form = "flattened";
     }

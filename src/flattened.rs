@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::dictionary::Dictionaries;
 use crate::lexicon::Lexicon;
 use crate::normalize::key;
 
@@ -32,17 +33,28 @@ static DIGITS_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([0-9])(\p{Han}+)").expect("static pattern"));
 
 /// Whether some line of `lines` is a table flattened onto one line: it is long and
-/// holds at least [`FLAT_LINE_LABELS`] of `labels` (row label match keys).
-pub fn is_flattened(lines: &[String], labels: &[&str], lex: &Lexicon) -> bool {
-    lines.iter().any(|l| {
-        l.chars().count() >= FLAT_LINE_CHARS && {
-            let k = key(l, lex);
-            labels
-                .iter()
-                .filter(|lab| lab.chars().count() >= MIN_LABEL_CHARS && k.contains(*lab))
-                .count()
-                >= FLAT_LINE_LABELS
-        }
+/// holds at least [`FLAT_LINE_LABELS`] of `labels` (row label match keys). `labels` is
+/// only asked for when a line is long enough, so ordinary text pays nothing for it.
+pub fn is_flattened<'a>(
+    lines: &[String],
+    labels: impl FnOnce() -> Vec<&'a str>,
+    lex: &Lexicon,
+) -> bool {
+    let long: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.chars().count() >= FLAT_LINE_CHARS)
+        .collect();
+    if long.is_empty() {
+        return false;
+    }
+    let labels = labels();
+    long.iter().any(|l| {
+        let k = key(l, lex);
+        labels
+            .iter()
+            .filter(|lab| lab.chars().count() >= MIN_LABEL_CHARS && k.contains(*lab))
+            .count()
+            >= FLAT_LINE_LABELS
     })
 }
 
@@ -55,6 +67,28 @@ pub struct Breaks<'a> {
     pub labels: Vec<&'a str>,
     /// Section headings.
     pub headings: Vec<&'a str>,
+}
+
+impl<'a> Breaks<'a> {
+    /// The breaks every template of `dict` gives.
+    pub fn of(dict: &'a Dictionaries) -> Breaks<'a> {
+        Breaks {
+            labels: dict
+                .templates
+                .iter()
+                .flat_map(|t| &t.tables)
+                .flat_map(|t| &t.rows)
+                .filter(|r| r.label.ordinal.is_none())
+                .flat_map(|r| r.label.keys.iter().map(String::as_str))
+                .collect(),
+            headings: dict
+                .templates
+                .iter()
+                .flat_map(|t| &t.sections)
+                .flat_map(|s| s.label.full_keys.iter().map(String::as_str))
+                .collect(),
+        }
+    }
 }
 
 /// The lines broken back into one row (or heading) each; short lines (the title, a
@@ -190,8 +224,8 @@ mod tests {
         ];
         let row = |l: &str| format!("{l}0000000");
         let flat: String = labels.iter().map(|l| row(l)).collect::<String>().repeat(6);
-        assert!(is_flattened(&[flat], &labels, &lex));
+        assert!(is_flattened(&[flat], || labels.to_vec(), &lex));
         let lines: Vec<String> = labels.iter().map(|l| row(l)).collect();
-        assert!(!is_flattened(&lines, &labels, &lex));
+        assert!(!is_flattened(&lines, || labels.to_vec(), &lex));
     }
 }

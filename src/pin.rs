@@ -11,6 +11,32 @@ use crate::candidates::Candidates;
 use crate::dictionary::Table;
 use crate::similarity::{score_label, GlyphCosts};
 
+/// Whether segment `s` already spells some row's label.
+pub fn segment_used(matches: &[Option<RowMatch>], s: usize) -> bool {
+    matches
+        .iter()
+        .flatten()
+        .any(|m| (m.first..=m.last).contains(&s))
+}
+
+/// Row `r` is segment `s` (scored, for the log and the review).
+fn pin(
+    matches: &mut [Option<RowMatch>],
+    r: usize,
+    s: usize,
+    cands: &Candidates,
+    table: &Table,
+    glyphs: &GlyphCosts,
+) {
+    let seg = &cands.segments[s];
+    let score = score_label(seg.ordinal, &seg.body_key, &table.rows[r].label, glyphs);
+    matches[r] = Some(RowMatch {
+        first: s,
+        last: s,
+        score,
+    });
+}
+
 /// A row whose label OCR garbled past recognition (`1站人类` for
 /// 1.本机关不掌握相关政府信息) is still pinned down when, between the rows found before
 /// and after it, exactly one unused segment carries its ordinal. Such a match scores
@@ -21,12 +47,6 @@ pub fn pin_by_ordinal(
     matches: &mut [Option<RowMatch>],
     glyphs: &GlyphCosts,
 ) {
-    let used = |matches: &[Option<RowMatch>], s: usize| {
-        matches
-            .iter()
-            .flatten()
-            .any(|m| (m.first..=m.last).contains(&s))
-    };
     for r in 0..table.rows.len() {
         let row = &table.rows[r];
         let Some(ord) = row.label.ordinal else {
@@ -53,17 +73,11 @@ pub fn pin_by_ordinal(
                 cands.segments[s]
                     .ordinal
                     .is_some_and(|o| o.n == ord.n && o.kind == ord.kind)
-                    && !used(matches, s)
+                    && !segment_used(matches, s)
             })
             .collect();
         if let [s] = candidates.as_slice() {
-            let seg = &cands.segments[*s];
-            let score = score_label(seg.ordinal, &seg.body_key, &row.label, glyphs);
-            matches[r] = Some(RowMatch {
-                first: *s,
-                last: *s,
-                score,
-            });
+            pin(matches, r, *s, cands, table, glyphs);
         }
     }
 }
@@ -104,23 +118,11 @@ pub fn pin_by_order(
                 g.after_segment == Some(s) && g.slots.iter().filter(|x| !x.is_blank()).count() == n
             })
         };
-        let used = |s: usize| {
-            matches
-                .iter()
-                .flatten()
-                .any(|m| (m.first..=m.last).contains(&s))
-        };
         let candidates: Vec<usize> = (lo..hi)
-            .filter(|&s| !cands.segments[s].prose && !used(s) && fills(s))
+            .filter(|&s| !cands.segments[s].prose && !segment_used(matches, s) && fills(s))
             .collect();
         if let [s] = candidates.as_slice() {
-            let seg = &cands.segments[*s];
-            let score = score_label(seg.ordinal, &seg.body_key, &row.label, glyphs);
-            matches[r] = Some(RowMatch {
-                first: *s,
-                last: *s,
-                score,
-            });
+            pin(matches, r, *s, cands, table, glyphs);
         }
     }
 }

@@ -511,13 +511,7 @@ mod tests {
         let mut tr = one_request_granted(t);
         // OCR kept `1 1` of `1 0 0 0 0 0 1`: every column but 自然人 and 总计 sums to 0.
         tr.cells[granted] = vec![Cell::missing(); 7];
-        let run = ShortRun {
-            row: granted,
-            values: nums(&[1, 1]),
-            readings: Vec::new(),
-            line: 9,
-            raw: "1 1".into(),
-        };
+        let run = short_run(granted, nums(&[1, 1]), Vec::new(), "1 1");
         let (log, placed) = place_by_table(&mut tr, t, &[run]);
         assert_eq!(placed, [granted]);
         assert_eq!(log[0].method, "table_identity_placement");
@@ -535,16 +529,21 @@ mod tests {
         let mut tr = one_request_granted(t);
         tr.cells[granted] = vec![Cell::missing(); 7];
         // A 5 cannot stand in any column whose total is 1 or 0.
-        let run = ShortRun {
-            row: granted,
-            values: nums(&[5]),
-            readings: Vec::new(),
-            line: 9,
-            raw: "5".into(),
-        };
+        let run = short_run(granted, nums(&[5]), Vec::new(), "5");
         let (log, placed) = place_by_table(&mut tr, t, &[run]);
         assert!(log.is_empty() && placed.is_empty());
         assert!(tr.cells[granted].iter().all(|c| c.value.is_none()));
+    }
+
+    /// A run read on line 9 of the report.
+    fn short_run(row: usize, values: Vec<Num>, readings: Vec<Vec<Num>>, raw: &str) -> ShortRun {
+        ShortRun {
+            row,
+            values,
+            readings,
+            line: 9,
+            raw: raw.into(),
+        }
     }
 
     /// The readings of a run of table 三 as cells that ran together.
@@ -575,13 +574,12 @@ mod tests {
         );
         tr.cells[granted] = vec![Cell::missing(); 7];
         // `11 0 0 0 0 3 14` read with the last two cells run together.
-        let run = ShortRun {
-            row: granted,
-            values: nums(&[11, 0, 0, 0, 0, 314]),
-            readings: glued(t, "11 0 0 0 0 314"),
-            line: 9,
-            raw: "11 0 0 0 0 314".into(),
-        };
+        let run = short_run(
+            granted,
+            nums(&[11, 0, 0, 0, 0, 314]),
+            glued(t, "11 0 0 0 0 314"),
+            "11 0 0 0 0 314",
+        );
         let (log, placed) = place_by_table(&mut tr, t, std::slice::from_ref(&run));
         assert_eq!(placed, [granted]);
         assert_eq!(log[0].method, "split");
@@ -599,13 +597,12 @@ mod tests {
         for row in [new, granted, total] {
             open.cells[row] = vec![Cell::missing(); 7];
         }
-        let twice = ShortRun {
-            row: granted,
-            values: nums(&[111, 0, 0, 0, 0, 12]),
-            readings: glued(t, "111 0 0 0 0 12"),
-            line: 9,
-            raw: "111 0 0 0 0 12".into(),
-        };
+        let twice = short_run(
+            granted,
+            nums(&[111, 0, 0, 0, 0, 12]),
+            glued(t, "111 0 0 0 0 12"),
+            "111 0 0 0 0 12",
+        );
         let (log, placed) = place_by_table(&mut open, t, &[twice]);
         assert!(log.is_empty() && placed.is_empty(), "{log:?}");
         // With a column total that the cut contradicts, nothing is placed.

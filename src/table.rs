@@ -11,7 +11,7 @@ use crate::candidates::{lex_lines, Candidates, Slot, ValueGroup};
 use crate::dictionary::{Dictionaries, Domain, Label, Over, Table, Template};
 use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
-use crate::pin::{pin_by_order, pin_by_ordinal};
+use crate::pin::{pin_by_order, pin_by_ordinal, segment_used};
 use crate::placement::{complete, place_short_run, row_identities, ShortRun};
 use crate::similarity::{score_label_at_least, GlyphCosts};
 use crate::split::{cut_runs, Cuts};
@@ -120,12 +120,6 @@ pub fn read_table(
         // Alone on its line, or after header text that is no row's label when it is
         // the whole row (a crawler dump keeps the header and the row on one line; a
         // number in prose is neither).
-        let labelled_segment = |s: usize| {
-            matches
-                .iter()
-                .flatten()
-                .any(|m| (m.first..=m.last).contains(&s))
-        };
         let whole_row = |g: &ValueGroup| {
             matches!(fit_columns(g, n, value_field), Fit::Cells(_))
                 || !glued_readings(table, r, &g.slots).0.is_empty()
@@ -133,7 +127,9 @@ pub fn read_table(
         let free: Vec<usize> = (0..cands.groups.len())
             .filter(|&g| {
                 let group = &cands.groups[g];
-                let after_header = group.after_segment.is_some_and(|s| !labelled_segment(s));
+                let after_header = group
+                    .after_segment
+                    .is_some_and(|s| !segment_used(&matches, s));
                 (group.standalone || (after_header && whole_row(group))) && !used.contains(&g)
             })
             .collect();
