@@ -9,6 +9,7 @@ use crate::detect::detect_template;
 use crate::dictionary::{Dictionaries, Table};
 use crate::flattened::{is_flattened, unflatten, Breaks};
 use crate::html::{is_html, to_lines as html_lines};
+use crate::joint::place_jointly;
 use crate::lexicon::Lexicon;
 use crate::model::{Balance, DocResult, DocStatus, ReviewItem, RowPresence};
 use crate::normalize::{key, normalize_line};
@@ -71,9 +72,10 @@ fn unknown_template(
 
 /// Reconciles one table as read: blanks the source writes for 0 (HTML), runs its
 /// row cuts one way (crawler dumps), repairs,
-/// short runs placed by the table, inference, checks. Review items that a later step
-/// made moot (a short or empty row now complete) are dropped.
-fn reconcile_table(
+/// short runs placed by the table (one at a time, then together), inference, checks.
+/// Review items that a later step made moot (a short or empty row now complete) are
+/// dropped. Public so that tests can run the same steps on tables they corrupt.
+pub fn reconcile_table(
     read: &mut TableRead,
     table: &Table,
     lex: &Lexicon,
@@ -93,6 +95,9 @@ fn reconcile_table(
         .extend(repair_misreads(&mut read.result, table, lex));
     let (log, by_table) = place_by_table(&mut read.result, table, &read.short);
     placed.extend(by_table);
+    read.corrections.extend(log);
+    let (log, jointly) = place_jointly(&mut read.result, table, &read.short);
+    placed.extend(jointly);
     read.corrections.extend(log);
     read.corrections
         .extend(infer_from_identities(&mut read.result, table));

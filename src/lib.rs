@@ -29,6 +29,7 @@ pub mod flattened;
 pub mod fuzzing;
 pub mod html;
 pub mod inputs;
+pub mod joint;
 pub mod lexicon;
 pub mod model;
 pub mod normalize;

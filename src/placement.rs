@@ -322,7 +322,35 @@ pub fn take_unique_cuts(tr: &mut TableResult, runs: &[ShortRun]) -> (Vec<Correct
 }
 
 /// One row's cells, `None` unknown.
-type Row = Vec<Option<Num>>;
+pub type Row = Vec<Option<Num>>;
+
+/// Every way to put `run` into a row of `n` cells, with how each reads it: its
+/// values in order in any `k` of the columns (`table_identity_placement`), then each
+/// reading of cells that ran together (`split`). None when there are too many.
+pub fn ways_to_place(run: &ShortRun, n: usize) -> Option<Vec<(Row, &'static str)>> {
+    let k = run.values.len();
+    let mut ways = Vec::new();
+    let mut positions: Vec<usize> = (0..k).collect();
+    if k > 0 && k <= n {
+        loop {
+            if ways.len() >= MAX_PLACEMENTS {
+                return None;
+            }
+            let mut placed = vec![None; n];
+            for (i, &p) in positions.iter().enumerate() {
+                placed[p] = Some(run.values[i]);
+            }
+            ways.push((placed, "table_identity_placement"));
+            if !next_combination(&mut positions, n) {
+                break;
+            }
+        }
+    }
+    for row in &run.readings {
+        ways.push((row.iter().copied().map(Some).collect(), "split"));
+    }
+    Some(ways)
+}
 
 /// The row `run` gives when the table allows one reading of it (gaps as `None`), and
 /// how it was read (`table_identity_placement`, or `split` for a value cut in two).
@@ -333,10 +361,9 @@ fn one_reading(
     run: &ShortRun,
 ) -> Option<(Row, &'static str)> {
     let n = grid[run.row].len();
-    let k = run.values.len();
     // (the values as placed, the row once the identities filled its gaps, how) for
     // every reading the table allows.
-    let mut readings: Vec<(Row, Row, &'static str)> = Vec::new();
+    let mut readings: Vec<(Row, Row, &'static str, bool)> = Vec::new();
     let mut judge = |placed: Row, how: &'static str| {
         let mut g = grid.clone();
         g[run.row] = placed.clone();
@@ -352,36 +379,22 @@ fn one_reading(
                     .iter()
                     .any(|&j| out.checks(sys, j))
         });
-        if !contradicts && checked {
-            readings.push((placed, out.values[run.row].clone(), how));
+        if !contradicts {
+            readings.push((placed, out.values[run.row].clone(), how, checked));
         }
     };
-    let mut positions: Vec<usize> = (0..k).collect();
-    let mut tried = 0;
-    if k > 0 && k <= n {
-        loop {
-            tried += 1;
-            if tried > MAX_PLACEMENTS {
-                return None;
-            }
-            let mut placed = vec![None; n];
-            for (i, &p) in positions.iter().enumerate() {
-                placed[p] = Some(run.values[i]);
-            }
-            judge(placed, "table_identity_placement");
-            if !next_combination(&mut positions, n) {
-                break;
-            }
-        }
+    for (placed, how) in ways_to_place(run, n)? {
+        judge(placed, how);
     }
-    // Cells that ran together: each reading the row's identities allow.
-    for row in &run.readings {
-        judge(row.iter().copied().map(Some).collect(), "split");
+    // Every consistent reading is a possibility, checked or not: leaving an unchecked
+    // one out would favour readings that let the identities force more.
+    if !readings.iter().all(|r| r.3) {
+        return None;
     }
     match readings.as_slice() {
-        [(placed, _, how)] => Some((placed.clone(), how)),
-        [(_, first, _), rest @ ..]
-            if first.iter().all(Option::is_some) && rest.iter().all(|(_, f, _)| f == first) =>
+        [(placed, _, how, _)] => Some((placed.clone(), how)),
+        [(_, first, _, _), rest @ ..]
+            if first.iter().all(Option::is_some) && rest.iter().all(|(_, f, _, _)| f == first) =>
         {
             Some((first.clone(), "table_identity_placement"))
         }

@@ -1,0 +1,400 @@
+//! Short runs placed together: the short runs no identity places one at a time →
+//! the cells every consistent placement of all of them agrees on.
+//!
+//! Takes a table after the runs that could be placed alone were placed (see
+//! [`crate::placement::place_by_table`]) and the runs still waiting. A run alone is
+//! often undecided because the column identity that would decide it also crosses
+//! another waiting run: two runs of `0 0 0 0 0 1` in one table each fit two ways,
+//! but only some pairs of ways keep every column total. This stage searches the
+//! placements of all waiting runs at once, propagating the identities after each
+//! choice and pruning any that breaks one, and keeps a cell only when every complete
+//! consistent combination gives it the same value, and a value read (not a 0) is
+//! checked there by an identity it did not force. The search is bounded; a table
+//! whose combinations are too many to list places nothing.
+
+use crate::dictionary::Table;
+use crate::model::{Cell, CellStatus, Correction, TableResult};
+use crate::numbers::Num;
+use crate::placement::{ways_to_place, Row, ShortRun};
+use crate::solve::{grid, Grid, Outcome, System};
+
+/// Propagations tried at most per search; a run the search had not decided by then
+/// is placed nowhere.
+const MAX_STEPS: usize = 4000;
+/// Tables with more waiting runs than this are left to the later steps: the search
+/// (once for all runs and once without each) would take too long.
+const MAX_RUNS: usize = 20;
+
+/// Places what every consistent combination of the waiting runs agrees on (status
+/// `inferred`, method `joint_table_placement`); returns the log and the rows filled
+/// completely.
+pub fn place_jointly(
+    tr: &mut TableResult,
+    table: &Table,
+    runs: &[ShortRun],
+) -> (Vec<Correction>, Vec<usize>) {
+    let waiting: Vec<&ShortRun> = runs
+        .iter()
+        .filter(|r| tr.cells[r.row].iter().all(|c| c.value.is_none()))
+        .collect();
+    // One waiting run is the sequential stage's case; joint search adds nothing.
+    if waiting.len() < 2 || waiting.len() > MAX_RUNS {
+        return (Vec::new(), Vec::new());
+    }
+    let sys = System::new(table, tr);
+    let start = grid(tr);
+    let base = sys.propagate(&start);
+    let mut placeable = Vec::new();
+    for run in waiting {
+        let n = start[run.row].len();
+        let Some(ways) = ways_to_place(run, n) else {
+            return (Vec::new(), Vec::new());
+        };
+        // What each way implies on its own; a way that breaks an identity on its own
+        // is no way at all.
+        let ways: Vec<Way> = ways
+            .into_iter()
+            .filter_map(|(put, _)| {
+                let out = consistent(&sys, &base, &with_row(&base.values, run.row, &put))?;
+                Some(Way {
+                    alone: out.values[run.row].clone(),
+                    put,
+                    feasible: None,
+                    trusted: false,
+                })
+            })
+            .collect();
+        // A run that fits nowhere is misread or misplaced: no evidence for others.
+        if !ways.is_empty() {
+            placeable.push((run, ways));
+        }
+    }
+    if placeable.len() < 2 {
+        return (Vec::new(), Vec::new());
+    }
+    placeable.sort_by_key(|(run, ways)| (ways.len(), run.row));
+    let agreed = agreement(&sys, &base, &start, &placeable);
+    let mut log = Vec::new();
+    let mut filled = Vec::new();
+    for ((run, _), agreed) in placeable.iter().zip(agreed) {
+        if agreed.iter().all(Option::is_none) {
+            continue;
+        }
+        log.push(Correction {
+            line: run.line,
+            kind: "inference",
+            before: run.raw.clone(),
+            after: agreed
+                .iter()
+                .map(|v| v.map_or("?".into(), |v| v.to_string()))
+                .collect::<Vec<_>>()
+                .join(" "),
+            score: 1.0,
+            method: "joint_table_placement",
+        });
+        for (cell, v) in tr.cells[run.row].iter_mut().zip(&agreed) {
+            if let Some(v) = v {
+                *cell = Cell {
+                    value: Some(*v),
+                    status: CellStatus::Inferred,
+                    line: Some(run.line),
+                    raw: run.raw.clone(),
+                };
+            }
+        }
+        if agreed.iter().all(Option::is_some) {
+            filled.push(run.row);
+        }
+    }
+    (log, filled)
+}
+
+/// The propagated grid when `g` breaks no identity the table as read did not.
+fn consistent(sys: &System, base: &Outcome, g: &Grid) -> Option<Outcome> {
+    let out = sys.propagate(g);
+    let broken = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
+    (!broken).then_some(out)
+}
+
+/// For each run, the cells every consistent combination of `runs` gives the same
+/// value, where each way giving it is checked; all unknown when the search ran out
+/// of steps before deciding the run.
+fn agreement(
+    sys: &System,
+    base: &Outcome,
+    start: &Grid,
+    runs: &[(&ShortRun, Vec<Way>)],
+) -> Vec<Vec<Option<Num>>> {
+    let mut search = Search {
+        sys,
+        base,
+        start,
+        runs: runs.to_vec(),
+        steps: 0,
+    };
+    let mut undecided = vec![false; runs.len()];
+    for i in 0..runs.len() {
+        for w in 0..runs[i].1.len() {
+            if search.runs[i].1[w].feasible.is_some() {
+                continue;
+            }
+            match search.complete(i, w) {
+                Some(found) => search.record(&found),
+                None => search.runs[i].1[w].feasible = Some(false),
+            }
+            if search.steps > MAX_STEPS {
+                undecided[i] = true;
+            }
+        }
+    }
+    search
+        .runs
+        .iter()
+        .zip(undecided)
+        .map(|((run, ways), undecided)| {
+            let n = search.start[run.row].len();
+            let possible: Vec<&Way> = ways.iter().filter(|w| w.feasible == Some(true)).collect();
+            (0..n)
+                .map(|c| {
+                    let v = possible.first()?.alone[c]?;
+                    // A way with a read count that no identity checks vouches for
+                    // nothing in the row: what the row derives from that count may be
+                    // wrong, and so may the count.
+                    (!undecided && possible.iter().all(|w| w.alone[c] == Some(v) && w.trusted))
+                        .then_some(v)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// One way to place a run.
+#[derive(Clone)]
+struct Way {
+    /// The run's values where this way puts them.
+    put: Row,
+    /// The run's row once the identities have filled what this way alone forces.
+    alone: Row,
+    /// Whether some way of placing every other run keeps the table consistent
+    /// beside this one (None: not known yet).
+    feasible: Option<bool>,
+    /// Whether, in the first such combination found, every count this way put (a 0
+    /// aside) is checked by an identity whose cells were all read or placed, none
+    /// filled in by another identity, which would absorb any error in it.
+    trusted: bool,
+}
+
+struct Search<'a, 't> {
+    sys: &'a System<'t>,
+    base: &'a Outcome,
+    /// The table as read, before any waiting run was placed.
+    start: &'a Grid,
+    /// Each waiting run with its ways to place, fewest ways first.
+    runs: Vec<(&'a ShortRun, Vec<Way>)>,
+    steps: usize,
+}
+
+impl Search<'_, '_> {
+    /// [`consistent`], counting a step.
+    fn consistent(&mut self, g: &Grid) -> Option<Outcome> {
+        self.steps += 1;
+        consistent(self.sys, self.base, g)
+    }
+
+    /// A way for every run, with way `w` for run `fixed`, that keeps the table
+    /// consistent; None when there is none or the search ran out of steps.
+    fn complete(&mut self, fixed: usize, w: usize) -> Option<Vec<usize>> {
+        let mut chosen = vec![usize::MAX; self.runs.len()];
+        chosen[fixed] = w;
+        let (run, ways) = &self.runs[fixed];
+        let g = with_row(&self.base.values, run.row, &ways[w].put);
+        let out = self.consistent(&g)?;
+        self.extend(0, out.values, &mut chosen).then_some(chosen)
+    }
+
+    /// Chooses ways for the runs from `i` on (skipping the fixed one); true when a
+    /// consistent combination was found, `chosen` then holds it.
+    fn extend(&mut self, i: usize, g: Grid, chosen: &mut [usize]) -> bool {
+        if self.steps > MAX_STEPS {
+            return false;
+        }
+        if i == self.runs.len() {
+            // Judged afresh from the table as read, so that an identity that forced a
+            // cell on the way down is not taken for a check of it.
+            let mut leaf = self.start.clone();
+            for (k, (run, ways)) in self.runs.iter().enumerate() {
+                leaf = with_row(&leaf, run.row, &ways[chosen[k]].put);
+            }
+            return self.consistent(&leaf).is_some();
+        }
+        if chosen[i] != usize::MAX {
+            return self.extend(i + 1, g, chosen);
+        }
+        let row = self.runs[i].0.row;
+        for w in 0..self.runs[i].1.len() {
+            let put = &self.runs[i].1[w].put;
+            // Cells the identities already forced must match what the way puts there.
+            if g[row]
+                .iter()
+                .zip(put)
+                .any(|(have, put)| matches!((have, put), (Some(a), Some(b)) if a != b))
+            {
+                continue;
+            }
+            let next = with_row(&g, row, put);
+            if let Some(out) = self.consistent(&next) {
+                chosen[i] = w;
+                if self.extend(i + 1, out.values, chosen) {
+                    return true;
+                }
+                chosen[i] = usize::MAX;
+            }
+        }
+        false
+    }
+
+    /// Marks every way of a consistent combination feasible, with which of the
+    /// counts it put are checked there: by an identity whose every cell was read or
+    /// placed, none filled in by another identity (which would absorb any error). A
+    /// count read on a line that lost cells may itself be misread: 94 read as 9.
+    fn record(&mut self, chosen: &[usize]) {
+        let mut leaf = self.start.clone();
+        for (k, (run, ways)) in self.runs.iter().enumerate() {
+            leaf = with_row(&leaf, run.row, &ways[chosen[k]].put);
+        }
+        for (k, &w) in chosen.iter().enumerate() {
+            let (run, ways) = &self.runs[k];
+            if ways[w].feasible == Some(true) {
+                continue;
+            }
+            let trusted = ways[w].put.iter().enumerate().all(|(c, v)| {
+                v.is_none_or(|v| v == Num::default())
+                    || self
+                        .sys
+                        .touching((run.row, c))
+                        .iter()
+                        .any(|&j| self.sys.holds(j, &leaf) == Some(true))
+            });
+            let way = &mut self.runs[k].1[w];
+            way.feasible = Some(true);
+            way.trusted = trusted;
+        }
+    }
+}
+
+/// `g` with `way`'s values written into row `r` (its gaps keep what `g` had).
+fn with_row(g: &Grid, r: usize, way: &Row) -> Grid {
+    let mut next = g.clone();
+    for (cell, put) in next[r].iter_mut().zip(way) {
+        if put.is_some() {
+            *cell = *put;
+        }
+    }
+    next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dictionary::Dictionaries;
+    use crate::placement::place_by_table;
+
+    /// Table 三 with one request from a person (granted) and one from a company
+    /// (partly granted), every other count 0.
+    fn two_requests(t: &Table) -> TableResult {
+        let r = |id: &str| t.row_index(id).unwrap();
+        let (new, granted, partial, total) =
+            (r("new"), r("granted"), r("partial"), r("results_total"));
+        crate::solve::table_of(
+            |row, c| {
+                let person = (row == granted || row == new || row == total) && c == 0;
+                let company = (row == partial || row == new || row == total) && c == 1;
+                let sum = match row {
+                    x if x == new || x == total => 2,
+                    x if x == granted || x == partial => 1,
+                    _ => 0,
+                };
+                if c == 6 {
+                    sum
+                } else {
+                    i64::from(person || company)
+                }
+            },
+            t,
+        )
+    }
+
+    fn run(row: usize, values: &[i64]) -> ShortRun {
+        ShortRun {
+            row,
+            values: values.iter().map(|&v| Num::int(v)).collect(),
+            readings: Vec::new(),
+            line: 9,
+            raw: values
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+
+    fn row(tr: &TableResult, r: usize) -> Vec<Option<i64>> {
+        tr.cells[r]
+            .iter()
+            .map(|c| c.value.map(|v| v.to_string().parse().unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn what_every_combination_of_two_runs_agrees_on_is_placed_and_no_more() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let (granted, partial) = (
+            t.row_index("granted").unwrap(),
+            t.row_index("partial").unwrap(),
+        );
+        let mut tr = two_requests(t);
+        // Each line lost its 1: `0 0 0 0 0 1`. Alone, either 1 may be the person's
+        // or the company's; together, the column totals leave the two rows
+        // interchangeable, so the 0s and 总计 are certain and the 1s are not.
+        tr.cells[granted] = vec![Cell::missing(); 7];
+        tr.cells[partial] = vec![Cell::missing(); 7];
+        let runs = [
+            run(granted, &[0, 0, 0, 0, 0, 1]),
+            run(partial, &[0, 0, 0, 0, 0, 1]),
+        ];
+        let (log, placed) = place_by_table(&mut tr, t, &runs);
+        assert!(log.is_empty() && placed.is_empty(), "{log:?}");
+        let (log, filled) = place_jointly(&mut tr, t, &runs);
+        assert_eq!(log.len(), 2);
+        assert!(log.iter().all(|c| c.method == "joint_table_placement"));
+        assert!(filled.is_empty());
+        for r in [granted, partial] {
+            assert_eq!(
+                row(&tr, r),
+                [None, None, Some(0), Some(0), Some(0), Some(0), Some(1)]
+            );
+            assert_eq!(tr.cells[r][6].status, CellStatus::Inferred);
+        }
+    }
+
+    #[test]
+    fn a_combination_whose_read_counts_nothing_checks_places_nothing() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let r = |id: &str| t.row_index(id).unwrap();
+        let mut tr = two_requests(t);
+        // With the 总计 row lost too, the 1s read are checked by no identity whose
+        // cells were all read: a misread 1 would go unnoticed, so nothing is placed.
+        for x in [r("granted"), r("partial"), r("results_total")] {
+            tr.cells[x] = vec![Cell::missing(); 7];
+        }
+        let runs = [
+            run(r("granted"), &[0, 0, 0, 0, 0, 1]),
+            run(r("partial"), &[0, 0, 0, 0, 0, 1]),
+        ];
+        let (log, filled) = place_jointly(&mut tr, t, &runs);
+        assert!(log.is_empty() && filled.is_empty(), "{log:?}");
+        assert!(row(&tr, r("granted")).iter().all(Option::is_none));
+    }
+}

@@ -1,0 +1,217 @@
+//! Rows that lost cells: consistent tables (both templates, tables 三 and 四) in which
+//! k rows kept only some of their values, in order, as OCR leaves a line whose blank
+//! or faint cells vanished; sometimes one kept value is also misread. Reconciled by
+//! the steps documents go through (placement one run at a time, then together,
+//! repairs, inference, checks): when every kept value is read right, a wrong value is
+//! never `inferred` or `repaired` and every cell is right or flagged. With a misread
+//! kept value too, a few wrong placements do get through (placement rests on the
+//! values it places); the ignored test below counts them for docs/accuracy.md.
+//!
+//! Rates for docs/accuracy.md: `cargo test --release --test short_runs -- --ignored --nocapture`.
+
+mod common;
+
+use common::{consistent_values, dict, Rng};
+use gongkai::dictionary::Table;
+use gongkai::document::reconcile_table;
+use gongkai::model::{Cell, CellStatus, RowPresence, TableResult};
+use gongkai::numbers::Num;
+use gongkai::placement::ShortRun;
+use gongkai::table::TableRead;
+use gongkai::Dictionaries;
+use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
+use std::collections::BTreeMap;
+
+fn table_result(table: &Table, values: &BTreeMap<String, Vec<i64>>) -> TableResult {
+    let rows = table
+        .rows
+        .iter()
+        .map(|r| {
+            if values.contains_key(&r.id) {
+                RowPresence::Found
+            } else {
+                RowPresence::Omitted
+            }
+        })
+        .collect();
+    let cells = table
+        .rows
+        .iter()
+        .map(|r| {
+            let n = table.blocks[r.block].columns.len();
+            (0..n)
+                .map(|c| match values.get(&r.id) {
+                    Some(v) => Cell {
+                        value: Some(Num::int(v[c])),
+                        status: CellStatus::Ok,
+                        line: Some(1),
+                        raw: v[c].to_string(),
+                    },
+                    None => Cell::missing(),
+                })
+                .collect()
+        })
+        .collect();
+    TableResult {
+        table: 0,
+        rows,
+        cells,
+    }
+}
+
+#[derive(Default, Debug)]
+struct Outcome {
+    /// Cells of the rows that lost values.
+    cells: usize,
+    recovered: usize,
+    flagged: usize,
+    wrong_ok: usize,
+    wrong_trusted: usize,
+}
+
+/// One value's digit changed to a confusable one (None when it has none).
+fn misread(v: Num, d: &Dictionaries, rng: &mut Rng) -> Option<Num> {
+    let text = v.to_string();
+    let options: Vec<(usize, char)> = text
+        .char_indices()
+        .filter_map(|(p, ch)| {
+            d.lexicon
+                .digit_misreads
+                .iter()
+                .find_map(|&(a, b)| (ch == a).then_some((p, b)).or((ch == b).then_some((p, a))))
+        })
+        .collect();
+    if options.is_empty() {
+        return None;
+    }
+    let (p, to) = options[rng.below(options.len() as u64) as usize];
+    let mut s: Vec<char> = text.chars().collect();
+    s[p] = to;
+    s.into_iter().collect::<String>().parse().ok().map(Num::int)
+}
+
+/// `k` rows of one table lose 1–3 values each; with `misreads`, one kept value of the
+/// first such row is misread too.
+fn run(d: &Dictionaries, seed: u64, k: usize, misreads: bool) -> Outcome {
+    let mut rng = Rng(seed.max(1));
+    let template = &d.templates[(seed % 2) as usize];
+    let values = consistent_values(template, &mut rng);
+    let tid = if seed % 4 == 0 { "appeals" } else { "requests" };
+    let table = template.table(tid).unwrap();
+    let truth = table_result(table, &values[tid]);
+    let mut read = TableRead {
+        result: truth.clone(),
+        corrections: Vec::new(),
+        review: Vec::new(),
+        short: Vec::new(),
+    };
+    let found: Vec<usize> = (0..table.rows.len())
+        .filter(|&r| truth.rows[r] == RowPresence::Found)
+        .collect();
+    let mut hit = Vec::new();
+    for _ in 0..k {
+        let r = found[rng.below(found.len() as u64) as usize];
+        if hit.contains(&r) {
+            continue;
+        }
+        hit.push(r);
+        let n = truth.cells[r].len();
+        let lose = 1 + rng.below(3.min(n as u64 - 1)) as usize;
+        let mut lost = Vec::new();
+        while lost.len() < lose {
+            let c = rng.below(n as u64) as usize;
+            if !lost.contains(&c) {
+                lost.push(c);
+            }
+        }
+        let mut kept: Vec<Num> = (0..n)
+            .filter(|c| !lost.contains(c))
+            .map(|c| truth.cells[r][c].value.unwrap())
+            .collect();
+        if misreads && hit.len() == 1 {
+            let i = rng.below(kept.len() as u64) as usize;
+            if let Some(v) = misread(kept[i], d, &mut rng) {
+                kept[i] = v;
+            }
+        }
+        read.result.cells[r] = vec![Cell::missing(); n];
+        read.short.push(ShortRun {
+            row: r,
+            raw: kept
+                .iter()
+                .map(Num::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+            values: kept,
+            readings: Vec::new(),
+            line: 1,
+        });
+    }
+    reconcile_table(&mut read, table, &d.lexicon, "text");
+    let mut out = Outcome::default();
+    for (r, row) in read.result.cells.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let right = cell.value == truth.cells[r][c].value;
+            if hit.contains(&r) {
+                out.cells += 1;
+                if right {
+                    out.recovered += 1;
+                } else if matches!(cell.status, CellStatus::Missing | CellStatus::Conflict) {
+                    out.flagged += 1;
+                }
+            }
+            if !right && matches!(cell.status, CellStatus::Inferred | CellStatus::Repaired) {
+                out.wrong_trusted += 1;
+            }
+            if !right && cell.status == CellStatus::Ok {
+                out.wrong_ok += 1;
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    // A fixed seed keeps CI deterministic; set another to explore.
+    #![proptest_config(ProptestConfig { cases: 300, rng_seed: RngSeed::Fixed(20261127), ..ProptestConfig::default() })]
+
+    #[test]
+    fn rows_that_lost_cells_are_recovered_or_flagged_never_trusted_wrong(seed in 1u64.., k in 1usize..=5) {
+        let d = dict();
+        let o = run(&d, seed, k, false);
+        prop_assert_eq!(o.wrong_trusted, 0, "{:?}", o);
+        prop_assert_eq!(o.wrong_ok, 0, "{:?}", o);
+        prop_assert_eq!(o.recovered + o.flagged, o.cells, "{:?}", o);
+    }
+}
+
+#[test]
+#[ignore]
+fn short_run_rates() {
+    let d = dict();
+    println!("| rows that lost cells | one kept value misread | tables | cells in those rows | recovered | flagged | wrong inferred/repaired |");
+    println!("|---|---|---|---|---|---|---|");
+    for misreads in [false, true] {
+        for k in [1, 2, 3, 5] {
+            let mut t = Outcome::default();
+            let n = 2000;
+            for seed in 1..=n {
+                let o = run(&d, seed * 7919 + k as u64, k, misreads);
+                t.cells += o.cells;
+                t.recovered += o.recovered;
+                t.flagged += o.flagged;
+                t.wrong_trusted += o.wrong_trusted;
+            }
+            let pct = |x: usize| format!("{:.1}%", 100.0 * x as f64 / t.cells.max(1) as f64);
+            println!(
+                "| {k} | {} | {n} | {} | {} | {} | {} |",
+                if misreads { "yes" } else { "no" },
+                t.cells,
+                pct(t.recovered),
+                pct(t.flagged),
+                t.wrong_trusted
+            );
+        }
+    }
+}
