@@ -4,13 +4,18 @@
 //! Takes a table after the runs that could be placed alone were placed (see
 //! [`crate::placement::place_by_table`]) and the runs still waiting. A run alone is
 //! often undecided because the column identity that would decide it also crosses
-//! another waiting run: two runs of `0 0 0 0 0 1` in one table each fit two ways,
-//! but only some pairs of ways keep every column total. This stage searches the
-//! placements of all waiting runs at once, propagating the identities after each
-//! choice and pruning any that breaks one, and keeps a cell only when every complete
-//! consistent combination gives it the same value, and a value read (not a 0) is
-//! checked there by an identity it did not force. The search is bounded; a table
-//! whose combinations are too many to list places nothing.
+//! another waiting run: two runs of `0 0 0 0 0 1` in one table each fit several
+//! ways, but only some pairs of ways keep every column total. This stage finds, for
+//! each way of each run, whether some way of placing every other run keeps all the
+//! identities (a depth-first search that propagates the identities after each choice
+//! and prunes any that breaks one), and keeps a cell only when every feasible way of
+//! its run gives it the same value, and every count those ways put (a 0 aside) is
+//! checked by an identity whose cells were all read or placed. The search is
+//! bounded; a run it could not decide places nothing.
+//!
+//! It rests on the counts it places: with every run read right it never places a
+//! wrong value (tests/short_runs.rs), but one misread count can rule out another
+//! run's true way, and that is not always caught.
 
 use crate::dictionary::Table;
 use crate::model::{Cell, CellStatus, Correction, TableResult};
@@ -37,8 +42,9 @@ pub fn place_jointly(
         .iter()
         .filter(|r| tr.cells[r.row].iter().all(|c| c.value.is_none()))
         .collect();
-    // One waiting run is the sequential stage's case; joint search adds nothing.
-    if waiting.len() < 2 || waiting.len() > MAX_RUNS {
+    // A single waiting run goes through here too: the cells all its consistent
+    // ways agree on are placed even where the ways differ elsewhere in the row.
+    if waiting.is_empty() || waiting.len() > MAX_RUNS {
         return (Vec::new(), Vec::new());
     }
     let sys = System::new(table, tr);
@@ -69,7 +75,7 @@ pub fn place_jointly(
             placeable.push((run, ways));
         }
     }
-    if placeable.len() < 2 {
+    if placeable.is_empty() {
         return (Vec::new(), Vec::new());
     }
     placeable.sort_by_key(|(run, ways)| (ways.len(), run.row));
