@@ -14,14 +14,13 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::baseline::baseline_document;
+use crate::ceiling::ceiling;
 use crate::decode::decode;
 use crate::dictionary::Dictionaries;
 use crate::document::clean_document;
 use crate::lexicon::Lexicon;
-use crate::model::{CellStatus, DocResult, RowPresence, TableResult};
-use crate::normalize::normalize_line;
+use crate::model::{CellStatus, DocResult, RowPresence};
 use crate::numbers::{parse_token, Num, Token};
-use crate::solve::{Grid, System};
 
 /// One truth cell.
 #[derive(Clone, Debug)]
@@ -291,139 +290,6 @@ pub fn score(result: &DocResult, truth: &TruthDoc, dict: &Dictionaries) -> Tally
     t
 }
 
-/// The oracle ceiling: (cells whose value survives in the text in order, cells the
-/// identities determine from those).
-pub fn ceiling(text: &str, truth: &TruthDoc, dict: &Dictionaries) -> (usize, usize) {
-    let lex = &dict.lexicon;
-    let numbers: Vec<Num> = text
-        .lines()
-        .map(normalize_line)
-        .flat_map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())
-        .filter_map(|tok| match parse_token(&tok, lex, true) {
-            Token::Number(p) => Some(p.value),
-            _ => None,
-        })
-        .collect();
-    let wanted: Vec<(usize, Num)> = truth
-        .cells
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| c.value.map(|v| (i, v)))
-        .collect();
-    let survived = lcs_matches(&wanted.iter().map(|w| w.1).collect::<Vec<_>>(), &numbers);
-    let mut known = vec![false; truth.cells.len()];
-    for (k, &(i, _)) in wanted.iter().enumerate() {
-        known[i] = survived[k];
-    }
-    let survive = known.iter().filter(|&&k| k).count();
-    let Some(template) = dict.templates.iter().find(|t| t.id == truth.template) else {
-        return (survive, survive);
-    };
-    let index: HashMap<(&str, &str, &str), usize> = truth
-        .cells
-        .iter()
-        .enumerate()
-        .map(|(i, c)| ((c.table.as_str(), c.row.as_str(), c.column.as_str()), i))
-        .collect();
-    for table in &template.tables {
-        let rows = table
-            .rows
-            .iter()
-            .map(|r| {
-                if truth
-                    .cells
-                    .iter()
-                    .any(|c| c.table == table.id && c.row == r.id)
-                {
-                    RowPresence::Found
-                } else {
-                    RowPresence::Omitted
-                }
-            })
-            .collect();
-        let tr = TableResult {
-            table: 0,
-            rows,
-            cells: Vec::new(),
-        };
-        let at = |r: usize, c: usize| {
-            index
-                .get(&(
-                    table.id.as_str(),
-                    table.rows[r].id.as_str(),
-                    table.blocks[table.rows[r].block]
-                        .columns
-                        .get(c)
-                        .map_or("", |x| x.id.as_str()),
-                ))
-                .copied()
-        };
-        // What the identities force from the surviving cells, by the same propagation
-        // reconciliation uses (single unknowns, and non-negative unknowns summing to 0).
-        let grid: Grid = table
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(r, row)| {
-                (0..table.blocks[row.block].columns.len())
-                    .map(|c| {
-                        at(r, c)
-                            .filter(|&i| known[i])
-                            .and_then(|i| truth.cells[i].value)
-                    })
-                    .collect()
-            })
-            .collect();
-        let forced = System::new(table, &tr).propagate(&grid);
-        for (r, row) in forced.values.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if let Some(i) = at(r, c) {
-                    if v.is_some() && *v == truth.cells[i].value {
-                        known[i] = true;
-                    }
-                }
-            }
-        }
-    }
-    let determinable = truth
-        .cells
-        .iter()
-        .zip(&known)
-        .filter(|(c, k)| **k && c.value.is_some())
-        .count();
-    (survive, determinable)
-}
-
-/// Which of `want` appear in `seq` in order (a longest common subsequence).
-fn lcs_matches(want: &[Num], seq: &[Num]) -> Vec<bool> {
-    let (n, m) = (want.len(), seq.len());
-    let w = m + 1;
-    let mut dp = vec![0u32; (n + 1) * w];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            dp[i * w + j] = if want[i] == seq[j] {
-                dp[(i + 1) * w + j + 1] + 1
-            } else {
-                dp[(i + 1) * w + j].max(dp[i * w + j + 1])
-            };
-        }
-    }
-    let mut out = vec![false; n];
-    let (mut i, mut j) = (0, 0);
-    while i < n && j < m {
-        if want[i] == seq[j] && dp[i * w + j] == dp[(i + 1) * w + j + 1] + 1 {
-            out[i] = true;
-            i += 1;
-            j += 1;
-        } else if dp[(i + 1) * w + j] >= dp[i * w + j + 1] {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    out
-}
-
 /// Scores for gongkai and the baseline, per (layout, level).
 #[derive(Debug, Default)]
 pub struct EvalReport {
@@ -529,24 +395,5 @@ fn row(out: &mut String, layout: &str, level: &str, ours: &Tally, base: &Tally) 
             ceiling.1,
             ceiling.2
         ));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lcs_finds_values_in_order_and_skips_noise() {
-        let n = |v: &[i64]| v.iter().map(|&x| Num::int(x)).collect::<Vec<_>>();
-        assert_eq!(
-            lcs_matches(&n(&[1, 2, 3]), &n(&[9, 1, 3, 2, 3])),
-            [true, true, true]
-        );
-        assert_eq!(
-            lcs_matches(&n(&[1, 2, 3]), &n(&[3, 2, 1])),
-            [false, false, true]
-        );
-        assert_eq!(lcs_matches(&n(&[5]), &n(&[])), [false]);
     }
 }

@@ -19,6 +19,7 @@ pub mod align;
 pub mod baseline;
 pub mod batch;
 pub mod candidates;
+pub mod ceiling;
 pub mod decode;
 pub mod detect;
 pub mod dictionary;

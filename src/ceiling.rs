@@ -1,0 +1,296 @@
+//! The oracle ceiling of the evaluation: a document's text and its truth → how many
+//! truth cells a perfect reader could get.
+//!
+//! A cell **survives** when its value is in the text on its own row's lines, in
+//! order: the truth rows are laid over the text's number-bearing lines in order, each
+//! row over a run of at most (its cells + 3) consecutive lines and no line serving two
+//! rows, and within each row the values are matched as a longest common subsequence;
+//! the layout maximising the matches is taken (an oracle: it uses the truth to align).
+//! A whole-document subsequence without rows would let one line of zeros stand for
+//! the zeros of many rows, crediting the oracle with cells no text shows. The cells
+//! the template's identities then **determine** are found by the propagation
+//! reconciliation itself uses ([`crate::solve`]).
+
+use std::collections::HashMap;
+
+use crate::dictionary::Dictionaries;
+use crate::eval::TruthDoc;
+use crate::lexicon::Lexicon;
+use crate::model::{RowPresence, TableResult};
+use crate::normalize::normalize_line;
+use crate::numbers::{parse_token, Num, Token};
+use crate::solve::{Grid, System};
+
+/// Lines a row's values may spread over beyond one per cell (a label wrapped
+/// around them, a stray line between).
+const SPREAD: usize = 3;
+
+/// The oracle ceiling: (cells whose value survives in the text, cells the
+/// identities determine from those).
+pub fn ceiling(text: &str, truth: &TruthDoc, dict: &Dictionaries) -> (usize, usize) {
+    let mut known = survivors(text, truth, &dict.lexicon);
+    let survive = known.iter().filter(|&&k| k).count();
+    let Some(template) = dict.templates.iter().find(|t| t.id == truth.template) else {
+        return (survive, survive);
+    };
+    let index: HashMap<(&str, &str, &str), usize> = truth
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.table.as_str(), c.row.as_str(), c.column.as_str()), i))
+        .collect();
+    for table in &template.tables {
+        let rows = table
+            .rows
+            .iter()
+            .map(|r| {
+                if truth
+                    .cells
+                    .iter()
+                    .any(|c| c.table == table.id && c.row == r.id)
+                {
+                    RowPresence::Found
+                } else {
+                    RowPresence::Omitted
+                }
+            })
+            .collect();
+        let tr = TableResult {
+            table: 0,
+            rows,
+            cells: Vec::new(),
+        };
+        let at = |r: usize, c: usize| {
+            index
+                .get(&(
+                    table.id.as_str(),
+                    table.rows[r].id.as_str(),
+                    table.blocks[table.rows[r].block]
+                        .columns
+                        .get(c)
+                        .map_or("", |x| x.id.as_str()),
+                ))
+                .copied()
+        };
+        // What the identities force from the surviving cells, by the same propagation
+        // reconciliation uses (single unknowns, and non-negative unknowns summing to 0).
+        let grid: Grid = table
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                (0..table.blocks[row.block].columns.len())
+                    .map(|c| {
+                        at(r, c)
+                            .filter(|&i| known[i])
+                            .and_then(|i| truth.cells[i].value)
+                    })
+                    .collect()
+            })
+            .collect();
+        let forced = System::new(table, &tr).propagate(&grid);
+        for (r, row) in forced.values.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if let Some(i) = at(r, c) {
+                    if v.is_some() && *v == truth.cells[i].value {
+                        known[i] = true;
+                    }
+                }
+            }
+        }
+    }
+    let determinable = truth
+        .cells
+        .iter()
+        .zip(&known)
+        .filter(|(c, k)| **k && c.value.is_some())
+        .count();
+    (survive, determinable)
+}
+
+/// Which truth cells survive in `text` (see the module docs).
+fn survivors(text: &str, truth: &TruthDoc, lex: &Lexicon) -> Vec<bool> {
+    let lines: Vec<Vec<Num>> = text
+        .lines()
+        .map(|l| {
+            normalize_line(l)
+                .split_whitespace()
+                .filter_map(|tok| match parse_token(tok, lex, true) {
+                    Token::Number(p) => Some(p.value),
+                    _ => None,
+                })
+                .collect::<Vec<Num>>()
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    // The truth's rows in order: the index and value of each cell with a value.
+    let mut rows: Vec<Vec<(usize, Num)>> = Vec::new();
+    let mut last: Option<(&str, &str)> = None;
+    for (i, c) in truth.cells.iter().enumerate() {
+        let key = (c.table.as_str(), c.row.as_str());
+        if last != Some(key) {
+            rows.push(Vec::new());
+            last = Some(key);
+        }
+        if let Some(v) = c.value {
+            if let Some(row) = rows.last_mut() {
+                row.push((i, v));
+            }
+        }
+    }
+    let (n_rows, n_lines) = (rows.len(), lines.len());
+    // best[r][l]: most matches for rows r.. over lines l..; how[r][l]: the choice.
+    let mut best = vec![vec![0usize; n_lines + 1]; n_rows + 1];
+    let mut how = vec![vec![Step::SkipRow; n_lines + 1]; n_rows + 1];
+    for r in (0..n_rows).rev() {
+        let want: Vec<Num> = rows[r].iter().map(|&(_, v)| v).collect();
+        for l in (0..=n_lines).rev() {
+            let (mut b, mut h) = (best[r + 1][l], Step::SkipRow);
+            if l < n_lines && best[r][l + 1] > b {
+                (b, h) = (best[r][l + 1], Step::SkipLine);
+            }
+            // Longest common subsequence of the row with lines l..=e, grown line by line.
+            let mut lcs = vec![0usize; want.len() + 1];
+            for e in l..n_lines.min(l + want.len() + SPREAD) {
+                for &t in &lines[e] {
+                    let mut diag = 0;
+                    for k in 1..=want.len() {
+                        let up = lcs[k];
+                        lcs[k] = if want[k - 1] == t {
+                            diag + 1
+                        } else {
+                            lcs[k].max(lcs[k - 1])
+                        };
+                        diag = up;
+                    }
+                }
+                let total = lcs[want.len()] + best[r + 1][e + 1];
+                if total > b {
+                    (b, h) = (total, Step::Lines(e));
+                }
+            }
+            best[r][l] = b;
+            how[r][l] = h;
+        }
+    }
+    let mut known = vec![false; truth.cells.len()];
+    let (mut r, mut l) = (0, 0);
+    while r < n_rows {
+        match how[r][l] {
+            Step::SkipRow => r += 1,
+            Step::SkipLine => l += 1,
+            Step::Lines(e) => {
+                let seq: Vec<Num> = lines[l..=e].iter().flatten().copied().collect();
+                let want: Vec<Num> = rows[r].iter().map(|&(_, v)| v).collect();
+                for (k, hit) in lcs_matches(&want, &seq).into_iter().enumerate() {
+                    known[rows[r][k].0] = hit;
+                }
+                r += 1;
+                l = e + 1;
+            }
+        }
+    }
+    known
+}
+
+/// A choice of the row layout.
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    /// The row takes no line.
+    SkipRow,
+    /// The line serves no row.
+    SkipLine,
+    /// The row takes the lines up to this one.
+    Lines(usize),
+}
+
+/// Which of `want` appear in `seq` in order (a longest common subsequence).
+fn lcs_matches(want: &[Num], seq: &[Num]) -> Vec<bool> {
+    let (n, m) = (want.len(), seq.len());
+    let w = m + 1;
+    let mut dp = vec![0u32; (n + 1) * w];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            dp[i * w + j] = if want[i] == seq[j] {
+                dp[(i + 1) * w + j + 1] + 1
+            } else {
+                dp[(i + 1) * w + j].max(dp[i * w + j + 1])
+            };
+        }
+    }
+    let mut out = vec![false; n];
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if want[i] == seq[j] && dp[i * w + j] == dp[(i + 1) * w + j + 1] + 1 {
+            out[i] = true;
+            i += 1;
+            j += 1;
+        } else if dp[(i + 1) * w + j] >= dp[i * w + j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lcs_finds_values_in_order_and_skips_noise() {
+        let n = |v: &[i64]| v.iter().map(|&x| Num::int(x)).collect::<Vec<_>>();
+        assert_eq!(
+            lcs_matches(&n(&[1, 2, 3]), &n(&[9, 1, 3, 2, 3])),
+            [true, true, true]
+        );
+        assert_eq!(
+            lcs_matches(&n(&[1, 2, 3]), &n(&[3, 2, 1])),
+            [false, false, true]
+        );
+        assert_eq!(lcs_matches(&n(&[5]), &n(&[])), [false]);
+    }
+
+    fn doc(rows: &[(&str, &[i64])]) -> TruthDoc {
+        let cells = rows
+            .iter()
+            .flat_map(|(row, values)| {
+                values
+                    .iter()
+                    .enumerate()
+                    .map(|(c, &v)| crate::eval::TruthCell {
+                        table: "requests".into(),
+                        row: (*row).into(),
+                        column: c.to_string(),
+                        value: Some(Num::int(v)),
+                    })
+            })
+            .collect();
+        TruthDoc {
+            template: "2021".into(),
+            layout: "ocr-text".into(),
+            level: "0".into(),
+            cells,
+            lost_rows: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn one_line_of_zeros_survives_for_one_row_only() {
+        let lex = Dictionaries::embedded().unwrap().lexicon;
+        let truth = doc(&[("a", &[0, 0, 0]), ("b", &[0, 0, 0]), ("c", &[0, 0, 0])]);
+        // Rows a and b lost their numbers; c's line is all that is left.
+        let known = survivors("a\nb\nc 0 0 0\n", &truth, &lex);
+        assert_eq!(known.iter().filter(|&&k| k).count(), 3);
+        assert!(known[6..9].iter().all(|&k| k) || known[0..3].iter().all(|&k| k));
+    }
+
+    #[test]
+    fn rows_on_their_lines_survive_and_a_lost_value_does_not() {
+        let lex = Dictionaries::embedded().unwrap().lexicon;
+        let truth = doc(&[("a", &[4, 0, 4]), ("b", &[7, 1, 8])]);
+        let known = survivors("a 4 | 0 4\nprose 2021\nb 7 8\n", &truth, &lex);
+        assert_eq!(known, [true, true, true, true, false, true]);
+    }
+}
