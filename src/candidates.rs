@@ -10,6 +10,10 @@
 use crate::lexicon::Lexicon;
 use crate::normalize::key;
 use crate::numbers::{parse_token, Parsed, Token};
+
+/// Tokens that a line of nothing but letters read for digits (`O  O  O`) needs
+/// before it counts as a row of cells.
+const MIN_LETTER_CELLS: usize = 3;
 use crate::ordinal::{split_ordinal, Ordinal, OrdinalKind};
 
 /// Segments with a longer key are prose, never a row label.
@@ -137,21 +141,29 @@ fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<
     // A row label glued to the group cell before it starts at its ordinal.
     let line = &*lex.glued_ordinal.replace_all(&unruled, "$1 $2");
     let tabbed = line.contains('\t');
+    let tokens: Vec<&str> = line.split_whitespace().collect();
     let numeric_context = numeric_hint
         || tabbed
-        || line.split_whitespace().any(
+        || tokens.iter().any(
             |t| matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()),
-        );
+        )
+        // A row of zeros scanned as letters (`O  O  O  O`): nothing but cells.
+        || (tokens.len() >= MIN_LETTER_CELLS
+            && tokens
+                .iter()
+                .all(|t| matches!(parse_token(t, lex, true), Token::Number(_))));
     let fields: Vec<&str> = if tabbed {
         line.split('\t').collect()
     } else {
         vec![line]
     };
     let mut events = Vec::new();
+    let mut seen_value = false;
     for (fi, field) in fields.into_iter().enumerate() {
         let mut new_cell = true;
         let mut any = false;
-        for tok in field.split(' ').filter(|t| !t.is_empty()) {
+        let toks: Vec<&str> = field.split(' ').filter(|t| !t.is_empty()).collect();
+        for (ti, &tok) in toks.iter().enumerate() {
             any = true;
             let slot = |number, unreadable| Slot {
                 raw: tok.to_string(),
@@ -160,8 +172,25 @@ fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<
                 unreadable,
                 field: fi,
             };
-            match parse_token(tok, lex, numeric_context) {
-                Token::Number(p) => events.push(Event::Value(slot(Some(p), false))),
+            let read = match parse_token(tok, lex, numeric_context) {
+                // A digit OCR turned into one CJK glyph (`0` read as 忆) between the
+                // numbers of a row: a cell that cannot be read, not text, so that the
+                // cells after it keep their columns.
+                Token::Text
+                    if numeric_context
+                        && seen_value
+                        && lone_glyph(tok)
+                        && glyphs_then_number(&toks[ti + 1..], lex) =>
+                {
+                    Token::Unreadable
+                }
+                read => read,
+            };
+            match read {
+                Token::Number(p) => {
+                    seen_value = true;
+                    events.push(Event::Value(slot(Some(p), false)))
+                }
                 Token::Unreadable => events.push(Event::Value(slot(None, true))),
                 Token::Text => events.push(Event::Text {
                     token: tok.to_string(),
@@ -175,6 +204,21 @@ fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<
         }
     }
     (events, tabbed)
+}
+
+/// One CJK character and nothing else.
+pub fn lone_glyph(tok: &str) -> bool {
+    let mut chars = tok.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Whether `rest` (the tokens after a lone glyph) is more lone glyphs and then a
+/// number, or nothing: the glyph stands among a row's cells, not before a label.
+fn glyphs_then_number(rest: &[&str], lex: &Lexicon) -> bool {
+    match rest.iter().find(|t| !lone_glyph(t)) {
+        None => true,
+        Some(t) => matches!(parse_token(t, lex, true), Token::Number(_)),
+    }
 }
 
 fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut Candidates) {
@@ -380,6 +424,25 @@ mod tests {
         assert_eq!(c.groups.len(), 1);
         assert_eq!(values(&c.groups[0]), ["2", "_", "0", "_", "_", "_", "2"]);
         assert_eq!(c.groups[0].after_segment, Some(1));
+    }
+
+    #[test]
+    fn a_line_of_zeros_scanned_as_letters_is_a_row_of_cells() {
+        let c = run("O  O  O  O  O");
+        assert_eq!(values(&c.groups[0]), ["0", "0", "0", "0", "0"]);
+        // Too few to tell from a word.
+        assert!(run("O O").groups.is_empty());
+    }
+
+    #[test]
+    fn a_glyph_among_a_rows_numbers_is_an_unreadable_cell_but_not_before_them() {
+        let c = run("(七) 总计 4 0 忆 0 0 0 生");
+        let g = &c.groups[0];
+        assert_eq!(values(g), ["4", "0", "_", "0", "0", "0", "_"]);
+        assert!(g.slots[2].unreadable && g.slots[6].unreadable);
+        // Before the first number a glyph is the label's; before a word, text.
+        let c = run("本 (一) 予以公开 2 0 0 年度 0");
+        assert_eq!(values(&c.groups[0]), ["2", "0", "0"]);
     }
 
     #[test]

@@ -335,6 +335,7 @@ mod tests {
             row,
             values: values.iter().map(|&v| Num::int(v)).collect(),
             readings: Vec::new(),
+            columns: None,
             line: 9,
             raw: values
                 .iter()

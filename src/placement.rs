@@ -224,6 +224,10 @@ pub struct ShortRun {
     pub values: Vec<Num>,
     /// Whole-row readings of digits that ran together ([`crate::split::cut_runs`]).
     pub readings: Vec<Vec<Num>>,
+    /// The values in their columns, where the line shows where each stands (cells
+    /// OCR turned into glyphs keep the others in place): then the run's one way to
+    /// be placed. None when only their order is known.
+    pub columns: Option<Row>,
     /// 1-based line of the run.
     pub line: usize,
     /// The run as read.
@@ -328,6 +332,9 @@ pub type Row = Vec<Option<Num>>;
 /// values in order in any `k` of the columns (`table_identity_placement`), then each
 /// reading of cells that ran together (`split`). None when there are too many.
 pub fn ways_to_place(run: &ShortRun, n: usize) -> Option<Vec<(Row, &'static str)>> {
+    if let Some(row) = &run.columns {
+        return Some(vec![(row.clone(), "table_identity_placement")]);
+    }
     let k = run.values.len();
     let mut ways = Vec::new();
     let mut positions: Vec<usize> = (0..k).collect();
@@ -554,6 +561,7 @@ mod tests {
             row,
             values,
             readings,
+            columns: None,
             line: 9,
             raw: raw.into(),
         }

@@ -7,12 +7,12 @@
 use std::ops::Range;
 
 use crate::align::align_rows;
-use crate::candidates::{lex_lines, Candidates, Slot, ValueGroup};
+use crate::candidates::{lex_lines, lone_glyph, Candidates, Slot, ValueGroup};
 use crate::dictionary::{Dictionaries, Domain, Label, Over, Table, Template};
 use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
 use crate::pin::{pin_by_order, pin_by_ordinal, segment_used};
-use crate::placement::{complete, place_short_run, row_identities, ShortRun};
+use crate::placement::{complete, place_short_run, row_identities, Row, ShortRun};
 use crate::similarity::{score_label_at_least, GlyphCosts};
 use crate::split::{cut_runs, Cuts};
 use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Span};
@@ -310,6 +310,7 @@ fn fill_cells(
                     row: r,
                     values: values.unwrap_or_default(),
                     readings,
+                    columns: None,
                     line: all.first().map_or(0, |s| s.line + 1),
                     raw: slots_text(all),
                 });
@@ -349,6 +350,9 @@ fn fill_cells(
             return read.review(table, r, "", "ambiguous_blanks", detail);
         }
     };
+    if slots.iter().any(|s| s.unreadable && lone_glyph(&s.raw)) {
+        return leave_damaged_row(read, table, r, &slots, anchored);
+    }
     for (c, slot) in slots.into_iter().enumerate() {
         let line = Some(slot.line + 1);
         let Some(p) = slot.number else {
@@ -404,6 +408,45 @@ fn fill_cells(
         };
     }
     infer_blanks(read, table, r, cells);
+}
+
+/// A row whose line has cells OCR turned into glyphs (`4 0 0 0 0 0 生`): the line
+/// keeps every cell's column, but a line that garbled some digits may have misread
+/// the others (`1` as `4`), so its values go to the table as a run with known
+/// columns, placed only where the identities check every count it holds.
+fn leave_damaged_row(
+    read: &mut TableRead,
+    table: &Table,
+    r: usize,
+    slots: &[Slot],
+    anchored: bool,
+) {
+    let columns = &table.blocks[table.rows[r].block].columns;
+    for (c, slot) in slots.iter().enumerate() {
+        if slot.unreadable {
+            read.review(
+                table,
+                r,
+                &columns[c].path,
+                "unreadable_cell",
+                format!("cannot read {:?} as a number; the row's other values are taken only where the table's identities check them", slot.raw),
+            );
+        }
+    }
+    let placed: Row = slots
+        .iter()
+        .map(|s| s.number.as_ref().map(|p| p.value))
+        .collect();
+    if anchored {
+        read.short.push(ShortRun {
+            row: r,
+            values: placed.iter().flatten().copied().collect(),
+            readings: Vec::new(),
+            columns: Some(placed),
+            line: slots.first().map_or(0, |s| s.line + 1),
+            raw: slots_text(slots),
+        });
+    }
 }
 
 /// The readings of a short run as digits of several cells that ran together (a
@@ -656,6 +699,20 @@ mod tests {
             .position(|t| t.id == table)
             .unwrap();
         read_table(&lines, 0..lines.len(), &d.templates[1], ti, d).unwrap()
+    }
+
+    #[test]
+    fn a_row_with_digits_read_as_glyphs_is_left_to_the_table() {
+        let d = Dictionaries::embedded().unwrap();
+        // 纠正 read as 忆: the other cells keep their columns, but their values are
+        // no longer taken as read; the table places them (see joint placement).
+        let t = read_in("1 忆 0 0 3 0 0 0 0 0 0 0 0 0 0", &d, "appeals");
+        assert!(t.result.cells[0].iter().all(|c| c.value.is_none()));
+        let run = &t.short[0];
+        assert_eq!(run.columns.as_ref().map(|c| c[0]), Some(Some(Num::int(1))));
+        assert_eq!(run.columns.as_ref().map(|c| c[1]), Some(None));
+        assert_eq!(run.columns.as_ref().map(|c| c[4]), Some(Some(Num::int(3))));
+        assert!(t.review.iter().any(|x| x.problem == "unreadable_cell"));
     }
 
     #[test]

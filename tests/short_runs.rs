@@ -145,6 +145,7 @@ fn run(d: &Dictionaries, seed: u64, k: usize, misreads: bool) -> Outcome {
                 .join(" "),
             values: kept,
             readings: Vec::new(),
+            columns: None,
             line: 1,
         });
     }
