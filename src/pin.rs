@@ -2,9 +2,9 @@
 //!
 //! Takes a table's label segments and the alignment's matches, and adds a match for a
 //! row the alignment left out when its place between found rows leaves exactly one
-//! candidate segment: by its ordinal (`1站人类` for 1.本机关不掌握相关政府信息), or, for a
-//! row without one, by being the one line there whose numbers fill the row (`观竟` for
-//! 规章). Such matches score low, so they are logged and listed for review.
+//! candidate segment: by its ordinal (`1站人类` for 1.本机关不掌握相关政府信息), or by
+//! being the one line there whose numbers fill the row (`观竟` for 规章, `(天) 总由` for
+//! （七）总计). Such matches score low, so they are logged and listed for review.
 
 use crate::align::RowMatch;
 use crate::candidates::Candidates;
@@ -82,10 +82,10 @@ pub fn pin_by_ordinal(
     }
 }
 
-/// A row without an ordinal whose label OCR garbled past recognition (`观竟` for 规章)
-/// is pinned down when the rows beside it in the template are found (or it is the
-/// table's first row and the next one is), and between them exactly one unused
-/// segment has a run of numbers on its line that fills the row. Logged and listed for
+/// A row whose label OCR garbled past recognition (`观竟` for 规章, `(天) 总由` for
+/// （七）总计, ordinal and all) is pinned down when the rows beside it in the template
+/// are found (or it is the table's first row and the next one is), and between them
+/// exactly one unused segment has a run of numbers on its line that fills the row. Logged and listed for
 /// review like any low-scoring match.
 pub fn pin_by_order(
     table: &Table,
@@ -95,11 +95,7 @@ pub fn pin_by_order(
 ) {
     for r in 0..table.rows.len() {
         let row = &table.rows[r];
-        if matches[r].is_some()
-            || row.optional
-            || row.label.ordinal.is_some()
-            || row.label.keys[0].is_empty()
-        {
+        if matches[r].is_some() || row.optional || row.label.keys[0].is_empty() {
             continue;
         }
         let lo = match r.checked_sub(1) {
@@ -118,8 +114,16 @@ pub fn pin_by_order(
                 g.after_segment == Some(s) && g.slots.iter().filter(|x| !x.is_blank()).count() == n
             })
         };
+        // A row with an ordinal whose ordinal OCR garbled too (`(天) 总由` for
+        // （七）总计) may take a segment without one, never one with another.
+        let ordinal_fits = |s: usize| match (row.label.ordinal, cands.segments[s].ordinal) {
+            (Some(want), Some(o)) => o.n == want.n && o.kind == want.kind,
+            _ => true,
+        };
         let candidates: Vec<usize> = (lo..hi)
-            .filter(|&s| !cands.segments[s].prose && !segment_used(matches, s) && fills(s))
+            .filter(|&s| {
+                !cands.segments[s].prose && !segment_used(matches, s) && fills(s) && ordinal_fits(s)
+            })
             .collect();
         if let [s] = candidates.as_slice() {
             pin(matches, r, *s, cands, table, glyphs);

@@ -734,6 +734,21 @@ mod tests {
     }
 
     #[test]
+    fn a_row_whose_ordinal_is_garbled_too_is_pinned_by_order_but_not_onto_another_ordinal() {
+        let d = Dictionaries::embedded().unwrap();
+        let table = d.templates[1].table("requests").unwrap();
+        let r = table.row_index("results_total").unwrap();
+        let before = "3.其他 0 1 0 0 0 0 1\n";
+        let after = "\n四、结转下年度继续办理 0 0 0 0 0 0 0";
+        let t = read(&format!("{before}(天) 总由 34 5 0 0 0 0 39{after}"), &d);
+        assert_eq!(t.result.rows[r], RowPresence::Found);
+        assert_eq!(t.result.cells[r][6].value, Some(Num::int(39)));
+        // A line with another row's ordinal is that row's, however garbled.
+        let t = read(&format!("{before}(三) 总由 34 5 0 0 0 0 39{after}"), &d);
+        assert_ne!(t.result.rows[r], RowPresence::Found);
+    }
+
+    #[test]
     fn a_garbled_label_without_ordinal_is_pinned_by_order_when_one_line_fits() {
         let d = Dictionaries::embedded().unwrap();
         let table = d.templates[1].table("proactive").unwrap();
