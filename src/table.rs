@@ -9,12 +9,13 @@ use std::ops::Range;
 use crate::align::align_rows;
 use crate::candidates::{lex_lines, lone_glyph, Candidates, Slot, ValueGroup};
 use crate::dictionary::{Dictionaries, Domain, Label, Over, Table, Template};
+use crate::lexicon::Lexicon;
 use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
 use crate::pin::{pin_by_order, pin_by_ordinal, segment_used};
 use crate::placement::{complete, place_short_run, row_identities, Row, ShortRun};
 use crate::similarity::{score_label_at_least, GlyphCosts};
-use crate::split::{cut_runs, Cuts};
+use crate::split::{cut_ruled_runs, cut_runs, Cuts};
 use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Span};
 
 /// A row label matched below this score goes to review.
@@ -122,7 +123,7 @@ pub fn read_table(
         // number in prose is neither).
         let whole_row = |g: &ValueGroup| {
             matches!(fit_columns(g, n, value_field), Fit::Cells(_))
-                || !glued_readings(table, r, &g.slots).0.is_empty()
+                || !glued_readings(table, r, &g.slots, None).0.is_empty()
         };
         let free: Vec<usize> = (0..cands.groups.len())
             .filter(|&g| {
@@ -197,7 +198,8 @@ pub fn read_table(
                                 group.after_segment.is_some_and(|s| (m.first..=m.last).contains(&s))
                                     || group.line == cands.segments[m.last].line + 1
                             });
-                        fill_cells(&mut read, table, r, &group.slots, fit, &mut cells, anchored);
+                        let row = RowOf { table, r, lex };
+                        fill_cells(&mut read, row, &group.slots, fit, &mut cells, anchored);
                     }
                 }
                 if groups_of[r].len() > 1 {
@@ -276,15 +278,23 @@ fn slots_text(slots: &[Slot]) -> String {
         .join(" ")
 }
 
+/// Which row of which table a run is read for, and the lexicon to read it with.
+#[derive(Clone, Copy)]
+struct RowOf<'a> {
+    table: &'a Table,
+    r: usize,
+    lex: &'a Lexicon,
+}
+
 fn fill_cells(
     read: &mut TableRead,
-    table: &Table,
-    r: usize,
+    row: RowOf,
     all: &[Slot],
     fit: Fit,
     cells: &mut [Cell],
     anchored: bool,
 ) {
+    let RowOf { table, r, lex } = row;
     let columns = &table.blocks[table.rows[r].block].columns;
     let slots = match fit {
         Fit::Cells(s) => s,
@@ -304,7 +314,7 @@ fn fill_cells(
                         .map(|p| p.value)
                 })
                 .collect();
-            let (readings, cuts) = glued_readings(table, r, all);
+            let (readings, cuts) = glued_readings(table, r, all, Some(lex));
             if anchored && (values.is_some() || !readings.is_empty()) {
                 read.short.push(ShortRun {
                     row: r,
@@ -450,8 +460,15 @@ fn leave_damaged_row(
 }
 
 /// The readings of a short run as digits of several cells that ran together (a
-/// crawler dump's `640020470`), as far as the row's own identities allow them.
-fn glued_readings(table: &Table, r: usize, all: &[Slot]) -> (Vec<Vec<Num>>, Cuts) {
+/// crawler dump's `640020470`), as far as the row's own identities allow them. With
+/// `ruled` (OCR text), a run the digits as read cannot cut is also read with the
+/// table's rules that OCR wrote among its digits ([`cut_ruled_runs`]).
+fn glued_readings(
+    table: &Table,
+    r: usize,
+    all: &[Slot],
+    ruled: Option<&Lexicon>,
+) -> (Vec<Vec<Num>>, Cuts) {
     // A unit written after a number (`5394432.52元`) is no part of its digits.
     let tokens: Vec<&str> = all
         .iter()
@@ -460,7 +477,18 @@ fn glued_readings(table: &Table, r: usize, all: &[Slot]) -> (Vec<Vec<Num>>, Cuts
         .collect();
     let n = table.blocks[table.rows[r].block].columns.len();
     let ids = row_identities(table, table.rows[r].block);
-    let cuts = cut_runs(&tokens, n, &ids, &row_domains(table, r));
+    let domains = row_domains(table, r);
+    let mut cuts = cut_runs(&tokens, n, &ids, &domains);
+    if let (Cuts::Readings(none), Some(lex)) = (&cuts, ruled) {
+        if none.is_empty() && !ids.is_empty() {
+            let raw: Vec<&str> = all
+                .iter()
+                .filter(|s| !s.is_blank())
+                .map(|s| s.raw.as_str())
+                .collect();
+            cuts = cut_ruled_runs(&raw, n, &ids, &domains, lex);
+        }
+    }
     let usable = match &cuts {
         // Without an identity only a run that the digits alone cut one way (`000`
         // into three cells) is read; any choice among several would be a guess.
