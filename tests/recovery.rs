@@ -7,54 +7,12 @@
 
 mod common;
 
-use common::{consistent_values, dict, Rng};
-use gongkai::dictionary::Table;
-use gongkai::model::{Cell, CellStatus, RowPresence, TableResult};
-use gongkai::numbers::Num;
+use common::{consistent_values, dict, misread, table_result, Rng};
+use gongkai::model::{Cell, CellStatus, RowPresence};
 use gongkai::reconcile::{check_identities, infer_from_identities, repair_misreads};
 use gongkai::Dictionaries;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
-
-fn table_result(
-    table: &Table,
-    values: &std::collections::BTreeMap<String, Vec<i64>>,
-) -> TableResult {
-    let rows = table
-        .rows
-        .iter()
-        .map(|r| {
-            if values.contains_key(&r.id) {
-                RowPresence::Found
-            } else {
-                RowPresence::Omitted
-            }
-        })
-        .collect();
-    let cells = table
-        .rows
-        .iter()
-        .map(|r| {
-            let n = table.blocks[r.block].columns.len();
-            (0..n)
-                .map(|c| match values.get(&r.id) {
-                    Some(v) => Cell {
-                        value: Some(Num::int(v[c])),
-                        status: CellStatus::Ok,
-                        line: Some(1),
-                        raw: v[c].to_string(),
-                    },
-                    None => Cell::missing(),
-                })
-                .collect()
-        })
-        .collect();
-    TableResult {
-        table: 0,
-        rows,
-        cells,
-    }
-}
 
 /// What happened to the corrupted cells.
 #[derive(Default, Debug)]
@@ -92,30 +50,10 @@ fn run(d: &Dictionaries, seed: u64, k: usize, blanks: bool, digits: bool) -> Out
             *cell = Cell::missing();
         } else {
             // One digit misread as a confusable one.
-            let text = cell.value.unwrap().to_string();
-            let pairs = &d.lexicon.digit_misreads;
-            let positions: Vec<(usize, char)> = text
-                .char_indices()
-                .filter_map(|(p, ch)| {
-                    pairs.iter().find_map(|&(a, b)| {
-                        if ch == a {
-                            Some((p, b))
-                        } else if ch == b {
-                            Some((p, a))
-                        } else {
-                            None
-                        }
-                    })
-                })
-                .collect();
-            if positions.is_empty() {
+            let Some((v, read)) = misread(cell.value.unwrap(), d, &mut rng) else {
                 continue;
-            }
-            let (p, to) = positions[rng.below(positions.len() as u64) as usize];
-            let mut s: Vec<char> = text.chars().collect();
-            s[p] = to;
-            let read: String = s.into_iter().collect();
-            cell.value = Some(Num::int(read.parse().unwrap()));
+            };
+            cell.value = Some(v);
             cell.raw = read;
         }
         touched.push(x);

@@ -11,54 +11,15 @@
 
 mod common;
 
-use common::{consistent_values, dict, Rng};
-use gongkai::dictionary::Table;
+use common::{consistent_values, dict, misread, table_result, Rng};
 use gongkai::document::reconcile_table;
-use gongkai::model::{Cell, CellStatus, RowPresence, TableResult};
+use gongkai::model::{Cell, CellStatus, RowPresence};
 use gongkai::numbers::Num;
 use gongkai::placement::ShortRun;
 use gongkai::table::TableRead;
 use gongkai::Dictionaries;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
-use std::collections::BTreeMap;
-
-fn table_result(table: &Table, values: &BTreeMap<String, Vec<i64>>) -> TableResult {
-    let rows = table
-        .rows
-        .iter()
-        .map(|r| {
-            if values.contains_key(&r.id) {
-                RowPresence::Found
-            } else {
-                RowPresence::Omitted
-            }
-        })
-        .collect();
-    let cells = table
-        .rows
-        .iter()
-        .map(|r| {
-            let n = table.blocks[r.block].columns.len();
-            (0..n)
-                .map(|c| match values.get(&r.id) {
-                    Some(v) => Cell {
-                        value: Some(Num::int(v[c])),
-                        status: CellStatus::Ok,
-                        line: Some(1),
-                        raw: v[c].to_string(),
-                    },
-                    None => Cell::missing(),
-                })
-                .collect()
-        })
-        .collect();
-    TableResult {
-        table: 0,
-        rows,
-        cells,
-    }
-}
 
 #[derive(Default, Debug)]
 struct Outcome {
@@ -68,27 +29,6 @@ struct Outcome {
     flagged: usize,
     wrong_ok: usize,
     wrong_trusted: usize,
-}
-
-/// One value's digit changed to a confusable one (None when it has none).
-fn misread(v: Num, d: &Dictionaries, rng: &mut Rng) -> Option<Num> {
-    let text = v.to_string();
-    let options: Vec<(usize, char)> = text
-        .char_indices()
-        .filter_map(|(p, ch)| {
-            d.lexicon
-                .digit_misreads
-                .iter()
-                .find_map(|&(a, b)| (ch == a).then_some((p, b)).or((ch == b).then_some((p, a))))
-        })
-        .collect();
-    if options.is_empty() {
-        return None;
-    }
-    let (p, to) = options[rng.below(options.len() as u64) as usize];
-    let mut s: Vec<char> = text.chars().collect();
-    s[p] = to;
-    s.into_iter().collect::<String>().parse().ok().map(Num::int)
 }
 
 /// `k` rows of one table lose 1–3 values each; with `misreads`, one kept value of the
@@ -131,7 +71,7 @@ fn run(d: &Dictionaries, seed: u64, k: usize, misreads: bool) -> Outcome {
             .collect();
         if misreads && hit.len() == 1 {
             let i = rng.below(kept.len() as u64) as usize;
-            if let Some(v) = misread(kept[i], d, &mut rng) {
+            if let Some((v, _)) = misread(kept[i], d, &mut rng) {
                 kept[i] = v;
             }
         }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use gongkai::dictionary::{Table, Template};
+use gongkai::model::{Cell, CellStatus, RowPresence, TableResult};
+use gongkai::numbers::Num;
 use gongkai::Dictionaries;
 
 /// Runs `gongkai` with `args`; returns the process output.
@@ -293,4 +295,65 @@ pub fn consistent_values(template: &Template, rng: &mut Rng) -> Values {
         out.insert(t.id.clone(), rows);
     }
     out
+}
+
+/// A table's cells from its rows' values (rows without values omitted).
+pub fn table_result(table: &Table, values: &BTreeMap<String, Vec<i64>>) -> TableResult {
+    let rows = table
+        .rows
+        .iter()
+        .map(|r| {
+            if values.contains_key(&r.id) {
+                RowPresence::Found
+            } else {
+                RowPresence::Omitted
+            }
+        })
+        .collect();
+    let cells = table
+        .rows
+        .iter()
+        .map(|r| {
+            let n = table.blocks[r.block].columns.len();
+            (0..n)
+                .map(|c| match values.get(&r.id) {
+                    Some(v) => Cell {
+                        value: Some(Num::int(v[c])),
+                        status: CellStatus::Ok,
+                        line: Some(1),
+                        raw: v[c].to_string(),
+                    },
+                    None => Cell::missing(),
+                })
+                .collect()
+        })
+        .collect();
+    TableResult {
+        table: 0,
+        rows,
+        cells,
+    }
+}
+
+/// One value's digit changed to a confusable one, as a value and as read (`035`);
+/// None when it has none.
+pub fn misread(v: Num, d: &Dictionaries, rng: &mut Rng) -> Option<(Num, String)> {
+    let text = v.to_string();
+    let options: Vec<(usize, char)> = text
+        .char_indices()
+        .filter_map(|(p, ch)| {
+            d.lexicon
+                .digit_misreads
+                .iter()
+                .find_map(|&(a, b)| (ch == a).then_some((p, b)).or((ch == b).then_some((p, a))))
+        })
+        .collect();
+    if options.is_empty() {
+        return None;
+    }
+    let (p, to) = options[rng.below(options.len() as u64) as usize];
+    let mut s: Vec<char> = text.chars().collect();
+    s[p] = to;
+    let read: String = s.into_iter().collect();
+    Some((Num::int(read.parse().ok()?), read))
 }
