@@ -7,25 +7,15 @@
 
 mod common;
 
-use common::{consistent_values, dict, misread, table_result, Rng};
-use gongkai::model::{Cell, CellStatus, RowPresence};
+use common::{consistent_values, dict, misread, table_result, CellScore, Rng};
+use gongkai::model::{Cell, RowPresence};
 use gongkai::reconcile::{check_identities, infer_from_identities, repair_misreads};
 use gongkai::Dictionaries;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
-/// What happened to the corrupted cells.
-#[derive(Default, Debug)]
-struct Outcome {
-    corrupted: usize,
-    recovered: usize,
-    flagged: usize,
-    wrong_ok: usize,
-    wrong_trusted: usize,
-}
-
 /// Corrupts `k` cells of one identity-bearing table, reconciles it, and scores it.
-fn run(d: &Dictionaries, seed: u64, k: usize, blanks: bool, digits: bool) -> Outcome {
+fn run(d: &Dictionaries, seed: u64, k: usize, blanks: bool, digits: bool) -> CellScore {
     let mut rng = Rng(seed.max(1));
     let template = &d.templates[(seed % 2) as usize];
     let values = consistent_values(template, &mut rng);
@@ -37,7 +27,6 @@ fn run(d: &Dictionaries, seed: u64, k: usize, blanks: bool, digits: bool) -> Out
         .filter(|&r| tr.rows[r] == RowPresence::Found)
         .flat_map(|r| (0..tr.cells[r].len()).map(move |c| (r, c)))
         .collect();
-    let mut out = Outcome::default();
     let mut touched = Vec::new();
     for i in 0..k {
         let x = found[rng.below(found.len() as u64) as usize];
@@ -58,30 +47,10 @@ fn run(d: &Dictionaries, seed: u64, k: usize, blanks: bool, digits: bool) -> Out
         }
         touched.push(x);
     }
-    out.corrupted = touched.len();
     repair_misreads(&mut tr, table, &d.lexicon);
     infer_from_identities(&mut tr, table);
     check_identities(&mut tr, table, &d.lexicon);
-    for (r, row) in tr.cells.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let want = truth.cells[r][c].value;
-            let right = cell.value == want;
-            if touched.contains(&(r, c)) {
-                if right {
-                    out.recovered += 1;
-                } else if matches!(cell.status, CellStatus::Missing | CellStatus::Conflict) {
-                    out.flagged += 1;
-                }
-            }
-            if !right && matches!(cell.status, CellStatus::Inferred | CellStatus::Repaired) {
-                out.wrong_trusted += 1;
-            }
-            if !right && cell.status == CellStatus::Ok {
-                out.wrong_ok += 1;
-            }
-        }
-    }
-    out
+    CellScore::of(&truth, &tr, |r, c| touched.contains(&(r, c)))
 }
 
 proptest! {
@@ -113,15 +82,10 @@ fn recovery_rates() {
         ("both", true, true),
     ] {
         for k in 1..=4 {
-            let mut t = Outcome::default();
+            let mut t = CellScore::default();
             let n = 2000;
             for seed in 1..=n {
-                let o = run(&d, seed * 7919 + k as u64, k, blanks, digits);
-                t.corrupted += o.corrupted;
-                t.recovered += o.recovered;
-                t.flagged += o.flagged;
-                t.wrong_ok += o.wrong_ok;
-                t.wrong_trusted += o.wrong_trusted;
+                t.add(&run(&d, seed * 7919 + k as u64, k, blanks, digits));
             }
             let pct = |x: usize| format!("{:.1}%", 100.0 * x as f64 / t.corrupted.max(1) as f64);
             println!(

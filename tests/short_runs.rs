@@ -11,9 +11,9 @@
 
 mod common;
 
-use common::{consistent_values, dict, misread, table_result, Rng};
+use common::{consistent_values, dict, misread, table_result, CellScore, Rng};
 use gongkai::document::reconcile_table;
-use gongkai::model::{Cell, CellStatus, RowPresence};
+use gongkai::model::{Cell, RowPresence};
 use gongkai::numbers::Num;
 use gongkai::placement::ShortRun;
 use gongkai::table::TableRead;
@@ -21,19 +21,9 @@ use gongkai::Dictionaries;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
-#[derive(Default, Debug)]
-struct Outcome {
-    /// Cells of the rows that lost values.
-    cells: usize,
-    recovered: usize,
-    flagged: usize,
-    wrong_ok: usize,
-    wrong_trusted: usize,
-}
-
 /// `k` rows of one table lose 1–3 values each; with `misreads`, one kept value of the
 /// first such row is misread too.
-fn run(d: &Dictionaries, seed: u64, k: usize, misreads: bool) -> Outcome {
+fn run(d: &Dictionaries, seed: u64, k: usize, misreads: bool) -> CellScore {
     let mut rng = Rng(seed.max(1));
     let template = &d.templates[(seed % 2) as usize];
     let values = consistent_values(template, &mut rng);
@@ -90,27 +80,7 @@ fn run(d: &Dictionaries, seed: u64, k: usize, misreads: bool) -> Outcome {
         });
     }
     reconcile_table(&mut read, table, &d.lexicon, "text");
-    let mut out = Outcome::default();
-    for (r, row) in read.result.cells.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let right = cell.value == truth.cells[r][c].value;
-            if hit.contains(&r) {
-                out.cells += 1;
-                if right {
-                    out.recovered += 1;
-                } else if matches!(cell.status, CellStatus::Missing | CellStatus::Conflict) {
-                    out.flagged += 1;
-                }
-            }
-            if !right && matches!(cell.status, CellStatus::Inferred | CellStatus::Repaired) {
-                out.wrong_trusted += 1;
-            }
-            if !right && cell.status == CellStatus::Ok {
-                out.wrong_ok += 1;
-            }
-        }
-    }
-    out
+    CellScore::of(&truth, &read.result, |r, _| hit.contains(&r))
 }
 
 proptest! {
@@ -123,7 +93,7 @@ proptest! {
         let o = run(&d, seed, k, false);
         prop_assert_eq!(o.wrong_trusted, 0, "{:?}", o);
         prop_assert_eq!(o.wrong_ok, 0, "{:?}", o);
-        prop_assert_eq!(o.recovered + o.flagged, o.cells, "{:?}", o);
+        prop_assert_eq!(o.recovered + o.flagged, o.corrupted, "{:?}", o);
     }
 }
 
@@ -135,20 +105,16 @@ fn short_run_rates() {
     println!("|---|---|---|---|---|---|---|");
     for misreads in [false, true] {
         for k in [1, 2, 3, 5] {
-            let mut t = Outcome::default();
+            let mut t = CellScore::default();
             let n = 2000;
             for seed in 1..=n {
-                let o = run(&d, seed * 7919 + k as u64, k, misreads);
-                t.cells += o.cells;
-                t.recovered += o.recovered;
-                t.flagged += o.flagged;
-                t.wrong_trusted += o.wrong_trusted;
+                t.add(&run(&d, seed * 7919 + k as u64, k, misreads));
             }
-            let pct = |x: usize| format!("{:.1}%", 100.0 * x as f64 / t.cells.max(1) as f64);
+            let pct = |x: usize| format!("{:.1}%", 100.0 * x as f64 / t.corrupted.max(1) as f64);
             println!(
                 "| {k} | {} | {n} | {} | {} | {} | {} |",
                 if misreads { "yes" } else { "no" },
-                t.cells,
+                t.corrupted,
                 pct(t.recovered),
                 pct(t.flagged),
                 t.wrong_trusted

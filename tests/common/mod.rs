@@ -357,3 +357,58 @@ pub fn misread(v: Num, d: &Dictionaries, rng: &mut Rng) -> Option<(Num, String)>
     let read: String = s.into_iter().collect();
     Some((Num::int(read.parse().ok()?), read))
 }
+
+/// What reconciliation made of the corrupted cells of a table, and of the rest.
+#[derive(Default, Debug)]
+pub struct CellScore {
+    /// Cells corrupted.
+    pub corrupted: usize,
+    /// Corrupted cells that came out right.
+    pub recovered: usize,
+    /// Corrupted cells left `missing` or `conflict`.
+    pub flagged: usize,
+    /// Wrong values marked `ok` (anywhere in the table).
+    pub wrong_ok: usize,
+    /// Wrong values marked `inferred` or `repaired` (anywhere in the table).
+    pub wrong_trusted: usize,
+}
+
+impl CellScore {
+    /// Scores `got` against `truth`; `corrupted(r, c)` tells the cells the test spoiled.
+    pub fn of(
+        truth: &TableResult,
+        got: &TableResult,
+        corrupted: impl Fn(usize, usize) -> bool,
+    ) -> CellScore {
+        let mut out = CellScore::default();
+        for (r, row) in got.cells.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let right = cell.value == truth.cells[r][c].value;
+                if corrupted(r, c) {
+                    out.corrupted += 1;
+                    if right {
+                        out.recovered += 1;
+                    } else if matches!(cell.status, CellStatus::Missing | CellStatus::Conflict) {
+                        out.flagged += 1;
+                    }
+                }
+                if !right && matches!(cell.status, CellStatus::Inferred | CellStatus::Repaired) {
+                    out.wrong_trusted += 1;
+                }
+                if !right && cell.status == CellStatus::Ok {
+                    out.wrong_ok += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// Adds another table's score.
+    pub fn add(&mut self, o: &CellScore) {
+        self.corrupted += o.corrupted;
+        self.recovered += o.recovered;
+        self.flagged += o.flagged;
+        self.wrong_ok += o.wrong_ok;
+        self.wrong_trusted += o.wrong_trusted;
+    }
+}
