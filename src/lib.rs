@@ -31,6 +31,7 @@ pub mod html;
 pub mod inputs;
 pub mod lexicon;
 pub mod model;
+pub mod myers;
 pub mod normalize;
 pub mod numbers;
 pub mod ordinal;
