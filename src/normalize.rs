@@ -15,40 +15,48 @@ pub fn nfkc(s: &str) -> String {
     s.nfkc().collect()
 }
 
-/// ASCII and the CJK Unified Ideographs: NFKC leaves each unchanged, and nothing
-/// before one combines with it or moves past it, so a string can be normalised
-/// piece by piece, split before each of them (UAX #15's boundary before a
-/// character). Report text is almost all of them.
-fn splits_before(c: char) -> bool {
-    c.is_ascii() || ('\u{4e00}'..='\u{9fff}').contains(&c)
+/// NFKC of the characters that report text is almost all made of (ASCII, the CJK
+/// Unified Ideographs, full-width forms, the ideographic space, CJK brackets and
+/// quotes), or None. Each is, or decomposes to, one character that nothing before it
+/// combines with or moves past, so a string may be normalised piece by piece, split
+/// before each of them (UAX #15's boundary before a character).
+fn direct(c: char) -> Option<char> {
+    match c {
+        '\0'..='\u{7f}' | '\u{4e00}'..='\u{9fff}' => Some(c),
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0),
+        '\u{3000}' => Some(' '),
+        '\u{3001}' | '\u{3002}' | '\u{3008}'..='\u{3011}' | '\u{2018}'..='\u{201d}' => Some(c),
+        _ => None,
+    }
 }
 
 /// Calls `f` with each character of NFKC(`s`), normalising only the pieces that need
-/// it (the NFKC iterator costs far more per character than the test that skips it).
+/// it (the NFKC iterator costs far more per character than the table that skips it).
 fn for_each_nfkc(s: &str, mut f: impl FnMut(char)) {
-    let mut piece = |p: &str| {
-        let mut it = p.chars();
-        match (it.next(), it.next()) {
-            (None, _) => {}
-            (Some(c), None) if splits_before(c) => f(c),
-            // A full-width form alone (between splitting characters) is its ASCII twin.
-            (Some(c), None) if ('\u{ff01}'..='\u{ff5e}').contains(&c) => {
-                match char::from_u32(c as u32 - 0xfee0) {
-                    Some(ascii) => f(ascii),
-                    None => p.nfkc().for_each(&mut f),
-                }
-            }
-            _ => p.nfkc().for_each(&mut f),
-        }
-    };
+    // The pending piece: from byte `start`, and while it is one character, its NFKC.
     let mut start = 0;
+    let mut single = None;
     for (i, c) in s.char_indices() {
-        if i > start && splits_before(c) {
-            piece(&s[start..i]);
-            start = i;
+        let d = direct(c);
+        if i == start {
+            single = d;
+            continue;
         }
+        if d.is_none() {
+            single = None;
+            continue;
+        }
+        match single {
+            Some(x) => f(x),
+            None => s[start..i].nfkc().for_each(&mut f),
+        }
+        start = i;
+        single = d;
     }
-    piece(&s[start..]);
+    match single {
+        Some(x) => f(x),
+        None => s[start..].nfkc().for_each(&mut f),
+    }
 }
 
 /// One text line in the form the lexer reads: NFKC, every Unicode space made an
@@ -74,7 +82,7 @@ pub fn normalize_line(raw: &str) -> String {
 pub fn key(s: &str, lex: &Lexicon) -> String {
     let mut out = String::with_capacity(s.len());
     for_each_nfkc(s, |c| {
-        if c.is_alphanumeric() && !lex.stray_marks.contains(&c) {
+        if lex.keeps_in_key(c) {
             out.push(c.to_ascii_lowercase());
         }
     });
@@ -101,7 +109,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn piecewise_nfkc_is_nfkc(s in "[a-e0-9 \\t.()（）１２ｅ\u{3000}一二属于\u{0301}\u{0323}\u{3099}か\u{1100}\u{1161}\u{11a8}\u{fb01}\u{2460}\u{f900}\u{ac00}\u{212b}\u{200b}é]{0,12}") {
+        fn piecewise_nfkc_is_nfkc(s in "[a-e0-9 \\t.()（）１２ｅ\u{3000}一二属于\u{0301}\u{0323}\u{3099}か\u{1100}\u{1161}\u{11a8}\u{fb01}\u{2460}\u{f900}\u{ac00}\u{212b}\u{200b}é、。“”「】\u{302a}]{0,12}") {
             let mut fast = String::new();
             for_each_nfkc(&s, |c| fast.push(c));
             proptest::prop_assert_eq!(fast, nfkc(&s));
