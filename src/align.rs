@@ -87,7 +87,7 @@ pub fn align_rows(
                 runs.score_at_least(
                     segments[i].ordinal,
                     labels[j],
-                    &key_ids[j],
+                    Some(&key_ids[j]),
                     glyphs,
                     ACCEPT,
                     &mut found,

@@ -164,9 +164,20 @@ impl GlyphCosts {
 
     /// The numbers of a key's characters; None unless all are key characters.
     pub(crate) fn ids_of(&self, key: &[char]) -> Option<Vec<u16>> {
-        key.iter()
-            .map(|&c| self.id(c).filter(|&id| self.is_key[usize::from(id)]))
-            .collect()
+        let mut out = Vec::with_capacity(key.len());
+        self.ids_into(key, &mut out).then_some(out)
+    }
+
+    /// [`GlyphCosts::ids_of`] appended to `out`; false (and `out` partly filled) unless
+    /// all are key characters.
+    pub(crate) fn ids_into(&self, key: &[char], out: &mut Vec<u16>) -> bool {
+        for &c in key {
+            match self.id(c).filter(|&id| self.is_key[usize::from(id)]) {
+                Some(id) => out.push(id),
+                None => return false,
+            }
+        }
+        true
     }
 
     /// The look-alikes of character number `id` that keys may hold, by number.
@@ -386,6 +397,12 @@ pub fn score_label(
     })
 }
 
+thread_local! {
+    /// The last key [`score_label_at_least`] scored, prepared: its callers score one
+    /// segment against many labels in turn.
+    static LAST: RefCell<(String, Runs)> = RefCell::new((String::new(), Runs::default()));
+}
+
 /// [`score_label`] when the score is at least `floor`, else None: the alignment only
 /// takes matches above a threshold, and most pairs it tries are far below it.
 pub fn score_label_at_least(
@@ -395,8 +412,20 @@ pub fn score_label_at_least(
     g: &GlyphCosts,
     floor: f64,
 ) -> Option<LabelScore> {
-    let body: Vec<char> = body_key.chars().collect();
-    score_chars_at_least(ordinal, &body, label, g, floor)
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        let (key, runs) = &mut *last;
+        if key != body_key {
+            key.clear();
+            key.push_str(body_key);
+            runs.clear();
+            runs.push(body_key);
+            runs.prepare(g);
+        }
+        let mut out = Vec::with_capacity(1);
+        runs.score_at_least(ordinal, label, None, g, floor, &mut out);
+        out.pop().flatten()
+    })
 }
 
 /// The text weight and the ordinal bonus of a score: score = weight · sim + bonus.
@@ -462,6 +491,9 @@ pub struct Runs {
     /// How many runs the pattern holds (the rest are longer than a machine word).
     prepared: usize,
     bounds: Vec<PrefixBounds>,
+    /// Buffers of [`Runs::score_at_least`].
+    best: Vec<Option<(usize, f64)>>,
+    ids: Vec<u16>,
 }
 
 impl Runs {
@@ -498,40 +530,52 @@ impl Runs {
     }
 
     /// [`score_chars_at_least`] of every run against `label`, into `out` (one entry
-    /// per run); `key_ids` holds [`GlyphCosts::ids_of`] of each of its keys.
+    /// per run). `key_ids` holds [`GlyphCosts::ids_of`] of each of its keys, if the
+    /// caller keeps them; else they are found when needed.
     pub fn score_at_least(
         &mut self,
         ordinal: Option<Ordinal>,
         label: &Label,
-        key_ids: &[Option<Vec<u16>>],
+        key_ids: Option<&[Option<Vec<u16>>]>,
         g: &GlyphCosts,
         floor: f64,
         out: &mut Vec<Option<LabelScore>>,
     ) {
         let (weight, bonus) = weighting(label, ordinal);
         let min_sim = (floor - bonus) / weight;
-        let mut best = vec![None; self.ends.len()];
+        self.best.clear();
+        self.best.resize(self.ends.len(), None);
         for (i, key) in label.key_chars.iter().enumerate() {
-            // The key's distances to every run, from one pass, when a run first needs them.
-            let mut known = false;
+            // The key's distances to every run, from one pass, when a run first needs
+            // them: None = not yet, Some(false) = the key cannot be compared so.
+            let mut known: Option<bool> = None;
             for (k, &end) in self.ends.iter().enumerate() {
                 let (pattern, bounds, prepared) = (&self.pattern, &mut self.bounds, self.prepared);
+                let ids = &mut self.ids;
                 let sim = chars_similarity_at_least(&self.chars[..end], key, g, min_sim, || {
-                    let ids = key_ids.get(i)?.as_ref()?;
                     if k >= prepared {
                         return None;
                     }
-                    if !known {
-                        pattern.distances(ids, bounds);
-                        known = true;
-                    }
-                    bounds.get(k).copied()
+                    let ok = *known.get_or_insert_with(|| {
+                        let found = match key_ids {
+                            Some(all) => all.get(i).and_then(Option::as_deref),
+                            None => {
+                                ids.clear();
+                                g.ids_into(key, ids).then_some(ids.as_slice())
+                            }
+                        };
+                        found.is_some_and(|found| {
+                            pattern.distances(found, bounds);
+                            true
+                        })
+                    });
+                    bounds.get(k).copied().filter(|_| ok)
                 });
-                keep_best(&mut best[k], i, sim);
+                keep_best(&mut self.best[k], i, sim);
             }
         }
         out.clear();
-        out.extend(best.into_iter().map(|b| finish(b, weight, bonus, floor)));
+        out.extend(self.best.iter().map(|&b| finish(b, weight, bonus, floor)));
     }
 }
 
