@@ -64,7 +64,7 @@ pub fn align_rows(
         if i < n {
             for_runs_from(segments, i, |key| runs.push(key));
         }
-        runs.prepare(glyphs);
+        runs.prepare();
         for j in 0..=m {
             let here = best[i * w + j];
             if here == f64::NEG_INFINITY {

@@ -420,7 +420,7 @@ pub fn score_label_at_least(
             key.push_str(body_key);
             runs.clear();
             runs.push(body_key);
-            runs.prepare(g);
+            runs.prepare();
         }
         let mut out = Vec::with_capacity(1);
         runs.score_at_least(ordinal, label, None, g, floor, &mut out);
@@ -491,6 +491,8 @@ pub struct Runs {
     /// How many runs the pattern holds (the rest are longer than a machine word).
     prepared: usize,
     bounds: Vec<PrefixBounds>,
+    /// Whether `pattern` holds the current runs.
+    pattern_ready: bool,
     /// Buffers of [`Runs::score_at_least`].
     best: Vec<Option<(usize, f64)>>,
     ids: Vec<u16>,
@@ -502,6 +504,7 @@ impl Runs {
         self.chars.clear();
         self.ends.clear();
         self.prepared = 0;
+        self.pattern_ready = false;
     }
 
     /// Adds a run: the previous one followed by `key`.
@@ -521,12 +524,11 @@ impl Runs {
     }
 
     /// Readies the runs for scoring (after the last [`Runs::push`]).
-    pub fn prepare(&mut self, g: &GlyphCosts) {
+    pub fn prepare(&mut self) {
         self.prepared = self.ends.iter().take_while(|&&e| e <= MAX_PATTERN).count();
-        if !g.is_empty() {
-            self.pattern
-                .prepare(&self.chars, &self.ends[..self.prepared], g);
-        }
+        // The pattern itself is built when a pair first needs it: at many segments
+        // every label is ruled out by length alone.
+        self.pattern_ready = false;
     }
 
     /// [`score_chars_at_least`] of every run against `label`, into `out` (one entry
@@ -550,8 +552,14 @@ impl Runs {
             // them: None = not yet, Some(false) = the key cannot be compared so.
             let mut known: Option<bool> = None;
             for (k, &end) in self.ends.iter().enumerate() {
-                let (pattern, bounds, prepared) = (&self.pattern, &mut self.bounds, self.prepared);
-                let ids = &mut self.ids;
+                let (pattern, bounds, prepared) =
+                    (&mut self.pattern, &mut self.bounds, self.prepared);
+                let (ids, ready, chars, ends) = (
+                    &mut self.ids,
+                    &mut self.pattern_ready,
+                    &self.chars,
+                    &self.ends,
+                );
                 let sim = chars_similarity_at_least(&self.chars[..end], key, g, min_sim, || {
                     if k >= prepared {
                         return None;
@@ -565,6 +573,10 @@ impl Runs {
                             }
                         };
                         found.is_some_and(|found| {
+                            if !*ready {
+                                pattern.prepare(chars, &ends[..prepared], g);
+                                *ready = true;
+                            }
                             pattern.distances(found, bounds);
                             true
                         })
