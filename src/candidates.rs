@@ -120,9 +120,10 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
         let line = &lines[idx];
         // A lone `O` or `l` between lines of numbers (one cell per line) is a digit.
         let single = line.split_whitespace().count() == 1;
-        let beside_numbers = (k > 0 && numbers_only(kept[k - 1]))
-            || kept.get(k + 1).is_some_and(|&j| numbers_only(j));
-        lex_line(line, idx, lex, single && beside_numbers, &mut out);
+        let hint = single
+            && ((k > 0 && numbers_only(kept[k - 1]))
+                || kept.get(k + 1).is_some_and(|&j| numbers_only(j)));
+        lex_line(line, idx, lex, hint, &mut out);
     }
     merge_one_cell_lines(&mut out.groups, skippable);
     out

@@ -214,6 +214,7 @@ impl Lexicon {
 
     /// Whether `c` stays in a match key: letters, digits and Han characters, except the
     /// stray marks.
+    #[inline]
     pub fn keeps_in_key(&self, c: char) -> bool {
         let i = c as usize;
         match self.key_kept.get(i / 64) {

@@ -81,12 +81,18 @@ pub fn normalize_line(raw: &str) -> String {
 /// stray OCR marks removed. `1. 属于国家秘密` and `1.属于国家秘密` have the same key.
 pub fn key(s: &str, lex: &Lexicon) -> String {
     let mut out = String::with_capacity(s.len());
+    key_into(s, lex, &mut out);
+    out
+}
+
+/// Appends the match key of `s` to `out` (a whole document's key without a string
+/// per line).
+pub fn key_into(s: &str, lex: &Lexicon, out: &mut String) {
     for_each_nfkc(s, |c| {
         if lex.keeps_in_key(c) {
             out.push(c.to_ascii_lowercase());
         }
     });
-    out
 }
 
 #[cfg(test)]
