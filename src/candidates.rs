@@ -131,10 +131,14 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
 
 fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<Event>, bool) {
     // Ruled tables come out of OCR with the rules as characters between cells.
-    let unruled: String = line
-        .chars()
-        .map(|c| if lex.cell_rules.contains(&c) { ' ' } else { c })
-        .collect();
+    let unruled: std::borrow::Cow<str> = if line.contains(lex.cell_rules.as_slice()) {
+        line.chars()
+            .map(|c| if lex.cell_rules.contains(&c) { ' ' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        line.into()
+    };
     // A row label glued to the group cell before it starts at its ordinal.
     let line = &*lex.glued_ordinal.replace_all(&unruled, "$1 $2");
     let tabbed = line.contains('\t');

@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use crate::similarity::CharMap;
+
 use regex::Regex;
 use serde::Deserialize;
 
@@ -67,7 +69,7 @@ pub struct Lexicon {
     /// each: `key` asks for every character of every line.
     key_kept: Vec<u64>,
     /// Letter → digit confusions inside numeric cells.
-    pub digit_confusions: HashMap<char, char>,
+    pub digit_confusions: CharMap<char>,
     /// Digit pairs OCR confuses (either way), for repairs that the identities decide.
     pub digit_misreads: Vec<(char, char)>,
     /// Units that may trail a number, longest first so that 万元 wins over 元.
@@ -107,7 +109,7 @@ impl Lexicon {
     pub fn from_toml(text: &str) -> Result<Lexicon, DictionaryError> {
         let raw: RawLexicon = toml::from_str(text)
             .map_err(|e| DictionaryError::invalid("lexicon.toml", e.to_string()))?;
-        let mut digit_confusions = HashMap::new();
+        let mut digit_confusions = CharMap::default();
         for (from, to) in &raw.digit_confusions {
             let to = one_char(to, "digit_confusions")?;
             if !to.is_ascii_digit() {

@@ -159,6 +159,13 @@ fn read_number(t: &str, lex: &Lexicon, numeric_context: bool) -> Token {
     if digits.is_empty() {
         return Token::Text;
     }
+    // Most tokens of a report are words: rule them out before building anything.
+    let numeric = |c: char| {
+        c.is_ascii_digit() || c == '.' || c == ',' || lex.digit_confusions.contains_key(&c)
+    };
+    if !digits.chars().all(numeric) {
+        return Token::Text;
+    }
     let mut fixed = String::with_capacity(digits.len());
     let mut real_digits = 0;
     let mut confused = 0;

@@ -17,8 +17,8 @@ use crate::ordinal::Ordinal;
 /// A multiplicative hash for `char` keys (FxHash's step): the glyph table is looked
 /// up once per character compared, and its keys come from the dictionaries, so
 /// SipHash's defence against chosen keys buys nothing here.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct CharHasher(u64);
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CharHasher(u64);
 
 impl Hasher for CharHasher {
     fn finish(&self) -> u64 {
@@ -35,7 +35,7 @@ impl Hasher for CharHasher {
 }
 
 /// A map keyed by character, with [`CharHasher`].
-pub(crate) type CharMap<V> = HashMap<char, V, BuildHasherDefault<CharHasher>>;
+pub type CharMap<V> = HashMap<char, V, BuildHasherDefault<CharHasher>>;
 
 /// Substitution costs between characters that look alike, in (0, 1].
 #[derive(Debug, Default)]
