@@ -40,6 +40,10 @@ enum Step {
     Match(u8),
 }
 
+thread_local! {
+    static RUNS: std::cell::RefCell<Runs> = std::cell::RefCell::new(Runs::default());
+}
+
 /// Aligns `segments` to `labels` (template order). Returns one entry per label.
 pub fn align_rows(
     segments: &[Segment],
@@ -51,7 +55,8 @@ pub fn align_rows(
     let mut best = vec![f64::NEG_INFINITY; (n + 1) * w];
     let mut back = vec![Step::Start; (n + 1) * w];
     best[0] = 0.0;
-    let mut runs = Runs::default();
+    // The runs' buffers (their pattern tables are alphabet-sized) are kept per thread.
+    let mut runs = RUNS.with(std::cell::RefCell::take);
     let mut found = Vec::new();
     let key_ids: Vec<Vec<Option<Vec<u16>>>> = labels
         .iter()
@@ -105,6 +110,7 @@ pub fn align_rows(
             }
         }
     }
+    RUNS.with(|r| r.replace(runs));
     let mut out = vec![None; m];
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
