@@ -400,7 +400,8 @@ pub fn score_label(
 thread_local! {
     /// The last key [`score_label_at_least`] scored, prepared: its callers score one
     /// segment against many labels in turn.
-    static LAST: RefCell<(String, Runs)> = RefCell::new((String::new(), Runs::default()));
+    static LAST: RefCell<(String, Runs, Vec<Option<LabelScore>>)> =
+        RefCell::new((String::new(), Runs::default(), Vec::new()));
 }
 
 /// [`score_label`] when the score is at least `floor`, else None: the alignment only
@@ -414,7 +415,7 @@ pub fn score_label_at_least(
 ) -> Option<LabelScore> {
     LAST.with(|last| {
         let mut last = last.borrow_mut();
-        let (key, runs) = &mut *last;
+        let (key, runs, out) = &mut *last;
         if key != body_key {
             key.clear();
             key.push_str(body_key);
@@ -422,8 +423,7 @@ pub fn score_label_at_least(
             runs.push(body_key);
             runs.prepare();
         }
-        let mut out = Vec::with_capacity(1);
-        runs.score_at_least(ordinal, label, None, g, floor, &mut out);
+        runs.score_at_least(ordinal, label, None, g, floor, out);
         out.pop().flatten()
     })
 }
