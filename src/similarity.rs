@@ -4,7 +4,9 @@
 //! Takes match keys and ordinals, gives a score in [0, 1]. Substituting a character
 //! by one that looks like it (息→自, 案→安, from `dictionaries/glyph_confusions.tsv`)
 //! costs less than by an unrelated one, so a label that OCR misread stays closer to
-//! its own row than to a row that merely shares words with it.
+//! its own row than to a row that merely shares words with it. Most pairs are settled
+//! before the weighted table by two bit-parallel distances ([`crate::myers`]) that
+//! bracket it; the scores are the same as the table's alone.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -458,27 +460,6 @@ fn finish(best: Option<(usize, f64)>, weight: f64, bonus: f64, floor: f64) -> Op
         variant,
     })
     .filter(|s| s.score >= floor)
-}
-
-/// [`score_label_at_least`] of a key already split into characters.
-pub fn score_chars_at_least(
-    ordinal: Option<Ordinal>,
-    body: &[char],
-    label: &Label,
-    g: &GlyphCosts,
-    floor: f64,
-) -> Option<LabelScore> {
-    let (weight, bonus) = weighting(label, ordinal);
-    let min_sim = (floor - bonus) / weight;
-    let mut best = None;
-    for (i, k) in label.key_chars.iter().enumerate() {
-        keep_best(
-            &mut best,
-            i,
-            chars_similarity_at_least(body, k, g, min_sim, || None),
-        );
-    }
-    finish(best, weight, bonus, floor)
 }
 
 /// Runs of label text that start at one segment (one to five segments joined), each
