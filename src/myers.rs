@@ -72,10 +72,11 @@ impl Pattern {
             self.exact[usize::from(id)] |= bit;
             self.relaxed[usize::from(id)] |= bit;
             self.touched.push(id);
-            for &near in g.near_keys(id) {
-                self.relaxed[usize::from(near)] |= bit;
-                self.touched.push(near);
+            let near = g.near_keys(id);
+            for &n in near {
+                self.relaxed[usize::from(n)] |= bit;
             }
+            self.touched.extend_from_slice(near);
         }
     }
 
