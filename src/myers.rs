@@ -38,8 +38,9 @@ pub struct PrefixBounds {
 /// ([`GlyphCosts::id`]), the positions it matches exactly and loosely.
 #[derive(Debug, Default)]
 pub struct Pattern {
-    exact: Vec<u64>,
-    relaxed: Vec<u64>,
+    /// By character number: the positions it matches exactly, and loosely (side by
+    /// side, so that a key character costs one cache line).
+    masks: Vec<[u64; 2]>,
     /// Entries set for this pattern, cleared before the next.
     touched: Vec<u16>,
     /// Prefix lengths asked for, ascending, each at most [`MAX_PATTERN`].
@@ -51,14 +52,12 @@ impl Pattern {
     /// [`MAX_PATTERN`] and `chars`. The buffers are kept for the next pattern.
     pub fn prepare(&mut self, chars: &[char], ends: &[usize], g: &GlyphCosts) {
         for &t in &self.touched {
-            self.exact[usize::from(t)] = 0;
-            self.relaxed[usize::from(t)] = 0;
+            self.masks[usize::from(t)] = [0; 2];
         }
         self.touched.clear();
         let n = g.alphabet_len();
-        if self.exact.len() != n {
-            self.exact = vec![0; n];
-            self.relaxed = vec![0; n];
+        if self.masks.len() != n {
+            self.masks = vec![[0; 2]; n];
         }
         self.ends.clear();
         self.ends.extend_from_slice(ends);
@@ -69,12 +68,13 @@ impl Pattern {
         for (p, &c) in chars[..len.min(chars.len())].iter().enumerate() {
             let Some(id) = g.id(c) else { continue };
             let bit = 1u64 << p;
-            self.exact[usize::from(id)] |= bit;
-            self.relaxed[usize::from(id)] |= bit;
+            let m = &mut self.masks[usize::from(id)];
+            m[0] |= bit;
+            m[1] |= bit;
             self.touched.push(id);
             let near = g.near_keys(id);
             for &n in near {
-                self.relaxed[usize::from(n)] |= bit;
+                self.masks[usize::from(n)][1] |= bit;
             }
             self.touched.extend_from_slice(near);
         }
@@ -88,11 +88,7 @@ impl Pattern {
         let (mut vp, mut vn) = ([!0u64; 2], [0u64; 2]);
         let mut next_cut = 0;
         for (j, &c) in key.iter().enumerate() {
-            let c = usize::from(c);
-            let eqs = [
-                self.exact.get(c).copied().unwrap_or(0),
-                self.relaxed.get(c).copied().unwrap_or(0),
-            ];
+            let eqs = self.masks.get(usize::from(c)).copied().unwrap_or([0; 2]);
             for (t, eq) in eqs.into_iter().enumerate() {
                 let d0 = (((eq & vp[t]).wrapping_add(vp[t])) ^ vp[t]) | eq | vn[t];
                 let hp = vn[t] | !(d0 | vp[t]);
