@@ -65,6 +65,8 @@ pub fn normalize_line(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for_each_nfkc(raw, |c| {
         match c {
+            // Printable ASCII and the ideographs are most of a report: kept as they are.
+            '!'..='~' | '\u{4e00}'..='\u{9fff}' => out.push(c),
             '\t' => out.push('\t'),
             '\r' | '\n' => {}
             c if c.is_whitespace() => out.push(' '),
