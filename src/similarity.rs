@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::dictionary::Label;
-use crate::myers::{Bounds, Pattern, PrefixBounds, MAX_PATTERN};
+use crate::myers::{Bounds, Floor, Pattern, PrefixBounds, MAX_PATTERN};
 use crate::ordinal::Ordinal;
 
 /// A multiplicative hash for `char` keys (FxHash's step): the glyph table is looked
@@ -224,7 +224,7 @@ fn substitution(near: &[(char, f32)], b: char) -> f64 {
 }
 
 /// What the bit-parallel distances tell of a pair before the weighted table.
-enum Settled {
+pub(crate) enum Settled {
     /// The weighted distance itself.
     Distance(f64),
     /// Certainly over the limit.
@@ -233,10 +233,27 @@ enum Settled {
     Open,
 }
 
+/// Which comparison of a pair: the whole label key, or its prefix cut to the OCR
+/// key's length.
+#[derive(Clone, Copy)]
+enum Part {
+    Full,
+    Cut,
+}
+
+/// A lower bound of the weighted distance already over the limit `max`.
+fn over(low: u32, max: f64) -> bool {
+    // The margin keeps rounding in the table from ever making a rejected pair pass.
+    f64::from(low) > max + 1e-9
+}
+
 impl GlyphCosts {
     /// Every alignment costs at least `min_cost` per look-alike substitution, so the
     /// weighted distance is at least the mix of the unit and look-alike distances.
     fn settle(&self, b: Bounds, max: f64) -> Settled {
+        if over(b.relaxed, max) {
+            return Settled::Over;
+        }
         if b.relaxed == b.unit && self.settles {
             return Settled::Distance(f64::from(b.unit));
         }
@@ -289,15 +306,15 @@ fn weighted_distance(a: &[char], b: &[char], g: &GlyphCosts, max: f64) -> Option
     })
 }
 
-/// Similarity of two keys, or None when it is below `min`. `bounds` gives the pair's
-/// bit-parallel distances if they are known; it is asked only when the lengths allow
-/// a match.
+/// Similarity of two keys, or None when it is below `min`. `settle` says what the
+/// bit-parallel distances tell for a limit on the distance; it is asked only when the
+/// lengths allow a match.
 fn weighted_similarity(
     a: &[char],
     b: &[char],
     g: &GlyphCosts,
     min: f64,
-    bounds: impl FnOnce() -> Option<Bounds>,
+    settle: impl FnOnce(f64) -> Settled,
 ) -> Option<f64> {
     let longest = a.len().max(b.len());
     if longest == 0 {
@@ -312,7 +329,7 @@ fn weighted_similarity(
     if (a.len().abs_diff(b.len()) as f64) > max {
         return None;
     }
-    let d = match bounds().map_or(Settled::Open, |b| g.settle(b, max)) {
+    let d = match settle(max) {
         Settled::Distance(d) => Some(d).filter(|&d| d <= max),
         Settled::Over => None,
         Settled::Open => weighted_distance(a, b, g, max),
@@ -338,17 +355,17 @@ pub fn text_similarity(a: &str, b: &str, g: &GlyphCosts) -> f64 {
 /// needed to tell).
 pub fn text_similarity_at_least(a: &str, b: &str, g: &GlyphCosts, min: f64) -> Option<f64> {
     let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    chars_similarity_at_least(&ca, &cb, g, min, || None)
+    chars_similarity_at_least(&ca, &cb, g, min, |_, _| Settled::Open)
 }
 
-/// [`text_similarity_at_least`] of keys already split into characters; `bounds`
-/// as for [`weighted_similarity`], for the whole key and its cut prefix.
+/// [`text_similarity_at_least`] of keys already split into characters; `settle` as
+/// for [`weighted_similarity`], for the whole key or its cut prefix.
 fn chars_similarity_at_least(
     ca: &[char],
     cb: &[char],
     g: &GlyphCosts,
     min: f64,
-    mut bounds: impl FnMut() -> Option<PrefixBounds>,
+    mut settle: impl FnMut(Part, f64) -> Settled,
 ) -> Option<f64> {
     if ca == cb {
         return Some(1.0);
@@ -356,12 +373,12 @@ fn chars_similarity_at_least(
     if ca.is_empty() || cb.is_empty() {
         return Some(0.0).filter(|_| min <= 0.0);
     }
-    let full = weighted_similarity(ca, cb, g, min, || bounds().map(|b| b.full));
+    let full = weighted_similarity(ca, cb, g, min, |max| settle(Part::Full, max));
     let (la, lb) = (ca.len(), cb.len());
     let prefix = if la < lb && la * 2 >= lb && la >= 4 {
         let discount = 0.5 + 0.5 * la as f64 / lb as f64;
-        weighted_similarity(ca, &cb[..la], g, min / discount, || {
-            bounds().and_then(|b| b.cut)
+        weighted_similarity(ca, &cb[..la], g, min / discount, |max| {
+            settle(Part::Cut, max)
         })
         .map(|s| s * discount)
         .filter(|&s| s >= min)
@@ -472,6 +489,7 @@ pub struct Runs {
     /// How many runs the pattern holds (the rest are longer than a machine word).
     prepared: usize,
     bounds: Vec<PrefixBounds>,
+    floors: Vec<Floor>,
     /// Whether `pattern` holds the current runs.
     pattern_ready: bool,
     /// Buffers of [`Runs::score_at_least`].
@@ -529,41 +547,73 @@ impl Runs {
         self.best.clear();
         self.best.resize(self.ends.len(), None);
         for (i, key) in label.key_chars.iter().enumerate() {
-            // The key's distances to every run, from one pass, when a run first needs
-            // them: None = not yet, Some(false) = the key cannot be compared so.
-            let mut known: Option<bool> = None;
+            // What the key's numbers allow, when a run first needs it: None = not yet,
+            // Some(false) = the key cannot be compared so; then the cheap floor of
+            // every run, then (only if the floor does not rule a pair out) the
+            // bit-parallel distances of every run, each in one pass.
+            let mut usable: Option<bool> = None;
+            let mut measured = false;
             for (k, &end) in self.ends.iter().enumerate() {
-                let (pattern, bounds, prepared) =
-                    (&mut self.pattern, &mut self.bounds, self.prepared);
+                let (pattern, bounds, floors, prepared) = (
+                    &mut self.pattern,
+                    &mut self.bounds,
+                    &mut self.floors,
+                    self.prepared,
+                );
                 let (ids, ready, chars, ends) = (
                     &mut self.ids,
                     &mut self.pattern_ready,
                     &self.chars,
                     &self.ends,
                 );
-                let sim = chars_similarity_at_least(&self.chars[..end], key, g, min_sim, || {
+                let settle = |part: Part, max: f64| {
                     if k >= prepared {
-                        return None;
+                        return Settled::Open;
                     }
-                    let ok = *known.get_or_insert_with(|| {
-                        let found = match key_ids {
-                            Some(all) => all.get(i).and_then(Option::as_deref),
-                            None => {
-                                ids.clear();
-                                g.ids_into(key, ids).then_some(ids.as_slice())
+                    let ok = *usable.get_or_insert_with(|| {
+                        if key_ids.is_none() {
+                            ids.clear();
+                            if !g.ids_into(key, ids) {
+                                return false;
                             }
-                        };
+                        }
+                        let found = key_ids.map_or(Some(ids.as_slice()), |all| {
+                            all.get(i).and_then(Option::as_deref)
+                        });
                         found.is_some_and(|found| {
                             if !*ready {
                                 pattern.prepare(chars, &ends[..prepared], g);
                                 *ready = true;
                             }
-                            pattern.distances(found, bounds);
+                            pattern.unmatched(found, floors);
                             true
                         })
                     });
-                    bounds.get(k).copied().filter(|_| ok)
-                });
+                    let floor = floors.get(k).and_then(|f: &Floor| match part {
+                        Part::Full => Some(f.full),
+                        Part::Cut => f.cut,
+                    });
+                    match floor {
+                        Some(f) if ok && over(f, max) => return Settled::Over,
+                        Some(_) if ok => {}
+                        _ => return Settled::Open,
+                    }
+                    if !measured {
+                        let found = key_ids.map_or(Some(ids.as_slice()), |all| {
+                            all.get(i).and_then(Option::as_deref)
+                        });
+                        if let Some(found) = found {
+                            pattern.distances(found, bounds);
+                        }
+                        measured = true;
+                    }
+                    let b = bounds.get(k).and_then(|b| match part {
+                        Part::Full => Some(b.full),
+                        Part::Cut => b.cut,
+                    });
+                    b.map_or(Settled::Open, |b| g.settle(b, max))
+                };
+                let sim = chars_similarity_at_least(&chars[..end], key, g, min_sim, settle);
                 keep_best(&mut self.best[k], i, sim);
             }
         }
