@@ -546,6 +546,19 @@ impl Runs {
         let min_sim = (floor - bonus) / weight;
         self.best.clear();
         self.best.resize(self.ends.len(), None);
+        // A perfect similarity is needed (an ordinal that contradicts the label's):
+        // with no free substitution only an identical key has it.
+        if min_sim >= 1.0 && g.min_cost > 0.0 {
+            for (i, key) in label.key_chars.iter().enumerate() {
+                for (k, &end) in self.ends.iter().enumerate() {
+                    let same = self.chars[..end] == key[..];
+                    keep_best(&mut self.best[k], i, same.then_some(1.0));
+                }
+            }
+            out.clear();
+            out.extend(self.best.iter().map(|&b| finish(b, weight, bonus, floor)));
+            return;
+        }
         for (i, key) in label.key_chars.iter().enumerate() {
             // What the key's numbers allow, when a run first needs it: None = not yet,
             // Some(false) = the key cannot be compared so; then the cheap floor of
