@@ -116,45 +116,19 @@ impl Pattern {
 }
 
 impl Pattern {
-    /// For every prepared prefix, how many of the key's characters (all, and the
-    /// first as many as the prefix has) neither equal nor look like any character of
-    /// the prefix: every alignment pays at least 1 for each, so the count is a lower
-    /// bound of both distances that costs a fraction of them.
-    pub fn unmatched(&self, key: &[u16], out: &mut Vec<Floor>) {
-        out.clear();
-        out.resize(self.ends.len(), Floor::default());
-        for (j, &c) in key.iter().enumerate() {
-            // The first position of the pattern that matches the character: a prefix
-            // no longer than that lacks it (prefixes ascend, so stop at the first that
-            // is longer).
-            let first = self
-                .masks
+    /// How many of the characters of `key` (numbers, as for [`Pattern::distances`])
+    /// neither equal nor look like any of the pattern's first `len` characters: every
+    /// alignment pays at least 1 for each, so the count is a lower bound of both
+    /// distances that costs a fraction of them.
+    pub fn unmatched(&self, key: &[u16], len: usize) -> u32 {
+        let mask = if len >= 64 { !0 } else { (1u64 << len) - 1 };
+        let seen = |&c: &u16| {
+            self.masks
                 .get(usize::from(c))
-                .map_or(64, |m| m[1].trailing_zeros() as usize);
-            for (k, &end) in self.ends.iter().enumerate() {
-                if end > first {
-                    break;
-                }
-                out[k].full += 1;
-                if j < end {
-                    out[k].cut_count += 1;
-                }
-            }
-        }
-        for (k, &end) in self.ends.iter().enumerate() {
-            out[k].cut = (end < key.len()).then_some(out[k].cut_count);
-        }
+                .is_some_and(|m| m[1] & mask != 0)
+        };
+        key.iter().filter(|c| !seen(c)).count() as u32
     }
-}
-
-/// What [`Pattern::unmatched`] gives for one prefix.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Floor {
-    /// Against the whole key.
-    pub full: u32,
-    /// Against the key cut to the prefix's length, when the key is longer.
-    pub cut: Option<u32>,
-    cut_count: u32,
 }
 
 /// D[m][n] from the vertical deltas of column n (D[0][n] = n).
@@ -205,7 +179,7 @@ mod tests {
             "",
         ];
         let mut p = Pattern::default();
-        let (mut out, mut floors) = (Vec::new(), Vec::new());
+        let mut out = Vec::new();
         for a in words {
             let a: Vec<char> = a.chars().collect();
             let ends: Vec<usize> = (1..=a.len()).collect();
@@ -227,16 +201,18 @@ mod tests {
                     });
                     assert_eq!(out[k].cut, cut, "{a:?}[..{m}] {b:?} cut");
                 }
-                p.unmatched(&ids, &mut floors);
                 for (k, &m) in ends.iter().enumerate() {
                     let lacking = |key: &[char]| {
                         let seen = |c: char| a[..m].iter().any(|&x| x == c || near(x, c));
                         key.iter().filter(|&&c| !seen(c)).count() as u32
                     };
-                    assert_eq!(floors[k].full, lacking(&b), "{a:?}[..{m}] {b:?} floor");
-                    let cut = (m < b.len()).then(|| lacking(&b[..m]));
-                    assert_eq!(floors[k].cut, cut, "{a:?}[..{m}] {b:?} cut floor");
-                    assert!(floors[k].full <= out[k].full.relaxed);
+                    let floor = p.unmatched(&ids, m);
+                    assert_eq!(floor, lacking(&b), "{a:?}[..{m}] {b:?} floor");
+                    assert!(floor <= out[k].full.relaxed);
+                    if m < b.len() {
+                        let cut = p.unmatched(&ids[..m], m);
+                        assert_eq!(cut, lacking(&b[..m]), "{a:?}[..{m}] {b:?} cut floor");
+                    }
                 }
             }
         }

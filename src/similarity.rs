@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::dictionary::Label;
-use crate::myers::{Bounds, Floor, Pattern, PrefixBounds, MAX_PATTERN};
+use crate::myers::{Bounds, Pattern, PrefixBounds, MAX_PATTERN};
 use crate::ordinal::Ordinal;
 
 /// A multiplicative hash for `char` keys (FxHash's step): the glyph table is looked
@@ -489,7 +489,6 @@ pub struct Runs {
     /// How many runs the pattern holds (the rest are longer than a machine word).
     prepared: usize,
     bounds: Vec<PrefixBounds>,
-    floors: Vec<Floor>,
     /// Whether `pattern` holds the current runs.
     pattern_ready: bool,
     /// Buffers of [`Runs::score_at_least`].
@@ -567,12 +566,8 @@ impl Runs {
             let mut usable: Option<bool> = None;
             let mut measured = false;
             for (k, &end) in self.ends.iter().enumerate() {
-                let (pattern, bounds, floors, prepared) = (
-                    &mut self.pattern,
-                    &mut self.bounds,
-                    &mut self.floors,
-                    self.prepared,
-                );
+                let (pattern, bounds, prepared) =
+                    (&mut self.pattern, &mut self.bounds, self.prepared);
                 let (ids, ready, chars, ends) = (
                     &mut self.ids,
                     &mut self.pattern_ready,
@@ -593,31 +588,27 @@ impl Runs {
                         let found = key_ids.map_or(Some(ids.as_slice()), |all| {
                             all.get(i).and_then(Option::as_deref)
                         });
-                        found.is_some_and(|found| {
-                            if !*ready {
-                                pattern.prepare(chars, &ends[..prepared], g);
-                                *ready = true;
-                            }
-                            pattern.unmatched(found, floors);
-                            true
-                        })
+                        if found.is_some() && !*ready {
+                            pattern.prepare(chars, &ends[..prepared], g);
+                            *ready = true;
+                        }
+                        found.is_some()
                     });
-                    let floor = floors.get(k).and_then(|f: &Floor| match part {
-                        Part::Full => Some(f.full),
-                        Part::Cut => f.cut,
+                    let found = key_ids.map_or(Some(ids.as_slice()), |all| {
+                        all.get(i).and_then(Option::as_deref)
                     });
-                    match floor {
-                        Some(f) if ok && over(f, max) => return Settled::Over,
-                        Some(_) if ok => {}
-                        _ => return Settled::Open,
+                    let Some(found) = found.filter(|_| ok) else {
+                        return Settled::Open;
+                    };
+                    let part_len = match part {
+                        Part::Full => found.len(),
+                        Part::Cut => end.min(found.len()),
+                    };
+                    if over(pattern.unmatched(&found[..part_len], end), max) {
+                        return Settled::Over;
                     }
                     if !measured {
-                        let found = key_ids.map_or(Some(ids.as_slice()), |all| {
-                            all.get(i).and_then(Option::as_deref)
-                        });
-                        if let Some(found) = found {
-                            pattern.distances(found, bounds);
-                        }
+                        pattern.distances(found, bounds);
                         measured = true;
                     }
                     let b = bounds.get(k).and_then(|b| match part {
