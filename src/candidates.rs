@@ -119,7 +119,8 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
     for (k, &idx) in kept.iter().enumerate() {
         let line = &lines[idx];
         // A lone `O` or `l` between lines of numbers (one cell per line) is a digit.
-        let single = line.split_whitespace().count() == 1;
+        let mut tokens = line.split_whitespace();
+        let single = tokens.next().is_some() && tokens.next().is_none();
         let hint = single
             && ((k > 0 && numbers_only(kept[k - 1]))
                 || kept.get(k + 1).is_some_and(|&j| numbers_only(j)));
