@@ -9,7 +9,7 @@
 
 use crate::candidates::Segment;
 use crate::dictionary::Label;
-use crate::similarity::{score_chars_at_least, score_label, GlyphCosts, LabelScore};
+use crate::similarity::{score_label, GlyphCosts, LabelScore, Runs};
 
 /// A label may be wrapped over at most this many segments …
 const MAX_PIECES: usize = 5;
@@ -40,6 +40,10 @@ enum Step {
     Match(u8),
 }
 
+thread_local! {
+    static RUNS: std::cell::RefCell<Runs> = std::cell::RefCell::new(Runs::default());
+}
+
 /// Aligns `segments` to `labels` (template order). Returns one entry per label.
 pub fn align_rows(
     segments: &[Segment],
@@ -51,17 +55,21 @@ pub fn align_rows(
     let mut best = vec![f64::NEG_INFINITY; (n + 1) * w];
     let mut back = vec![Step::Start; (n + 1) * w];
     best[0] = 0.0;
+    // The runs' buffers (their pattern tables are alphabet-sized) are kept per thread.
+    let mut runs = RUNS.with(std::cell::RefCell::take);
+    let mut found = Vec::new();
+    let key_ids: Vec<Vec<Option<Vec<u16>>>> = labels
+        .iter()
+        .map(|l| l.key_chars.iter().map(|k| glyphs.ids_of(k)).collect())
+        .collect();
     for i in 0..=n {
-        // The joined keys of every run of segments from `i` that may form one label;
-        // only needed while row `i` of the table is relaxed.
-        let runs: Vec<Vec<char>> = if i < n {
-            runs_from(segments, i)
-                .iter()
-                .map(|r| r.chars().collect())
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // Every run of segments from `i` that may form one label; only needed while
+        // row `i` of the table is relaxed.
+        runs.clear();
+        if i < n {
+            for_runs_from(segments, i, |key| runs.push(key));
+        }
+        runs.prepare();
         for j in 0..=m {
             let here = best[i * w + j];
             if here == f64::NEG_INFINITY {
@@ -78,15 +86,19 @@ pub fn align_rows(
             }
             if j < m {
                 relax(i * w + j + 1, here, Step::SkipRow);
-                for (k, joined) in runs.iter().enumerate() {
-                    let found = score_chars_at_least(
-                        segments[i].ordinal,
-                        joined,
-                        labels[j],
-                        glyphs,
-                        ACCEPT,
-                    );
-                    if let Some(s) = found {
+                if runs.is_empty() {
+                    continue;
+                }
+                runs.score_at_least(
+                    segments[i].ordinal,
+                    labels[j],
+                    Some(&key_ids[j]),
+                    glyphs,
+                    ACCEPT,
+                    &mut found,
+                );
+                for (k, s) in found.iter().enumerate() {
+                    if let Some(s) = s {
                         relax(
                             (i + k + 1) * w + j + 1,
                             here + s.score - ACCEPT,
@@ -98,6 +110,7 @@ pub fn align_rows(
             }
         }
     }
+    RUNS.with(|r| r.replace(runs));
     let mut out = vec![None; m];
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
@@ -126,20 +139,28 @@ pub fn align_rows(
 /// Keys of the runs of segments starting at `i` that may be one wrapped label: the
 /// first may carry an ordinal, the others may not, and all sit within a few lines.
 fn runs_from(segments: &[Segment], i: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for_runs_from(segments, i, |key| {
+        let joined = out.last().map_or(String::new(), |l| l.clone()) + key;
+        out.push(joined);
+    });
+    out
+}
+
+/// Calls `add` with the key of each segment of the runs from `i` in turn (each run
+/// is the one before followed by that key).
+fn for_runs_from(segments: &[Segment], i: usize, mut add: impl FnMut(&str)) {
     let first = &segments[i];
     if first.prose || first.body_key.is_empty() && first.ordinal.is_none() {
-        return Vec::new();
+        return;
     }
-    let mut out = vec![first.body_key.clone()];
-    let mut joined = first.body_key.clone();
+    add(&first.body_key);
     for s in segments.iter().skip(i + 1).take(MAX_PIECES - 1) {
         if s.ordinal.is_some() || s.prose || s.line > first.line + MAX_SPAN_LINES {
             break;
         }
-        joined.push_str(&s.body_key);
-        out.push(joined.clone());
+        add(&s.body_key);
     }
-    out
 }
 
 #[cfg(test)]

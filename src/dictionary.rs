@@ -431,7 +431,7 @@ impl Dictionaries {
     fn build(
         lexicon: Lexicon,
         files: &[(String, String)],
-        glyphs: GlyphCosts,
+        mut glyphs: GlyphCosts,
         links: Vec<crate::years::Link>,
     ) -> Result<Dictionaries, DictionaryError> {
         if files.is_empty() {
@@ -460,6 +460,10 @@ impl Dictionaries {
             }
             t.signature = sig;
         }
+        // Keys of numbered characters are compared bit-parallel first (similarity.rs).
+        glyphs.learn_alphabet(all.iter().flatten().flat_map(|k| k.chars()));
+        let headings = templates.iter().flat_map(|t| &t.sections);
+        glyphs.learn_alphabet(headings.flat_map(|s| s.label.keys.iter().flat_map(|k| k.chars())));
         Ok(Dictionaries {
             lexicon,
             templates,

@@ -12,7 +12,7 @@ use crate::html::{is_html, to_lines as html_lines};
 use crate::joint::place_jointly;
 use crate::lexicon::Lexicon;
 use crate::model::{Balance, DocResult, DocStatus, ReviewItem, RowPresence};
-use crate::normalize::{key, normalize_line};
+use crate::normalize::{key_into, normalize_line};
 use crate::placement::{place_by_table, take_unique_cuts, zero_blanks};
 use crate::reconcile::{check_identities, infer_from_identities, repair_misreads};
 use crate::sections::{find_sections, find_title, region};
@@ -149,7 +149,8 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         form = "flattened";
     }
     let title = find_title(&lines, lex);
-    let doc_key: String = lines.iter().map(|l| key(l, lex)).collect();
+    let mut doc_key = String::new();
+    lines.iter().for_each(|l| key_into(l, lex, &mut doc_key));
     let detection = detect_template(&doc_key, title.year, &dict.templates);
     let template = &dict.templates[detection.template];
     let headings = find_sections(&lines, template, lex, &dict.glyphs);

@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use crate::similarity::CharMap;
+
 use regex::Regex;
 use serde::Deserialize;
 
@@ -63,8 +65,11 @@ pub struct Lexicon {
     pub rule_lookalikes: Vec<char>,
     /// OCR marks to drop before matching.
     pub stray_marks: Vec<char>,
+    /// Whether each character below [`KEY_TABLE_END`] stays in a match key, one bit
+    /// each: `key` asks for every character of every line.
+    key_kept: Vec<u64>,
     /// Letter → digit confusions inside numeric cells.
-    pub digit_confusions: HashMap<char, char>,
+    pub digit_confusions: CharMap<char>,
     /// Digit pairs OCR confuses (either way), for repairs that the identities decide.
     pub digit_misreads: Vec<(char, char)>,
     /// Units that may trail a number, longest first so that 万元 wins over 元.
@@ -78,6 +83,10 @@ pub struct Lexicon {
     /// prefix: group 1 is the character before it, group 2 the ordinal.
     pub numeral_ordinal: Regex,
 }
+
+/// The characters whose place in a match key is looked up in a table (ASCII, CJK
+/// punctuation, the CJK Unified Ideographs); others are decided when met.
+const KEY_TABLE_END: usize = 0xa000;
 
 fn one_char(s: &str, what: &str) -> Result<char, DictionaryError> {
     let mut it = s.chars();
@@ -100,7 +109,7 @@ impl Lexicon {
     pub fn from_toml(text: &str) -> Result<Lexicon, DictionaryError> {
         let raw: RawLexicon = toml::from_str(text)
             .map_err(|e| DictionaryError::invalid("lexicon.toml", e.to_string()))?;
-        let mut digit_confusions = HashMap::new();
+        let mut digit_confusions = CharMap::default();
         for (from, to) in &raw.digit_confusions {
             let to = one_char(to, "digit_confusions")?;
             if !to.is_ascii_digit() {
@@ -188,13 +197,32 @@ impl Lexicon {
                 .collect::<Result<_, _>>()?,
             glued_ordinal,
             numeral_ordinal,
+            key_kept: Vec::new(),
         };
+        let mut kept = vec![0u64; KEY_TABLE_END / 64];
+        for c in (0..KEY_TABLE_END as u32).filter_map(char::from_u32) {
+            if lex.keeps_in_key(c) {
+                kept[c as usize / 64] |= 1 << (c as usize % 64);
+            }
+        }
+        lex.key_kept = kept;
         lex.title_keys = raw
             .title_keywords
             .iter()
             .map(|k| crate::normalize::key(k, &lex))
             .collect();
         Ok(lex)
+    }
+
+    /// Whether `c` stays in a match key: letters, digits and Han characters, except the
+    /// stray marks.
+    #[inline]
+    pub fn keeps_in_key(&self, c: char) -> bool {
+        let i = c as usize;
+        match self.key_kept.get(i / 64) {
+            Some(w) => w >> (i % 64) & 1 == 1,
+            None => c.is_alphanumeric() && !self.stray_marks.contains(&c),
+        }
     }
 
     /// The value of a Chinese numeral string such as 三 or 十二 (1..=99), if it is one.

@@ -33,6 +33,7 @@ pub mod inputs;
 pub mod joint;
 pub mod lexicon;
 pub mod model;
+pub mod myers;
 pub mod normalize;
 pub mod numbers;
 pub mod ordinal;

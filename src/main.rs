@@ -10,6 +10,11 @@ use clap::{Parser, Subcommand};
 
 use gongkai::{discover, globs, run_batch, BatchOptions, Dictionaries, RunError};
 
+/// Cleaning a report makes thousands of small allocations; mimalloc serves them from
+/// per-thread pages at a fraction of the system allocator's cost per call.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "gongkai",

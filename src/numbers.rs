@@ -61,6 +61,14 @@ impl fmt::Display for Num {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
+        // Cell values fit in 64 bits: their division is far cheaper than 128-bit.
+        if let Ok(small) = u64::try_from(abs) {
+            let (int, frac) = (small / SCALE as u64, small % SCALE as u64);
+            if frac == 0 {
+                f.write_str(sign)?;
+                return write_digits(f, int);
+            }
+        }
         let (int, frac) = (abs / SCALE as u128, abs % SCALE as u128);
         if frac == 0 {
             write!(f, "{sign}{int}")
@@ -69,6 +77,22 @@ impl fmt::Display for Num {
             write!(f, "{sign}{int}.{}", digits.trim_end_matches('0'))
         }
     }
+}
+
+/// `n` in decimal, without the formatting machinery.
+fn write_digits(f: &mut fmt::Formatter<'_>, mut n: u64) -> fmt::Result {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    f.write_str(std::str::from_utf8(&buf[at..]).map_err(|_| fmt::Error)?)
 }
 
 /// What a token turned out to be.
@@ -133,6 +157,13 @@ fn read_number(t: &str, lex: &Lexicon, numeric_context: bool) -> Token {
         _ => (false, body),
     };
     if digits.is_empty() {
+        return Token::Text;
+    }
+    // Most tokens of a report are words: rule them out before building anything.
+    let numeric = |c: char| {
+        c.is_ascii_digit() || c == '.' || c == ',' || lex.digit_confusions.contains_key(&c)
+    };
+    if !digits.chars().all(numeric) {
         return Token::Text;
     }
     let mut fixed = String::with_capacity(digits.len());

@@ -16,6 +16,8 @@
 //! while the journal is there, OUT_DIR may hold a mix of old and new files. A lock
 //! file, `OUT_DIR/.gongkai.lock`, keeps a second run out while one is writing.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -78,6 +80,18 @@ const REVIEW: &[&str] = &[
 /// a plain number or a run of them such as `-185` or `0 -1 2`. Canonical labels and
 /// numbers never start with such a character, so they pass unchanged.
 pub fn neutralize(text: &str) -> String {
+    neutral(text).into_owned()
+}
+
+/// [`neutralize`] without a copy when the text is safe as it is (almost always).
+fn neutral(text: &str) -> Cow<'_, str> {
+    let changes = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            || c.is_control()
+    };
+    if !text.chars().any(changes) && !starts_formula(text) {
+        return Cow::Borrowed(text);
+    }
     let clean: String = text
         .chars()
         .filter_map(|c| match c {
@@ -93,14 +107,17 @@ pub fn neutralize(text: &str) -> String {
             && t.bytes()
                 .all(|b| b.is_ascii_digit() || b == b'-' || b == b'.')
     });
-    let formula = clean.trim_start().starts_with([
-        '=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
-    ]);
-    if formula && !plain_numbers {
-        format!("'{clean}")
+    if starts_formula(&clean) && !plain_numbers {
+        Cow::Owned(format!("'{clean}"))
     } else {
-        clean
+        Cow::Owned(clean)
     }
+}
+
+fn starts_formula(text: &str) -> bool {
+    text.trim_start().starts_with([
+        '=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+    ])
 }
 
 /// The staging folder inside OUT_DIR (same file system, so a rename moves a file).
@@ -281,7 +298,7 @@ fn strings(h: &[&str]) -> Vec<String> {
 }
 
 impl Out {
-    fn row(&mut self, record: &[String]) -> Result<(), RunError> {
+    fn row<T: AsRef<[u8]>>(&mut self, record: &[T]) -> Result<(), RunError> {
         self.csv.write_record(record).map_err(|e| RunError::Output {
             path: self.tmp.clone(),
             source: io_error(e),
@@ -368,7 +385,8 @@ impl<'d> OutputSet<'d> {
 
     /// Writes every record of one document.
     pub fn write(&mut self, doc: &DocResult) -> Result<(), RunError> {
-        let id = neutralize(&doc.doc_id);
+        let id = neutral(&doc.doc_id);
+        let id = id.as_ref();
         let template = doc.template.map(|t| &self.dict.templates[t]);
         let label_repairs = doc
             .corrections
@@ -376,7 +394,7 @@ impl<'d> OutputSet<'d> {
             .filter(|c| c.kind.ends_with("_label"))
             .count();
         self.documents.row(&[
-            id.clone(),
+            id.to_string(),
             neutralize(&doc.source),
             doc.encoding.clone(),
             doc.form.into(),
@@ -396,6 +414,7 @@ impl<'d> OutputSet<'d> {
         let Some(template) = template else {
             return Ok(());
         };
+        let (mut value, mut line) = (String::new(), String::new());
         for tr in &doc.tables {
             let table = &template.tables[tr.table];
             let wide = self.wide.iter_mut().find(|w| w.table == table.id);
@@ -408,21 +427,29 @@ impl<'d> OutputSet<'d> {
                 let mut flags = Vec::new();
                 for (c, col) in columns.iter().enumerate() {
                     let cell = &tr.cells[r][c];
-                    let value = cell.value.map_or(String::new(), |v| v.to_string());
+                    // Formatted into reused buffers: a run writes millions of cells.
+                    value.clear();
+                    if let Some(v) = cell.value {
+                        let _ = write!(value, "{v}");
+                    }
+                    line.clear();
+                    if let Some(l) = cell.line {
+                        let _ = write!(line, "{l}");
+                    }
                     if cell.status != CellStatus::Ok {
                         flags.push(format!("{}={}", col.id, cell.status.as_str()));
                     }
                     self.cells.row(&[
-                        id.clone(),
-                        table.id.clone(),
-                        row.id.clone(),
-                        row.path.clone(),
-                        col.id.clone(),
-                        col.path.clone(),
-                        value,
-                        cell.status.as_str().into(),
-                        cell.line.map_or(String::new(), |l| l.to_string()),
-                        neutralize(&cell.raw),
+                        id,
+                        table.id.as_str(),
+                        row.id.as_str(),
+                        row.path.as_str(),
+                        col.id.as_str(),
+                        col.path.as_str(),
+                        value.as_str(),
+                        cell.status.as_str(),
+                        line.as_str(),
+                        &neutral(&cell.raw),
                     ])?;
                 }
                 wide_rows.push((r, flags));
@@ -432,7 +459,7 @@ impl<'d> OutputSet<'d> {
                     let row = &table.rows[r];
                     let columns = &table.blocks[row.block].columns;
                     let mut rec = vec![
-                        id.clone(),
+                        id.to_string(),
                         template.id.clone(),
                         row.id.clone(),
                         row.path.clone(),
@@ -451,7 +478,7 @@ impl<'d> OutputSet<'d> {
         }
         for c in &doc.corrections {
             self.corrections.row(&[
-                id.clone(),
+                id.to_string(),
                 c.line.to_string(),
                 c.kind.into(),
                 neutralize(&c.before),
@@ -461,7 +488,7 @@ impl<'d> OutputSet<'d> {
             ])?;
         }
         for r in &doc.review {
-            self.write_review(&id, r)?;
+            self.write_review(id, r)?;
         }
         Ok(())
     }

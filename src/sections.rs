@@ -134,25 +134,17 @@ pub fn find_sections(
     lex: &Lexicon,
     glyphs: &GlyphCosts,
 ) -> Vec<Option<usize>> {
-    let mut segs = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let text = line.trim();
-        let (ordinal, body) = match split_ordinal(text, lex) {
-            Some((o, rest)) => (Some(o), rest),
-            None => (None, text),
-        };
+    // A line as a heading candidate: short once reduced to its key.
+    let segment = |i: usize, text: &str, ordinal, body: &str| {
         let body_key = key(body, lex);
-        if body_key.is_empty() || body_key.chars().count() > MAX_HEADING_KEY {
-            continue;
-        }
-        segs.push(Segment {
+        (!body_key.is_empty() && body_key.chars().count() <= MAX_HEADING_KEY).then(|| Segment {
             line: i,
             text: text.to_string(),
             ordinal,
             body_key,
             prose: false,
-        });
-    }
+        })
+    };
     let labels: Vec<&Label> = template.sections.iter().map(|s| &s.label).collect();
     let align = |segs: &[Segment]| -> Vec<Option<usize>> {
         align_rows(segs, &labels, glyphs)
@@ -163,17 +155,35 @@ pub fn find_sections(
             })
             .collect()
     };
-    // Most headings keep their `一、`: try those lines alone first, and read every
-    // short line only when one is missing (a heading whose ordinal OCR lost).
-    let numbered: Vec<Segment> = segs
+    // Most headings keep their `一、`: try those lines alone first (no other line's
+    // key is needed then), and read every short line only when one is missing (a
+    // heading whose ordinal OCR lost).
+    let numbered: Vec<Segment> = lines
         .iter()
-        .filter(|s| s.ordinal.is_some_and(|o| o.kind == OrdinalKind::Section))
-        .cloned()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let text = line.trim();
+            let (o, rest) = split_ordinal(text, lex)?;
+            (o.kind == OrdinalKind::Section)
+                .then(|| segment(i, text, Some(o), rest))
+                .flatten()
+        })
         .collect();
     let quick = align(&numbered);
     if quick.iter().all(Option::is_some) {
         return quick;
     }
+    let segs: Vec<Segment> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let text = line.trim();
+            match split_ordinal(text, lex) {
+                Some((o, rest)) => segment(i, text, Some(o), rest),
+                None => segment(i, text, None, text),
+            }
+        })
+        .collect();
     align(&segs)
 }
 

@@ -4,20 +4,61 @@
 //! Takes match keys and ordinals, gives a score in [0, 1]. Substituting a character
 //! by one that looks like it (息→自, 案→安, from `dictionaries/glyph_confusions.tsv`)
 //! costs less than by an unrelated one, so a label that OCR misread stays closer to
-//! its own row than to a row that merely shares words with it.
+//! its own row than to a row that merely shares words with it. Most pairs are settled
+//! before the weighted table by two bit-parallel distances ([`crate::myers`]) that
+//! bracket it; the scores are the same as the table's alone.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::dictionary::Label;
+use crate::myers::{Bounds, Pattern, PrefixBounds, MAX_PATTERN};
 use crate::ordinal::Ordinal;
+
+/// A multiplicative hash for `char` keys (FxHash's step): the glyph table is looked
+/// up once per character compared, and its keys come from the dictionaries, so
+/// SipHash's defence against chosen keys buys nothing here.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CharHasher(u64);
+
+impl Hasher for CharHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u32(u32::from(b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// A map keyed by character, with [`CharHasher`].
+pub type CharMap<V> = HashMap<char, V, BuildHasherDefault<CharHasher>>;
 
 /// Substitution costs between characters that look alike, in (0, 1].
 #[derive(Debug, Default)]
 pub struct GlyphCosts {
     /// For each character, its look-alikes in both directions: one hash lookup per
     /// character of a label instead of one per pair in the edit-distance table.
-    by_char: HashMap<char, Vec<(char, f32)>>,
+    by_char: CharMap<Vec<(char, f32)>>,
+    /// A small number for every character of the table and of the labels: the
+    /// bit-parallel distances index arrays with them.
+    ids: CharMap<u16>,
+    /// By number: whether template keys hold the character …
+    is_key: Vec<bool>,
+    /// … and its look-alikes that they hold.
+    near_keys: Vec<Vec<u16>>,
     pairs: usize,
+    /// The cheapest substitution in the table.
+    min_cost: f64,
+    /// Every cost is 0 or well above rounding error: a pair whose unit and look-alike
+    /// distances agree has exactly that weighted distance (any look-alike step would
+    /// cost at least `min_cost` more).
+    settles: bool,
 }
 
 impl GlyphCosts {
@@ -55,7 +96,7 @@ impl GlyphCosts {
             let e = pairs.entry((a, b)).or_insert(cost);
             *e = e.min(cost);
         }
-        let mut by_char: HashMap<char, Vec<(char, f32)>> = HashMap::new();
+        let mut by_char: CharMap<Vec<(char, f32)>> = CharMap::default();
         for (&(a, b), &cost) in &pairs {
             for (x, y) in [(a, b), (b, a)] {
                 let list = by_char.entry(x).or_default();
@@ -68,13 +109,93 @@ impl GlyphCosts {
         for list in by_char.values_mut() {
             list.sort_by_key(|p| p.0);
         }
-        Ok(GlyphCosts {
+        let min_cost = pairs.values().fold(1.0f32, |m, &c| m.min(c));
+        let mut g = GlyphCosts {
             by_char,
             pairs: pairs.len(),
-        })
+            min_cost: f64::from(min_cost),
+            settles: pairs.values().all(|&c| c == 0.0 || c >= 1e-3),
+            ..GlyphCosts::default()
+        };
+        let mut chars: Vec<char> = g.by_char.keys().copied().collect();
+        chars.sort_unstable();
+        g.number(chars);
+        Ok(g)
     }
 
-    fn neighbours(&self, a: char) -> &[(char, f32)] {
+    fn number(&mut self, chars: impl IntoIterator<Item = char>) {
+        for c in chars {
+            let next = self.is_key.len();
+            if self.ids.contains_key(&c) || next > usize::from(u16::MAX) {
+                continue;
+            }
+            self.ids.insert(c, next as u16);
+            self.is_key.push(false);
+        }
+    }
+
+    /// Marks the characters that template keys are made of, so that keys of them are
+    /// compared bit-parallel before the weighted table (a key with any other character
+    /// is compared by the table alone).
+    pub fn learn_alphabet(&mut self, chars: impl IntoIterator<Item = char>) {
+        let chars: Vec<char> = chars.into_iter().collect();
+        self.number(chars.iter().copied());
+        for c in chars {
+            if let Some(&id) = self.ids.get(&c) {
+                self.is_key[usize::from(id)] = true;
+            }
+        }
+        // A pattern needs only the look-alikes that a key can hold.
+        let mut near_keys = vec![Vec::new(); self.is_key.len()];
+        for (c, near) in &self.by_char {
+            if let Some(&id) = self.ids.get(c) {
+                near_keys[usize::from(id)] = near
+                    .iter()
+                    .filter_map(|(n, _)| self.ids.get(n).copied())
+                    .filter(|&n| self.is_key[usize::from(n)])
+                    .collect();
+            }
+        }
+        self.near_keys = near_keys;
+    }
+
+    /// The number of a character, if it has one.
+    pub(crate) fn id(&self, c: char) -> Option<u16> {
+        self.ids.get(&c).copied()
+    }
+
+    /// The numbers of a key's characters; None unless all are key characters.
+    pub(crate) fn ids_of(&self, key: &[char]) -> Option<Vec<u16>> {
+        let mut out = Vec::with_capacity(key.len());
+        self.ids_into(key, &mut out).then_some(out)
+    }
+
+    /// [`GlyphCosts::ids_of`] appended to `out`; false (and `out` partly filled) unless
+    /// all are key characters.
+    pub(crate) fn ids_into(&self, key: &[char], out: &mut Vec<u16>) -> bool {
+        for &c in key {
+            match self.id(c).filter(|&id| self.is_key[usize::from(id)]) {
+                Some(id) => out.push(id),
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// The look-alikes of character number `id` that keys may hold, by number.
+    pub(crate) fn near_keys(&self, id: u16) -> &[u16] {
+        self.near_keys
+            .get(usize::from(id))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// How many characters have numbers.
+    pub(crate) fn alphabet_len(&self) -> usize {
+        self.is_key.len()
+    }
+
+    /// The look-alikes of `a` with their costs, sorted by character.
+    pub(crate) fn neighbours(&self, a: char) -> &[(char, f32)] {
         self.by_char.get(&a).map_or(&[], Vec::as_slice)
     }
 
@@ -102,36 +223,99 @@ fn substitution(near: &[(char, f32)], b: char) -> f64 {
         .map_or(1.0, |i| f64::from(near[i].1))
 }
 
+/// What the bit-parallel distances tell of a pair before the weighted table.
+pub(crate) enum Settled {
+    /// The weighted distance itself.
+    Distance(f64),
+    /// Certainly over the limit.
+    Over,
+    /// Only the table can tell.
+    Open,
+}
+
+/// Which comparison of a pair: the whole label key, or its prefix cut to the OCR
+/// key's length.
+#[derive(Clone, Copy)]
+enum Part {
+    Full,
+    Cut,
+}
+
+/// A lower bound of the weighted distance already over the limit `max`.
+fn over(low: u32, max: f64) -> bool {
+    // The margin keeps rounding in the table from ever making a rejected pair pass.
+    f64::from(low) > max + 1e-9
+}
+
+impl GlyphCosts {
+    /// Every alignment costs at least `min_cost` per look-alike substitution, so the
+    /// weighted distance is at least the mix of the unit and look-alike distances.
+    fn settle(&self, b: Bounds, max: f64) -> Settled {
+        if over(b.relaxed, max) {
+            return Settled::Over;
+        }
+        if b.relaxed == b.unit && self.settles {
+            return Settled::Distance(f64::from(b.unit));
+        }
+        let low = (1.0 - self.min_cost) * f64::from(b.relaxed) + self.min_cost * f64::from(b.unit);
+        // The margin keeps rounding in the table from ever making a rejected pair pass.
+        if low > max + 1e-9 {
+            Settled::Over
+        } else {
+            Settled::Open
+        }
+    }
+}
+
+thread_local! {
+    /// The two rows of the weighted table, kept between comparisons.
+    static ROWS: RefCell<(Vec<f64>, Vec<f64>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
 /// Edit distance with glyph-aware substitution costs (insertions and deletions cost 1),
 /// or None as soon as it must exceed `max` (every later row of the table only grows,
 /// so most unrelated pairs stop after a few characters).
 fn weighted_distance(a: &[char], b: &[char], g: &GlyphCosts, max: f64) -> Option<f64> {
-    let mut prev: Vec<f64> = (0..=b.len()).map(|j| j as f64).collect();
-    let mut cur = vec![0.0; b.len() + 1];
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = (i + 1) as f64;
-        let near = g.neighbours(ca);
-        let mut lowest = cur[0];
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = if ca == cb {
-                0.0
-            } else {
-                substitution(near, cb)
-            };
-            let sub = prev[j] + cost;
-            cur[j + 1] = sub.min(prev[j + 1] + 1.0).min(cur[j] + 1.0);
-            lowest = lowest.min(cur[j + 1]);
+    ROWS.with(|rows| {
+        let mut rows = rows.borrow_mut();
+        let (prev, cur) = &mut *rows;
+        prev.clear();
+        prev.extend((0..=b.len()).map(|j| j as f64));
+        cur.clear();
+        cur.resize(b.len() + 1, 0.0);
+        for (i, &ca) in a.iter().enumerate() {
+            cur[0] = (i + 1) as f64;
+            let near = g.neighbours(ca);
+            let mut lowest = cur[0];
+            for (j, &cb) in b.iter().enumerate() {
+                let cost = if ca == cb {
+                    0.0
+                } else {
+                    substitution(near, cb)
+                };
+                let sub = prev[j] + cost;
+                cur[j + 1] = sub.min(prev[j + 1] + 1.0).min(cur[j] + 1.0);
+                lowest = lowest.min(cur[j + 1]);
+            }
+            if lowest > max {
+                return None;
+            }
+            std::mem::swap(prev, cur);
         }
-        if lowest > max {
-            return None;
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    Some(prev[b.len()]).filter(|&d| d <= max)
+        Some(prev[b.len()]).filter(|&d| d <= max)
+    })
 }
 
-/// Similarity of two keys, or None when it is below `min`.
-fn weighted_similarity(a: &[char], b: &[char], g: &GlyphCosts, min: f64) -> Option<f64> {
+/// Similarity of two keys, or None when it is below `min`. `settle` says what the
+/// bit-parallel distances tell for a limit on the distance; it is asked only when the
+/// lengths allow a match.
+fn weighted_similarity(
+    a: &[char],
+    b: &[char],
+    g: &GlyphCosts,
+    min: f64,
+    settle: impl FnOnce(f64) -> Settled,
+) -> Option<f64> {
     let longest = a.len().max(b.len());
     if longest == 0 {
         return Some(1.0);
@@ -145,7 +329,12 @@ fn weighted_similarity(a: &[char], b: &[char], g: &GlyphCosts, min: f64) -> Opti
     if (a.len().abs_diff(b.len()) as f64) > max {
         return None;
     }
-    weighted_distance(a, b, g, max).map(|d| 1.0 - d / longest as f64)
+    let d = match settle(max) {
+        Settled::Distance(d) => Some(d).filter(|&d| d <= max),
+        Settled::Over => None,
+        Settled::Open => weighted_distance(a, b, g, max),
+    };
+    d.map(|d| 1.0 - d / longest as f64)
 }
 
 /// Weight of the text in a label's score when the template label has an ordinal.
@@ -166,24 +355,33 @@ pub fn text_similarity(a: &str, b: &str, g: &GlyphCosts) -> f64 {
 /// needed to tell).
 pub fn text_similarity_at_least(a: &str, b: &str, g: &GlyphCosts, min: f64) -> Option<f64> {
     let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    chars_similarity_at_least(&ca, &cb, g, min)
+    chars_similarity_at_least(&ca, &cb, g, min, |_, _| Settled::Open)
 }
 
-/// [`text_similarity_at_least`] of keys already split into characters.
-fn chars_similarity_at_least(ca: &[char], cb: &[char], g: &GlyphCosts, min: f64) -> Option<f64> {
+/// [`text_similarity_at_least`] of keys already split into characters; `settle` as
+/// for [`weighted_similarity`], for the whole key or its cut prefix.
+fn chars_similarity_at_least(
+    ca: &[char],
+    cb: &[char],
+    g: &GlyphCosts,
+    min: f64,
+    mut settle: impl FnMut(Part, f64) -> Settled,
+) -> Option<f64> {
     if ca == cb {
         return Some(1.0);
     }
     if ca.is_empty() || cb.is_empty() {
         return Some(0.0).filter(|_| min <= 0.0);
     }
-    let full = weighted_similarity(ca, cb, g, min);
+    let full = weighted_similarity(ca, cb, g, min, |max| settle(Part::Full, max));
     let (la, lb) = (ca.len(), cb.len());
     let prefix = if la < lb && la * 2 >= lb && la >= 4 {
         let discount = 0.5 + 0.5 * la as f64 / lb as f64;
-        weighted_similarity(ca, &cb[..la], g, min / discount)
-            .map(|s| s * discount)
-            .filter(|&s| s >= min)
+        weighted_similarity(ca, &cb[..la], g, min / discount, |max| {
+            settle(Part::Cut, max)
+        })
+        .map(|s| s * discount)
+        .filter(|&s| s >= min)
     } else {
         None
     };
@@ -218,6 +416,13 @@ pub fn score_label(
     })
 }
 
+thread_local! {
+    /// The last key [`score_label_at_least`] scored, prepared: its callers score one
+    /// segment against many labels in turn.
+    static LAST: RefCell<(String, Runs, Vec<Option<LabelScore>>)> =
+        RefCell::new((String::new(), Runs::default(), Vec::new()));
+}
+
 /// [`score_label`] when the score is at least `floor`, else None: the alignment only
 /// takes matches above a threshold, and most pairs it tries are far below it.
 pub fn score_label_at_least(
@@ -227,38 +432,44 @@ pub fn score_label_at_least(
     g: &GlyphCosts,
     floor: f64,
 ) -> Option<LabelScore> {
-    let body: Vec<char> = body_key.chars().collect();
-    score_chars_at_least(ordinal, &body, label, g, floor)
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        let (key, runs, out) = &mut *last;
+        if key != body_key {
+            key.clear();
+            key.push_str(body_key);
+            runs.clear();
+            runs.push(body_key);
+            runs.prepare();
+        }
+        runs.score_at_least(ordinal, label, None, g, floor, out);
+        out.pop().flatten()
+    })
 }
 
-/// [`score_label_at_least`] of a key already split into characters (the alignment
-/// scores one run of segments against every label).
-pub fn score_chars_at_least(
-    ordinal: Option<Ordinal>,
-    body: &[char],
-    label: &Label,
-    g: &GlyphCosts,
-    floor: f64,
-) -> Option<LabelScore> {
-    // score = weight · sim + bonus, by how the ordinals agree.
-    let (weight, bonus) = match (label.ordinal, ordinal) {
+/// The text weight and the ordinal bonus of a score: score = weight · sim + bonus.
+fn weighting(label: &Label, ordinal: Option<Ordinal>) -> (f64, f64) {
+    match (label.ordinal, ordinal) {
         (Some(l), Some(s)) if l == s => (TEXT_WEIGHT, 1.0 - TEXT_WEIGHT),
         (Some(l), Some(s)) if l.n == s.n => (TEXT_WEIGHT, (1.0 - TEXT_WEIGHT) * 0.5),
         (Some(_), Some(_)) => (TEXT_WEIGHT, -WRONG_ORDINAL),
         (Some(_), None) => (TEXT_WEIGHT, (1.0 - TEXT_WEIGHT) * LOST_ORDINAL),
         (None, Some(_)) => (1.0, -WRONG_ORDINAL),
         (None, None) => (1.0, 0.0),
-    };
-    let min_sim = (floor - bonus) / weight;
-    let (variant, sim) = label
-        .key_chars
-        .iter()
-        .enumerate()
-        .filter_map(|(i, k)| chars_similarity_at_least(body, k, g, min_sim).map(|s| (i, s)))
-        .fold(None, |best: Option<(usize, f64)>, cur| match best {
-            Some(b) if b.1 >= cur.1 => Some(b),
-            _ => Some(cur),
-        })?;
+    }
+}
+
+/// The best of the variants' similarities, the first on a tie.
+fn keep_best(best: &mut Option<(usize, f64)>, variant: usize, sim: Option<f64>) {
+    if let Some(s) = sim {
+        if !best.is_some_and(|b| b.1 >= s) {
+            *best = Some((variant, s));
+        }
+    }
+}
+
+fn finish(best: Option<(usize, f64)>, weight: f64, bonus: f64, floor: f64) -> Option<LabelScore> {
+    let (variant, sim) = best?;
     let score = (weight * sim + bonus).clamp(0.0, 1.0);
     Some(LabelScore {
         score,
@@ -266,6 +477,153 @@ pub fn score_chars_at_least(
         variant,
     })
     .filter(|s| s.score >= floor)
+}
+
+/// Runs of label text that start at one segment (one to five segments joined), each
+/// a prefix of the next, prepared once to be scored against every label.
+#[derive(Debug, Default)]
+pub struct Runs {
+    chars: Vec<char>,
+    ends: Vec<usize>,
+    pattern: Pattern,
+    /// How many runs the pattern holds (the rest are longer than a machine word).
+    prepared: usize,
+    bounds: Vec<PrefixBounds>,
+    /// Whether `pattern` holds the current runs.
+    pattern_ready: bool,
+    /// Buffers of [`Runs::score_at_least`].
+    best: Vec<Option<(usize, f64)>>,
+    ids: Vec<u16>,
+}
+
+impl Runs {
+    /// Starts a new set of runs.
+    pub fn clear(&mut self) {
+        self.chars.clear();
+        self.ends.clear();
+        self.prepared = 0;
+        self.pattern_ready = false;
+    }
+
+    /// Adds a run: the previous one followed by `key`.
+    pub fn push(&mut self, key: &str) {
+        self.chars.extend(key.chars());
+        self.ends.push(self.chars.len());
+    }
+
+    /// Number of runs.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Readies the runs for scoring (after the last [`Runs::push`]).
+    pub fn prepare(&mut self) {
+        self.prepared = self.ends.iter().take_while(|&&e| e <= MAX_PATTERN).count();
+        // The pattern itself is built when a pair first needs it: at many segments
+        // every label is ruled out by length alone.
+        self.pattern_ready = false;
+    }
+
+    /// [`score_chars_at_least`] of every run against `label`, into `out` (one entry
+    /// per run). `key_ids` holds [`GlyphCosts::ids_of`] of each of its keys, if the
+    /// caller keeps them; else they are found when needed.
+    pub fn score_at_least(
+        &mut self,
+        ordinal: Option<Ordinal>,
+        label: &Label,
+        key_ids: Option<&[Option<Vec<u16>>]>,
+        g: &GlyphCosts,
+        floor: f64,
+        out: &mut Vec<Option<LabelScore>>,
+    ) {
+        let (weight, bonus) = weighting(label, ordinal);
+        let min_sim = (floor - bonus) / weight;
+        self.best.clear();
+        self.best.resize(self.ends.len(), None);
+        // A perfect similarity is needed (an ordinal that contradicts the label's):
+        // with no free substitution only an identical key has it.
+        if min_sim >= 1.0 && g.min_cost > 0.0 {
+            for (i, key) in label.key_chars.iter().enumerate() {
+                for (k, &end) in self.ends.iter().enumerate() {
+                    let same = self.chars[..end] == key[..];
+                    keep_best(&mut self.best[k], i, same.then_some(1.0));
+                }
+            }
+            out.clear();
+            out.extend(self.best.iter().map(|&b| finish(b, weight, bonus, floor)));
+            return;
+        }
+        for (i, key) in label.key_chars.iter().enumerate() {
+            // What the key's numbers allow, when a run first needs it: None = not yet,
+            // Some(false) = the key cannot be compared so; then the cheap floor of
+            // every run, then (only if the floor does not rule a pair out) the
+            // bit-parallel distances of every run, each in one pass.
+            let mut usable: Option<bool> = None;
+            let mut measured = false;
+            for (k, &end) in self.ends.iter().enumerate() {
+                let (pattern, bounds, prepared) =
+                    (&mut self.pattern, &mut self.bounds, self.prepared);
+                let (ids, ready, chars, ends) = (
+                    &mut self.ids,
+                    &mut self.pattern_ready,
+                    &self.chars,
+                    &self.ends,
+                );
+                let settle = |part: Part, max: f64| {
+                    if k >= prepared {
+                        return Settled::Open;
+                    }
+                    let ok = *usable.get_or_insert_with(|| {
+                        if key_ids.is_none() {
+                            ids.clear();
+                            if !g.ids_into(key, ids) {
+                                return false;
+                            }
+                        }
+                        let found = key_ids.map_or(Some(ids.as_slice()), |all| {
+                            all.get(i).and_then(Option::as_deref)
+                        });
+                        if found.is_some() && !*ready {
+                            pattern.prepare(chars, &ends[..prepared], g);
+                            *ready = true;
+                        }
+                        found.is_some()
+                    });
+                    let found = key_ids.map_or(Some(ids.as_slice()), |all| {
+                        all.get(i).and_then(Option::as_deref)
+                    });
+                    let Some(found) = found.filter(|_| ok) else {
+                        return Settled::Open;
+                    };
+                    let part_len = match part {
+                        Part::Full => found.len(),
+                        Part::Cut => end.min(found.len()),
+                    };
+                    if over(pattern.unmatched(&found[..part_len], end), max) {
+                        return Settled::Over;
+                    }
+                    if !measured {
+                        pattern.distances(found, bounds);
+                        measured = true;
+                    }
+                    let b = bounds.get(k).and_then(|b| match part {
+                        Part::Full => Some(b.full),
+                        Part::Cut => b.cut,
+                    });
+                    b.map_or(Settled::Open, |b| g.settle(b, max))
+                };
+                let sim = chars_similarity_at_least(&chars[..end], key, g, min_sim, settle);
+                keep_best(&mut self.best[k], i, sim);
+            }
+        }
+        out.clear();
+        out.extend(self.best.iter().map(|&b| finish(b, weight, bonus, floor)));
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,220 @@
+//! Bit-parallel edit distances (Myers 1999, in Hyyrö's 2003 form): one OCR run of
+//! label text against many template keys, a few word operations per key character.
+//!
+//! Takes a pattern of at most [`MAX_PATTERN`] characters whose prefixes end at given
+//! lengths (the runs of one to five segments that start at one segment share their
+//! characters), and a key; gives, for each of those prefixes, the unit-cost edit
+//! distance to the key and to the key's first characters of the same count, once
+//! exactly and once counting look-alike characters as equal. The two bracket the
+//! glyph-weighted distance of [`crate::similarity`] (insertions and deletions cost 1
+//! there too, and substitutions between 0 and 1), so most pairs are settled here
+//! without the weighted table. Cheaper still, [`Pattern::unmatched`] counts the key's
+//! characters that nothing in a prefix equals or looks like, a floor under both that
+//! rules out most pairs before the distances are computed.
+
+use crate::similarity::GlyphCosts;
+
+/// The longest pattern: one bit per character in a machine word.
+pub const MAX_PATTERN: usize = 64;
+
+/// Edit distances of one pair: unit cost, and with look-alikes counted as equal.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Bounds {
+    /// Every substitution costs 1.
+    pub unit: u32,
+    /// Substituting a look-alike costs 0.
+    pub relaxed: u32,
+}
+
+/// For one prefix of the pattern: against the whole key, and against the key cut to
+/// the prefix's length (None when the key is not longer).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PrefixBounds {
+    /// Against the whole key.
+    pub full: Bounds,
+    /// Against the key's first characters, as many as the prefix has.
+    pub cut: Option<Bounds>,
+}
+
+/// A pattern prepared for [`Pattern::distances`]: for each numbered character
+/// ([`GlyphCosts::id`]), the positions it matches exactly and loosely.
+#[derive(Debug, Default)]
+pub struct Pattern {
+    /// By character number: the positions it matches exactly, and loosely (side by
+    /// side, so that a key character costs one cache line).
+    masks: Vec<[u64; 2]>,
+    /// Entries set for this pattern, cleared before the next.
+    touched: Vec<u16>,
+    /// Prefix lengths asked for, ascending, each at most [`MAX_PATTERN`].
+    ends: Vec<usize>,
+}
+
+impl Pattern {
+    /// Prepares `chars[..ends.last()]`; `ends` must ascend and stay within
+    /// [`MAX_PATTERN`] and `chars`. The buffers are kept for the next pattern.
+    pub fn prepare(&mut self, chars: &[char], ends: &[usize], g: &GlyphCosts) {
+        for &t in &self.touched {
+            self.masks[usize::from(t)] = [0; 2];
+        }
+        self.touched.clear();
+        let n = g.alphabet_len();
+        if self.masks.len() != n {
+            self.masks = vec![[0; 2]; n];
+        }
+        self.ends.clear();
+        self.ends.extend_from_slice(ends);
+        let len = ends.last().copied().unwrap_or(0).min(MAX_PATTERN);
+        // A character without a number is in no key and looks like none of theirs; the
+        // keys' characters are all numbered (GlyphCosts::ids_of), so only they and
+        // their look-alikes need a mask.
+        for (p, &c) in chars[..len.min(chars.len())].iter().enumerate() {
+            let Some(id) = g.id(c) else { continue };
+            let bit = 1u64 << p;
+            let m = &mut self.masks[usize::from(id)];
+            m[0] |= bit;
+            m[1] |= bit;
+            self.touched.push(id);
+            let near = g.near_keys(id);
+            for &n in near {
+                self.masks[usize::from(n)][1] |= bit;
+            }
+            self.touched.extend_from_slice(near);
+        }
+    }
+
+    /// Distances of every prepared prefix to the key whose characters have the
+    /// numbers `key`, in the order of `ends`.
+    pub fn distances(&self, key: &[u16], out: &mut Vec<PrefixBounds>) {
+        out.clear();
+        out.resize(self.ends.len(), PrefixBounds::default());
+        let (mut vp, mut vn) = ([!0u64; 2], [0u64; 2]);
+        let mut next_cut = 0;
+        for (j, &c) in key.iter().enumerate() {
+            let eqs = self.masks.get(usize::from(c)).copied().unwrap_or([0; 2]);
+            for (t, eq) in eqs.into_iter().enumerate() {
+                let d0 = (((eq & vp[t]).wrapping_add(vp[t])) ^ vp[t]) | eq | vn[t];
+                let hp = vn[t] | !(d0 | vp[t]);
+                let hn = d0 & vp[t];
+                // Row 0 of the table is 0, 1, 2 … (the whole key must be matched).
+                let hp = (hp << 1) | 1;
+                let hn = hn << 1;
+                vp[t] = hn | !(d0 | hp);
+                vn[t] = hp & d0;
+            }
+            // A prefix as long as the key's characters so far: its cut comparison.
+            while next_cut < self.ends.len() && self.ends[next_cut] <= j + 1 {
+                if self.ends[next_cut] == j + 1 && j + 1 < key.len() {
+                    out[next_cut].cut = Some(at_row(&vp, &vn, j + 1, j + 1));
+                }
+                next_cut += 1;
+            }
+        }
+        for (k, &m) in self.ends.iter().enumerate() {
+            out[k].full = at_row(&vp, &vn, m, key.len());
+        }
+    }
+}
+
+impl Pattern {
+    /// How many of the characters of `key` (numbers, as for [`Pattern::distances`])
+    /// neither equal nor look like any of the pattern's first `len` characters: every
+    /// alignment pays at least 1 for each, so the count is a lower bound of both
+    /// distances that costs a fraction of them.
+    pub fn unmatched(&self, key: &[u16], len: usize) -> u32 {
+        let mask = if len >= 64 { !0 } else { (1u64 << len) - 1 };
+        let seen = |&c: &u16| {
+            self.masks
+                .get(usize::from(c))
+                .is_some_and(|m| m[1] & mask != 0)
+        };
+        key.iter().filter(|c| !seen(c)).count() as u32
+    }
+}
+
+/// D[m][n] from the vertical deltas of column n (D[0][n] = n).
+fn at_row(vp: &[u64; 2], vn: &[u64; 2], m: usize, n: usize) -> Bounds {
+    let mask = if m >= 64 { !0 } else { (1u64 << m) - 1 };
+    let d = |t: usize| {
+        let up = (vp[t] & mask).count_ones() as i64;
+        let down = (vn[t] & mask).count_ones() as i64;
+        (n as i64 + up - down).max(0) as u32
+    };
+    Bounds {
+        unit: d(0),
+        relaxed: d(1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plain dynamic programme, unit cost, `near` deciding what counts as equal.
+    fn table(a: &[char], b: &[char], near: impl Fn(char, char) -> bool) -> u32 {
+        let mut prev: Vec<u32> = (0..=b.len() as u32).collect();
+        for (i, &ca) in a.iter().enumerate() {
+            let mut cur = vec![i as u32 + 1; b.len() + 1];
+            for (j, &cb) in b.iter().enumerate() {
+                let sub = prev[j] + u32::from(!(ca == cb || near(ca, cb)));
+                cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+
+    #[test]
+    fn matches_the_dynamic_programme_for_every_prefix() {
+        let mut g = GlyphCosts::from_tsv("息\t自\t0.3\n案\t安\t0.4\n").unwrap();
+        g.learn_alphabet("属于三类内部事务信息重名位行政执法卷".chars());
+        let near = |a: char, b: char| g.cost(a, b) < 1.0;
+        let words = [
+            "属于三类内部事务信息",
+            "属于三类内部重名位自",
+            "属于行政执法安类",
+            "属于行政执法案卷",
+            "信",
+            "自自息息",
+            "属于国家秘密",
+            "",
+        ];
+        let mut p = Pattern::default();
+        let mut out = Vec::new();
+        for a in words {
+            let a: Vec<char> = a.chars().collect();
+            let ends: Vec<usize> = (1..=a.len()).collect();
+            p.prepare(&a, &ends, &g);
+            for b in words {
+                let b: Vec<char> = b.chars().collect();
+                // Keys are made of numbered characters (the labels'); patterns need not be.
+                let Some(ids) = g.ids_of(&b) else { continue };
+                p.distances(&ids, &mut out);
+                for (k, &m) in ends.iter().enumerate() {
+                    let full = Bounds {
+                        unit: table(&a[..m], &b, |_, _| false),
+                        relaxed: table(&a[..m], &b, near),
+                    };
+                    assert_eq!(out[k].full, full, "{a:?}[..{m}] {b:?}");
+                    let cut = (m < b.len()).then(|| Bounds {
+                        unit: table(&a[..m], &b[..m], |_, _| false),
+                        relaxed: table(&a[..m], &b[..m], near),
+                    });
+                    assert_eq!(out[k].cut, cut, "{a:?}[..{m}] {b:?} cut");
+                }
+                for (k, &m) in ends.iter().enumerate() {
+                    let lacking = |key: &[char]| {
+                        let seen = |c: char| a[..m].iter().any(|&x| x == c || near(x, c));
+                        key.iter().filter(|&&c| !seen(c)).count() as u32
+                    };
+                    let floor = p.unmatched(&ids, m);
+                    assert_eq!(floor, lacking(&b), "{a:?}[..{m}] {b:?} floor");
+                    assert!(floor <= out[k].full.relaxed);
+                    if m < b.len() {
+                        let cut = p.unmatched(&ids[..m], m);
+                        assert_eq!(cut, lacking(&b[..m]), "{a:?}[..{m}] {b:?} cut floor");
+                    }
+                }
+            }
+        }
+    }
+}
