@@ -15,19 +15,21 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use globset::GlobSet;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::dictionary::Dictionaries;
 use crate::document::clean_document;
 use crate::error::RunError;
-use crate::inputs::Input;
+use crate::feed::{feed, is_archive, Job};
+use crate::inputs::{globs, Input, DEFAULT_GLOBS};
 use crate::model::{DocResult, DocStatus};
 use crate::output::OutputSet;
 use crate::years::{facts, warnings, YearFacts};
 
 /// Documents cleaned between writes.
-const CHUNK: usize = 512;
+pub(crate) const CHUNK: usize = 512;
 
 /// Default `--max-bytes`: a report's text is well under 1 MB; a file many times that
 /// is an export of something else, and cleaning it would only cost time.
@@ -46,6 +48,14 @@ pub struct BatchOptions {
     pub max_bytes: Option<u64>,
     /// Set from elsewhere (a Ctrl-C handler) to stop the run; None = never.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Which members of archives to read; None = [`DEFAULT_GLOBS`], as in folders.
+    pub members: Option<GlobSet>,
+}
+
+fn default_globs() -> GlobSet {
+    let patterns: Vec<String> = DEFAULT_GLOBS.iter().map(|g| g.to_string()).collect();
+    // The built-in patterns are valid; an empty set would read no member at all.
+    globs(&patterns).unwrap_or_else(|_| GlobSet::empty())
 }
 
 /// What a run did.
@@ -136,8 +146,21 @@ pub fn process_limited(input: &Input, dict: &Dictionaries, max_bytes: u64) -> Do
     })
 }
 
+/// Cleans one job of the feed: a file is read first; a member was read by the feed.
+fn run_job(job: &Job, dict: &Dictionaries, max_bytes: u64) -> DocResult {
+    match job {
+        Job::File(input) => process_limited(input, dict, max_bytes),
+        Job::Member(m) => match &m.bytes {
+            Ok(bytes) => guarded(&m.doc_id, &m.source, || {
+                clean_document(bytes, &m.doc_id, &m.source, dict)
+            }),
+            Err(why) => DocResult::failed(&m.doc_id, &m.source, DocStatus::Failed, why.clone()),
+        },
+    }
+}
+
 /// Runs `clean`, turning a panic into a failed document that names the file.
-fn guarded(doc_id: &str, source: &str, clean: impl FnOnce() -> DocResult) -> DocResult {
+pub(crate) fn guarded(doc_id: &str, source: &str, clean: impl FnOnce() -> DocResult) -> DocResult {
     match catch_unwind(AssertUnwindSafe(clean)) {
         Ok(d) => d,
         Err(panic) => {
@@ -172,10 +195,12 @@ pub fn run_batch(
         what: "a thread pool".into(),
         source: std::io::Error::other(e),
     })?;
+    // An archive counts as its members, added as they are read.
+    let files = inputs.iter().filter(|i| !is_archive(i)).count() as u64;
     let bar = if opts.progress {
-        ProgressBar::new(inputs.len() as u64)
+        ProgressBar::new(files)
     } else {
-        ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::hidden())
+        ProgressBar::with_draw_target(Some(files), ProgressDrawTarget::hidden())
     };
     if let Ok(style) = ProgressStyle::with_template(
         "{bar:40} {pos}/{len} documents  {elapsed_precise} (eta {eta})",
@@ -183,6 +208,10 @@ pub fn run_batch(
         bar.set_style(style);
     }
     let max_bytes = opts.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
+    let members = match &opts.members {
+        Some(g) => g.clone(),
+        None => default_globs(),
+    };
     let cancelled = || {
         opts.cancel
             .as_ref()
@@ -206,38 +235,60 @@ pub fn run_batch(
         }
         Ok(())
     };
-    for chunk in inputs.chunks(CHUNK) {
-        let previous = std::mem::take(&mut pending);
-        let (results, written): (Vec<Option<DocResult>>, Result<(), RunError>) =
-            pool.install(|| {
-                rayon::join(
-                    || {
-                        chunk
-                            .par_iter()
-                            .map(|i| {
-                                // Documents already started finish; no new one starts.
-                                if cancelled() {
-                                    return None;
-                                }
-                                let d = process_limited(i, dict, max_bytes);
-                                bar.inc(1);
-                                Some(d)
-                            })
-                            .collect()
-                    },
-                    || write(previous, &mut out, &mut summary),
-                )
-            });
-        written?;
-        if cancelled() {
-            // Dropping `out` removes the partial files; OUT_DIR is untouched.
-            bar.finish_and_clear();
-            return Err(RunError::Interrupted {
-                done: summary.documents + results.iter().flatten().count(),
-                total: inputs.len(),
-            });
+    // Archives are read front to back on a thread of their own, a chunk ahead of the
+    // cleaning; the channel holds one chunk, so memory stays bounded.
+    std::thread::scope(|scope| -> Result<(), RunError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Job>>(1);
+        let feeder_bar = bar.clone();
+        let members = &members;
+        scope.spawn(move || {
+            feed(
+                inputs,
+                members,
+                max_bytes,
+                CHUNK,
+                &|| cancelled(),
+                &|| feeder_bar.inc_length(1),
+                &mut |c| tx.send(c).is_ok(),
+            )
+        });
+        for chunk in rx.iter() {
+            let previous = std::mem::take(&mut pending);
+            let (results, written): (Vec<Option<DocResult>>, Result<(), RunError>) =
+                pool.install(|| {
+                    rayon::join(
+                        || {
+                            chunk
+                                .par_iter()
+                                .map(|job| {
+                                    // Documents already started finish; no new one starts.
+                                    if cancelled() {
+                                        return None;
+                                    }
+                                    let d = run_job(job, dict, max_bytes);
+                                    bar.inc(1);
+                                    Some(d)
+                                })
+                                .collect()
+                        },
+                        || write(previous, &mut out, &mut summary),
+                    )
+                });
+            written?;
+            if cancelled() {
+                break;
+            }
+            pending = results.into_iter().flatten().collect();
         }
-        pending = results.into_iter().flatten().collect();
+        Ok(())
+    })?;
+    if cancelled() {
+        // Dropping `out` removes the partial files; OUT_DIR is untouched.
+        bar.finish_and_clear();
+        return Err(RunError::Interrupted {
+            done: summary.documents + pending.len(),
+            total: bar.length().unwrap_or(0) as usize,
+        });
     }
     write(std::mem::take(&mut pending), &mut out, &mut summary)?;
     // Across the archive: consecutive years of one agency (warnings only).

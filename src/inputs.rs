@@ -5,11 +5,20 @@
 //! relative to the folder matches one of the globs. A path that cannot be walked
 //! (permission denied, broken symlink, symlink loop) becomes a document that failed,
 //! with the reason, so that it shows in documents.csv instead of stopping the run.
+//!
+//! An archive (`.zip`, `.tar`, `.tar.gz`, `.tgz`), given on its own or found in a
+//! folder whatever the globs, is one input here, named without its archive extension;
+//! the batch reads its members (`crate::archive`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::archive;
+
+/// The files read from folders (and archives) when no `--glob` is given.
+pub const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.htm", "*.html"];
 
 /// One document to read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,13 +40,22 @@ pub fn globs(patterns: &[String]) -> Result<GlobSet, String> {
     b.build().map_err(|e| e.to_string())
 }
 
-fn id_of(rel: &Path) -> String {
+/// `rel` without extension, `/`-separated: a document's id.
+pub(crate) fn id_of(rel: &Path) -> String {
     let no_ext = rel.with_extension("");
     no_ext
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The id of a file: an archive loses its whole archive extension (`.tar.gz`).
+fn doc_id(rel: &Path) -> String {
+    match archive::kind_of(rel) {
+        Some(_) => archive::id_of(rel),
+        None => id_of(rel),
+    }
 }
 
 /// Expands `roots` into documents. Explicit files are always taken; folder contents
@@ -57,7 +75,7 @@ pub fn discover(roots: &[PathBuf], globs: &GlobSet) -> Vec<Input> {
                 .unwrap_or_else(|| root.clone());
             out.push(Input {
                 path: root.clone(),
-                doc_id: id_of(&name),
+                doc_id: doc_id(&name),
                 problem,
             });
             continue;
@@ -70,14 +88,14 @@ pub fn discover(roots: &[PathBuf], globs: &GlobSet) -> Vec<Input> {
                 Ok(e) if e.file_type().is_dir() => {}
                 Ok(e) => {
                     let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-                    if globs.is_match(rel) {
+                    if globs.is_match(rel) || archive::kind_of(rel).is_some() {
                         // Reading a pipe would wait forever, a device could be endless.
                         let problem = (!e.file_type().is_file()).then(|| {
                             "not a regular file (a pipe, socket or device); skipped".to_string()
                         });
                         out.push(Input {
                             path: e.path().to_path_buf(),
-                            doc_id: id_of(rel),
+                            doc_id: doc_id(rel),
                             problem,
                         });
                     }

@@ -1,0 +1,97 @@
+//! Feed: the inputs of a batch → chunks of jobs, in input order, with every archive
+//! opened into its members.
+//!
+//! Takes the discovered inputs, the globs that select archive members and the
+//! per-document size limit; gives chunks of at most `chunk` jobs. A file is passed on
+//! unread (a worker reads it); an archive is read here, one member after another, so
+//! that its bytes arrive in order, and a chunk is closed early once its members hold
+//! [`CHUNK_BYTES`]: the memory a chunk takes stays bounded however the archive is made.
+
+use std::path::Path;
+
+use globset::GlobSet;
+
+use crate::archive::{self, Member};
+use crate::inputs::Input;
+
+/// Member bytes in one chunk before it is closed (a chunk of ordinary reports holds a
+/// few MB; this bounds one of very large members).
+pub const CHUNK_BYTES: usize = 32 * 1024 * 1024;
+
+/// One document to clean.
+#[derive(Debug)]
+pub enum Job<'a> {
+    /// A file, read by the worker that cleans it.
+    File(&'a Input),
+    /// An archive member, already read (or the reason it could not be).
+    Member(Member),
+}
+
+impl Job<'_> {
+    fn bytes(&self) -> usize {
+        match self {
+            Job::File(_) => 0,
+            Job::Member(m) => m.bytes.as_ref().map_or(0, Vec::len),
+        }
+    }
+}
+
+/// Whether an input is an archive whose members are the documents.
+pub fn is_archive(input: &Input) -> bool {
+    input.problem.is_none() && archive::kind_of(&input.path).is_some()
+}
+
+/// Sends every job of `inputs` in order, in chunks, until `send` returns false (the
+/// receiver has stopped) or `stop` returns true. `member_seen` is called once per
+/// archive member, for the progress count.
+pub fn feed<'a>(
+    inputs: &'a [Input],
+    members: &GlobSet,
+    max_bytes: u64,
+    chunk: usize,
+    stop: &dyn Fn() -> bool,
+    member_seen: &dyn Fn(),
+    send: &mut dyn FnMut(Vec<Job<'a>>) -> bool,
+) {
+    let chunk = chunk.max(1);
+    let mut jobs: Vec<Job<'a>> = Vec::with_capacity(chunk);
+    let mut bytes = 0;
+    // Adds one job, sending the chunk when it is full; false to stop.
+    let mut push = |job: Job<'a>, jobs: &mut Vec<Job<'a>>| -> bool {
+        bytes += job.bytes();
+        jobs.push(job);
+        if jobs.len() >= chunk || bytes >= CHUNK_BYTES {
+            bytes = 0;
+            let full = std::mem::replace(jobs, Vec::with_capacity(chunk));
+            return !stop() && send(full);
+        }
+        true
+    };
+    for input in inputs {
+        let go_on = match archive::kind_of(&input.path).filter(|_| is_archive(input)) {
+            None => push(Job::File(input), &mut jobs),
+            Some(kind) => {
+                let mut go_on = true;
+                archive::read_members(
+                    Path::new(&input.path),
+                    kind,
+                    &input.doc_id,
+                    members,
+                    max_bytes,
+                    &mut |m| {
+                        member_seen();
+                        go_on = push(Job::Member(m), &mut jobs);
+                        go_on
+                    },
+                );
+                go_on
+            }
+        };
+        if !go_on {
+            return;
+        }
+    }
+    if !jobs.is_empty() && !stop() {
+        send(jobs);
+    }
+}
