@@ -26,10 +26,15 @@ use crate::feed::{feed, is_archive, Job};
 use crate::inputs::{globs, Input, DEFAULT_GLOBS};
 use crate::model::{DocResult, DocStatus};
 use crate::output::OutputSet;
-use crate::years::{facts, warnings, YearFacts};
+use crate::output::STAGING;
+use crate::year_store::YearStore;
+use crate::years::facts;
 
 /// Documents cleaned between writes.
 pub(crate) const CHUNK: usize = 512;
+
+/// The cross-year facts' file in the staging folder.
+const YEAR_FACTS: &str = "year-facts.jsonl";
 
 /// Default `--max-bytes`: a report's text is well under 1 MB; a file many times that
 /// is an export of something else, and cleaning it would only cost time.
@@ -219,8 +224,9 @@ pub fn run_batch(
     };
     let mut out = OutputSet::create(out_dir, opts.bom, dict)?;
     let mut summary = Summary::default();
-    // The few cells each document lends the cross-year checks (kept small on purpose).
-    let mut year_facts: Vec<YearFacts> = Vec::new();
+    // The few cells each document lends the cross-year checks, kept on disk (with the
+    // other staged files) so that memory does not grow with the archive.
+    let mut year_facts = YearStore::create(&out_dir.join(STAGING).join(YEAR_FACTS))?;
     // Each chunk's results are written while the next chunk is cleaned, so the pool
     // does not wait for the CSV writer.
     let mut pending: Vec<DocResult> = Vec::new();
@@ -231,7 +237,9 @@ pub fn run_batch(
         for d in &docs {
             out.write(d)?;
             summary.add(d);
-            year_facts.extend(facts(d, dict));
+            if let Some(f) = facts(d, dict) {
+                year_facts.add(&f)?;
+            }
         }
         Ok(())
     };
@@ -292,10 +300,10 @@ pub fn run_batch(
     }
     write(std::mem::take(&mut pending), &mut out, &mut summary)?;
     // Across the archive: consecutive years of one agency (warnings only).
-    for (i, item) in warnings(&year_facts, &dict.links) {
-        out.write_review(&year_facts[i].doc_id, &item)?;
+    year_facts.warnings(&dict.links, &mut |doc_id, item| {
         summary.flags += 1;
-    }
+        out.write_review(doc_id, item)
+    })?;
     out.finish()?;
     bar.finish_and_clear();
     summary.elapsed = start.elapsed();

@@ -48,6 +48,7 @@ pub mod split;
 pub mod stream;
 pub mod table;
 pub mod values;
+pub mod year_store;
 pub mod years;
 
 pub use batch::{process, process_limited, run_batch, BatchOptions, Summary, DEFAULT_MAX_BYTES};
