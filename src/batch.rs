@@ -10,7 +10,7 @@
 
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,8 +22,8 @@ use rayon::prelude::*;
 use crate::dictionary::Dictionaries;
 use crate::document::clean_document;
 use crate::error::RunError;
-use crate::feed::{feed, is_archive, Job};
-use crate::inputs::{globs, Input, DEFAULT_GLOBS};
+use crate::feed::{feed, is_archive, Job, Source};
+use crate::inputs::{globs, Discovery, Input, DEFAULT_GLOBS};
 use crate::model::{DocResult, DocStatus};
 use crate::output::OutputSet;
 use crate::output::STAGING;
@@ -155,6 +155,7 @@ pub fn process_limited(input: &Input, dict: &Dictionaries, max_bytes: u64) -> Do
 fn run_job(job: &Job, dict: &Dictionaries, max_bytes: u64) -> DocResult {
     match job {
         Job::File(input) => process_limited(input, dict, max_bytes),
+        Job::Listed(input) => process_limited(input, dict, max_bytes),
         Job::Member(m) => match &m.bytes {
             Ok(bytes) => guarded(&m.doc_id, &m.source, || {
                 clean_document(bytes, &m.doc_id, &m.source, dict)
@@ -191,6 +192,48 @@ pub fn run_batch(
     out_dir: &Path,
     opts: &BatchOptions,
 ) -> Result<Summary, RunError> {
+    let files = inputs.iter().filter(|i| !is_archive(i)).count() as u64;
+    run(
+        inputs.iter().map(Source::Listed),
+        files,
+        dict,
+        out_dir,
+        opts,
+    )
+}
+
+/// Cleans the documents under `roots` (as [`crate::inputs::discover`] finds them, with
+/// `globs` also selecting archive members unless `opts.members` says otherwise) and
+/// writes the outputs into `out_dir`. The files are found as the run goes, so memory
+/// does not grow with their number.
+pub fn run_discovered(
+    roots: &[PathBuf],
+    globs: &GlobSet,
+    dict: &Dictionaries,
+    out_dir: &Path,
+    opts: &BatchOptions,
+) -> Result<Summary, RunError> {
+    // The progress bar and an interruption tell the total: a first walk keeps only the
+    // count (a fraction of a second for 300,000 files; archives' members are added as
+    // they are read).
+    let files = Discovery::new(roots, globs)
+        .filter(|i| !is_archive(i))
+        .count() as u64;
+    let mut opts = opts.clone();
+    opts.members.get_or_insert_with(|| globs.clone());
+    let found = Discovery::new(roots, globs).map(Source::Found);
+    run(found, files, dict, out_dir, &opts)
+}
+
+/// Runs a batch over `inputs`; `files` is the count of its documents that are not in
+/// archives, for the progress bar (members are added as they are read).
+fn run<'a>(
+    inputs: impl Iterator<Item = Source<'a>> + Send,
+    files: u64,
+    dict: &Dictionaries,
+    out_dir: &Path,
+    opts: &BatchOptions,
+) -> Result<Summary, RunError> {
     let start = Instant::now();
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(j) = opts.jobs {
@@ -200,8 +243,6 @@ pub fn run_batch(
         what: "a thread pool".into(),
         source: std::io::Error::other(e),
     })?;
-    // An archive counts as its members, added as they are read.
-    let files = inputs.iter().filter(|i| !is_archive(i)).count() as u64;
     let bar = if opts.progress {
         ProgressBar::new(files)
     } else {

@@ -22,7 +22,9 @@ pub const CHUNK_BYTES: usize = 32 * 1024 * 1024;
 #[derive(Debug)]
 pub enum Job<'a> {
     /// A file, read by the worker that cleans it.
-    File(&'a Input),
+    File(Input),
+    /// A file of the caller's list.
+    Listed(&'a Input),
     /// An archive member, already read (or the reason it could not be).
     Member(Member),
 }
@@ -30,8 +32,32 @@ pub enum Job<'a> {
 impl Job<'_> {
     fn bytes(&self) -> usize {
         match self {
-            Job::File(_) => 0,
+            Job::File(_) | Job::Listed(_) => 0,
             Job::Member(m) => m.bytes.as_ref().map_or(0, Vec::len),
+        }
+    }
+}
+
+/// An input, owned (found as the run goes) or the caller's.
+pub enum Source<'a> {
+    /// Found by the run ([`crate::inputs::Discovery`]).
+    Found(Input),
+    /// Listed by the caller.
+    Listed(&'a Input),
+}
+
+impl<'a> Source<'a> {
+    fn input(&self) -> &Input {
+        match self {
+            Source::Found(i) => i,
+            Source::Listed(i) => i,
+        }
+    }
+
+    fn into_job(self) -> Job<'a> {
+        match self {
+            Source::Found(i) => Job::File(i),
+            Source::Listed(i) => Job::Listed(i),
         }
     }
 }
@@ -42,15 +68,15 @@ pub fn is_archive(input: &Input) -> bool {
 }
 
 /// Sends every job of `inputs` in order, in chunks, until `send` returns false (the
-/// receiver has stopped) or `stop` returns true. `member_seen` is called once per
-/// archive member, for the progress count.
+/// receiver has stopped) or `stop` returns true. `seen` is called once per member
+/// read out of an archive, for the progress count (files are counted beforehand).
 pub fn feed<'a>(
-    inputs: &'a [Input],
+    inputs: impl Iterator<Item = Source<'a>>,
     members: &GlobSet,
     max_bytes: u64,
     chunk: usize,
     stop: &dyn Fn() -> bool,
-    member_seen: &dyn Fn(),
+    seen: &dyn Fn(),
     send: &mut dyn FnMut(Vec<Job<'a>>) -> bool,
 ) {
     let chunk = chunk.max(1);
@@ -67,9 +93,10 @@ pub fn feed<'a>(
         }
         true
     };
-    for input in inputs {
+    for source in inputs {
+        let input = source.input();
         let go_on = match archive::kind_of(&input.path).filter(|_| is_archive(input)) {
-            None => push(Job::File(input), &mut jobs),
+            None => push(source.into_job(), &mut jobs),
             Some(kind) => {
                 let mut go_on = true;
                 archive::read_members(
@@ -79,7 +106,7 @@ pub fn feed<'a>(
                     members,
                     max_bytes,
                     &mut |m| {
-                        member_seen();
+                        seen();
                         go_on = push(Job::Member(m), &mut jobs);
                         go_on
                     },

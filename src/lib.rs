@@ -51,10 +51,12 @@ pub mod values;
 pub mod year_store;
 pub mod years;
 
-pub use batch::{process, process_limited, run_batch, BatchOptions, Summary, DEFAULT_MAX_BYTES};
+pub use batch::{
+    process, process_limited, run_batch, run_discovered, BatchOptions, Summary, DEFAULT_MAX_BYTES,
+};
 pub use dictionary::Dictionaries;
 pub use document::clean_document;
 pub use error::{DictionaryError, RunError};
-pub use inputs::{discover, globs, Input, DEFAULT_GLOBS};
+pub use inputs::{discover, globs, Discovery, Input, DEFAULT_GLOBS};
 pub use model::{Cell, CellStatus, DocResult, DocStatus};
 pub use stream::{run_stream, StreamSummary};

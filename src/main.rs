@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use gongkai::{discover, globs, run_batch, BatchOptions, Dictionaries, RunError};
+use gongkai::{globs, run_discovered, BatchOptions, Dictionaries, RunError};
 
 #[derive(Parser)]
 #[command(
@@ -263,11 +263,10 @@ fn clean(
             roots.push(p);
         }
     }
-    let inputs = discover(&roots, &matcher);
-    opts.members = Some(matcher);
+
     opts.progress = !quiet && std::io::stderr().is_terminal();
     opts.cancel = cancel_on_ctrl_c(quiet);
-    match run_batch(&inputs, &dict, &out, &opts) {
+    match run_discovered(&roots, &matcher, &dict, &out, &opts) {
         Ok(s) => {
             if !quiet {
                 eprintln!(
