@@ -2,7 +2,11 @@
 //!
 //! Documents are cleaned on a rayon pool in chunks; each chunk's results are written
 //! in input order before the next starts, so output bytes do not depend on the
-//! thread count and memory stays bounded by the chunk size. A document that panics
+//! thread count and memory stays bounded by the chunk size. The chunks come from
+//! `crate::feed` on a thread of its own: files are found as the run goes
+//! ([`crate::inputs::Discovery`]) and archives read member by member, so nothing is
+//! held per document but the 16 bytes of its cross-year facts' place on disk
+//! (`crate::year_store`). A document that panics
 //! is caught and recorded as failed; the run goes on. A file over the size limit is
 //! recorded as skipped without being read. When the caller's cancel flag is set
 //! (Ctrl-C), no new document starts, the run stops with [`RunError::Interrupted`] and

@@ -349,9 +349,10 @@ fn clean_line(read: &Read, dict: &Dictionaries, max_bytes: u64) -> Cleaned {
 }
 
 fn render(line: &OutLine) -> String {
-    // Plain strings and vectors always serialise; the fallback only keeps the line.
-    serde_json::to_string(line)
-        .unwrap_or_else(|e| format!("{{\"line\":{},\"error\":{:?}}}", line.line, e.to_string()))
+    // Strings and vectors of them always serialise; the fallback only keeps the line.
+    serde_json::to_string(line).unwrap_or_else(|e| {
+        serde_json::json!({"line": line.line, "error": e.to_string()}).to_string()
+    })
 }
 
 /// Reads JSON lines from `input`, cleans them on a pool of `jobs` threads (None = one
