@@ -328,10 +328,10 @@ fn run<'a>(
                     )
                 });
             written?;
+            pending = results.into_iter().flatten().collect();
             if cancelled() {
                 break;
             }
-            pending = results.into_iter().flatten().collect();
         }
         Ok(())
     })?;
