@@ -7,8 +7,6 @@
 //! that its bytes arrive in order, and a chunk is closed early once its members hold
 //! [`CHUNK_BYTES`]: the memory a chunk takes stays bounded however the archive is made.
 
-use std::path::Path;
-
 use globset::GlobSet;
 
 use crate::archive::{self, Member};
@@ -100,7 +98,7 @@ pub fn feed<'a>(
             Some(kind) => {
                 let mut go_on = true;
                 archive::read_members(
-                    Path::new(&input.path),
+                    &input.path,
                     kind,
                     &input.doc_id,
                     members,
