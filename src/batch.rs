@@ -2,7 +2,11 @@
 //!
 //! Documents are cleaned on a rayon pool in chunks; each chunk's results are written
 //! in input order before the next starts, so output bytes do not depend on the
-//! thread count and memory stays bounded by the chunk size. A document that panics
+//! thread count and memory stays bounded by the chunk size. The chunks come from
+//! `crate::feed` on a thread of its own: files are found as the run goes
+//! ([`crate::inputs::Discovery`]) and archives read member by member, so nothing is
+//! held per document but the 16 bytes of its cross-year facts' place on disk
+//! (`crate::year_store`). A document that panics
 //! is caught and recorded as failed; the run goes on. A file over the size limit is
 //! recorded as skipped without being read. When the caller's cancel flag is set
 //! (Ctrl-C), no new document starts, the run stops with [`RunError::Interrupted`] and
@@ -10,24 +14,31 @@
 
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use globset::GlobSet;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::dictionary::Dictionaries;
 use crate::document::clean_document;
 use crate::error::RunError;
-use crate::inputs::Input;
+use crate::feed::{feed, is_archive, Job, Source};
+use crate::inputs::{globs, Discovery, Input, DEFAULT_GLOBS};
 use crate::model::{DocResult, DocStatus};
 use crate::output::OutputSet;
-use crate::years::{facts, warnings, YearFacts};
+use crate::output::STAGING;
+use crate::year_store::YearStore;
+use crate::years::facts;
 
 /// Documents cleaned between writes.
-const CHUNK: usize = 512;
+pub(crate) const CHUNK: usize = 512;
+
+/// The cross-year facts' file in the staging folder.
+const YEAR_FACTS: &str = "year-facts.jsonl";
 
 /// Default `--max-bytes`: a report's text is well under 1 MB; a file many times that
 /// is an export of something else, and cleaning it would only cost time.
@@ -46,6 +57,14 @@ pub struct BatchOptions {
     pub max_bytes: Option<u64>,
     /// Set from elsewhere (a Ctrl-C handler) to stop the run; None = never.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Which members of archives to read; None = [`DEFAULT_GLOBS`], as in folders.
+    pub members: Option<GlobSet>,
+}
+
+fn default_globs() -> GlobSet {
+    let patterns: Vec<String> = DEFAULT_GLOBS.iter().map(|g| g.to_string()).collect();
+    // The built-in patterns are valid; an empty set would read no member at all.
+    globs(&patterns).unwrap_or_else(|_| GlobSet::empty())
 }
 
 /// What a run did.
@@ -136,8 +155,22 @@ pub fn process_limited(input: &Input, dict: &Dictionaries, max_bytes: u64) -> Do
     })
 }
 
+/// Cleans one job of the feed: a file is read first; a member was read by the feed.
+fn run_job(job: &Job, dict: &Dictionaries, max_bytes: u64) -> DocResult {
+    match job {
+        Job::File(input) => process_limited(input, dict, max_bytes),
+        Job::Listed(input) => process_limited(input, dict, max_bytes),
+        Job::Member(m) => match &m.bytes {
+            Ok(bytes) => guarded(&m.doc_id, &m.source, || {
+                clean_document(bytes, &m.doc_id, &m.source, dict)
+            }),
+            Err(why) => DocResult::failed(&m.doc_id, &m.source, DocStatus::Failed, why.clone()),
+        },
+    }
+}
+
 /// Runs `clean`, turning a panic into a failed document that names the file.
-fn guarded(doc_id: &str, source: &str, clean: impl FnOnce() -> DocResult) -> DocResult {
+pub(crate) fn guarded(doc_id: &str, source: &str, clean: impl FnOnce() -> DocResult) -> DocResult {
     match catch_unwind(AssertUnwindSafe(clean)) {
         Ok(d) => d,
         Err(panic) => {
@@ -163,6 +196,48 @@ pub fn run_batch(
     out_dir: &Path,
     opts: &BatchOptions,
 ) -> Result<Summary, RunError> {
+    let files = inputs.iter().filter(|i| !is_archive(i)).count() as u64;
+    run(
+        inputs.iter().map(Source::Listed),
+        files,
+        dict,
+        out_dir,
+        opts,
+    )
+}
+
+/// Cleans the documents under `roots` (as [`crate::inputs::discover`] finds them, with
+/// `globs` also selecting archive members unless `opts.members` says otherwise) and
+/// writes the outputs into `out_dir`. The files are found as the run goes, so memory
+/// does not grow with their number.
+pub fn run_discovered(
+    roots: &[PathBuf],
+    globs: &GlobSet,
+    dict: &Dictionaries,
+    out_dir: &Path,
+    opts: &BatchOptions,
+) -> Result<Summary, RunError> {
+    // The progress bar and an interruption tell the total: a first walk keeps only the
+    // count (a fraction of a second for 300,000 files; archives' members are added as
+    // they are read).
+    let files = Discovery::new(roots, globs)
+        .filter(|i| !is_archive(i))
+        .count() as u64;
+    let mut opts = opts.clone();
+    opts.members.get_or_insert_with(|| globs.clone());
+    let found = Discovery::new(roots, globs).map(Source::Found);
+    run(found, files, dict, out_dir, &opts)
+}
+
+/// Runs a batch over `inputs`; `files` is the count of its documents that are not in
+/// archives, for the progress bar (members are added as they are read).
+fn run<'a>(
+    inputs: impl Iterator<Item = Source<'a>> + Send,
+    files: u64,
+    dict: &Dictionaries,
+    out_dir: &Path,
+    opts: &BatchOptions,
+) -> Result<Summary, RunError> {
     let start = Instant::now();
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(j) = opts.jobs {
@@ -173,9 +248,9 @@ pub fn run_batch(
         source: std::io::Error::other(e),
     })?;
     let bar = if opts.progress {
-        ProgressBar::new(inputs.len() as u64)
+        ProgressBar::new(files)
     } else {
-        ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::hidden())
+        ProgressBar::with_draw_target(Some(files), ProgressDrawTarget::hidden())
     };
     if let Ok(style) = ProgressStyle::with_template(
         "{bar:40} {pos}/{len} documents  {elapsed_precise} (eta {eta})",
@@ -183,6 +258,10 @@ pub fn run_batch(
         bar.set_style(style);
     }
     let max_bytes = opts.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
+    let members = match &opts.members {
+        Some(g) => g.clone(),
+        None => default_globs(),
+    };
     let cancelled = || {
         opts.cancel
             .as_ref()
@@ -190,8 +269,9 @@ pub fn run_batch(
     };
     let mut out = OutputSet::create(out_dir, opts.bom, dict)?;
     let mut summary = Summary::default();
-    // The few cells each document lends the cross-year checks (kept small on purpose).
-    let mut year_facts: Vec<YearFacts> = Vec::new();
+    // The few cells each document lends the cross-year checks, kept on disk (with the
+    // other staged files) so that memory does not grow with the archive.
+    let mut year_facts = YearStore::create(&out_dir.join(STAGING).join(YEAR_FACTS))?;
     // Each chunk's results are written while the next chunk is cleaned, so the pool
     // does not wait for the CSV writer.
     let mut pending: Vec<DocResult> = Vec::new();
@@ -202,49 +282,73 @@ pub fn run_batch(
         for d in &docs {
             out.write(d)?;
             summary.add(d);
-            year_facts.extend(facts(d, dict));
+            if let Some(f) = facts(d, dict) {
+                year_facts.add(&f)?;
+            }
         }
         Ok(())
     };
-    for chunk in inputs.chunks(CHUNK) {
-        let previous = std::mem::take(&mut pending);
-        let (results, written): (Vec<Option<DocResult>>, Result<(), RunError>) =
-            pool.install(|| {
-                rayon::join(
-                    || {
-                        chunk
-                            .par_iter()
-                            .map(|i| {
-                                // Documents already started finish; no new one starts.
-                                if cancelled() {
-                                    return None;
-                                }
-                                let d = process_limited(i, dict, max_bytes);
-                                bar.inc(1);
-                                Some(d)
-                            })
-                            .collect()
-                    },
-                    || write(previous, &mut out, &mut summary),
-                )
-            });
-        written?;
-        if cancelled() {
-            // Dropping `out` removes the partial files; OUT_DIR is untouched.
-            bar.finish_and_clear();
-            return Err(RunError::Interrupted {
-                done: summary.documents + results.iter().flatten().count(),
-                total: inputs.len(),
-            });
+    // Archives are read front to back on a thread of their own, a chunk ahead of the
+    // cleaning; the channel holds one chunk, so memory stays bounded.
+    std::thread::scope(|scope| -> Result<(), RunError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Job>>(1);
+        let feeder_bar = bar.clone();
+        let members = &members;
+        scope.spawn(move || {
+            feed(
+                inputs,
+                members,
+                max_bytes,
+                CHUNK,
+                &|| cancelled(),
+                &|| feeder_bar.inc_length(1),
+                &mut |c| tx.send(c).is_ok(),
+            )
+        });
+        for chunk in rx.iter() {
+            let previous = std::mem::take(&mut pending);
+            let (results, written): (Vec<Option<DocResult>>, Result<(), RunError>) =
+                pool.install(|| {
+                    rayon::join(
+                        || {
+                            chunk
+                                .par_iter()
+                                .map(|job| {
+                                    // Documents already started finish; no new one starts.
+                                    if cancelled() {
+                                        return None;
+                                    }
+                                    let d = run_job(job, dict, max_bytes);
+                                    bar.inc(1);
+                                    Some(d)
+                                })
+                                .collect()
+                        },
+                        || write(previous, &mut out, &mut summary),
+                    )
+                });
+            written?;
+            pending = results.into_iter().flatten().collect();
+            if cancelled() {
+                break;
+            }
         }
-        pending = results.into_iter().flatten().collect();
+        Ok(())
+    })?;
+    if cancelled() {
+        // Dropping `out` removes the partial files; OUT_DIR is untouched.
+        bar.finish_and_clear();
+        return Err(RunError::Interrupted {
+            done: summary.documents + pending.len(),
+            total: bar.length().unwrap_or(0) as usize,
+        });
     }
     write(std::mem::take(&mut pending), &mut out, &mut summary)?;
     // Across the archive: consecutive years of one agency (warnings only).
-    for (i, item) in warnings(&year_facts, &dict.links) {
-        out.write_review(&year_facts[i].doc_id, &item)?;
+    year_facts.warnings(&dict.links, &mut |doc_id, item| {
         summary.flags += 1;
-    }
+        out.write_review(doc_id, item)
+    })?;
     out.finish()?;
     bar.finish_and_clear();
     summary.elapsed = start.elapsed();

@@ -49,6 +49,11 @@ pub enum RunError {
         /// Documents in the run.
         total: usize,
     },
+    /// Writing the results of `--stream` to standard output failed.
+    Stream {
+        /// What the system said.
+        source: io::Error,
+    },
     /// Reading the list of inputs failed (for example stdin).
     Input {
         /// What was being read.
@@ -89,6 +94,10 @@ impl fmt::Display for RunError {
                 "interrupted after {done} of {total} documents; the output folder keeps its previous results, if any; run again to finish"
             ),
             RunError::Input { what, source } => write!(f, "cannot read {what}: {source}"),
+            RunError::Stream { source } => write!(
+                f,
+                "cannot write to standard output: {source} (the reader of the output stopped; the lines written before are complete)"
+            ),
         }
     }
 }

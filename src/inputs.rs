@@ -5,11 +5,20 @@
 //! relative to the folder matches one of the globs. A path that cannot be walked
 //! (permission denied, broken symlink, symlink loop) becomes a document that failed,
 //! with the reason, so that it shows in documents.csv instead of stopping the run.
+//!
+//! An archive (`.zip`, `.tar`, `.tar.gz`, `.tgz`), given on its own or found in a
+//! folder whatever the globs, is one input here, named without its archive extension;
+//! the batch reads its members (`crate::archive`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::archive;
+
+/// The files read from folders (and archives) when no `--glob` is given.
+pub const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.htm", "*.html"];
 
 /// One document to read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,7 +40,8 @@ pub fn globs(patterns: &[String]) -> Result<GlobSet, String> {
     b.build().map_err(|e| e.to_string())
 }
 
-fn id_of(rel: &Path) -> String {
+/// `rel` without extension, `/`-separated: a document's id.
+pub(crate) fn id_of(rel: &Path) -> String {
     let no_ext = rel.with_extension("");
     no_ext
         .components()
@@ -40,44 +50,58 @@ fn id_of(rel: &Path) -> String {
         .join("/")
 }
 
+/// The id of a file: an archive loses its whole archive extension (`.tar.gz`).
+fn doc_id(rel: &Path) -> String {
+    match archive::kind_of(rel) {
+        Some(_) => archive::id_of(rel),
+        None => id_of(rel),
+    }
+}
+
 /// Expands `roots` into documents. Explicit files are always taken; folder contents
 /// only when they match `globs`.
 pub fn discover(roots: &[PathBuf], globs: &GlobSet) -> Vec<Input> {
-    let mut out = Vec::new();
-    for root in roots {
-        if !root.is_dir() {
-            // A path given on its own is its own document, named by its file name.
-            let problem = (!root.is_file()).then(|| match std::fs::symlink_metadata(root) {
-                Ok(_) => "a broken symlink or not a regular file or folder".to_string(),
-                Err(e) => format!("cannot open: {e}"),
-            });
-            let name = root
-                .file_name()
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root.clone());
-            out.push(Input {
-                path: root.clone(),
-                doc_id: id_of(&name),
-                problem,
-            });
-            continue;
+    Discovery::new(roots, globs).collect()
+}
+
+/// The documents of [`discover`], in the same order with the same ids, found one at a
+/// time as they are needed, so that a run over millions of files does not hold a list
+/// of them all.
+pub struct Discovery<'a> {
+    roots: std::slice::Iter<'a, PathBuf>,
+    globs: &'a GlobSet,
+    walk: Option<(&'a Path, walkdir::IntoIter)>,
+    ids: Ids,
+}
+
+impl<'a> Discovery<'a> {
+    /// Starts at the first of `roots`.
+    pub fn new(roots: &'a [PathBuf], globs: &'a GlobSet) -> Discovery<'a> {
+        Discovery {
+            roots: roots.iter(),
+            globs,
+            walk: None,
+            ids: Ids::new(roots.len() > 1),
         }
-        let walker = walkdir::WalkDir::new(root)
-            .follow_links(true)
-            .sort_by_file_name();
-        for entry in walker {
+    }
+
+    /// The next document of the folder being walked, if any.
+    fn next_in_folder(&mut self) -> Option<Input> {
+        let (root, walker) = self.walk.as_mut()?;
+        let root = *root;
+        for entry in walker.by_ref() {
             match entry {
                 Ok(e) if e.file_type().is_dir() => {}
                 Ok(e) => {
                     let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-                    if globs.is_match(rel) {
+                    if self.globs.is_match(rel) || archive::kind_of(rel).is_some() {
                         // Reading a pipe would wait forever, a device could be endless.
                         let problem = (!e.file_type().is_file()).then(|| {
                             "not a regular file (a pipe, socket or device); skipped".to_string()
                         });
-                        out.push(Input {
+                        return Some(Input {
                             path: e.path().to_path_buf(),
-                            doc_id: id_of(rel),
+                            doc_id: doc_id(rel),
                             problem,
                         });
                     }
@@ -86,7 +110,7 @@ pub fn discover(roots: &[PathBuf], globs: &GlobSet) -> Vec<Input> {
                     let path = err
                         .path()
                         .map(Path::to_path_buf)
-                        .unwrap_or_else(|| root.clone());
+                        .unwrap_or_else(|| root.to_path_buf());
                     let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
                     let link = std::fs::symlink_metadata(&path);
                     let is_dir = link.as_ref().is_ok_and(|m| m.is_dir());
@@ -101,8 +125,8 @@ pub fn discover(roots: &[PathBuf], globs: &GlobSet) -> Vec<Input> {
                     };
                     // A loop or an unreadable folder may hide matching files, so it is
                     // always reported; a file only when it would have been read.
-                    if err.loop_ancestor().is_some() || is_dir || globs.is_match(&rel) {
-                        out.push(Input {
+                    if err.loop_ancestor().is_some() || is_dir || self.globs.is_match(&rel) {
+                        return Some(Input {
                             path,
                             doc_id: id_of(&rel),
                             problem: Some(why),
@@ -111,19 +135,95 @@ pub fn discover(roots: &[PathBuf], globs: &GlobSet) -> Vec<Input> {
                 }
             }
         }
+        self.walk = None;
+        None
     }
-    dedupe_ids(&mut out);
-    out
 }
 
-/// Two roots can hold the same relative path; later ones get `~2`, `~3` ….
-fn dedupe_ids(inputs: &mut [Input]) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for i in inputs.iter_mut() {
-        let n = seen.entry(i.doc_id.clone()).or_insert(0);
+impl Iterator for Discovery<'_> {
+    type Item = Input;
+
+    fn next(&mut self) -> Option<Input> {
+        loop {
+            if let Some(mut input) = self.next_in_folder() {
+                input.doc_id = self.ids.unique(input.doc_id);
+                return Some(input);
+            }
+            let root = self.roots.next()?;
+            if root.is_dir() {
+                let walker = walkdir::WalkDir::new(root)
+                    .follow_links(true)
+                    .sort_by_file_name();
+                self.walk = Some((root, walker.into_iter()));
+                continue;
+            }
+            // A path given on its own is its own document, named by its file name.
+            let problem = (!root.is_file()).then(|| match std::fs::symlink_metadata(root) {
+                Ok(_) => "a broken symlink or not a regular file or folder".to_string(),
+                Err(e) => format!("cannot open: {e}"),
+            });
+            let name = root
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.clone());
+            return Some(Input {
+                path: root.clone(),
+                doc_id: self.ids.unique(doc_id(&name)),
+                problem,
+            });
+        }
+    }
+}
+
+/// Gives repeated ids `~2`, `~3` … in order: two roots can hold the same relative
+/// path, and one folder `a.txt` and `a.htm`.
+struct Ids {
+    /// With several roots any two ids can meet: every id is kept.
+    all: Option<HashMap<String, usize>>,
+    /// With one root, equal ids are in one folder (the id keeps the folders), and a
+    /// folder's files come before the walk leaves it for good: only the ids of the
+    /// folders being walked are kept, by their folder part.
+    open: Vec<(String, HashMap<String, usize>)>,
+}
+
+impl Ids {
+    fn new(several_roots: bool) -> Ids {
+        Ids {
+            all: several_roots.then(HashMap::new),
+            open: Vec::new(),
+        }
+    }
+
+    fn unique(&mut self, id: String) -> String {
+        let seen = match &mut self.all {
+            Some(all) => all,
+            None => {
+                let folder = id.rsplit_once('/').map_or("", |(f, _)| f);
+                // Folders that are neither this one nor one that holds it are done.
+                while let Some((top, _)) = self.open.last() {
+                    let holds = top.is_empty()
+                        || (folder.starts_with(top.as_str())
+                            && folder[top.len()..].starts_with('/'));
+                    if top == folder || holds {
+                        break;
+                    }
+                    self.open.pop();
+                }
+                if self.open.last().is_none_or(|(top, _)| top != folder) {
+                    self.open.push((folder.to_string(), HashMap::new()));
+                }
+                match self.open.last_mut() {
+                    Some((_, seen)) => seen,
+                    None => return id,
+                }
+            }
+        };
+        let n = seen.entry(id.clone()).or_insert(0);
         *n += 1;
         if *n > 1 {
-            i.doc_id = format!("{}~{n}", i.doc_id);
+            format!("{id}~{n}")
+        } else {
+            id
         }
     }
 }
@@ -148,6 +248,61 @@ mod tests {
             &globs(&["*.txt".into()]).unwrap(),
         );
         assert_eq!(again.last().unwrap().doc_id, "a~2");
+    }
+
+    #[test]
+    fn ids_found_one_at_a_time_are_deduplicated_as_over_the_whole_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "a.txt",
+            "a.htm",
+            "a.html",
+            "a.s/a.txt",
+            "a.s/a.htm",
+            "b/a.txt",
+            "b/c/a.txt",
+            "b/c/a.htm",
+            "b/a.htm",
+            "b.txt",
+            "b.zip",
+            "c/d.txt",
+            "c.tar.gz",
+        ] {
+            let path = root.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let g = globs(&["*.txt".into(), "*.htm*".into()]).unwrap();
+        // Every id over the whole list, numbered in order: what the ids must be.
+        let whole = |inputs: Vec<Input>| -> Vec<String> {
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            inputs
+                .into_iter()
+                .map(|i| {
+                    let base = i.doc_id.split('~').next().unwrap().to_string();
+                    let n = seen.entry(base.clone()).or_insert(0);
+                    *n += 1;
+                    match *n {
+                        1 => base,
+                        n => format!("{base}~{n}"),
+                    }
+                })
+                .collect()
+        };
+        for roots in [
+            vec![root.to_path_buf()],
+            vec![root.to_path_buf(), root.join("b")],
+        ] {
+            let got = discover(&roots, &g);
+            let ids: Vec<String> = got.iter().map(|i| i.doc_id.clone()).collect();
+            assert!(ids.contains(&"a~3".to_string()), "{ids:?}");
+            assert!(ids.contains(&"b/c/a~2".to_string()), "{ids:?}");
+            assert!(ids.contains(&"b~2".to_string()), "{ids:?}");
+            let unique: std::collections::HashSet<&String> = ids.iter().collect();
+            assert_eq!(unique.len(), ids.len(), "{ids:?}");
+            assert_eq!(ids, whole(got), "{roots:?}");
+        }
     }
 
     #[test]

@@ -10,12 +10,14 @@
 //! ```
 //!
 //! [`clean_document`] runs the pipeline on one document; [`run_batch`] runs it over
-//! many in parallel and writes the CSVs. The templates and every word the cleaner
+//! many in parallel (files, folders and archives) and writes the CSVs; [`run_stream`]
+//! runs it over JSON lines and writes JSON lines, for distributed engines. The templates and every word the cleaner
 //! looks for live in `dictionaries/` ([`Dictionaries`]).
 
 #![deny(missing_docs)]
 
 pub mod align;
+pub mod archive;
 pub mod baseline;
 pub mod batch;
 pub mod candidates;
@@ -26,6 +28,7 @@ pub mod dictionary;
 pub mod document;
 pub mod error;
 pub mod eval;
+pub mod feed;
 pub mod flattened;
 pub mod fuzzing;
 pub mod html;
@@ -45,13 +48,18 @@ pub mod sections;
 pub mod similarity;
 pub mod solve;
 pub mod split;
+pub mod stream;
 pub mod table;
 pub mod values;
+pub mod year_store;
 pub mod years;
 
-pub use batch::{process, process_limited, run_batch, BatchOptions, Summary, DEFAULT_MAX_BYTES};
+pub use batch::{
+    process, process_limited, run_batch, run_discovered, BatchOptions, Summary, DEFAULT_MAX_BYTES,
+};
 pub use dictionary::Dictionaries;
 pub use document::clean_document;
 pub use error::{DictionaryError, RunError};
-pub use inputs::{discover, globs, Input};
+pub use inputs::{discover, globs, Discovery, Input, DEFAULT_GLOBS};
 pub use model::{Cell, CellStatus, DocResult, DocStatus};
+pub use stream::{run_stream, StreamSummary};

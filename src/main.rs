@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use gongkai::{discover, globs, run_batch, BatchOptions, Dictionaries, RunError};
+use gongkai::{globs, run_discovered, BatchOptions, Dictionaries, RunError};
 
 /// Cleaning a report makes thousands of small allocations; mimalloc serves them from
 /// per-thread pages at a fraction of the system allocator's cost per call.
@@ -28,15 +28,28 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Clean reports (files, folders, or - for a list of paths on stdin) into CSVs in --out.
+    /// Clean reports (files, folders, archives, or - for a list of paths on stdin) into
+    /// CSVs in --out; or, with --stream, JSON lines on stdin into JSON lines on stdout.
     Clean {
-        /// Files or folders to read; `-` reads a list of paths, one per line, from stdin.
-        #[arg(required = true)]
+        /// Files, folders or archives (.zip, .tar, .tar.gz, .tgz) to read; `-` reads a
+        /// list of paths, one per line, from stdin.
+        #[arg(required_unless_present = "stream", conflicts_with = "stream")]
         paths: Vec<PathBuf>,
         /// Output folder (created if missing).
-        #[arg(short, long)]
-        out: PathBuf,
-        /// Which files in folders to read (repeatable; default: text and HTML files).
+        #[arg(
+            short,
+            long,
+            required_unless_present = "stream",
+            conflicts_with = "stream"
+        )]
+        out: Option<PathBuf>,
+        /// Read JSON lines {"doc_id": …, "text": …} on stdin and write one JSON line per
+        /// document (its documents.csv row, cells, corrections and review items) on
+        /// stdout, in input order. No cross-year checks.
+        #[arg(long)]
+        stream: bool,
+        /// Which files in folders and archives to read (repeatable; default: text and
+        /// HTML files).
         #[arg(long = "glob", default_values = ["*.txt", "*.htm", "*.html"])]
         globs: Vec<String>,
         /// Worker threads (default: one per core). Output is identical at any count.
@@ -51,8 +64,8 @@ enum Command {
         /// Read dictionaries from this folder instead of the built-in ones.
         #[arg(long)]
         dictionaries: Option<PathBuf>,
-        /// Skip, unread, files larger than this many bytes (each gets a `failed` row
-        /// saying so). Default: 16 MiB.
+        /// Skip, unread, files (archive members, stream texts) larger than this many
+        /// bytes (each gets a `failed` row saying so). Default: 16 MiB.
         #[arg(long, value_name = "BYTES")]
         max_bytes: Option<u64>,
     },
@@ -96,6 +109,14 @@ fn load(dictionaries: Option<PathBuf>) -> Result<Dictionaries, String> {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Clean {
+            stream: true,
+            jobs,
+            quiet,
+            dictionaries,
+            max_bytes,
+            ..
+        } => stream(jobs, max_bytes, quiet, dictionaries),
+        Command::Clean {
             paths,
             out,
             globs,
@@ -104,20 +125,25 @@ fn main() -> ExitCode {
             quiet,
             dictionaries,
             max_bytes,
-        } => clean(
-            paths,
-            out,
-            globs,
-            BatchOptions {
-                jobs,
-                progress: false,
-                bom,
-                max_bytes,
-                cancel: None,
-            },
-            quiet,
-            dictionaries,
-        ),
+            ..
+        } => match out {
+            Some(out) => clean(
+                paths,
+                out,
+                globs,
+                BatchOptions {
+                    jobs,
+                    progress: false,
+                    bom,
+                    max_bytes,
+                    cancel: None,
+                    members: None,
+                },
+                quiet,
+                dictionaries,
+            ),
+            None => fail("--out OUT_DIR is needed (or --stream)"),
+        },
         Command::Eval {
             corpora,
             jobs,
@@ -242,10 +268,10 @@ fn clean(
             roots.push(p);
         }
     }
-    let inputs = discover(&roots, &matcher);
+
     opts.progress = !quiet && std::io::stderr().is_terminal();
     opts.cancel = cancel_on_ctrl_c(quiet);
-    match run_batch(&inputs, &dict, &out, &opts) {
+    match run_discovered(&roots, &matcher, &dict, &out, &opts) {
         Ok(s) => {
             if !quiet {
                 eprintln!(
@@ -258,6 +284,33 @@ fn clean(
         Err(e @ RunError::Interrupted { .. }) => {
             eprintln!("gongkai: {e}");
             ExitCode::from(INTERRUPTED)
+        }
+        Err(e) => fail(&e.to_string()),
+    }
+}
+
+fn stream(
+    jobs: Option<usize>,
+    max_bytes: Option<u64>,
+    quiet: bool,
+    dictionaries: Option<PathBuf>,
+) -> ExitCode {
+    let dict = match load(dictionaries) {
+        Ok(d) => d,
+        Err(e) => return fail(&e),
+    };
+    let input = std::io::BufReader::new(std::io::stdin());
+    let output = std::io::BufWriter::new(std::io::stdout().lock());
+    let max_bytes = max_bytes.unwrap_or(gongkai::DEFAULT_MAX_BYTES);
+    match gongkai::run_stream(input, output, &dict, jobs, max_bytes) {
+        Ok(s) => {
+            if !quiet {
+                eprintln!(
+                    "gongkai: {} documents ({} failed) → stdout",
+                    s.documents, s.failed
+                );
+            }
+            ExitCode::SUCCESS
         }
         Err(e) => fail(&e.to_string()),
     }

@@ -27,6 +27,16 @@ impl Num {
         Num(n as i128)
     }
 
+    /// The value in millionths, exactly (for storing it elsewhere).
+    pub fn millionths(self) -> i128 {
+        self.0
+    }
+
+    /// The value of `n` millionths.
+    pub fn from_millionths(n: i128) -> Num {
+        Num(n)
+    }
+
     /// Whether the value has no fractional part.
     pub fn is_integer(self) -> bool {
         self.0 % SCALE == 0

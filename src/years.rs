@@ -104,7 +104,7 @@ pub struct YearFacts {
     pub agency: String,
     /// The report year.
     pub year: u16,
-    cells: HashMap<(String, String, String), Num>,
+    pub(crate) cells: HashMap<(String, String, String), Num>,
 }
 
 /// The facts of `doc`, or None when it has no agency, year or tables.
@@ -166,24 +166,31 @@ pub fn warnings(facts: &[YearFacts], links: &[Link]) -> Vec<(usize, ReviewItem)>
         else {
             continue;
         };
-        let last = &facts[prev];
-        for link in links {
-            for (at, left, right) in instances(link, this, last) {
-                if left != right {
-                    out.push((
-                        i,
-                        ReviewItem {
-                            table: link.left.first().map_or(String::new(), |t| t.table.clone()),
-                            row_label: String::new(),
-                            column_label: String::new(),
-                            problem: "cross_year",
-                            detail: format!(
-                                "{} ({at}): {left} in this report, but {right} with {} ({}); {}",
-                                link.id, last.doc_id, last.year, link.description
-                            ),
-                        },
-                    ));
-                }
+        out.extend(
+            pair_warnings(this, &facts[prev], links)
+                .into_iter()
+                .map(|w| (i, w)),
+        );
+    }
+    out
+}
+
+/// The warnings for `this` report against `last` year's report of the same agency.
+pub(crate) fn pair_warnings(this: &YearFacts, last: &YearFacts, links: &[Link]) -> Vec<ReviewItem> {
+    let mut out = Vec::new();
+    for link in links {
+        for (at, left, right) in instances(link, this, last) {
+            if left != right {
+                out.push(ReviewItem {
+                    table: link.left.first().map_or(String::new(), |t| t.table.clone()),
+                    row_label: String::new(),
+                    column_label: String::new(),
+                    problem: "cross_year",
+                    detail: format!(
+                        "{} ({at}): {left} in this report, but {right} with {} ({}); {}",
+                        link.id, last.doc_id, last.year, link.description
+                    ),
+                });
             }
         }
     }
