@@ -105,7 +105,7 @@ impl Summary {
         }
         self.tables += d.tables.len();
         self.value_repairs += d.count_corrections("value");
-        self.label_repairs += d.corrections.len() - d.count_corrections("value");
+        self.label_repairs += d.label_repairs();
         self.flags += d.review.len();
     }
 }

@@ -242,6 +242,14 @@ impl DocResult {
     pub fn count_corrections(&self, kind: &str) -> usize {
         self.corrections.iter().filter(|c| c.kind == kind).count()
     }
+
+    /// Repairs of row, column, group and header labels (the `label_repairs` column).
+    pub fn label_repairs(&self) -> usize {
+        self.corrections
+            .iter()
+            .filter(|c| c.kind.ends_with("_label"))
+            .count()
+    }
 }
 
 #[cfg(test)]

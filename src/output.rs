@@ -388,11 +388,7 @@ impl<'d> OutputSet<'d> {
         let id = neutral(&doc.doc_id);
         let id = id.as_ref();
         let template = doc.template.map(|t| &self.dict.templates[t]);
-        let label_repairs = doc
-            .corrections
-            .iter()
-            .filter(|c| c.kind.ends_with("_label"))
-            .count();
+        let label_repairs = doc.label_repairs();
         self.documents.row(&[
             id.to_string(),
             neutralize(&doc.source),

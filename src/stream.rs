@@ -133,11 +133,7 @@ fn shape<'a>(
 ) -> OutLine<'a> {
     let id = neutralize(&doc.doc_id);
     let template = doc.template.map(|t| &dict.templates[t]);
-    let label_repairs = doc
-        .corrections
-        .iter()
-        .filter(|c| c.kind.ends_with("_label"))
-        .count();
+    let label_repairs = doc.label_repairs();
     let document = DocumentRow {
         doc_id: id.clone(),
         source: neutralize(&doc.source),
