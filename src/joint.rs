@@ -26,8 +26,8 @@ use crate::solve::{grid, Grid, Outcome, System};
 /// Propagations tried at most per search; a run the search had not decided by then
 /// is placed nowhere.
 const MAX_STEPS: usize = 4000;
-/// Tables with more waiting runs than this are left to the later steps: the search
-/// (once for all runs and once without each) would take too long.
+/// Tables with more waiting runs than this are left to the later steps: a table that
+/// lost that many rows' cells is too damaged for the search to decide much in time.
 const MAX_RUNS: usize = 20;
 
 /// Places what every consistent combination of the waiting runs agrees on (status
