@@ -1,10 +1,11 @@
 //! Rows whose labels OCR garbled past recognition, pinned down by position.
 //!
-//! Takes a table's label segments and the alignment's matches, and adds a match for a
-//! row the alignment left out when its place between found rows leaves exactly one
-//! candidate segment: by its ordinal (`1站人类` for 1.本机关不掌握相关政府信息), or by
-//! being the one line there whose numbers fill the row (`观竟` for 规章, `(天) 总由` for
-//! （七）总计). Such matches score low, so they are logged and listed for review.
+//! Takes a table's label segments and the alignment's matches, and adds matches for
+//! rows the alignment left out when their place between found rows leaves no choice:
+//! by its ordinal (`1站人类` for 1.本机关不掌握相关政府信息), or by order, when the lines
+//! there whose numbers fill a row are exactly as many as the rows missing (`观竟` for
+//! 规章, `(天) 总由` for （七）总计). Such matches score low, so they are logged and listed
+//! for review.
 
 use crate::align::RowMatch;
 use crate::candidates::Candidates;
@@ -82,51 +83,81 @@ pub fn pin_by_ordinal(
     }
 }
 
-/// A row whose label OCR garbled past recognition (`观竟` for 规章, `(天) 总由` for
-/// （七）总计, ordinal and all) is pinned down when the rows beside it in the template
-/// are found (or it is the table's first row and the next one is), and between them
-/// exactly one unused segment has a run of numbers on its line that fills the row. Logged and listed for
-/// review like any low-scoring match.
+/// Rows whose labels OCR garbled past recognition (`观竟` for 规章, `(天) 总由` for
+/// （七）总计, ordinal and all) are pinned down in order when the rows around them in
+/// the template are found (or they open the table and the next one is found), and
+/// between those exactly as many unused segments as rows missing have a run of numbers
+/// on their line that fills the row, none with another row's ordinal. Logged and
+/// listed for review like any low-scoring match.
 pub fn pin_by_order(
     table: &Table,
     cands: &Candidates,
     matches: &mut [Option<RowMatch>],
     glyphs: &GlyphCosts,
 ) {
+    // The rows missing since the last found one, and the first segment after it.
+    let mut gap: Vec<usize> = Vec::new();
+    let mut lo = Some(0);
     for r in 0..table.rows.len() {
         let row = &table.rows[r];
-        if matches[r].is_some() || row.optional || row.label.keys[0].is_empty() {
-            continue;
+        if let Some(m) = &matches[r] {
+            let (first, last) = (m.first, m.last);
+            if let Some(lo) = lo {
+                pin_gap(table, cands, matches, glyphs, &gap, lo..first);
+            }
+            gap.clear();
+            lo = Some(last + 1);
+        } else if row.label.keys[0].is_empty() {
+            // A row no text can name breaks the order the pins rest on.
+            gap.clear();
+            lo = None;
+        } else if !row.optional {
+            gap.push(r);
         }
-        let lo = match r.checked_sub(1) {
-            None => 0,
-            Some(p) => match &matches[p] {
-                Some(m) => m.last + 1,
-                None => continue,
-            },
-        };
-        let Some(hi) = matches.get(r + 1).and_then(|m| m.as_ref()).map(|m| m.first) else {
-            continue;
-        };
-        let n = table.blocks[row.block].columns.len();
-        let fills = |s: usize| {
-            cands.groups.iter().any(|g| {
-                g.after_segment == Some(s) && g.slots.iter().filter(|x| !x.is_blank()).count() == n
-            })
-        };
-        // A row with an ordinal whose ordinal OCR garbled too (`(天) 总由` for
-        // （七）总计) may take a segment without one, never one with another.
-        let ordinal_fits = |s: usize| match (row.label.ordinal, cands.segments[s].ordinal) {
+    }
+}
+
+/// Pins the rows of `gap` to the segments of `between`, in order, when they pair off
+/// exactly (see [`pin_by_order`]).
+fn pin_gap(
+    table: &Table,
+    cands: &Candidates,
+    matches: &mut [Option<RowMatch>],
+    glyphs: &GlyphCosts,
+    gap: &[usize],
+    between: std::ops::Range<usize>,
+) {
+    if gap.is_empty() {
+        return;
+    }
+    let fills = |s: usize, r: usize| {
+        let n = table.blocks[table.rows[r].block].columns.len();
+        cands.groups.iter().any(|g| {
+            g.after_segment == Some(s) && g.slots.iter().filter(|x| !x.is_blank()).count() == n
+        })
+    };
+    let candidates: Vec<usize> = between
+        .filter(|&s| {
+            !cands.segments[s].prose
+                && !segment_used(matches, s)
+                && gap.iter().any(|&r| fills(s, r))
+        })
+        .collect();
+    if candidates.len() != gap.len() {
+        return;
+    }
+    // A row with an ordinal whose ordinal OCR garbled too may take a segment without
+    // one, never one with another.
+    let fits = |r: usize, s: usize| {
+        let ordinal_fits = match (table.rows[r].label.ordinal, cands.segments[s].ordinal) {
             (Some(want), Some(o)) => o.n == want.n && o.kind == want.kind,
             _ => true,
         };
-        let candidates: Vec<usize> = (lo..hi)
-            .filter(|&s| {
-                !cands.segments[s].prose && !segment_used(matches, s) && fills(s) && ordinal_fits(s)
-            })
-            .collect();
-        if let [s] = candidates.as_slice() {
-            pin(matches, r, *s, cands, table, glyphs);
+        ordinal_fits && fills(s, r)
+    };
+    if gap.iter().zip(&candidates).all(|(&r, &s)| fits(r, s)) {
+        for (&r, &s) in gap.iter().zip(&candidates) {
+            pin(matches, r, s, cands, table, glyphs);
         }
     }
 }

@@ -777,6 +777,33 @@ mod tests {
     }
 
     #[test]
+    fn consecutive_garbled_rows_are_pinned_in_order_when_the_lines_pair_off() {
+        let d = Dictionaries::embedded().unwrap();
+        let table = d.templates[1].table("requests").unwrap();
+        let (law, safety) = (
+            table.row_index("refused_law").unwrap(),
+            table.row_index("refused_safety").unwrap(),
+        );
+        let before = "1.属于国家秘密 0 0 0 0 0 0 0\n";
+        let after = "4.保护第三方合法权益 0 0 0 0 0 0 0";
+        let t = read(
+            &format!("{before}某某某 1 0 0 0 0 0 1\n甲乙丙 2 0 0 0 0 0 2\n{after}"),
+            &d,
+        );
+        assert_eq!(t.result.cells[law][0].value, Some(Num::int(1)));
+        assert_eq!(t.result.cells[safety][0].value, Some(Num::int(2)));
+        // Three lines for two rows: which line is whose cannot be told.
+        let t = read(
+            &format!(
+                "{before}某某某 1 0 0 0 0 0 1\n甲乙丙 2 0 0 0 0 0 2\n丁戊己 3 0 0 0 0 0 3\n{after}"
+            ),
+            &d,
+        );
+        assert_ne!(t.result.rows[law], RowPresence::Found);
+        assert_ne!(t.result.rows[safety], RowPresence::Found);
+    }
+
+    #[test]
     fn a_garbled_label_without_ordinal_is_pinned_by_order_when_one_line_fits() {
         let d = Dictionaries::embedded().unwrap();
         let table = d.templates[1].table("proactive").unwrap();
