@@ -22,6 +22,7 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use crate::csv_row;
 use crate::dictionary::Dictionaries;
 use crate::error::RunError;
 use crate::model::{CellStatus, DocResult, ReviewItem, RowPresence};
@@ -241,7 +242,9 @@ pub fn recover(dir: &Path) -> Result<(), RunError> {
 struct Out {
     tmp: PathBuf,
     dest: PathBuf,
-    csv: csv::Writer<BufWriter<File>>,
+    file: BufWriter<File>,
+    /// The header's length: every record has as many fields.
+    fields: usize,
 }
 
 /// A wide table's columns: canonical column paths across every template, in order.
@@ -276,21 +279,14 @@ fn open(dir: &Path, name: &str, header: &[String], bom: bool) -> Result<Out, Run
     if bom {
         file.write_all("\u{feff}".as_bytes()).map_err(err)?;
     }
-    let mut csv = csv::Writer::from_writer(file);
-    csv.write_record(header).map_err(|e| RunError::Output {
-        path: tmp.clone(),
-        source: io_error(e),
-    })?;
-    Ok(Out { tmp, dest, csv })
-}
-
-/// The system's error inside a CSV error, so that its kind (disk full, permission)
-/// reaches the message.
-fn io_error(e: csv::Error) -> std::io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => io,
-        other => std::io::Error::other(format!("{other:?}")),
-    }
+    let mut out = Out {
+        tmp,
+        dest,
+        file,
+        fields: header.len(),
+    };
+    out.row(header)?;
+    Ok(out)
 }
 
 fn strings(h: &[&str]) -> Vec<String> {
@@ -299,9 +295,19 @@ fn strings(h: &[&str]) -> Vec<String> {
 
 impl Out {
     fn row<T: AsRef<[u8]>>(&mut self, record: &[T]) -> Result<(), RunError> {
-        self.csv.write_record(record).map_err(|e| RunError::Output {
+        let wrote = if record.len() == self.fields {
+            csv_row::write_record(&mut self.file, record)
+        } else {
+            // A shifted column would go unnoticed by anyone reading the file.
+            Err(std::io::Error::other(format!(
+                "a record of {} fields where the header has {}",
+                record.len(),
+                self.fields
+            )))
+        };
+        wrote.map_err(|source| RunError::Output {
             path: self.tmp.clone(),
-            source: io_error(e),
+            source,
         })
     }
 
@@ -312,10 +318,7 @@ impl Out {
             source,
         };
         let file = self
-            .csv
-            .into_inner()
-            .map_err(|e| err(&self.tmp, e.into_error()))?;
-        let file = file
+            .file
             .into_inner()
             .map_err(|e| err(&self.tmp, e.into_error()))?;
         file.sync_all().map_err(|e| err(&self.tmp, e))?;
@@ -551,7 +554,8 @@ mod tests {
         let mut out = Out {
             tmp: PathBuf::from("/dev/full"),
             dest: PathBuf::from("/nowhere/cells.csv"),
-            csv: csv::Writer::from_writer(BufWriter::new(file)),
+            file: BufWriter::new(file),
+            fields: 10,
         };
         let row = vec!["x".repeat(1000); 10];
         // Rows go to buffers first; the failure shows at a flush or at the end.
