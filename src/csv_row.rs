@@ -19,8 +19,18 @@ fn needs_quotes(field: &[u8]) -> bool {
 
 /// Appends `record` and its terminator to `out`.
 pub fn write_record<W: Write, T: AsRef<[u8]>>(out: &mut W, record: &[T]) -> io::Result<()> {
+    // A reader would see no record at all in a bare line break.
+    if write_fields(out, record)? {
+        out.write_all(b"\"\"")?;
+    }
+    out.write_all(b"\n")
+}
+
+/// Appends `fields` with commas between them and no terminator (the start of a
+/// record that many records share); true when nothing was written.
+pub fn write_fields<W: Write, T: AsRef<[u8]>>(out: &mut W, fields: &[T]) -> io::Result<bool> {
     let mut empty = true;
-    for (i, field) in record.iter().enumerate() {
+    for (i, field) in fields.iter().enumerate() {
         let field = field.as_ref();
         if i > 0 {
             out.write_all(b",")?;
@@ -41,11 +51,7 @@ pub fn write_record<W: Write, T: AsRef<[u8]>>(out: &mut W, record: &[T]) -> io::
         }
         out.write_all(b"\"")?;
     }
-    // A reader would see no record at all in a bare line break.
-    if empty {
-        out.write_all(b"\"\"")?;
-    }
-    out.write_all(b"\n")
+    Ok(empty)
 }
 
 #[cfg(test)]
@@ -94,6 +100,20 @@ mod tests {
                 prop::collection::vec("[a,\"\r\n 五\t']{0,6}", 0..5), 0..5)
         ) {
             prop_assert_eq!(ours(&records), theirs(&records));
+        }
+
+        #[test]
+        fn a_shared_start_then_the_rest_is_the_whole_record(
+            start in prop::collection::vec("[a,\"\n 五]{0,4}", 1..4),
+            rest in prop::collection::vec("[a,\"\n 五]{0,4}", 1..4),
+        ) {
+            let mut split = Vec::new();
+            write_fields(&mut split, &start).unwrap();
+            split.push(b',');
+            write_fields(&mut split, &rest).unwrap();
+            split.push(b'\n');
+            let whole: Vec<String> = start.iter().chain(&rest).cloned().collect();
+            prop_assert_eq!(split, ours(&[whole]));
         }
     }
 }

@@ -293,22 +293,55 @@ fn strings(h: &[&str]) -> Vec<String> {
     h.iter().map(|s| s.to_string()).collect()
 }
 
+fn put_from<T: AsRef<[u8]>>(
+    file: &mut BufWriter<File>,
+    start: &[u8],
+    rest: &[T],
+) -> std::io::Result<()> {
+    file.write_all(start)?;
+    file.write_all(b",")?;
+    csv_row::write_fields(file, rest)?;
+    file.write_all(b"\n")
+}
+
 impl Out {
     fn row<T: AsRef<[u8]>>(&mut self, record: &[T]) -> Result<(), RunError> {
         let wrote = if record.len() == self.fields {
             csv_row::write_record(&mut self.file, record)
         } else {
-            // A shifted column would go unnoticed by anyone reading the file.
-            Err(std::io::Error::other(format!(
-                "a record of {} fields where the header has {}",
-                record.len(),
-                self.fields
-            )))
+            Err(self.misfit(record.len()))
         };
         wrote.map_err(|source| RunError::Output {
             path: self.tmp.clone(),
             source,
         })
+    }
+
+    /// Writes a record whose first `shared` fields, already formatted by
+    /// [`csv_row::write_fields`], are `start` (the same for every cell of a row).
+    fn row_from<T: AsRef<[u8]>>(
+        &mut self,
+        start: &[u8],
+        shared: usize,
+        rest: &[T],
+    ) -> Result<(), RunError> {
+        let wrote = if shared + rest.len() != self.fields {
+            Err(self.misfit(shared + rest.len()))
+        } else {
+            put_from(&mut self.file, start, rest)
+        };
+        wrote.map_err(|source| RunError::Output {
+            path: self.tmp.clone(),
+            source,
+        })
+    }
+
+    fn misfit(&self, got: usize) -> std::io::Error {
+        // A shifted column would go unnoticed by anyone reading the file.
+        std::io::Error::other(format!(
+            "a record of {got} fields where the header has {}",
+            self.fields
+        ))
     }
 
     /// Flushes and syncs the staged file; it is moved into place later, with the others.
@@ -417,7 +450,7 @@ impl<'d> OutputSet<'d> {
         let Some(template) = template else {
             return Ok(());
         };
-        let (mut value, mut line) = (String::new(), String::new());
+        let (mut value, mut line, mut start) = (String::new(), String::new(), Vec::new());
         for tr in &doc.tables {
             let table = &template.tables[tr.table];
             let wide = self.wide.iter_mut().find(|w| w.table == table.id);
@@ -428,6 +461,13 @@ impl<'d> OutputSet<'d> {
                 }
                 let columns = &table.blocks[row.block].columns;
                 let mut flags = Vec::new();
+                // The fields every cell of the row repeats, quoted once per row.
+                start.clear();
+                let shared = [id, table.id.as_str(), row.id.as_str(), row.path.as_str()];
+                csv_row::write_fields(&mut start, &shared).map_err(|source| RunError::Output {
+                    path: self.cells.tmp.clone(),
+                    source,
+                })?;
                 for (c, col) in columns.iter().enumerate() {
                     let cell = &tr.cells[r][c];
                     // Formatted into reused buffers: a run writes millions of cells.
@@ -442,18 +482,18 @@ impl<'d> OutputSet<'d> {
                     if cell.status != CellStatus::Ok {
                         flags.push(format!("{}={}", col.id, cell.status.as_str()));
                     }
-                    self.cells.row(&[
-                        id,
-                        table.id.as_str(),
-                        row.id.as_str(),
-                        row.path.as_str(),
-                        col.id.as_str(),
-                        col.path.as_str(),
-                        value.as_str(),
-                        cell.status.as_str(),
-                        line.as_str(),
-                        &neutral(&cell.raw),
-                    ])?;
+                    self.cells.row_from(
+                        &start,
+                        shared.len(),
+                        &[
+                            col.id.as_str(),
+                            col.path.as_str(),
+                            value.as_str(),
+                            cell.status.as_str(),
+                            line.as_str(),
+                            &neutral(&cell.raw),
+                        ],
+                    )?;
                 }
                 wide_rows.push((r, flags));
             }
