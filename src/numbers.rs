@@ -149,6 +149,16 @@ pub fn parse_token(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
 }
 
 fn read_number(t: &str, lex: &Lexicon, numeric_context: bool) -> Token {
+    let numeric = |c: char| {
+        c.is_ascii_digit() || c == '.' || c == ',' || lex.digit_confusions.contains_key(&c)
+    };
+    // Most tokens are words, ruled out by their first character before the units are
+    // tried: a unit only shortens the token at its end, so the character after the
+    // sign is the first of the digits either way.
+    let signed = t.strip_prefix(['-', '\u{2212}', '+']).unwrap_or(t);
+    if signed.chars().next().is_some_and(|c| !numeric(c)) {
+        return Token::Text;
+    }
     let mut unit = None;
     let mut body = t;
     for u in &lex.unit_suffixes {
@@ -170,10 +180,6 @@ fn read_number(t: &str, lex: &Lexicon, numeric_context: bool) -> Token {
     if digits.is_empty() {
         return Token::Text;
     }
-    // Most tokens of a report are words: rule them out before building anything.
-    let numeric = |c: char| {
-        c.is_ascii_digit() || c == '.' || c == ',' || lex.digit_confusions.contains_key(&c)
-    };
     if !digits.chars().all(numeric) {
         return Token::Text;
     }
