@@ -22,6 +22,7 @@ pub mod baseline;
 pub mod batch;
 pub mod candidates;
 pub mod ceiling;
+pub mod csv_row;
 pub mod decode;
 pub mod detect;
 pub mod dictionary;

@@ -4,6 +4,7 @@
 //! a number. Values are exact fixed-point (millionths), so sums of money and counts
 //! never pick up floating-point error.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::lexicon::Lexicon;
@@ -148,6 +149,16 @@ pub fn parse_token(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
 }
 
 fn read_number(t: &str, lex: &Lexicon, numeric_context: bool) -> Token {
+    let numeric = |c: char| {
+        c.is_ascii_digit() || c == '.' || c == ',' || lex.digit_confusions.contains_key(&c)
+    };
+    // Most tokens are words, ruled out by their first character before the units are
+    // tried: a unit only shortens the token at its end, so the character after the
+    // sign is the first of the digits either way.
+    let signed = t.strip_prefix(['-', '\u{2212}', '+']).unwrap_or(t);
+    if signed.chars().next().is_some_and(|c| !numeric(c)) {
+        return Token::Text;
+    }
     let mut unit = None;
     let mut body = t;
     for u in &lex.unit_suffixes {
@@ -169,29 +180,35 @@ fn read_number(t: &str, lex: &Lexicon, numeric_context: bool) -> Token {
     if digits.is_empty() {
         return Token::Text;
     }
-    // Most tokens of a report are words: rule them out before building anything.
-    let numeric = |c: char| {
-        c.is_ascii_digit() || c == '.' || c == ',' || lex.digit_confusions.contains_key(&c)
-    };
     if !digits.chars().all(numeric) {
         return Token::Text;
     }
-    let mut fixed = String::with_capacity(digits.len());
     let mut real_digits = 0;
     let mut confused = 0;
-    for c in digits.chars() {
-        if c.is_ascii_digit() {
-            real_digits += 1;
-            fixed.push(c);
-        } else if c == '.' || c == ',' {
-            fixed.push(c);
-        } else if let Some(&d) = lex.digit_confusions.get(&c) {
-            confused += 1;
-            fixed.push(d);
-        } else {
-            return Token::Text;
+    // Most numbers are printed right: read in place, a copy only for a repair.
+    let fixed: Cow<str> = if digits
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
+        real_digits = digits.bytes().filter(u8::is_ascii_digit).count();
+        Cow::Borrowed(digits)
+    } else {
+        let mut fixed = String::with_capacity(digits.len());
+        for c in digits.chars() {
+            if c.is_ascii_digit() {
+                real_digits += 1;
+                fixed.push(c);
+            } else if c == '.' || c == ',' {
+                fixed.push(c);
+            } else if let Some(&d) = lex.digit_confusions.get(&c) {
+                confused += 1;
+                fixed.push(d);
+            } else {
+                return Token::Text;
+            }
         }
-    }
+        Cow::Owned(fixed)
+    };
     // A lone letter can be a digit where a number is expected; two or more letters
     // and no digit (`oo`, `ol`) are OCR debris from table rules, not a number.
     if confused > 0
@@ -224,7 +241,7 @@ fn parse_decimal(s: &str, neg: bool) -> Option<Num> {
         Some((i, f)) => (i, Some(f)),
         None => (s, None),
     };
-    let int_digits: String = if int.contains(',') {
+    let int_digits: Cow<str> = if int.contains(',') {
         // Thousands separators only in their proper places: 1,234,567.
         let groups: Vec<&str> = int.split(',').collect();
         let ok = !groups[0].is_empty()
@@ -235,9 +252,9 @@ fn parse_decimal(s: &str, neg: bool) -> Option<Num> {
         if !ok {
             return None;
         }
-        groups.concat()
+        groups.concat().into()
     } else {
-        int.to_string()
+        int.into()
     };
     if int_digits.is_empty()
         || int_digits.len() > MAX_INT_DIGITS
@@ -252,8 +269,9 @@ fn parse_decimal(s: &str, neg: bool) -> Option<Num> {
         if f.is_empty() || f.len() > MAX_FRAC_DIGITS || !f.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let padded = format!("{f:0<6}");
-        v += padded.parse::<i128>().ok()?;
+        // Millionths: the digits as written, scaled as if padded with zeros to six.
+        let short = u32::try_from(MAX_FRAC_DIGITS - f.len()).ok()?;
+        v += f.parse::<i128>().ok()? * 10i128.pow(short);
     }
     Some(Num(if neg { -v } else { v }))
 }

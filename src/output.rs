@@ -22,6 +22,7 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use crate::csv_row;
 use crate::dictionary::Dictionaries;
 use crate::error::RunError;
 use crate::model::{CellStatus, DocResult, ReviewItem, RowPresence};
@@ -241,7 +242,9 @@ pub fn recover(dir: &Path) -> Result<(), RunError> {
 struct Out {
     tmp: PathBuf,
     dest: PathBuf,
-    csv: csv::Writer<BufWriter<File>>,
+    file: BufWriter<File>,
+    /// The header's length: every record has as many fields.
+    fields: usize,
 }
 
 /// A wide table's columns: canonical column paths across every template, in order.
@@ -276,33 +279,69 @@ fn open(dir: &Path, name: &str, header: &[String], bom: bool) -> Result<Out, Run
     if bom {
         file.write_all("\u{feff}".as_bytes()).map_err(err)?;
     }
-    let mut csv = csv::Writer::from_writer(file);
-    csv.write_record(header).map_err(|e| RunError::Output {
-        path: tmp.clone(),
-        source: io_error(e),
-    })?;
-    Ok(Out { tmp, dest, csv })
-}
-
-/// The system's error inside a CSV error, so that its kind (disk full, permission)
-/// reaches the message.
-fn io_error(e: csv::Error) -> std::io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => io,
-        other => std::io::Error::other(format!("{other:?}")),
-    }
+    let mut out = Out {
+        tmp,
+        dest,
+        file,
+        fields: header.len(),
+    };
+    out.row(header)?;
+    Ok(out)
 }
 
 fn strings(h: &[&str]) -> Vec<String> {
     h.iter().map(|s| s.to_string()).collect()
 }
 
+fn put_from<T: AsRef<[u8]>>(
+    file: &mut BufWriter<File>,
+    start: &[u8],
+    rest: &[T],
+) -> std::io::Result<()> {
+    file.write_all(start)?;
+    file.write_all(b",")?;
+    csv_row::write_fields(file, rest)?;
+    file.write_all(b"\n")
+}
+
 impl Out {
     fn row<T: AsRef<[u8]>>(&mut self, record: &[T]) -> Result<(), RunError> {
-        self.csv.write_record(record).map_err(|e| RunError::Output {
+        let wrote = if record.len() == self.fields {
+            csv_row::write_record(&mut self.file, record)
+        } else {
+            Err(self.misfit(record.len()))
+        };
+        wrote.map_err(|source| RunError::Output {
             path: self.tmp.clone(),
-            source: io_error(e),
+            source,
         })
+    }
+
+    /// Writes a record whose first `shared` fields, already formatted by
+    /// [`csv_row::write_fields`], are `start` (the same for every cell of a row).
+    fn row_from<T: AsRef<[u8]>>(
+        &mut self,
+        start: &[u8],
+        shared: usize,
+        rest: &[T],
+    ) -> Result<(), RunError> {
+        let wrote = if shared + rest.len() != self.fields {
+            Err(self.misfit(shared + rest.len()))
+        } else {
+            put_from(&mut self.file, start, rest)
+        };
+        wrote.map_err(|source| RunError::Output {
+            path: self.tmp.clone(),
+            source,
+        })
+    }
+
+    fn misfit(&self, got: usize) -> std::io::Error {
+        // A shifted column would go unnoticed by anyone reading the file.
+        std::io::Error::other(format!(
+            "a record of {got} fields where the header has {}",
+            self.fields
+        ))
     }
 
     /// Flushes and syncs the staged file; it is moved into place later, with the others.
@@ -312,10 +351,7 @@ impl Out {
             source,
         };
         let file = self
-            .csv
-            .into_inner()
-            .map_err(|e| err(&self.tmp, e.into_error()))?;
-        let file = file
+            .file
             .into_inner()
             .map_err(|e| err(&self.tmp, e.into_error()))?;
         file.sync_all().map_err(|e| err(&self.tmp, e))?;
@@ -410,7 +446,7 @@ impl<'d> OutputSet<'d> {
         let Some(template) = template else {
             return Ok(());
         };
-        let (mut value, mut line) = (String::new(), String::new());
+        let (mut value, mut line, mut start) = (String::new(), String::new(), Vec::new());
         for tr in &doc.tables {
             let table = &template.tables[tr.table];
             let wide = self.wide.iter_mut().find(|w| w.table == table.id);
@@ -421,6 +457,13 @@ impl<'d> OutputSet<'d> {
                 }
                 let columns = &table.blocks[row.block].columns;
                 let mut flags = Vec::new();
+                // The fields every cell of the row repeats, quoted once per row.
+                start.clear();
+                let shared = [id, table.id.as_str(), row.id.as_str(), row.path.as_str()];
+                csv_row::write_fields(&mut start, &shared).map_err(|source| RunError::Output {
+                    path: self.cells.tmp.clone(),
+                    source,
+                })?;
                 for (c, col) in columns.iter().enumerate() {
                     let cell = &tr.cells[r][c];
                     // Formatted into reused buffers: a run writes millions of cells.
@@ -435,18 +478,18 @@ impl<'d> OutputSet<'d> {
                     if cell.status != CellStatus::Ok {
                         flags.push(format!("{}={}", col.id, cell.status.as_str()));
                     }
-                    self.cells.row(&[
-                        id,
-                        table.id.as_str(),
-                        row.id.as_str(),
-                        row.path.as_str(),
-                        col.id.as_str(),
-                        col.path.as_str(),
-                        value.as_str(),
-                        cell.status.as_str(),
-                        line.as_str(),
-                        &neutral(&cell.raw),
-                    ])?;
+                    self.cells.row_from(
+                        &start,
+                        shared.len(),
+                        &[
+                            col.id.as_str(),
+                            col.path.as_str(),
+                            value.as_str(),
+                            cell.status.as_str(),
+                            line.as_str(),
+                            &neutral(&cell.raw),
+                        ],
+                    )?;
                 }
                 wide_rows.push((r, flags));
             }
@@ -547,7 +590,8 @@ mod tests {
         let mut out = Out {
             tmp: PathBuf::from("/dev/full"),
             dest: PathBuf::from("/nowhere/cells.csv"),
-            csv: csv::Writer::from_writer(BufWriter::new(file)),
+            file: BufWriter::new(file),
+            fields: 10,
         };
         let row = vec!["x".repeat(1000); 10];
         // Rows go to buffers first; the failure shows at a flush or at the end.
