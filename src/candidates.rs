@@ -149,17 +149,15 @@ fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<
     // A row label glued to the group cell before it starts at its ordinal.
     let line = &*lex.glued_ordinal.replace_all(&unruled, "$1 $2");
     let tabbed = line.contains('\t');
-    let tokens: Vec<&str> = line.split_whitespace().collect();
+    let tokens = || line.split_whitespace();
     let numeric_context = numeric_hint
         || tabbed
-        || tokens.iter().any(
+        || tokens().any(
             |t| matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()),
         )
         // A row of zeros scanned as letters (`O  O  O  O`): nothing but cells.
-        || (tokens.len() >= MIN_LETTER_CELLS
-            && tokens
-                .iter()
-                .all(|t| matches!(parse_token(t, lex, true), Token::Number(_))));
+        || (tokens().nth(MIN_LETTER_CELLS - 1).is_some()
+            && tokens().all(|t| matches!(parse_token(t, lex, true), Token::Number(_))));
     let fields: Vec<&str> = if tabbed {
         line.split('\t').collect()
     } else {
@@ -170,8 +168,8 @@ fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<
     for (fi, field) in fields.into_iter().enumerate() {
         let mut new_cell = true;
         let mut any = false;
-        let toks: Vec<&str> = field.split(' ').filter(|t| !t.is_empty()).collect();
-        for (ti, &tok) in toks.iter().enumerate() {
+        let mut toks = field.split(' ').filter(|t| !t.is_empty());
+        while let Some(tok) = toks.next() {
             any = true;
             let slot = |number, unreadable| Slot {
                 raw: tok.to_string(),
@@ -188,7 +186,7 @@ fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<
                     if numeric_context
                         && seen_value
                         && lone_glyph(tok)
-                        && glyphs_then_number(&toks[ti + 1..], lex) =>
+                        && glyphs_then_number(toks.clone(), lex) =>
                 {
                     Token::Unreadable
                 }
@@ -222,8 +220,8 @@ pub fn lone_glyph(tok: &str) -> bool {
 
 /// Whether `rest` (the tokens after a lone glyph) is more lone glyphs and then a
 /// number, or nothing: the glyph stands among a row's cells, not before a label.
-fn glyphs_then_number(rest: &[&str], lex: &Lexicon) -> bool {
-    match rest.iter().find(|t| !lone_glyph(t)) {
+fn glyphs_then_number<'a>(mut rest: impl Iterator<Item = &'a str>, lex: &Lexicon) -> bool {
+    match rest.find(|t| !lone_glyph(t)) {
         None => true,
         Some(t) => matches!(parse_token(t, lex, true), Token::Number(_)),
     }
