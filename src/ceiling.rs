@@ -28,7 +28,8 @@ const SPREAD: usize = 3;
 /// The oracle ceiling: (cells whose value survives in the text, cells the
 /// identities determine from those).
 pub fn ceiling(text: &str, truth: &TruthDoc, dict: &Dictionaries) -> (usize, usize) {
-    let mut known = survivors(text, truth, &dict.lexicon);
+    let labels = row_labels(truth, dict);
+    let mut known = survivors(text, truth, &labels, &dict.lexicon);
     let survive = known.iter().filter(|&&k| k).count();
     let Some(template) = dict.templates.iter().find(|t| t.id == truth.template) else {
         return (survive, survive);
@@ -108,28 +109,90 @@ pub fn ceiling(text: &str, truth: &TruthDoc, dict: &Dictionaries) -> (usize, usi
     (survive, determinable)
 }
 
-/// Which truth cells survive in `text` (see the module docs).
-fn survivors(text: &str, truth: &TruthDoc, lex: &Lexicon) -> Vec<bool> {
-    let lines: Vec<Vec<Num>> = text
-        .lines()
-        .map(|l| {
-            normalize_line(l)
-                .split_whitespace()
-                .filter_map(|tok| match parse_token(tok, lex, true) {
-                    Token::Number(p) => Some(p.value),
-                    _ => None,
-                })
-                .collect::<Vec<Num>>()
-        })
-        .filter(|l| !l.is_empty())
-        .collect();
+/// Weight of one surviving value against the label evidence: a layout's score is
+/// matches × this + the rows' label scores (each at most [`LABEL_POINTS`]), so the
+/// labels only choose among layouts with equally many matches (at most 40 rows × 100 <
+/// 10,000).
+const MATCH_WEIGHT: u64 = 10_000;
+/// Label score of a row whose label characters are all in its lines' text.
+const LABEL_POINTS: u64 = 100;
+
+/// The characters of each truth cell's row label (canonical match key), by
+/// (table, row) id; empty where the template does not know the row.
+fn row_labels(truth: &TruthDoc, dict: &Dictionaries) -> HashMap<(String, String), Vec<char>> {
+    let mut out = HashMap::new();
+    let Some(template) = dict.templates.iter().find(|t| t.id == truth.template) else {
+        return out;
+    };
+    for table in &template.tables {
+        for row in &table.rows {
+            let key = row.label.keys.first().map_or(Vec::new(), |k| {
+                let mut cs: Vec<char> = k.chars().filter(|c| !c.is_whitespace()).collect();
+                cs.sort_unstable();
+                cs.dedup();
+                cs
+            });
+            out.insert((table.id.clone(), row.id.clone()), key);
+        }
+    }
+    out
+}
+
+/// How much of a row's label shows in `text`: the share of its distinct characters
+/// found there, in [`LABEL_POINTS`].
+fn label_points(label: &[char], text: &str) -> u64 {
+    if label.is_empty() {
+        return 0;
+    }
+    let hits = label.iter().filter(|c| text.contains(**c)).count();
+    hits as u64 * LABEL_POINTS / label.len() as u64
+}
+
+/// Which truth cells survive in `text` (see the module docs). Among the layouts with
+/// the most surviving values the one whose lines read most like their rows' labels is
+/// taken: without it a row whose line lost its numbers could borrow its neighbour's
+/// line of zeros whenever both rows are all zeros, and the identities would then
+/// credit the oracle with values no reader could place.
+fn survivors(
+    text: &str,
+    truth: &TruthDoc,
+    labels: &HashMap<(String, String), Vec<char>>,
+    lex: &Lexicon,
+) -> Vec<bool> {
+    // Each number-bearing line, with its own text and that of the lines since the
+    // previous one (a label wrapped above its numbers).
+    let mut lines: Vec<Vec<Num>> = Vec::new();
+    let mut context: Vec<(String, String)> = Vec::new();
+    let mut pending = String::new();
+    for l in text.lines() {
+        let norm = normalize_line(l);
+        let nums: Vec<Num> = norm
+            .split_whitespace()
+            .filter_map(|tok| match parse_token(tok, lex, true) {
+                Token::Number(p) => Some(p.value),
+                _ => None,
+            })
+            .collect();
+        if nums.is_empty() {
+            pending.push_str(&norm);
+        } else {
+            lines.push(nums);
+            context.push((norm, std::mem::take(&mut pending)));
+        }
+    }
     // The truth's rows in order: the index and value of each cell with a value.
     let mut rows: Vec<Vec<(usize, Num)>> = Vec::new();
+    let mut row_label: Vec<&[char]> = Vec::new();
     let mut last: Option<(&str, &str)> = None;
     for (i, c) in truth.cells.iter().enumerate() {
         let key = (c.table.as_str(), c.row.as_str());
         if last != Some(key) {
             rows.push(Vec::new());
+            row_label.push(
+                labels
+                    .get(&(c.table.clone(), c.row.clone()))
+                    .map_or(&[], |v| v.as_slice()),
+            );
             last = Some(key);
         }
         if let Some(v) = c.value {
@@ -139,8 +202,8 @@ fn survivors(text: &str, truth: &TruthDoc, lex: &Lexicon) -> Vec<bool> {
         }
     }
     let (n_rows, n_lines) = (rows.len(), lines.len());
-    // best[r][l]: most matches for rows r.. over lines l..; how[r][l]: the choice.
-    let mut best = vec![vec![0usize; n_lines + 1]; n_rows + 1];
+    // best[r][l]: best score for rows r.. over lines l..; how[r][l]: the choice.
+    let mut best = vec![vec![0u64; n_lines + 1]; n_rows + 1];
     let mut how = vec![vec![Step::SkipRow; n_lines + 1]; n_rows + 1];
     for r in (0..n_rows).rev() {
         let want: Vec<Num> = rows[r].iter().map(|&(_, v)| v).collect();
@@ -151,7 +214,10 @@ fn survivors(text: &str, truth: &TruthDoc, lex: &Lexicon) -> Vec<bool> {
             }
             // Longest common subsequence of the row with lines l..=e, grown line by line.
             let mut lcs = vec![0usize; want.len() + 1];
+            let (mut own, mut above) = (String::new(), String::new());
             for e in l..n_lines.min(l + want.len() + SPREAD) {
+                own.push_str(&context[e].0);
+                above.push_str(&context[e].1);
                 for &t in &lines[e] {
                     let mut diag = 0;
                     for k in 1..=want.len() {
@@ -164,7 +230,15 @@ fn survivors(text: &str, truth: &TruthDoc, lex: &Lexicon) -> Vec<bool> {
                         diag = up;
                     }
                 }
-                let total = lcs[want.len()] + best[r + 1][e + 1];
+                let matched = lcs[want.len()] as u64;
+                // A label on the row's own lines counts fully, one on the lines above
+                // them half (those may be the end of the row before's wrapped label).
+                let label = if matched > 0 {
+                    label_points(row_label[r], &own).max(label_points(row_label[r], &above) / 2)
+                } else {
+                    0
+                };
+                let total = matched * MATCH_WEIGHT + label + best[r + 1][e + 1];
                 if total > b {
                     (b, h) = (total, Step::Lines(e));
                 }
@@ -281,7 +355,7 @@ mod tests {
         let lex = Dictionaries::embedded().unwrap().lexicon;
         let truth = doc(&[("a", &[0, 0, 0]), ("b", &[0, 0, 0]), ("c", &[0, 0, 0])]);
         // Rows a and b lost their numbers; c's line is all that is left.
-        let known = survivors("a\nb\nc 0 0 0\n", &truth, &lex);
+        let known = survivors("a\nb\nc 0 0 0\n", &truth, &HashMap::new(), &lex);
         assert_eq!(known.iter().filter(|&&k| k).count(), 3);
         assert!(known[6..9].iter().all(|&k| k) || known[0..3].iter().all(|&k| k));
     }
@@ -290,7 +364,35 @@ mod tests {
     fn rows_on_their_lines_survive_and_a_lost_value_does_not() {
         let lex = Dictionaries::embedded().unwrap().lexicon;
         let truth = doc(&[("a", &[4, 0, 4]), ("b", &[7, 1, 8])]);
-        let known = survivors("a 4 | 0 4\nprose 2021\nb 7 8\n", &truth, &lex);
+        let known = survivors(
+            "a 4 | 0 4\nprose 2021\nb 7 8\n",
+            &truth,
+            &HashMap::new(),
+            &lex,
+        );
         assert_eq!(known, [true, true, true, true, false, true]);
+    }
+
+    #[test]
+    fn equal_layouts_are_decided_by_the_rows_labels() {
+        let lex = Dictionaries::embedded().unwrap().lexicon;
+        let truth = doc(&[("a", &[0, 0, 0]), ("b", &[0, 0, 0]), ("c", &[0, 0, 0])]);
+        let labels: HashMap<(String, String), Vec<char>> =
+            [("a", "新收"), ("b", "结转"), ("c", "总计")]
+                .into_iter()
+                .map(|(r, l)| (("requests".to_string(), r.to_string()), l.chars().collect()))
+                .collect();
+        // Row b's line lost its numbers: the two lines left are a's and c's, as their
+        // labels say, though b could take either with as many matches.
+        let known = survivors("新收 0 0 0\n结转\n总计 0 0 0\n", &truth, &labels, &lex);
+        assert_eq!(
+            known,
+            [true, true, true, false, false, false, true, true, true]
+        );
+        let known = survivors("新收 0 0 0\n结转 0 0 0\n总计\n", &truth, &labels, &lex);
+        assert_eq!(
+            known,
+            [true, true, true, true, true, true, false, false, false]
+        );
     }
 }

@@ -297,6 +297,9 @@ pub struct EvalReport {
     pub groups: BTreeMap<(String, String), (Tally, Tally)>,
     /// Documents that were in the truth but not found as files.
     pub missing_files: Vec<String>,
+    /// Every document's own figures: (doc_id, layout, level, gongkai, baseline), in
+    /// doc_id order within each corpus folder.
+    pub documents: Vec<(String, String, String, Tally, Tally)>,
 }
 
 impl EvalReport {
@@ -325,7 +328,7 @@ pub fn evaluate(dirs: &[PathBuf], dict: &Dictionaries) -> Result<EvalReport, Str
             }
         }
     }
-    let results: Vec<(String, String, Tally, Tally)> = jobs
+    let results: Vec<(String, String, String, Tally, Tally)> = jobs
         .par_iter()
         .map(|(id, path, truth)| {
             let bytes = std::fs::read(path).unwrap_or_default();
@@ -334,14 +337,24 @@ pub fn evaluate(dirs: &[PathBuf], dict: &Dictionaries) -> Result<EvalReport, Str
             if let Ok(d) = decode(&bytes) {
                 (ours.survive, ours.determinable) = ceiling(&d.text, truth, dict);
             }
-            (truth.layout.clone(), truth.level.clone(), ours, base)
+            (
+                id.clone(),
+                truth.layout.clone(),
+                truth.level.clone(),
+                ours,
+                base,
+            )
         })
         .collect();
-    for (layout, level, ours, base) in results {
-        let g = report.groups.entry((layout, level)).or_default();
-        g.0.add(&ours);
-        g.1.add(&base);
+    for (_, layout, level, ours, base) in &results {
+        let g = report
+            .groups
+            .entry((layout.clone(), level.clone()))
+            .or_default();
+        g.0.add(ours);
+        g.1.add(base);
     }
+    report.documents = results;
     Ok(report)
 }
 
@@ -363,6 +376,30 @@ pub fn render_markdown(report: &EvalReport) -> String {
     }
     let total = report.totals();
     row(&mut out, "**all**", "", &total.0, &total.1);
+    out
+}
+
+/// Every document's figures as CSV, to find where the losses are: cells, right,
+/// silent errors and flagged for gongkai and the baseline, and the two ceilings.
+pub fn render_documents_csv(report: &EvalReport) -> String {
+    let mut out = String::from(
+        "doc_id,layout,level,cells,right,silent,flagged,rows,rows_found,survive,determinable,baseline_right,baseline_silent\n",
+    );
+    for (id, layout, level, ours, base) in &report.documents {
+        out.push_str(&format!(
+            "{id},{layout},{level},{},{},{},{},{},{},{},{},{},{}\n",
+            ours.cells,
+            ours.right,
+            ours.silent_wrong,
+            ours.flagged,
+            ours.rows,
+            ours.rows_found,
+            ours.survive,
+            ours.determinable,
+            base.right,
+            base.silent_wrong
+        ));
+    }
     out
 }
 

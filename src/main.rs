@@ -89,6 +89,10 @@ enum Command {
         /// above this percentage.
         #[arg(long, value_name = "PERCENT")]
         max_silent: Option<f64>,
+        /// Also write every document's own figures to this CSV file (to find the
+        /// documents that lose the most).
+        #[arg(long, value_name = "FILE")]
+        documents: Option<PathBuf>,
     },
 }
 
@@ -150,10 +154,12 @@ fn main() -> ExitCode {
             dictionaries,
             min_accuracy,
             max_silent,
+            documents,
         } => eval(
             corpora,
             jobs,
             dictionaries,
+            documents,
             Floors {
                 min_accuracy,
                 max_silent,
@@ -166,6 +172,7 @@ fn eval(
     corpora: Vec<PathBuf>,
     jobs: Option<usize>,
     dictionaries: Option<PathBuf>,
+    documents: Option<PathBuf>,
     floors: Floors,
 ) -> ExitCode {
     let dict = match load(dictionaries) {
@@ -185,6 +192,14 @@ fn eval(
                 eprintln!("gongkai: warning: {m} is in the truth but not on disk");
             }
             print!("{}", gongkai::eval::render_markdown(&r));
+            if let Some(path) = &documents {
+                if let Err(e) = std::fs::write(path, gongkai::eval::render_documents_csv(&r)) {
+                    return fail(&format!(
+                        "cannot write {}: {e} (check that its folder exists and is writable)",
+                        path.display()
+                    ));
+                }
+            }
             let (ours, _) = r.totals();
             let mut ok = true;
             if let Some(min) = floors.min_accuracy.filter(|&m| ours.accuracy() < m) {
