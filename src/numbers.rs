@@ -144,8 +144,25 @@ pub fn parse_token(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
                 return Token::Number(p);
             }
         }
+        if ruled_digits(t, lex) {
+            return Token::Unreadable;
+        }
     }
     read
+}
+
+/// Digits with table rules read among them (`1ololo1io1` for `|0|0|0|0|`): several
+/// cells in one token, to be cut with their rules ([`crate::split::cut_ruled_runs`]),
+/// not text. Needs a real digit and a rule look-alike before the token's end (one at
+/// the end alone is the glued rule [`parse_token`] already strips).
+fn ruled_digits(t: &str, lex: &Lexicon) -> bool {
+    let rule = |c: char| lex.rule_lookalikes.contains(&c) || lex.cell_rules.contains(&c);
+    let body = t.trim_end_matches(rule);
+    body.bytes().any(|b| b.is_ascii_digit())
+        && body.chars().any(rule)
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || rule(c) || lex.digit_confusions.contains_key(&c))
 }
 
 fn read_number(t: &str, lex: &Lexicon, numeric_context: bool) -> Token {
@@ -329,6 +346,18 @@ mod tests {
         // `1l` reads as 11 (l is also a 1), so the rule reading is not taken.
         assert_eq!(num("1l").value, Num::int(11));
         assert_eq!(num("25I").value, Num::int(251));
+    }
+
+    #[test]
+    fn digits_with_rules_among_them_are_cells_to_cut_not_text() {
+        // `|0|0|0|0|` with its rules read as 1, l and i, in a row of numbers.
+        for t in ["1ololo1io1", "io0i", "0i0li", "1o1|0"] {
+            assert_eq!(parse_token(t, &lex(), true), Token::Unreadable, "{t}");
+        }
+        // Outside a row of numbers, and without a digit or a rule, it stays text.
+        assert_eq!(parse_token("1ololo1io1", &lex(), false), Token::Text);
+        assert_eq!(parse_token("oo", &lex(), true), Token::Text);
+        assert_eq!(parse_token("lil", &lex(), true), Token::Text);
     }
 
     #[test]
