@@ -25,14 +25,50 @@ use crate::solve::{Grid, System};
 /// around them, a stray line between).
 const SPREAD: usize = 3;
 
-/// The oracle ceiling: (cells whose value survives in the text, cells the
-/// identities determine from those).
-pub fn ceiling(text: &str, truth: &TruthDoc, dict: &Dictionaries) -> (usize, usize) {
+/// The oracle ceilings of one document, in cells.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ceiling {
+    /// Cells whose value survives in the text on its row's lines, in order.
+    pub survive: usize,
+    /// Those and the cells the identities determine from them.
+    pub determinable: usize,
+    /// As `determinable`, but starting only from rows whose every value survives: a
+    /// row that kept some of its values does not show which columns they are in (a
+    /// reader can only place them where the identities do), so this estimates what the
+    /// text lets a reader know without the truth's help.
+    pub whole_rows: usize,
+}
+
+/// The oracle ceilings of `text` against its truth (see the module docs).
+pub fn ceiling(text: &str, truth: &TruthDoc, dict: &Dictionaries) -> Ceiling {
     let labels = row_labels(truth, dict);
-    let mut known = survivors(text, truth, &labels, &dict.lexicon);
+    let known = survivors(text, truth, &labels, &dict.lexicon);
     let survive = known.iter().filter(|&&k| k).count();
+    // A row is whole when every cell of it with a value survives.
+    let mut whole = known.clone();
+    let mut start = 0;
+    while start < truth.cells.len() {
+        let key = (&truth.cells[start].table, &truth.cells[start].row);
+        let end = (start..truth.cells.len())
+            .find(|&i| (&truth.cells[i].table, &truth.cells[i].row) != key)
+            .unwrap_or(truth.cells.len());
+        let complete = (start..end).all(|i| known[i] || truth.cells[i].value.is_none());
+        if !complete {
+            whole[start..end].iter_mut().for_each(|k| *k = false);
+        }
+        start = end;
+    }
+    Ceiling {
+        survive,
+        determinable: determined(known, truth, dict),
+        whole_rows: determined(whole, truth, dict),
+    }
+}
+
+/// How many truth cells are `known` or determined from those by the identities.
+fn determined(mut known: Vec<bool>, truth: &TruthDoc, dict: &Dictionaries) -> usize {
     let Some(template) = dict.templates.iter().find(|t| t.id == truth.template) else {
-        return (survive, survive);
+        return known.iter().filter(|&&k| k).count();
     };
     let index: HashMap<(&str, &str, &str), usize> = truth
         .cells
@@ -100,13 +136,12 @@ pub fn ceiling(text: &str, truth: &TruthDoc, dict: &Dictionaries) -> (usize, usi
             }
         }
     }
-    let determinable = truth
+    truth
         .cells
         .iter()
         .zip(&known)
         .filter(|(c, k)| **k && c.value.is_some())
-        .count();
-    (survive, determinable)
+        .count()
 }
 
 /// Weight of one surviving value against the label evidence: a layout's score is
@@ -394,5 +429,13 @@ mod tests {
             known,
             [true, true, true, true, true, true, false, false, false]
         );
+    }
+
+    #[test]
+    fn the_whole_row_ceiling_starts_only_from_rows_that_kept_every_value() {
+        let dict = Dictionaries::embedded().unwrap();
+        let truth = doc(&[("a", &[4, 0, 4]), ("b", &[7, 1, 8])]);
+        let c = ceiling("a 4 0 4\nb 7 8\n", &truth, &dict);
+        assert_eq!((c.survive, c.determinable, c.whole_rows), (5, 5, 3));
     }
 }

@@ -78,6 +78,8 @@ pub struct Tally {
     pub survive: usize,
     /// Cells that survive or that the identities determine from those that do.
     pub determinable: usize,
+    /// Cells the identities determine from the rows that survive whole.
+    pub whole_rows: usize,
 }
 
 impl Tally {
@@ -104,6 +106,7 @@ impl Tally {
         self.flagged += o.flagged;
         self.survive += o.survive;
         self.determinable += o.determinable;
+        self.whole_rows += o.whole_rows;
     }
 }
 
@@ -335,7 +338,9 @@ pub fn evaluate(dirs: &[PathBuf], dict: &Dictionaries) -> Result<EvalReport, Str
             let mut ours = score(&clean_document(&bytes, id, id, dict), truth, dict);
             let base = score(&baseline_document(&bytes, id, dict), truth, dict);
             if let Ok(d) = decode(&bytes) {
-                (ours.survive, ours.determinable) = ceiling(&d.text, truth, dict);
+                let c = ceiling(&d.text, truth, dict);
+                (ours.survive, ours.determinable, ours.whole_rows) =
+                    (c.survive, c.determinable, c.whole_rows);
             }
             (
                 id.clone(),
@@ -369,7 +374,7 @@ fn pct(a: usize, b: usize) -> String {
 /// The report as a Markdown table.
 pub fn render_markdown(report: &EvalReport) -> String {
     let mut out = String::from(
-        "| layout | level | docs | system | row recall | row recall, rows left in the text | cell accuracy | silent errors | of which no identity covers | flagged share of not-right | docs entirely right | ceiling: in text | ceiling: + identities | accuracy / ceiling |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "| layout | level | docs | system | row recall | row recall, rows left in the text | cell accuracy | silent errors | of which no identity covers | flagged share of not-right | docs entirely right | ceiling: in text | ceiling: + identities | accuracy / ceiling | ceiling: whole rows + identities | accuracy / whole-row ceiling |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for ((layout, level), (ours, base)) in &report.groups {
         row(&mut out, layout, level, ours, base);
@@ -383,11 +388,11 @@ pub fn render_markdown(report: &EvalReport) -> String {
 /// silent errors and flagged for gongkai and the baseline, and the two ceilings.
 pub fn render_documents_csv(report: &EvalReport) -> String {
     let mut out = String::from(
-        "doc_id,layout,level,cells,right,silent,flagged,rows,rows_found,survive,determinable,baseline_right,baseline_silent\n",
+        "doc_id,layout,level,cells,right,silent,flagged,rows,rows_found,survive,determinable,whole_rows,baseline_right,baseline_silent\n",
     );
     for (id, layout, level, ours, base) in &report.documents {
         out.push_str(&format!(
-            "{id},{layout},{level},{},{},{},{},{},{},{},{},{},{}\n",
+            "{id},{layout},{level},{},{},{},{},{},{},{},{},{},{},{}\n",
             ours.cells,
             ours.right,
             ours.silent_wrong,
@@ -396,6 +401,7 @@ pub fn render_documents_csv(report: &EvalReport) -> String {
             ours.rows_found,
             ours.survive,
             ours.determinable,
+            ours.whole_rows,
             base.right,
             base.silent_wrong
         ));
@@ -410,16 +416,18 @@ fn row(out: &mut String, layout: &str, level: &str, ours: &Tally, base: &Tally) 
                 pct(ours.survive, ours.cells),
                 pct(ours.determinable, ours.cells),
                 pct(t.right, ours.determinable.max(1)),
+                pct(ours.whole_rows, ours.cells),
             )
         } else {
             (
                 String::new(),
                 String::new(),
                 pct(t.right, ours.determinable.max(1)),
+                String::new(),
             )
         };
         out.push_str(&format!(
-            "| {layout} | {level} | {} | {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {layout} | {level} | {} | {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             t.docs,
             pct(t.rows_found, t.rows),
             pct(t.rows_found, t.rows - t.rows_lost),
@@ -430,7 +438,9 @@ fn row(out: &mut String, layout: &str, level: &str, ours: &Tally, base: &Tally) 
             pct(t.docs_right, t.docs),
             ceiling.0,
             ceiling.1,
-            ceiling.2
+            ceiling.2,
+            ceiling.3,
+            pct(t.right, ours.whole_rows.max(1))
         ));
     }
 }
