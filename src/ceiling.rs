@@ -25,25 +25,37 @@ use crate::solve::{Grid, System};
 /// around them, a stray line between).
 const SPREAD: usize = 3;
 
-/// The oracle ceilings of one document, in cells.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// The oracle ceilings of one document: for each truth cell (in the truth's order)
+/// whether it is within each ceiling.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ceiling {
-    /// Cells whose value survives in the text on its row's lines, in order.
-    pub survive: usize,
-    /// Those and the cells the identities determine from them.
-    pub determinable: usize,
+    /// The value survives in the text on its row's lines, in order.
+    pub survives: Vec<bool>,
+    /// It survives or the identities determine it from those that do.
+    pub determinable: Vec<bool>,
     /// As `determinable`, but starting only from rows whose every value survives: a
     /// row that kept some of its values does not show which columns they are in (a
     /// reader can only place them where the identities do), so this estimates what the
     /// text lets a reader know without the truth's help.
-    pub whole_rows: usize,
+    pub whole_rows: Vec<bool>,
+}
+
+impl Ceiling {
+    /// Cells within each ceiling: (survive, determinable, whole rows).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let n = |v: &[bool]| v.iter().filter(|&&k| k).count();
+        (
+            n(&self.survives),
+            n(&self.determinable),
+            n(&self.whole_rows),
+        )
+    }
 }
 
 /// The oracle ceilings of `text` against its truth (see the module docs).
 pub fn ceiling(text: &str, truth: &TruthDoc, dict: &Dictionaries) -> Ceiling {
     let labels = row_labels(truth, dict);
     let known = survivors(text, truth, &labels, &dict.lexicon);
-    let survive = known.iter().filter(|&&k| k).count();
     // A row is whole when every cell of it with a value survives.
     let mut whole = known.clone();
     let mut start = 0;
@@ -59,16 +71,20 @@ pub fn ceiling(text: &str, truth: &TruthDoc, dict: &Dictionaries) -> Ceiling {
         start = end;
     }
     Ceiling {
-        survive,
-        determinable: determined(known, truth, dict),
+        determinable: determined(known.clone(), truth, dict),
         whole_rows: determined(whole, truth, dict),
+        survives: known,
     }
 }
 
-/// How many truth cells are `known` or determined from those by the identities.
-fn determined(mut known: Vec<bool>, truth: &TruthDoc, dict: &Dictionaries) -> usize {
+/// Which truth cells are `known` or determined from those by the identities (a cell
+/// without a value never counts).
+fn determined(mut known: Vec<bool>, truth: &TruthDoc, dict: &Dictionaries) -> Vec<bool> {
+    for (k, c) in known.iter_mut().zip(&truth.cells) {
+        *k &= c.value.is_some();
+    }
     let Some(template) = dict.templates.iter().find(|t| t.id == truth.template) else {
-        return known.iter().filter(|&&k| k).count();
+        return known;
     };
     let index: HashMap<(&str, &str, &str), usize> = truth
         .cells
@@ -136,12 +152,7 @@ fn determined(mut known: Vec<bool>, truth: &TruthDoc, dict: &Dictionaries) -> us
             }
         }
     }
-    truth
-        .cells
-        .iter()
-        .zip(&known)
-        .filter(|(c, k)| **k && c.value.is_some())
-        .count()
+    known
 }
 
 /// Weight of one surviving value against the label evidence: a layout's score is
@@ -436,6 +447,7 @@ mod tests {
         let dict = Dictionaries::embedded().unwrap();
         let truth = doc(&[("a", &[4, 0, 4]), ("b", &[7, 1, 8])]);
         let c = ceiling("a 4 0 4\nb 7 8\n", &truth, &dict);
-        assert_eq!((c.survive, c.determinable, c.whole_rows), (5, 5, 3));
+        assert_eq!(c.counts(), (5, 5, 3));
+        assert_eq!(c.whole_rows, [true, true, true, false, false, false]);
     }
 }

@@ -14,12 +14,12 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::baseline::baseline_document;
-use crate::ceiling::ceiling;
+use crate::ceiling::{ceiling, Ceiling};
 use crate::decode::decode;
 use crate::dictionary::Dictionaries;
 use crate::document::clean_document;
 use crate::lexicon::Lexicon;
-use crate::model::{CellStatus, DocResult, RowPresence};
+use crate::model::{Cell, CellStatus, DocResult, RowPresence};
 use crate::numbers::{parse_token, Num, Token};
 
 /// One truth cell.
@@ -234,6 +234,70 @@ fn covered(
     out
 }
 
+/// A result's cells by (table, row, column) id, with their row's presence.
+type CellMap<'a> = HashMap<(&'a str, &'a str, &'a str), (&'a Cell, RowPresence)>;
+
+fn result_cells<'a>(result: &'a DocResult, dict: &'a Dictionaries) -> CellMap<'a> {
+    let mut cells = HashMap::new();
+    if let Some(t) = result.template {
+        let template = &dict.templates[t];
+        for tr in &result.tables {
+            let table = &template.tables[tr.table];
+            for (r, row) in table.rows.iter().enumerate() {
+                for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
+                    cells.insert(
+                        (table.id.as_str(), row.id.as_str(), col.id.as_str()),
+                        (&tr.cells[r][c], tr.rows[r]),
+                    );
+                }
+            }
+        }
+    }
+    cells
+}
+
+/// Every truth cell of one document as CSV lines: the truth, gongkai's value and
+/// status, and whether each ceiling holds it (see [`render_cells_header`]).
+fn cell_lines(
+    id: &str,
+    truth: &TruthDoc,
+    result: &DocResult,
+    ceiling: &Ceiling,
+    dict: &Dictionaries,
+) -> String {
+    let cells = result_cells(result, dict);
+    let flag = |v: &[bool], i: usize| u8::from(v.get(i).copied().unwrap_or(false));
+    let mut out = String::new();
+    for (i, tc) in truth.cells.iter().enumerate() {
+        let key = (tc.table.as_str(), tc.row.as_str(), tc.column.as_str());
+        let (value, status) = match cells.get(&key) {
+            Some((cell, _)) => (
+                cell.value.map_or(String::new(), |v| v.to_string()),
+                cell.status.as_str(),
+            ),
+            None => (String::new(), "absent"),
+        };
+        out.push_str(&format!(
+            "{id},{},{},{},{},{},{},{value},{status},{},{},{}\n",
+            truth.layout,
+            truth.level,
+            tc.table,
+            tc.row,
+            tc.column,
+            tc.value.map_or(String::new(), |v| v.to_string()),
+            flag(&ceiling.survives, i),
+            flag(&ceiling.determinable, i),
+            flag(&ceiling.whole_rows, i),
+        ));
+    }
+    out
+}
+
+/// The header of `eval --cells`.
+pub fn render_cells_header() -> &'static str {
+    "doc_id,layout,level,table,row_id,column_id,truth,value,status,survives,determinable,whole_rows\n"
+}
+
 /// Scores one result against its truth (without the ceiling).
 pub fn score(result: &DocResult, truth: &TruthDoc, dict: &Dictionaries) -> Tally {
     let covered = dict
@@ -242,18 +306,7 @@ pub fn score(result: &DocResult, truth: &TruthDoc, dict: &Dictionaries) -> Tally
         .find(|t| t.id == truth.template)
         .map(covered)
         .unwrap_or_default();
-    let mut cells: HashMap<(&str, &str, &str), (&crate::model::Cell, RowPresence)> = HashMap::new();
-    if let Some(t) = result.template {
-        let template = &dict.templates[t];
-        for tr in &result.tables {
-            let table = &template.tables[tr.table];
-            for (r, row) in table.rows.iter().enumerate() {
-                for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
-                    cells.insert((&table.id, &row.id, &col.id), (&tr.cells[r][c], tr.rows[r]));
-                }
-            }
-        }
-    }
+    let cells = result_cells(result, dict);
     let mut t = Tally {
         docs: 1,
         ..Tally::default()
@@ -303,6 +356,9 @@ pub struct EvalReport {
     /// Every document's own figures: (doc_id, layout, level, gongkai, baseline), in
     /// doc_id order within each corpus folder.
     pub documents: Vec<(String, String, String, Tally, Tally)>,
+    /// With [`evaluate_cells`]: every truth cell as a CSV line (see
+    /// [`render_cells_header`]), in document order.
+    pub cells: String,
 }
 
 impl EvalReport {
@@ -319,6 +375,15 @@ impl EvalReport {
 
 /// Evaluates every corpus folder in `dirs`.
 pub fn evaluate(dirs: &[PathBuf], dict: &Dictionaries) -> Result<EvalReport, String> {
+    evaluate_cells(dirs, dict, false)
+}
+
+/// As [`evaluate`]; with `keep_cells`, the report also lists every truth cell.
+pub fn evaluate_cells(
+    dirs: &[PathBuf],
+    dict: &Dictionaries,
+    keep_cells: bool,
+) -> Result<EvalReport, String> {
     let mut jobs = Vec::new();
     let mut report = EvalReport::default();
     for dir in dirs {
@@ -331,27 +396,32 @@ pub fn evaluate(dirs: &[PathBuf], dict: &Dictionaries) -> Result<EvalReport, Str
             }
         }
     }
-    let results: Vec<(String, String, String, Tally, Tally)> = jobs
+    let results: Vec<(String, String, String, Tally, Tally, String)> = jobs
         .par_iter()
         .map(|(id, path, truth)| {
             let bytes = std::fs::read(path).unwrap_or_default();
-            let mut ours = score(&clean_document(&bytes, id, id, dict), truth, dict);
+            let result = clean_document(&bytes, id, id, dict);
+            let mut ours = score(&result, truth, dict);
             let base = score(&baseline_document(&bytes, id, dict), truth, dict);
-            if let Ok(d) = decode(&bytes) {
-                let c = ceiling(&d.text, truth, dict);
-                (ours.survive, ours.determinable, ours.whole_rows) =
-                    (c.survive, c.determinable, c.whole_rows);
-            }
-            (
-                id.clone(),
-                truth.layout.clone(),
-                truth.level.clone(),
-                ours,
-                base,
-            )
+            let c = match decode(&bytes) {
+                Ok(d) => ceiling(&d.text, truth, dict),
+                Err(_) => Ceiling::default(),
+            };
+            (ours.survive, ours.determinable, ours.whole_rows) = c.counts();
+            let lines = if keep_cells {
+                cell_lines(id, truth, &result, &c, dict)
+            } else {
+                String::new()
+            };
+            let (layout, level) = (truth.layout.clone(), truth.level.clone());
+            (id.clone(), layout, level, ours, base, lines)
         })
         .collect();
-    for (_, layout, level, ours, base) in &results {
+    for (id, layout, level, ours, base, lines) in results {
+        report.cells.push_str(&lines);
+        report.documents.push((id, layout, level, ours, base));
+    }
+    for (_, layout, level, ours, base) in &report.documents {
         let g = report
             .groups
             .entry((layout.clone(), level.clone()))
@@ -359,7 +429,6 @@ pub fn evaluate(dirs: &[PathBuf], dict: &Dictionaries) -> Result<EvalReport, Str
         g.0.add(ours);
         g.1.add(base);
     }
-    report.documents = results;
     Ok(report)
 }
 

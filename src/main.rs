@@ -93,6 +93,10 @@ enum Command {
         /// documents that lose the most).
         #[arg(long, value_name = "FILE")]
         documents: Option<PathBuf>,
+        /// Also write every truth cell to this CSV file: the truth, gongkai's value and
+        /// status, and which ceilings hold it.
+        #[arg(long, value_name = "FILE")]
+        cells: Option<PathBuf>,
     },
 }
 
@@ -155,11 +159,12 @@ fn main() -> ExitCode {
             min_accuracy,
             max_silent,
             documents,
+            cells,
         } => eval(
             corpora,
             jobs,
             dictionaries,
-            documents,
+            (documents, cells),
             Floors {
                 min_accuracy,
                 max_silent,
@@ -172,7 +177,7 @@ fn eval(
     corpora: Vec<PathBuf>,
     jobs: Option<usize>,
     dictionaries: Option<PathBuf>,
-    documents: Option<PathBuf>,
+    (documents, cells): (Option<PathBuf>, Option<PathBuf>),
     floors: Floors,
 ) -> ExitCode {
     let dict = match load(dictionaries) {
@@ -183,7 +188,9 @@ fn eval(
         .num_threads(jobs.unwrap_or(0))
         .build();
     let report = match pool {
-        Ok(pool) => pool.install(|| gongkai::eval::evaluate(&corpora, &dict)),
+        Ok(pool) => {
+            pool.install(|| gongkai::eval::evaluate_cells(&corpora, &dict, cells.is_some()))
+        }
         Err(e) => return fail(&e.to_string()),
     };
     match report {
@@ -192,8 +199,16 @@ fn eval(
                 eprintln!("gongkai: warning: {m} is in the truth but not on disk");
             }
             print!("{}", gongkai::eval::render_markdown(&r));
-            if let Some(path) = &documents {
-                if let Err(e) = std::fs::write(path, gongkai::eval::render_documents_csv(&r)) {
+            let extra = [
+                (documents, gongkai::eval::render_documents_csv(&r)),
+                (
+                    cells,
+                    format!("{}{}", gongkai::eval::render_cells_header(), r.cells),
+                ),
+            ];
+            for (path, text) in extra {
+                let Some(path) = path else { continue };
+                if let Err(e) = std::fs::write(&path, text) {
                     return fail(&format!(
                         "cannot write {}: {e} (check that its folder exists and is writable)",
                         path.display()
