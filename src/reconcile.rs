@@ -202,6 +202,8 @@ fn infer_once(
         table.blocks[table.rows[r].block].columns[c].domain != Domain::Decimal
     };
     let mut filled: Vec<((usize, usize), &str)> = Vec::new();
+    // Zero fills: (cell, the known side of the instance that forced it).
+    let mut zero_basis: Vec<(At, &[At])> = Vec::new();
     loop {
         let mut changed = false;
         for (id, _, lhs, rhs) in instances {
@@ -231,6 +233,16 @@ fn infer_once(
                     if (non_negative(*x) && v.is_negative()) || (integer(*x) && !v.is_integer()) {
                         return Ok(revert(tr, &filled));
                     }
+                    // A 0 beside non-negative cells whose other side sums to 0 is the
+                    // zero rule below with one unknown.
+                    let (own, other) = if lhs.contains(x) {
+                        (lhs, rhs)
+                    } else {
+                        (rhs, lhs)
+                    };
+                    if known_sum(other) == Num::default() && own.iter().all(|&c| non_negative(c)) {
+                        zero_basis.push((*x, other.as_slice()));
+                    }
                     tr.cells[x.0][x.1].value = Some(v);
                     filled.push((*x, id.id.as_str()));
                     changed = true;
@@ -243,9 +255,11 @@ fn infer_once(
                         && many.iter().all(|&x| non_negative(x))
                         && sum == Num::default()
                     {
+                        let basis = if all_lhs { rhs } else { lhs };
                         for &x in many {
                             tr.cells[x.0][x.1].value = Some(Num::default());
                             filled.push((x, id.id.as_str()));
+                            zero_basis.push((x, basis.as_slice()));
                         }
                         changed = true;
                     }
@@ -268,13 +282,34 @@ fn infer_once(
     if !consistent {
         return Ok(revert(tr, &filled));
     }
+    let checked = |x: (usize, usize), by: &str| {
+        instances.iter().any(|(id, _, l, r)| {
+            id.id != by && (l.contains(&x) || r.contains(&x)) && holds(tr, l, r) == Some(true)
+        })
+    };
+    // A read cell that an identity of read cells alone confirms.
+    let confirmed = |x: (usize, usize), by: &str| {
+        !filled.iter().any(|(f, _)| *f == x)
+            && instances.iter().any(|(id, _, l, r)| {
+                id.id != by
+                    && (l.contains(&x) || r.contains(&x))
+                    && !touches(l, r)
+                    && holds(tr, l, r) == Some(true)
+            })
+    };
+    // Non-negative cells that must sum to 0 are 0 whatever else is read: such a fill
+    // rests only on the other side (a column total of 0), so it stands when every cell
+    // of that side is confirmed by another identity of read cells, even where no
+    // identity of its own row can check it yet (that row lost other cells).
+    let from_confirmed_zero = |x: (usize, usize), by: &str| {
+        zero_basis
+            .iter()
+            .find(|(f, _)| *f == x)
+            .is_some_and(|(_, basis)| basis.iter().all(|&b| confirmed(b, by)))
+    };
     let unchecked: Vec<(usize, usize)> = filled
         .iter()
-        .filter(|&&(x, by)| {
-            !instances.iter().any(|(id, _, l, r)| {
-                id.id != by && (l.contains(&x) || r.contains(&x)) && holds(tr, l, r) == Some(true)
-            })
-        })
+        .filter(|&&(x, by)| !checked(x, by) && !from_confirmed_zero(x, by))
         .map(|&(x, _)| x)
         .collect();
     if !unchecked.is_empty() {
@@ -616,6 +651,73 @@ mod tests {
         assert_eq!(tr.cells[secret][6].status, CellStatus::Inferred);
         let (b, _) = check_identities(&mut tr, t, &d.lexicon);
         assert_eq!(b.failed, 0);
+    }
+
+    #[test]
+    fn a_confirmed_zero_total_zeroes_its_column_in_rows_that_lost_other_cells() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let r = |id: &str| t.row_index(id).unwrap();
+        let (other, total, new) = (r("not_processed_repeat"), r("results_total"), r("new"));
+        // Eight requests from people, in （五）2.重复申请; that row kept only its
+        // 商业企业 cell, so no identity of its own row can check a filled cell.
+        let mut tr = table_of(
+            |row, c| {
+                if (row == other || row == total || row == new) && (c == 0 || c == 6) {
+                    8
+                } else {
+                    0
+                }
+            },
+            t,
+        );
+        for c in [0, 2, 3, 4, 5, 6] {
+            tr.cells[other][c] = Cell::missing();
+        }
+        // With 自然人 and 总计 of （一） lost too, neither column can be solved, so the
+        // row cannot be completed and checked by its own total.
+        tr.cells[r("granted")][0] = Cell::missing();
+        tr.cells[r("granted")][6] = Cell::missing();
+        infer_from_identities(&mut tr, t);
+        // 科研机构 … 其他 of （七）总计 are 0 and its row adds up: those columns are 0.
+        for c in 2..=5 {
+            assert_eq!(tr.cells[other][c].value, Some(Num::int(0)), "column {c}");
+            assert_eq!(tr.cells[other][c].status, CellStatus::Inferred);
+        }
+        assert_eq!(check_identities(&mut tr, t, &d.lexicon).0.failed, 0);
+    }
+
+    #[test]
+    fn a_zero_total_that_nothing_confirms_zeroes_nothing() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let r = |id: &str| t.row_index(id).unwrap();
+        let (other, total, new) = (r("not_processed_repeat"), r("results_total"), r("new"));
+        let mut tr = table_of(
+            |row, c| {
+                if (row == other || row == total || row == new) && (c == 0 || c == 6) {
+                    8
+                } else {
+                    0
+                }
+            },
+            t,
+        );
+        for c in [0, 2, 3, 4, 5, 6] {
+            tr.cells[other][c] = Cell::missing();
+        }
+        // With 自然人 and 总计 of （一） lost too, neither column can be solved, so the
+        // row cannot be completed and checked by its own total.
+        tr.cells[r("granted")][0] = Cell::missing();
+        tr.cells[r("granted")][6] = Cell::missing();
+        // （七）总计 lost its row total and 一 its 科研机构 cell: the total row's 0s
+        // are checked by no identity of read cells, so they zero nothing.
+        tr.cells[total][6] = Cell::missing();
+        for row in [new, r("carried"), r("carry_forward")] {
+            tr.cells[row][2] = Cell::missing();
+        }
+        let log = infer_from_identities(&mut tr, t);
+        assert_eq!(tr.cells[other][2].value, None, "{log:#?}");
     }
 
     #[test]
