@@ -70,6 +70,9 @@ fn unknown_template(
     })
 }
 
+/// Rounds of placing short runs and inferring from the identities, at most.
+const MAX_ROUNDS: usize = 3;
+
 /// Reconciles one table as read: blanks the source writes for 0 (HTML), runs its
 /// row cuts one way (crawler dumps), repairs,
 /// short runs placed by the table (one at a time, then together), inference, checks.
@@ -93,14 +96,22 @@ pub fn reconcile_table(
     }
     read.corrections
         .extend(repair_misreads(&mut read.result, table, lex));
-    let (log, by_table) = place_by_table(&mut read.result, table, &read.short);
-    placed.extend(by_table);
-    read.corrections.extend(log);
-    let (log, jointly) = place_jointly(&mut read.result, table, &read.short);
-    placed.extend(jointly);
-    read.corrections.extend(log);
-    read.corrections
-        .extend(infer_from_identities(&mut read.result, table));
+    // Cells the identities fill can settle short runs that were open before, and
+    // what those runs then give can fill more: a few rounds reach the fixed point.
+    for _ in 0..MAX_ROUNDS {
+        let (log, by_table) = place_by_table(&mut read.result, table, &read.short);
+        placed.extend(by_table);
+        read.corrections.extend(log);
+        let (log, jointly) = place_jointly(&mut read.result, table, &read.short);
+        placed.extend(jointly);
+        read.corrections.extend(log);
+        let inferred = infer_from_identities(&mut read.result, table);
+        let more = !inferred.is_empty();
+        read.corrections.extend(inferred);
+        if !more {
+            break;
+        }
+    }
     let result = &read.result;
     read.review.retain(|x| {
         let moot = |r: usize| {
