@@ -188,82 +188,104 @@ fn infer_once(
             let r: Option<Vec<Num>> = rhs.iter().map(|&x| value(tr, x)).collect();
             Some(Num::sum(l?) == Num::sum(r?))
         };
+    let non_negative = |(r, c): (usize, usize)| {
+        table.blocks[table.rows[r].block].columns[c].domain != Domain::Signed
+    };
+    // A side whose read cells already exceed a complete other side cannot hold when
+    // its unknowns are non-negative (as `check_identities` judges it).
+    let exceeds = |tr: &TableResult, side: &[(usize, usize)], other: &[(usize, usize)]| {
+        let complete: Option<Vec<Num>> = other.iter().map(|&x| value(tr, x)).collect();
+        complete.is_some_and(|o| {
+            side.iter()
+                .all(|&x| value(tr, x).is_some() || non_negative(x))
+                && Num::sum(side.iter().filter_map(|&x| value(tr, x))) > Num::sum(o)
+        })
+    };
     // Cells of an identity that already fails may hold the misread value: nothing is
     // derived from them.
     let tainted: Vec<(usize, usize)> = instances
         .iter()
-        .filter(|(_, _, l, r)| holds(tr, l, r) == Some(false))
+        .filter(|(_, _, l, r)| {
+            holds(tr, l, r) == Some(false) || exceeds(tr, l, r) || exceeds(tr, r, l)
+        })
         .flat_map(|(_, _, l, r)| l.iter().chain(r).copied())
         .collect();
-    let non_negative = |(r, c): (usize, usize)| {
-        table.blocks[table.rows[r].block].columns[c].domain != Domain::Signed
-    };
     let integer = |(r, c): (usize, usize)| {
         table.blocks[table.rows[r].block].columns[c].domain != Domain::Decimal
     };
     let mut filled: Vec<((usize, usize), &str)> = Vec::new();
-    // Zero fills: (cell, the known side of the instance that forced it).
-    let mut zero_basis: Vec<(At, &[At])> = Vec::new();
+    // Zero fills: (cell, the read cells it rests on).
+    let mut zero_basis: Vec<(At, Vec<At>)> = Vec::new();
     loop {
         let mut changed = false;
         for (id, _, lhs, rhs) in instances {
-            if lhs.iter().chain(rhs).any(|x| tainted.contains(x)) {
-                continue;
-            }
             let unknown: Vec<(usize, usize)> = lhs
                 .iter()
                 .chain(rhs)
                 .copied()
                 .filter(|&x| value(tr, x).is_none())
                 .collect();
-            if unknown.iter().any(|x| barred.contains(x)) {
+            if unknown.is_empty() || unknown.iter().any(|x| barred.contains(x)) {
                 continue;
             }
             let known_sum =
                 |cs: &[(usize, usize)]| Num::sum(cs.iter().filter_map(|&x| value(tr, x)));
             let need = known_sum(rhs) - known_sum(lhs);
-            match unknown.as_slice() {
-                [] => {}
-                [x] => {
-                    let v = if lhs.contains(x) {
-                        need
+            // The zero rule: non-negative unknowns all on one side that must sum to 0
+            // are 0. Such a fill rests on the instance's read cells; where the other
+            // side sums to 0 and this side is all non-negative, on the other side
+            // alone (every cell here is 0 whatever its read cells say, so a failed
+            // identity elsewhere on this side does not matter).
+            let own = if unknown.iter().all(|x| lhs.contains(x)) {
+                Some((lhs, rhs, need))
+            } else if unknown.iter().all(|x| rhs.contains(x)) {
+                Some((rhs, lhs, Num::default() - need))
+            } else {
+                None
+            };
+            if let Some((own, other, must)) = own {
+                if must == Num::default() && unknown.iter().all(|&x| non_negative(x)) {
+                    let alone =
+                        own.iter().all(|&c| non_negative(c)) && known_sum(other) == Num::default();
+                    let basis: Vec<(usize, usize)> = if alone {
+                        other.clone()
                     } else {
-                        Num::default() - need
+                        lhs.iter()
+                            .chain(rhs)
+                            .copied()
+                            .filter(|&x| value(tr, x).is_some())
+                            .collect()
                     };
-                    if (non_negative(*x) && v.is_negative()) || (integer(*x) && !v.is_integer()) {
-                        return Ok(revert(tr, &filled));
+                    if basis.iter().any(|x| tainted.contains(x)) {
+                        continue;
                     }
-                    // A 0 beside non-negative cells whose other side sums to 0 is the
-                    // zero rule below with one unknown.
-                    let (own, other) = if lhs.contains(x) {
-                        (lhs, rhs)
-                    } else {
-                        (rhs, lhs)
-                    };
-                    if known_sum(other) == Num::default() && own.iter().all(|&c| non_negative(c)) {
-                        zero_basis.push((*x, other.as_slice()));
-                    }
-                    tr.cells[x.0][x.1].value = Some(v);
-                    filled.push((*x, id.id.as_str()));
-                    changed = true;
-                }
-                many => {
-                    let all_lhs = many.iter().all(|x| lhs.contains(x));
-                    let all_rhs = many.iter().all(|x| rhs.contains(x));
-                    let sum = if all_lhs { need } else { Num::default() - need };
-                    if (all_lhs || all_rhs)
-                        && many.iter().all(|&x| non_negative(x))
-                        && sum == Num::default()
-                    {
-                        let basis = if all_lhs { rhs } else { lhs };
-                        for &x in many {
-                            tr.cells[x.0][x.1].value = Some(Num::default());
-                            filled.push((x, id.id.as_str()));
-                            zero_basis.push((x, basis.as_slice()));
-                        }
+                    // A cell of a failed identity stays unknown: filling it would only
+                    // complete a failure that is already there.
+                    for &x in unknown.iter().filter(|x| !tainted.contains(x)) {
+                        tr.cells[x.0][x.1].value = Some(Num::default());
+                        filled.push((x, id.id.as_str()));
+                        zero_basis.push((x, basis.clone()));
                         changed = true;
                     }
+                    continue;
                 }
+            }
+            // Cells of an identity that already fails may hold the misread value.
+            if lhs.iter().chain(rhs).any(|x| tainted.contains(x)) {
+                continue;
+            }
+            if let [x] = unknown.as_slice() {
+                let v = if lhs.contains(x) {
+                    need
+                } else {
+                    Num::default() - need
+                };
+                if (non_negative(*x) && v.is_negative()) || (integer(*x) && !v.is_integer()) {
+                    return Ok(revert(tr, &filled));
+                }
+                tr.cells[x.0][x.1].value = Some(v);
+                filled.push((*x, id.id.as_str()));
+                changed = true;
             }
         }
         if !changed {
@@ -297,10 +319,9 @@ fn infer_once(
                     && holds(tr, l, r) == Some(true)
             })
     };
-    // Non-negative cells that must sum to 0 are 0 whatever else is read: such a fill
-    // rests only on the other side (a column total of 0), so it stands when every cell
-    // of that side is confirmed by another identity of read cells, even where no
-    // identity of its own row can check it yet (that row lost other cells).
+    // A zero fill stands when every read cell it rests on is confirmed by another
+    // identity of read cells, even where no identity of its own row can check it yet
+    // (that row lost other cells).
     let from_confirmed_zero = |x: (usize, usize), by: &str| {
         zero_basis
             .iter()
@@ -718,6 +739,27 @@ mod tests {
         }
         let log = infer_from_identities(&mut tr, t);
         assert_eq!(tr.cells[other][2].value, None, "{log:#?}");
+    }
+
+    #[test]
+    fn a_misread_row_does_not_stop_zero_totals_from_zeroing_other_columns() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let r = |id: &str| t.row_index(id).unwrap();
+        let (lost, query) = (r("partial"), r("refused_query"));
+        let mut tr = table_of(|_, _| 0, t);
+        for c in 0..7 {
+            tr.cells[lost][c] = Cell::missing();
+        }
+        // 其他 of 8.属于行政查询事项 printed 0, read 1: its row and column 其他 fail,
+        // and every column crosses that row. The totals of the other columns are 0
+        // all the same, so the lost row is 0 there; 其他 stays unknown.
+        tr.cells[query][5].value = Some(Num::int(1));
+        infer_from_identities(&mut tr, t);
+        for c in [0, 1, 2, 3, 4, 6] {
+            assert_eq!(tr.cells[lost][c].value, Some(Num::int(0)), "column {c}");
+        }
+        assert_eq!(tr.cells[lost][5].value, None);
     }
 
     #[test]
