@@ -50,13 +50,17 @@ enum Command {
         stream: bool,
         /// Which files in folders and archives to read (repeatable; default: text and
         /// HTML files).
-        #[arg(long = "glob", default_values = ["*.txt", "*.htm", "*.html"])]
+        #[arg(
+            long = "glob",
+            default_values = ["*.txt", "*.htm", "*.html"],
+            conflicts_with = "stream"
+        )]
         globs: Vec<String>,
         /// Worker threads (default: one per core). Output is identical at any count.
         #[arg(short, long)]
         jobs: Option<usize>,
         /// Start every CSV with a UTF-8 BOM so that Excel and WPS read it as UTF-8.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "stream")]
         bom: bool,
         /// No progress bar and no summary.
         #[arg(short, long)]

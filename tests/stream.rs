@@ -1,6 +1,7 @@
 //! `gongkai clean --stream`: JSON lines in, one JSON line per document out, with the
 //! rows that the CSV mode writes for the same texts; a malformed line gets a line with
-//! its reason and the stream goes on; output bytes do not depend on the thread count.
+//! its reason and the stream goes on; output bytes do not depend on the thread count;
+//! options that only shape CSV files are refused.
 
 mod common;
 
@@ -187,4 +188,18 @@ fn stream_output_bytes_are_the_same_at_one_and_two_threads() {
     let (_, two) = stream(&input, &["--jobs", "2"]);
     assert!(lines.len() >= 15);
     assert!(one == two, "the stream differs between 1 and 2 threads");
+}
+
+#[test]
+fn options_that_only_shape_csv_files_are_refused_with_stream() {
+    // Refused before any input is read.
+    for extra in [&["--bom"][..], &["--glob", "*.md"]] {
+        let mut args = vec!["clean", "--stream"];
+        args.extend(extra);
+        let run = gongkai(&args);
+        assert_eq!(run.status.code(), Some(2), "{extra:?}");
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(err.contains("cannot be used with"), "{err}");
+        assert!(run.stdout.is_empty());
+    }
 }
