@@ -66,6 +66,12 @@ impl Slot {
     pub fn is_blank(&self) -> bool {
         self.number.is_none() && !self.unreadable
     }
+
+    /// A tab cell that held nothing but a table rule (`1\t|\t0`, from word boxes):
+    /// the rule between two cells, or a cell OCR read as a rule (a `1`).
+    pub fn is_rule(&self) -> bool {
+        self.is_blank() && !self.raw.is_empty()
+    }
 }
 
 /// A run of numeric cells, possibly over several lines (one cell per line).
@@ -99,9 +105,13 @@ pub struct Candidates {
 }
 
 enum Event {
-    Text { token: String, new_cell: bool },
+    Text {
+        token: String,
+        new_cell: bool,
+    },
     Value(Slot),
-    Blank(usize),
+    /// An empty tab cell (its text: empty, or the rule it held alone).
+    Blank(usize, String),
 }
 
 /// Lexes lines `lines[range]` (NFKC form) into segments and value groups.
@@ -135,6 +145,7 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
 }
 
 fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<Event>, bool) {
+    let original = line;
     // Ruled tables come out of OCR with the rules as characters between cells.
     // One substring search per rule (vectorised) beats testing every character.
     let has_rule = |&r: &char| line.contains(&*r.encode_utf8(&mut [0; 4]));
@@ -162,6 +173,22 @@ fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<
         line.split('\t').collect()
     } else {
         vec![line]
+    };
+    // Rules and glued ordinals never add or remove a tab, so the fields of the line
+    // as read line up with these: a field that held only rules is marked as one.
+    let rule_only: Vec<Option<&str>> = if tabbed {
+        original
+            .split('\t')
+            .map(|f| {
+                let f = f.trim();
+                (!f.is_empty()
+                    && f.chars()
+                        .all(|c| c.is_whitespace() || lex.cell_rules.contains(&c)))
+                .then_some(f)
+            })
+            .collect()
+    } else {
+        Vec::new()
     };
     let mut events = Vec::new();
     let mut seen_value = false;
@@ -206,7 +233,8 @@ fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<
             new_cell = false;
         }
         if tabbed && !any {
-            events.push(Event::Blank(fi));
+            let rule = rule_only.get(fi).copied().flatten().unwrap_or_default();
+            events.push(Event::Blank(fi, rule.to_string()));
         }
     }
     (events, tabbed)
@@ -322,13 +350,13 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
                     .push(slot);
                 prev_was_value = true;
             }
-            Event::Blank(field) => {
+            Event::Blank(field, raw) => {
                 flush_seg(&mut seg, &mut forced, out, &mut last_seg);
                 group
                     .get_or_insert_with(|| new_group(idx, tabbed, last_seg))
                     .slots
                     .push(Slot {
-                        raw: String::new(),
+                        raw,
                         line: idx,
                         number: None,
                         unreadable: false,

@@ -296,6 +296,14 @@ pub fn placements(g: &ValueGroup, n: usize) -> Vec<usize> {
 /// table's values start, learned from its unambiguous rows) picks one.
 pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit {
     let len = g.slots.len();
+    // A tab cell that held only a rule is a blank cell when the run then fills the
+    // row exactly (OCR read a `1` as the rule); otherwise it is the rule between
+    // cells, and counting it would shift the cells after it.
+    if len != n && g.slots.iter().any(Slot::is_rule) {
+        let mut without = g.clone();
+        without.slots.retain(|s| !s.is_rule());
+        return fit_columns(&without, n, value_field);
+    }
     if len < n {
         return Fit::Short(g.slots.iter().filter(|s| !s.is_blank()).count());
     }
@@ -359,6 +367,22 @@ mod tests {
         assert_eq!(fit_columns(&g[0], 7, None), Fit::Short(6));
         let g = groups("行政事业性收费\t0\t0\t");
         assert!(matches!(fit_columns(&g[0], 2, None), Fit::Cells(_)));
+    }
+
+    #[test]
+    fn a_tab_cell_of_a_rule_alone_is_a_cell_only_where_it_fills_the_row() {
+        // Rules between the cells, as word boxes give them: not cells.
+        let g = groups("规章\t|\t1\t|\t0\t|");
+        assert_eq!(fit_columns(&g[0], 3, None), Fit::Short(2));
+        let g = groups("规章\t|\t1\t|\t0\t|\t5");
+        assert!(
+            matches!(fit_columns(&g[0], 3, None), Fit::Cells(c) if c.iter().map(|s| s.raw.as_str()).eq(["1", "0", "5"]))
+        );
+        // A `1` read as a rule: with it the run fills the row, so it is an unknown cell.
+        let g = groups("2.重复申请\t|\t0\t0\t0\t0\t0\t1");
+        assert!(
+            matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[0].is_blank() && c[6].raw == "1")
+        );
     }
 
     #[test]
