@@ -257,15 +257,17 @@ fn result_cells<'a>(result: &'a DocResult, dict: &'a Dictionaries) -> CellMap<'a
 }
 
 /// Every truth cell of one document as CSV lines: the truth, gongkai's value and
-/// status, and whether each ceiling holds it (see [`render_cells_header`]).
+/// status, whether each ceiling holds it, and the baseline's value (see
+/// [`render_cells_header`]).
 fn cell_lines(
     id: &str,
     truth: &TruthDoc,
-    result: &DocResult,
+    (result, baseline): (&DocResult, &DocResult),
     ceiling: &Ceiling,
     dict: &Dictionaries,
 ) -> String {
     let cells = result_cells(result, dict);
+    let base = result_cells(baseline, dict);
     let flag = |v: &[bool], i: usize| u8::from(v.get(i).copied().unwrap_or(false));
     let mut out = String::new();
     for (i, tc) in truth.cells.iter().enumerate() {
@@ -277,8 +279,12 @@ fn cell_lines(
             ),
             None => (String::new(), "absent"),
         };
+        let base = base
+            .get(&key)
+            .and_then(|(cell, _)| cell.value)
+            .map_or(String::new(), |v| v.to_string());
         out.push_str(&format!(
-            "{id},{},{},{},{},{},{},{value},{status},{},{},{}\n",
+            "{id},{},{},{},{},{},{},{value},{status},{},{},{},{base}\n",
             truth.layout,
             truth.level,
             tc.table,
@@ -295,7 +301,7 @@ fn cell_lines(
 
 /// The header of `eval --cells`.
 pub fn render_cells_header() -> &'static str {
-    "doc_id,layout,level,table,row_id,column_id,truth,value,status,survives,determinable,whole_rows\n"
+    "doc_id,layout,level,table,row_id,column_id,truth,value,status,survives,determinable,whole_rows,baseline\n"
 }
 
 /// Scores one result against its truth (without the ceiling).
@@ -402,14 +408,15 @@ pub fn evaluate_cells(
             let bytes = std::fs::read(path).unwrap_or_default();
             let result = clean_document(&bytes, id, id, dict);
             let mut ours = score(&result, truth, dict);
-            let base = score(&baseline_document(&bytes, id, dict), truth, dict);
+            let baseline = baseline_document(&bytes, id, dict);
+            let base = score(&baseline, truth, dict);
             let c = match decode(&bytes) {
                 Ok(d) => ceiling(&d.text, truth, dict),
                 Err(_) => Ceiling::default(),
             };
             (ours.survive, ours.determinable, ours.whole_rows) = c.counts();
             let lines = if keep_cells {
-                cell_lines(id, truth, &result, &c, dict)
+                cell_lines(id, truth, (&result, &baseline), &c, dict)
             } else {
                 String::new()
             };

@@ -98,7 +98,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         documents: Option<PathBuf>,
         /// Also write every truth cell to this CSV file: the truth, gongkai's value and
-        /// status, and which ceilings hold it.
+        /// status, which ceilings hold it, and the baseline's value.
         #[arg(long, value_name = "FILE")]
         cells: Option<PathBuf>,
     },
