@@ -161,7 +161,10 @@ fn alternatives(
 /// identity that touches a filled cell is checked again and, if one fails, nothing is
 /// kept. Each filled cell must also take part in another identity that now holds, so
 /// that no value rests on one equation alone: cells without such a check are left
-/// unknown and the rest is derived again without them.
+/// unknown and the rest is derived again without them. The one exception is a 0 that
+/// non-negative cells summing to 0 force: it stands when every read cell it rests on
+/// (a column total of 0, say) is confirmed by another identity of read cells, since
+/// the row it sits in may have lost the cells its own identity would need.
 pub fn infer_from_identities(tr: &mut TableResult, table: &Table) -> Vec<Correction> {
     let instances = identity_instances(table, tr);
     let mut barred: Vec<(usize, usize)> = Vec::new();
