@@ -677,17 +677,16 @@ mod tests {
         assert_eq!(b.failed, 0);
     }
 
-    #[test]
-    fn a_confirmed_zero_total_zeroes_its_column_in_rows_that_lost_other_cells() {
-        let d = Dictionaries::embedded().unwrap();
-        let t = d.templates[1].table("requests").unwrap();
+    /// Eight requests from people, in （五）2.重复申请, which kept only its 商业企业
+    /// cell; with 自然人 and 总计 of （一） lost too, neither column can be solved, so
+    /// the row cannot be completed and checked by its own total. Gives the table and
+    /// that row.
+    fn repeat_row_that_lost_cells(t: &Table) -> (TableResult, usize) {
         let r = |id: &str| t.row_index(id).unwrap();
-        let (other, total, new) = (r("not_processed_repeat"), r("results_total"), r("new"));
-        // Eight requests from people, in （五）2.重复申请; that row kept only its
-        // 商业企业 cell, so no identity of its own row can check a filled cell.
+        let (repeat, total, new) = (r("not_processed_repeat"), r("results_total"), r("new"));
         let mut tr = table_of(
             |row, c| {
-                if (row == other || row == total || row == new) && (c == 0 || c == 6) {
+                if (row == repeat || row == total || row == new) && (c == 0 || c == 6) {
                     8
                 } else {
                     0
@@ -696,17 +695,23 @@ mod tests {
             t,
         );
         for c in [0, 2, 3, 4, 5, 6] {
-            tr.cells[other][c] = Cell::missing();
+            tr.cells[repeat][c] = Cell::missing();
         }
-        // With 自然人 and 总计 of （一） lost too, neither column can be solved, so the
-        // row cannot be completed and checked by its own total.
         tr.cells[r("granted")][0] = Cell::missing();
         tr.cells[r("granted")][6] = Cell::missing();
+        (tr, repeat)
+    }
+
+    #[test]
+    fn a_confirmed_zero_total_zeroes_its_column_in_rows_that_lost_other_cells() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let (mut tr, repeat) = repeat_row_that_lost_cells(t);
         infer_from_identities(&mut tr, t);
         // 科研机构 … 其他 of （七）总计 are 0 and its row adds up: those columns are 0.
         for c in 2..=5 {
-            assert_eq!(tr.cells[other][c].value, Some(Num::int(0)), "column {c}");
-            assert_eq!(tr.cells[other][c].status, CellStatus::Inferred);
+            assert_eq!(tr.cells[repeat][c].value, Some(Num::int(0)), "column {c}");
+            assert_eq!(tr.cells[repeat][c].status, CellStatus::Inferred);
         }
         assert_eq!(check_identities(&mut tr, t, &d.lexicon).0.failed, 0);
     }
@@ -716,32 +721,15 @@ mod tests {
         let d = Dictionaries::embedded().unwrap();
         let t = d.templates[1].table("requests").unwrap();
         let r = |id: &str| t.row_index(id).unwrap();
-        let (other, total, new) = (r("not_processed_repeat"), r("results_total"), r("new"));
-        let mut tr = table_of(
-            |row, c| {
-                if (row == other || row == total || row == new) && (c == 0 || c == 6) {
-                    8
-                } else {
-                    0
-                }
-            },
-            t,
-        );
-        for c in [0, 2, 3, 4, 5, 6] {
-            tr.cells[other][c] = Cell::missing();
-        }
-        // With 自然人 and 总计 of （一） lost too, neither column can be solved, so the
-        // row cannot be completed and checked by its own total.
-        tr.cells[r("granted")][0] = Cell::missing();
-        tr.cells[r("granted")][6] = Cell::missing();
+        let (mut tr, repeat) = repeat_row_that_lost_cells(t);
         // （七）总计 lost its row total and 一 its 科研机构 cell: the total row's 0s
         // are checked by no identity of read cells, so they zero nothing.
-        tr.cells[total][6] = Cell::missing();
-        for row in [new, r("carried"), r("carry_forward")] {
-            tr.cells[row][2] = Cell::missing();
+        tr.cells[r("results_total")][6] = Cell::missing();
+        for row in ["new", "carried", "carry_forward"] {
+            tr.cells[r(row)][2] = Cell::missing();
         }
         let log = infer_from_identities(&mut tr, t);
-        assert_eq!(tr.cells[other][2].value, None, "{log:#?}");
+        assert_eq!(tr.cells[repeat][2].value, None, "{log:#?}");
     }
 
     #[test]
