@@ -88,6 +88,12 @@ pub struct Lexicon {
 /// punctuation, the CJK Unified Ideographs); others are decided when met.
 const KEY_TABLE_END: usize = 0xa000;
 
+/// The CJK Unified Ideographs and their Extension A, all of them letters
+/// (`char::is_alphanumeric`; a test checks it against the Unicode tables).
+fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}')
+}
+
 fn one_char(s: &str, what: &str) -> Result<char, DictionaryError> {
     let mut it = s.chars();
     match (it.next(), it.next()) {
@@ -201,7 +207,14 @@ impl Lexicon {
         };
         let mut kept = vec![0u64; KEY_TABLE_END / 64];
         for c in (0..KEY_TABLE_END as u32).filter_map(char::from_u32) {
-            if lex.keeps_in_key(c) {
+            // Every ideograph is a letter: asking Unicode about each of these 27,000
+            // cost more than the rest of loading the dictionaries.
+            let keep = if is_ideograph(c) {
+                !lex.stray_marks.contains(&c)
+            } else {
+                lex.keeps_in_key(c)
+            };
+            if keep {
                 kept[c as usize / 64] |= 1 << (c as usize % 64);
             }
         }
@@ -323,6 +336,18 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_table_is_the_unicode_rule() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        for c in (0..KEY_TABLE_END as u32).filter_map(char::from_u32) {
+            let rule = c.is_alphanumeric() && !lex.stray_marks.contains(&c);
+            assert_eq!(lex.keeps_in_key(c), rule, "{c:?}");
+            if is_ideograph(c) {
+                assert!(c.is_alphanumeric(), "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn embedded_lexicon_parses_and_reads_numerals() {
