@@ -68,6 +68,9 @@ pub struct Lexicon {
     /// Whether each character below [`KEY_TABLE_END`] stays in a match key, one bit
     /// each: `key` asks for every character of every line.
     key_kept: Vec<u64>,
+    /// No stray mark is a digit and no unit is made of digits, so a token of ASCII
+    /// digits reads as the number it spells (`numbers::parse_token` takes a shortcut).
+    pub plain_digits: bool,
     /// Letter → digit confusions inside numeric cells.
     pub digit_confusions: CharMap<char>,
     /// Digit pairs OCR confuses (either way), for repairs that the identities decide.
@@ -204,7 +207,11 @@ impl Lexicon {
             glued_ordinal,
             numeral_ordinal,
             key_kept: Vec::new(),
+            plain_digits: false,
         };
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        lex.plain_digits = !lex.stray_marks.iter().any(char::is_ascii_digit)
+            && !lex.unit_suffixes.iter().any(|u| digits(u));
         let mut kept = vec![0u64; KEY_TABLE_END / 64];
         for c in (0..KEY_TABLE_END as u32).filter_map(char::from_u32) {
             // Every ideograph is a letter: asking Unicode about each of these 27,000
