@@ -62,6 +62,9 @@ fn for_each_nfkc(s: &str, mut f: impl FnMut(char)) {
 /// One text line in the form the lexer reads: NFKC, every Unicode space made an
 /// ASCII space, tabs kept (they separate cells), other control characters dropped.
 pub fn normalize_line(raw: &str) -> String {
+    if is_own_line_form(raw) {
+        return raw.to_string();
+    }
     let mut out = String::with_capacity(raw.len());
     if direct_line(raw, &mut out) {
         return out;
@@ -116,16 +119,64 @@ fn direct_line(raw: &str, out: &mut String) -> bool {
     true
 }
 
+/// Whether `raw` is its own line form: printable ASCII, spaces, tabs and CJK
+/// ideographs only (most lines of a report), told from the bytes (in UTF-8 an
+/// ideograph U+4E00–U+9FFF starts with `E4 B8`–`E4 BF` or `E5`–`E9`).
+fn is_own_line_form(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        match x {
+            b' '..=b'~' | b'\t' => i += 1,
+            0xe5..=0xe9 => i += 3,
+            0xe4 if b.get(i + 1).is_some_and(|&y| y >= 0xb8) => i += 3,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// The code point of the CJK ideograph (U+4E00–U+9FFF) whose UTF-8 starts at `b[i]`,
+/// if one does (`b` is valid UTF-8).
+fn ideograph_at(b: &[u8], i: usize) -> Option<u32> {
+    let (x, y, z) = (*b.get(i)?, *b.get(i + 1)?, *b.get(i + 2)?);
+    let c = (u32::from(x & 0x0f) << 12) | (u32::from(y & 0x3f) << 6) | u32::from(z & 0x3f);
+    (matches!(x, 0xe4..=0xe9) && (0x4e00..=0x9fff).contains(&c)).then_some(c)
+}
+
 /// [`key_into`] of a string made only of characters that [`direct`] normalises;
 /// false (and `out` partly written) at the first other character.
 fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
-    for c in s.chars() {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        // ASCII and the ideographs (most of a report) are their own NFKC: their bytes
+        // are copied as they stand.
+        if x < 0x80 {
+            let c = char::from(x);
+            if lex.keeps_in_key(c) {
+                out.push(c.to_ascii_lowercase());
+            }
+            i += 1;
+            continue;
+        }
+        if let Some(c) = ideograph_at(b, i) {
+            if char::from_u32(c).is_some_and(|c| lex.keeps_in_key(c)) {
+                out.push_str(&s[i..i + 3]);
+            }
+            i += 3;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            return false;
+        };
         let Some(d) = direct(c) else {
             return false;
         };
         if lex.keeps_in_key(d) {
             out.push(d.to_ascii_lowercase());
         }
+        i += c.len_utf8();
     }
     true
 }
