@@ -110,7 +110,7 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
     let skippable = |i: usize| {
         lines
             .get(i)
-            .is_none_or(|l| l.trim().is_empty() || lex.ignore_lines.iter().any(|r| r.is_match(l)))
+            .is_none_or(|l| l.trim().is_empty() || lex.is_ignored(l))
     };
     let kept: Vec<usize> = range
         .filter(|&i| i < lines.len() && !skippable(i))
