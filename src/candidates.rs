@@ -147,7 +147,7 @@ fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<
         line.into()
     };
     // A row label glued to the group cell before it starts at its ordinal.
-    let line = &*lex.glued_ordinal.replace_all(&unruled, "$1 $2");
+    let line = &*lex.split_glued_ordinals(&unruled);
     let tabbed = line.contains('\t');
     let tokens = || line.split_whitespace();
     let numeric_context = numeric_hint

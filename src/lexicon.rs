@@ -4,6 +4,7 @@
 //! Takes the TOML text, gives a [`Lexicon`] with its regexes compiled once; every
 //! later stage reads its words from here rather than from literals in code.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::similarity::CharMap;
@@ -248,6 +249,28 @@ impl Lexicon {
         Ok(lex)
     }
 
+    /// `line` with a space put between a row label's arabic ordinal and the text it is
+    /// glued to (`glued_ordinal`). A match needs a digit right before an ordinal
+    /// separator; most lines have none, and are returned without the search.
+    pub fn split_glued_ordinals<'a>(&self, line: &'a str) -> Cow<'a, str> {
+        let mut chars = line.chars().peekable();
+        let mut possible = false;
+        while let Some(c) = chars.next() {
+            if c.is_ascii_digit()
+                && chars
+                    .peek()
+                    .is_some_and(|n| self.ordinal_separators.contains(n))
+            {
+                possible = true;
+                break;
+            }
+        }
+        if !possible {
+            return Cow::Borrowed(line);
+        }
+        self.glued_ordinal.replace_all(line, "$1 $2")
+    }
+
     /// Whether `line` is page furniture: one of `ignore_lines` matches it.
     pub fn is_ignored(&self, line: &str) -> bool {
         self.ignore_any.as_ref().is_some_and(|r| r.is_match(line))
@@ -362,6 +385,23 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn glued_ordinals_are_split_only_where_the_pattern_matches() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        for line in [
+            "(四)无法提供1.本机关不掌握相关政府信息 0 0",
+            "不予公开1.属于 3 4",
+            "收到申请2件,答复1.5万元",
+            "12.5 3,4 5、6",
+            "一、本年新收 12 0",
+            "规章]2、属于",
+            "",
+        ] {
+            let all = lex.glued_ordinal.replace_all(line, "$1 $2");
+            assert_eq!(lex.split_glued_ordinals(line), all, "{line:?}");
+        }
+    }
 
     #[test]
     fn ignored_lines_are_those_a_pattern_matches() {
