@@ -283,8 +283,15 @@ impl Lexicon {
         let i = c as usize;
         match self.key_kept.get(i / 64) {
             Some(w) => w >> (i % 64) & 1 == 1,
-            None => c.is_alphanumeric() && !self.stray_marks.contains(&c),
+            None => self.keeps_rare(c),
         }
+    }
+
+    /// [`Lexicon::keeps_in_key`] of a character past the table, apart so that the
+    /// table lookup itself is small enough to be inlined where keys are made.
+    #[cold]
+    fn keeps_rare(&self, c: char) -> bool {
+        c.is_alphanumeric() && !self.stray_marks.contains(&c)
     }
 
     /// The value of a Chinese numeral string such as 三 or 十二 (1..=99), if it is one.
