@@ -57,7 +57,7 @@ pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Ve
                 for alt in alternatives(&sys, &base, &touching, x, v, lex) {
                     let mut g = grid.clone();
                     g[x.0][x.1] = Some(alt);
-                    let out = sys.propagate(&g);
+                    let out = sys.propagate_owned(g);
                     let introduces =
                         (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
                     if introduces {

@@ -153,7 +153,13 @@ impl<'t> System<'t> {
     /// Fills what the identities force, to a fixed point, and marks what cannot hold.
     /// An instance that fails contributes nothing further.
     pub fn propagate(&self, grid: &Grid) -> Outcome {
-        let mut g = grid.clone();
+        self.propagate_owned(grid.clone())
+    }
+
+    /// [`System::propagate`] of a grid the caller no longer needs (one copy fewer: a
+    /// repair tries a changed copy of the table for every candidate value).
+    pub fn propagate_owned(&self, grid: Grid) -> Outcome {
+        let mut g = grid;
         let mut failed = vec![false; self.instances.len()];
         let mut derived = vec![false; self.instances.len()];
         loop {
