@@ -95,11 +95,8 @@ pub struct Lexicon {
 /// punctuation, the CJK Unified Ideographs); others are decided when met.
 const KEY_TABLE_END: usize = 0xa000;
 
-/// The CJK Unified Ideographs and their Extension A, all of them letters
-/// (`char::is_alphanumeric`; a test checks it against the Unicode tables).
-fn is_ideograph(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}')
-}
+// The table starts from the one build.rs computes.
+const _: () = assert!(crate::dictionary::ALPHANUMERIC_BELOW_A000.len() * 64 == KEY_TABLE_END);
 
 fn one_char(s: &str, what: &str) -> Result<char, DictionaryError> {
     let mut it = s.chars();
@@ -227,17 +224,11 @@ impl Lexicon {
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
         lex.plain_digits = !lex.stray_marks.iter().any(char::is_ascii_digit)
             && !lex.unit_suffixes.iter().any(|u| digits(u));
-        let mut kept = vec![0u64; KEY_TABLE_END / 64];
-        for c in (0..KEY_TABLE_END as u32).filter_map(char::from_u32) {
-            // Every ideograph is a letter: asking Unicode about each of these 27,000
-            // cost more than the rest of loading the dictionaries.
-            let keep = if is_ideograph(c) {
-                !lex.stray_marks.contains(&c)
-            } else {
-                lex.keeps_in_key(c)
-            };
-            if keep {
-                kept[c as usize / 64] |= 1 << (c as usize % 64);
+        // Letters and digits (from build.rs), less the stray marks.
+        let mut kept = crate::dictionary::ALPHANUMERIC_BELOW_A000.to_vec();
+        for &c in &lex.stray_marks {
+            if let Some(w) = kept.get_mut(c as usize / 64) {
+                *w &= !(1 << (c as usize % 64));
             }
         }
         lex.key_kept = kept;
@@ -436,9 +427,6 @@ mod tests {
         for c in (0..KEY_TABLE_END as u32).filter_map(char::from_u32) {
             let rule = c.is_alphanumeric() && !lex.stray_marks.contains(&c);
             assert_eq!(lex.keeps_in_key(c), rule, "{c:?}");
-            if is_ideograph(c) {
-                assert!(c.is_alphanumeric(), "{c:?}");
-            }
         }
     }
 
