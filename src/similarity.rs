@@ -598,9 +598,19 @@ impl Runs {
         for (i, key) in label.key_chars.iter().enumerate() {
             // The limits of each run, as `chars_similarity_at_least` computes them.
             let mut open = false;
+            let mut past = false;
             for (l, &lr) in lims.iter_mut().zip(&self.ends) {
+                // A run at least as long as the key that the length alone rules out:
+                // so does it every longer run (the excess grows by a whole character
+                // per character, the limit by 1 − min of one), and no cut comparison
+                // is made for them.
+                if past {
+                    *l = (None, None);
+                    continue;
+                }
                 *l = limits(lr, key.len(), min_sim);
                 open |= *l != (None, None);
+                past = lr >= key.len() && l.0.is_none();
             }
             if !open {
                 continue;
@@ -789,6 +799,37 @@ mod tests {
                 })
                 .unwrap();
             assert_eq!(best, want, "{ocr}");
+        }
+    }
+
+    #[test]
+    fn a_run_the_length_rules_out_rules_out_every_longer_run() {
+        for min in [
+            0.01,
+            0.2308,
+            0.3,
+            0.5,
+            0.615_384_6,
+            0.65,
+            0.75,
+            0.9,
+            0.94,
+            0.999,
+        ] {
+            for lk in 0..70 {
+                for lr in lk..70 {
+                    if limits(lr, lk, min).0.is_some() {
+                        continue;
+                    }
+                    for longer in lr + 1..80 {
+                        assert_eq!(
+                            limits(longer, lk, min),
+                            (None, None),
+                            "{min} {lk} {lr} {longer}"
+                        );
+                    }
+                }
+            }
         }
     }
 
