@@ -119,6 +119,11 @@ fn neutral(text: &str) -> Cow<'_, str> {
 /// Appends `n` in decimal, as `{n}` writes it, without the formatting machinery (a
 /// run formats millions of cells).
 fn push_decimal(out: &mut String, mut n: u64) {
+    // Most cells are a single digit (most of all, 0).
+    if n < 10 {
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
     let mut buf = [0u8; 20];
     let mut at = buf.len();
     loop {
