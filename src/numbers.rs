@@ -157,6 +157,22 @@ fn plain_digits(t: &str) -> Token {
 
 /// [`parse_token`] for any token.
 fn parse_general(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
+    // Most tokens are words: one whose first character is no stray mark (so stays
+    // first after trimming), no sign and nothing a digit is read from is text, with
+    // or without a trailing rule, before the trimming and the units are tried.
+    if let Some(c) = token.chars().next() {
+        let digitish =
+            c.is_ascii_digit() || c == '.' || c == ',' || lex.digit_confusions.contains_key(&c);
+        let sign = matches!(c, '-' | '\u{2212}' | '+');
+        if !digitish && !sign && !lex.stray_marks.contains(&c) {
+            return Token::Text;
+        }
+    }
+    parse_trimmed(token, lex, numeric_context)
+}
+
+/// [`parse_general`] without its shortcut for words.
+fn parse_trimmed(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
     let t = token.trim_matches(|c: char| lex.stray_marks.contains(&c));
     let read = read_number(t, lex, numeric_context);
     // A table rule glued to the end of a number (`0|` read as `ol`): where the token is
@@ -318,6 +334,15 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn words_are_told_as_the_whole_path_tells_them(
+            t in "[a-zO0-9l|I.,+\\-\u{2212}△·_~元件万一属于开 ]{0,6}",
+            context: bool,
+        ) {
+            let lex = lex();
+            prop_assert_eq!(parse_general(&t, &lex, context), parse_trimmed(&t, &lex, context));
+        }
+
         #[test]
         fn plain_digits_read_as_the_general_path_reads_them(t in "[0-9]{1,20}", context: bool) {
             let lex = lex();
