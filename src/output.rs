@@ -529,20 +529,26 @@ impl<'d> OutputSet<'d> {
                 wide_rows.push((r, flags));
             }
             if let Some(w) = wide {
+                // Which of its block's columns each wide column is, found once per
+                // block rather than by comparing the paths again for every row.
+                let mut placed: Vec<Option<Vec<Option<usize>>>> = vec![None; table.blocks.len()];
                 for (r, flags) in wide_rows {
                     let row = &table.rows[r];
                     let columns = &table.blocks[row.block].columns;
+                    let at = placed[row.block].get_or_insert_with(|| {
+                        w.columns
+                            .iter()
+                            .map(|path| columns.iter().position(|c| &c.path == path))
+                            .collect()
+                    });
                     let mut rec = vec![
                         id.to_string(),
                         template.id.clone(),
                         row.id.clone(),
                         row.path.clone(),
                     ];
-                    for path in &w.columns {
-                        let v = columns
-                            .iter()
-                            .position(|c| &c.path == path)
-                            .and_then(|c| tr.cells[r][c].value);
+                    for c in at.iter() {
+                        let v = c.and_then(|c| tr.cells[r][c].value);
                         let mut text = String::new();
                         if let Some(v) = v {
                             push_num(&mut text, v);
