@@ -34,6 +34,21 @@ fn main() {
     } else {
         code.push_str("/// No glyph confusion table was present at build time.\npub static EMBEDDED_GLYPHS: &str = \"\";\n");
     }
+    // Which characters below U+A000 are letters or digits: the lexicon's match-key
+    // table starts from it. Asking Unicode about these 40,960 characters at every
+    // start cost more than the rest of loading the dictionaries; the standard library
+    // that builds this script is the one the binary is built with.
+    let mut words = vec![0u64; 0xa000 / 64];
+    for c in (0..0xa000u32).filter_map(char::from_u32) {
+        if c.is_alphanumeric() {
+            words[c as usize / 64] |= 1 << (c as usize % 64);
+        }
+    }
+    code.push_str("/// `char::is_alphanumeric` of every character below U+A000, one bit each (bit\n/// `c % 64` of word `c / 64`), computed by build.rs.\npub static ALPHANUMERIC_BELOW_A000: [u64; 640] = [\n");
+    for w in &words {
+        code.push_str(&format!("    {w:#x},\n"));
+    }
+    code.push_str("];\n");
     let out = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_templates.rs");
     fs::write(out, code).expect("write embedded_templates.rs");
 }

@@ -58,10 +58,6 @@ pub fn align_rows(
     // The runs' buffers (their pattern tables are alphabet-sized) are kept per thread.
     let mut runs = RUNS.with(std::cell::RefCell::take);
     let mut found = Vec::new();
-    let key_ids: Vec<Vec<Option<Vec<u16>>>> = labels
-        .iter()
-        .map(|l| l.key_chars.iter().map(|k| glyphs.ids_of(k)).collect())
-        .collect();
     for i in 0..=n {
         // Every run of segments from `i` that may form one label; only needed while
         // row `i` of the table is relaxed.
@@ -92,7 +88,8 @@ pub fn align_rows(
                 runs.score_at_least(
                     segments[i].ordinal,
                     labels[j],
-                    Some(&key_ids[j]),
+                    // The dictionaries numbered the label's keys (Label::key_ids).
+                    None,
                     glyphs,
                     ACCEPT,
                     &mut found,

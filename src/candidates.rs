@@ -120,7 +120,7 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
     let skippable = |i: usize| {
         lines
             .get(i)
-            .is_none_or(|l| l.trim().is_empty() || lex.ignore_lines.iter().any(|r| r.is_match(l)))
+            .is_none_or(|l| l.trim().is_empty() || lex.is_ignored(l))
     };
     let kept: Vec<usize> = range
         .filter(|&i| i < lines.len() && !skippable(i))
@@ -158,7 +158,7 @@ fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<
         line.into()
     };
     // A row label glued to the group cell before it starts at its ordinal.
-    let line = &*lex.glued_ordinal.replace_all(&unruled, "$1 $2");
+    let line = &*lex.split_glued_ordinals(&unruled);
     let tabbed = line.contains('\t');
     let tokens = || line.split_whitespace();
     let numeric_context = numeric_hint

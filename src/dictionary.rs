@@ -144,6 +144,10 @@ pub struct Label {
     pub full_keys: Vec<String>,
     /// `keys` as characters, for the edit distance (split once, not per comparison).
     pub key_chars: Vec<Vec<char>>,
+    /// `key_chars` as the glyph table's character numbers (`GlyphCosts::ids_of`), set
+    /// once the dictionaries are loaded: every comparison of a label needs them, and
+    /// they depend on the dictionaries alone. Empty until then (a label made alone).
+    pub key_ids: Vec<Option<Vec<u16>>>,
 }
 
 impl Label {
@@ -170,6 +174,7 @@ impl Label {
             text: text.to_string(),
             ordinal,
             key_chars: keys.iter().map(|k| k.chars().collect()).collect(),
+            key_ids: Vec::new(),
             keys,
             full_keys,
         }
@@ -333,6 +338,23 @@ impl Template {
         self.first_year.is_none_or(|y| year >= y) && self.last_year.is_none_or(|y| year <= y)
     }
 
+    /// Sets [`Label::key_ids`] of every label, after the glyph table has learned the
+    /// alphabet of the keys.
+    fn number_keys(&mut self, g: &GlyphCosts) {
+        let number = |l: &mut Label| {
+            l.key_ids = l.key_chars.iter().map(|k| g.ids_of(k)).collect();
+        };
+        self.sections.iter_mut().for_each(|s| number(&mut s.label));
+        for t in &mut self.tables {
+            t.header_labels.iter_mut().for_each(number);
+            t.groups.iter_mut().for_each(|g| number(&mut g.label));
+            for b in &mut t.blocks {
+                b.columns.iter_mut().for_each(|c| number(&mut c.label));
+            }
+            t.rows.iter_mut().for_each(|r| number(&mut r.label));
+        }
+    }
+
     /// Every canonical label of the template with its variants, as match keys with ordinals.
     fn all_label_keys(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -464,6 +486,9 @@ impl Dictionaries {
         glyphs.learn_alphabet(all.iter().flatten().flat_map(|k| k.chars()));
         let headings = templates.iter().flat_map(|t| &t.sections);
         glyphs.learn_alphabet(headings.flat_map(|s| s.label.keys.iter().flat_map(|k| k.chars())));
+        for t in &mut templates {
+            t.number_keys(&glyphs);
+        }
         Ok(Dictionaries {
             lexicon,
             templates,

@@ -144,15 +144,16 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         failed.encoding = decoded.encoding.to_string();
         return failed;
     }
-    let (form, raw_lines): (&'static str, Vec<String>) = if is_html(&decoded.text) {
-        ("html", html_lines(&decoded.text))
+    // Lines are normalised as they are split: a copy of each raw line is not needed.
+    let (form, mut lines): (&'static str, Vec<String>) = if is_html(&decoded.text) {
+        let raw = html_lines(&decoded.text);
+        ("html", raw.iter().map(|l| normalize_line(l)).collect())
     } else {
         (
             "text",
-            split_lines(&decoded.text).map(str::to_string).collect(),
+            split_lines(&decoded.text).map(normalize_line).collect(),
         )
     };
-    let mut lines: Vec<String> = raw_lines.iter().map(|l| normalize_line(l)).collect();
     let mut form = form;
     if form == "text" && is_flattened(&lines, || dict.row_keys(), lex) {
         let breaks = Breaks::of(dict);

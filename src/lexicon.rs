@@ -4,6 +4,7 @@
 //! Takes the TOML text, gives a [`Lexicon`] with its regexes compiled once; every
 //! later stage reads its words from here rather than from literals in code.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::similarity::CharMap;
@@ -68,6 +69,9 @@ pub struct Lexicon {
     /// Whether each character below [`KEY_TABLE_END`] stays in a match key, one bit
     /// each: `key` asks for every character of every line.
     key_kept: Vec<u64>,
+    /// No stray mark is a digit and no unit is made of digits, so a token of ASCII
+    /// digits reads as the number it spells (`numbers::parse_token` takes a shortcut).
+    pub plain_digits: bool,
     /// Letter → digit confusions inside numeric cells.
     pub digit_confusions: CharMap<char>,
     /// Digit pairs OCR confuses (either way), for repairs that the identities decide.
@@ -76,6 +80,9 @@ pub struct Lexicon {
     pub unit_suffixes: Vec<String>,
     /// Lines that are page furniture (footers), matched on the NFKC line.
     pub ignore_lines: Vec<Regex>,
+    /// `ignore_lines` as one alternation (None without patterns): every line of every
+    /// table region is asked, and one search costs a third of three.
+    ignore_any: Option<Regex>,
     /// An arabic ordinal glued to the text before it (`不予公开1.属于`): groups 1 and 2
     /// are the two sides, to be written with a space between.
     pub glued_ordinal: Regex,
@@ -87,6 +94,9 @@ pub struct Lexicon {
 /// The characters whose place in a match key is looked up in a table (ASCII, CJK
 /// punctuation, the CJK Unified Ideographs); others are decided when met.
 const KEY_TABLE_END: usize = 0xa000;
+
+// The table starts from the one build.rs computes.
+const _: () = assert!(crate::dictionary::ALPHANUMERIC_BELOW_A000.len() * 64 == KEY_TABLE_END);
 
 fn one_char(s: &str, what: &str) -> Result<char, DictionaryError> {
     let mut it = s.chars();
@@ -198,11 +208,27 @@ impl Lexicon {
             glued_ordinal,
             numeral_ordinal,
             key_kept: Vec::new(),
+            plain_digits: false,
+            ignore_any: None,
         };
-        let mut kept = vec![0u64; KEY_TABLE_END / 64];
-        for c in (0..KEY_TABLE_END as u32).filter_map(char::from_u32) {
-            if lex.keeps_in_key(c) {
-                kept[c as usize / 64] |= 1 << (c as usize % 64);
+        if !raw.ignore.line_patterns.is_empty() {
+            // Each pattern in a group of its own keeps its anchors and flags to itself.
+            let any: Vec<String> = raw
+                .ignore
+                .line_patterns
+                .iter()
+                .map(|p| format!("(?:{p})"))
+                .collect();
+            lex.ignore_any = Some(regex(&any.join("|"))?);
+        }
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        lex.plain_digits = !lex.stray_marks.iter().any(char::is_ascii_digit)
+            && !lex.unit_suffixes.iter().any(|u| digits(u));
+        // Letters and digits (from build.rs), less the stray marks.
+        let mut kept = crate::dictionary::ALPHANUMERIC_BELOW_A000.to_vec();
+        for &c in &lex.stray_marks {
+            if let Some(w) = kept.get_mut(c as usize / 64) {
+                *w &= !(1 << (c as usize % 64));
             }
         }
         lex.key_kept = kept;
@@ -214,6 +240,33 @@ impl Lexicon {
         Ok(lex)
     }
 
+    /// `line` with a space put between a row label's arabic ordinal and the text it is
+    /// glued to (`glued_ordinal`). A match needs a digit right before an ordinal
+    /// separator; most lines have none, and are returned without the search.
+    pub fn split_glued_ordinals<'a>(&self, line: &'a str) -> Cow<'a, str> {
+        let mut chars = line.chars().peekable();
+        let mut possible = false;
+        while let Some(c) = chars.next() {
+            if c.is_ascii_digit()
+                && chars
+                    .peek()
+                    .is_some_and(|n| self.ordinal_separators.contains(n))
+            {
+                possible = true;
+                break;
+            }
+        }
+        if !possible {
+            return Cow::Borrowed(line);
+        }
+        self.glued_ordinal.replace_all(line, "$1 $2")
+    }
+
+    /// Whether `line` is page furniture: one of `ignore_lines` matches it.
+    pub fn is_ignored(&self, line: &str) -> bool {
+        self.ignore_any.as_ref().is_some_and(|r| r.is_match(line))
+    }
+
     /// Whether `c` stays in a match key: letters, digits and Han characters, except the
     /// stray marks.
     #[inline]
@@ -221,8 +274,15 @@ impl Lexicon {
         let i = c as usize;
         match self.key_kept.get(i / 64) {
             Some(w) => w >> (i % 64) & 1 == 1,
-            None => c.is_alphanumeric() && !self.stray_marks.contains(&c),
+            None => self.keeps_rare(c),
         }
+    }
+
+    /// [`Lexicon::keeps_in_key`] of a character past the table, apart so that the
+    /// table lookup itself is small enough to be inlined where keys are made.
+    #[cold]
+    fn keeps_rare(&self, c: char) -> bool {
+        c.is_alphanumeric() && !self.stray_marks.contains(&c)
     }
 
     /// The value of a Chinese numeral string such as 三 or 十二 (1..=99), if it is one.
@@ -323,6 +383,52 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn glued_ordinals_are_split_only_where_the_pattern_matches() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        for line in [
+            "(四)无法提供1.本机关不掌握相关政府信息 0 0",
+            "不予公开1.属于 3 4",
+            "收到申请2件,答复1.5万元",
+            "12.5 3,4 5、6",
+            "一、本年新收 12 0",
+            "规章]2、属于",
+            "",
+        ] {
+            let all = lex.glued_ordinal.replace_all(line, "$1 $2");
+            assert_eq!(lex.split_glued_ordinals(line), all, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn ignored_lines_are_those_a_pattern_matches() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        for line in [
+            "- 4 -",
+            " 第 3 页 ",
+            "第3页,共12页",
+            "12 / 30",
+            "一 7 一",
+            "4",
+            "第3页共",
+            "x - 4 -",
+            "",
+            "（一）予以公开 4",
+        ] {
+            let any = lex.ignore_lines.iter().any(|r| r.is_match(line));
+            assert_eq!(lex.is_ignored(line), any, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn the_key_table_is_the_unicode_rule() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        for c in (0..KEY_TABLE_END as u32).filter_map(char::from_u32) {
+            let rule = c.is_alphanumeric() && !lex.stray_marks.contains(&c);
+            assert_eq!(lex.keeps_in_key(c), rule, "{c:?}");
+        }
+    }
 
     #[test]
     fn embedded_lexicon_parses_and_reads_numerals() {

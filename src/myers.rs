@@ -47,6 +47,8 @@ pub struct Pattern {
     touched: Vec<u16>,
     /// Prefix lengths asked for, ascending, each at most [`MAX_PATTERN`].
     ends: Vec<usize>,
+    /// By position in the pattern: the first prefix that includes it.
+    first_prefix: Vec<usize>,
 }
 
 impl Pattern {
@@ -64,6 +66,14 @@ impl Pattern {
         self.ends.clear();
         self.ends.extend_from_slice(ends);
         let len = ends.last().copied().unwrap_or(0).min(MAX_PATTERN);
+        self.first_prefix.clear();
+        let mut k = 0;
+        for p in 0..len {
+            while ends.get(k).is_some_and(|&e| e <= p) {
+                k += 1;
+            }
+            self.first_prefix.push(k);
+        }
         // A character without a number is in no key and looks like none of theirs; the
         // keys' characters are all numbered (GlyphCosts::ids_of), so only they and
         // their look-alikes need a mask.
@@ -128,6 +138,20 @@ impl Pattern {
                 .is_some_and(|m| m[1] & mask != 0)
         };
         key.iter().filter(|c| !seen(c)).count() as u32
+    }
+
+    /// The first prepared prefix (an index into the `ends` given to
+    /// [`Pattern::prepare`]) that holds a character equal to or looking like key
+    /// character `c`, or the number of prefixes when none does. The key characters
+    /// past prefix `k` are [`Pattern::unmatched`] of that prefix: one look at each key
+    /// character tells it for every prefix (a key is compared with up to five).
+    #[inline]
+    pub fn first_prefix(&self, c: u16) -> usize {
+        let seen = self.masks.get(usize::from(c)).map_or(0, |m| m[1]);
+        // Masks hold no position past the pattern (trailing zeros of 0: 64).
+        self.first_prefix
+            .get(seen.trailing_zeros() as usize)
+            .map_or(self.ends.len(), |&k| k)
     }
 }
 
@@ -200,6 +224,14 @@ mod tests {
                         relaxed: table(&a[..m], &b[..m], near),
                     });
                     assert_eq!(out[k].cut, cut, "{a:?}[..{m}] {b:?} cut");
+                }
+                for (k, &m) in ends.iter().enumerate() {
+                    let past = ids.iter().filter(|&&c| p.first_prefix(c) > k).count();
+                    assert_eq!(
+                        past as u32,
+                        p.unmatched(&ids, m),
+                        "{a:?}[..{m}] {b:?} firsts"
+                    );
                 }
                 for (k, &m) in ends.iter().enumerate() {
                     let lacking = |key: &[char]| {

@@ -62,7 +62,20 @@ fn for_each_nfkc(s: &str, mut f: impl FnMut(char)) {
 /// One text line in the form the lexer reads: NFKC, every Unicode space made an
 /// ASCII space, tabs kept (they separate cells), other control characters dropped.
 pub fn normalize_line(raw: &str) -> String {
+    if is_own_line_form(raw) {
+        return raw.to_string();
+    }
     let mut out = String::with_capacity(raw.len());
+    if direct_line(raw, &mut out) {
+        return out;
+    }
+    out.clear();
+    line_into(raw, &mut out);
+    out
+}
+
+/// [`normalize_line`] by the general path, appended to `out`.
+fn line_into(raw: &str, out: &mut String) {
     for_each_nfkc(raw, |c| {
         match c {
             // Printable ASCII and the ideographs are most of a report: kept as they are.
@@ -76,7 +89,96 @@ pub fn normalize_line(raw: &str) -> String {
             c => out.push(c),
         }
     });
-    out
+}
+
+/// [`normalize_line`] of a line made only of characters that [`direct`] normalises
+/// (nearly every line of a report), into `out`; false (and `out` partly written) at
+/// the first other character. Such a string's NFKC is [`direct`] of each character
+/// ([`for_each_nfkc`] splits before every one of them), so the line form is the
+/// same, here without the general path's per-character calls.
+fn direct_line(raw: &str, out: &mut String) -> bool {
+    for c in raw.chars() {
+        match c {
+            // Kept as they are (a space stays a space, a tab a tab).
+            ' '..='~'
+            | '\t'
+            | '\u{4e00}'..='\u{9fff}'
+            | '\u{3001}'
+            | '\u{3002}'
+            | '\u{3008}'..='\u{3011}'
+            | '\u{2018}'..='\u{201d}' => out.push(c),
+            // Full-width forms fold to printable ASCII, the ideographic space to a space.
+            '\u{ff01}'..='\u{ff5e}' => match char::from_u32(c as u32 - 0xfee0) {
+                Some(a) => out.push(a),
+                None => return false,
+            },
+            '\u{3000}' => out.push(' '),
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Whether `raw` is its own line form: printable ASCII, spaces, tabs and CJK
+/// ideographs only (most lines of a report), told from the bytes (in UTF-8 an
+/// ideograph U+4E00–U+9FFF starts with `E4 B8`–`E4 BF` or `E5`–`E9`).
+fn is_own_line_form(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        match x {
+            b' '..=b'~' | b'\t' => i += 1,
+            0xe5..=0xe9 => i += 3,
+            0xe4 if b.get(i + 1).is_some_and(|&y| y >= 0xb8) => i += 3,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// The code point of the CJK ideograph (U+4E00–U+9FFF) whose UTF-8 starts at `b[i]`,
+/// if one does (`b` is valid UTF-8).
+fn ideograph_at(b: &[u8], i: usize) -> Option<u32> {
+    let (x, y, z) = (*b.get(i)?, *b.get(i + 1)?, *b.get(i + 2)?);
+    let c = (u32::from(x & 0x0f) << 12) | (u32::from(y & 0x3f) << 6) | u32::from(z & 0x3f);
+    (matches!(x, 0xe4..=0xe9) && (0x4e00..=0x9fff).contains(&c)).then_some(c)
+}
+
+/// [`key_into`] of a string made only of characters that [`direct`] normalises;
+/// false (and `out` partly written) at the first other character.
+fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        // ASCII and the ideographs (most of a report) are their own NFKC: their bytes
+        // are copied as they stand.
+        if x < 0x80 {
+            let c = char::from(x);
+            if lex.keeps_in_key(c) {
+                out.push(c.to_ascii_lowercase());
+            }
+            i += 1;
+            continue;
+        }
+        if let Some(c) = ideograph_at(b, i) {
+            if char::from_u32(c).is_some_and(|c| lex.keeps_in_key(c)) {
+                out.push_str(&s[i..i + 3]);
+            }
+            i += 3;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            return false;
+        };
+        let Some(d) = direct(c) else {
+            return false;
+        };
+        if lex.keeps_in_key(d) {
+            out.push(d.to_ascii_lowercase());
+        }
+        i += c.len_utf8();
+    }
+    true
 }
 
 /// The match key of a label: letters, digits and Han characters only, ASCII lower-cased,
@@ -90,6 +192,16 @@ pub fn key(s: &str, lex: &Lexicon) -> String {
 /// Appends the match key of `s` to `out` (a whole document's key without a string
 /// per line).
 pub fn key_into(s: &str, lex: &Lexicon, out: &mut String) {
+    let start = out.len();
+    if direct_key(s, lex, out) {
+        return;
+    }
+    out.truncate(start);
+    key_general(s, lex, out);
+}
+
+/// [`key_into`] by the general path.
+fn key_general(s: &str, lex: &Lexicon, out: &mut String) {
     for_each_nfkc(s, |c| {
         if lex.keeps_in_key(c) {
             out.push(c.to_ascii_lowercase());
@@ -121,6 +233,36 @@ mod tests {
             let mut fast = String::new();
             for_each_nfkc(&s, |c| fast.push(c));
             proptest::prop_assert_eq!(fast, nfkc(&s));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn direct_paths_equal_the_general_ones(s in "[a-zA-Z0-9 \t\r\n\u{7}\u{b}\u{1f}\u{7f}.,()（）、。，：１ｅＡ\u{3000}\u{3008}\u{3011}\u{2018}\u{201d}\u{2019}一二属于△\u{0301}\u{200b}\u{feff}é\u{ff5e}\u{ff01}\u{ff5f}\u{fee0}\u{a0}]{0,16}") {
+            let lex = lex();
+            let mut general = String::new();
+            line_into(&s, &mut general);
+            proptest::prop_assert_eq!(normalize_line(&s), general);
+            let (mut fast, mut slow) = (String::from("x"), String::from("x"));
+            key_into(&s, &lex, &mut fast);
+            key_general(&s, &lex, &mut slow);
+            proptest::prop_assert_eq!(fast, slow);
+        }
+    }
+
+    #[test]
+    fn direct_paths_equal_the_general_ones_for_every_character() {
+        let lex = lex();
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            for s in [format!("a{c}"), format!("{c}一\t{c}")] {
+                let mut general = String::new();
+                line_into(&s, &mut general);
+                assert_eq!(normalize_line(&s), general, "{s:?}");
+                let (mut fast, mut slow) = (String::new(), String::new());
+                key_into(&s, &lex, &mut fast);
+                key_general(&s, &lex, &mut slow);
+                assert_eq!(fast, slow, "{s:?}");
+            }
         }
     }
 

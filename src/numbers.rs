@@ -132,6 +132,47 @@ pub struct Parsed {
 /// is expected (a tab cell or a line that already holds numbers); only then may a lone
 /// confusable letter such as `O` be read as a digit.
 pub fn parse_token(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
+    // Most numbers are plain digits (`0`, `1288`).
+    if lex.plain_digits && !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
+        return plain_digits(token);
+    }
+    parse_general(token, lex, numeric_context)
+}
+
+/// What [`read_number`] gives for a token of ASCII digits (no stray mark to trim, no
+/// unit to cut: see `Lexicon::plain_digits`), without its steps for letters, signs,
+/// separators and units.
+fn plain_digits(t: &str) -> Token {
+    // Digits no count is printed as (`007`), or too many for one cell.
+    if t.len() > MAX_INT_DIGITS || (t.len() > 1 && t.starts_with('0')) {
+        return Token::Unreadable;
+    }
+    let v = t.bytes().fold(0i128, |v, b| v * 10 + i128::from(b - b'0'));
+    Token::Number(Parsed {
+        value: Num(v * SCALE),
+        repaired: None,
+        unit: None,
+    })
+}
+
+/// [`parse_token`] for any token.
+fn parse_general(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
+    // Most tokens are words: one whose first character is no stray mark (so stays
+    // first after trimming), no sign and nothing a digit is read from is text, with
+    // or without a trailing rule, before the trimming and the units are tried.
+    if let Some(c) = token.chars().next() {
+        let digitish =
+            c.is_ascii_digit() || c == '.' || c == ',' || lex.digit_confusions.contains_key(&c);
+        let sign = matches!(c, '-' | '\u{2212}' | '+');
+        if !digitish && !sign && !lex.stray_marks.contains(&c) {
+            return Token::Text;
+        }
+    }
+    parse_trimmed(token, lex, numeric_context)
+}
+
+/// [`parse_general`] without its shortcut for words.
+fn parse_trimmed(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
     let t = token.trim_matches(|c: char| lex.stray_marks.contains(&c));
     let read = read_number(t, lex, numeric_context);
     // A table rule glued to the end of a number (`0|` read as `ol`): where the token is
@@ -306,6 +347,24 @@ mod tests {
         match parse_token(t, &lex(), true) {
             Token::Number(p) => p,
             other => panic!("{t:?} gave {other:?}"),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn words_are_told_as_the_whole_path_tells_them(
+            t in "[a-zO0-9l|I.,+\\-\u{2212}△·_~元件万一属于开 ]{0,6}",
+            context: bool,
+        ) {
+            let lex = lex();
+            prop_assert_eq!(parse_general(&t, &lex, context), parse_trimmed(&t, &lex, context));
+        }
+
+        #[test]
+        fn plain_digits_read_as_the_general_path_reads_them(t in "[0-9]{1,20}", context: bool) {
+            let lex = lex();
+            prop_assert!(lex.plain_digits);
+            prop_assert_eq!(plain_digits(&t), parse_general(&t, &lex, context));
         }
     }
 

@@ -26,6 +26,7 @@ use crate::csv_row;
 use crate::dictionary::Dictionaries;
 use crate::error::RunError;
 use crate::model::{CellStatus, DocResult, ReviewItem, RowPresence};
+use crate::numbers::Num;
 
 const CELLS: &[&str] = &[
     "doc_id",
@@ -112,6 +113,40 @@ fn neutral(text: &str) -> Cow<'_, str> {
         Cow::Owned(format!("'{clean}"))
     } else {
         Cow::Owned(clean)
+    }
+}
+
+/// Appends `n` in decimal, as `{n}` writes it, without the formatting machinery (a
+/// run formats millions of cells).
+fn push_decimal(out: &mut String, mut n: u64) {
+    // Most cells are a single digit (most of all, 0).
+    if n < 10 {
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    buf[at..].iter().for_each(|&b| out.push(char::from(b)));
+}
+
+/// Appends `v` as `{v}` writes it: a whole non-negative number (nearly every cell)
+/// by [`push_decimal`], any other by its `Display`.
+fn push_num(out: &mut String, v: Num) {
+    let micro = v.millionths();
+    match u64::try_from(micro) {
+        Ok(m) if m % 1_000_000 == 0 => push_decimal(out, m / 1_000_000),
+        _ => {
+            let _ = write!(out, "{v}");
+        }
     }
 }
 
@@ -469,11 +504,11 @@ impl<'d> OutputSet<'d> {
                     // Formatted into reused buffers: a run writes millions of cells.
                     value.clear();
                     if let Some(v) = cell.value {
-                        let _ = write!(value, "{v}");
+                        push_num(&mut value, v);
                     }
                     line.clear();
                     if let Some(l) = cell.line {
-                        let _ = write!(line, "{l}");
+                        push_decimal(&mut line, l as u64);
                     }
                     if cell.status != CellStatus::Ok {
                         flags.push(format!("{}={}", col.id, cell.status.as_str()));
@@ -494,21 +529,31 @@ impl<'d> OutputSet<'d> {
                 wide_rows.push((r, flags));
             }
             if let Some(w) = wide {
+                // Which of its block's columns each wide column is, found once per
+                // block rather than by comparing the paths again for every row.
+                let mut placed: Vec<Option<Vec<Option<usize>>>> = vec![None; table.blocks.len()];
                 for (r, flags) in wide_rows {
                     let row = &table.rows[r];
                     let columns = &table.blocks[row.block].columns;
+                    let at = placed[row.block].get_or_insert_with(|| {
+                        w.columns
+                            .iter()
+                            .map(|path| columns.iter().position(|c| &c.path == path))
+                            .collect()
+                    });
                     let mut rec = vec![
                         id.to_string(),
                         template.id.clone(),
                         row.id.clone(),
                         row.path.clone(),
                     ];
-                    for path in &w.columns {
-                        let v = columns
-                            .iter()
-                            .position(|c| &c.path == path)
-                            .and_then(|c| tr.cells[r][c].value);
-                        rec.push(v.map_or(String::new(), |v| v.to_string()));
+                    for c in at.iter() {
+                        let v = c.and_then(|c| tr.cells[r][c].value);
+                        let mut text = String::new();
+                        if let Some(v) = v {
+                            push_num(&mut text, v);
+                        }
+                        rec.push(text);
                     }
                     rec.push(flags.join(";"));
                     w.out.row(&rec)?;
@@ -580,6 +625,26 @@ impl<'d> OutputSet<'d> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_pushed_as_display_writes_them() {
+        let mut values: Vec<Num> = [0, 1, 9, 10, 99, 1234567, -1, -30, i64::MAX / 1_000_000]
+            .into_iter()
+            .map(Num::int)
+            .collect();
+        values.extend([1, 500_000, -2_500_000, 123_456_789].map(Num::micro));
+        values.extend([i128::MAX, i128::MIN, 1 << 70].map(Num::from_millionths));
+        for v in values {
+            let mut out = String::from("x");
+            push_num(&mut out, v);
+            assert_eq!(out, format!("x{v}"));
+        }
+        for n in [0, 7, 10, 4096, u64::MAX] {
+            let mut out = String::new();
+            push_decimal(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+    }
 
     /// A full disk: /dev/full fails every write with ENOSPC. The error names the file
     /// and tells the user what to do.

@@ -57,7 +57,7 @@ pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Ve
                 for alt in alternatives(&sys, &base, &touching, x, v, lex) {
                     let mut g = grid.clone();
                     g[x.0][x.1] = Some(alt);
-                    let out = sys.propagate(&g);
+                    let out = sys.propagate_owned(g);
                     let introduces =
                         (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
                     if introduces {
@@ -540,7 +540,16 @@ fn cells_of(
     inst: usize,
     tr: &TableResult,
 ) -> Option<Vec<(usize, usize)>> {
-    let mut out = Vec::new();
+    // Sized once: a side is built for every instance of every identity, several times
+    // per table, and growing it cost more than filling it.
+    let most = terms
+        .iter()
+        .map(|t| match t {
+            Term::Item(_) => 1,
+            Term::Group { members, .. } => members.len().max(1),
+        })
+        .sum();
+    let mut out = Vec::with_capacity(most);
     for t in terms {
         match (id.over, t) {
             (Over::Rows, Term::Item(c)) => out.push((inst, *c)),

@@ -6,7 +6,9 @@
 //! costs less than by an unrelated one, so a label that OCR misread stays closer to
 //! its own row than to a row that merely shares words with it. Most pairs are settled
 //! before the weighted table by two bit-parallel distances ([`crate::myers`]) that
-//! bracket it; the scores are the same as the table's alone.
+//! bracket it, and most labels before any pair, when the length and the characters a
+//! run lacks rule out every key for every run at once; the scores are the same as the
+//! table's alone.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -39,6 +41,12 @@ impl Hasher for CharHasher {
 /// A map keyed by character, with [`CharHasher`].
 pub type CharMap<V> = HashMap<char, V, BuildHasherDefault<CharHasher>>;
 
+/// Code points below this (ASCII to the CJK unified ideographs) are numbered by
+/// array: 80 kB.
+const DENSE_IDS: usize = 0xA000;
+/// No number, in [`GlyphCosts::dense`].
+const NO_ID: u16 = u16::MAX;
+
 /// Substitution costs between characters that look alike, in (0, 1].
 #[derive(Debug, Default)]
 pub struct GlyphCosts {
@@ -48,6 +56,10 @@ pub struct GlyphCosts {
     /// A small number for every character of the table and of the labels: the
     /// bit-parallel distances index arrays with them.
     ids: CharMap<u16>,
+    /// `ids` by code point below [`DENSE_IDS`] ([`NO_ID`] for none): every character
+    /// of a run is looked up when its pattern is built, and nearly all are in this
+    /// range, where an array costs a fraction of a hash lookup.
+    dense: Vec<u16>,
     /// By number: whether template keys hold the character …
     is_key: Vec<bool>,
     /// … and its look-alikes that they hold.
@@ -126,11 +138,18 @@ impl GlyphCosts {
     fn number(&mut self, chars: impl IntoIterator<Item = char>) {
         for c in chars {
             let next = self.is_key.len();
-            if self.ids.contains_key(&c) || next > usize::from(u16::MAX) {
+            // NO_ID itself is never a number.
+            if self.ids.contains_key(&c) || next >= usize::from(NO_ID) {
                 continue;
             }
             self.ids.insert(c, next as u16);
             self.is_key.push(false);
+            if (c as usize) < DENSE_IDS {
+                if self.dense.is_empty() {
+                    self.dense = vec![NO_ID; DENSE_IDS];
+                }
+                self.dense[c as usize] = next as u16;
+            }
         }
     }
 
@@ -161,7 +180,12 @@ impl GlyphCosts {
 
     /// The number of a character, if it has one.
     pub(crate) fn id(&self, c: char) -> Option<u16> {
-        self.ids.get(&c).copied()
+        match self.dense.get(c as usize) {
+            Some(&NO_ID) => None,
+            Some(&id) => Some(id),
+            None if (c as usize) < DENSE_IDS => None,
+            None => self.ids.get(&c).copied(),
+        }
     }
 
     /// The numbers of a key's characters; None unless all are key characters.
@@ -232,6 +256,10 @@ pub(crate) enum Settled {
     /// Only the table can tell.
     Open,
 }
+
+/// [`Runs::ruled_out`] works on at most this many runs (a label is wrapped over at
+/// most five segments).
+const GATE_RUNS: usize = 8;
 
 /// Which comparison of a pair: the whole label key, or its prefix cut to the OCR
 /// key's length.
@@ -304,6 +332,26 @@ fn weighted_distance(a: &[char], b: &[char], g: &GlyphCosts, max: f64) -> Option
         }
         Some(prev[b.len()]).filter(|&d| d <= max)
     })
+}
+
+/// The distance limits of a run of `lr` characters against a key of `lk` at
+/// similarity `min` (0 < min < 1): the whole key's, and its prefix's when that
+/// comparison is made, None for a comparison that is not made or that the lengths
+/// alone rule out. The same expressions as [`chars_similarity_at_least`] and
+/// [`weighted_similarity`], so the same numbers. Both keys empty (equal) count as
+/// a limit of 0, which nothing is over.
+fn limits(lr: usize, lk: usize, min: f64) -> (Option<f64>, Option<f64>) {
+    let longest = lr.max(lk);
+    let max = (1.0 - min) * longest as f64;
+    let full = (lr.abs_diff(lk) as f64 <= max).then_some(max);
+    let cut = if lr < lk && lr * 2 >= lk && lr >= 4 {
+        let discount = 0.5 + 0.5 * lr as f64 / lk as f64;
+        let max = (1.0 - min / discount) * lr as f64;
+        (max >= 0.0).then_some(max)
+    } else {
+        None
+    };
+    (full, cut)
 }
 
 /// Similarity of two keys, or None when it is below `min`. `settle` says what the
@@ -529,6 +577,91 @@ impl Runs {
         self.pattern_ready = false;
     }
 
+    /// Whether no run can reach `min_sim` against any key of `label`, by the floors
+    /// that [`Runs::score_at_least`] would find pair by pair (the length difference,
+    /// and the key characters that nothing in the run equals or looks like), counted
+    /// here once per key for all runs. Most labels are ruled out so, and then the
+    /// result (nothing) is the same without the per-pair work. False whenever a pair
+    /// is not settled by these floors alone.
+    fn ruled_out(
+        &mut self,
+        label: &Label,
+        key_ids: Option<&[Option<Vec<u16>>]>,
+        g: &GlyphCosts,
+        min_sim: f64,
+    ) -> bool {
+        let n = self.ends.len();
+        // At a similarity of 0 or below an empty key passes; at 1 or above only an
+        // identical key does, which the caller tells more cheaply.
+        if !(min_sim > 0.0 && min_sim < 1.0) || g.is_empty() || n == 0 || n > GATE_RUNS {
+            return false;
+        }
+        let mut lims = [(None, None); GATE_RUNS];
+        for (i, key) in label.key_chars.iter().enumerate() {
+            // The limits of each run, as `chars_similarity_at_least` computes them.
+            let mut open = false;
+            let mut past = false;
+            for (l, &lr) in lims.iter_mut().zip(&self.ends) {
+                // A run at least as long as the key that the length alone rules out:
+                // so does it every longer run (the excess grows by a whole character
+                // per character, the limit by 1 − min of one), and no cut comparison
+                // is made for them.
+                if past {
+                    *l = (None, None);
+                    continue;
+                }
+                *l = limits(lr, key.len(), min_sim);
+                open |= *l != (None, None);
+                past = lr >= key.len() && l.0.is_none();
+            }
+            if !open {
+                continue;
+            }
+            let Some(ids) = key_ids
+                .and_then(|all| all.get(i))
+                .and_then(Option::as_deref)
+            else {
+                return false;
+            };
+            if !self.pattern_ready && self.prepared > 0 {
+                self.pattern
+                    .prepare(&self.chars, &self.ends[..self.prepared], g);
+                self.pattern_ready = true;
+            }
+            // How many key characters each prefix is the first to hold (the last
+            // entry: none holds them).
+            let mut firsts = [0u32; GATE_RUNS + 1];
+            for &c in ids {
+                firsts[self.pattern.first_prefix(c)] += 1;
+            }
+            for (k, (&lr, &(full, cut))) in self.ends.iter().zip(&lims).enumerate() {
+                if full.is_none() && cut.is_none() {
+                    continue;
+                }
+                // A run too long for the pattern has no floor.
+                if k >= self.prepared {
+                    return false;
+                }
+                // Pattern::unmatched: the key characters that no prefix up to k holds.
+                let floor_full: u32 = firsts[k + 1..=self.prepared].iter().sum();
+                if full.is_some_and(|max| !over(floor_full, max)) {
+                    return false;
+                }
+                if let Some(max) = cut {
+                    // Only the key's first `lr` characters count for the cut comparison.
+                    let mut floor_cut = 0;
+                    for &c in &ids[..lr.min(ids.len())] {
+                        floor_cut += u32::from(self.pattern.first_prefix(c) > k);
+                    }
+                    if !over(floor_cut, max) {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
     /// [`score_chars_at_least`] of every run against `label`, into `out` (one entry
     /// per run). `key_ids` holds [`GlyphCosts::ids_of`] of each of its keys, if the
     /// caller keeps them; else they are found when needed.
@@ -543,6 +676,13 @@ impl Runs {
     ) {
         let (weight, bonus) = weighting(label, ordinal);
         let min_sim = (floor - bonus) / weight;
+        // The dictionaries number their labels' keys once (Label::key_ids).
+        let key_ids = key_ids.or((!label.key_ids.is_empty()).then_some(label.key_ids.as_slice()));
+        if self.ruled_out(label, key_ids, g, min_sim) {
+            out.clear();
+            out.resize(self.ends.len(), None);
+            return;
+        }
         self.best.clear();
         self.best.resize(self.ends.len(), None);
         // A perfect similarity is needed (an ordinal that contradicts the label's):
@@ -661,6 +801,37 @@ mod tests {
                 })
                 .unwrap();
             assert_eq!(best, want, "{ocr}");
+        }
+    }
+
+    #[test]
+    fn a_run_the_length_rules_out_rules_out_every_longer_run() {
+        for min in [
+            0.01,
+            0.2308,
+            0.3,
+            0.5,
+            0.615_384_6,
+            0.65,
+            0.75,
+            0.9,
+            0.94,
+            0.999,
+        ] {
+            for lk in 0..70 {
+                for lr in lk..70 {
+                    if limits(lr, lk, min).0.is_some() {
+                        continue;
+                    }
+                    for longer in lr + 1..80 {
+                        assert_eq!(
+                            limits(longer, lk, min),
+                            (None, None),
+                            "{min} {lk} {lr} {longer}"
+                        );
+                    }
+                }
+            }
         }
     }
 

@@ -153,7 +153,13 @@ impl<'t> System<'t> {
     /// Fills what the identities force, to a fixed point, and marks what cannot hold.
     /// An instance that fails contributes nothing further.
     pub fn propagate(&self, grid: &Grid) -> Outcome {
-        let mut g = grid.clone();
+        self.propagate_owned(grid.clone())
+    }
+
+    /// [`System::propagate`] of a grid the caller no longer needs (one copy fewer: a
+    /// repair tries a changed copy of the table for every candidate value).
+    pub fn propagate_owned(&self, grid: Grid) -> Outcome {
+        let mut g = grid;
         let mut failed = vec![false; self.instances.len()];
         let mut derived = vec![false; self.instances.len()];
         loop {
@@ -162,23 +168,35 @@ impl<'t> System<'t> {
                 if failed[i] {
                     continue;
                 }
-                let known = |cs: &[At]| Num::sum(cs.iter().filter_map(|&(r, c)| g[r][c]));
-                let need = known(rhs) - known(lhs);
-                let unknown: Vec<At> = lhs
-                    .iter()
-                    .chain(rhs)
-                    .copied()
-                    .filter(|&(r, c)| g[r][c].is_none())
-                    .collect();
-                match unknown.as_slice() {
-                    [] => failed[i] = need != Num::default(),
-                    [x] => {
-                        let v = if lhs.contains(x) {
+                // Each side's known sum (added in order, as Num::sum does) and the
+                // unknown cells (how many, and the first) in one pass, without a list
+                // per instance: most passes over most instances end here.
+                let mut unknowns = 0;
+                let mut first = None;
+                let mut known = |cs: &[At]| {
+                    let mut sum = Num::default();
+                    for &(r, c) in cs {
+                        match g[r][c] {
+                            Some(v) => sum = sum + v,
+                            None => {
+                                unknowns += 1;
+                                first = first.or(Some((r, c)));
+                            }
+                        }
+                    }
+                    sum
+                };
+                let (known_lhs, known_rhs) = (known(lhs), known(rhs));
+                let need = known_rhs - known_lhs;
+                match (unknowns, first) {
+                    (0, _) => failed[i] = need != Num::default(),
+                    (1, Some(x)) => {
+                        let v = if lhs.contains(&x) {
                             need
                         } else {
                             Num::default() - need
                         };
-                        if self.allows(*x, v) {
+                        if self.allows(x, v) {
                             g[x.0][x.1] = Some(v);
                             derived[i] = true;
                             changed = true;
@@ -186,10 +204,15 @@ impl<'t> System<'t> {
                             failed[i] = true;
                         }
                     }
-                    many => {
-                        let all_lhs = many.iter().all(|x| lhs.contains(x));
-                        let all_rhs = many.iter().all(|x| rhs.contains(x));
-                        if !(all_lhs || all_rhs) || !many.iter().all(|&x| self.non_negative(x)) {
+                    _ => {
+                        let many = lhs
+                            .iter()
+                            .chain(rhs)
+                            .copied()
+                            .filter(|&(r, c)| g[r][c].is_none());
+                        let all_lhs = many.clone().all(|x| lhs.contains(&x));
+                        let all_rhs = many.clone().all(|x| rhs.contains(&x));
+                        if !(all_lhs || all_rhs) || !many.clone().all(|x| self.non_negative(x)) {
                             continue;
                         }
                         // Non-negative unknowns on one side must make up the difference.
@@ -197,7 +220,8 @@ impl<'t> System<'t> {
                         if sum.is_negative() {
                             failed[i] = true;
                         } else if sum == Num::default() {
-                            for &(r, c) in many {
+                            let many: Vec<At> = many.collect();
+                            for &(r, c) in &many {
                                 g[r][c] = Some(Num::default());
                             }
                             derived[i] = true;
