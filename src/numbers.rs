@@ -164,7 +164,10 @@ fn parse_general(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
         let digitish =
             c.is_ascii_digit() || c == '.' || c == ',' || lex.digit_confusions.contains_key(&c);
         let sign = matches!(c, '-' | '\u{2212}' | '+');
-        if !digitish && !sign && !lex.stray_marks.contains(&c) {
+        // Among a row's numbers a token may start with a rule OCR read (`]1`, `io0i`).
+        let rule =
+            numeric_context && (lex.rule_lookalikes.contains(&c) || lex.cell_rules.contains(&c));
+        if !digitish && !sign && !rule && !lex.stray_marks.contains(&c) {
             return Token::Text;
         }
     }
