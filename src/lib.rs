@@ -45,6 +45,7 @@ pub mod output;
 pub mod pin;
 pub mod placement;
 pub mod reconcile;
+pub mod ruled;
 pub mod sections;
 pub mod similarity;
 pub mod solve;

@@ -9,7 +9,6 @@
 //! [`crate::placement::place_by_table`]).
 
 use crate::dictionary::Domain;
-use crate::lexicon::Lexicon;
 use crate::numbers::Num;
 use crate::placement::RowIdentity;
 
@@ -114,31 +113,39 @@ impl Search<'_> {
         true
     }
 
-    /// The value column `col` must have when an identity has it alone on one side and
-    /// every cell of the other side already cut.
     fn forced(&self, col: usize) -> Option<Num> {
-        let done = |cs: &[usize]| cs.iter().all(|&c| c < col);
-        self.ids.iter().find_map(|id| {
-            let (lhs, rhs) = (id.lhs(), id.rhs());
-            let sum = |cs: &[usize]| Num::sum(cs.iter().map(|&c| self.parts[c]));
-            match (lhs, rhs) {
-                ([c], r) if *c == col && done(r) => Some(sum(r)),
-                (l, [c]) if *c == col && done(l) => Some(sum(l)),
-                _ => None,
-            }
-        })
+        forced(self.ids, &self.parts, col)
     }
 
     fn balances(&self) -> bool {
-        self.ids.iter().all(|id| {
-            Num::sum(id.lhs().iter().map(|&c| self.parts[c]))
-                == Num::sum(id.rhs().iter().map(|&c| self.parts[c]))
-        })
+        balances(self.ids, &self.parts)
     }
 }
 
+/// The value column `col` must have when an identity has it alone on one side and
+/// every cell of the other side is among `parts` (the cells cut so far).
+pub(crate) fn forced(ids: &[RowIdentity], parts: &[Num], col: usize) -> Option<Num> {
+    let done = |cs: &[usize]| cs.iter().all(|&c| c < col);
+    ids.iter().find_map(|id| {
+        let (lhs, rhs) = (id.lhs(), id.rhs());
+        let sum = |cs: &[usize]| Num::sum(cs.iter().map(|&c| parts[c]));
+        match (lhs, rhs) {
+            ([c], r) if *c == col && done(r) => Some(sum(r)),
+            (l, [c]) if *c == col && done(l) => Some(sum(l)),
+            _ => None,
+        }
+    })
+}
+
+/// Whether every row identity holds on a complete row.
+pub(crate) fn balances(ids: &[RowIdentity], parts: &[Num]) -> bool {
+    ids.iter().all(|id| {
+        Num::sum(id.lhs().iter().map(|&c| parts[c])) == Num::sum(id.rhs().iter().map(|&c| parts[c]))
+    })
+}
+
 /// One cell's text as a value of its column, if it is written as one.
-fn cell(text: &str, domain: Domain) -> Option<Num> {
+pub(crate) fn cell(text: &str, domain: Domain) -> Option<Num> {
     let (neg, body) = match text.strip_prefix('-') {
         Some(b) => (true, b),
         None => (false, text),
@@ -166,133 +173,6 @@ fn cell(text: &str, domain: Domain) -> Option<Num> {
         v = v + Num::micro(micro);
     }
     Some(if neg { Num::default() - v } else { v })
-}
-
-/// Ways of reading a run's rules tried at most (each cut as [`cut_runs`] cuts).
-const MAX_RULE_MASKS: usize = 1024;
-/// Characters a run read with its rules may have: a row of a report is far shorter.
-const MAX_RULED_CHARS: usize = 64;
-
-/// One character of a run as OCR of a ruled table may have written it.
-#[derive(Clone, Copy, PartialEq)]
-enum Mark {
-    Digit(char),
-    /// A table rule: separates cells.
-    Rule,
-    /// A `1` (or a letter read for one) that may be a digit or a rule.
-    OneOrRule,
-}
-
-/// The readings of `tokens` as `n` cells when OCR may have read the table's rules as
-/// characters among the digits (`0|10|10o01o0o1o1o010` for seven zeros): a rule
-/// look-alike separates cells, a `1` may be a rule or a digit, a letter read for 0 is
-/// 0, and a run of zeros between two rules (`0o0`) may be one 0 the scan smeared.
-/// Every reading is cut as [`cut_runs`] cuts, so the row's identities must hold. A
-/// liberal reading: the caller tries it only where the digits as read give none, and
-/// leaves the choice among several to the whole table.
-pub fn cut_ruled_runs(
-    tokens: &[&str],
-    n: usize,
-    ids: &[RowIdentity],
-    domains: &[Domain],
-    lex: &Lexicon,
-) -> Cuts {
-    let mut marked: Vec<Vec<Mark>> = Vec::new();
-    for t in tokens {
-        let mut m = Vec::new();
-        for c in t.chars() {
-            let c = lex
-                .digit_confusions
-                .get(&c)
-                .copied()
-                .filter(|&d| d == '0')
-                .unwrap_or(c);
-            m.push(match c {
-                '1' => Mark::OneOrRule,
-                d if d.is_ascii_digit() => Mark::Digit(d),
-                r if lex.rule_lookalikes.contains(&r) || lex.cell_rules.contains(&r) => {
-                    if lex.digit_confusions.get(&r) == Some(&'1') {
-                        Mark::OneOrRule
-                    } else {
-                        Mark::Rule
-                    }
-                }
-                _ => return Cuts::Readings(Vec::new()),
-            });
-        }
-        marked.push(m);
-    }
-    let choices = marked
-        .iter()
-        .flatten()
-        .filter(|&&m| m == Mark::OneOrRule)
-        .count();
-    let chars: usize = marked.iter().map(Vec::len).sum();
-    if choices > MAX_RULE_MASKS.ilog2() as usize || chars > MAX_RULED_CHARS {
-        return Cuts::TooMany;
-    }
-    let mut tried = 0;
-    let mut out: Vec<Vec<Num>> = Vec::new();
-    for mask in 0..1usize << choices {
-        let mut bit = 0;
-        let mut clusters: Vec<String> = Vec::new();
-        for m in &marked {
-            let mut cur = String::new();
-            for &x in m {
-                let digit = match x {
-                    Mark::Digit(d) => Some(d),
-                    Mark::Rule => None,
-                    Mark::OneOrRule => {
-                        bit += 1;
-                        (mask >> (bit - 1) & 1 == 1).then_some('1')
-                    }
-                };
-                match digit {
-                    Some(d) => cur.push(d),
-                    None => clusters.push(std::mem::take(&mut cur)),
-                }
-            }
-            clusters.push(cur);
-        }
-        clusters.retain(|c| !c.is_empty());
-        // Each cluster is at least one cell.
-        if clusters.len() > n {
-            continue;
-        }
-        let smeared: Vec<usize> = (0..clusters.len())
-            .filter(|&i| clusters[i].len() > 1 && clusters[i].bytes().all(|b| b == b'0'))
-            .collect();
-        if smeared.len() > 6 {
-            return Cuts::TooMany;
-        }
-        for collapse in 0..1usize << smeared.len() {
-            let mut parts = clusters.clone();
-            for (k, &i) in smeared.iter().enumerate() {
-                if collapse >> k & 1 == 1 {
-                    parts[i] = "0".into();
-                }
-            }
-            tried += 1;
-            if tried > MAX_RULE_MASKS {
-                return Cuts::TooMany;
-            }
-            let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
-            match cut_runs(&refs, n, ids, domains) {
-                Cuts::TooMany => return Cuts::TooMany,
-                Cuts::Readings(rs) => {
-                    for r in rs {
-                        if !out.contains(&r) {
-                            out.push(r);
-                        }
-                    }
-                }
-            }
-            if out.len() > MAX_READINGS {
-                return Cuts::TooMany;
-            }
-        }
-    }
-    Cuts::Readings(out)
 }
 
 #[cfg(test)]
@@ -353,39 +233,6 @@ mod tests {
         assert_eq!(readings(&["1234567"], "requests"), Cuts::Readings(vec![]));
         assert_eq!(readings(&["12-3"], "requests"), Cuts::Readings(vec![]));
         assert_eq!(readings(&["1"], "requests"), Cuts::Readings(vec![]));
-    }
-
-    fn ruled(tokens: &[&str]) -> Cuts {
-        let d = Dictionaries::embedded().unwrap();
-        let t = d.templates[1].table("requests").unwrap();
-        let ids = row_identities(t, 0);
-        let domains: Vec<Domain> = t.blocks[0].columns.iter().map(|c| c.domain).collect();
-        cut_ruled_runs(tokens, 7, &ids, &domains, &d.lexicon)
-    }
-
-    #[test]
-    fn rules_read_as_characters_among_the_digits_are_read_as_rules() {
-        // Seven zeros between rules OCR read as 1, |, l and o.
-        assert_eq!(
-            ruled(&["0", "10", "10o01o0o1o1o010"]),
-            Cuts::Readings(vec![nums(&[0; 7])])
-        );
-        // Where a 1 may be a digit or a rule, every reading that balances is listed,
-        // for the table to choose from.
-        for (run, truth) in [
-            (&["1", "0101o1o1o0", "1"][..], [1, 0, 0, 0, 0, 0, 1]),
-            (
-                &["4", "0", "0", "0", "1", "1015"][..],
-                [4, 0, 0, 0, 1, 0, 5],
-            ),
-        ] {
-            let Cuts::Readings(r) = ruled(run) else {
-                panic!("too many")
-            };
-            assert!(r.contains(&nums(&truth)) && r.len() > 1, "{r:?}");
-        }
-        // Text is no run.
-        assert_eq!(ruled(&["0", "年"]), Cuts::Readings(Vec::new()));
     }
 
     #[test]

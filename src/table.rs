@@ -14,8 +14,9 @@ use crate::model::{Cell, CellStatus, Correction, ReviewItem, RowPresence, TableR
 use crate::numbers::Num;
 use crate::pin::{pin_by_order, pin_by_ordinal, segment_used};
 use crate::placement::{complete, place_short_run, row_identities, Row, ShortRun};
+use crate::ruled::cut_ruled_runs;
 use crate::similarity::{score_label_at_least, GlyphCosts};
-use crate::split::{cut_ruled_runs, cut_runs, Cuts};
+use crate::split::{cut_runs, Cuts};
 use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Span};
 
 /// A row label matched below this score goes to review.
