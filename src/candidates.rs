@@ -332,7 +332,11 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
                 flush_group(&mut group, out);
                 let starts_ordinal =
                     split_ordinal(&token, lex).is_some() || is_bare_ordinal_token(&token, lex);
-                let continues_bare = seg.len() == 1 && is_bare_ordinal_token(&seg[0], lex);
+                // A bare ordinal (`（三）`) joins the label after it, unless that label
+                // has an ordinal of its own: then it was a group cell (`（三）|
+                // 4.保护第三方合法权益`).
+                let continues_bare =
+                    seg.len() == 1 && is_bare_ordinal_token(&seg[0], lex) && !starts_ordinal;
                 if !seg.is_empty()
                     && !continues_bare
                     && ((tabbed && new_cell) || starts_ordinal || prev_was_value)
@@ -496,6 +500,18 @@ mod tests {
         let c = run("1 属于国家秘密 0 0 0");
         assert_eq!(c.segments[0].ordinal.map(|o| o.n), Some(1));
         assert_eq!(values(&c.groups[0]), ["0", "0", "0"]);
+        // A group cell's bare ordinal before a label with an ordinal of its own.
+        let c = run("(三) | 4.保护第三方合法权益 3 0 0 0 0 0 3");
+        assert_eq!(
+            c.segments.last().map(|s| s.text.as_str()),
+            Some("4.保护第三方合法权益")
+        );
+        assert_eq!(
+            c.segments.last().and_then(|s| s.ordinal).map(|o| o.n),
+            Some(4)
+        );
+        let c = run("(三) 不予公开 0 0");
+        assert_eq!(c.segments[0].text, "(三) 不予公开");
     }
 
     #[test]
