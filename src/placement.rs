@@ -396,7 +396,10 @@ fn one_reading(
     // Every consistent reading is a possibility, checked or not: leaving an unchecked
     // one out would favour readings that let the identities force more.
     if !readings.iter().all(|r| r.3) {
-        return None;
+        return match (readings.as_slice(), &run.columns) {
+            ([(placed, _, _, _)], Some(_)) => checked_part(sys, grid, base, run.row, placed),
+            _ => None,
+        };
     }
     match readings.as_slice() {
         [(placed, _, how, _)] => Some((placed.clone(), how)),
@@ -407,6 +410,40 @@ fn one_reading(
         }
         _ => None,
     }
+}
+
+/// Of a row whose columns are known (a line that kept every cell, some unreadable),
+/// the zeros and the counts an identity of read and placed cells checks, when they
+/// break nothing: the counts nothing checks stay unknown, not the whole row.
+fn checked_part(
+    sys: &System,
+    grid: &Grid,
+    base: &Outcome,
+    r: usize,
+    placed: &Row,
+) -> Option<(Row, &'static str)> {
+    let mut g = grid.clone();
+    g[r] = placed.clone();
+    let part: Row = placed
+        .iter()
+        .enumerate()
+        .map(|(c, v)| {
+            v.filter(|&v| {
+                v == Num::default()
+                    || sys
+                        .touching((r, c))
+                        .iter()
+                        .any(|&j| sys.holds(j, &g) == Some(true))
+            })
+        })
+        .collect();
+    if part.iter().all(Option::is_none) {
+        return None;
+    }
+    g[r] = part.clone();
+    let out = sys.propagate(&g);
+    let contradicts = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
+    (!contradicts).then_some((part, "table_identity_placement"))
 }
 
 /// Advances `pos` (strictly increasing, values below `n`) to the next combination.
@@ -553,6 +590,31 @@ mod tests {
         let (log, placed) = place_by_table(&mut tr, t, &[run]);
         assert!(log.is_empty() && placed.is_empty());
         assert!(tr.cells[granted].iter().all(|c| c.value.is_none()));
+    }
+
+    #[test]
+    fn a_line_with_unreadable_cells_gives_its_zeros_and_checked_counts_only() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("appeals").unwrap();
+        // 行政复议 0 0 0 0 0 | 直接起诉 0 0 0 0 0 | 复议后起诉 忆 0 0 0 1: the 1 (复议后
+        // 总计) could only be checked through the glyph, so it stays unknown.
+        let mut tr = crate::solve::table_of(|_, _| 0, t);
+        tr.cells[0] = vec![Cell::missing(); 15];
+        let mut placed_row: Row = vec![Some(Num::int(0)); 15];
+        placed_row[10] = None;
+        placed_row[14] = Some(Num::int(1));
+        let mut run = short_run(
+            0,
+            placed_row.iter().flatten().copied().collect(),
+            Vec::new(),
+            "0 …",
+        );
+        run.columns = Some(placed_row);
+        place_by_table(&mut tr, t, &[run]);
+        let got: Vec<Option<Num>> = tr.cells[0].iter().map(|c| c.value).collect();
+        assert!(got[..10].iter().all(|v| *v == Some(Num::int(0))), "{got:?}");
+        assert_eq!((got[10], got[14]), (None, None));
+        assert_eq!(got[11], Some(Num::int(0)));
     }
 
     /// A run read on line 9 of the report.

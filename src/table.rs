@@ -424,7 +424,7 @@ fn fill_cells(
 /// A row whose line has cells OCR turned into glyphs (`4 0 0 0 0 0 生`): the line
 /// keeps every cell's column, but a line that garbled some digits may have misread
 /// the others (`1` as `4`), so its values go to the table as a run with known
-/// columns, placed only where the identities check every count it holds.
+/// columns, of which only the zeros and the counts the identities check are placed.
 fn leave_damaged_row(
     read: &mut TableRead,
     table: &Table,
@@ -440,7 +440,7 @@ fn leave_damaged_row(
                 r,
                 &columns[c].path,
                 "unreadable_cell",
-                format!("cannot read {:?} as a number; the row's other values are taken only where the table's identities check them", slot.raw),
+                format!("cannot read {:?} as a number; of the row's other values only its zeros and the counts the table's identities check are taken", slot.raw),
             );
         }
     }
