@@ -206,12 +206,38 @@ fn infer_once(
     };
     // Cells of an identity that already fails may hold the misread value: nothing is
     // derived from them.
-    let tainted: Vec<(usize, usize)> = instances
+    let failing: Vec<bool> = instances
         .iter()
-        .filter(|(_, _, l, r)| {
+        .map(|(_, _, l, r)| {
             holds(tr, l, r) == Some(false) || exceeds(tr, l, r) || exceeds(tr, r, l)
         })
-        .flat_map(|(_, _, l, r)| l.iter().chain(r).copied())
+        .collect();
+    let tainted: Vec<(usize, usize)> = instances
+        .iter()
+        .zip(&failing)
+        .filter(|(_, f)| **f)
+        .flat_map(|((_, _, l, r), _)| l.iter().chain(r).copied())
+        .collect();
+    // A read cell that an identity of read cells confirms: if it were the misread one,
+    // that identity would fail too. (A cell an earlier round inferred confirms
+    // nothing: it was made to fit.)
+    let inferred: Vec<Vec<bool>> = tr
+        .cells
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| c.status == CellStatus::Inferred)
+                .collect()
+        })
+        .collect();
+    let read = |(r, c): (usize, usize)| !inferred[r][c];
+    let sound: Vec<(usize, usize)> = instances
+        .iter()
+        .zip(&failing)
+        .filter(|((_, _, l, r), f)| {
+            !**f && holds(tr, l, r) == Some(true) && l.iter().chain(r).all(|&x| read(x))
+        })
+        .flat_map(|((_, _, l, r), _)| l.iter().chain(r).copied())
         .collect();
     let integer = |(r, c): (usize, usize)| {
         table.blocks[table.rows[r].block].columns[c].domain != Domain::Decimal
@@ -247,6 +273,22 @@ fn infer_once(
                 None
             };
             if let Some((own, other, must)) = own {
+                // Non-negative cells whose other side is a confirmed 0 are all 0,
+                // whatever is read among them: a failure of this identity is then a
+                // misread on this side, and the unknowns here are 0 all the same.
+                if own.iter().all(|&c| non_negative(c))
+                    && known_sum(other) == Num::default()
+                    && other.iter().all(|x| sound.contains(x))
+                    && must != Num::default()
+                {
+                    for &x in &unknown {
+                        tr.cells[x.0][x.1].value = Some(Num::default());
+                        filled.push((x, id.id.as_str()));
+                        zero_basis.push((x, other.clone()));
+                        changed = true;
+                    }
+                    continue;
+                }
                 if must == Num::default() && unknown.iter().all(|&x| non_negative(x)) {
                     let alone =
                         own.iter().all(|&c| non_negative(c)) && known_sum(other) == Num::default();
@@ -300,10 +342,12 @@ fn infer_once(
     let touches = |l: &[(usize, usize)], r: &[(usize, usize)]| {
         filled.iter().any(|(x, _)| l.contains(x) || r.contains(x))
     };
+    // An identity that failed before anything was filled fails for its read cells.
     let consistent = instances
         .iter()
-        .filter(|(_, _, l, r)| touches(l, r))
-        .all(|(_, _, l, r)| holds(tr, l, r) != Some(false));
+        .zip(&failing)
+        .filter(|((_, _, l, r), f)| !**f && touches(l, r))
+        .all(|((_, _, l, r), _)| holds(tr, l, r) != Some(false));
     if !consistent {
         return Ok(revert(tr, &filled));
     }
@@ -742,7 +786,7 @@ mod tests {
     }
 
     #[test]
-    fn a_misread_row_does_not_stop_zero_totals_from_zeroing_other_columns() {
+    fn a_misread_row_does_not_stop_zero_totals_from_zeroing_the_columns() {
         let d = Dictionaries::embedded().unwrap();
         let t = d.templates[1].table("requests").unwrap();
         let r = |id: &str| t.row_index(id).unwrap();
@@ -752,14 +796,40 @@ mod tests {
             tr.cells[lost][c] = Cell::missing();
         }
         // 其他 of 8.属于行政查询事项 printed 0, read 1: its row and column 其他 fail,
-        // and every column crosses that row. The totals of the other columns are 0
-        // all the same, so the lost row is 0 there; 其他 stays unknown.
+        // and every column crosses that row. The totals are 0 all the same (their own
+        // row and 一+二 = 总计+四 confirm them), so the lost row is 0 throughout, and
+        // the 1 stays as read, for review.
         tr.cells[query][5].value = Some(Num::int(1));
         infer_from_identities(&mut tr, t);
-        for c in [0, 1, 2, 3, 4, 6] {
+        for c in 0..7 {
             assert_eq!(tr.cells[lost][c].value, Some(Num::int(0)), "column {c}");
         }
-        assert_eq!(tr.cells[lost][5].value, None);
+        assert_eq!(tr.cells[query][5].value, Some(Num::int(1)));
+    }
+
+    #[test]
+    fn a_confirmed_zero_total_zeroes_its_column_beside_a_row_of_misread_zeros() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let r = |id: &str| t.row_index(id).unwrap();
+        let (lost, misread) = (r("partial"), r("not_processed_confirmation"));
+        let mut tr = table_of(|_, _| 0, t);
+        for c in 0..7 {
+            tr.cells[lost][c] = Cell::missing();
+        }
+        // `0 9 9 9 9 9 9` for a row of zeros: its row and six columns fail, but the
+        // （七）总计 zeros, which their own row and 一+二 = 总计+四 confirm, still say
+        // every cell of those columns is 0.
+        for c in 1..7 {
+            tr.cells[misread][c].value = Some(Num::int(9));
+        }
+        infer_from_identities(&mut tr, t);
+        assert!(
+            tr.cells[lost].iter().all(|c| c.value == Some(Num::int(0))),
+            "{:?}",
+            tr.cells[lost]
+        );
+        assert_eq!(tr.cells[misread][1].value, Some(Num::int(9)));
     }
 
     #[test]
@@ -770,12 +840,15 @@ mod tests {
         let (secret, granted) = (r("refused_secret"), r("granted"));
         let mut tr = table_of(|_, _| 0, t);
         // A misread 8 in 自然人 of （一）, and 自然人 of 1.属于国家秘密 lost: its row total
-        // says 0, but with it column 自然人 fails, so nothing is kept.
+        // says 0, but with it column 自然人 fails, and the column's total 0 is
+        // confirmed by nothing else (its row lost its 总计, 一 its 自然人), so nothing
+        // is kept.
         tr.cells[granted][0].value = Some(Num::int(8));
         tr.cells[secret][0] = Cell::missing();
+        tr.cells[r("results_total")][6] = Cell::missing();
+        tr.cells[r("new")][0] = Cell::missing();
         let log = infer_from_identities(&mut tr, t);
-        assert!(log.is_empty(), "{log:?}");
-        assert_eq!(tr.cells[secret][0].value, None);
+        assert_eq!(tr.cells[secret][0].value, None, "{log:?}");
     }
 
     #[test]
