@@ -30,7 +30,12 @@ const MAX_REPAIR_ROUNDS: usize = 16;
 /// changes for the same failures mean no repair: those cells stay as read and become
 /// `conflict`.
 pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Vec<Correction> {
-    let sys = System::new(table, tr);
+    repair_misreads_in(tr, &System::new(table, tr), lex)
+}
+
+/// [`repair_misreads`] with the table's system already built for `tr` (its rows'
+/// presence, which no reconciliation step changes).
+pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> Vec<Correction> {
     let mut log = Vec::new();
     let mut repaired: Vec<At> = Vec::new();
     for _ in 0..MAX_REPAIR_ROUNDS {
@@ -54,7 +59,7 @@ pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Ve
                 }
                 seen.push(x);
                 let touching = sys.touching(x);
-                for alt in alternatives(&sys, &base, &touching, x, v, lex) {
+                for alt in alternatives(sys, &base, &touching, x, v, lex) {
                     let mut g = grid.clone();
                     g[x.0][x.1] = Some(alt);
                     let out = sys.propagate_owned(g);
@@ -166,10 +171,18 @@ fn alternatives(
 /// (a column total of 0, say) is confirmed by another identity of read cells, since
 /// the row it sits in may have lost the cells its own identity would need.
 pub fn infer_from_identities(tr: &mut TableResult, table: &Table) -> Vec<Correction> {
-    let instances = identity_instances(table, tr);
+    infer_from_identities_in(tr, table, &identity_instances(table, tr))
+}
+
+/// [`infer_from_identities`] with the table's instances already formed for `tr`.
+pub fn infer_from_identities_in(
+    tr: &mut TableResult,
+    table: &Table,
+    instances: &[Instance],
+) -> Vec<Correction> {
     let mut barred: Vec<(usize, usize)> = Vec::new();
     loop {
-        match infer_once(tr, table, &instances, &barred) {
+        match infer_once(tr, table, instances, &barred) {
             Ok(log) => return log,
             Err(unchecked) => barred.extend(unchecked),
         }
@@ -371,9 +384,20 @@ pub fn check_identities(
     table: &Table,
     lex: &Lexicon,
 ) -> (Balance, Vec<ReviewItem>) {
+    let instances = identity_instances(table, tr);
+    check_identities_in(tr, table, &instances, lex)
+}
+
+/// [`check_identities`] with the table's instances already formed for `tr`.
+pub fn check_identities_in(
+    tr: &mut TableResult,
+    table: &Table,
+    instances: &[Instance],
+    lex: &Lexicon,
+) -> (Balance, Vec<ReviewItem>) {
     let mut balance = Balance::default();
     let mut review = Vec::new();
-    for (id, inst, lhs, rhs) in identity_instances(table, tr) {
+    for &(id, inst, ref lhs, ref rhs) in instances {
         let block = &table.blocks[id.block];
         let known =
             |cs: &[(usize, usize)]| Num::sum(cs.iter().filter_map(|&(r, c)| tr.cells[r][c].value));
@@ -381,10 +405,10 @@ pub fn check_identities(
             |cs: &[(usize, usize)]| cs.iter().all(|&(r, c)| tr.cells[r][c].value.is_some());
         let non_negative = lhs
             .iter()
-            .chain(&rhs)
+            .chain(rhs)
             .all(|&(_, c)| block.columns[c].domain != Domain::Signed);
-        let (l, r) = (known(&lhs), known(&rhs));
-        let (lc, rc) = (complete(&lhs), complete(&rhs));
+        let (l, r) = (known(lhs), known(rhs));
+        let (lc, rc) = (complete(lhs), complete(rhs));
         let verdict = match (lc, rc) {
             (true, true) => Some(l == r),
             // Unknown cells can only add to their side: a complete side already
@@ -405,7 +429,7 @@ pub fn check_identities(
             Some(false) => {}
         }
         balance.failed += 1;
-        for &(row, col) in lhs.iter().chain(&rhs) {
+        for &(row, col) in lhs.iter().chain(rhs) {
             if tr.cells[row][col].value.is_some() {
                 tr.cells[row][col].status = CellStatus::Conflict;
             }
@@ -450,7 +474,7 @@ pub fn check_identities(
         if lc && rc {
             let fixes: Vec<String> = lhs
                 .iter()
-                .chain(&rhs)
+                .chain(rhs)
                 .filter_map(|&x| {
                     let v = tr.cells[x.0][x.1].value?;
                     let fixed = if lhs.contains(&x) {
@@ -485,9 +509,9 @@ pub fn check_identities(
             detail: format!(
                 "{} does not hold: {} = {l}{}, but {} = {r}{}{} ({})",
                 id.id,
-                describe(&lhs),
+                describe(lhs),
                 if lc { "" } else { " or more" },
-                describe(&rhs),
+                describe(rhs),
                 if rc { "" } else { " or more" },
                 suggestion,
                 id.description
