@@ -189,6 +189,15 @@ pub fn infer_from_identities_in(
     }
 }
 
+/// The sum of an identity side whose every cell is known (None otherwise), without a
+/// list of its values: every instance is judged so on every round of inference.
+fn complete_sum(tr: &TableResult, side: &[(usize, usize)]) -> Option<Num> {
+    let value = |(r, c): (usize, usize)| tr.cells[r][c].value;
+    side.iter()
+        .all(|&x| value(x).is_some())
+        .then(|| Num::sum(side.iter().filter_map(|&x| value(x))))
+}
+
 /// One round of [`infer_from_identities`] that fills no cell in `barred`: the log, or
 /// the filled cells no second identity checks (after undoing every fill).
 fn infer_once(
@@ -198,23 +207,20 @@ fn infer_once(
     barred: &[(usize, usize)],
 ) -> Result<Vec<Correction>, Vec<(usize, usize)>> {
     let value = |tr: &TableResult, (r, c): (usize, usize)| tr.cells[r][c].value;
-    let holds =
-        |tr: &TableResult, lhs: &[(usize, usize)], rhs: &[(usize, usize)]| -> Option<bool> {
-            let l: Option<Vec<Num>> = lhs.iter().map(|&x| value(tr, x)).collect();
-            let r: Option<Vec<Num>> = rhs.iter().map(|&x| value(tr, x)).collect();
-            Some(Num::sum(l?) == Num::sum(r?))
-        };
+    let holds = |tr: &TableResult,
+                 lhs: &[(usize, usize)],
+                 rhs: &[(usize, usize)]|
+     -> Option<bool> { Some(complete_sum(tr, lhs)? == complete_sum(tr, rhs)?) };
     let non_negative = |(r, c): (usize, usize)| {
         table.blocks[table.rows[r].block].columns[c].domain != Domain::Signed
     };
     // A side whose read cells already exceed a complete other side cannot hold when
     // its unknowns are non-negative (as `check_identities` judges it).
     let exceeds = |tr: &TableResult, side: &[(usize, usize)], other: &[(usize, usize)]| {
-        let complete: Option<Vec<Num>> = other.iter().map(|&x| value(tr, x)).collect();
-        complete.is_some_and(|o| {
+        complete_sum(tr, other).is_some_and(|o| {
             side.iter()
                 .all(|&x| value(tr, x).is_some() || non_negative(x))
-                && Num::sum(side.iter().filter_map(|&x| value(tr, x))) > Num::sum(o)
+                && Num::sum(side.iter().filter_map(|&x| value(tr, x))) > o
         })
     };
     // Cells of an identity that already fails may hold the misread value: nothing is
@@ -610,6 +616,30 @@ mod tests {
     use crate::dictionary::Dictionaries;
     use crate::model::Cell;
     use crate::solve::table_of;
+
+    #[test]
+    fn a_complete_sum_is_the_sum_of_the_values_collected() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let mut tr = table_of(|r, c| (r * 7 + c) as i64, t);
+        // Every pattern of unknowns over a side of four cells, and the empty side.
+        let side = [(0, 0), (1, 2), (2, 1), (3, 3)];
+        for mask in 0..16u32 {
+            for (i, &(r, c)) in side.iter().enumerate() {
+                tr.cells[r][c].value = (mask >> i & 1 == 0).then(|| Num::int((r * 7 + c) as i64));
+            }
+            for n in 0..=side.len() {
+                let cells = &side[..n];
+                let collected: Option<Vec<Num>> =
+                    cells.iter().map(|&(r, c)| tr.cells[r][c].value).collect();
+                assert_eq!(
+                    complete_sum(&tr, cells),
+                    collected.map(Num::sum),
+                    "{mask} {n}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn an_all_zero_table_balances() {
