@@ -104,9 +104,11 @@ pub struct Candidates {
     pub groups: Vec<ValueGroup>,
 }
 
-enum Event {
+/// What a token of a line is. Text stays a slice of the line until its segment is
+/// joined: most text tokens are only looked at, never kept alone.
+enum Event<'a> {
     Text {
-        token: String,
+        token: &'a str,
         new_cell: bool,
     },
     Value(Slot),
@@ -144,8 +146,9 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
     out
 }
 
-fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<Event>, bool) {
-    let original = line;
+/// `line` with its table rules made spaces and a row label glued to the group cell
+/// before it cut at its ordinal: the text [`events_of`] splits into tokens.
+fn lexed_text<'a>(line: &'a str, lex: &Lexicon) -> std::borrow::Cow<'a, str> {
     // Ruled tables come out of OCR with the rules as characters between cells.
     // One substring search per rule (vectorised) beats testing every character.
     let has_rule = |&r: &char| line.contains(&*r.encode_utf8(&mut [0; 4]));
@@ -158,7 +161,22 @@ fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<
         line.into()
     };
     // A row label glued to the group cell before it starts at its ordinal.
-    let line = &*lex.split_glued_ordinals(&unruled);
+    let glued = match lex.split_glued_ordinals(&unruled) {
+        std::borrow::Cow::Owned(s) => Some(s),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    glued.map_or(unruled, std::borrow::Cow::Owned)
+}
+
+/// The events of `line` (from [`lexed_text`] of `original`, the line as read), and
+/// whether it is tab-separated.
+fn events_of<'a>(
+    original: &str,
+    line: &'a str,
+    idx: usize,
+    lex: &Lexicon,
+    numeric_hint: bool,
+) -> (Vec<Event<'a>>, bool) {
     let tabbed = line.contains('\t');
     let tokens = || line.split_whitespace();
     let numeric_context = numeric_hint
@@ -226,7 +244,7 @@ fn events_of(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool) -> (Vec<
                 }
                 Token::Unreadable => events.push(Event::Value(slot(None, true))),
                 Token::Text => events.push(Event::Text {
-                    token: tok.to_string(),
+                    token: tok,
                     new_cell,
                 }),
             }
@@ -256,7 +274,8 @@ fn glyphs_then_number<'a>(mut rest: impl Iterator<Item = &'a str>, lex: &Lexicon
 }
 
 fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut Candidates) {
-    let (mut events, tabbed) = events_of(line, idx, lex, numeric_hint);
+    let text = lexed_text(line, lex);
+    let (mut events, tabbed) = events_of(line, &text, idx, lex, numeric_hint);
     // A bare number right before a label that has no ordinal of its own is the label's
     // ordinal with its dot lost (`1 属于国家秘密`), not a value.
     let mut forced: Option<Ordinal> = None;
@@ -282,10 +301,12 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
     }
     let first_seg = out.segments.len();
     let first_group = out.groups.len();
-    let mut seg: Vec<String> = Vec::new();
+    let mut seg: Vec<&str> = Vec::new();
+    // Whether `seg` is one token that is an ordinal alone (`1.`): its label follows.
+    let mut seg_bare = false;
     let mut group: Option<ValueGroup> = None;
     let mut last_seg: Option<usize> = None;
-    let flush_seg = |seg: &mut Vec<String>,
+    let flush_seg = |seg: &mut Vec<&str>,
                      forced: &mut Option<Ordinal>,
                      out: &mut Candidates,
                      last: &mut Option<usize>| {
@@ -308,7 +329,7 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
         let prose = body_key.chars().count() > PROSE_KEY_CHARS;
         out.segments.push(Segment {
             line: idx,
-            text: text.clone(),
+            text,
             ordinal,
             body_key,
             prose,
@@ -330,19 +351,21 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
                     g.text_after = true;
                 }
                 flush_group(&mut group, out);
-                let starts_ordinal =
-                    split_ordinal(&token, lex).is_some() || is_bare_ordinal_token(&token, lex);
-                // A bare ordinal (`（三）`) joins the label after it, unless that label
-                // has an ordinal of its own: then it was a group cell (`（三）|
-                // 4.保护第三方合法权益`).
-                let continues_bare =
-                    seg.len() == 1 && is_bare_ordinal_token(&seg[0], lex) && !starts_ordinal;
+                // One look at the token's ordinal. A bare one (`（三）`, standing alone
+                // before its label as in `（三） 不予公开`) keeps its label with it,
+                // unless that label has an ordinal of its own: then it was a group cell
+                // (`（三）| 4.保护第三方合法权益`).
+                let ordinal = split_ordinal(token, lex);
+                let starts_ordinal = ordinal.is_some();
+                let bare = matches!(ordinal, Some((_, rest)) if rest.is_empty());
+                let continues_bare = seg.len() == 1 && seg_bare && !starts_ordinal;
                 if !seg.is_empty()
                     && !continues_bare
                     && ((tabbed && new_cell) || starts_ordinal || prev_was_value)
                 {
                     flush_seg(&mut seg, &mut forced, out, &mut last_seg);
                 }
+                seg_bare = seg.is_empty() && bare;
                 seg.push(token);
                 prev_was_value = false;
             }
@@ -389,11 +412,6 @@ fn new_group(line: usize, tabbed: bool, after_segment: Option<usize>) -> ValueGr
         cell_per_line: false,
         text_after: false,
     }
-}
-
-/// `1.` standing alone before its label (`1. 属于国家秘密`).
-fn is_bare_ordinal_token(token: &str, lex: &Lexicon) -> bool {
-    matches!(split_ordinal(token, lex), Some((_, rest)) if rest.is_empty())
 }
 
 /// One cell per line: a line holding a single number and nothing else starts a run,
@@ -512,6 +530,14 @@ mod tests {
         );
         let c = run("(三) 不予公开 0 0");
         assert_eq!(c.segments[0].text, "(三) 不予公开");
+        // Without tabs: text before a bare ordinal is a segment of its own, and so is
+        // a bare ordinal before another ordinal.
+        let c = run("不予公开 1. 属于国家秘密 0 0");
+        let texts: Vec<&str> = c.segments.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["不予公开", "1. 属于国家秘密"]);
+        let c = run("2. 1. 属于国家秘密 0");
+        let texts: Vec<&str> = c.segments.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["2.", "1. 属于国家秘密"]);
     }
 
     #[test]

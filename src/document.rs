@@ -9,13 +9,14 @@ use crate::detect::detect_template;
 use crate::dictionary::{Dictionaries, Table};
 use crate::flattened::{is_flattened, unflatten, Breaks};
 use crate::html::{is_html, to_lines as html_lines};
-use crate::joint::place_jointly;
+use crate::joint::place_jointly_in;
 use crate::lexicon::Lexicon;
 use crate::model::{Balance, DocResult, DocStatus, ReviewItem, RowPresence};
 use crate::normalize::{key_into, normalize_line};
-use crate::placement::{place_by_table, take_unique_cuts, zero_blanks};
-use crate::reconcile::{check_identities, infer_from_identities, repair_misreads};
+use crate::placement::{place_by_table_in, take_unique_cuts, zero_blanks};
+use crate::reconcile::{check_identities_in, infer_from_identities_in, repair_misreads_in};
 use crate::sections::{find_sections, find_title, region};
+use crate::solve::System;
 use crate::table::{read_table, TableRead};
 
 /// Without a title, a text needs this many template rows to count as a report.
@@ -94,18 +95,21 @@ pub fn reconcile_table(
         read.corrections.extend(log);
         placed.extend(taken);
     }
+    // The identity instances depend only on which rows the report leaves out, which
+    // none of the steps below changes: they are formed once for all of them.
+    let sys = System::new(table, &read.result);
     read.corrections
-        .extend(repair_misreads(&mut read.result, table, lex));
+        .extend(repair_misreads_in(&mut read.result, &sys, lex));
     // Cells the identities fill can settle short runs that were open before, and
     // what those runs then give can fill more: a few rounds reach the fixed point.
     for _ in 0..MAX_ROUNDS {
-        let (log, by_table) = place_by_table(&mut read.result, table, &read.short);
+        let (log, by_table) = place_by_table_in(&mut read.result, &sys, &read.short);
         placed.extend(by_table);
         read.corrections.extend(log);
-        let (log, jointly) = place_jointly(&mut read.result, table, &read.short);
+        let (log, jointly) = place_jointly_in(&mut read.result, &sys, &read.short);
         placed.extend(jointly);
         read.corrections.extend(log);
-        let inferred = infer_from_identities(&mut read.result, table);
+        let inferred = infer_from_identities_in(&mut read.result, table, &sys.instances);
         let more = !inferred.is_empty();
         read.corrections.extend(inferred);
         if !more {
@@ -121,7 +125,7 @@ pub fn reconcile_table(
         !matches!(x.problem, "short_row" | "no_values" | "ambiguous_split")
             || !(0..table.rows.len()).any(moot)
     });
-    check_identities(&mut read.result, table, lex)
+    check_identities_in(&mut read.result, table, &sys.instances, lex)
 }
 
 /// Cleans one document. `doc_id` names it in the outputs; `source` is its path as given.

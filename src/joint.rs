@@ -38,6 +38,15 @@ pub fn place_jointly(
     table: &Table,
     runs: &[ShortRun],
 ) -> (Vec<Correction>, Vec<usize>) {
+    place_jointly_in(tr, &System::new(table, tr), runs)
+}
+
+/// [`place_jointly`] with the table's system already built for `tr`.
+pub fn place_jointly_in(
+    tr: &mut TableResult,
+    sys: &System,
+    runs: &[ShortRun],
+) -> (Vec<Correction>, Vec<usize>) {
     let waiting: Vec<&ShortRun> = runs
         .iter()
         .filter(|r| tr.cells[r.row].iter().all(|c| c.value.is_none()))
@@ -47,7 +56,6 @@ pub fn place_jointly(
     if waiting.is_empty() || waiting.len() > MAX_RUNS {
         return (Vec::new(), Vec::new());
     }
-    let sys = System::new(table, tr);
     let start = grid(tr);
     let base = sys.propagate(&start);
     let mut placeable = Vec::new();
@@ -61,7 +69,7 @@ pub fn place_jointly(
         let ways: Vec<Way> = ways
             .into_iter()
             .filter_map(|(put, _)| {
-                let out = consistent(&sys, &base, &with_row(&base.values, run.row, &put))?;
+                let out = consistent(sys, &base, &with_row(&base.values, run.row, &put))?;
                 Some(Way {
                     alone: out.values[run.row].clone(),
                     put,
@@ -79,7 +87,7 @@ pub fn place_jointly(
         return (Vec::new(), Vec::new());
     }
     placeable.sort_by_key(|(run, ways)| (ways.len(), run.row));
-    let agreed = agreement(&sys, &base, &start, &placeable);
+    let agreed = agreement(sys, &base, &start, &placeable);
     let mut log = Vec::new();
     let mut filled = Vec::new();
     for ((run, _), agreed) in placeable.iter().zip(agreed) {

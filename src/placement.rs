@@ -245,7 +245,15 @@ pub fn place_by_table(
     table: &Table,
     runs: &[ShortRun],
 ) -> (Vec<Correction>, Vec<usize>) {
-    let sys = System::new(table, tr);
+    place_by_table_in(tr, &System::new(table, tr), runs)
+}
+
+/// [`place_by_table`] with the table's system already built for `tr`.
+pub fn place_by_table_in(
+    tr: &mut TableResult,
+    sys: &System,
+    runs: &[ShortRun],
+) -> (Vec<Correction>, Vec<usize>) {
     let mut log = Vec::new();
     let mut placed = Vec::new();
     loop {
@@ -256,7 +264,7 @@ pub fn place_by_table(
             }
             let grid = grid(tr);
             let base = sys.propagate(&grid);
-            let Some((row, method)) = one_reading(&sys, &grid, &base, run) else {
+            let Some((row, method)) = one_reading(sys, &grid, &base, run) else {
                 continue;
             };
             log.push(Correction {

@@ -30,7 +30,12 @@ const MAX_REPAIR_ROUNDS: usize = 16;
 /// changes for the same failures mean no repair: those cells stay as read and become
 /// `conflict`.
 pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Vec<Correction> {
-    let sys = System::new(table, tr);
+    repair_misreads_in(tr, &System::new(table, tr), lex)
+}
+
+/// [`repair_misreads`] with the table's system already built for `tr` (its rows'
+/// presence, which no reconciliation step changes).
+pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> Vec<Correction> {
     let mut log = Vec::new();
     let mut repaired: Vec<At> = Vec::new();
     for _ in 0..MAX_REPAIR_ROUNDS {
@@ -54,7 +59,7 @@ pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Ve
                 }
                 seen.push(x);
                 let touching = sys.touching(x);
-                for alt in alternatives(&sys, &base, &touching, x, v, lex) {
+                for alt in alternatives(sys, &base, &touching, x, v, lex) {
                     let mut g = grid.clone();
                     g[x.0][x.1] = Some(alt);
                     let out = sys.propagate_owned(g);
@@ -166,14 +171,31 @@ fn alternatives(
 /// (a column total of 0, say) is confirmed by another identity of read cells, since
 /// the row it sits in may have lost the cells its own identity would need.
 pub fn infer_from_identities(tr: &mut TableResult, table: &Table) -> Vec<Correction> {
-    let instances = identity_instances(table, tr);
+    infer_from_identities_in(tr, table, &identity_instances(table, tr))
+}
+
+/// [`infer_from_identities`] with the table's instances already formed for `tr`.
+pub fn infer_from_identities_in(
+    tr: &mut TableResult,
+    table: &Table,
+    instances: &[Instance],
+) -> Vec<Correction> {
     let mut barred: Vec<(usize, usize)> = Vec::new();
     loop {
-        match infer_once(tr, table, &instances, &barred) {
+        match infer_once(tr, table, instances, &barred) {
             Ok(log) => return log,
             Err(unchecked) => barred.extend(unchecked),
         }
     }
+}
+
+/// The sum of an identity side whose every cell is known (None otherwise), without a
+/// list of its values: every instance is judged so on every round of inference.
+fn complete_sum(tr: &TableResult, side: &[(usize, usize)]) -> Option<Num> {
+    let value = |(r, c): (usize, usize)| tr.cells[r][c].value;
+    side.iter()
+        .all(|&x| value(x).is_some())
+        .then(|| Num::sum(side.iter().filter_map(|&x| value(x))))
 }
 
 /// One round of [`infer_from_identities`] that fills no cell in `barred`: the log, or
@@ -185,23 +207,20 @@ fn infer_once(
     barred: &[(usize, usize)],
 ) -> Result<Vec<Correction>, Vec<(usize, usize)>> {
     let value = |tr: &TableResult, (r, c): (usize, usize)| tr.cells[r][c].value;
-    let holds =
-        |tr: &TableResult, lhs: &[(usize, usize)], rhs: &[(usize, usize)]| -> Option<bool> {
-            let l: Option<Vec<Num>> = lhs.iter().map(|&x| value(tr, x)).collect();
-            let r: Option<Vec<Num>> = rhs.iter().map(|&x| value(tr, x)).collect();
-            Some(Num::sum(l?) == Num::sum(r?))
-        };
+    let holds = |tr: &TableResult,
+                 lhs: &[(usize, usize)],
+                 rhs: &[(usize, usize)]|
+     -> Option<bool> { Some(complete_sum(tr, lhs)? == complete_sum(tr, rhs)?) };
     let non_negative = |(r, c): (usize, usize)| {
         table.blocks[table.rows[r].block].columns[c].domain != Domain::Signed
     };
     // A side whose read cells already exceed a complete other side cannot hold when
     // its unknowns are non-negative (as `check_identities` judges it).
     let exceeds = |tr: &TableResult, side: &[(usize, usize)], other: &[(usize, usize)]| {
-        let complete: Option<Vec<Num>> = other.iter().map(|&x| value(tr, x)).collect();
-        complete.is_some_and(|o| {
+        complete_sum(tr, other).is_some_and(|o| {
             side.iter()
                 .all(|&x| value(tr, x).is_some() || non_negative(x))
-                && Num::sum(side.iter().filter_map(|&x| value(tr, x))) > Num::sum(o)
+                && Num::sum(side.iter().filter_map(|&x| value(tr, x))) > o
         })
     };
     // Cells of an identity that already fails may hold the misread value: nothing is
@@ -415,9 +434,20 @@ pub fn check_identities(
     table: &Table,
     lex: &Lexicon,
 ) -> (Balance, Vec<ReviewItem>) {
+    let instances = identity_instances(table, tr);
+    check_identities_in(tr, table, &instances, lex)
+}
+
+/// [`check_identities`] with the table's instances already formed for `tr`.
+pub fn check_identities_in(
+    tr: &mut TableResult,
+    table: &Table,
+    instances: &[Instance],
+    lex: &Lexicon,
+) -> (Balance, Vec<ReviewItem>) {
     let mut balance = Balance::default();
     let mut review = Vec::new();
-    for (id, inst, lhs, rhs) in identity_instances(table, tr) {
+    for &(id, inst, ref lhs, ref rhs) in instances {
         let block = &table.blocks[id.block];
         let known =
             |cs: &[(usize, usize)]| Num::sum(cs.iter().filter_map(|&(r, c)| tr.cells[r][c].value));
@@ -425,10 +455,10 @@ pub fn check_identities(
             |cs: &[(usize, usize)]| cs.iter().all(|&(r, c)| tr.cells[r][c].value.is_some());
         let non_negative = lhs
             .iter()
-            .chain(&rhs)
+            .chain(rhs)
             .all(|&(_, c)| block.columns[c].domain != Domain::Signed);
-        let (l, r) = (known(&lhs), known(&rhs));
-        let (lc, rc) = (complete(&lhs), complete(&rhs));
+        let (l, r) = (known(lhs), known(rhs));
+        let (lc, rc) = (complete(lhs), complete(rhs));
         let verdict = match (lc, rc) {
             (true, true) => Some(l == r),
             // Unknown cells can only add to their side: a complete side already
@@ -449,7 +479,7 @@ pub fn check_identities(
             Some(false) => {}
         }
         balance.failed += 1;
-        for &(row, col) in lhs.iter().chain(&rhs) {
+        for &(row, col) in lhs.iter().chain(rhs) {
             if tr.cells[row][col].value.is_some() {
                 tr.cells[row][col].status = CellStatus::Conflict;
             }
@@ -494,7 +524,7 @@ pub fn check_identities(
         if lc && rc {
             let fixes: Vec<String> = lhs
                 .iter()
-                .chain(&rhs)
+                .chain(rhs)
                 .filter_map(|&x| {
                     let v = tr.cells[x.0][x.1].value?;
                     let fixed = if lhs.contains(&x) {
@@ -529,9 +559,9 @@ pub fn check_identities(
             detail: format!(
                 "{} does not hold: {} = {l}{}, but {} = {r}{}{} ({})",
                 id.id,
-                describe(&lhs),
+                describe(lhs),
                 if lc { "" } else { " or more" },
-                describe(&rhs),
+                describe(rhs),
                 if rc { "" } else { " or more" },
                 suggestion,
                 id.description
@@ -630,6 +660,30 @@ mod tests {
     use crate::dictionary::Dictionaries;
     use crate::model::Cell;
     use crate::solve::table_of;
+
+    #[test]
+    fn a_complete_sum_is_the_sum_of_the_values_collected() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let mut tr = table_of(|r, c| (r * 7 + c) as i64, t);
+        // Every pattern of unknowns over a side of four cells, and the empty side.
+        let side = [(0, 0), (1, 2), (2, 1), (3, 3)];
+        for mask in 0..16u32 {
+            for (i, &(r, c)) in side.iter().enumerate() {
+                tr.cells[r][c].value = (mask >> i & 1 == 0).then(|| Num::int((r * 7 + c) as i64));
+            }
+            for n in 0..=side.len() {
+                let cells = &side[..n];
+                let collected: Option<Vec<Num>> =
+                    cells.iter().map(|&(r, c)| tr.cells[r][c].value).collect();
+                assert_eq!(
+                    complete_sum(&tr, cells),
+                    collected.map(Num::sum),
+                    "{mask} {n}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn an_all_zero_table_balances() {

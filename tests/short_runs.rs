@@ -12,10 +12,14 @@
 mod common;
 
 use common::{consistent_values, dict, misread, table_result, CellScore, Rng};
+use gongkai::dictionary::Table;
 use gongkai::document::reconcile_table;
-use gongkai::model::{Cell, RowPresence};
+use gongkai::joint::place_jointly;
+use gongkai::model::{Balance, Cell, RowPresence, TableResult};
 use gongkai::numbers::Num;
+use gongkai::placement::place_by_table;
 use gongkai::placement::ShortRun;
+use gongkai::reconcile::{check_identities, infer_from_identities, repair_misreads};
 use gongkai::table::TableRead;
 use gongkai::Dictionaries;
 use proptest::prelude::*;
@@ -24,6 +28,18 @@ use proptest::test_runner::RngSeed;
 /// `k` rows of one table lose 1–3 values each; with `misreads`, one kept value of the
 /// first such row is misread too.
 fn run(d: &Dictionaries, seed: u64, k: usize, misreads: bool) -> CellScore {
+    let (mut read, table, truth, hit) = corrupted(d, seed, k, misreads);
+    reconcile_table(&mut read, table, &d.lexicon, "text");
+    CellScore::of(&truth, &read.result, |r, _| hit.contains(&r))
+}
+
+/// The table of [`run`] as read, the table, its true values and the rows hit.
+fn corrupted(
+    d: &Dictionaries,
+    seed: u64,
+    k: usize,
+    misreads: bool,
+) -> (TableRead, &Table, TableResult, Vec<usize>) {
     let mut rng = Rng(seed.max(1));
     let template = &d.templates[(seed % 2) as usize];
     let values = consistent_values(template, &mut rng);
@@ -79,8 +95,42 @@ fn run(d: &Dictionaries, seed: u64, k: usize, misreads: bool) -> CellScore {
             line: 1,
         });
     }
-    reconcile_table(&mut read, table, &d.lexicon, "text");
-    CellScore::of(&truth, &read.result, |r, _| hit.contains(&r))
+    (read, table, truth, hit)
+}
+
+/// `reconcile_table` before its steps shared one system: each formed the table's
+/// identity instances afresh (repairs, each round's placements and inference, checks).
+fn reconcile_each_step_afresh(read: &mut TableRead, table: &Table, d: &Dictionaries) -> Balance {
+    let lex = &d.lexicon;
+    let mut placed = Vec::new();
+    read.corrections
+        .extend(repair_misreads(&mut read.result, table, lex));
+    for _ in 0..3 {
+        let (log, by_table) = place_by_table(&mut read.result, table, &read.short);
+        placed.extend(by_table);
+        read.corrections.extend(log);
+        let (log, jointly) = place_jointly(&mut read.result, table, &read.short);
+        placed.extend(jointly);
+        read.corrections.extend(log);
+        let inferred = infer_from_identities(&mut read.result, table);
+        let more = !inferred.is_empty();
+        read.corrections.extend(inferred);
+        if !more {
+            break;
+        }
+    }
+    let result = &read.result;
+    read.review.retain(|x| {
+        let moot = |r: usize| {
+            table.rows[r].path == x.row_label
+                && (placed.contains(&r) || result.cells[r].iter().all(|c| c.value.is_some()))
+        };
+        !matches!(x.problem, "short_row" | "no_values" | "ambiguous_split")
+            || !(0..table.rows.len()).any(moot)
+    });
+    let (balance, review) = check_identities(&mut read.result, table, lex);
+    read.review.extend(review);
+    balance
 }
 
 proptest! {
@@ -94,6 +144,23 @@ proptest! {
         prop_assert_eq!(o.wrong_trusted, 0, "{:?}", o);
         prop_assert_eq!(o.wrong_ok, 0, "{:?}", o);
         prop_assert_eq!(o.recovered + o.flagged, o.corrupted, "{:?}", o);
+    }
+
+    /// The steps share one system of identity instances (formed once per table, as no
+    /// step changes which rows are present); the result is the same as forming it at
+    /// every step, misreads included.
+    #[test]
+    fn one_system_for_all_steps_reconciles_as_a_system_per_step(seed in 1u64.., k in 1usize..=5, misreads: bool) {
+        let d = dict();
+        let (mut shared, table, _, _) = corrupted(&d, seed, k, misreads);
+        let (mut afresh, _, _, _) = corrupted(&d, seed, k, misreads);
+        let (balance, review) = reconcile_table(&mut shared, table, &d.lexicon, "text");
+        shared.review.extend(review);
+        let expected = reconcile_each_step_afresh(&mut afresh, table, &d);
+        prop_assert_eq!(balance, expected);
+        prop_assert_eq!(format!("{:?}", shared.result), format!("{:?}", afresh.result));
+        prop_assert_eq!(&shared.corrections, &afresh.corrections);
+        prop_assert_eq!(&shared.review, &afresh.review);
     }
 }
 
