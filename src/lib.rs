@@ -33,6 +33,7 @@ pub mod feed;
 pub mod flattened;
 pub mod fuzzing;
 pub mod html;
+pub mod infer;
 pub mod inputs;
 pub mod joint;
 pub mod lexicon;

@@ -8,8 +8,9 @@
 mod common;
 
 use common::{consistent_values, dict, misread, table_result, CellScore, Rng};
+use gongkai::infer::infer_from_identities;
 use gongkai::model::{Cell, RowPresence};
-use gongkai::reconcile::{check_identities, infer_from_identities, repair_misreads};
+use gongkai::reconcile::{check_identities, repair_misreads};
 use gongkai::Dictionaries;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
