@@ -33,7 +33,7 @@ static DIGITS_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([0-9])(\p{Han}+)").expect("static pattern"));
 
 /// Whether some line of `lines` is a table flattened onto one line: it is long and
-/// holds at least [`FLAT_LINE_LABELS`] of `labels` (row label match keys). `labels` is
+/// holds at least `FLAT_LINE_LABELS` of `labels` (row label match keys). `labels` is
 /// only asked for when a line is long enough, so ordinary text pays nothing for it.
 pub fn is_flattened<'a>(
     lines: &[String],

@@ -37,7 +37,7 @@ pub struct PrefixBounds {
 }
 
 /// A pattern prepared for [`Pattern::distances`]: for each numbered character
-/// ([`GlyphCosts::id`]), the positions it matches exactly and loosely.
+/// (`GlyphCosts::id`), the positions it matches exactly and loosely.
 #[derive(Debug, Default)]
 pub struct Pattern {
     /// By character number: the positions it matches exactly, and loosely (side by

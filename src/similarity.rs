@@ -662,8 +662,8 @@ impl Runs {
         true
     }
 
-    /// [`score_chars_at_least`] of every run against `label`, into `out` (one entry
-    /// per run). `key_ids` holds [`GlyphCosts::ids_of`] of each of its keys, if the
+    /// `score_chars_at_least` of every run against `label`, into `out` (one entry
+    /// per run). `key_ids` holds `GlyphCosts::ids_of` of each of its keys, if the
     /// caller keeps them; else they are found when needed.
     pub fn score_at_least(
         &mut self,
