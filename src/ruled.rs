@@ -18,7 +18,7 @@ use crate::split::{balances, cell, forced, Cuts, MAX_READINGS};
 /// Characters a run read with its rules may have: a row of a report is far shorter.
 const MAX_RULED_CHARS: usize = 64;
 /// Bound on the search, so that a long run cannot stall a document.
-const MAX_STEPS: usize = 200_000;
+const MAX_STEPS: usize = 2_000_000;
 
 /// One character of a run as OCR of a ruled table may have written it.
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -80,9 +80,25 @@ pub fn cut_ruled_runs(
     if n == 0 || domains.len() < n {
         return Cuts::Readings(Vec::new());
     }
+    // From each position on: how many stretches between rules (and token breaks) hold
+    // a digit. Each needs a cell of its own, which bounds the cells still to cut.
+    let mut clusters = vec![0; marks.len() + 1];
+    let mut counted = false;
+    for q in (0..marks.len()).rev() {
+        if marks[q] == Mark::Rule {
+            counted = false;
+        }
+        let new = matches!(marks[q], Mark::Digit(_)) && !counted;
+        counted |= new;
+        clusters[q] = clusters[q + 1] + usize::from(new);
+        if starts[q] {
+            counted = false;
+        }
+    }
     let mut search = Search {
         marks: &marks,
         starts: &starts,
+        clusters: &clusters,
         n,
         ids,
         domains,
@@ -100,6 +116,8 @@ pub fn cut_ruled_runs(
 struct Search<'a> {
     marks: &'a [Mark],
     starts: &'a [bool],
+    /// Per position: stretches with a digit from there on (see `cut_ruled_runs`).
+    clusters: &'a [usize],
     n: usize,
     ids: &'a [RowIdentity],
     domains: &'a [Domain],
@@ -127,7 +145,7 @@ impl Search<'_> {
             }
             return true;
         }
-        if p == len {
+        if p == len || self.clusters[p] > self.n - self.parts.len() {
             return true;
         }
         let separated = after_rule || self.starts[p];
@@ -240,30 +258,16 @@ mod tests {
         domains: &[Domain],
         lex: &Lexicon,
     ) -> Cuts {
+        // The marks per token, as the search reads them.
+        let Some((flat, starts)) = marks(tokens, lex) else {
+            return Cuts::Readings(Vec::new());
+        };
         let mut marked: Vec<Vec<Mark>> = Vec::new();
-        for t in tokens {
-            let mut m = Vec::new();
-            for c in t.chars() {
-                let c = lex
-                    .digit_confusions
-                    .get(&c)
-                    .copied()
-                    .filter(|&d| d == '0')
-                    .unwrap_or(c);
-                m.push(match c {
-                    '1' => Mark::OneOrRule,
-                    d if d.is_ascii_digit() => Mark::Digit(d),
-                    r if lex.rule_lookalikes.contains(&r) || lex.cell_rules.contains(&r) => {
-                        if lex.digit_confusions.get(&r) == Some(&'1') {
-                            Mark::OneOrRule
-                        } else {
-                            Mark::Rule
-                        }
-                    }
-                    _ => return Cuts::Readings(Vec::new()),
-                });
+        for (m, &start) in flat.iter().zip(&starts) {
+            match marked.last_mut() {
+                Some(last) if !start => last.push(*m),
+                _ => marked.push(vec![*m]),
             }
-            marked.push(m);
         }
         let choices = marked
             .iter()
