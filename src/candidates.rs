@@ -192,22 +192,6 @@ fn events_of<'a>(
     } else {
         vec![line]
     };
-    // Rules and glued ordinals never add or remove a tab, so the fields of the line
-    // as read line up with these: a field that held only rules is marked as one.
-    let rule_only: Vec<Option<&str>> = if tabbed {
-        original
-            .split('\t')
-            .map(|f| {
-                let f = f.trim();
-                (!f.is_empty()
-                    && f.chars()
-                        .all(|c| c.is_whitespace() || lex.cell_rules.contains(&c)))
-                .then_some(f)
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
     let mut events = Vec::new();
     let mut seen_value = false;
     for (fi, field) in fields.into_iter().enumerate() {
@@ -251,7 +235,17 @@ fn events_of<'a>(
             new_cell = false;
         }
         if tabbed && !any {
-            let rule = rule_only.get(fi).copied().flatten().unwrap_or_default();
+            // Rules and glued ordinals never add or remove a tab, so the field of the
+            // line as read lines up with this one: did it hold nothing but rules?
+            let rule = original
+                .split('\t')
+                .nth(fi)
+                .map(str::trim)
+                .filter(|f| {
+                    f.chars()
+                        .all(|c| c.is_whitespace() || lex.cell_rules.contains(&c))
+                })
+                .unwrap_or_default();
             events.push(Event::Blank(fi, rule.to_string()));
         }
     }

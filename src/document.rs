@@ -73,7 +73,7 @@ fn unknown_template(
 }
 
 /// Rounds of placing short runs and inferring from the identities, at most.
-const MAX_ROUNDS: usize = 3;
+pub const MAX_ROUNDS: usize = 3;
 
 /// Reconciles one table as read: blanks the source writes for 0 (HTML), runs its
 /// row cuts one way (crawler dumps), repairs,
@@ -117,6 +117,13 @@ pub fn reconcile_table(
             break;
         }
     }
+    drop_moot_review(read, table, &placed);
+    check_identities_in(&mut read.result, table, &sys.instances, lex)
+}
+
+/// Drops the review items of rows a later step completed: a short or empty row that
+/// was `placed`, or whose cells are all known now.
+pub fn drop_moot_review(read: &mut TableRead, table: &Table, placed: &[usize]) {
     let result = &read.result;
     read.review.retain(|x| {
         let moot = |r: usize| {
@@ -126,7 +133,6 @@ pub fn reconcile_table(
         !matches!(x.problem, "short_row" | "no_values" | "ambiguous_split")
             || !(0..table.rows.len()).any(moot)
     });
-    check_identities_in(&mut read.result, table, &sys.instances, lex)
 }
 
 /// Cleans one document. `doc_id` names it in the outputs; `source` is its path as given.

@@ -91,8 +91,12 @@ impl fmt::Display for Num {
 }
 
 /// `n` in decimal, without the formatting machinery.
-fn write_digits(f: &mut fmt::Formatter<'_>, mut n: u64) -> fmt::Result {
-    let mut buf = [0u8; 20];
+fn write_digits(f: &mut fmt::Formatter<'_>, n: u64) -> fmt::Result {
+    f.write_str(decimal(n, &mut [0; 20]))
+}
+
+/// `n` in decimal, written into the end of `buf` (a `u64` has at most 20 digits).
+pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
     let mut at = buf.len();
     loop {
         at -= 1;
@@ -103,7 +107,7 @@ fn write_digits(f: &mut fmt::Formatter<'_>, mut n: u64) -> fmt::Result {
         }
     }
     // Only ASCII digits were written.
-    f.write_str(std::str::from_utf8(&buf[at..]).map_err(|_| fmt::Error)?)
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 /// What a token turned out to be.

@@ -118,24 +118,13 @@ fn neutral(text: &str) -> Cow<'_, str> {
 
 /// Appends `n` in decimal, as `{n}` writes it, without the formatting machinery (a
 /// run formats millions of cells).
-fn push_decimal(out: &mut String, mut n: u64) {
+fn push_decimal(out: &mut String, n: u64) {
     // Most cells are a single digit (most of all, 0).
     if n < 10 {
         out.push(char::from(b'0' + n as u8));
         return;
     }
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written.
-    buf[at..].iter().for_each(|&b| out.push(char::from(b)));
+    out.push_str(crate::numbers::decimal(n, &mut [0; 20]));
 }
 
 /// Appends `v` as `{v}` writes it: a whole non-negative number (nearly every cell)

@@ -13,7 +13,7 @@ mod common;
 
 use common::{consistent_values, dict, misread, table_result, CellScore, Rng};
 use gongkai::dictionary::Table;
-use gongkai::document::reconcile_table;
+use gongkai::document::{drop_moot_review, reconcile_table, MAX_ROUNDS};
 use gongkai::infer::infer_from_identities;
 use gongkai::joint::place_jointly;
 use gongkai::model::{Balance, Cell, RowPresence, TableResult};
@@ -106,7 +106,7 @@ fn reconcile_each_step_afresh(read: &mut TableRead, table: &Table, d: &Dictionar
     let mut placed = Vec::new();
     read.corrections
         .extend(repair_misreads(&mut read.result, table, lex));
-    for _ in 0..3 {
+    for _ in 0..MAX_ROUNDS {
         let (log, by_table) = place_by_table(&mut read.result, table, &read.short);
         placed.extend(by_table);
         read.corrections.extend(log);
@@ -120,15 +120,7 @@ fn reconcile_each_step_afresh(read: &mut TableRead, table: &Table, d: &Dictionar
             break;
         }
     }
-    let result = &read.result;
-    read.review.retain(|x| {
-        let moot = |r: usize| {
-            table.rows[r].path == x.row_label
-                && (placed.contains(&r) || result.cells[r].iter().all(|c| c.value.is_some()))
-        };
-        !matches!(x.problem, "short_row" | "no_values" | "ambiguous_split")
-            || !(0..table.rows.len()).any(moot)
-    });
+    drop_moot_review(read, table, &placed);
     let (balance, review) = check_identities(&mut read.result, table, lex);
     read.review.extend(review);
     balance
