@@ -28,6 +28,7 @@ struct RawLexicon {
     rule_lookalikes: Vec<String>,
     stray_marks: Vec<String>,
     digit_confusions: HashMap<String, String>,
+    lone_zeros: Vec<String>,
     digit_misreads: Vec<[String; 2]>,
     units: RawUnits,
     ignore: RawIgnore,
@@ -74,6 +75,8 @@ pub struct Lexicon {
     pub plain_digits: bool,
     /// Letter → digit confusions inside numeric cells.
     pub digit_confusions: CharMap<char>,
+    /// Marks (NFKC) that are a 0 when one stands alone where a number is expected.
+    pub lone_zeros: Vec<char>,
     /// Digit pairs OCR confuses (either way), for repairs that the identities decide.
     pub digit_misreads: Vec<(char, char)>,
     /// Units that may trail a number, longest first so that 万元 wins over 元.
@@ -188,6 +191,11 @@ impl Lexicon {
                 .map(|s| one_char(s, "stray_marks"))
                 .collect::<Result<_, _>>()?,
             digit_confusions,
+            lone_zeros: raw
+                .lone_zeros
+                .iter()
+                .map(|s| one_char(&crate::normalize::nfkc(s), "lone_zeros"))
+                .collect::<Result<_, _>>()?,
             digit_misreads: raw
                 .digit_misreads
                 .iter()

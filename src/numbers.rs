@@ -161,6 +161,9 @@ fn plain_digits(t: &str) -> Token {
 
 /// [`parse_token`] for any token.
 fn parse_general(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
+    if let Some(zero) = lone_zero(token, lex, numeric_context) {
+        return zero;
+    }
     // Most tokens are words: one whose first character is no stray mark (so stays
     // first after trimming), no sign and nothing a digit is read from is text, with
     // or without a trailing rule, before the trimming and the units are tried.
@@ -178,8 +181,27 @@ fn parse_general(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
     parse_trimmed(token, lex, numeric_context)
 }
 
+/// A mark OCR makes of a small printed 0 (`。`), standing alone where a number is
+/// expected. Not inside a longer token: there it is punctuation after a word.
+fn lone_zero(token: &str, lex: &Lexicon, numeric_context: bool) -> Option<Token> {
+    let mut chars = token.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return None;
+    };
+    (numeric_context && lex.lone_zeros.contains(&c)).then(|| {
+        Token::Number(Parsed {
+            value: Num(0),
+            repaired: Some("0".to_string()),
+            unit: None,
+        })
+    })
+}
+
 /// [`parse_general`] without its shortcut for words.
 fn parse_trimmed(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
+    if let Some(zero) = lone_zero(token, lex, numeric_context) {
+        return zero;
+    }
     let t = token.trim_matches(|c: char| lex.stray_marks.contains(&c));
     let read = read_number(t, lex, numeric_context);
     // A table rule glued to the end of a number (`0|` read as `ol`): where the token is
@@ -360,7 +382,7 @@ mod tests {
     proptest! {
         #[test]
         fn words_are_told_as_the_whole_path_tells_them(
-            t in "[a-zO0-9l|I.,+\\-\u{2212}△·_~元件万一属于开 ]{0,6}",
+            t in "[a-zO0-9l|I.,+\\-\u{2212}△·_~元件万一属于开。 ]{0,6}",
             context: bool,
         ) {
             let lex = lex();
@@ -396,6 +418,11 @@ mod tests {
         assert_eq!(parse_token("O", &lex(), false), Token::Text);
         assert_eq!(parse_token("oo", &lex(), true), Token::Text);
         assert_eq!(parse_token("ol", &lex(), false), Token::Text);
+        // A small 0 read as a full stop is a 0 only alone in a cell.
+        let p = num("。");
+        assert_eq!((p.value, p.repaired.as_deref()), (Num::int(0), Some("0")));
+        assert_eq!(parse_token("。", &lex(), false), Token::Text);
+        assert_eq!(parse_token("0。", &lex(), true), Token::Text);
     }
 
     #[test]
