@@ -14,12 +14,15 @@
 use std::collections::HashMap;
 
 use crate::dictionary::Dictionaries;
+use crate::document::split_lines;
 use crate::eval::TruthDoc;
 use crate::lexicon::Lexicon;
 use crate::model::{RowPresence, TableResult};
 use crate::normalize::normalize_line;
 use crate::numbers::{parse_token, Num, Token};
+use crate::sections::{find_sections, region};
 use crate::solve::{Grid, System};
+use std::ops::Range;
 
 /// Lines a row's values may spread over beyond one per cell (a label wrapped
 /// around them, a stray line between).
@@ -55,7 +58,13 @@ impl Ceiling {
 /// The oracle ceilings of `text` against its truth (see the module docs).
 pub fn ceiling(text: &str, truth: &TruthDoc, dict: &Dictionaries) -> Ceiling {
     let labels = row_labels(truth, dict);
-    let known = survivors(text, truth, &labels, &dict.lexicon);
+    let known = survivors(
+        text,
+        truth,
+        &labels,
+        &table_regions(text, truth, dict),
+        &dict.lexicon,
+    );
     // A row is whole when every cell of it with a value survives.
     let mut whole = known.clone();
     let mut start = 0;
@@ -194,6 +203,29 @@ fn label_points(label: &[char], text: &str) -> u64 {
     hits as u64 * LABEL_POINTS / label.len() as u64
 }
 
+/// The lines (0-based, as [`crate::document`] numbers them) that may hold each
+/// table's values, by table id: from the table's section heading to the next heading
+/// found, as the reader finds them. A value under another table's heading is not this
+/// table's value surviving, though the oracle's alignment would take it: one stray 0
+/// from table 二 laid on table 三's total would let the identities credit the whole
+/// table. A heading not found widens the region (see [`crate::sections::region`]).
+fn table_regions(
+    text: &str,
+    truth: &TruthDoc,
+    dict: &Dictionaries,
+) -> HashMap<String, Range<usize>> {
+    let Some(template) = dict.templates.iter().find(|t| t.id == truth.template) else {
+        return HashMap::new();
+    };
+    let lines: Vec<String> = split_lines(text).map(normalize_line).collect();
+    let headings = find_sections(&lines, template, &dict.lexicon, &dict.glyphs);
+    template
+        .tables
+        .iter()
+        .map(|t| (t.id.clone(), region(&headings, t.section, lines.len())))
+        .collect()
+}
+
 /// Which truth cells survive in `text` (see the module docs). Among the layouts with
 /// the most surviving values the one whose lines read most like their rows' labels is
 /// taken: without it a row whose line lost its numbers could borrow its neighbour's
@@ -203,14 +235,16 @@ fn survivors(
     text: &str,
     truth: &TruthDoc,
     labels: &HashMap<(String, String), Vec<char>>,
+    regions: &HashMap<String, Range<usize>>,
     lex: &Lexicon,
 ) -> Vec<bool> {
     // Each number-bearing line, with its own text and that of the lines since the
     // previous one (a label wrapped above its numbers).
     let mut lines: Vec<Vec<Num>> = Vec::new();
     let mut context: Vec<(String, String)> = Vec::new();
+    let mut at_line: Vec<usize> = Vec::new();
     let mut pending = String::new();
-    for l in text.lines() {
+    for (i, l) in split_lines(text).enumerate() {
         let norm = normalize_line(l);
         let nums: Vec<Num> = norm
             .split_whitespace()
@@ -223,12 +257,14 @@ fn survivors(
             pending.push_str(&norm);
         } else {
             lines.push(nums);
+            at_line.push(i);
             context.push((norm, std::mem::take(&mut pending)));
         }
     }
     // The truth's rows in order: the index and value of each cell with a value.
     let mut rows: Vec<Vec<(usize, Num)>> = Vec::new();
     let mut row_label: Vec<&[char]> = Vec::new();
+    let mut row_region: Vec<Option<&Range<usize>>> = Vec::new();
     let mut last: Option<(&str, &str)> = None;
     for (i, c) in truth.cells.iter().enumerate() {
         let key = (c.table.as_str(), c.row.as_str());
@@ -239,6 +275,7 @@ fn survivors(
                     .get(&(c.table.clone(), c.row.clone()))
                     .map_or(&[], |v| v.as_slice()),
             );
+            row_region.push(regions.get(&c.table));
             last = Some(key);
         }
         if let Some(v) = c.value {
@@ -262,6 +299,10 @@ fn survivors(
             let mut lcs = vec![0usize; want.len() + 1];
             let (mut own, mut above) = (String::new(), String::new());
             for e in l..n_lines.min(l + want.len() + SPREAD) {
+                let inside = |k: usize| row_region[r].is_none_or(|g| g.contains(&at_line[k]));
+                if !inside(l) || !inside(e) {
+                    break;
+                }
                 own.push_str(&context[e].0);
                 above.push_str(&context[e].1);
                 for &t in &lines[e] {
@@ -401,7 +442,13 @@ mod tests {
         let lex = Dictionaries::embedded().unwrap().lexicon;
         let truth = doc(&[("a", &[0, 0, 0]), ("b", &[0, 0, 0]), ("c", &[0, 0, 0])]);
         // Rows a and b lost their numbers; c's line is all that is left.
-        let known = survivors("a\nb\nc 0 0 0\n", &truth, &HashMap::new(), &lex);
+        let known = survivors(
+            "a\nb\nc 0 0 0\n",
+            &truth,
+            &HashMap::new(),
+            &HashMap::new(),
+            &lex,
+        );
         assert_eq!(known.iter().filter(|&&k| k).count(), 3);
         assert!(known[6..9].iter().all(|&k| k) || known[0..3].iter().all(|&k| k));
     }
@@ -413,6 +460,7 @@ mod tests {
         let known = survivors(
             "a 4 | 0 4\nprose 2021\nb 7 8\n",
             &truth,
+            &HashMap::new(),
             &HashMap::new(),
             &lex,
         );
@@ -430,12 +478,24 @@ mod tests {
                 .collect();
         // Row b's line lost its numbers: the two lines left are a's and c's, as their
         // labels say, though b could take either with as many matches.
-        let known = survivors("新收 0 0 0\n结转\n总计 0 0 0\n", &truth, &labels, &lex);
+        let known = survivors(
+            "新收 0 0 0\n结转\n总计 0 0 0\n",
+            &truth,
+            &labels,
+            &HashMap::new(),
+            &lex,
+        );
         assert_eq!(
             known,
             [true, true, true, false, false, false, true, true, true]
         );
-        let known = survivors("新收 0 0 0\n结转 0 0 0\n总计\n", &truth, &labels, &lex);
+        let known = survivors(
+            "新收 0 0 0\n结转 0 0 0\n总计\n",
+            &truth,
+            &labels,
+            &HashMap::new(),
+            &lex,
+        );
         assert_eq!(
             known,
             [true, true, true, true, true, true, false, false, false]

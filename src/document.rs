@@ -33,7 +33,7 @@ pub const MAX_LINES: usize = 200_000;
 
 /// Lines split at `\n`, `\r\n` and a lone `\r`: old Mac exports end lines with `\r`
 /// only, and read as one huge line they would lose every table.
-fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn split_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().flat_map(|l| l.split('\r'))
 }
 
