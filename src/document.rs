@@ -12,10 +12,10 @@ use crate::html::{is_html, to_lines as html_lines};
 use crate::infer::infer_from_identities_in;
 use crate::joint::place_jointly_in;
 use crate::lexicon::Lexicon;
-use crate::model::{Balance, DocResult, DocStatus, ReviewItem, RowPresence};
+use crate::model::{Balance, Correction, DocResult, DocStatus, ReviewItem, RowPresence};
 use crate::normalize::{key_into, normalize_line};
 use crate::placement::{place_by_table_in, take_unique_cuts, zero_blanks};
-use crate::reconcile::{check_identities_in, repair_misreads_in};
+use crate::reconcile::{check_identities_in, drop_misread_row_in, repair_misreads_in};
 use crate::sections::{find_sections, find_title, region};
 use crate::solve::System;
 use crate::table::{read_table, TableRead};
@@ -101,6 +101,7 @@ pub fn reconcile_table(
     let sys = System::new(table, &read.result);
     read.corrections
         .extend(repair_misreads_in(&mut read.result, &sys, lex));
+    drop_misread_row(read, table, &sys, lex);
     // Cells the identities fill can settle short runs that were open before, and
     // what those runs then give can fill more: a few rounds reach the fixed point.
     for _ in 0..MAX_ROUNDS {
@@ -119,6 +120,33 @@ pub fn reconcile_table(
     }
     drop_moot_review(read, table, &placed);
     check_identities_in(&mut read.result, table, &sys.instances, lex)
+}
+
+/// Drops a row whose read values OCR garbled as a whole ([`drop_misread_row_in`]),
+/// with its correction and a review item.
+pub fn drop_misread_row(read: &mut TableRead, table: &Table, sys: &System, lex: &Lexicon) {
+    let Some((r, values)) = drop_misread_row_in(&mut read.result, sys, lex) else {
+        return;
+    };
+    let line = read.result.cells[r]
+        .iter()
+        .find_map(|c| c.line)
+        .unwrap_or(0);
+    read.corrections.push(Correction {
+        line,
+        kind: "row_values",
+        before: values.clone(),
+        after: vec!["?"; read.result.cells[r].len()].join(" "),
+        score: 0.9,
+        method: "identities",
+    });
+    read.review.push(ReviewItem {
+        table: table.id.clone(),
+        row_label: table.rows[r].path.clone(),
+        column_label: String::new(),
+        problem: "misread_row",
+        detail: format!("read as {values}, against identities that every other row satisfies with each differing value one misread digit off; its values are left to the identities"),
+    });
 }
 
 /// Drops the review items of rows a later step completed: a short or empty row that

@@ -13,7 +13,7 @@ mod common;
 
 use common::{consistent_values, dict, misread, table_result, CellScore, Rng};
 use gongkai::dictionary::Table;
-use gongkai::document::{drop_moot_review, reconcile_table, MAX_ROUNDS};
+use gongkai::document::{drop_misread_row, drop_moot_review, reconcile_table, MAX_ROUNDS};
 use gongkai::infer::infer_from_identities;
 use gongkai::joint::place_jointly;
 use gongkai::model::{Balance, Cell, RowPresence, TableResult};
@@ -21,6 +21,7 @@ use gongkai::numbers::Num;
 use gongkai::placement::place_by_table;
 use gongkai::placement::ShortRun;
 use gongkai::reconcile::{check_identities, repair_misreads};
+use gongkai::solve::System;
 use gongkai::table::TableRead;
 use gongkai::Dictionaries;
 use proptest::prelude::*;
@@ -106,6 +107,7 @@ fn reconcile_each_step_afresh(read: &mut TableRead, table: &Table, d: &Dictionar
     let mut placed = Vec::new();
     read.corrections
         .extend(repair_misreads(&mut read.result, table, lex));
+    drop_misread_row(read, table, &System::new(table, &read.result), lex);
     for _ in 0..MAX_ROUNDS {
         let (log, by_table) = place_by_table(&mut read.result, table, &read.short);
         placed.extend(by_table);
