@@ -10,8 +10,12 @@
 //! identities (a depth-first search that propagates the identities after each choice
 //! and prunes any that breaks one), and keeps a cell only when every feasible way of
 //! its run gives it the same value, and every count those ways put (a 0 aside) is
-//! checked by an identity whose cells were all read or placed. The search is
-//! bounded; a run it could not decide places nothing.
+//! checked: by an identity whose cells were all read or placed, or because the
+//! identities give it from what was read and the runs that have one way to be placed
+//! alone. A cell the identities derive is kept only where they derive it without the
+//! read values of identities the table already breaks. A run whose row an earlier
+//! step partly filled (its zeros) still waits for the rest. The search is bounded; a
+//! run it could not decide places nothing.
 //!
 //! It rests on the counts it places: with every run read right it never places a
 //! wrong value (tests/short_runs.rs), but one misread count can rule out another
@@ -49,7 +53,7 @@ pub fn place_jointly_in(
 ) -> (Vec<Correction>, Vec<usize>) {
     let waiting: Vec<&ShortRun> = runs
         .iter()
-        .filter(|r| tr.cells[r.row].iter().all(|c| c.value.is_none()))
+        .filter(|r| tr.cells[r.row].iter().any(|c| c.value.is_none()))
         .collect();
     // A single waiting run goes through here too: the cells all its consistent
     // ways agree on are placed even where the ways differ elsewhere in the row.
@@ -58,6 +62,16 @@ pub fn place_jointly_in(
     }
     let start = grid(tr);
     let base = sys.propagate(&start);
+    // The table without the read values of the identities it already breaks: a cell
+    // the identities derive is placed only where they derive it without those, as
+    // one of them is misread (a total read 90 for 96 would give the row below 7).
+    let mut unsuspected = start.clone();
+    for i in base.failing() {
+        for (r, c) in sys.cells(i) {
+            unsuspected[r][c] = None;
+        }
+    }
+    let clean = sys.propagate_owned(unsuspected);
     let mut placeable = Vec::new();
     for run in waiting {
         let n = start[run.row].len();
@@ -70,8 +84,10 @@ pub fn place_jointly_in(
             .into_iter()
             .filter_map(|(put, _)| {
                 let out = consistent(sys, &base, &with_row(&base.values, run.row, &put))?;
+                let clean = sys.propagate_owned(with_row(&clean.values, run.row, &put));
                 Some(Way {
                     alone: out.values[run.row].clone(),
+                    clean: clean.values[run.row].clone(),
                     put,
                     feasible: None,
                     trusted: false,
@@ -91,6 +107,12 @@ pub fn place_jointly_in(
     let mut log = Vec::new();
     let mut filled = Vec::new();
     for ((run, _), agreed) in placeable.iter().zip(agreed) {
+        // Cells an earlier step filled keep their value and its account.
+        let agreed: Row = agreed
+            .into_iter()
+            .zip(&tr.cells[run.row])
+            .map(|(v, cell)| v.filter(|_| cell.value.is_none()))
+            .collect();
         if agreed.iter().all(Option::is_none) {
             continue;
         }
@@ -116,7 +138,7 @@ pub fn place_jointly_in(
                 };
             }
         }
-        if agreed.iter().all(Option::is_some) {
+        if tr.cells[run.row].iter().all(|c| c.value.is_some()) {
             filled.push(run.row);
         }
     }
@@ -174,8 +196,12 @@ fn agreement(
                     // A way with a read count that no identity checks vouches for
                     // nothing in the row: what the row derives from that count may be
                     // wrong, and so may the count.
-                    (!undecided && possible.iter().all(|w| w.alone[c] == Some(v) && w.trusted))
-                        .then_some(v)
+                    let sure = |w: &&Way| {
+                        w.alone[c] == Some(v)
+                            && w.trusted
+                            && (w.put[c].is_some() || w.clean[c] == Some(v))
+                    };
+                    (!undecided && possible.iter().all(sure)).then_some(v)
                 })
                 .collect()
         })
@@ -189,6 +215,8 @@ struct Way {
     put: Row,
     /// The run's row once the identities have filled what this way alone forces.
     alone: Row,
+    /// The same without the read values of identities the table already breaks.
+    clean: Row,
     /// Whether some way of placing every other run keeps the table consistent
     /// beside this one (None: not known yet).
     feasible: Option<bool>,
@@ -276,24 +304,47 @@ impl Search<'_, '_> {
         for (k, (run, ways)) in self.runs.iter().enumerate() {
             leaf = with_row(&leaf, run.row, &ways[chosen[k]].put);
         }
+        // The runs with one way only: they are where they are whatever the others do.
+        let mut fixed = self.start.clone();
+        for (run, ways) in &self.runs {
+            if let [only] = ways.as_slice() {
+                fixed = with_row(&fixed, run.row, &only.put);
+            }
+        }
         for (k, &w) in chosen.iter().enumerate() {
             let (run, ways) = &self.runs[k];
             if ways[w].feasible == Some(true) {
                 continue;
             }
+            let own = with_row(&fixed, run.row, &ways[w].put);
             let trusted = ways[w].put.iter().enumerate().all(|(c, v)| {
-                v.is_none_or(|v| v == Num::default())
-                    || self
-                        .sys
-                        .touching((run.row, c))
-                        .iter()
-                        .any(|&j| self.sys.holds(j, &leaf) == Some(true))
+                v.is_none_or(|v| {
+                    v == Num::default()
+                        || self
+                            .sys
+                            .touching((run.row, c))
+                            .iter()
+                            .any(|&j| self.sys.holds(j, &leaf) == Some(true))
+                        || implied(self.sys, &own, (run.row, c), v)
+                })
             });
             let way = &mut self.runs[k].1[w];
             way.feasible = Some(true);
             way.trusted = trusted;
         }
     }
+}
+
+/// Whether the identities give `v` at `x` from the other cells of `g` alone: with `x`
+/// unknown, what they force there is `v`. A count the rest of the table implies
+/// is checked even where the identity checking it needs cells the identities fill,
+/// as long as those are filled without it. `g` holds only what was read and the runs
+/// that have one way to be placed: runs that could go elsewhere would follow the
+/// count, misread or not, and so vouch for nothing.
+fn implied(sys: &System, g: &Grid, x: (usize, usize), v: Num) -> bool {
+    let mut without = g.clone();
+    without[x.0][x.1] = None;
+    sys.propagate_owned(without).values[x.0][x.1] == Some(v)
 }
 
 /// `g` with `way`'s values written into row `r` (its gaps keep what `g` had).
@@ -390,6 +441,38 @@ mod tests {
                 [None, None, Some(0), Some(0), Some(0), Some(0), Some(1)]
             );
             assert_eq!(tr.cells[r][6].status, CellStatus::Inferred);
+        }
+    }
+
+    #[test]
+    fn a_row_whose_zeros_were_placed_still_gives_its_counts_where_the_table_implies_them() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let (new, total) = (
+            t.row_index("new").unwrap(),
+            t.row_index("results_total").unwrap(),
+        );
+        let mut tr = two_requests(t);
+        // 总计 read `1 工 0 0 0 0 2`: its columns are known, its zeros were placed, but
+        // its 1 and 2 wait for a check. 一、本年新收 read `下 1 0 0 0 0 2`: 下 may be
+        // label text, so the run `1 0 0 0 0 2` fits several ways.
+        tr.cells[new] = vec![Cell::missing(); 7];
+        for c in [0, 1, 6] {
+            tr.cells[total][c] = Cell::missing();
+        }
+        let n = |v: i64| Some(Num::int(v));
+        let glyph_row = ShortRun {
+            columns: Some(vec![n(1), None, n(0), n(0), n(0), n(0), n(2)]),
+            ..run(total, &[1, 0, 0, 0, 0, 2])
+        };
+        let runs = [run(new, &[1, 0, 0, 0, 0, 2]), glyph_row];
+        let (log, mut filled) = place_jointly(&mut tr, t, &runs);
+        assert_eq!(log.len(), 2, "{log:?}");
+        filled.sort_unstable();
+        assert_eq!(filled, [new, total]);
+        for r in [new, total] {
+            let want = [1, 1, 0, 0, 0, 0, 2].map(Some);
+            assert_eq!(row(&tr, r), want);
         }
     }
 
