@@ -68,6 +68,9 @@ pub struct Tally {
     pub cells: usize,
     /// Cells with the right value.
     pub right: usize,
+    /// Of those, cells marked ok, repaired or inferred: right and usable without a
+    /// look (a `conflict` cell may hold the right value, but says a value is wrong).
+    pub trusted: usize,
     /// Cells with a wrong value marked ok, repaired or inferred.
     pub silent_wrong: usize,
     /// Of those, cells that no identity covers (a misread there cannot be detected).
@@ -101,6 +104,7 @@ impl Tally {
         self.rows_lost += o.rows_lost;
         self.cells += o.cells;
         self.right += o.right;
+        self.trusted += o.trusted;
         self.silent_wrong += o.silent_wrong;
         self.silent_uncovered += o.silent_uncovered;
         self.flagged += o.flagged;
@@ -304,6 +308,14 @@ pub fn render_cells_header() -> &'static str {
     "doc_id,layout,level,table,row_id,column_id,truth,value,status,survives,determinable,whole_rows,baseline\n"
 }
 
+/// A status that presents the value as right.
+fn trusted(status: CellStatus) -> bool {
+    matches!(
+        status,
+        CellStatus::Ok | CellStatus::Repaired | CellStatus::Inferred
+    )
+}
+
 /// Scores one result against its truth (without the ceiling).
 pub fn score(result: &DocResult, truth: &TruthDoc, dict: &Dictionaries) -> Tally {
     let covered = dict
@@ -325,14 +337,13 @@ pub fn score(result: &DocResult, truth: &TruthDoc, dict: &Dictionaries) -> Tally
         let Some(want) = tc.value else { continue };
         t.cells += 1;
         match got {
-            Some((cell, _)) if cell.value == Some(want) => t.right += 1,
-            Some((cell, _))
-                if cell.value.is_some()
-                    && matches!(
-                        cell.status,
-                        CellStatus::Ok | CellStatus::Repaired | CellStatus::Inferred
-                    ) =>
-            {
+            Some((cell, _)) if cell.value == Some(want) => {
+                t.right += 1;
+                if trusted(cell.status) {
+                    t.trusted += 1;
+                }
+            }
+            Some((cell, _)) if cell.value.is_some() && trusted(cell.status) => {
                 t.silent_wrong += 1;
                 let key = (tc.table.clone(), tc.row.clone(), tc.column.clone());
                 if !covered.contains(&key) {
@@ -450,7 +461,7 @@ fn pct(a: usize, b: usize) -> String {
 /// The report as a Markdown table.
 pub fn render_markdown(report: &EvalReport) -> String {
     let mut out = String::from(
-        "| layout | level | docs | system | row recall | row recall, rows left in the text | cell accuracy | silent errors | of which no identity covers | flagged share of not-right | docs entirely right | ceiling: in text | ceiling: + identities | accuracy / ceiling | ceiling: whole rows + identities | accuracy / whole-row ceiling |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "| layout | level | docs | system | row recall | row recall, rows left in the text | cell accuracy | right and unflagged | silent errors | of which no identity covers | flagged share of not-right | docs entirely right | ceiling: in text | ceiling: + identities | accuracy / ceiling | ceiling: whole rows + identities | accuracy / whole-row ceiling |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for ((layout, level), (ours, base)) in &report.groups {
         row(&mut out, layout, level, ours, base);
@@ -464,11 +475,11 @@ pub fn render_markdown(report: &EvalReport) -> String {
 /// silent errors and flagged for gongkai and the baseline, and the two ceilings.
 pub fn render_documents_csv(report: &EvalReport) -> String {
     let mut out = String::from(
-        "doc_id,layout,level,cells,right,silent,flagged,rows,rows_found,survive,determinable,whole_rows,baseline_right,baseline_silent\n",
+        "doc_id,layout,level,cells,right,silent,flagged,rows,rows_found,survive,determinable,whole_rows,baseline_right,baseline_silent,trusted\n",
     );
     for (id, layout, level, ours, base) in &report.documents {
         out.push_str(&format!(
-            "{id},{layout},{level},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{id},{layout},{level},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             ours.cells,
             ours.right,
             ours.silent_wrong,
@@ -479,7 +490,8 @@ pub fn render_documents_csv(report: &EvalReport) -> String {
             ours.determinable,
             ours.whole_rows,
             base.right,
-            base.silent_wrong
+            base.silent_wrong,
+            ours.trusted
         ));
     }
     out
@@ -503,11 +515,12 @@ fn row(out: &mut String, layout: &str, level: &str, ours: &Tally, base: &Tally) 
             )
         };
         out.push_str(&format!(
-            "| {layout} | {level} | {} | {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {layout} | {level} | {} | {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             t.docs,
             pct(t.rows_found, t.rows),
             pct(t.rows_found, t.rows - t.rows_lost),
             pct(t.right, t.cells),
+            pct(t.trusted, t.cells),
             pct(t.silent_wrong, t.cells),
             pct(t.silent_uncovered, t.cells),
             pct(t.flagged, t.cells - t.right),

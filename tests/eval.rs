@@ -42,10 +42,11 @@ fn eval_scores_gongkai_above_the_naive_baseline() {
     assert_eq!(all.len(), 2, "{out}");
     let field = |line: &str, i: usize| line.split('|').map(str::trim).nth(i).unwrap().to_string();
     // Columns: 1 layout, 2 level, 3 docs, 4 system, 5 row recall, 6 row recall of the
-    // rows left in the text, 7 cell accuracy, 8 silent errors.
+    // rows left in the text, 7 cell accuracy, 8 right and unflagged, 9 silent errors.
     assert_eq!(field(all[0], 4), "gongkai");
     assert_eq!(field(all[0], 7), "100.00%", "{out}");
-    assert_eq!(field(all[0], 8), "0.00%");
+    assert_eq!(field(all[0], 8), "100.00%", "{out}");
+    assert_eq!(field(all[0], 9), "0.00%");
     assert_eq!(field(all[1], 4), "baseline");
     let base: f64 = field(all[1], 7).trim_end_matches('%').parse().unwrap();
     assert!(base < 100.0, "{out}");
