@@ -5,10 +5,12 @@
 //! value only where one plausible OCR misread explains the failed identities and no
 //! rival does; [`check_identities`] checks every identity wherever all of its cells
 //! are known, and marks the cells of a failed identity `conflict` with a review item
-//! that shows both sides (a failed identity says some value is wrong, not which).
+//! that shows both sides (a failed identity says some value is wrong, not which),
+//! except the cells another identity of read values checks where it holds others that
+//! none does.
 //! Filling unknown cells is [`crate::infer`]'s.
 
-use crate::dictionary::{Domain, Identity, Over, Table, Term};
+use crate::dictionary::{Block, Domain, Identity, Over, Table, Term};
 use crate::lexicon::Lexicon;
 use crate::model::{Balance, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
@@ -249,27 +251,14 @@ pub fn check_identities_in(
 ) -> (Balance, Vec<ReviewItem>) {
     let mut balance = Balance::default();
     let mut review = Vec::new();
-    for &(id, inst, ref lhs, ref rhs) in instances {
+    let verdicts: Vec<Option<bool>> = instances
+        .iter()
+        .map(|&(id, _, ref l, ref r)| verdict(tr, &table.blocks[id.block], l, r))
+        .collect();
+    let vouched = vouched(tr, instances, &verdicts);
+    for (i, &(id, inst, ref lhs, ref rhs)) in instances.iter().enumerate() {
         let block = &table.blocks[id.block];
-        let known =
-            |cs: &[(usize, usize)]| Num::sum(cs.iter().filter_map(|&(r, c)| tr.cells[r][c].value));
-        let complete =
-            |cs: &[(usize, usize)]| cs.iter().all(|&(r, c)| tr.cells[r][c].value.is_some());
-        let non_negative = lhs
-            .iter()
-            .chain(rhs)
-            .all(|&(_, c)| block.columns[c].domain != Domain::Signed);
-        let (l, r) = (known(lhs), known(rhs));
-        let (lc, rc) = (complete(lhs), complete(rhs));
-        let verdict = match (lc, rc) {
-            (true, true) => Some(l == r),
-            // Unknown cells can only add to their side: a complete side already
-            // smaller than the other's known part cannot be made equal.
-            (true, false) if non_negative && r > l => Some(false),
-            (false, true) if non_negative && l > r => Some(false),
-            _ => None,
-        };
-        match verdict {
+        match verdicts[i] {
             None => {
                 balance.undetermined += 1;
                 continue;
@@ -281,8 +270,18 @@ pub fn check_identities_in(
             Some(false) => {}
         }
         balance.failed += 1;
+        let known =
+            |cs: &[(usize, usize)]| Num::sum(cs.iter().filter_map(|&(r, c)| tr.cells[r][c].value));
+        let complete =
+            |cs: &[(usize, usize)]| cs.iter().all(|&(r, c)| tr.cells[r][c].value.is_some());
+        let (l, r) = (known(lhs), known(rhs));
+        let (lc, rc) = (complete(lhs), complete(rhs));
+        let suspects = lhs
+            .iter()
+            .chain(rhs)
+            .any(|&(r, c)| tr.cells[r][c].value.is_some() && !vouched[r][c]);
         for &(row, col) in lhs.iter().chain(rhs) {
-            if tr.cells[row][col].value.is_some() {
+            if tr.cells[row][col].value.is_some() && !(suspects && vouched[row][col]) {
                 tr.cells[row][col].status = CellStatus::Conflict;
             }
         }
@@ -371,6 +370,53 @@ pub fn check_identities_in(
         });
     }
     (balance, review)
+}
+
+/// The cells an identity of read values checks. Where a failed identity also holds
+/// cells no such identity checks, the misread is among those, and only they are marked
+/// `conflict` (a column total that fails beside rows that each balance points at the
+/// rows that do not, or at the total). An identity with cells in two failed ones
+/// vouches for nothing: two misreads in one row (`0 8 … 8`) cancel out in its total.
+fn vouched(tr: &TableResult, instances: &[Instance], verdicts: &[Option<bool>]) -> Vec<Vec<bool>> {
+    let blank = || -> Vec<Vec<usize>> { tr.cells.iter().map(|r| vec![0; r.len()]).collect() };
+    let mut in_failed = blank();
+    for (i, (_, _, lhs, rhs)) in instances.iter().enumerate() {
+        if verdicts[i] == Some(false) {
+            lhs.iter()
+                .chain(rhs)
+                .for_each(|&(r, c)| in_failed[r][c] += 1);
+        }
+    }
+    let read =
+        |&(r, c): &At| matches!(tr.cells[r][c].status, CellStatus::Ok | CellStatus::Repaired);
+    let mut out: Vec<Vec<bool>> = tr.cells.iter().map(|r| vec![false; r.len()]).collect();
+    for (i, (_, _, lhs, rhs)) in instances.iter().enumerate() {
+        let cells = || lhs.iter().chain(rhs);
+        let touched = cells().filter(|&&(r, c)| in_failed[r][c] > 0).count();
+        if verdicts[i] == Some(true) && touched <= 1 && cells().all(read) {
+            cells().for_each(|&(r, c)| out[r][c] = true);
+        }
+    }
+    out
+}
+
+/// Whether one identity instance holds on `tr` (None: unknown cells leave it open).
+fn verdict(tr: &TableResult, block: &Block, lhs: &[At], rhs: &[At]) -> Option<bool> {
+    let known = |cs: &[At]| Num::sum(cs.iter().filter_map(|&(r, c)| tr.cells[r][c].value));
+    let complete = |cs: &[At]| cs.iter().all(|&(r, c)| tr.cells[r][c].value.is_some());
+    let non_negative = lhs
+        .iter()
+        .chain(rhs)
+        .all(|&(_, c)| block.columns[c].domain != Domain::Signed);
+    let (l, r) = (known(lhs), known(rhs));
+    match (complete(lhs), complete(rhs)) {
+        (true, true) => Some(l == r),
+        // Unknown cells can only add to their side: a complete side already smaller
+        // than the other's known part cannot be made equal.
+        (true, false) if non_negative && r > l => Some(false),
+        (false, true) if non_negative && l > r => Some(false),
+        _ => None,
+    }
 }
 
 /// One identity applied to one row or column: (identity, instance index, lhs cells, rhs cells).
@@ -535,6 +581,33 @@ mod tests {
         let mut tr = table_of(|r, c| if (r == 4 || r == 6) && c > 0 { 9 } else { 0 }, t);
         assert_eq!(drop_misread_row_in(&mut tr, &sys, &d.lexicon), None);
         assert!(tr.cells[4][1].value.is_some());
+    }
+
+    #[test]
+    fn a_failed_total_marks_the_rows_that_do_not_balance_not_those_that_do() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let (granted, secret) = (
+            t.row_index("granted").unwrap(),
+            t.row_index("refused_secret").unwrap(),
+        );
+        // An all-zero table but for 予以公开's 自然人 read 4 with its row total still 0:
+        // no plausible misread of 4 gives 0, so nothing is repaired.
+        let mut tr = table_of(|r, c| i64::from(r == granted && c == 0) * 4, t);
+        assert!(repair_misreads(&mut tr, t, &d.lexicon).is_empty());
+        let (b, _) = check_identities(&mut tr, t, &d.lexicon);
+        assert!(b.failed >= 2);
+        // It fails its row and its column; every other cell of those is checked by an
+        // identity of read values that holds (the row's 0 total by the 总计 column),
+        // so the 4 alone is marked.
+        assert_eq!(tr.cells[granted][0].status, CellStatus::Conflict);
+        let conflicts = tr.cells.iter().flatten();
+        let conflicts = conflicts
+            .filter(|c| c.status == CellStatus::Conflict)
+            .count();
+        assert_eq!(conflicts, 1);
+        assert_eq!(tr.cells[granted][6].status, CellStatus::Ok);
+        assert_eq!(tr.cells[secret][0].status, CellStatus::Ok);
     }
 
     #[test]
