@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::align::align_rows;
+use crate::align::{align_rows, RowMatch};
 use crate::candidates::{lex_lines, lone_glyph, Candidates, Slot, ValueGroup};
 use crate::dictionary::{Dictionaries, Domain, Label, Over, Table, Template};
 use crate::lexicon::Lexicon;
@@ -194,10 +194,21 @@ pub fn read_table(
                         // A run on its label's line, or opening the line after it, is
                         // the row's own; one the order alone gave it is weaker evidence.
                         // A row without a label (table 四) has only its run to go by.
+                        // A glyph in a tab cell of its own between the label and the
+                        // numbers (a cell OCR read as 下) is a segment of its own, but
+                        // the run is still the label's.
+                        let glyph_after = |m: &RowMatch, s: usize| {
+                            s == m.last + 1
+                                && cands.segments.get(s).is_some_and(|g| {
+                                    g.line == cands.segments[m.last].line
+                                        && lone_glyph(g.text.trim())
+                                })
+                        };
                         let anchored = !labelled.contains(&r)
                             || matches[r].as_ref().is_some_and(|m| {
-                                group.after_segment.is_some_and(|s| (m.first..=m.last).contains(&s))
-                                    || group.line == cands.segments[m.last].line + 1
+                                group.after_segment.is_some_and(|s| {
+                                    (m.first..=m.last).contains(&s) || glyph_after(m, s)
+                                }) || group.line == cands.segments[m.last].line + 1
                             });
                         let row = RowOf { table, r, lex };
                         fill_cells(&mut read, row, &group.slots, fit, &mut cells, anchored);
@@ -742,6 +753,20 @@ mod tests {
         assert_eq!(run.columns.as_ref().map(|c| c[1]), Some(None));
         assert_eq!(run.columns.as_ref().map(|c| c[4]), Some(Some(Num::int(3))));
         assert!(t.review.iter().any(|x| x.problem == "unreadable_cell"));
+    }
+
+    #[test]
+    fn a_glyph_in_a_tab_cell_of_its_own_keeps_the_run_on_its_label() {
+        let d = Dictionaries::embedded().unwrap();
+        let table = d.templates[1].table("requests").unwrap();
+        let new = table.row_index("new").unwrap();
+        // 自然人 read as 下 in a tab cell of its own: the six numbers after it are the
+        // row's own short run, for the table to place, whether or not 下 is a cell.
+        let text = "一、本年新收政府信息公开申请数量\t下\t2\t0\t0\t0\t0\t3\n\
+                    二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0";
+        let t = read(text, &d);
+        let run = t.short.iter().find(|s| s.row == new).unwrap();
+        assert_eq!(run.values.len(), 6);
     }
 
     #[test]
