@@ -128,9 +128,10 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
 /// when without them
 /// - no identity of the table fails, and at least [`MIN_CURED`] of those that failed
 ///   now hold, the row's cells derived from the other rows;
-/// - every value so derived that differs from the one read is one digit off it (a
-///   misread digit, or one dropped or doubled): a printed total that disagrees with
-///   its parts by more (a report's own arithmetic error) stays as printed, a conflict;
+/// - every value so derived that differs from the one read is a plausible misread of
+///   it (a confusable digit, or one dropped or doubled; see `digit_misreads`): a
+///   printed total that disagrees with its parts otherwise (a report's own arithmetic
+///   error) stays as printed, a conflict;
 /// - no other row's values could be dropped with the same effect.
 ///
 /// Returns the row and its values as read.
@@ -162,7 +163,7 @@ pub fn drop_misread_row_in(
             .count();
         let misread = |c: usize| match (g[r][c], out.values[r][c]) {
             (Some(read), Some(derived)) if read != derived => {
-                one_digit_off(&read.to_string(), &derived.to_string(), lex)
+                lex.plausible_misread(&read.to_string(), &derived.to_string())
             }
             _ => true,
         };
@@ -181,12 +182,6 @@ pub fn drop_misread_row_in(
         cell.status = CellStatus::Missing;
     }
     Some((r, read.join(" ")))
-}
-
-/// Whether `a` and `b` differ as one misread digit would make them: in one digit of
-/// the same place, or by one digit dropped or doubled.
-fn one_digit_off(a: &str, b: &str, lex: &Lexicon) -> bool {
-    lex.plausible_misread(a, b)
 }
 
 /// What a read value `v` at `x` may have been printed as: its plausible misreads, and
