@@ -65,8 +65,9 @@ pub fn place_jointly_in(
     // The table without the read values of the identities it already breaks: a cell
     // the identities derive is placed only where they derive it without those, as
     // one of them is misread (a total read 90 for 96 would give the row below 7).
+    let failing = base.failing();
     let mut unsuspected = start.clone();
-    for i in base.failing() {
+    for &i in &failing {
         for (r, c) in sys.cells(i) {
             unsuspected[r][c] = None;
         }
@@ -84,10 +85,16 @@ pub fn place_jointly_in(
             .into_iter()
             .filter_map(|(put, _)| {
                 let out = consistent(sys, &base, &with_row(&base.values, run.row, &put))?;
-                let clean = sys.propagate_owned(with_row(&clean.values, run.row, &put));
+                // A table that breaks nothing is its own clean table.
+                let clean = if failing.is_empty() {
+                    out.values[run.row].clone()
+                } else {
+                    let g = with_row(&clean.values, run.row, &put);
+                    sys.propagate_owned(g).values[run.row].clone()
+                };
                 Some(Way {
                     alone: out.values[run.row].clone(),
-                    clean: clean.values[run.row].clone(),
+                    clean,
                     put,
                     feasible: None,
                     trusted: false,
