@@ -150,13 +150,13 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
 /// before it cut at its ordinal: the text [`events_of`] splits into tokens.
 fn lexed_text<'a>(line: &'a str, lex: &Lexicon) -> std::borrow::Cow<'a, str> {
     // Ruled tables come out of OCR with the rules as characters between cells.
-    // One substring search per rule (vectorised) beats testing every character.
-    let has_rule = |&r: &char| line.contains(&*r.encode_utf8(&mut [0; 4]));
-    let unruled: std::borrow::Cow<str> = if lex.cell_rules.iter().any(has_rule) {
-        line.chars()
-            .map(|c| if lex.cell_rules.contains(&c) { ' ' } else { c })
-            .collect::<String>()
-            .into()
+    let unruled: std::borrow::Cow<str> = if lex.has_cell_rule(line) {
+        let mut out = String::with_capacity(line.len());
+        out.extend(
+            line.chars()
+                .map(|c| if lex.cell_rules.contains(&c) { ' ' } else { c }),
+        );
+        out.into()
     } else {
         line.into()
     };

@@ -62,6 +62,10 @@ pub struct Lexicon {
     pub ordinal_separators: Vec<char>,
     /// Table rules OCR prints between cells; read as spaces.
     pub cell_rules: Vec<char>,
+    /// `cell_rules` in UTF-8, and which bytes end one: [`Lexicon::has_cell_rule`]
+    /// looks at each byte of a line once instead of searching it once per rule.
+    rules_utf8: Vec<Vec<u8>>,
+    rule_ends: [bool; 256],
     /// Letters OCR makes of a rule glued to the end of a number.
     pub rule_lookalikes: Vec<char>,
     /// OCR marks to drop before matching.
@@ -207,6 +211,8 @@ impl Lexicon {
                 .collect::<Result<_, _>>()?,
             glued_ordinal,
             numeral_ordinal,
+            rules_utf8: Vec::new(),
+            rule_ends: [false; 256],
             key_kept: Vec::new(),
             plain_digits: false,
             ignore_any: None,
@@ -220,6 +226,16 @@ impl Lexicon {
                 .map(|p| format!("(?:{p})"))
                 .collect();
             lex.ignore_any = Some(regex(&any.join("|"))?);
+        }
+        lex.rules_utf8 = lex
+            .cell_rules
+            .iter()
+            .map(|r| r.to_string().into_bytes())
+            .collect();
+        for r in &lex.rules_utf8 {
+            if let Some(&last) = r.last() {
+                lex.rule_ends[usize::from(last)] = true;
+            }
         }
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
         lex.plain_digits = !lex.stray_marks.iter().any(char::is_ascii_digit)
@@ -244,22 +260,30 @@ impl Lexicon {
     /// glued to (`glued_ordinal`). A match needs a digit right before an ordinal
     /// separator; most lines have none, and are returned without the search.
     pub fn split_glued_ordinals<'a>(&self, line: &'a str) -> Cow<'a, str> {
-        let mut chars = line.chars().peekable();
-        let mut possible = false;
-        while let Some(c) = chars.next() {
-            if c.is_ascii_digit()
-                && chars
-                    .peek()
-                    .is_some_and(|n| self.ordinal_separators.contains(n))
-            {
-                possible = true;
-                break;
-            }
-        }
+        // An ASCII digit is one byte, so the character after it starts at the next
+        // byte: the bytes are walked instead of the decoded characters.
+        let bytes = line.as_bytes();
+        let possible = bytes.iter().enumerate().any(|(i, b)| {
+            b.is_ascii_digit()
+                && line
+                    .get(i + 1..)
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(|n| self.ordinal_separators.contains(&n))
+        });
         if !possible {
             return Cow::Borrowed(line);
         }
         self.glued_ordinal.replace_all(line, "$1 $2")
+    }
+
+    /// Whether `line` holds one of the `cell_rules` (as `line.contains(rule)` for
+    /// any of them).
+    pub fn has_cell_rule(&self, line: &str) -> bool {
+        let bytes = line.as_bytes();
+        bytes.iter().enumerate().any(|(i, &b)| {
+            self.rule_ends[usize::from(b)]
+                && self.rules_utf8.iter().any(|r| bytes[..=i].ends_with(r))
+        })
     }
 
     /// Whether `line` is page furniture: one of `ignore_lines` matches it.
@@ -383,6 +407,31 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The byte scans find what the character-wise searches they replace found.
+        #[test]
+        fn byte_scans_equal_the_character_searches(
+            line in "[0-9a 、.,，|¦│┃丨一不予公开属于（）()\t]{0,14}"
+        ) {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let has_rule = lex
+                .cell_rules
+                .iter()
+                .any(|&r| line.contains(&*r.encode_utf8(&mut [0; 4])));
+            proptest::prop_assert_eq!(lex.has_cell_rule(&line), has_rule);
+            let chars: Vec<char> = line.chars().collect();
+            let possible = chars
+                .windows(2)
+                .any(|w| w[0].is_ascii_digit() && lex.ordinal_separators.contains(&w[1]));
+            let split = if possible {
+                lex.glued_ordinal.replace_all(&line, "$1 $2")
+            } else {
+                Cow::Borrowed(line.as_str())
+            };
+            proptest::prop_assert_eq!(lex.split_glued_ordinals(&line), split);
+        }
+    }
 
     #[test]
     fn glued_ordinals_are_split_only_where_the_pattern_matches() {
