@@ -192,12 +192,13 @@ fn events_of<'a>(
     } else {
         vec![line]
     };
-    let mut events = Vec::new();
+    // Room for a row's label and cells: growing from nothing took three reallocations.
+    let mut events = Vec::with_capacity(16);
     let mut seen_value = false;
     for (fi, field) in fields.into_iter().enumerate() {
         let mut new_cell = true;
         let mut any = false;
-        let mut toks = field.split(' ').filter(|t| !t.is_empty());
+        let mut toks = SpaceSplit(field);
         while let Some(tok) = toks.next() {
             any = true;
             let slot = |number, unreadable| Slot {
@@ -250,6 +251,28 @@ fn events_of<'a>(
         }
     }
     (events, tabbed)
+}
+
+/// The tokens of a line between ASCII spaces (`split(' ')` less the empty ones),
+/// found by looking at each byte once instead of one `memchr` call per token.
+#[derive(Clone)]
+struct SpaceSplit<'a>(&'a str);
+
+impl<'a> Iterator for SpaceSplit<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.0.as_bytes();
+        let start = bytes.iter().position(|&b| b != b' ')?;
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(bytes.len(), |n| start + n);
+        // A space is one byte, so both ends are character boundaries.
+        let token = self.0.get(start..end)?;
+        self.0 = self.0.get(end..).unwrap_or_default();
+        Some(token)
+    }
 }
 
 /// One CJK character and nothing else.
@@ -448,6 +471,15 @@ fn merge_one_cell_lines(groups: &mut Vec<ValueGroup>, skippable: impl Fn(usize) 
 mod tests {
     use super::*;
     use crate::normalize::normalize_line;
+
+    proptest::proptest! {
+        #[test]
+        fn space_split_is_split_on_spaces_less_the_empty_tokens(s in "[ a1一\t\u{3000}|]{0,12}") {
+            let ours: Vec<&str> = SpaceSplit(&s).collect();
+            let std: Vec<&str> = s.split(' ').filter(|t| !t.is_empty()).collect();
+            proptest::prop_assert_eq!(ours, std);
+        }
+    }
 
     fn run(text: &str) -> Candidates {
         let lex = crate::dictionary::embedded_lexicon().unwrap();
