@@ -318,7 +318,8 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
     }
     let first_seg = out.segments.len();
     let first_group = out.groups.len();
-    let mut seg: Vec<&str> = Vec::new();
+    // Room for a label's words and a row's cells at once (each grew from nothing).
+    let mut seg: Vec<&str> = Vec::with_capacity(8);
     // Whether `seg` is one token that is an ordinal alone (`1.`): its label follows.
     let mut seg_bare = false;
     let mut group: Option<ValueGroup> = None;
@@ -422,7 +423,7 @@ fn new_group(line: usize, tabbed: bool, after_segment: Option<usize>) -> ValueGr
     ValueGroup {
         line,
         last_line: line,
-        slots: Vec::new(),
+        slots: Vec::with_capacity(8),
         tabbed,
         after_segment,
         standalone: false,

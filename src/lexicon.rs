@@ -66,6 +66,9 @@ pub struct Lexicon {
     /// looks at each byte of a line once instead of searching it once per rule.
     rules_utf8: Vec<Vec<u8>>,
     rule_ends: [bool; 256],
+    /// The first bytes of the `ordinal_separators` (deduplicated): the glued-ordinal
+    /// pre-scan searches for them (vectorised, up to three) instead of for digits.
+    separator_starts: Vec<u8>,
     /// Letters OCR makes of a rule glued to the end of a number.
     pub rule_lookalikes: Vec<char>,
     /// OCR marks to drop before matching.
@@ -213,6 +216,7 @@ impl Lexicon {
             numeral_ordinal,
             rules_utf8: Vec::new(),
             rule_ends: [false; 256],
+            separator_starts: Vec::new(),
             key_kept: Vec::new(),
             plain_digits: false,
             ignore_any: None,
@@ -235,6 +239,12 @@ impl Lexicon {
         for r in &lex.rules_utf8 {
             if let Some(&last) = r.last() {
                 lex.rule_ends[usize::from(last)] = true;
+            }
+        }
+        for c in &lex.ordinal_separators {
+            let first = c.to_string().as_bytes()[0];
+            if !lex.separator_starts.contains(&first) {
+                lex.separator_starts.push(first);
             }
         }
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -260,16 +270,25 @@ impl Lexicon {
     /// glued to (`glued_ordinal`). A match needs a digit right before an ordinal
     /// separator; most lines have none, and are returned without the search.
     pub fn split_glued_ordinals<'a>(&self, line: &'a str) -> Cow<'a, str> {
-        // An ASCII digit is one byte, so the character after it starts at the next
-        // byte: the bytes are walked instead of the decoded characters.
+        // An ASCII digit is one byte, so a separator right after one starts at the
+        // byte after it: the places where a separator may start are searched for,
+        // and the byte before each looked at.
         let bytes = line.as_bytes();
-        let possible = bytes.iter().enumerate().any(|(i, b)| {
-            b.is_ascii_digit()
+        let after_digit = |p: usize| {
+            p > 0
+                && bytes[p - 1].is_ascii_digit()
                 && line
-                    .get(i + 1..)
+                    .get(p..)
                     .and_then(|rest| rest.chars().next())
                     .is_some_and(|n| self.ordinal_separators.contains(&n))
-        });
+        };
+        let possible = match self.separator_starts[..] {
+            [] => false,
+            [a] => memchr::memchr_iter(a, bytes).any(after_digit),
+            [a, b] => memchr::memchr2_iter(a, b, bytes).any(after_digit),
+            [a, b, c] => memchr::memchr3_iter(a, b, c, bytes).any(after_digit),
+            _ => (1..bytes.len()).any(after_digit),
+        };
         if !possible {
             return Cow::Borrowed(line);
         }
