@@ -76,7 +76,9 @@ pub struct GlyphCosts {
 impl GlyphCosts {
     /// Parses the TSV table (`a<TAB>b<TAB>cost`, `#` comments, one header line).
     pub fn from_tsv(text: &str) -> Result<GlyphCosts, String> {
-        let mut pairs = HashMap::new();
+        // Keyed by the dictionary's own characters: the multiplicative hash suffices.
+        let mut pairs: HashMap<(char, char), f32, BuildHasherDefault<CharHasher>> =
+            HashMap::with_capacity_and_hasher(text.len() / 8, BuildHasherDefault::default());
         for (no, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');
             if line.is_empty() || line.starts_with('#') || line.starts_with("a\tb\t") {

@@ -120,7 +120,9 @@ pub fn facts(doc: &DocResult, dict: &Dictionaries) -> Option<YearFacts> {
         .links
         .iter()
         .flat_map(|l| l.left.iter().chain(&l.right));
-    let mut cells = HashMap::new();
+    // Sized for the cells a report's linked rows hold, so that it does not grow
+    // step by step.
+    let mut cells = HashMap::with_capacity(64);
     let mut of_table: Vec<&Term> = Vec::new();
     let mut of_row: Vec<&Term> = Vec::new();
     for tr in &doc.tables {
