@@ -497,6 +497,34 @@ pub fn score_label_at_least(
     })
 }
 
+/// [`score_label_at_least`] of one segment against each of `labels` in turn, with
+/// `each` given each label's position and score: the segment is prepared once and
+/// the per-thread runs borrowed once, not once per label. `each` must not score.
+pub fn score_labels_at_least<'l>(
+    ordinal: Option<Ordinal>,
+    body_key: &str,
+    labels: impl IntoIterator<Item = &'l Label>,
+    g: &GlyphCosts,
+    floor: f64,
+    mut each: impl FnMut(usize, Option<LabelScore>),
+) {
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        let (key, runs, out) = &mut *last;
+        if key != body_key {
+            key.clear();
+            key.push_str(body_key);
+            runs.clear();
+            runs.push(body_key);
+            runs.prepare();
+        }
+        for (i, label) in labels.into_iter().enumerate() {
+            runs.score_at_least(ordinal, label, None, g, floor, out);
+            each(i, out.pop().flatten());
+        }
+    })
+}
+
 /// The text weight and the ordinal bonus of a score: score = weight · sim + bonus.
 fn weighting(label: &Label, ordinal: Option<Ordinal>) -> (f64, f64) {
     match (label.ordinal, ordinal) {
@@ -887,6 +915,50 @@ mod tests {
                         assert_eq!(out, want, "{a:?} {b:?} {floor}");
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn scoring_one_segment_against_many_labels_is_scoring_each() {
+        let d = crate::dictionary::Dictionaries::embedded().unwrap();
+        let labels: Vec<&Label> = d
+            .templates
+            .iter()
+            .flat_map(|t| &t.tables)
+            .flat_map(|t| {
+                t.blocks
+                    .iter()
+                    .flat_map(|b| b.columns.iter().map(|c| &c.label))
+                    .chain(t.groups.iter().map(|g| &g.label))
+                    .chain(&t.header_labels)
+                    .chain(t.rows.iter().map(|r| &r.label))
+            })
+            .collect();
+        for text in [
+            "自然人",
+            "法人或其他组织",
+            "商业企业",
+            "属于国家秘密",
+            "总计",
+            "政府信自公开",
+        ] {
+            for floor in [0.5, 0.75] {
+                let mut got = Vec::new();
+                score_labels_at_least(
+                    None,
+                    text,
+                    labels.iter().copied(),
+                    &d.glyphs,
+                    floor,
+                    |i, s| got.push((i, s)),
+                );
+                let want: Vec<_> = labels
+                    .iter()
+                    .map(|l| score_label_at_least(None, text, l, &d.glyphs, floor))
+                    .enumerate()
+                    .collect();
+                assert_eq!(got, want, "{text} {floor}");
             }
         }
     }
