@@ -76,6 +76,9 @@ pub struct Lexicon {
     /// Whether each character below [`KEY_TABLE_END`] stays in a match key, one bit
     /// each: `key` asks for every character of every line.
     key_kept: Vec<u64>,
+    /// Every CJK Unified Ideograph (U+4E00–U+9FFF) stays in a key (no stray mark is
+    /// one): keys copy runs of them without asking about each.
+    pub(crate) keeps_ideographs: bool,
     /// No stray mark is a digit and no unit is made of digits, so a token of ASCII
     /// digits reads as the number it spells (`numbers::parse_token` takes a shortcut).
     pub plain_digits: bool,
@@ -218,6 +221,7 @@ impl Lexicon {
             rule_ends: [false; 256],
             separator_starts: Vec::new(),
             key_kept: Vec::new(),
+            keeps_ideographs: false,
             plain_digits: false,
             ignore_any: None,
         };
@@ -258,6 +262,7 @@ impl Lexicon {
             }
         }
         lex.key_kept = kept;
+        lex.keeps_ideographs = ('\u{4e00}'..='\u{9fff}').all(|c| lex.keeps_in_key(c));
         lex.title_keys = raw
             .title_keywords
             .iter()

@@ -155,7 +155,25 @@ fn ideograph_at(b: &[u8], i: usize) -> Option<u32> {
 fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
+    // A run of ideographs that all stay in keys, from this byte: copied at its end
+    // in one piece (an ideograph starts with `E4 B8`–`E4 BF` or `E5`–`E9`, and the
+    // text is valid UTF-8).
+    let mut run: Option<usize> = None;
     while let Some(&x) = b.get(i) {
+        if lex.keeps_ideographs
+            && match x {
+                0xe5..=0xe9 => true,
+                0xe4 => b.get(i + 1).is_some_and(|&y| y >= 0xb8),
+                _ => false,
+            }
+        {
+            run.get_or_insert(i);
+            i += 3;
+            continue;
+        }
+        if let Some(r) = run.take() {
+            out.push_str(&s[r..i]);
+        }
         // ASCII and the ideographs (most of a report) are their own NFKC: their bytes
         // are copied as they stand.
         if x < 0x80 {
@@ -183,6 +201,9 @@ fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
             out.push(d.to_ascii_lowercase());
         }
         i += c.len_utf8();
+    }
+    if let Some(r) = run {
+        out.push_str(&s[r..]);
     }
     true
 }
