@@ -7,9 +7,12 @@
 //! letters), rows may be missing, and a label wrapped over several lines is one
 //! match of consecutive segments.
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
 use crate::candidates::Segment;
 use crate::dictionary::Label;
-use crate::similarity::{score_label, GlyphCosts, LabelScore, Runs};
+use crate::similarity::{score_label, CharHasher, GlyphCosts, LabelScore, Runs};
 
 /// A label may be wrapped over at most this many segments …
 const MAX_PIECES: usize = 5;
@@ -58,6 +61,11 @@ pub fn align_rows(
     // The runs' buffers (their pattern tables are alphabet-sized) are kept per thread.
     let mut runs = RUNS.with(std::cell::RefCell::take);
     let mut found = Vec::new();
+    // The score of the match that a cell's `Step::Match` stands for, kept when it is
+    // set (the cells reached by a match are few): the way back then reads it instead
+    // of scoring the run against the label again. Beside `back`, not in it, so that
+    // the table keeps its two bytes a cell.
+    let mut matched: HashMap<u64, LabelScore, BuildHasherDefault<CharHasher>> = HashMap::default();
     for i in 0..=n {
         // Every run of segments from `i` that may form one label; only needed while
         // row `i` of the table is relaxed.
@@ -72,10 +80,12 @@ pub fn align_rows(
                 continue;
             }
             let mut relax = |to: usize, value: f64, step: Step| {
-                if value > best[to] {
+                let better = value > best[to];
+                if better {
                     best[to] = value;
                     back[to] = step;
                 }
+                better
             };
             if i < n {
                 relax((i + 1) * w + j, here, Step::SkipSegment);
@@ -96,12 +106,11 @@ pub fn align_rows(
                 );
                 for (k, s) in found.iter().enumerate() {
                     if let Some(s) = s {
-                        relax(
-                            (i + k + 1) * w + j + 1,
-                            here + s.score - ACCEPT,
-                            // k < MAX_PIECES, so it fits.
-                            Step::Match((k + 1) as u8),
-                        );
+                        let to = (i + k + 1) * w + j + 1;
+                        // k < MAX_PIECES, so it fits.
+                        if relax(to, here + s.score - ACCEPT, Step::Match((k + 1) as u8)) {
+                            matched.insert(to as u64, *s);
+                        }
                     }
                 }
             }
@@ -118,8 +127,22 @@ pub fn align_rows(
             Step::Match(k) => {
                 let k = k as usize;
                 let first = i - k;
-                let joined = &runs_from(segments, first)[k - 1];
-                let score = score_label(segments[first].ordinal, joined, labels[j - 1], glyphs);
+                let score = match matched.get(&((i * w + j) as u64)) {
+                    Some(&s) => s,
+                    None => {
+                        let joined = &runs_from(segments, first)[k - 1];
+                        score_label(segments[first].ordinal, joined, labels[j - 1], glyphs)
+                    }
+                };
+                debug_assert_eq!(
+                    score,
+                    score_label(
+                        segments[first].ordinal,
+                        &runs_from(segments, first)[k - 1],
+                        labels[j - 1],
+                        glyphs
+                    )
+                );
                 out[j - 1] = Some(RowMatch {
                     first,
                     last: i - 1,

@@ -65,12 +65,7 @@ fn finish(text: String, encoding: &'static str, had_errors: bool) -> Result<Deco
         return Err(DecodeError::Empty);
     }
     let total = text.chars().count();
-    let garbage = text
-        .chars()
-        .filter(|&c| {
-            c == '\u{fffd}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-        })
-        .count();
+    let garbage = garbage(&text);
     if garbage as f64 > total as f64 * MAX_GARBAGE_SHARE {
         let why = if had_errors {
             format!("{garbage} of {total} characters do not decode as {encoding}")
@@ -82,9 +77,67 @@ fn finish(text: String, encoding: &'static str, had_errors: bool) -> Result<Deco
     Ok(Decoded { text, encoding })
 }
 
+/// Whether `c` is not text: the replacement character, or a control code other than
+/// a line break, tab or form feed.
+#[cfg(test)]
+fn is_garbage(c: char) -> bool {
+    c == '\u{fffd}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+}
+
+/// How many characters of `text` are not text (see `is_garbage`), counted on its
+/// bytes rather than on decoded characters: such a character is one ASCII byte, or
+/// starts with `C2` (the C1 controls, `C2 80`–`C2 9F`), or is `EF BF BD` (U+FFFD),
+/// and neither lead byte is ever inside another character.
+fn garbage(text: &str) -> usize {
+    // The ASCII control codes that are not text, by byte (a look-up, not five tests).
+    const ASCII_GARBAGE: [bool; 128] = {
+        let mut t = [false; 128];
+        let mut b = 0;
+        while b < 128 {
+            t[b] = matches!(b, 0x00..=0x08 | 0x0b | 0x0e..=0x1f | 0x7f);
+            b += 1;
+        }
+        t
+    };
+    let b = text.as_bytes();
+    let mut n = 0;
+    let mut i = 0;
+    // One step per character, its width read from its lead byte.
+    while let Some(&x) = b.get(i) {
+        match x {
+            0x00..=0x7f => {
+                n += usize::from(ASCII_GARBAGE[usize::from(x)]);
+                i += 1;
+            }
+            0x80..=0xdf => {
+                n += usize::from(x == 0xc2 && matches!(b.get(i + 1), Some(0x80..=0x9f)));
+                i += 2;
+            }
+            0xe0..=0xef => {
+                n += usize::from(x == 0xef && b.get(i + 1..i + 3) == Some(&[0xbf, 0xbd][..]));
+                i += 3;
+            }
+            _ => i += 4,
+        }
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn garbage_is_counted_on_the_bytes_as_on_the_characters() {
+        // Every character alone, then between others.
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let one = c.to_string();
+            assert_eq!(garbage(&one), usize::from(is_garbage(c)), "{c:?}");
+            let among = format!("a{c}\u{fffd}\u{80}五\u{ff}{c}");
+            let want = among.chars().filter(|&c| is_garbage(c)).count();
+            assert_eq!(garbage(&among), want, "{c:?}");
+        }
+    }
 
     const SAMPLE: &str =
         "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t2\t0\n";

@@ -33,8 +33,47 @@ pub const MAX_LINES: usize = 200_000;
 
 /// Lines split at `\n`, `\r\n` and a lone `\r`: old Mac exports end lines with `\r`
 /// only, and read as one huge line they would lose every table.
-pub(crate) fn split_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().flat_map(|l| l.split('\r'))
+///
+/// The same pieces as `text.lines().flat_map(|l| l.split('\r'))`, found by one
+/// vectorised search for either byte instead of two searches per line.
+pub(crate) fn split_lines(text: &str) -> SplitLines<'_> {
+    SplitLines {
+        rest: text,
+        open: false,
+    }
+}
+
+/// The iterator of [`split_lines`].
+pub(crate) struct SplitLines<'a> {
+    rest: &'a str,
+    /// A lone `\r` ended the last piece: the line goes on, so a piece follows even
+    /// when nothing is left (as `split('\r')` gives an empty last piece).
+    open: bool,
+}
+
+impl<'a> Iterator for SplitLines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return std::mem::take(&mut self.open).then_some("");
+        }
+        let bytes = self.rest.as_bytes();
+        let Some(p) = memchr::memchr2(b'\n', b'\r', bytes) else {
+            self.open = false;
+            return Some(std::mem::take(&mut self.rest));
+        };
+        // Both ends are ASCII bytes, so character boundaries.
+        let piece = self.rest.get(..p).unwrap_or_default();
+        let (skip, open) = match (bytes[p], bytes.get(p + 1)) {
+            (b'\r', Some(b'\n')) => (2, false),
+            (b'\r', _) => (1, true),
+            _ => (1, false),
+        };
+        self.rest = self.rest.get(p + skip..).unwrap_or_default();
+        self.open = open;
+        Some(piece)
+    }
 }
 
 /// Why a report whose title was found but none of whose tables were is of another
@@ -280,4 +319,27 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         DocStatus::Flagged
     };
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_lines_gives_the_pieces_of_lines_then_split_at_cr() {
+        // Every text of up to eight characters from a, \r and \n.
+        let alphabet = ['a', '\r', '\n'];
+        for len in 0..=8u32 {
+            for mut n in 0..3usize.pow(len) {
+                let mut text = String::new();
+                for _ in 0..len {
+                    text.push(alphabet[n % 3]);
+                    n /= 3;
+                }
+                let ours: Vec<&str> = split_lines(&text).collect();
+                let std: Vec<&str> = text.lines().flat_map(|l| l.split('\r')).collect();
+                assert_eq!(ours, std, "{text:?}");
+            }
+        }
+    }
 }

@@ -46,10 +46,38 @@ pub fn infer_from_identities_in(
 /// The sum of an identity side whose every cell is known (None otherwise), without a
 /// list of its values: every instance is judged so on every round of inference.
 pub(crate) fn complete_sum(tr: &TableResult, side: &[(usize, usize)]) -> Option<Num> {
-    let value = |(r, c): (usize, usize)| tr.cells[r][c].value;
-    side.iter()
-        .all(|&x| value(x).is_some())
-        .then(|| Num::sum(side.iter().filter_map(|&x| value(x))))
+    // One pass, adding in order as Num::sum does.
+    let mut sum = Num::default();
+    for &(r, c) in side {
+        sum = sum + tr.cells[r][c].value?;
+    }
+    Some(sum)
+}
+
+/// Whether an identity with sides `l` and `r`, whose complete sums are `sums`
+/// ([`complete_sum`]), cannot hold as read: two complete sides that differ, or a
+/// side whose read cells already exceed a complete other side when its unknowns
+/// are non-negative (as `check_identities` judges it). Two complete sides cannot
+/// exceed each other without differing, so each side is summed once.
+fn fails_as_read(
+    tr: &TableResult,
+    table: &Table,
+    l: &[At],
+    r: &[At],
+    sums: (Option<Num>, Option<Num>),
+) -> bool {
+    let exceeds = |side: &[At], o: Num| {
+        side.iter().all(|&(a, b)| {
+            tr.cells[a][b].value.is_some()
+                || table.blocks[table.rows[a].block].columns[b].domain != Domain::Signed
+        }) && Num::sum(side.iter().filter_map(|&(a, b)| tr.cells[a][b].value)) > o
+    };
+    match sums {
+        (Some(a), Some(b)) => a != b,
+        (None, Some(o)) => exceeds(l, o),
+        (Some(o), None) => exceeds(r, o),
+        (None, None) => false,
+    }
 }
 
 /// One round of [`infer_from_identities`] that fills no cell in `barred`: the log, or
@@ -68,22 +96,17 @@ fn infer_once(
     let non_negative = |(r, c): (usize, usize)| {
         table.blocks[table.rows[r].block].columns[c].domain != Domain::Signed
     };
-    // A side whose read cells already exceed a complete other side cannot hold when
-    // its unknowns are non-negative (as `check_identities` judges it).
-    let exceeds = |tr: &TableResult, side: &[(usize, usize)], other: &[(usize, usize)]| {
-        complete_sum(tr, other).is_some_and(|o| {
-            side.iter()
-                .all(|&x| value(tr, x).is_some() || non_negative(x))
-                && Num::sum(side.iter().filter_map(|&x| value(tr, x))) > o
-        })
-    };
+    // Each instance's complete side sums, found once for the judgements below.
+    let sums: Vec<(Option<Num>, Option<Num>)> = instances
+        .iter()
+        .map(|(_, _, l, r)| (complete_sum(tr, l), complete_sum(tr, r)))
+        .collect();
     // Cells of an identity that already fails may hold the misread value: nothing is
     // derived from them.
     let failing: Vec<bool> = instances
         .iter()
-        .map(|(_, _, l, r)| {
-            holds(tr, l, r) == Some(false) || exceeds(tr, l, r) || exceeds(tr, r, l)
-        })
+        .zip(&sums)
+        .map(|((_, _, l, r), &sum)| fails_as_read(tr, table, l, r, sum))
         .collect();
     let tainted: Vec<(usize, usize)> = instances
         .iter()
@@ -106,9 +129,10 @@ fn infer_once(
     let read = |(r, c): (usize, usize)| !inferred[r][c];
     let sound: Vec<(usize, usize)> = instances
         .iter()
-        .zip(&failing)
-        .filter(|((_, _, l, r), f)| {
-            !**f && holds(tr, l, r) == Some(true) && l.iter().chain(r).all(|&x| read(x))
+        .zip(failing.iter().zip(&sums))
+        .filter(|((_, _, l, r), (f, sum))| {
+            let holds = matches!(sum, (Some(a), Some(b)) if a == b);
+            !**f && holds && l.iter().chain(r).all(|&x| read(x))
         })
         .flat_map(|((_, _, l, r), _)| l.iter().chain(r).copied())
         .collect();
@@ -435,6 +459,44 @@ mod tests {
         tr.cells[r("granted")][0] = Cell::missing();
         tr.cells[r("granted")][6] = Cell::missing();
         (tr, repeat)
+    }
+
+    proptest::proptest! {
+        /// The judgement from each side's sum taken once is the one that summed the
+        /// sides for every question.
+        #[test]
+        fn failing_as_read_is_holds_false_or_a_side_exceeding(
+            which in 0usize..64,
+            set in proptest::collection::vec((0usize..64, 0usize..16, -1i64..4), 0..12),
+        ) {
+            let d = Dictionaries::embedded().unwrap();
+            let all: Vec<&Table> = d.templates.iter().flat_map(|t| &t.tables).collect();
+            let t = all[which % all.len()];
+            let mut tr = table_of(|_, _| 1, t);
+            for (r, c, v) in set {
+                let r = r % tr.cells.len();
+                let c = c % tr.cells[r].len();
+                // -1 leaves the cell unknown.
+                tr.cells[r][c].value = (v >= 0).then(|| Num::int(v));
+            }
+            let value = |x: At| tr.cells[x.0][x.1].value;
+            let non_negative =
+                |(r, c): At| t.blocks[t.rows[r].block].columns[c].domain != Domain::Signed;
+            let exceeds = |side: &[At], other: &[At]| {
+                complete_sum(&tr, other).is_some_and(|o| {
+                    side.iter().all(|&x| value(x).is_some() || non_negative(x))
+                        && Num::sum(side.iter().filter_map(|&x| value(x))) > o
+                })
+            };
+            for (_, _, l, r) in &identity_instances(t, &tr) {
+                let holds = complete_sum(&tr, l)
+                    .zip(complete_sum(&tr, r))
+                    .map(|(a, b)| a == b);
+                let old = holds == Some(false) || exceeds(l, r) || exceeds(r, l);
+                let sums = (complete_sum(&tr, l), complete_sum(&tr, r));
+                proptest::prop_assert_eq!(fails_as_read(&tr, t, l, r, sums), old);
+            }
+        }
     }
 
     #[test]

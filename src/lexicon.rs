@@ -63,6 +63,13 @@ pub struct Lexicon {
     pub ordinal_separators: Vec<char>,
     /// Table rules OCR prints between cells; read as spaces.
     pub cell_rules: Vec<char>,
+    /// `cell_rules` in UTF-8, and which bytes end one: [`Lexicon::has_cell_rule`]
+    /// looks at each byte of a line once instead of searching it once per rule.
+    rules_utf8: Vec<Vec<u8>>,
+    rule_ends: [bool; 256],
+    /// The first bytes of the `ordinal_separators` (deduplicated): the glued-ordinal
+    /// pre-scan searches for them (vectorised, up to three) instead of for digits.
+    separator_starts: Vec<u8>,
     /// Letters OCR makes of a rule glued to the end of a number.
     pub rule_lookalikes: Vec<char>,
     /// OCR marks to drop before matching.
@@ -70,6 +77,9 @@ pub struct Lexicon {
     /// Whether each character below [`KEY_TABLE_END`] stays in a match key, one bit
     /// each: `key` asks for every character of every line.
     key_kept: Vec<u64>,
+    /// Every CJK Unified Ideograph (U+4E00–U+9FFF) stays in a key (no stray mark is
+    /// one): keys copy runs of them without asking about each.
+    pub(crate) keeps_ideographs: bool,
     /// No stray mark is a digit and no unit is made of digits, so a token of ASCII
     /// digits reads as the number it spells (`numbers::parse_token` takes a shortcut).
     pub plain_digits: bool,
@@ -215,7 +225,11 @@ impl Lexicon {
                 .collect::<Result<_, _>>()?,
             glued_ordinal,
             numeral_ordinal,
+            rules_utf8: Vec::new(),
+            rule_ends: [false; 256],
+            separator_starts: Vec::new(),
             key_kept: Vec::new(),
+            keeps_ideographs: false,
             plain_digits: false,
             ignore_any: None,
         };
@@ -229,6 +243,22 @@ impl Lexicon {
                 .collect();
             lex.ignore_any = Some(regex(&any.join("|"))?);
         }
+        lex.rules_utf8 = lex
+            .cell_rules
+            .iter()
+            .map(|r| r.to_string().into_bytes())
+            .collect();
+        for r in &lex.rules_utf8 {
+            if let Some(&last) = r.last() {
+                lex.rule_ends[usize::from(last)] = true;
+            }
+        }
+        for c in &lex.ordinal_separators {
+            let first = c.to_string().as_bytes()[0];
+            if !lex.separator_starts.contains(&first) {
+                lex.separator_starts.push(first);
+            }
+        }
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
         lex.plain_digits = !lex.stray_marks.iter().any(char::is_ascii_digit)
             && !lex.unit_suffixes.iter().any(|u| digits(u));
@@ -240,6 +270,7 @@ impl Lexicon {
             }
         }
         lex.key_kept = kept;
+        lex.keeps_ideographs = ('\u{4e00}'..='\u{9fff}').all(|c| lex.keeps_in_key(c));
         lex.title_keys = raw
             .title_keywords
             .iter()
@@ -252,22 +283,39 @@ impl Lexicon {
     /// glued to (`glued_ordinal`). A match needs a digit right before an ordinal
     /// separator; most lines have none, and are returned without the search.
     pub fn split_glued_ordinals<'a>(&self, line: &'a str) -> Cow<'a, str> {
-        let mut chars = line.chars().peekable();
-        let mut possible = false;
-        while let Some(c) = chars.next() {
-            if c.is_ascii_digit()
-                && chars
-                    .peek()
-                    .is_some_and(|n| self.ordinal_separators.contains(n))
-            {
-                possible = true;
-                break;
-            }
-        }
+        // An ASCII digit is one byte, so a separator right after one starts at the
+        // byte after it: the places where a separator may start are searched for,
+        // and the byte before each looked at.
+        let bytes = line.as_bytes();
+        let after_digit = |p: usize| {
+            p > 0
+                && bytes[p - 1].is_ascii_digit()
+                && line
+                    .get(p..)
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(|n| self.ordinal_separators.contains(&n))
+        };
+        let possible = match self.separator_starts[..] {
+            [] => false,
+            [a] => memchr::memchr_iter(a, bytes).any(after_digit),
+            [a, b] => memchr::memchr2_iter(a, b, bytes).any(after_digit),
+            [a, b, c] => memchr::memchr3_iter(a, b, c, bytes).any(after_digit),
+            _ => (1..bytes.len()).any(after_digit),
+        };
         if !possible {
             return Cow::Borrowed(line);
         }
         self.glued_ordinal.replace_all(line, "$1 $2")
+    }
+
+    /// Whether `line` holds one of the `cell_rules` (as `line.contains(rule)` for
+    /// any of them).
+    pub fn has_cell_rule(&self, line: &str) -> bool {
+        let bytes = line.as_bytes();
+        bytes.iter().enumerate().any(|(i, &b)| {
+            self.rule_ends[usize::from(b)]
+                && self.rules_utf8.iter().any(|r| bytes[..=i].ends_with(r))
+        })
     }
 
     /// Whether `line` is page furniture: one of `ignore_lines` matches it.
@@ -391,6 +439,31 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The byte scans find what the character-wise searches they replace found.
+        #[test]
+        fn byte_scans_equal_the_character_searches(
+            line in "[0-9a 、.,，|¦│┃丨一不予公开属于（）()\t]{0,14}"
+        ) {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let has_rule = lex
+                .cell_rules
+                .iter()
+                .any(|&r| line.contains(&*r.encode_utf8(&mut [0; 4])));
+            proptest::prop_assert_eq!(lex.has_cell_rule(&line), has_rule);
+            let chars: Vec<char> = line.chars().collect();
+            let possible = chars
+                .windows(2)
+                .any(|w| w[0].is_ascii_digit() && lex.ordinal_separators.contains(&w[1]));
+            let split = if possible {
+                lex.glued_ordinal.replace_all(&line, "$1 $2")
+            } else {
+                Cow::Borrowed(line.as_str())
+            };
+            proptest::prop_assert_eq!(lex.split_glued_ordinals(&line), split);
+        }
+    }
 
     #[test]
     fn glued_ordinals_are_split_only_where_the_pattern_matches() {

@@ -97,8 +97,10 @@ fn line_into(raw: &str, out: &mut String) {
 /// ([`for_each_nfkc`] splits before every one of them), so the line form is the
 /// same, here without the general path's per-character calls.
 fn direct_line(raw: &str, out: &mut String) -> bool {
-    for c in raw.chars() {
-        match c {
+    // Characters kept as they are are copied in runs, one copy per run.
+    let mut run = 0;
+    for (i, c) in raw.char_indices() {
+        let folded = match c {
             // Kept as they are (a space stays a space, a tab a tab).
             ' '..='~'
             | '\t'
@@ -106,16 +108,20 @@ fn direct_line(raw: &str, out: &mut String) -> bool {
             | '\u{3001}'
             | '\u{3002}'
             | '\u{3008}'..='\u{3011}'
-            | '\u{2018}'..='\u{201d}' => out.push(c),
+            | '\u{2018}'..='\u{201d}' => continue,
             // Full-width forms fold to printable ASCII, the ideographic space to a space.
             '\u{ff01}'..='\u{ff5e}' => match char::from_u32(c as u32 - 0xfee0) {
-                Some(a) => out.push(a),
+                Some(a) => a,
                 None => return false,
             },
-            '\u{3000}' => out.push(' '),
+            '\u{3000}' => ' ',
             _ => return false,
-        }
+        };
+        out.push_str(&raw[run..i]);
+        out.push(folded);
+        run = i + c.len_utf8();
     }
+    out.push_str(&raw[run..]);
     true
 }
 
@@ -149,7 +155,25 @@ fn ideograph_at(b: &[u8], i: usize) -> Option<u32> {
 fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
+    // A run of ideographs that all stay in keys, from this byte: copied at its end
+    // in one piece (an ideograph starts with `E4 B8`–`E4 BF` or `E5`–`E9`, and the
+    // text is valid UTF-8).
+    let mut run: Option<usize> = None;
     while let Some(&x) = b.get(i) {
+        if lex.keeps_ideographs
+            && match x {
+                0xe5..=0xe9 => true,
+                0xe4 => b.get(i + 1).is_some_and(|&y| y >= 0xb8),
+                _ => false,
+            }
+        {
+            run.get_or_insert(i);
+            i += 3;
+            continue;
+        }
+        if let Some(r) = run.take() {
+            out.push_str(&s[r..i]);
+        }
         // ASCII and the ideographs (most of a report) are their own NFKC: their bytes
         // are copied as they stand.
         if x < 0x80 {
@@ -177,6 +201,9 @@ fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
             out.push(d.to_ascii_lowercase());
         }
         i += c.len_utf8();
+    }
+    if let Some(r) = run {
+        out.push_str(&s[r..]);
     }
     true
 }

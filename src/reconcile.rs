@@ -50,6 +50,10 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
         if failing.is_empty() {
             break;
         }
+        // With every cell known nothing is forced, so a changed cell changes only the
+        // instances that contain it: those are judged alone, without propagating a
+        // copy of the grid for each alternative.
+        let known = sys.all_known(&grid);
         // (cell, value, failed identities it cures, whether it explains them all)
         let mut fixes: Vec<(At, Num, Vec<usize>, bool)> = Vec::new();
         let mut seen: Vec<At> = Vec::new();
@@ -65,31 +69,44 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
                 seen.push(x);
                 let touching = sys.touching(x);
                 for alt in alternatives(sys, &base, &touching, x, v, lex) {
-                    let mut g = grid.clone();
-                    g[x.0][x.1] = Some(alt);
-                    let out = sys.propagate_owned(g);
-                    let introduces =
-                        (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
+                    let judged = known.then(|| {
+                        let mut failed = base.failed.clone();
+                        let mut confirmed = 0;
+                        for &j in &touching {
+                            let (fails, holds) = sys.judge_changed(j, &grid, x, alt)?;
+                            failed[j] = fails;
+                            confirmed += usize::from(holds);
+                        }
+                        Some((failed, confirmed))
+                    });
+                    let (failed, confirmed) = match judged.flatten() {
+                        Some(judged) => judged,
+                        None => {
+                            let mut g = grid.clone();
+                            g[x.0][x.1] = Some(alt);
+                            let out = sys.propagate_owned(g);
+                            // One failed identity can be balanced by changing any of its
+                            // cells: a repair needs two identities that the same change
+                            // cures and that then hold with every cell known.
+                            let confirmed = touching
+                                .iter()
+                                .filter(|&&j| sys.holds(j, &out.values) == Some(true))
+                                .count();
+                            (out.failed, confirmed)
+                        }
+                    };
+                    let introduces = (0..failed.len()).any(|j| failed[j] && !base.failed[j]);
                     if introduces {
                         continue;
                     }
-                    let cured: Vec<usize> = failing
-                        .iter()
-                        .copied()
-                        .filter(|&j| !out.failed[j])
-                        .collect();
+                    let cured: Vec<usize> =
+                        failing.iter().copied().filter(|&j| !failed[j]).collect();
                     if cured.is_empty() {
                         continue;
                     }
-                    // One failed identity can be balanced by changing any of its cells: a
-                    // repair needs two identities that the same change cures and that
-                    // then hold with every cell known, and none of its identities may
-                    // still fail. A change that cures less is still a rival explanation.
-                    let confirmed = touching
-                        .iter()
-                        .filter(|&&j| sys.holds(j, &out.values) == Some(true))
-                        .count();
-                    let whole = !touching.iter().any(|&j| out.failed[j])
+                    // None of its identities may still fail. A change that cures less is
+                    // still a rival explanation.
+                    let whole = !touching.iter().any(|&j| failed[j])
                         && cured.len() >= MIN_CURED
                         && confirmed >= MIN_CURED;
                     fixes.push((x, alt, cured, whole));

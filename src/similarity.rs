@@ -76,7 +76,9 @@ pub struct GlyphCosts {
 impl GlyphCosts {
     /// Parses the TSV table (`a<TAB>b<TAB>cost`, `#` comments, one header line).
     pub fn from_tsv(text: &str) -> Result<GlyphCosts, String> {
-        let mut pairs = HashMap::new();
+        // Keyed by the dictionary's own characters: the multiplicative hash suffices.
+        let mut pairs: HashMap<(char, char), f32, BuildHasherDefault<CharHasher>> =
+            HashMap::with_capacity_and_hasher(text.len() / 8, BuildHasherDefault::default());
         for (no, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');
             if line.is_empty() || line.starts_with('#') || line.starts_with("a\tb\t") {
@@ -495,6 +497,34 @@ pub fn score_label_at_least(
     })
 }
 
+/// [`score_label_at_least`] of one segment against each of `labels` in turn, with
+/// `each` given each label's position and score: the segment is prepared once and
+/// the per-thread runs borrowed once, not once per label. `each` must not score.
+pub fn score_labels_at_least<'l>(
+    ordinal: Option<Ordinal>,
+    body_key: &str,
+    labels: impl IntoIterator<Item = &'l Label>,
+    g: &GlyphCosts,
+    floor: f64,
+    mut each: impl FnMut(usize, Option<LabelScore>),
+) {
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        let (key, runs, out) = &mut *last;
+        if key != body_key {
+            key.clear();
+            key.push_str(body_key);
+            runs.clear();
+            runs.push(body_key);
+            runs.prepare();
+        }
+        for (i, label) in labels.into_iter().enumerate() {
+            runs.score_at_least(ordinal, label, None, g, floor, out);
+            each(i, out.pop().flatten());
+        }
+    })
+}
+
 /// The text weight and the ordinal bonus of a score: score = weight · sim + bonus.
 fn weighting(label: &Label, ordinal: Option<Ordinal>) -> (f64, f64) {
     match (label.ordinal, ordinal) {
@@ -678,6 +708,19 @@ impl Runs {
         let min_sim = (floor - bonus) / weight;
         // The dictionaries number their labels' keys once (Label::key_ids).
         let key_ids = key_ids.or((!label.key_ids.is_empty()).then_some(label.key_ids.as_slice()));
+        // A perfect similarity is needed (an ordinal that contradicts the label's):
+        // with no free substitution only an identical key has it, and the first
+        // identical key is the best (a later one only ties). The gate below says
+        // nothing at this similarity.
+        if min_sim >= 1.0 && g.min_cost > 0.0 {
+            out.clear();
+            for &end in &self.ends {
+                let run = &self.chars[..end];
+                let first = label.key_chars.iter().position(|key| run == &key[..]);
+                out.push(first.and_then(|i| finish(Some((i, 1.0)), weight, bonus, floor)));
+            }
+            return;
+        }
         if self.ruled_out(label, key_ids, g, min_sim) {
             out.clear();
             out.resize(self.ends.len(), None);
@@ -685,19 +728,6 @@ impl Runs {
         }
         self.best.clear();
         self.best.resize(self.ends.len(), None);
-        // A perfect similarity is needed (an ordinal that contradicts the label's):
-        // with no free substitution only an identical key has it.
-        if min_sim >= 1.0 && g.min_cost > 0.0 {
-            for (i, key) in label.key_chars.iter().enumerate() {
-                for (k, &end) in self.ends.iter().enumerate() {
-                    let same = self.chars[..end] == key[..];
-                    keep_best(&mut self.best[k], i, same.then_some(1.0));
-                }
-            }
-            out.clear();
-            out.extend(self.best.iter().map(|&b| finish(b, weight, bonus, floor)));
-            return;
-        }
         for (i, key) in label.key_chars.iter().enumerate() {
             // What the key's numbers allow, when a run first needs it: None = not yet,
             // Some(false) = the key cannot be compared so; then the cheap floor of
@@ -831,6 +861,104 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_contradicting_ordinal_scores_only_identical_keys_the_first_first() {
+        let d = crate::dictionary::Dictionaries::embedded().unwrap();
+        let g = &d.glyphs;
+        let labels: Vec<&Label> = d
+            .templates
+            .iter()
+            .flat_map(|t| &t.tables)
+            .flat_map(|t| t.rows.iter().map(|r| &r.label))
+            .filter(|l| l.ordinal.is_some())
+            .collect();
+        let mut runs = Runs::default();
+        let mut out = Vec::new();
+        for label in labels.iter().take(40) {
+            let Some(o) = label.ordinal else { continue };
+            let wrong = Some(Ordinal {
+                kind: o.kind,
+                n: o.n + 1,
+            });
+            // Runs that are a key, a key's prefix, and a key with another after it.
+            for key in &label.keys {
+                for (a, b) in [
+                    (key.as_str(), ""),
+                    (&key[..key.len() / 3 * 3], ""),
+                    (key, "公开"),
+                ] {
+                    runs.clear();
+                    runs.push(a);
+                    runs.push(b);
+                    runs.prepare();
+                    for floor in [0.5, 0.75] {
+                        let (weight, bonus) = weighting(label, wrong);
+                        assert!((floor - bonus) / weight >= 1.0);
+                        runs.score_at_least(wrong, label, None, g, floor, &mut out);
+                        let chars: Vec<char> = a.chars().chain(b.chars()).collect();
+                        let ends = [a.chars().count(), chars.len()];
+                        let want: Vec<Option<LabelScore>> = ends
+                            .iter()
+                            .map(|&end| {
+                                let mut best = None;
+                                for (i, key) in label.key_chars.iter().enumerate() {
+                                    let same = chars[..end] == key[..];
+                                    keep_best(&mut best, i, same.then_some(1.0));
+                                }
+                                finish(best, weight, bonus, floor)
+                            })
+                            .collect();
+                        assert_eq!(out, want, "{a:?} {b:?} {floor}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn scoring_one_segment_against_many_labels_is_scoring_each() {
+        let d = crate::dictionary::Dictionaries::embedded().unwrap();
+        let labels: Vec<&Label> = d
+            .templates
+            .iter()
+            .flat_map(|t| &t.tables)
+            .flat_map(|t| {
+                t.blocks
+                    .iter()
+                    .flat_map(|b| b.columns.iter().map(|c| &c.label))
+                    .chain(t.groups.iter().map(|g| &g.label))
+                    .chain(&t.header_labels)
+                    .chain(t.rows.iter().map(|r| &r.label))
+            })
+            .collect();
+        for text in [
+            "自然人",
+            "法人或其他组织",
+            "商业企业",
+            "属于国家秘密",
+            "总计",
+            "政府信自公开",
+        ] {
+            for floor in [0.5, 0.75] {
+                let mut got = Vec::new();
+                score_labels_at_least(
+                    None,
+                    text,
+                    labels.iter().copied(),
+                    &d.glyphs,
+                    floor,
+                    |i, s| got.push((i, s)),
+                );
+                let want: Vec<_> = labels
+                    .iter()
+                    .map(|l| score_label_at_least(None, text, l, &d.glyphs, floor))
+                    .enumerate()
+                    .collect();
+                assert_eq!(got, want, "{text} {floor}");
             }
         }
     }

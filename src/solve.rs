@@ -138,6 +138,33 @@ impl<'t> System<'t> {
         Some(side(l)? == side(r)?)
     }
 
+    /// Whether every cell of every instance is known in `g`. Propagating such a grid
+    /// forces nothing (no instance has an unknown to fill), so each instance fails or
+    /// holds by its own sums alone, and a change to one cell can change only the
+    /// instances that contain it ([`System::judge_changed`]).
+    pub fn all_known(&self, g: &Grid) -> bool {
+        self.instances
+            .iter()
+            .all(|(_, _, l, r)| l.iter().chain(r).all(|&(a, b)| g[a][b].is_some()))
+    }
+
+    /// For a grid of which [`System::all_known`] holds, with cell `x` read as `v`
+    /// instead: whether [`System::propagate_owned`] would mark instance `i` failed,
+    /// and [`System::holds`] of `i` in its outcome (the sums are added in the same
+    /// order as there). None if a cell of `i` is unknown after all.
+    pub fn judge_changed(&self, i: usize, g: &Grid, x: At, v: Num) -> Option<(bool, bool)> {
+        let (_, _, l, r) = &self.instances[i];
+        let side = |cs: &[At]| -> Option<Num> {
+            let mut sum = Num::default();
+            for &(a, b) in cs {
+                sum = sum + if (a, b) == x { v } else { g[a][b]? };
+            }
+            Some(sum)
+        };
+        let (sl, sr) = (side(l)?, side(r)?);
+        Some((sr - sl != Num::default(), sl == sr))
+    }
+
     fn allows(&self, (r, c): At, v: Num) -> bool {
         match self.domains[r][c] {
             Domain::Signed => v.is_integer(),
@@ -246,6 +273,41 @@ impl<'t> System<'t> {
 mod tests {
     use super::*;
     use crate::dictionary::Dictionaries;
+
+    proptest::proptest! {
+        /// The repairs judge a changed cell of a fully known grid by the instances
+        /// that contain it alone: the same as propagating the changed grid.
+        #[test]
+        fn a_changed_cell_of_a_known_grid_is_judged_as_propagation_judges_it(
+            which in 0usize..64,
+            set in proptest::collection::vec((0usize..64, 0usize..16, 0i64..3), 0..5),
+            x in (0usize..64, 0usize..16),
+            alt in 0i64..3,
+        ) {
+            let d = Dictionaries::embedded().unwrap();
+            let all: Vec<&Table> = d.templates.iter().flat_map(|t| &t.tables).collect();
+            let t = all[which % all.len()];
+            let mut tr = table_of(|_, _| 0, t);
+            for (r, c, v) in set {
+                let r = r % tr.cells.len();
+                let c = c % tr.cells[r].len();
+                tr.cells[r][c].value = Some(Num::int(v));
+            }
+            let sys = System::new(t, &tr);
+            let g = grid(&tr);
+            proptest::prop_assert!(sys.all_known(&g));
+            let r = x.0 % tr.cells.len();
+            let x = (r, x.1 % tr.cells[r].len());
+            let mut changed = g.clone();
+            changed[x.0][x.1] = Some(Num::int(alt));
+            let out = sys.propagate_owned(changed);
+            for i in 0..sys.instances.len() {
+                let (fails, holds) = sys.judge_changed(i, &g, x, Num::int(alt)).unwrap();
+                proptest::prop_assert_eq!(fails, out.failed[i]);
+                proptest::prop_assert_eq!(Some(holds), sys.holds(i, &out.values));
+            }
+        }
+    }
 
     #[test]
     fn a_lost_row_of_zeros_is_forced_and_nothing_fails() {

@@ -114,23 +114,35 @@ pub fn facts(doc: &DocResult, dict: &Dictionaries) -> Option<YearFacts> {
     if doc.agency.is_empty() || dict.links.is_empty() {
         return None;
     }
-    let named = |t: &str, r: &str, c: &str| {
-        dict.links
-            .iter()
-            .flat_map(|l| l.left.iter().chain(&l.right))
-            .any(|x| {
-                x.table == t && (x.row == ANY || x.row == r) && (x.column == ANY || x.column == c)
-            })
-    };
-    let mut cells = HashMap::new();
+    // The cells some link term names: the terms are narrowed by table, then by row,
+    // so that a cell is not compared with every term (most tables have none).
+    let terms = dict
+        .links
+        .iter()
+        .flat_map(|l| l.left.iter().chain(&l.right));
+    // Sized for the cells a report's linked rows hold, so that it does not grow
+    // step by step.
+    let mut cells = HashMap::with_capacity(64);
+    let mut of_table: Vec<&Term> = Vec::new();
+    let mut of_row: Vec<&Term> = Vec::new();
     for tr in &doc.tables {
         let table = &template.tables[tr.table];
+        of_table.clear();
+        of_table.extend(terms.clone().filter(|x| x.table == table.id));
+        if of_table.is_empty() {
+            continue;
+        }
         for (r, row) in table.rows.iter().enumerate() {
+            of_row.clear();
+            of_row.extend(of_table.iter().filter(|x| x.row == ANY || x.row == row.id));
+            if of_row.is_empty() {
+                continue;
+            }
             for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
                 let cell = &tr.cells[r][c];
                 let known = cell.status != CellStatus::Missing;
                 if let (Some(v), true) = (cell.value, known) {
-                    if named(&table.id, &row.id, &col.id) {
+                    if of_row.iter().any(|x| x.column == ANY || x.column == col.id) {
                         cells.insert((table.id.clone(), row.id.clone(), col.id.clone()), v);
                     }
                 }
@@ -276,6 +288,53 @@ mod tests {
                 .map(|&(t, r, c, v)| ((t.into(), r.into(), c.into()), Num::int(v)))
                 .collect(),
         }
+    }
+
+    #[test]
+    fn the_named_cells_are_those_some_term_names() {
+        let dict = Dictionaries::embedded().unwrap();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/modelled");
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        let mut compared = 0;
+        for path in paths.iter().step_by(7) {
+            let bytes = std::fs::read(path).unwrap();
+            let doc = crate::document::clean_document(&bytes, "d", "s", &dict);
+            let Some(got) = facts(&doc, &dict) else {
+                continue;
+            };
+            // Every known cell against every term, as the facts were first gathered.
+            let template = &dict.templates[doc.template.unwrap()];
+            let mut want = HashMap::new();
+            for tr in &doc.tables {
+                let table = &template.tables[tr.table];
+                for (r, row) in table.rows.iter().enumerate() {
+                    for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
+                        let cell = &tr.cells[r][c];
+                        let named = dict
+                            .links
+                            .iter()
+                            .flat_map(|l| l.left.iter().chain(&l.right))
+                            .any(|x| {
+                                x.table == table.id
+                                    && (x.row == ANY || x.row == row.id)
+                                    && (x.column == ANY || x.column == col.id)
+                            });
+                        if let (Some(v), true) = (cell.value, cell.status != CellStatus::Missing) {
+                            if named {
+                                want.insert((table.id.clone(), row.id.clone(), col.id.clone()), v);
+                            }
+                        }
+                    }
+                }
+            }
+            assert_eq!(got.cells, want, "{path:?}");
+            compared += usize::from(!want.is_empty());
+        }
+        assert!(compared > 0);
     }
 
     #[test]
