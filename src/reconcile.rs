@@ -146,7 +146,8 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
 /// - no identity of the table fails, and at least [`MIN_CURED`] of those that failed
 ///   now hold, the row's cells derived from the other rows;
 /// - every value so derived that differs from the one read is a plausible misread of
-///   it (a confusable digit, or one dropped or doubled; see `digit_misreads`): a
+///   it (a confusable digit, or one dropped or doubled; see `digit_misreads`), or a
+///   `1` where the row's 0 was lost and a table rule read in its place: a
 ///   printed total that disagrees with its parts otherwise (a report's own arithmetic
 ///   error) stays as printed, a conflict;
 /// - no other row's values could be dropped with the same effect.
@@ -179,6 +180,8 @@ pub fn drop_misread_row_in(
             .filter(|&&j| sys.holds(j, &out.values) == Some(true))
             .count();
         let misread = |c: usize| match (g[r][c], out.values[r][c]) {
+            // A table rule read as `1` where a faint 0 was lost (`0 0 0 0 0 1 0`).
+            (Some(read), Some(derived)) if read == Num::int(1) && derived == Num::default() => true,
             (Some(read), Some(derived)) if read != derived => {
                 lex.plausible_misread(&read.to_string(), &derived.to_string())
             }
@@ -577,6 +580,30 @@ mod tests {
         assert!(tr.cells[r].iter().all(|c| c.value == Some(Num::int(0))));
         let (b, _) = check_identities(&mut tr, t, &d.lexicon);
         assert_eq!(b.failed, 0);
+    }
+
+    #[test]
+    fn a_rule_read_as_1_among_zeros_is_dropped_but_a_0_read_for_1_is_not() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let query = t.row_index("refused_query").unwrap();
+        // `0 0 0 0 0 1 0` in an all-zero table: a rule read as 1 where a 0 was lost.
+        let mut tr = table_of(|r, c| i64::from(r == query && c == 5), t);
+        let sys = System::new(t, &tr);
+        let dropped = drop_misread_row_in(&mut tr, &sys, &d.lexicon);
+        assert_eq!(dropped.map(|(r, _)| r), Some(query));
+        // The other way round is no rule misread: one request in 其他, refused as a
+        // 行政查询事项, whose row reads 0 there. The row stays as read.
+        let (new, total) = (
+            t.row_index("new").unwrap(),
+            t.row_index("results_total").unwrap(),
+        );
+        let one = |r: usize, c: usize| i64::from([new, total, query].contains(&r) && c >= 5);
+        let mut tr = table_of(one, t);
+        tr.cells[query][5].value = Some(Num::int(0));
+        let sys = System::new(t, &tr);
+        assert!(!sys.propagate(&grid(&tr)).failing().is_empty());
+        assert_eq!(drop_misread_row_in(&mut tr, &sys, &d.lexicon), None);
     }
 
     #[test]
