@@ -613,12 +613,39 @@ Label edits hit table row labels, group cells, captions and column headers.
 """
 
 
+def archive(n: int, dest: Path) -> None:
+    """N distinct medium-noise reports (levels 1 and 2, every layout, both templates)
+    in folders of 1,000 under DEST, for scripts/bench: copies of a few hundred reports
+    would let a run reuse what it computed for the first copy (the alignment keeps a
+    segment's scores per thread), which a real archive does not allow as often."""
+    glyphs = glyph_table()
+    for i in range(n):
+        tid = ("2019", "2021")[i % 2]
+        layout = LAYOUTS[(i // 2) % len(LAYOUTS)]
+        level = 1 + (i // (2 * len(LAYOUTS))) % 2
+        doc_id = f"b-{i:07d}"
+        rep = rm.generate(100_000 + i, tid)
+        nz = Noise(rep, level, layout, random.Random(f"gongkai-bench/v1/{doc_id}"), glyphs)
+        nz.labels()
+        nz.values()
+        layout_rng = random.Random(f"gongkai-bench/v1/layout/{doc_id}")
+        lines = nz.lines(rm.render_lines(rep, layout, layout_rng, nz.overrides))
+        folder = dest / f"{i // 1000:04d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{doc_id}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true", help="verify the corpus on disk instead of writing it")
+    ap.add_argument("--archive", nargs=2, metavar=("N", "DIR"),
+                    help="write N distinct level-1/2 reports under DIR (for scripts/bench) instead")
     a = ap.parse_args()
     if a.check:
         return check()
+    if a.archive:
+        archive(int(a.archive[0]), Path(a.archive[1]))
+        return 0
     build()
     return 0
 
