@@ -143,7 +143,7 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
 /// explains (`0 9 9 9 9 9 9` for a row of zeros: each 9 fails its column, and the row
 /// fails its own total). Its read values are dropped, to be filled by the identities,
 /// when without them
-/// - no identity of the table fails, and at least [`MIN_CURED`] of those that failed
+/// - no identity of the table fails, and at least two of those that failed
 ///   now hold, the row's cells derived from the other rows;
 /// - every value so derived that differs from the one read is a plausible misread of
 ///   it (a confusable digit, or one dropped or doubled; see `digit_misreads`), or a
