@@ -65,6 +65,10 @@ pub struct GlyphCosts {
     /// … and its look-alikes that they hold.
     near_keys: Vec<Vec<u16>>,
     pairs: usize,
+    /// Changes whenever the table does (parsed, or its alphabet learned), so that a
+    /// memo of scores made with one table is never read with another; 0 for the
+    /// empty table.
+    stamp: u64,
     /// The cheapest substitution in the table.
     min_cost: f64,
     /// Every cost is 0 or well above rounding error: a pair whose unit and look-alike
@@ -134,6 +138,7 @@ impl GlyphCosts {
         let mut chars: Vec<char> = g.by_char.keys().copied().collect();
         chars.sort_unstable();
         g.number(chars);
+        g.stamp = next_stamp();
         Ok(g)
     }
 
@@ -178,6 +183,13 @@ impl GlyphCosts {
             }
         }
         self.near_keys = near_keys;
+        self.stamp = next_stamp();
+    }
+
+    /// Tells this table from every other one, and from itself before it last
+    /// changed.
+    pub(crate) fn stamp(&self) -> u64 {
+        self.stamp
     }
 
     /// The number of a character, if it has one.
@@ -242,6 +254,12 @@ impl GlyphCosts {
         }
         substitution(self.neighbours(a), b)
     }
+}
+
+/// A new stamp for a glyph table.
+fn next_stamp() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 fn substitution(near: &[(char, f32)], b: char) -> f64 {
