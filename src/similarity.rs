@@ -543,6 +543,123 @@ pub fn score_labels_at_least<'l>(
     })
 }
 
+/// Label sets [`best_label_at_least`] remembers answers for, and answers per set.
+const MAX_BEST_SETS: usize = 32;
+const MAX_BEST_ANSWERS: usize = 20_000;
+
+/// The answers [`best_label_at_least`] found for one label set, floor and glyph table.
+struct BestAnswers {
+    stamp: u64,
+    floor: u64,
+    /// What scoring reads of each label: its ordinal and its keys.
+    labels: Vec<(Option<Ordinal>, Vec<Vec<char>>)>,
+    /// By [`answer_key`] of the segment.
+    found: HashMap<String, Option<(usize, LabelScore)>, BuildHasherDefault<CharHasher>>,
+}
+
+thread_local! {
+    static BEST: RefCell<(Vec<BestAnswers>, String)> = const { RefCell::new((Vec::new(), String::new())) };
+}
+
+/// A segment's ordinal and key as one string (its first characters the ordinal, which
+/// no key character can be mistaken for: keys hold letters, digits and Han only).
+fn answer_key(ordinal: Option<Ordinal>, body_key: &str, out: &mut String) {
+    out.clear();
+    match ordinal {
+        None => out.push('\u{0}'),
+        Some(o) => {
+            out.push(match o.kind {
+                crate::ordinal::OrdinalKind::Section => '\u{1}',
+                crate::ordinal::OrdinalKind::Paren => '\u{2}',
+                crate::ordinal::OrdinalKind::Arabic => '\u{3}',
+            });
+            out.push(char::from(o.n));
+        }
+    }
+    out.push_str(body_key);
+}
+
+/// The first of the labels that scores highest against a segment, if any reaches
+/// `floor`: [`score_label_at_least`] of each label, kept while strictly better. Each
+/// thread remembers the answer by the segment's ordinal and key for the label set
+/// (told by the labels' ordinals and keys, the floor and the glyph table's stamp):
+/// the header and group cells of a template are printed alike in its reports.
+pub fn best_label_at_least(
+    ordinal: Option<Ordinal>,
+    body_key: &str,
+    labels: &[&Label],
+    g: &GlyphCosts,
+    floor: f64,
+) -> Option<(usize, LabelScore)> {
+    let remembered = BEST.with(|best| {
+        let mut best = best.borrow_mut();
+        let (sets, key) = &mut *best;
+        answer_key(ordinal, body_key, key);
+        sets.iter()
+            .find(|s| s.holds(labels, g, floor))
+            .and_then(|s| s.found.get(key.as_str()).copied())
+    });
+    if let Some(answer) = remembered {
+        return answer;
+    }
+    let mut answer: Option<(usize, LabelScore)> = None;
+    score_labels_at_least(
+        ordinal,
+        body_key,
+        labels.iter().copied(),
+        g,
+        floor,
+        |t, score| {
+            if let Some(s) = score {
+                if !answer.is_some_and(|b| b.1.score >= s.score) {
+                    answer = Some((t, s));
+                }
+            }
+        },
+    );
+    BEST.with(|best| {
+        let mut best = best.borrow_mut();
+        let (sets, key) = &mut *best;
+        let at = match sets.iter().position(|s| s.holds(labels, g, floor)) {
+            Some(at) => at,
+            None => {
+                if sets.len() >= MAX_BEST_SETS {
+                    sets.clear();
+                }
+                sets.push(BestAnswers {
+                    stamp: g.stamp(),
+                    floor: floor.to_bits(),
+                    labels: labels
+                        .iter()
+                        .map(|l| (l.ordinal, l.key_chars.clone()))
+                        .collect(),
+                    found: HashMap::default(),
+                });
+                sets.len() - 1
+            }
+        };
+        let set = &mut sets[at];
+        if set.found.len() >= MAX_BEST_ANSWERS {
+            set.found.clear();
+        }
+        set.found.insert(key.clone(), answer);
+    });
+    answer
+}
+
+impl BestAnswers {
+    fn holds(&self, labels: &[&Label], g: &GlyphCosts, floor: f64) -> bool {
+        self.stamp == g.stamp()
+            && self.floor == floor.to_bits()
+            && self.labels.len() == labels.len()
+            && self
+                .labels
+                .iter()
+                .zip(labels)
+                .all(|((o, keys), l)| *o == l.ordinal && *keys == l.key_chars)
+    }
+}
+
 /// The text weight and the ordinal bonus of a score: score = weight · sim + bonus.
 fn weighting(label: &Label, ordinal: Option<Ordinal>) -> (f64, f64) {
     match (label.ordinal, ordinal) {
@@ -977,6 +1094,36 @@ mod tests {
                     .enumerate()
                     .collect();
                 assert_eq!(got, want, "{text} {floor}");
+                // The best of them, found then remembered.
+                let first_best =
+                    want.iter()
+                        .fold(None, |b: Option<(usize, LabelScore)>, &(i, s)| match s {
+                            Some(s) if !b.is_some_and(|b| b.1.score >= s.score) => Some((i, s)),
+                            _ => b,
+                        });
+                for _ in 0..2 {
+                    let best = best_label_at_least(None, text, &labels, &d.glyphs, floor);
+                    assert_eq!(best, first_best, "{text} {floor}");
+                }
+                let ordinal = Some(Ordinal {
+                    kind: crate::ordinal::OrdinalKind::Paren,
+                    n: 2,
+                });
+                let want = labels.iter().enumerate().fold(
+                    None,
+                    |b: Option<(usize, LabelScore)>, (i, l)| match score_label_at_least(
+                        ordinal, text, l, &d.glyphs, floor,
+                    ) {
+                        Some(s) if !b.is_some_and(|b| b.1.score >= s.score) => Some((i, s)),
+                        _ => b,
+                    },
+                );
+                for _ in 0..2 {
+                    assert_eq!(
+                        best_label_at_least(ordinal, text, &labels, &d.glyphs, floor),
+                        want
+                    );
+                }
             }
         }
     }
