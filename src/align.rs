@@ -143,10 +143,12 @@ pub fn align_rows(
     let mut memo = MEMO.with(std::cell::RefCell::take);
     let set = label_set(&mut memo, labels, glyphs);
     let mut fresh: Found = Vec::new();
+    let mut key: SegmentKey = (None, String::with_capacity(64));
     for i in 0..=n {
         // Every run of segments from `i` that may form one label; only needed while
         // row `i` of the table is relaxed, and only when its scores are not known.
-        let mut key = (segments.get(i).and_then(|s| s.ordinal), String::new());
+        key.0 = segments.get(i).and_then(|s| s.ordinal);
+        key.1.clear();
         if i < n {
             for_runs_from(segments, i, |k| {
                 key.1.push_str(k);
@@ -226,7 +228,7 @@ pub fn align_rows(
             }
         }
         if known.is_none() && has_runs && whole {
-            set.found.insert(key, fresh.clone());
+            set.found.insert(key.clone(), fresh.clone());
         }
     }
     MEMO.with(|cell| cell.replace(memo));
