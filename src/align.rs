@@ -57,10 +57,10 @@ thread_local! {
 
 /// Label sets a thread remembers scores for (a run reads a few templates' tables
 /// and section lists); past this the memo starts again.
-const MAX_LABEL_SETS: usize = 32;
+const MAX_LABEL_SETS: usize = 16;
 /// Segments remembered per label set; past this the set's memo starts again (a few
 /// megabytes at most).
-const MAX_REMEMBERED: usize = 20_000;
+const MAX_REMEMBERED: usize = 4_096;
 
 /// What a segment's scores depend on besides the labels and the glyph table: its
 /// ordinal, and the keys of its runs (each segment's key followed by `\u{1}`, which

@@ -140,10 +140,100 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
         let hint = single
             && ((k > 0 && numbers_only(kept[k - 1]))
                 || kept.get(k + 1).is_some_and(|&j| numbers_only(j)));
-        lex_line(line, idx, lex, hint, &mut out);
+        lex_remembered(line, idx, lex, hint, &mut out);
     }
     merge_one_cell_lines(&mut out.groups, skippable);
     out
+}
+
+/// Lines a thread remembers the lexing of; past this the memo starts again (a few
+/// megabytes at most).
+const MAX_REMEMBERED_LINES: usize = 4_096;
+
+/// What [`lex_line`] added for a line, with the line's own index left out: the
+/// segments, and the groups with `after_segment` counted from the line's first
+/// segment.
+struct Lexed {
+    segments: Vec<Segment>,
+    groups: Vec<ValueGroup>,
+}
+
+/// The lines one lexicon lexed, by text: without and with the numeric hint.
+#[derive(Default)]
+struct LineMemo {
+    stamp: u64,
+    lines: [std::collections::HashMap<
+        String,
+        Lexed,
+        std::hash::BuildHasherDefault<crate::similarity::CharHasher>,
+    >; 2],
+}
+
+thread_local! {
+    static LINES: std::cell::RefCell<LineMemo> = std::cell::RefCell::new(LineMemo::default());
+}
+
+/// [`lex_line`], or what it gave for the same text and hint before (reports of a
+/// template print most of their table lines alike): what a line gives depends on
+/// nothing else but the lexicon and the line's index, which is set again here.
+fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut Candidates) {
+    let (first_seg, first_group) = (out.segments.len(), out.groups.len());
+    let replayed = LINES.with(|memo| {
+        let memo = memo.borrow();
+        if memo.stamp != lex.stamp {
+            return false;
+        }
+        let Some(lexed) = memo.lines[usize::from(hint)].get(line) else {
+            return false;
+        };
+        out.segments.extend(lexed.segments.iter().map(|s| Segment {
+            line: idx,
+            ..s.clone()
+        }));
+        out.groups.extend(lexed.groups.iter().map(|g| {
+            let mut g = g.clone();
+            g.line = idx;
+            g.last_line = idx;
+            g.after_segment = g.after_segment.map(|s| s + first_seg);
+            g.slots.iter_mut().for_each(|s| s.line = idx);
+            g
+        }));
+        true
+    });
+    if replayed {
+        return;
+    }
+    lex_line(line, idx, lex, hint, out);
+    // A group follows a segment of its own line, if any.
+    let groups: Option<Vec<ValueGroup>> = out.groups[first_group..]
+        .iter()
+        .map(|g| {
+            let mut g = g.clone();
+            g.after_segment = match g.after_segment {
+                Some(s) => Some(s.checked_sub(first_seg)?),
+                None => None,
+            };
+            Some(g)
+        })
+        .collect();
+    let Some(groups) = groups else {
+        return;
+    };
+    LINES.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        let size = memo.lines[0].len() + memo.lines[1].len();
+        if memo.stamp != lex.stamp || size >= MAX_REMEMBERED_LINES {
+            memo.lines
+                .iter_mut()
+                .for_each(std::collections::HashMap::clear);
+            memo.stamp = lex.stamp;
+        }
+        let lexed = Lexed {
+            segments: out.segments[first_seg..].to_vec(),
+            groups,
+        };
+        memo.lines[usize::from(hint)].insert(line.to_string(), lexed);
+    });
 }
 
 /// `line` with its table rules made spaces and a row label glued to the group cell
@@ -474,6 +564,44 @@ mod tests {
     use crate::normalize::normalize_line;
 
     proptest::proptest! {
+        /// A region lexed with lines remembered from other regions (at other line
+        /// numbers, beside other lines) is the region lexed from nothing.
+        #[test]
+        fn remembered_lines_lex_as_fresh_ones(
+            picks in proptest::collection::vec(0usize..14, 1..12),
+            warm in proptest::collection::vec(0usize..14, 0..12),
+        ) {
+            let vocabulary = [
+                "（一）予以公开 1288 21 0 0 50 3 1362",
+                "（二）部分公开（区分处理的，只计这一情",
+                "447 7 0 0 0 0 454",
+                "形，不计其他情形）",
+                "1.属于国家秘密 2 0 0 0 0 0 2",
+                "\t\t3.危及“三安全 稳定”\t0",
+                "1",
+                "O",
+                "0",
+                "自然人 总计",
+                "| 1131 | 24 0 |1179",
+                "不予公开1.属于 3 4",
+                "4",
+                "二、收到和处理政府信息公开申请情况",
+            ];
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let lines = |picks: &[usize]| -> Vec<String> {
+                picks.iter().map(|&p| normalize_line(vocabulary[p])).collect()
+            };
+            let shown = |c: &Candidates| format!("{:?} {:?}", c.segments, c.groups);
+            let region = lines(&picks);
+            LINES.with(|m| *m.borrow_mut() = LineMemo::default());
+            let fresh = shown(&lex_lines(&region, 0..region.len(), &lex));
+            LINES.with(|m| *m.borrow_mut() = LineMemo::default());
+            let other = lines(&warm);
+            lex_lines(&other, 0..other.len(), &lex);
+            proptest::prop_assert_eq!(&shown(&lex_lines(&region, 0..region.len(), &lex)), &fresh);
+            proptest::prop_assert_eq!(&shown(&lex_lines(&region, 0..region.len(), &lex)), &fresh);
+        }
+
         #[test]
         fn space_split_is_split_on_spaces_less_the_empty_tokens(s in "[ a1一\t\u{3000}|]{0,12}") {
             let ours: Vec<&str> = SpaceSplit(&s).collect();

@@ -557,8 +557,8 @@ pub fn score_labels_at_least<'l>(
 }
 
 /// Label sets [`best_label_at_least`] remembers answers for, and answers per set.
-const MAX_BEST_SETS: usize = 32;
-const MAX_BEST_ANSWERS: usize = 20_000;
+const MAX_BEST_SETS: usize = 16;
+const MAX_BEST_ANSWERS: usize = 4_096;
 
 /// The answers [`best_label_at_least`] found for one label set, floor and glyph table.
 struct BestAnswers {
