@@ -135,8 +135,7 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
     for (k, &idx) in kept.iter().enumerate() {
         let line = &lines[idx];
         // A lone `O` or `l` between lines of numbers (one cell per line) is a digit.
-        let mut tokens = line.split_whitespace();
-        let single = tokens.next().is_some() && tokens.next().is_none();
+        let single = single_token(line);
         let hint = single
             && ((k > 0 && numbers_only(kept[k - 1]))
                 || kept.get(k + 1).is_some_and(|&j| numbers_only(j)));
@@ -144,6 +143,55 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
     }
     merge_one_cell_lines(&mut out.groups, skippable);
     out
+}
+
+/// The length of the whitespace character (as `char::is_whitespace` says) that
+/// starts at byte `i` of `b` (valid UTF-8), or 0: told from the bytes, since nearly
+/// every character of a line is none.
+fn whitespace_at(b: &[u8], i: usize) -> usize {
+    let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        b'\t'..=b'\r' | b' ' => 1,
+        // U+0085, U+00A0.
+        0xc2 if matches!(next(1), 0x85 | 0xa0) => 2,
+        // U+1680.
+        0xe1 if next(1) == 0x9a && next(2) == 0x80 => 3,
+        // U+2000–U+200A, U+2028, U+2029, U+202F; U+205F.
+        0xe2 if next(1) == 0x80 && matches!(next(2), 0x80..=0x8a | 0xa8 | 0xa9 | 0xaf) => 3,
+        0xe2 if next(1) == 0x81 && next(2) == 0x9f => 3,
+        // U+3000.
+        0xe3 if next(1) == 0x80 && next(2) == 0x80 => 3,
+        _ => 0,
+    }
+}
+
+/// Whether `line` holds exactly one whitespace-separated token (as
+/// `split_whitespace` counts them), by one look at each byte instead of decoding
+/// every character of its first token and what follows.
+fn single_token(line: &str) -> bool {
+    let b = line.as_bytes();
+    let mut i = 0;
+    // Tokens met so far, and whether the last byte looked at was inside one.
+    let (mut tokens, mut inside) = (0, false);
+    while i < b.len() {
+        match whitespace_at(b, i) {
+            0 => {
+                if !inside {
+                    tokens += 1;
+                    if tokens > 1 {
+                        return false;
+                    }
+                    inside = true;
+                }
+                i += 1;
+            }
+            n => {
+                inside = false;
+                i += n;
+            }
+        }
+    }
+    tokens == 1
 }
 
 /// Lines a thread remembers the lexing of; past this the memo starts again (a few
@@ -562,6 +610,26 @@ fn merge_one_cell_lines(groups: &mut Vec<ValueGroup>, skippable: impl Fn(usize) 
 mod tests {
     use super::*;
     use crate::normalize::normalize_line;
+
+    #[test]
+    fn single_tokens_are_told_as_split_whitespace_tells_them() {
+        let std = |s: &str| {
+            let mut t = s.split_whitespace();
+            t.next().is_some() && t.next().is_none()
+        };
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            for s in [
+                format!("{c}"),
+                format!("a{c}b"),
+                format!(" {c} "),
+                format!("a {c}"),
+                format!("{c}{c}一"),
+                format!("\u{3000}{c}\u{85}"),
+            ] {
+                assert_eq!(single_token(&s), std(&s), "{s:?}");
+            }
+        }
+    }
 
     proptest::proptest! {
         /// A region lexed with lines remembered from other regions (at other line
