@@ -6,6 +6,10 @@
 //! template here; this stage only decides what is text, what is a number and what
 //! is a blank cell. A label split by spaces stays one segment; a new segment starts
 //! at an ordinal (`1.`, `（三）`), at a tab cell boundary, or after numbers.
+//!
+//! What a line gives depends only on its text, whether its neighbours make it a
+//! lone cell, and the lexicon: each thread remembers the lines it lexed (a bounded
+//! memo), and a line met again, in this report or another, is not lexed again.
 
 use crate::lexicon::Lexicon;
 use crate::normalize::key;

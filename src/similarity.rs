@@ -8,7 +8,9 @@
 //! before the weighted table by two bit-parallel distances ([`crate::myers`]) that
 //! bracket it, and most labels before any pair, when the length and the characters a
 //! run lacks rule out every key for every run at once; the scores are the same as the
-//! table's alone.
+//! table's alone. The best of a set of labels for a segment
+//! ([`best_label_at_least`]) is remembered per thread, by the segment's ordinal and
+//! key.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
