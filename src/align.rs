@@ -58,9 +58,11 @@ thread_local! {
 /// Label sets a thread remembers scores for (a run reads a few templates' tables
 /// and section lists); past this the memo starts again.
 const MAX_LABEL_SETS: usize = 16;
-/// Segments remembered per label set; past this the set's memo starts again (a few
-/// megabytes at most).
-const MAX_REMEMBERED: usize = 4_096;
+/// Segments remembered per label set; past this the set's memo starts again …
+const MAX_REMEMBERED: usize = 2_048;
+/// … and segments whose runs' keys are longer are scored but not remembered: at most
+/// about 1 MB a set.
+const MAX_REMEMBERED_KEY: usize = 256;
 
 /// What a segment's scores depend on besides the labels and the glyph table: its
 /// ordinal, and the keys of its runs (each segment's key followed by `\u{1}`, which
@@ -227,7 +229,7 @@ pub fn align_rows(
                 }
             }
         }
-        if known.is_none() && has_runs && whole {
+        if known.is_none() && has_runs && whole && key.1.len() <= MAX_REMEMBERED_KEY {
             set.found.insert(key.clone(), fresh.clone());
         }
     }

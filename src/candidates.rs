@@ -198,9 +198,14 @@ fn single_token(line: &str) -> bool {
     tokens == 1
 }
 
-/// Lines a thread remembers the lexing of; past this the memo starts again (a few
-/// megabytes at most).
+/// Lines a thread remembers the lexing of, and segments and cells in all; past
+/// either the memo starts again. With lines of at most [`MAX_REMEMBERED_LINE`]
+/// bytes that bounds it at about 12 MB, whatever the documents hold (a few MB for
+/// ordinary tables).
 const MAX_REMEMBERED_LINES: usize = 4_096;
+const MAX_REMEMBERED_ITEMS: usize = 65_536;
+/// Longer lines are lexed but not remembered (a table line is far shorter).
+const MAX_REMEMBERED_LINE: usize = 512;
 
 /// What [`lex_line`] added for a line, with the line's own index left out: the
 /// segments, and the groups with `after_segment` counted from the line's first
@@ -214,6 +219,8 @@ struct Lexed {
 #[derive(Default)]
 struct LineMemo {
     stamp: u64,
+    /// Segments and cells remembered.
+    items: usize,
     lines: [std::collections::HashMap<
         String,
         Lexed,
@@ -271,19 +278,28 @@ fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut C
     let Some(groups) = groups else {
         return;
     };
+    if line.len() > MAX_REMEMBERED_LINE {
+        return;
+    }
     LINES.with(|memo| {
         let mut memo = memo.borrow_mut();
         let size = memo.lines[0].len() + memo.lines[1].len();
-        if memo.stamp != lex.stamp || size >= MAX_REMEMBERED_LINES {
+        if memo.stamp != lex.stamp
+            || size >= MAX_REMEMBERED_LINES
+            || memo.items >= MAX_REMEMBERED_ITEMS
+        {
             memo.lines
                 .iter_mut()
                 .for_each(std::collections::HashMap::clear);
+            memo.items = 0;
             memo.stamp = lex.stamp;
         }
         let lexed = Lexed {
             segments: out.segments[first_seg..].to_vec(),
             groups,
         };
+        memo.items +=
+            lexed.segments.len() + lexed.groups.iter().map(|g| g.slots.len()).sum::<usize>();
         memo.lines[usize::from(hint)].insert(line.to_string(), lexed);
     });
 }

@@ -560,7 +560,7 @@ pub fn score_labels_at_least<'l>(
 
 /// Label sets [`best_label_at_least`] remembers answers for, and answers per set.
 const MAX_BEST_SETS: usize = 16;
-const MAX_BEST_ANSWERS: usize = 4_096;
+const MAX_BEST_ANSWERS: usize = 2_048;
 
 /// The answers [`best_label_at_least`] found for one label set, floor and glyph table.
 struct BestAnswers {
