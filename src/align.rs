@@ -6,12 +6,19 @@
 //! garbled label; segments may be skipped (headers, group cells, prose, vertical
 //! letters), rows may be missing, and a label wrapped over several lines is one
 //! match of consecutive segments.
+//!
+//! A segment's scores against a table's labels depend on nothing but the keys of
+//! the runs that start at it, its ordinal, the labels and the glyph table, and a
+//! report prints most labels as every other report of its template does: each
+//! thread keeps the scores it found, by those inputs (a bounded memo), and a
+//! segment seen before is not scored again.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
 use crate::candidates::Segment;
 use crate::dictionary::Label;
+use crate::ordinal::Ordinal;
 use crate::similarity::{score_label, CharHasher, GlyphCosts, LabelScore, Runs};
 
 /// A label may be wrapped over at most this many segments …
@@ -45,6 +52,75 @@ enum Step {
 
 thread_local! {
     static RUNS: std::cell::RefCell<Runs> = std::cell::RefCell::new(Runs::default());
+    static MEMO: std::cell::RefCell<Vec<LabelSet>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Label sets a thread remembers scores for (a run reads a few templates' tables
+/// and section lists); past this the memo starts again.
+const MAX_LABEL_SETS: usize = 16;
+/// Segments remembered per label set; past this the set's memo starts again …
+const MAX_REMEMBERED: usize = 2_048;
+/// … and segments whose runs' keys are longer are scored but not remembered: at most
+/// about 1 MB a set.
+const MAX_REMEMBERED_KEY: usize = 256;
+
+/// What a segment's scores depend on besides the labels and the glyph table: its
+/// ordinal, and the keys of its runs (each segment's key followed by `\u{1}`, which
+/// no key holds).
+type SegmentKey = (Option<Ordinal>, String);
+
+/// A segment's matches against a label set: (label, segments in the run − 1, score),
+/// in the order they were found (labels ascending, then runs).
+type Found = Vec<(u32, u8, LabelScore)>;
+
+/// The scores found against one label set with one glyph table.
+struct LabelSet {
+    stamp: u64,
+    /// What scoring reads of each label: its ordinal and its keys.
+    labels: Vec<(Option<Ordinal>, Vec<Vec<char>>)>,
+    found: HashMap<SegmentKey, Found, BuildHasherDefault<CharHasher>>,
+}
+
+impl LabelSet {
+    fn holds(&self, labels: &[&Label], glyphs: &GlyphCosts) -> bool {
+        self.stamp == glyphs.stamp()
+            && self.labels.len() == labels.len()
+            && self
+                .labels
+                .iter()
+                .zip(labels)
+                .all(|((o, keys), l)| *o == l.ordinal && *keys == l.key_chars)
+    }
+}
+
+/// The memo of `labels` with `glyphs` in `sets`, made if there is none.
+fn label_set<'a>(
+    sets: &'a mut Vec<LabelSet>,
+    labels: &[&Label],
+    glyphs: &GlyphCosts,
+) -> &'a mut LabelSet {
+    let at = match sets.iter().position(|s| s.holds(labels, glyphs)) {
+        Some(at) => at,
+        None => {
+            if sets.len() >= MAX_LABEL_SETS {
+                sets.clear();
+            }
+            sets.push(LabelSet {
+                stamp: glyphs.stamp(),
+                labels: labels
+                    .iter()
+                    .map(|l| (l.ordinal, l.key_chars.clone()))
+                    .collect(),
+                found: HashMap::default(),
+            });
+            sets.len() - 1
+        }
+    };
+    let set = &mut sets[at];
+    if set.found.len() >= MAX_REMEMBERED {
+        set.found.clear();
+    }
+    set
 }
 
 /// Aligns `segments` to `labels` (template order). Returns one entry per label.
@@ -66,17 +142,36 @@ pub fn align_rows(
     // of scoring the run against the label again. Beside `back`, not in it, so that
     // the table keeps its two bytes a cell.
     let mut matched: HashMap<u64, LabelScore, BuildHasherDefault<CharHasher>> = HashMap::default();
+    let mut memo = MEMO.with(std::cell::RefCell::take);
+    let set = label_set(&mut memo, labels, glyphs);
+    let mut fresh: Found = Vec::new();
+    let mut key: SegmentKey = (None, String::with_capacity(64));
     for i in 0..=n {
         // Every run of segments from `i` that may form one label; only needed while
-        // row `i` of the table is relaxed.
-        runs.clear();
+        // row `i` of the table is relaxed, and only when its scores are not known.
+        key.0 = segments.get(i).and_then(|s| s.ordinal);
+        key.1.clear();
         if i < n {
+            for_runs_from(segments, i, |k| {
+                key.1.push_str(k);
+                key.1.push('\u{1}');
+            });
+        }
+        let known = set.found.get(&key);
+        runs.clear();
+        if known.is_none() && i < n {
             for_runs_from(segments, i, |key| runs.push(key));
         }
         runs.prepare();
+        let has_runs = !key.1.is_empty();
+        fresh.clear();
+        // Whether every label was scored (only then are the scores worth keeping).
+        let mut whole = true;
+        let mut next_known = 0;
         for j in 0..=m {
             let here = best[i * w + j];
             if here == f64::NEG_INFINITY {
+                whole = false;
                 continue;
             }
             let mut relax = |to: usize, value: f64, step: Step| {
@@ -92,7 +187,25 @@ pub fn align_rows(
             }
             if j < m {
                 relax(i * w + j + 1, here, Step::SkipRow);
-                if runs.is_empty() {
+                if !has_runs {
+                    continue;
+                }
+                if let Some(known) = known {
+                    // The matches remembered for this label, in the order found.
+                    while let Some(&(l, k, s)) = known.get(next_known) {
+                        if l as usize > j {
+                            break;
+                        }
+                        next_known += 1;
+                        if (l as usize) < j {
+                            // A label this row did not reach.
+                            continue;
+                        }
+                        let to = (i + usize::from(k) + 1) * w + j + 1;
+                        if relax(to, here + s.score - ACCEPT, Step::Match(k + 1)) {
+                            matched.insert(to as u64, s);
+                        }
+                    }
                     continue;
                 }
                 runs.score_at_least(
@@ -106,8 +219,9 @@ pub fn align_rows(
                 );
                 for (k, s) in found.iter().enumerate() {
                     if let Some(s) = s {
+                        // k < MAX_PIECES, so it fits in a byte; j < labels.len().
+                        fresh.push((j as u32, k as u8, *s));
                         let to = (i + k + 1) * w + j + 1;
-                        // k < MAX_PIECES, so it fits.
                         if relax(to, here + s.score - ACCEPT, Step::Match((k + 1) as u8)) {
                             matched.insert(to as u64, *s);
                         }
@@ -115,7 +229,11 @@ pub fn align_rows(
                 }
             }
         }
+        if known.is_none() && has_runs && whole && key.1.len() <= MAX_REMEMBERED_KEY {
+            set.found.insert(key.clone(), fresh.clone());
+        }
     }
+    MEMO.with(|cell| cell.replace(memo));
     RUNS.with(|r| r.replace(runs));
     let mut out = vec![None; m];
     let (mut i, mut j) = (n, m);
@@ -208,6 +326,53 @@ mod tests {
                 })
             })
             .collect()
+    }
+
+    proptest::proptest! {
+        /// The memo changes no alignment: a table aligned with the scores other
+        /// regions left behind is the table aligned from nothing.
+        #[test]
+        fn remembered_scores_align_as_fresh_ones(
+            picks in proptest::collection::vec((0usize..40, 0usize..4, proptest::bool::ANY), 1..14),
+            warm in proptest::collection::vec((0usize..40, 0usize..4, proptest::bool::ANY), 0..14),
+            template in 0usize..2,
+        ) {
+            let d = Dictionaries::embedded().unwrap();
+            let table = d.templates[template].table("requests").unwrap();
+            let labels: Vec<&Label> = table.rows.iter().map(|r| &r.label).collect();
+            // Lines of label texts, some cut short or with their ordinal dropped.
+            let text = |picks: &[(usize, usize, bool)]| -> Vec<String> {
+                picks
+                    .iter()
+                    .map(|&(r, cut, keep_ordinal)| {
+                        let label = &labels[r % labels.len()].text;
+                        let chars: Vec<char> = label.chars().collect();
+                        let kept = &chars[..chars.len() - cut.min(chars.len() / 2)];
+                        let line: String = kept.iter().collect();
+                        let line = if keep_ordinal {
+                            line
+                        } else {
+                            line.trim_start_matches(|c: char| !c.is_alphabetic() || c.is_ascii())
+                                .to_string()
+                        };
+                        normalize_line(&format!("{line} 1 0 2"))
+                    })
+                    .collect()
+            };
+            let align = |lines: &[String]| {
+                let c = lex_lines(lines, 0..lines.len(), &d.lexicon);
+                align_rows(&c.segments, &labels, &d.glyphs)
+            };
+            let lines = text(&picks);
+            MEMO.with(|m| m.borrow_mut().clear());
+            let fresh = align(&lines);
+            MEMO.with(|m| m.borrow_mut().clear());
+            align(&text(&warm));
+            let remembered = align(&lines);
+            proptest::prop_assert_eq!(&remembered, &fresh);
+            // And again, every segment now remembered.
+            proptest::prop_assert_eq!(&align(&lines), &fresh);
+        }
     }
 
     #[test]

@@ -6,6 +6,10 @@
 //! template here; this stage only decides what is text, what is a number and what
 //! is a blank cell. A label split by spaces stays one segment; a new segment starts
 //! at an ordinal (`1.`, `（三）`), at a tab cell boundary, or after numbers.
+//!
+//! What a line gives depends only on its text, whether its neighbours make it a
+//! lone cell, and the lexicon: each thread remembers the lines it lexed (a bounded
+//! memo), and a line met again, in this report or another, is not lexed again.
 
 use crate::lexicon::Lexicon;
 use crate::normalize::key;
@@ -135,15 +139,169 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
     for (k, &idx) in kept.iter().enumerate() {
         let line = &lines[idx];
         // A lone `O` or `l` between lines of numbers (one cell per line) is a digit.
-        let mut tokens = line.split_whitespace();
-        let single = tokens.next().is_some() && tokens.next().is_none();
+        let single = single_token(line);
         let hint = single
             && ((k > 0 && numbers_only(kept[k - 1]))
                 || kept.get(k + 1).is_some_and(|&j| numbers_only(j)));
-        lex_line(line, idx, lex, hint, &mut out);
+        lex_remembered(line, idx, lex, hint, &mut out);
     }
     merge_one_cell_lines(&mut out.groups, skippable);
     out
+}
+
+/// The length of the whitespace character (as `char::is_whitespace` says) that
+/// starts at byte `i` of `b` (valid UTF-8), or 0: told from the bytes, since nearly
+/// every character of a line is none.
+fn whitespace_at(b: &[u8], i: usize) -> usize {
+    let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        b'\t'..=b'\r' | b' ' => 1,
+        // U+0085, U+00A0.
+        0xc2 if matches!(next(1), 0x85 | 0xa0) => 2,
+        // U+1680.
+        0xe1 if next(1) == 0x9a && next(2) == 0x80 => 3,
+        // U+2000–U+200A, U+2028, U+2029, U+202F; U+205F.
+        0xe2 if next(1) == 0x80 && matches!(next(2), 0x80..=0x8a | 0xa8 | 0xa9 | 0xaf) => 3,
+        0xe2 if next(1) == 0x81 && next(2) == 0x9f => 3,
+        // U+3000.
+        0xe3 if next(1) == 0x80 && next(2) == 0x80 => 3,
+        _ => 0,
+    }
+}
+
+/// Whether `line` holds exactly one whitespace-separated token (as
+/// `split_whitespace` counts them), by one look at each byte instead of decoding
+/// every character of its first token and what follows.
+fn single_token(line: &str) -> bool {
+    let b = line.as_bytes();
+    let mut i = 0;
+    // Tokens met so far, and whether the last byte looked at was inside one.
+    let (mut tokens, mut inside) = (0, false);
+    while i < b.len() {
+        match whitespace_at(b, i) {
+            0 => {
+                if !inside {
+                    tokens += 1;
+                    if tokens > 1 {
+                        return false;
+                    }
+                    inside = true;
+                }
+                i += 1;
+            }
+            n => {
+                inside = false;
+                i += n;
+            }
+        }
+    }
+    tokens == 1
+}
+
+/// Lines a thread remembers the lexing of, and segments and cells in all; past
+/// either the memo starts again. With lines of at most [`MAX_REMEMBERED_LINE`]
+/// bytes that bounds it at about 12 MB, whatever the documents hold (a few MB for
+/// ordinary tables).
+const MAX_REMEMBERED_LINES: usize = 4_096;
+const MAX_REMEMBERED_ITEMS: usize = 65_536;
+/// Longer lines are lexed but not remembered (a table line is far shorter).
+const MAX_REMEMBERED_LINE: usize = 512;
+
+/// What [`lex_line`] added for a line, with the line's own index left out: the
+/// segments, and the groups with `after_segment` counted from the line's first
+/// segment.
+struct Lexed {
+    segments: Vec<Segment>,
+    groups: Vec<ValueGroup>,
+}
+
+/// The lines one lexicon lexed, by text: without and with the numeric hint.
+#[derive(Default)]
+struct LineMemo {
+    stamp: u64,
+    /// Segments and cells remembered.
+    items: usize,
+    lines: [std::collections::HashMap<
+        String,
+        Lexed,
+        std::hash::BuildHasherDefault<crate::similarity::CharHasher>,
+    >; 2],
+}
+
+thread_local! {
+    static LINES: std::cell::RefCell<LineMemo> = std::cell::RefCell::new(LineMemo::default());
+}
+
+/// [`lex_line`], or what it gave for the same text and hint before (reports of a
+/// template print most of their table lines alike): what a line gives depends on
+/// nothing else but the lexicon and the line's index, which is set again here.
+fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut Candidates) {
+    let (first_seg, first_group) = (out.segments.len(), out.groups.len());
+    let replayed = LINES.with(|memo| {
+        let memo = memo.borrow();
+        if memo.stamp != lex.stamp {
+            return false;
+        }
+        let Some(lexed) = memo.lines[usize::from(hint)].get(line) else {
+            return false;
+        };
+        out.segments.extend(lexed.segments.iter().map(|s| Segment {
+            line: idx,
+            ..s.clone()
+        }));
+        out.groups.extend(lexed.groups.iter().map(|g| {
+            let mut g = g.clone();
+            g.line = idx;
+            g.last_line = idx;
+            g.after_segment = g.after_segment.map(|s| s + first_seg);
+            g.slots.iter_mut().for_each(|s| s.line = idx);
+            g
+        }));
+        true
+    });
+    if replayed {
+        return;
+    }
+    lex_line(line, idx, lex, hint, out);
+    // A group follows a segment of its own line, if any.
+    let groups: Option<Vec<ValueGroup>> = out.groups[first_group..]
+        .iter()
+        .map(|g| {
+            let mut g = g.clone();
+            g.after_segment = match g.after_segment {
+                Some(s) => Some(s.checked_sub(first_seg)?),
+                None => None,
+            };
+            Some(g)
+        })
+        .collect();
+    let Some(groups) = groups else {
+        return;
+    };
+    if line.len() > MAX_REMEMBERED_LINE {
+        return;
+    }
+    LINES.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        let size = memo.lines[0].len() + memo.lines[1].len();
+        if memo.stamp != lex.stamp
+            || size >= MAX_REMEMBERED_LINES
+            || memo.items >= MAX_REMEMBERED_ITEMS
+        {
+            memo.lines
+                .iter_mut()
+                .for_each(std::collections::HashMap::clear);
+            memo.items = 0;
+            memo.stamp = lex.stamp;
+        }
+        let lexed = Lexed {
+            segments: out.segments[first_seg..].to_vec(),
+            groups,
+        };
+        memo.items +=
+            lexed.segments.len() + lexed.groups.iter().map(|g| g.slots.len()).sum::<usize>();
+        memo.lines[usize::from(hint)].insert(line.to_string(), lexed);
+    });
 }
 
 /// `line` with its table rules made spaces and a row label glued to the group cell
@@ -473,7 +631,65 @@ mod tests {
     use super::*;
     use crate::normalize::normalize_line;
 
+    #[test]
+    fn single_tokens_are_told_as_split_whitespace_tells_them() {
+        let std = |s: &str| {
+            let mut t = s.split_whitespace();
+            t.next().is_some() && t.next().is_none()
+        };
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            for s in [
+                format!("{c}"),
+                format!("a{c}b"),
+                format!(" {c} "),
+                format!("a {c}"),
+                format!("{c}{c}一"),
+                format!("\u{3000}{c}\u{85}"),
+            ] {
+                assert_eq!(single_token(&s), std(&s), "{s:?}");
+            }
+        }
+    }
+
     proptest::proptest! {
+        /// A region lexed with lines remembered from other regions (at other line
+        /// numbers, beside other lines) is the region lexed from nothing.
+        #[test]
+        fn remembered_lines_lex_as_fresh_ones(
+            picks in proptest::collection::vec(0usize..14, 1..12),
+            warm in proptest::collection::vec(0usize..14, 0..12),
+        ) {
+            let vocabulary = [
+                "（一）予以公开 1288 21 0 0 50 3 1362",
+                "（二）部分公开（区分处理的，只计这一情",
+                "447 7 0 0 0 0 454",
+                "形，不计其他情形）",
+                "1.属于国家秘密 2 0 0 0 0 0 2",
+                "\t\t3.危及“三安全 稳定”\t0",
+                "1",
+                "O",
+                "0",
+                "自然人 总计",
+                "| 1131 | 24 0 |1179",
+                "不予公开1.属于 3 4",
+                "4",
+                "二、收到和处理政府信息公开申请情况",
+            ];
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let lines = |picks: &[usize]| -> Vec<String> {
+                picks.iter().map(|&p| normalize_line(vocabulary[p])).collect()
+            };
+            let shown = |c: &Candidates| format!("{:?} {:?}", c.segments, c.groups);
+            let region = lines(&picks);
+            LINES.with(|m| *m.borrow_mut() = LineMemo::default());
+            let fresh = shown(&lex_lines(&region, 0..region.len(), &lex));
+            LINES.with(|m| *m.borrow_mut() = LineMemo::default());
+            let other = lines(&warm);
+            lex_lines(&other, 0..other.len(), &lex);
+            proptest::prop_assert_eq!(&shown(&lex_lines(&region, 0..region.len(), &lex)), &fresh);
+            proptest::prop_assert_eq!(&shown(&lex_lines(&region, 0..region.len(), &lex)), &fresh);
+        }
+
         #[test]
         fn space_split_is_split_on_spaces_less_the_empty_tokens(s in "[ a1一\t\u{3000}|]{0,12}") {
             let ours: Vec<&str> = SpaceSplit(&s).collect();

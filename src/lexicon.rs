@@ -80,6 +80,9 @@ pub struct Lexicon {
     /// Every CJK Unified Ideograph (U+4E00–U+9FFF) stays in a key (no stray mark is
     /// one): keys copy runs of them without asking about each.
     pub(crate) keeps_ideographs: bool,
+    /// Tells this lexicon from every other one made in the process: the lexer's memo
+    /// of lines is kept for one lexicon.
+    pub(crate) stamp: u64,
     /// No stray mark is a digit and no unit is made of digits, so a token of ASCII
     /// digits reads as the number it spells (`numbers::parse_token` takes a shortcut).
     pub plain_digits: bool,
@@ -230,6 +233,10 @@ impl Lexicon {
             separator_starts: Vec::new(),
             key_kept: Vec::new(),
             keeps_ideographs: false,
+            stamp: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
             plain_digits: false,
             ignore_any: None,
         };

@@ -162,7 +162,17 @@ pub fn find_sections(
         .iter()
         .enumerate()
         .filter_map(|(i, line)| {
-            let text = line.trim();
+            // Only a line that starts with a numeral can open with `一、` (split_ordinal
+            // reads `(` first, as a paren ordinal): the others are not parsed.
+            let start = line.trim_start();
+            if !start
+                .chars()
+                .next()
+                .is_some_and(|c| c != '(' && lex.is_numeral(c))
+            {
+                return None;
+            }
+            let text = start.trim_end();
             let (o, rest) = split_ordinal(text, lex)?;
             (o.kind == OrdinalKind::Section)
                 .then(|| segment(i, text, Some(o), rest))
@@ -212,6 +222,20 @@ mod tests {
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(normalize_line).collect()
+    }
+
+    proptest::proptest! {
+        /// A line whose ordinal is a section's starts with a numeral, other than `(`,
+        /// once its leading whitespace is gone: the lines the heading search skips
+        /// unparsed hold none.
+        #[test]
+        fn section_ordinals_start_with_a_numeral(line in "[ \t\u{3000}(（)）一二三十、.,1２a属]{0,8}") {
+            let d = Dictionaries::embedded().unwrap();
+            let lex = &d.lexicon;
+            let section = split_ordinal(line.trim(), lex).is_some_and(|(o, _)| o.kind == OrdinalKind::Section);
+            let first = line.trim_start().chars().next();
+            proptest::prop_assert!(!section || first.is_some_and(|c| c != '(' && lex.is_numeral(c)));
+        }
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! before the weighted table by two bit-parallel distances ([`crate::myers`]) that
 //! bracket it, and most labels before any pair, when the length and the characters a
 //! run lacks rule out every key for every run at once; the scores are the same as the
-//! table's alone.
+//! table's alone. The best of a set of labels for a segment
+//! ([`best_label_at_least`]) is remembered per thread, by the segment's ordinal and
+//! key.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -29,12 +31,25 @@ impl Hasher for CharHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        // Eight bytes a step: the memos hash whole keys of label text.
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut word = [0; 8];
+            word.copy_from_slice(w);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+        for &b in words.remainder() {
             self.write_u32(u32::from(b));
         }
     }
     fn write_u32(&mut self, n: u32) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
     }
 }
 
@@ -65,6 +80,10 @@ pub struct GlyphCosts {
     /// … and its look-alikes that they hold.
     near_keys: Vec<Vec<u16>>,
     pairs: usize,
+    /// Changes whenever the table does (parsed, or its alphabet learned), so that a
+    /// memo of scores made with one table is never read with another; 0 for the
+    /// empty table.
+    stamp: u64,
     /// The cheapest substitution in the table.
     min_cost: f64,
     /// Every cost is 0 or well above rounding error: a pair whose unit and look-alike
@@ -134,6 +153,7 @@ impl GlyphCosts {
         let mut chars: Vec<char> = g.by_char.keys().copied().collect();
         chars.sort_unstable();
         g.number(chars);
+        g.stamp = next_stamp();
         Ok(g)
     }
 
@@ -178,6 +198,13 @@ impl GlyphCosts {
             }
         }
         self.near_keys = near_keys;
+        self.stamp = next_stamp();
+    }
+
+    /// Tells this table from every other one, and from itself before it last
+    /// changed.
+    pub(crate) fn stamp(&self) -> u64 {
+        self.stamp
     }
 
     /// The number of a character, if it has one.
@@ -242,6 +269,12 @@ impl GlyphCosts {
         }
         substitution(self.neighbours(a), b)
     }
+}
+
+/// A new stamp for a glyph table.
+fn next_stamp() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 fn substitution(near: &[(char, f32)], b: char) -> f64 {
@@ -523,6 +556,123 @@ pub fn score_labels_at_least<'l>(
             each(i, out.pop().flatten());
         }
     })
+}
+
+/// Label sets [`best_label_at_least`] remembers answers for, and answers per set.
+const MAX_BEST_SETS: usize = 16;
+const MAX_BEST_ANSWERS: usize = 2_048;
+
+/// The answers [`best_label_at_least`] found for one label set, floor and glyph table.
+struct BestAnswers {
+    stamp: u64,
+    floor: u64,
+    /// What scoring reads of each label: its ordinal and its keys.
+    labels: Vec<(Option<Ordinal>, Vec<Vec<char>>)>,
+    /// By [`answer_key`] of the segment.
+    found: HashMap<String, Option<(usize, LabelScore)>, BuildHasherDefault<CharHasher>>,
+}
+
+thread_local! {
+    static BEST: RefCell<(Vec<BestAnswers>, String)> = const { RefCell::new((Vec::new(), String::new())) };
+}
+
+/// A segment's ordinal and key as one string (its first characters the ordinal, which
+/// no key character can be mistaken for: keys hold letters, digits and Han only).
+fn answer_key(ordinal: Option<Ordinal>, body_key: &str, out: &mut String) {
+    out.clear();
+    match ordinal {
+        None => out.push('\u{0}'),
+        Some(o) => {
+            out.push(match o.kind {
+                crate::ordinal::OrdinalKind::Section => '\u{1}',
+                crate::ordinal::OrdinalKind::Paren => '\u{2}',
+                crate::ordinal::OrdinalKind::Arabic => '\u{3}',
+            });
+            out.push(char::from(o.n));
+        }
+    }
+    out.push_str(body_key);
+}
+
+/// The first of the labels that scores highest against a segment, if any reaches
+/// `floor`: [`score_label_at_least`] of each label, kept while strictly better. Each
+/// thread remembers the answer by the segment's ordinal and key for the label set
+/// (told by the labels' ordinals and keys, the floor and the glyph table's stamp):
+/// the header and group cells of a template are printed alike in its reports.
+pub fn best_label_at_least(
+    ordinal: Option<Ordinal>,
+    body_key: &str,
+    labels: &[&Label],
+    g: &GlyphCosts,
+    floor: f64,
+) -> Option<(usize, LabelScore)> {
+    let remembered = BEST.with(|best| {
+        let mut best = best.borrow_mut();
+        let (sets, key) = &mut *best;
+        answer_key(ordinal, body_key, key);
+        sets.iter()
+            .find(|s| s.holds(labels, g, floor))
+            .and_then(|s| s.found.get(key.as_str()).copied())
+    });
+    if let Some(answer) = remembered {
+        return answer;
+    }
+    let mut answer: Option<(usize, LabelScore)> = None;
+    score_labels_at_least(
+        ordinal,
+        body_key,
+        labels.iter().copied(),
+        g,
+        floor,
+        |t, score| {
+            if let Some(s) = score {
+                if !answer.is_some_and(|b| b.1.score >= s.score) {
+                    answer = Some((t, s));
+                }
+            }
+        },
+    );
+    BEST.with(|best| {
+        let mut best = best.borrow_mut();
+        let (sets, key) = &mut *best;
+        let at = match sets.iter().position(|s| s.holds(labels, g, floor)) {
+            Some(at) => at,
+            None => {
+                if sets.len() >= MAX_BEST_SETS {
+                    sets.clear();
+                }
+                sets.push(BestAnswers {
+                    stamp: g.stamp(),
+                    floor: floor.to_bits(),
+                    labels: labels
+                        .iter()
+                        .map(|l| (l.ordinal, l.key_chars.clone()))
+                        .collect(),
+                    found: HashMap::default(),
+                });
+                sets.len() - 1
+            }
+        };
+        let set = &mut sets[at];
+        if set.found.len() >= MAX_BEST_ANSWERS {
+            set.found.clear();
+        }
+        set.found.insert(key.clone(), answer);
+    });
+    answer
+}
+
+impl BestAnswers {
+    fn holds(&self, labels: &[&Label], g: &GlyphCosts, floor: f64) -> bool {
+        self.stamp == g.stamp()
+            && self.floor == floor.to_bits()
+            && self.labels.len() == labels.len()
+            && self
+                .labels
+                .iter()
+                .zip(labels)
+                .all(|((o, keys), l)| *o == l.ordinal && *keys == l.key_chars)
+    }
 }
 
 /// The text weight and the ordinal bonus of a score: score = weight · sim + bonus.
@@ -959,6 +1109,36 @@ mod tests {
                     .enumerate()
                     .collect();
                 assert_eq!(got, want, "{text} {floor}");
+                // The best of them, found then remembered.
+                let first_best =
+                    want.iter()
+                        .fold(None, |b: Option<(usize, LabelScore)>, &(i, s)| match s {
+                            Some(s) if !b.is_some_and(|b| b.1.score >= s.score) => Some((i, s)),
+                            _ => b,
+                        });
+                for _ in 0..2 {
+                    let best = best_label_at_least(None, text, &labels, &d.glyphs, floor);
+                    assert_eq!(best, first_best, "{text} {floor}");
+                }
+                let ordinal = Some(Ordinal {
+                    kind: crate::ordinal::OrdinalKind::Paren,
+                    n: 2,
+                });
+                let want = labels.iter().enumerate().fold(
+                    None,
+                    |b: Option<(usize, LabelScore)>, (i, l)| match score_label_at_least(
+                        ordinal, text, l, &d.glyphs, floor,
+                    ) {
+                        Some(s) if !b.is_some_and(|b| b.1.score >= s.score) => Some((i, s)),
+                        _ => b,
+                    },
+                );
+                for _ in 0..2 {
+                    assert_eq!(
+                        best_label_at_least(ordinal, text, &labels, &d.glyphs, floor),
+                        want
+                    );
+                }
             }
         }
     }
