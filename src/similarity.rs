@@ -518,16 +518,22 @@ pub fn score_label_at_least(
     LAST.with(|last| {
         let mut last = last.borrow_mut();
         let (key, runs, out) = &mut *last;
-        if key != body_key {
-            key.clear();
-            key.push_str(body_key);
-            runs.clear();
-            runs.push(body_key);
-            runs.prepare();
-        }
+        prepare_for(key, runs, body_key);
         runs.score_at_least(ordinal, label, None, g, floor, out);
         out.pop().flatten()
     })
+}
+
+/// Makes the per-thread `runs` those of `body_key`, unless they already are (`key`
+/// says whose they are).
+fn prepare_for(key: &mut String, runs: &mut Runs, body_key: &str) {
+    if key != body_key {
+        key.clear();
+        key.push_str(body_key);
+        runs.clear();
+        runs.push(body_key);
+        runs.prepare();
+    }
 }
 
 /// [`score_label_at_least`] of one segment against each of `labels` in turn, with
@@ -544,13 +550,7 @@ pub fn score_labels_at_least<'l>(
     LAST.with(|last| {
         let mut last = last.borrow_mut();
         let (key, runs, out) = &mut *last;
-        if key != body_key {
-            key.clear();
-            key.push_str(body_key);
-            runs.clear();
-            runs.push(body_key);
-            runs.prepare();
-        }
+        prepare_for(key, runs, body_key);
         for (i, label) in labels.into_iter().enumerate() {
             runs.score_at_least(ordinal, label, None, g, floor, out);
             each(i, out.pop().flatten());
