@@ -471,6 +471,7 @@ impl<'d> OutputSet<'d> {
             return Ok(());
         };
         let (mut value, mut line, mut start) = (String::new(), String::new(), Vec::new());
+        let mut values: Vec<String> = Vec::new();
         for tr in &doc.tables {
             let table = &template.tables[tr.table];
             let wide = self.wide.iter_mut().find(|w| w.table == table.id);
@@ -480,7 +481,8 @@ impl<'d> OutputSet<'d> {
                     continue;
                 }
                 let columns = &table.blocks[row.block].columns;
-                let mut flags = Vec::new();
+                // The wide row's flags (`col=status;…`), written as they are met.
+                let mut flags = String::new();
                 // The fields every cell of the row repeats, quoted once per row.
                 start.clear();
                 let shared = [id, table.id.as_str(), row.id.as_str(), row.path.as_str()];
@@ -500,7 +502,12 @@ impl<'d> OutputSet<'d> {
                         push_decimal(&mut line, l as u64);
                     }
                     if cell.status != CellStatus::Ok {
-                        flags.push(format!("{}={}", col.id, cell.status.as_str()));
+                        if !flags.is_empty() {
+                            flags.push(';');
+                        }
+                        flags.push_str(&col.id);
+                        flags.push('=');
+                        flags.push_str(cell.status.as_str());
                     }
                     self.cells.row_from(
                         &start,
@@ -530,34 +537,35 @@ impl<'d> OutputSet<'d> {
                             .map(|path| columns.iter().position(|c| &c.path == path))
                             .collect()
                     });
-                    let mut rec = vec![
-                        id.to_string(),
-                        template.id.clone(),
-                        row.id.clone(),
-                        row.path.clone(),
-                    ];
-                    for c in at.iter() {
-                        let v = c.and_then(|c| tr.cells[r][c].value);
-                        let mut text = String::new();
-                        if let Some(v) = v {
-                            push_num(&mut text, v);
+                    // The values are formatted into buffers the rows share.
+                    values.resize(at.len(), String::new());
+                    for (text, c) in values.iter_mut().zip(at.iter()) {
+                        text.clear();
+                        if let Some(v) = c.and_then(|c| tr.cells[r][c].value) {
+                            push_num(text, v);
                         }
-                        rec.push(text);
                     }
-                    rec.push(flags.join(";"));
+                    let mut rec: Vec<&str> = vec![id, &template.id, &row.id, &row.path];
+                    rec.extend(values.iter().map(String::as_str));
+                    rec.push(&flags);
                     w.out.row(&rec)?;
                 }
             }
         }
+        let mut score = String::new();
         for c in &doc.corrections {
+            line.clear();
+            push_decimal(&mut line, c.line as u64);
+            score.clear();
+            let _ = write!(score, "{:.3}", c.score);
             self.corrections.row(&[
-                id.to_string(),
-                c.line.to_string(),
-                c.kind.into(),
-                neutralize(&c.before),
-                neutralize(&c.after),
-                format!("{:.3}", c.score),
-                c.method.into(),
+                id,
+                line.as_str(),
+                c.kind,
+                &neutral(&c.before),
+                &neutral(&c.after),
+                score.as_str(),
+                c.method,
             ])?;
         }
         for r in &doc.review {
