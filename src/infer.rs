@@ -521,7 +521,7 @@ mod tests {
             set in proptest::collection::vec((0usize..64, 0usize..16, -1i64..4), 0..12),
         ) {
             let d = Dictionaries::embedded().unwrap();
-            let (t, mut tr) = scattered(&d, which, set);
+            let (t, tr) = scattered(&d, which, set);
             let value = |x: At| tr.cells[x.0][x.1].value;
             let non_negative =
                 |(r, c): At| t.blocks[t.rows[r].block].columns[c].domain != Domain::Signed;
