@@ -470,25 +470,6 @@ mod tests {
         (tr, repeat)
     }
 
-    /// A table of the embedded templates (by `which`) with every cell 1 but the cells
-    /// `set` gives (row, column, value; positions wrap; a value below 0 leaves the cell
-    /// unknown).
-    fn scattered(
-        d: &Dictionaries,
-        which: usize,
-        set: Vec<(usize, usize, i64)>,
-    ) -> (&Table, TableResult) {
-        let all: Vec<&Table> = d.templates.iter().flat_map(|t| &t.tables).collect();
-        let t = all[which % all.len()];
-        let mut tr = table_of(|_, _| 1, t);
-        for (r, c, v) in set {
-            let r = r % tr.cells.len();
-            let c = c % tr.cells[r].len();
-            tr.cells[r][c].value = (v >= 0).then(|| Num::int(v));
-        }
-        (t, tr)
-    }
-
     proptest::proptest! {
         /// A table whose every identity cell is known is left as the rounds would
         /// leave it: nothing filled, nothing logged.
@@ -498,7 +479,7 @@ mod tests {
             set in proptest::collection::vec((0usize..64, 0usize..16, 0i64..4), 0..12),
         ) {
             let d = Dictionaries::embedded().unwrap();
-            let (t, mut tr) = scattered(&d, which, set);
+            let (t, mut tr) = crate::solve::scattered(&d, which, 1, set);
             let instances = identity_instances(t, &tr);
             let mut rounds = tr.clone();
             let mut barred: Vec<(usize, usize)> = Vec::new();
@@ -521,7 +502,7 @@ mod tests {
             set in proptest::collection::vec((0usize..64, 0usize..16, -1i64..4), 0..12),
         ) {
             let d = Dictionaries::embedded().unwrap();
-            let (t, tr) = scattered(&d, which, set);
+            let (t, tr) = crate::solve::scattered(&d, which, 1, set);
             let value = |x: At| tr.cells[x.0][x.1].value;
             let non_negative =
                 |(r, c): At| t.blocks[t.rows[r].block].columns[c].domain != Domain::Signed;

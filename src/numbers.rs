@@ -140,6 +140,9 @@ pub fn parse_token(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
     if lex.plain_digits && !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
         return plain_digits(token);
     }
+    if let Some(zero) = lone_zero(token, lex, numeric_context) {
+        return zero;
+    }
     parse_general(token, lex, numeric_context)
 }
 
@@ -161,9 +164,6 @@ fn plain_digits(t: &str) -> Token {
 
 /// [`parse_token`] for any token.
 fn parse_general(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
-    if let Some(zero) = lone_zero(token, lex, numeric_context) {
-        return zero;
-    }
     // Most tokens are words: one whose first character is no stray mark (so stays
     // first after trimming), no sign and nothing a digit is read from is text, with
     // or without a trailing rule, before the trimming and the units are tried.
@@ -199,9 +199,6 @@ fn lone_zero(token: &str, lex: &Lexicon, numeric_context: bool) -> Option<Token>
 
 /// [`parse_general`] without its shortcut for words.
 fn parse_trimmed(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
-    if let Some(zero) = lone_zero(token, lex, numeric_context) {
-        return zero;
-    }
     let t = token.trim_matches(|c: char| lex.stray_marks.contains(&c));
     let read = read_number(t, lex, numeric_context);
     // A table rule glued to the end of a number (`0|` read as `ol`): where the token is

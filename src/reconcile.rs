@@ -295,12 +295,7 @@ pub fn check_identities_in(
             Some(false) => {}
         }
         balance.failed += 1;
-        let known =
-            |cs: &[(usize, usize)]| Num::sum(cs.iter().filter_map(|&(r, c)| tr.cells[r][c].value));
-        let complete =
-            |cs: &[(usize, usize)]| cs.iter().all(|&(r, c)| tr.cells[r][c].value.is_some());
-        let (l, r) = (known(lhs), known(rhs));
-        let (lc, rc) = (complete(lhs), complete(rhs));
+        let ((l, lc), (r, rc)) = (side(tr, lhs), side(tr, rhs));
         let suspects = lhs
             .iter()
             .chain(rhs)
@@ -425,16 +420,24 @@ fn vouched(tr: &TableResult, instances: &[Instance], verdicts: &[Option<bool>]) 
     out
 }
 
+/// One side of an identity on `tr`: the sum of its known cells, and whether every
+/// cell is known.
+fn side(tr: &TableResult, cells: &[At]) -> (Num, bool) {
+    let known = Num::sum(cells.iter().filter_map(|&(r, c)| tr.cells[r][c].value));
+    (
+        known,
+        cells.iter().all(|&(r, c)| tr.cells[r][c].value.is_some()),
+    )
+}
+
 /// Whether one identity instance holds on `tr` (None: unknown cells leave it open).
 fn verdict(tr: &TableResult, block: &Block, lhs: &[At], rhs: &[At]) -> Option<bool> {
-    let known = |cs: &[At]| Num::sum(cs.iter().filter_map(|&(r, c)| tr.cells[r][c].value));
-    let complete = |cs: &[At]| cs.iter().all(|&(r, c)| tr.cells[r][c].value.is_some());
     let non_negative = lhs
         .iter()
         .chain(rhs)
         .all(|&(_, c)| block.columns[c].domain != Domain::Signed);
-    let (l, r) = (known(lhs), known(rhs));
-    match (complete(lhs), complete(rhs)) {
+    let ((l, lc), (r, rc)) = (side(tr, lhs), side(tr, rhs));
+    match (lc, rc) {
         (true, true) => Some(l == r),
         // Unknown cells can only add to their side: a complete side already smaller
         // than the other's known part cannot be made equal.
@@ -540,14 +543,7 @@ mod tests {
             set in proptest::collection::vec((0usize..64, 0usize..16, 0i64..3), 0..4),
         ) {
             let d = crate::dictionary::Dictionaries::embedded().unwrap();
-            let all: Vec<&Table> = d.templates.iter().flat_map(|t| &t.tables).collect();
-            let t = all[which % all.len()];
-            let mut tr = crate::solve::table_of(|_, _| 0, t);
-            for (r, c, v) in set {
-                let r = r % tr.cells.len();
-                let c = c % tr.cells[r].len();
-                tr.cells[r][c].value = Some(Num::int(v));
-            }
+            let (t, tr) = crate::solve::scattered(&d, which, 0, set);
             let sys = System::new(t, &tr);
             let out = sys.propagate(&grid(&tr));
             for (i, (_, _, l, r)) in sys.instances.iter().enumerate() {

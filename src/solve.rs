@@ -62,6 +62,27 @@ pub fn table_of(values: impl Fn(usize, usize) -> i64, t: &Table) -> TableResult 
     }
 }
 
+/// One of every embedded template's tables (by `which`, wrapping), every cell read as
+/// `base` but the cells `set` gives (row, column, value; positions wrap; a value
+/// below 0 leaves the cell unknown): the start of the property tests over tables.
+#[cfg(test)]
+pub fn scattered(
+    d: &crate::dictionary::Dictionaries,
+    which: usize,
+    base: i64,
+    set: Vec<(usize, usize, i64)>,
+) -> (&Table, TableResult) {
+    let all: Vec<&Table> = d.templates.iter().flat_map(|t| &t.tables).collect();
+    let t = all[which % all.len()];
+    let mut tr = table_of(|_, _| base, t);
+    for (r, c, v) in set {
+        let r = r % tr.cells.len();
+        let c = c % tr.cells[r].len();
+        tr.cells[r][c].value = (v >= 0).then(|| Num::int(v));
+    }
+    (t, tr)
+}
+
 /// The identities of one table, applied to the rows of one reading of it.
 pub struct System<'t> {
     /// Every identity instance.
@@ -285,14 +306,7 @@ mod tests {
             alt in 0i64..3,
         ) {
             let d = Dictionaries::embedded().unwrap();
-            let all: Vec<&Table> = d.templates.iter().flat_map(|t| &t.tables).collect();
-            let t = all[which % all.len()];
-            let mut tr = table_of(|_, _| 0, t);
-            for (r, c, v) in set {
-                let r = r % tr.cells.len();
-                let c = c % tr.cells[r].len();
-                tr.cells[r][c].value = Some(Num::int(v));
-            }
+            let (t, tr) = scattered(&d, which, 0, set);
             let sys = System::new(t, &tr);
             let g = grid(&tr);
             proptest::prop_assert!(sys.all_known(&g));
