@@ -19,7 +19,9 @@ use std::hash::BuildHasherDefault;
 use crate::candidates::Segment;
 use crate::dictionary::Label;
 use crate::ordinal::Ordinal;
-use crate::similarity::{score_label, CharHasher, GlyphCosts, LabelScore, Runs};
+use crate::similarity::{
+    label_memo, score_label, CharHasher, GlyphCosts, LabelMemo, LabelScore, Runs,
+};
 
 /// A label may be wrapped over at most this many segments …
 const MAX_PIECES: usize = 5;
@@ -74,54 +76,7 @@ type SegmentKey = (Option<Ordinal>, String);
 type Found = Vec<(u32, u8, LabelScore)>;
 
 /// The scores found against one label set with one glyph table.
-struct LabelSet {
-    stamp: u64,
-    /// What scoring reads of each label: its ordinal and its keys.
-    labels: Vec<(Option<Ordinal>, Vec<Vec<char>>)>,
-    found: HashMap<SegmentKey, Found, BuildHasherDefault<CharHasher>>,
-}
-
-impl LabelSet {
-    fn holds(&self, labels: &[&Label], glyphs: &GlyphCosts) -> bool {
-        self.stamp == glyphs.stamp()
-            && self.labels.len() == labels.len()
-            && self
-                .labels
-                .iter()
-                .zip(labels)
-                .all(|((o, keys), l)| *o == l.ordinal && *keys == l.key_chars)
-    }
-}
-
-/// The memo of `labels` with `glyphs` in `sets`, made if there is none.
-fn label_set<'a>(
-    sets: &'a mut Vec<LabelSet>,
-    labels: &[&Label],
-    glyphs: &GlyphCosts,
-) -> &'a mut LabelSet {
-    let at = match sets.iter().position(|s| s.holds(labels, glyphs)) {
-        Some(at) => at,
-        None => {
-            if sets.len() >= MAX_LABEL_SETS {
-                sets.clear();
-            }
-            sets.push(LabelSet {
-                stamp: glyphs.stamp(),
-                labels: labels
-                    .iter()
-                    .map(|l| (l.ordinal, l.key_chars.clone()))
-                    .collect(),
-                found: HashMap::default(),
-            });
-            sets.len() - 1
-        }
-    };
-    let set = &mut sets[at];
-    if set.found.len() >= MAX_REMEMBERED {
-        set.found.clear();
-    }
-    set
-}
+type LabelSet = LabelMemo<SegmentKey, Found>;
 
 /// Aligns `segments` to `labels` (template order). Returns one entry per label.
 pub fn align_rows(
@@ -143,7 +98,13 @@ pub fn align_rows(
     // the table keeps its two bytes a cell.
     let mut matched: HashMap<u64, LabelScore, BuildHasherDefault<CharHasher>> = HashMap::default();
     let mut memo = MEMO.with(std::cell::RefCell::take);
-    let set = label_set(&mut memo, labels, glyphs);
+    let set = label_memo(
+        &mut memo,
+        labels,
+        glyphs,
+        0,
+        (MAX_LABEL_SETS, MAX_REMEMBERED),
+    );
     let mut fresh: Found = Vec::new();
     let mut key: SegmentKey = (None, String::with_capacity(64));
     for i in 0..=n {

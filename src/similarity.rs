@@ -562,15 +562,70 @@ pub fn score_labels_at_least<'l>(
 const MAX_BEST_SETS: usize = 16;
 const MAX_BEST_ANSWERS: usize = 2_048;
 
-/// The answers [`best_label_at_least`] found for one label set, floor and glyph table.
-struct BestAnswers {
+/// What a thread remembers of one label set scored with one glyph table (and one
+/// `extra` setting, such as a floor): answers by a key of the segment. The answers
+/// depend on the labels' ordinals and keys and on the glyph costs, so a memo serves
+/// only the same set, told by [`label_memo`].
+pub(crate) struct LabelMemo<K, V> {
     stamp: u64,
-    floor: u64,
+    extra: u64,
     /// What scoring reads of each label: its ordinal and its keys.
     labels: Vec<(Option<Ordinal>, Vec<Vec<char>>)>,
-    /// By [`answer_key`] of the segment.
-    found: HashMap<String, Option<(usize, LabelScore)>, BuildHasherDefault<CharHasher>>,
+    pub(crate) found: HashMap<K, V, BuildHasherDefault<CharHasher>>,
 }
+
+impl<K, V> LabelMemo<K, V> {
+    /// Whether this memo is the one of `labels` with `g` and `extra`.
+    pub(crate) fn holds(&self, labels: &[&Label], g: &GlyphCosts, extra: u64) -> bool {
+        self.stamp == g.stamp()
+            && self.extra == extra
+            && self.labels.len() == labels.len()
+            && self
+                .labels
+                .iter()
+                .zip(labels)
+                .all(|((o, keys), l)| *o == l.ordinal && *keys == l.key_chars)
+    }
+}
+
+/// The memo of `labels` with `g` and `extra` in `sets`, made if there is none. Both
+/// are bounded: past `max_sets` the sets start again, and a set holding `max_found`
+/// answers is emptied before it is given out.
+pub(crate) fn label_memo<'a, K, V>(
+    sets: &'a mut Vec<LabelMemo<K, V>>,
+    labels: &[&Label],
+    g: &GlyphCosts,
+    extra: u64,
+    (max_sets, max_found): (usize, usize),
+) -> &'a mut LabelMemo<K, V> {
+    let at = match sets.iter().position(|s| s.holds(labels, g, extra)) {
+        Some(at) => at,
+        None => {
+            if sets.len() >= max_sets {
+                sets.clear();
+            }
+            sets.push(LabelMemo {
+                stamp: g.stamp(),
+                extra,
+                labels: labels
+                    .iter()
+                    .map(|l| (l.ordinal, l.key_chars.clone()))
+                    .collect(),
+                found: HashMap::default(),
+            });
+            sets.len() - 1
+        }
+    };
+    let set = &mut sets[at];
+    if set.found.len() >= max_found {
+        set.found.clear();
+    }
+    set
+}
+
+/// The answers [`best_label_at_least`] found for one label set, floor (the memo's
+/// `extra`) and glyph table, by [`answer_key`] of the segment.
+type BestAnswers = LabelMemo<String, Option<(usize, LabelScore)>>;
 
 thread_local! {
     static BEST: RefCell<(Vec<BestAnswers>, String)> = const { RefCell::new((Vec::new(), String::new())) };
@@ -611,7 +666,7 @@ pub fn best_label_at_least(
         let (sets, key) = &mut *best;
         answer_key(ordinal, body_key, key);
         sets.iter()
-            .find(|s| s.holds(labels, g, floor))
+            .find(|s| s.holds(labels, g, floor.to_bits()))
             .and_then(|s| s.found.get(key.as_str()).copied())
     });
     if let Some(answer) = remembered {
@@ -635,44 +690,11 @@ pub fn best_label_at_least(
     BEST.with(|best| {
         let mut best = best.borrow_mut();
         let (sets, key) = &mut *best;
-        let at = match sets.iter().position(|s| s.holds(labels, g, floor)) {
-            Some(at) => at,
-            None => {
-                if sets.len() >= MAX_BEST_SETS {
-                    sets.clear();
-                }
-                sets.push(BestAnswers {
-                    stamp: g.stamp(),
-                    floor: floor.to_bits(),
-                    labels: labels
-                        .iter()
-                        .map(|l| (l.ordinal, l.key_chars.clone()))
-                        .collect(),
-                    found: HashMap::default(),
-                });
-                sets.len() - 1
-            }
-        };
-        let set = &mut sets[at];
-        if set.found.len() >= MAX_BEST_ANSWERS {
-            set.found.clear();
-        }
+        let bounds = (MAX_BEST_SETS, MAX_BEST_ANSWERS);
+        let set = label_memo(sets, labels, g, floor.to_bits(), bounds);
         set.found.insert(key.clone(), answer);
     });
     answer
-}
-
-impl BestAnswers {
-    fn holds(&self, labels: &[&Label], g: &GlyphCosts, floor: f64) -> bool {
-        self.stamp == g.stamp()
-            && self.floor == floor.to_bits()
-            && self.labels.len() == labels.len()
-            && self
-                .labels
-                .iter()
-                .zip(labels)
-                .all(|((o, keys), l)| *o == l.ordinal && *keys == l.key_chars)
-    }
 }
 
 /// The text weight and the ordinal bonus of a score: score = weight · sim + bonus.
