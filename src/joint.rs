@@ -168,10 +168,18 @@ fn agreement(
     start: &Grid,
     runs: &[(&ShortRun, Vec<Way>)],
 ) -> Vec<Vec<Option<Num>>> {
+    // The runs with one way only: they are where they are whatever the others do.
+    let mut fixed = start.clone();
+    for (run, ways) in runs {
+        if let [only] = ways.as_slice() {
+            fixed = with_row(&fixed, run.row, &only.put);
+        }
+    }
     let mut search = Search {
         sys,
         base,
         start,
+        fixed,
         runs: runs.to_vec(),
         steps: 0,
     };
@@ -238,6 +246,8 @@ struct Search<'a, 't> {
     base: &'a Outcome,
     /// The table as read, before any waiting run was placed.
     start: &'a Grid,
+    /// `start` with the runs that have one way to be placed put there.
+    fixed: Grid,
     /// Each waiting run with its ways to place, fewest ways first.
     runs: Vec<(&'a ShortRun, Vec<Way>)>,
     steps: usize,
@@ -304,26 +314,20 @@ impl Search<'_, '_> {
 
     /// Marks every way of a consistent combination feasible, with which of the
     /// counts it put are checked there: by an identity whose every cell was read or
-    /// placed, none filled in by another identity (which would absorb any error). A
-    /// count read on a line that lost cells may itself be misread: 94 read as 9.
+    /// placed, none filled in by another identity (which would absorb any error), or
+    /// by what the identities give from `fixed` alone ([`implied`]). A count read on a
+    /// line that lost cells may itself be misread: 94 read as 9.
     fn record(&mut self, chosen: &[usize]) {
         let mut leaf = self.start.clone();
         for (k, (run, ways)) in self.runs.iter().enumerate() {
             leaf = with_row(&leaf, run.row, &ways[chosen[k]].put);
-        }
-        // The runs with one way only: they are where they are whatever the others do.
-        let mut fixed = self.start.clone();
-        for (run, ways) in &self.runs {
-            if let [only] = ways.as_slice() {
-                fixed = with_row(&fixed, run.row, &only.put);
-            }
         }
         for (k, &w) in chosen.iter().enumerate() {
             let (run, ways) = &self.runs[k];
             if ways[w].feasible == Some(true) {
                 continue;
             }
-            let own = with_row(&fixed, run.row, &ways[w].put);
+            let own = with_row(&self.fixed, run.row, &ways[w].put);
             let trusted = ways[w].put.iter().enumerate().all(|(c, v)| {
                 v.is_none_or(|v| {
                     v == Num::default()
