@@ -18,7 +18,7 @@ use crate::numbers::{parse_token, Parsed, Token};
 /// Tokens that a line of nothing but letters read for digits (`O  O  O`) needs
 /// before it counts as a row of cells.
 const MIN_LETTER_CELLS: usize = 3;
-use crate::ordinal::{split_ordinal, Ordinal, OrdinalKind};
+use crate::ordinal::{split_ordinal, split_segment_ordinal, Ordinal, OrdinalKind};
 
 /// Segments with a longer key are prose, never a row label.
 const PROSE_KEY_CHARS: usize = 60;
@@ -493,7 +493,7 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
         seg.clear();
         let (ordinal, body) = match forced.take() {
             Some(o) => (Some(o), text.as_str()),
-            None => match split_ordinal(&text, lex) {
+            None => match split_segment_ordinal(&text, lex) {
                 Some((o, rest)) => (Some(o), rest),
                 None => (None, text.as_str()),
             },

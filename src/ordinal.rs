@@ -107,6 +107,43 @@ pub fn split_ordinal<'a>(text: &'a str, lex: &Lexicon) -> Option<(Ordinal, &'a s
     None
 }
 
+/// A segment's own ordinal: [`split_ordinal`], and also `(三)` with its bracket lost
+/// or misread. Only for text already cut into a segment: among a line's tokens `五)项`
+/// is the end of a clause number (`第二十条第( 五)项`), not the start of a label.
+pub fn split_segment_ordinal<'a>(text: &'a str, lex: &Lexicon) -> Option<(Ordinal, &'a str)> {
+    paren_without_its_bracket(skip_spaces(text), lex).or_else(|| split_ordinal(text, lex))
+}
+
+/// `(三)` whose `(` OCR lost (`三) 不予公开`) or read as another mark (`6一)`, `{四)`,
+/// `\一)`): a numeral closed by `)` is a paren ordinal when nothing or one ASCII mark
+/// stands before it (OCR reads the bracket as a digit, a brace or a slash; a Han
+/// character or a symbol such as `△` there belongs to the text around it).
+fn paren_without_its_bracket<'a>(t: &'a str, lex: &Lexicon) -> Option<(Ordinal, &'a str)> {
+    let mut chars = t.chars();
+    let first = chars.next()?;
+    let body = if lex.is_numeral(first) {
+        t
+    } else if !first.is_ascii_graphic() {
+        return None;
+    } else {
+        let rest = &t[first.len_utf8()..];
+        rest.starts_with(|c: char| lex.is_numeral(c))
+            .then_some(rest)?
+    };
+    let end = body
+        .find(|c: char| !lex.is_numeral(c))
+        .unwrap_or(body.len());
+    let n = lex.numeral_value(&body[..end])?;
+    let rest = skip_spaces(&body[end..]).strip_prefix(')')?;
+    Some((
+        Ordinal {
+            kind: OrdinalKind::Paren,
+            n,
+        },
+        skip_spaces(rest),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +171,31 @@ mod tests {
         );
         let (o, _) = split_ordinal("3、其他", &lex).unwrap();
         assert_eq!((o.kind, o.n), (OrdinalKind::Arabic, 3));
+    }
+
+    #[test]
+    fn a_paren_ordinal_keeps_its_kind_when_ocr_lost_or_misread_its_bracket() {
+        let lex = lex();
+        for text in [
+            "6一) 予以公开",
+            "{四) 无法提供",
+            "\\一)予以公开",
+            "一 ) 予以公开",
+            "5六 ) 其他处理",
+        ] {
+            let (o, rest) = split_segment_ordinal(text, &lex).unwrap();
+            assert_eq!(o.kind, OrdinalKind::Paren, "{text}");
+            assert!(rest.chars().next().is_some_and(is_han), "{text}: {rest}");
+        }
+        let (o, _) = split_segment_ordinal("6一) 予以公开", &lex).unwrap();
+        assert_eq!(o.n, 1);
+        // A mark before a numeral without `)` is not a paren ordinal.
+        let misread = split_segment_ordinal("6一 予以公开", &lex);
+        assert!(misread.is_none_or(|(o, _)| o.kind != OrdinalKind::Paren));
+        assert!(split_segment_ordinal("x三类", &lex).is_none());
+        assert!(split_segment_ordinal("△六)项", &lex).is_none());
+        // Among tokens a bare `五)` ends a clause number.
+        assert!(split_ordinal("五)项", &lex).is_none());
     }
 
     #[test]
