@@ -184,7 +184,7 @@ pub fn drop_misread_row(read: &mut TableRead, table: &Table, sys: &System, lex: 
         row_label: table.rows[r].path.clone(),
         column_label: String::new(),
         problem: "misread_row",
-        detail: format!("read as {values}, against identities that every other row satisfies with each differing value one misread digit off; its values are left to the identities"),
+        detail: format!("read as {values}, against identities that every other row satisfies with each differing value one misread digit off (or a table rule read as 1 where a 0 was lost); its values are left to the identities"),
     });
 }
 
