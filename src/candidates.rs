@@ -13,7 +13,7 @@
 
 use crate::lexicon::Lexicon;
 use crate::normalize::key;
-use crate::numbers::{parse_token, Parsed, Token};
+use crate::numbers::{all_cells, parse_cell, parse_token, Parsed, Token};
 
 /// Tokens that a line of nothing but letters read for digits (`O  O  O`) needs
 /// before it counts as a row of cells.
@@ -345,6 +345,8 @@ fn events_of<'a>(
         // A row of zeros scanned as letters (`O  O  O  O`): nothing but cells.
         || (tokens().nth(MIN_LETTER_CELLS - 1).is_some()
             && tokens().all(|t| matches!(parse_token(t, lex, true), Token::Number(_))));
+    // A line of nothing but cells reads a lone `]` as its digit from the first token.
+    let cells_only = numeric_context && all_cells(tokens(), lex);
     let fields: Vec<&str> = if tabbed {
         line.split('\t').collect()
     } else {
@@ -353,6 +355,8 @@ fn events_of<'a>(
     // Room for a row's label and cells: growing from nothing took three reallocations.
     let mut events = Vec::with_capacity(16);
     let mut seen_value = false;
+    // Whether the token before was a number (a lone `]` after one is its cell's 1).
+    let mut after_number = false;
     for (fi, field) in fields.into_iter().enumerate() {
         let mut new_cell = true;
         let mut any = false;
@@ -366,7 +370,7 @@ fn events_of<'a>(
                 unreadable,
                 field: fi,
             };
-            let read = match parse_token(tok, lex, numeric_context) {
+            let read = match parse_cell(tok, lex, numeric_context, after_number || cells_only) {
                 // A digit OCR turned into one CJK glyph (`0` read as 忆) between the
                 // numbers of a row: a cell that cannot be read, not text, so that the
                 // cells after it keep their columns.
@@ -380,6 +384,7 @@ fn events_of<'a>(
                 }
                 read => read,
             };
+            after_number = matches!(read, Token::Number(_));
             match read {
                 Token::Number(p) => {
                     seen_value = true;
@@ -742,6 +747,27 @@ mod tests {
         // Before the first number a glyph is the label's; before a word, text.
         let c = run("本 (一) 予以公开 2 0 0 年度 0");
         assert_eq!(values(&c.groups[0]), ["2", "0", "0"]);
+    }
+
+    #[test]
+    fn a_lone_bracket_is_a_one_after_a_number_or_among_cells_only() {
+        // A serifed 1 read as `]`, in a row of nothing but cells and after a number.
+        let c = run("] 0 0 0 ] ] 0 0 0 ] 0 0 0 0 0");
+        let ones: Vec<String> = values(&c.groups[0]);
+        assert_eq!(
+            ones,
+            ["1", "0", "0", "0", "1", "1", "0", "0", "0", "1", "0", "0", "0", "0", "0"]
+        );
+        let c = run("(七) 总计 5 0 2 1 8 ]");
+        assert_eq!(values(&c.groups[0]), ["5", "0", "2", "1", "8", "1"]);
+        // Before a label, after one, or in a header it is the table's border.
+        let c = run("] (一) 予以公开 14 0 0");
+        assert_eq!(values(&c.groups[0]), ["14", "0", "0"]);
+        let c = run("申请人无正当理由逾期不补正\t]");
+        assert!(c
+            .groups
+            .iter()
+            .all(|g| g.slots.iter().all(|s| s.number.is_none())));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::eval::TruthDoc;
 use crate::lexicon::Lexicon;
 use crate::model::{RowPresence, TableResult};
 use crate::normalize::normalize_line;
-use crate::numbers::{parse_token, Num, Token};
+use crate::numbers::{all_cells, parse_cell, Num, Token};
 use crate::sections::{find_sections, region};
 use crate::solve::{Grid, System};
 use std::ops::Range;
@@ -246,11 +246,19 @@ fn survivors(
     let mut pending = String::new();
     for (i, l) in split_lines(text).enumerate() {
         let norm = normalize_line(l);
+        // Read as the pipeline reads a line's cells (a lone `]` is a 1 only right
+        // after a number, or in a line of nothing but cells).
+        let cells_only = all_cells(norm.split_whitespace(), lex);
+        let mut after_number = false;
         let nums: Vec<Num> = norm
             .split_whitespace()
-            .filter_map(|tok| match parse_token(tok, lex, true) {
-                Token::Number(p) => Some(p.value),
-                _ => None,
+            .filter_map(|tok| {
+                let read = parse_cell(tok, lex, true, after_number || cells_only);
+                after_number = matches!(read, Token::Number(_));
+                match read {
+                    Token::Number(p) => Some(p.value),
+                    _ => None,
+                }
             })
             .collect();
         if nums.is_empty() {

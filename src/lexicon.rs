@@ -28,7 +28,8 @@ struct RawLexicon {
     rule_lookalikes: Vec<String>,
     stray_marks: Vec<String>,
     digit_confusions: HashMap<String, String>,
-    lone_zeros: Vec<String>,
+    #[serde(default)]
+    lone_digits: HashMap<String, String>,
     digit_misreads: Vec<[String; 2]>,
     units: RawUnits,
     ignore: RawIgnore,
@@ -88,8 +89,8 @@ pub struct Lexicon {
     pub plain_digits: bool,
     /// Letter → digit confusions inside numeric cells.
     pub digit_confusions: CharMap<char>,
-    /// Marks (NFKC) that are a 0 when one stands alone where a number is expected.
-    pub lone_zeros: Vec<char>,
+    /// Marks (NFKC) that are a digit when one stands alone where a number is expected.
+    pub lone_digits: CharMap<char>,
     /// Digit pairs OCR confuses (either way), for repairs that the identities decide.
     pub digit_misreads: Vec<(char, char)>,
     /// Units that may trail a number, longest first so that 万元 wins over 元.
@@ -125,6 +126,26 @@ fn one_char(s: &str, what: &str) -> Result<char, DictionaryError> {
     }
 }
 
+/// A table of one character → one digit (`from` in the form `key` gives).
+fn digit_map(
+    raw: &HashMap<String, String>,
+    what: &str,
+    key: impl Fn(&str) -> String,
+) -> Result<CharMap<char>, DictionaryError> {
+    let mut map = CharMap::default();
+    for (from, to) in raw {
+        let to = one_char(to, what)?;
+        if !to.is_ascii_digit() {
+            return Err(DictionaryError::invalid(
+                "lexicon.toml",
+                format!("{what} maps {from:?} to {to:?}, which is not a digit"),
+            ));
+        }
+        map.insert(one_char(&key(from), what)?, to);
+    }
+    Ok(map)
+}
+
 fn regex(src: &str) -> Result<Regex, DictionaryError> {
     Regex::new(src)
         .map_err(|e| DictionaryError::invalid("lexicon.toml", format!("bad pattern {src:?}: {e}")))
@@ -135,17 +156,9 @@ impl Lexicon {
     pub fn from_toml(text: &str) -> Result<Lexicon, DictionaryError> {
         let raw: RawLexicon = toml::from_str(text)
             .map_err(|e| DictionaryError::invalid("lexicon.toml", e.to_string()))?;
-        let mut digit_confusions = CharMap::default();
-        for (from, to) in &raw.digit_confusions {
-            let to = one_char(to, "digit_confusions")?;
-            if !to.is_ascii_digit() {
-                return Err(DictionaryError::invalid(
-                    "lexicon.toml",
-                    format!("digit_confusions maps {from:?} to {to:?}, which is not a digit"),
-                ));
-            }
-            digit_confusions.insert(one_char(from, "digit_confusions")?, to);
-        }
+        let digit_confusions =
+            digit_map(&raw.digit_confusions, "digit_confusions", |s| s.to_string())?;
+        let lone_digits = digit_map(&raw.lone_digits, "lone_digits", crate::normalize::nfkc)?;
         let mut unit_suffixes: Vec<String> = raw
             .units
             .suffixes
@@ -204,11 +217,7 @@ impl Lexicon {
                 .map(|s| one_char(s, "stray_marks"))
                 .collect::<Result<_, _>>()?,
             digit_confusions,
-            lone_zeros: raw
-                .lone_zeros
-                .iter()
-                .map(|s| one_char(&crate::normalize::nfkc(s), "lone_zeros"))
-                .collect::<Result<_, _>>()?,
+            lone_digits,
             digit_misreads: raw
                 .digit_misreads
                 .iter()

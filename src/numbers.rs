@@ -136,14 +136,28 @@ pub struct Parsed {
 /// is expected (a tab cell or a line that already holds numbers); only then may a lone
 /// confusable letter such as `O` be read as a digit.
 pub fn parse_token(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
+    parse_cell(token, lex, numeric_context, false)
+}
+
+/// [`parse_token`] for a token right after a number, or of a line whose every token
+/// is a cell (`among_numbers`): only there is a lone mark that is
+/// also a rule look-alike (`]`) read as the digit of `lone_digits` rather than as
+/// a rule (before a label or in a header it is the table's border).
+pub fn parse_cell(token: &str, lex: &Lexicon, numeric_context: bool, among_numbers: bool) -> Token {
     // Most numbers are plain digits (`0`, `1288`).
     if lex.plain_digits && !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
         return plain_digits(token);
     }
-    if let Some(zero) = lone_zero(token, lex, numeric_context) {
-        return zero;
+    if let Some(digit) = lone_digit(token, lex, numeric_context, among_numbers) {
+        return digit;
     }
     parse_general(token, lex, numeric_context)
+}
+
+/// Whether every token of `tokens` is a cell: a number, or a lone mark `lone_digits`
+/// reads as one among numbers (`] 0 0 0 ] ]`).
+pub fn all_cells<'a>(mut tokens: impl Iterator<Item = &'a str>, lex: &Lexicon) -> bool {
+    tokens.all(|t| matches!(parse_cell(t, lex, true, true), Token::Number(_)))
 }
 
 /// What [`read_number`] gives for a token of ASCII digits (no stray mark to trim, no
@@ -181,20 +195,30 @@ fn parse_general(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
     parse_trimmed(token, lex, numeric_context)
 }
 
-/// A mark OCR makes of a small printed 0 (`。`), standing alone where a number is
-/// expected. Not inside a longer token: there it is punctuation after a word.
-fn lone_zero(token: &str, lex: &Lexicon, numeric_context: bool) -> Option<Token> {
+/// A mark OCR makes of a digit (`。` for a small printed 0, `]` for a serifed 1),
+/// standing alone where a number is expected. Not inside a longer token: there it is
+/// punctuation after a word, or a rule beside a number.
+fn lone_digit(
+    token: &str,
+    lex: &Lexicon,
+    numeric_context: bool,
+    among_numbers: bool,
+) -> Option<Token> {
     let mut chars = token.chars();
     let (Some(c), None) = (chars.next(), chars.next()) else {
         return None;
     };
-    (numeric_context && lex.lone_zeros.contains(&c)).then(|| {
-        Token::Number(Parsed {
-            value: Num(0),
-            repaired: Some("0".to_string()),
-            unit: None,
-        })
-    })
+    let rule = lex.rule_lookalikes.contains(&c) || lex.cell_rules.contains(&c);
+    let digit = *lex
+        .lone_digits
+        .get(&c)
+        .filter(|_| numeric_context && (among_numbers || !rule))?;
+    let value = i128::from(digit.to_digit(10)?);
+    Some(Token::Number(Parsed {
+        value: Num(value * SCALE),
+        repaired: Some(digit.to_string()),
+        unit: None,
+    }))
 }
 
 /// [`parse_general`] without its shortcut for words.
@@ -374,6 +398,31 @@ mod tests {
             Token::Number(p) => p,
             other => panic!("{t:?} gave {other:?}"),
         }
+    }
+
+    #[test]
+    fn lone_marks_read_as_digits_only_where_the_lexicon_allows() {
+        let lex = lex();
+        let one = |among| parse_cell("]", &lex, true, among);
+        assert!(
+            matches!(one(true), Token::Number(p) if p.value == Num::int(1) && p.repaired.as_deref() == Some("1"))
+        );
+        assert!(!matches!(one(false), Token::Number(_)));
+        assert!(!matches!(
+            parse_cell("]", &lex, false, true),
+            Token::Number(_)
+        ));
+        // `。` is no rule look-alike: a 0 wherever a number is expected.
+        assert!(
+            matches!(parse_token("。", &lex, true), Token::Number(p) if p.value == Num::int(0))
+        );
+        assert!(!matches!(parse_token("。", &lex, false), Token::Number(_)));
+        // Inside a longer token `]` stays a rule.
+        assert!(
+            matches!(parse_cell("0]", &lex, true, true), Token::Number(p) if p.value == Num::int(0))
+        );
+        assert!(all_cells(["]", "0", "o"].into_iter(), &lex));
+        assert!(!all_cells(["]", "总计"].into_iter(), &lex));
     }
 
     proptest! {
