@@ -76,6 +76,14 @@ impl Slot {
     pub fn is_rule(&self) -> bool {
         self.is_blank() && !self.raw.is_empty()
     }
+
+    /// A lone ASCII mark read as a digit (`]` for a 1): the lexicon reads only rule
+    /// look-alikes so, and only among numbers, so it may as well be the rule.
+    pub fn is_mark_read_as_digit(&self) -> bool {
+        self.number.is_some()
+            && self.raw.len() == 1
+            && self.raw.bytes().all(|b| b.is_ascii_punctuation())
+    }
 }
 
 /// A run of numeric cells, possibly over several lines (one cell per line).

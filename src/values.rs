@@ -304,6 +304,15 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit 
         without.slots.retain(|s| !s.is_rule());
         return fit_columns(&without, n, value_field);
     }
+    // Likewise a `]` read as a 1 is the rule when the run is then exactly the row
+    // (`0 0 o o ] o 。 。` for seven zeros).
+    if len > n && g.slots.iter().any(Slot::is_mark_read_as_digit) {
+        let mut without = g.clone();
+        without.slots.retain(|s| !s.is_mark_read_as_digit());
+        if without.slots.len() == n {
+            return fit_columns(&without, n, value_field);
+        }
+    }
     if len < n {
         return Fit::Short(g.slots.iter().filter(|s| !s.is_blank()).count());
     }
@@ -367,6 +376,17 @@ mod tests {
         assert_eq!(fit_columns(&g[0], 7, None), Fit::Short(6));
         let g = groups("行政事业性收费\t0\t0\t");
         assert!(matches!(fit_columns(&g[0], 2, None), Fit::Cells(_)));
+    }
+
+    #[test]
+    fn a_bracket_read_as_one_is_the_rule_where_the_run_is_one_too_long() {
+        let g = groups("3.补正后申请内容仍不明确| 0 | 0 | o | o ] o | 。 | 。");
+        assert!(
+            matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c.iter().all(|s| s.raw != "]"))
+        );
+        // Where the run is the row with it, it is the row's 1.
+        let g = groups("(七) 总计 5 0 2 1 8 ]");
+        assert!(matches!(fit_columns(&g[0], 6, None), Fit::Cells(c) if c[5].raw == "]"));
     }
 
     #[test]
