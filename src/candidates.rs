@@ -312,16 +312,31 @@ fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut C
     });
 }
 
+/// Stands, in a line's lexed text, for a cell that two rules enclose with nothing
+/// between them (`| 1 | | 1`); a private-use character no report prints.
+const EMPTY_CELL: char = '\u{E000}';
+
 /// `line` with its table rules made spaces and a row label glued to the group cell
 /// before it cut at its ordinal: the text [`events_of`] splits into tokens.
 fn lexed_text<'a>(line: &'a str, lex: &Lexicon) -> std::borrow::Cow<'a, str> {
     // Ruled tables come out of OCR with the rules as characters between cells.
     let unruled: std::borrow::Cow<str> = if lex.has_cell_rule(line) {
-        let mut out = String::with_capacity(line.len());
-        out.extend(
-            line.chars()
-                .map(|c| if lex.cell_rules.contains(&c) { ' ' } else { c }),
-        );
+        let mut out = String::with_capacity(line.len() + 8);
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            if !lex.cell_rules.contains(&c) {
+                out.push(c);
+                continue;
+            }
+            out.push(' ');
+            // Two rules with nothing between them hold a cell OCR found empty.
+            let mut ahead = chars.clone();
+            while ahead.next_if(|c| *c == ' ').is_some() {}
+            if ahead.peek().is_some_and(|c| lex.cell_rules.contains(c)) && !line.contains('\t') {
+                out.push(EMPTY_CELL);
+                out.push(' ');
+            }
+        }
         out.into()
     } else {
         line.into()
@@ -371,6 +386,14 @@ fn events_of<'a>(
         let mut toks = SpaceSplit(field);
         while let Some(tok) = toks.next() {
             any = true;
+            if tok.starts_with(EMPTY_CELL) && tok.len() == EMPTY_CELL.len_utf8() {
+                // Only among a row's numbers: before them the rules frame its label.
+                if seen_value {
+                    events.push(Event::Blank(fi, "||".to_string()));
+                }
+                after_number = false;
+                continue;
+            }
             let slot = |number, unreadable| Slot {
                 raw: tok.to_string(),
                 line: idx,
@@ -420,6 +443,10 @@ fn events_of<'a>(
                 .unwrap_or_default();
             events.push(Event::Blank(fi, rule.to_string()));
         }
+    }
+    // Nor after them: a rule doubled at the row's end is its border.
+    while matches!(events.last(), Some(Event::Blank(_, raw)) if raw == "||") {
+        events.pop();
     }
     (events, tabbed)
 }
@@ -755,6 +782,19 @@ mod tests {
         // Before the first number a glyph is the label's; before a word, text.
         let c = run("本 (一) 予以公开 2 0 0 年度 0");
         assert_eq!(values(&c.groups[0]), ["2", "0", "0"]);
+    }
+
+    #[test]
+    fn two_rules_with_nothing_between_hold_an_empty_cell_among_a_rows_numbers() {
+        let c = run("1.本机关不掌握相关政府信息 | 0 | 0 | 0 | 。 | 1 | | 1");
+        assert_eq!(values(&c.groups[0]), ["0", "0", "0", "0", "1", "_", "1"]);
+        assert!(c.groups[0].slots[5].is_rule());
+        // Before the numbers the rules frame the label; after them, the row's border.
+        let c = run("| | 1.属于国家秘密 | 0 | 0 | |");
+        assert_eq!(values(&c.groups[0]), ["0", "0"]);
+        // Tab layouts keep their own empty cells.
+        let c = run("1.属于国家秘密\t0 | | 0\t0");
+        assert_eq!(values(&c.groups[0]), ["0", "0", "0"]);
     }
 
     #[test]
