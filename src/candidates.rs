@@ -505,11 +505,18 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
                 && s.raw.len() <= 2
                 && split_ordinal(token, lex).is_none()
             {
-                let n = s.raw.parse::<u8>().unwrap_or(0);
-                forced = Some(Ordinal {
-                    kind: OrdinalKind::Arabic,
-                    n,
-                });
+                // Unless the label opens with a paren ordinal short of its `(`
+                // (`6 一) 予以公开`): then the number is that bracket, misread.
+                let bracket = s.raw.len() == 1
+                    && split_segment_ordinal(token, lex)
+                        .is_some_and(|(o, _)| o.kind == OrdinalKind::Paren);
+                if !bracket {
+                    let n = s.raw.parse::<u8>().unwrap_or(0);
+                    forced = Some(Ordinal {
+                        kind: OrdinalKind::Arabic,
+                        n,
+                    });
+                }
                 events.remove(0);
             }
         }
@@ -782,6 +789,20 @@ mod tests {
         // Before the first number a glyph is the label's; before a word, text.
         let c = run("本 (一) 予以公开 2 0 0 年度 0");
         assert_eq!(values(&c.groups[0]), ["2", "0", "0"]);
+    }
+
+    #[test]
+    fn a_digit_before_a_paren_ordinal_short_of_its_bracket_is_the_bracket() {
+        let c = run("6 一) 予以公开\t13\t0\t0\t0\t0\t0\t13");
+        let o = c.segments[0].ordinal.unwrap();
+        assert_eq!((o.kind, o.n), (OrdinalKind::Paren, 1));
+        assert_eq!(values(&c.groups[0]), ["13", "0", "0", "0", "0", "0", "13"]);
+        // A bare number before a label without an ordinal is still its ordinal.
+        let c = run("1 属于国家秘密 0 0 0");
+        assert_eq!(
+            c.segments[0].ordinal.map(|o| (o.kind, o.n)),
+            Some((OrdinalKind::Arabic, 1))
+        );
     }
 
     #[test]
