@@ -365,9 +365,11 @@ fn events_of<'a>(
         || tokens().any(
             |t| matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()),
         )
-        // A row of zeros scanned as letters (`O  O  O  O`): nothing but cells.
+        // A row of zeros scanned as letters (`O  O  O  O`): nothing but cells, or
+        // nothing but cells after its label (`4保护第三方合法权益 | ol oj oj ol %| | 。`).
         || (tokens().nth(MIN_LETTER_CELLS - 1).is_some()
-            && tokens().all(|t| matches!(parse_token(t, lex, true), Token::Number(_))));
+            && tokens().all(|t| matches!(parse_token(t, lex, true), Token::Number(_))))
+        || letter_cells_after_label(line, lex);
     // A line of nothing but cells reads a lone `]` as its digit from the first token.
     let cells_only = numeric_context && all_cells(tokens(), lex);
     let fields: Vec<&str> = if tabbed {
@@ -477,6 +479,22 @@ impl<'a> Iterator for SpaceSplit<'a> {
 pub fn lone_glyph(tok: &str) -> bool {
     let mut chars = tok.chars();
     matches!((chars.next(), chars.next()), (Some(c), None) if ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Whether the tokens after the last one holding a Han character (the label's) read,
+/// where a number is expected, as at least [`MIN_LETTER_CELLS`] numbers: a row whose
+/// cells OCR read as letters and rules only.
+fn letter_cells_after_label(line: &str, lex: &Lexicon) -> bool {
+    let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let Some(label_end) = line.rfind(is_han) else {
+        return false;
+    };
+    line[label_end..]
+        .split_whitespace()
+        .skip(1)
+        .filter(|t| matches!(parse_token(t, lex, true), Token::Number(_)))
+        .nth(MIN_LETTER_CELLS - 1)
+        .is_some()
 }
 
 /// Whether `rest` (the tokens after a lone glyph) is more lone glyphs and then a
@@ -789,6 +807,15 @@ mod tests {
         // Before the first number a glyph is the label's; before a word, text.
         let c = run("本 (一) 予以公开 2 0 0 年度 0");
         assert_eq!(values(&c.groups[0]), ["2", "0", "0"]);
+    }
+
+    #[test]
+    fn a_row_whose_cells_are_all_letters_and_rules_after_its_label_is_read_as_cells() {
+        let c = run("4保护第三方合法权益 | ol oj oj ol");
+        assert_eq!(values(&c.groups[0]), ["0", "0", "0", "0"]);
+        // Two such tokens are not enough: a label may end in letters.
+        let c = run("保护第三方合法权益 ol oj");
+        assert!(c.groups.is_empty());
     }
 
     #[test]
