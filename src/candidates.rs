@@ -77,6 +77,20 @@ impl Slot {
         self.is_blank() && !self.raw.is_empty()
     }
 
+    /// A cell OCR left as a glyph (`忆`) or a mark (`;`): it keeps the cells after it
+    /// in their columns, but says the line is damaged.
+    pub fn is_damaged(&self) -> bool {
+        self.unreadable && (lone_glyph(&self.raw) || self.is_mark_cell())
+    }
+
+    /// An unreadable cell of one or two ASCII marks (`2 0 0 0 0 0 ;`): where the run
+    /// is not the row with it, it is a stray mark instead.
+    pub fn is_mark_cell(&self) -> bool {
+        self.unreadable
+            && (1..=2).contains(&self.raw.len())
+            && self.raw.bytes().all(|b| b.is_ascii_punctuation())
+    }
+
     /// A lone ASCII mark read as a digit (`]` for a 1): the lexicon reads only rule
     /// look-alikes so, and only among numbers, so it may as well be the rule.
     pub fn is_mark_read_as_digit(&self) -> bool {
@@ -415,6 +429,16 @@ fn events_of<'a>(
                 {
                     Token::Unreadable
                 }
+                // A mark where a row's last cell should be (`2 0 0 0 0 0 ;`): that
+                // cell, unreadable (dropped again where the run is not then the row).
+                Token::Text
+                    if numeric_context
+                        && after_number
+                        && stray_mark_cell(tok, lex)
+                        && toks.clone().next().is_none() =>
+                {
+                    Token::Unreadable
+                }
                 read => read,
             };
             after_number = matches!(read, Token::Number(_));
@@ -473,6 +497,16 @@ impl<'a> Iterator for SpaceSplit<'a> {
         self.0 = self.0.get(end..).unwrap_or_default();
         Some(token)
     }
+}
+
+/// One or two ASCII marks that are not table rules (`;`, `:>`).
+pub fn stray_mark_cell(tok: &str, lex: &Lexicon) -> bool {
+    (1..=2).contains(&tok.len())
+        && tok.chars().all(|c| {
+            c.is_ascii_punctuation()
+                && !lex.cell_rules.contains(&c)
+                && !lex.rule_lookalikes.contains(&c)
+        })
 }
 
 /// One CJK character and nothing else.

@@ -372,7 +372,20 @@ fn fill_cells(
             return read.review(table, r, "", "ambiguous_blanks", detail);
         }
     };
-    if slots.iter().any(|s| s.unreadable && lone_glyph(&s.raw)) {
+    if slots.iter().any(Slot::is_damaged) {
+        // A mark that the identities place as a lost 0 (`0 0 0 0 0 0 ,`) was no cell.
+        let marks_only = slots
+            .iter()
+            .filter(|s| s.is_damaged())
+            .all(Slot::is_mark_cell);
+        let without: Vec<Slot> = slots
+            .iter()
+            .filter(|s| !s.is_mark_cell())
+            .cloned()
+            .collect();
+        if marks_only && place_run(read, table, r, &without, cells) {
+            return;
+        }
         return leave_damaged_row(read, table, r, &slots, anchored);
     }
     for (c, slot) in slots.into_iter().enumerate() {

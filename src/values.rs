@@ -304,6 +304,13 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit 
         without.slots.retain(|s| !s.is_rule());
         return fit_columns(&without, n, value_field);
     }
+    // A mark read where the row's last cell should be is that cell only where the run
+    // is then the row (`2 0 0 0 0 0 ;`); otherwise it is a stray mark.
+    if len != n && g.slots.iter().any(Slot::is_mark_cell) {
+        let mut without = g.clone();
+        without.slots.retain(|s| !s.is_mark_cell());
+        return fit_columns(&without, n, value_field);
+    }
     // Likewise a `]` read as a 1 is the rule when the run is then exactly the row
     // (`0 0 o o ] o 。 。` for seven zeros).
     if len > n && g.slots.iter().any(Slot::is_mark_read_as_digit) {
@@ -376,6 +383,19 @@ mod tests {
         assert_eq!(fit_columns(&g[0], 7, None), Fit::Short(6));
         let g = groups("行政事业性收费\t0\t0\t");
         assert!(matches!(fit_columns(&g[0], 2, None), Fit::Cells(_)));
+    }
+
+    #[test]
+    fn a_mark_after_a_rows_numbers_is_its_last_cell_only_where_the_run_is_then_the_row() {
+        let g = groups("(一) 予以公开 2 0 0 0 0 0 ;");
+        assert!(
+            matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[6].is_mark_cell() && c[6].is_damaged())
+        );
+        let g = groups("(一) 予以公开 2 0 0 0 0 0 2 .");
+        assert!(matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[6].raw == "2"));
+        // Not before the numbers, and not where more follows.
+        let g = groups("(一) 予以公开 ; 2 0 0");
+        assert_eq!(g[0].slots.len(), 3);
     }
 
     #[test]
