@@ -13,7 +13,7 @@
 
 use crate::lexicon::Lexicon;
 use crate::normalize::key;
-use crate::numbers::{all_cells, parse_cell, parse_token, Parsed, Token};
+use crate::numbers::{all_cells, lone_mark_among_numbers, parse_cell, parse_token, Parsed, Token};
 
 /// Tokens that a line of nothing but letters read for digits (`O  O  O`) needs
 /// before it counts as a row of cells.
@@ -385,7 +385,9 @@ fn events_of<'a>(
             && tokens().all(|t| matches!(parse_token(t, lex, true), Token::Number(_))))
         || letter_cells_after_label(line, lex);
     // A line of nothing but cells reads a lone `]` as its digit from the first token.
-    let cells_only = numeric_context && all_cells(tokens(), lex);
+    let cells_only = numeric_context
+        && tokens().any(|t| lone_mark_among_numbers(t, lex))
+        && all_cells(tokens(), lex);
     let fields: Vec<&str> = if tabbed {
         line.split('\t').collect()
     } else {

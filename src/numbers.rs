@@ -154,6 +154,14 @@ pub fn parse_cell(token: &str, lex: &Lexicon, numeric_context: bool, among_numbe
     parse_general(token, lex, numeric_context)
 }
 
+/// Whether `token` is a lone mark that `lone_digits` reads only among numbers (`]`).
+pub fn lone_mark_among_numbers(token: &str, lex: &Lexicon) -> bool {
+    let mut chars = token.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None)
+        if lex.lone_digits.contains_key(&c)
+            && (lex.rule_lookalikes.contains(&c) || lex.cell_rules.contains(&c)))
+}
+
 /// Whether every token of `tokens` is a cell: a number, or a lone mark `lone_digits`
 /// reads as one among numbers (`] 0 0 0 ] ]`).
 pub fn all_cells<'a>(mut tokens: impl Iterator<Item = &'a str>, lex: &Lexicon) -> bool {
