@@ -58,11 +58,12 @@ impl Ceiling {
 /// The oracle ceilings of `text` against its truth (see the module docs).
 pub fn ceiling(text: &str, truth: &TruthDoc, dict: &Dictionaries) -> Ceiling {
     let labels = row_labels(truth, dict);
+    let lines: Vec<String> = split_lines(text).map(normalize_line).collect();
     let known = survivors(
-        text,
+        &lines,
         truth,
         &labels,
-        &table_regions(text, truth, dict),
+        &table_regions(&lines, truth, dict),
         &dict.lexicon,
     );
     // A row is whole when every cell of it with a value survives.
@@ -210,15 +211,14 @@ fn label_points(label: &[char], text: &str) -> u64 {
 /// from table 二 laid on table 三's total would let the identities credit the whole
 /// table. A heading not found widens the region (see [`crate::sections::region`]).
 fn table_regions(
-    text: &str,
+    lines: &[String],
     truth: &TruthDoc,
     dict: &Dictionaries,
 ) -> HashMap<String, Range<usize>> {
     let Some(template) = dict.templates.iter().find(|t| t.id == truth.template) else {
         return HashMap::new();
     };
-    let lines: Vec<String> = split_lines(text).map(normalize_line).collect();
-    let headings = find_sections(&lines, template, &dict.lexicon, &dict.glyphs);
+    let headings = find_sections(lines, template, &dict.lexicon, &dict.glyphs);
     template
         .tables
         .iter()
@@ -232,7 +232,7 @@ fn table_regions(
 /// line of zeros whenever both rows are all zeros, and the identities would then
 /// credit the oracle with values no reader could place.
 fn survivors(
-    text: &str,
+    text_lines: &[String],
     truth: &TruthDoc,
     labels: &HashMap<(String, String), Vec<char>>,
     regions: &HashMap<String, Range<usize>>,
@@ -244,8 +244,7 @@ fn survivors(
     let mut context: Vec<(String, String)> = Vec::new();
     let mut at_line: Vec<usize> = Vec::new();
     let mut pending = String::new();
-    for (i, l) in split_lines(text).enumerate() {
-        let norm = normalize_line(l);
+    for (i, norm) in text_lines.iter().enumerate() {
         // Read as the pipeline reads a line's cells (a lone `]` is a 1 only right
         // after a number, or in a line of nothing but cells).
         let cells_only = all_cells(norm.split_whitespace(), lex);
@@ -262,11 +261,11 @@ fn survivors(
             })
             .collect();
         if nums.is_empty() {
-            pending.push_str(&norm);
+            pending.push_str(norm);
         } else {
             lines.push(nums);
             at_line.push(i);
-            context.push((norm, std::mem::take(&mut pending)));
+            context.push((norm.clone(), std::mem::take(&mut pending)));
         }
     }
     // The truth's rows in order: the index and value of each cell with a value.
@@ -445,13 +444,17 @@ mod tests {
         }
     }
 
+    fn lines(text: &str) -> Vec<String> {
+        split_lines(text).map(normalize_line).collect()
+    }
+
     #[test]
     fn one_line_of_zeros_survives_for_one_row_only() {
         let lex = Dictionaries::embedded().unwrap().lexicon;
         let truth = doc(&[("a", &[0, 0, 0]), ("b", &[0, 0, 0]), ("c", &[0, 0, 0])]);
         // Rows a and b lost their numbers; c's line is all that is left.
         let known = survivors(
-            "a\nb\nc 0 0 0\n",
+            &lines("a\nb\nc 0 0 0\n"),
             &truth,
             &HashMap::new(),
             &HashMap::new(),
@@ -466,7 +469,7 @@ mod tests {
         let lex = Dictionaries::embedded().unwrap().lexicon;
         let truth = doc(&[("a", &[4, 0, 4]), ("b", &[7, 1, 8])]);
         let known = survivors(
-            "a 4 | 0 4\nprose 2021\nb 7 8\n",
+            &lines("a 4 | 0 4\nprose 2021\nb 7 8\n"),
             &truth,
             &HashMap::new(),
             &HashMap::new(),
@@ -487,7 +490,7 @@ mod tests {
         // Row b's line lost its numbers: the two lines left are a's and c's, as their
         // labels say, though b could take either with as many matches.
         let known = survivors(
-            "新收 0 0 0\n结转\n总计 0 0 0\n",
+            &lines("新收 0 0 0\n结转\n总计 0 0 0\n"),
             &truth,
             &labels,
             &HashMap::new(),
@@ -498,7 +501,7 @@ mod tests {
             [true, true, true, false, false, false, true, true, true]
         );
         let known = survivors(
-            "新收 0 0 0\n结转 0 0 0\n总计\n",
+            &lines("新收 0 0 0\n结转 0 0 0\n总计\n"),
             &truth,
             &labels,
             &HashMap::new(),
