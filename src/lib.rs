@@ -22,6 +22,7 @@ pub mod baseline;
 pub mod batch;
 pub mod candidates;
 pub mod ceiling;
+mod cell_records;
 pub mod csv_row;
 pub mod decode;
 pub mod detect;
