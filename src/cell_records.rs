@@ -158,7 +158,7 @@ pub fn push_decimal(out: &mut Vec<u8>, n: u64) {
         out.push(b'0' + n as u8);
         return;
     }
-    out.extend_from_slice(crate::numbers::decimal(n, &mut [0; 20]).as_bytes());
+    out.extend_from_slice(crate::numbers::decimal_bytes(n, &mut [0; 20]));
 }
 
 /// Appends `v` as `{v}` writes it: a whole non-negative number (nearly every cell) by
