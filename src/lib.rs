@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod align;
+pub mod allocator;
 pub mod archive;
 pub mod baseline;
 pub mod batch;
