@@ -17,11 +17,13 @@
 #![deny(missing_docs)]
 
 pub mod align;
+pub mod allocator;
 pub mod archive;
 pub mod baseline;
 pub mod batch;
 pub mod candidates;
 pub mod ceiling;
+mod cell_records;
 pub mod csv_row;
 pub mod decode;
 pub mod detect;

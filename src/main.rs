@@ -11,9 +11,10 @@ use clap::{Parser, Subcommand};
 use gongkai::{globs, run_discovered, BatchOptions, Dictionaries, RunError};
 
 /// Cleaning a report makes thousands of small allocations; mimalloc serves them from
-/// per-thread pages at a fraction of the system allocator's cost per call.
+/// per-thread pages at a fraction of the system allocator's cost per call (asked
+/// through its plain entry points: `gongkai::allocator`).
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: gongkai::allocator::Mimalloc = gongkai::allocator::Mimalloc;
 
 #[derive(Parser)]
 #[command(

@@ -96,18 +96,35 @@ fn write_digits(f: &mut fmt::Formatter<'_>, n: u64) -> fmt::Result {
 }
 
 /// `n` in decimal, written into the end of `buf` (a `u64` has at most 20 digits).
-pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
+pub(crate) fn decimal(n: u64, buf: &mut [u8; 20]) -> &str {
     // Only ASCII digits were written.
-    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+    std::str::from_utf8(decimal_bytes(n, buf)).unwrap_or_default()
+}
+
+/// [`decimal`]'s digits as bytes, two at a time from a table of the pairs 00–99 (a
+/// run writes hundreds of thousands of line numbers).
+pub(crate) fn decimal_bytes(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let mut at = buf.len();
+    while n >= 100 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        let pair = n as usize * 2;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else {
+        at -= 1;
+        buf[at] = b'0' + n as u8;
+    }
+    &buf[at..]
 }
 
 /// What a token turned out to be.
@@ -433,7 +450,26 @@ mod tests {
         assert!(!all_cells(["]", "总计"].into_iter(), &lex));
     }
 
+    #[test]
+    fn decimals_as_display_writes_them() {
+        let mut buf = [0; 20];
+        for n in (0..200_000).chain([u64::MAX, u64::MAX - 1, 10u64.pow(19), 10u64.pow(19) - 1]) {
+            assert_eq!(decimal(n, &mut buf), n.to_string());
+        }
+        for p in 0..20 {
+            let n = 10u64.pow(p);
+            assert_eq!(decimal(n - 1, &mut buf), (n - 1).to_string());
+            assert_eq!(decimal(n, &mut buf), n.to_string());
+        }
+    }
+
     proptest! {
+        #[test]
+        fn any_decimal_as_display_writes_it(n: u64) {
+            let mut buf = [0; 20];
+            prop_assert_eq!(decimal(n, &mut buf), n.to_string());
+        }
+
         #[test]
         fn words_are_told_as_the_whole_path_tells_them(
             t in "[a-zO0-9l|I.,+\\-\u{2212}△·_~元件万一属于开。 ]{0,6}",

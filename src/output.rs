@@ -22,11 +22,11 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use crate::cell_records::{self, Parts};
 use crate::csv_row;
 use crate::dictionary::Dictionaries;
 use crate::error::RunError;
 use crate::model::{CellStatus, DocResult, ReviewItem, RowPresence};
-use crate::numbers::Num;
 
 const CELLS: &[&str] = &[
     "doc_id",
@@ -86,7 +86,7 @@ pub fn neutralize(text: &str) -> String {
 }
 
 /// [`neutralize`] without a copy when the text is safe as it is (almost always).
-fn neutral(text: &str) -> Cow<'_, str> {
+pub(crate) fn neutral(text: &str) -> Cow<'_, str> {
     let changes = |c: char| {
         matches!(c, '\t' | '\n' | '\r' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
             || c.is_control()
@@ -113,29 +113,6 @@ fn neutral(text: &str) -> Cow<'_, str> {
         Cow::Owned(format!("'{clean}"))
     } else {
         Cow::Owned(clean)
-    }
-}
-
-/// Appends `n` in decimal, as `{n}` writes it, without the formatting machinery (a
-/// run formats millions of cells).
-fn push_decimal(out: &mut String, n: u64) {
-    // Most cells are a single digit (most of all, 0).
-    if n < 10 {
-        out.push(char::from(b'0' + n as u8));
-        return;
-    }
-    out.push_str(crate::numbers::decimal(n, &mut [0; 20]));
-}
-
-/// Appends `v` as `{v}` writes it: a whole non-negative number (nearly every cell)
-/// by [`push_decimal`], any other by its `Display`.
-fn push_num(out: &mut String, v: Num) {
-    let micro = v.millionths();
-    match u64::try_from(micro) {
-        Ok(m) if m % 1_000_000 == 0 => push_decimal(out, m / 1_000_000),
-        _ => {
-            let _ = write!(out, "{v}");
-        }
     }
 }
 
@@ -286,6 +263,11 @@ pub struct OutputSet<'d> {
     corrections: Out,
     review: Out,
     wide: Vec<Wide>,
+    /// The quoted parts of every table's records.
+    parts: Parts,
+    /// Buffers the records of one document are put together in.
+    cells_buf: Vec<u8>,
+    wide_buf: Vec<u8>,
     dir: PathBuf,
     // Dropped in this order: the staging folder goes before the lock is released.
     staging: Staging,
@@ -317,17 +299,6 @@ fn strings(h: &[&str]) -> Vec<String> {
     h.iter().map(|s| s.to_string()).collect()
 }
 
-fn put_from<T: AsRef<[u8]>>(
-    file: &mut BufWriter<File>,
-    start: &[u8],
-    rest: &[T],
-) -> std::io::Result<()> {
-    file.write_all(start)?;
-    file.write_all(b",")?;
-    csv_row::write_fields(file, rest)?;
-    file.write_all(b"\n")
-}
-
 impl Out {
     fn row<T: AsRef<[u8]>>(&mut self, record: &[T]) -> Result<(), RunError> {
         let wrote = if record.len() == self.fields {
@@ -341,23 +312,14 @@ impl Out {
         })
     }
 
-    /// Writes a record whose first `shared` fields, already formatted by
-    /// [`csv_row::write_fields`], are `start` (the same for every cell of a row).
-    fn row_from<T: AsRef<[u8]>>(
-        &mut self,
-        start: &[u8],
-        shared: usize,
-        rest: &[T],
-    ) -> Result<(), RunError> {
-        let wrote = if shared + rest.len() != self.fields {
-            Err(self.misfit(shared + rest.len()))
-        } else {
-            put_from(&mut self.file, start, rest)
-        };
-        wrote.map_err(|source| RunError::Output {
-            path: self.tmp.clone(),
-            source,
-        })
+    /// Writes records put together elsewhere (by [`cell_records`]).
+    fn bytes(&mut self, records: &[u8]) -> Result<(), RunError> {
+        self.file
+            .write_all(records)
+            .map_err(|source| RunError::Output {
+                path: self.tmp.clone(),
+                source,
+            })
     }
 
     fn misfit(&self, got: usize) -> std::io::Error {
@@ -437,6 +399,9 @@ impl<'d> OutputSet<'d> {
             corrections: open(dir, "corrections.csv", &strings(CORRECTIONS), bom)?,
             review: open(dir, "review.csv", &strings(REVIEW), bom)?,
             wide,
+            parts: Parts::new(dict),
+            cells_buf: Vec::new(),
+            wide_buf: Vec::new(),
             dir: dir.to_path_buf(),
             staging,
             _lock: lock,
@@ -467,13 +432,21 @@ impl<'d> OutputSet<'d> {
             doc.balance.undetermined.to_string(),
             neutralize(&doc.error),
         ])?;
-        let Some(template) = template else {
+        let (Some(t), Some(template)) = (doc.template, template) else {
             return Ok(());
         };
-        let (mut value, mut line, mut start) = (String::new(), String::new(), Vec::new());
-        let mut values: Vec<String> = Vec::new();
+        // Records go into reused buffers, a file's worth of a document at a time.
+        let (mut cells, mut wide_out, mut start) = (
+            std::mem::take(&mut self.cells_buf),
+            std::mem::take(&mut self.wide_buf),
+            Vec::new(),
+        );
+        cells.clear();
+        let mut quoted_id = Vec::new();
+        let _ = csv_row::write_fields(&mut quoted_id, &[id]);
         for tr in &doc.tables {
             let table = &template.tables[tr.table];
+            let parts = self.parts.table(t, tr.table);
             let wide = self.wide.iter_mut().find(|w| w.table == table.id);
             let mut wide_rows = Vec::new();
             for (r, row) in table.rows.iter().enumerate() {
@@ -483,24 +456,13 @@ impl<'d> OutputSet<'d> {
                 let columns = &table.blocks[row.block].columns;
                 // The wide row's flags (`col=status;…`), written as they are met.
                 let mut flags = String::new();
-                // The fields every cell of the row repeats, quoted once per row.
+                // What every cell of the row starts with: `doc_id,table,row_id,row_label,`.
                 start.clear();
-                let shared = [id, table.id.as_str(), row.id.as_str(), row.path.as_str()];
-                csv_row::write_fields(&mut start, &shared).map_err(|source| RunError::Output {
-                    path: self.cells.tmp.clone(),
-                    source,
-                })?;
+                start.extend_from_slice(&quoted_id);
+                start.push(b',');
+                start.extend_from_slice(&parts.cell_rows[r]);
                 for (c, col) in columns.iter().enumerate() {
                     let cell = &tr.cells[r][c];
-                    // Formatted into reused buffers: a run writes millions of cells.
-                    value.clear();
-                    if let Some(v) = cell.value {
-                        push_num(&mut value, v);
-                    }
-                    line.clear();
-                    if let Some(l) = cell.line {
-                        push_decimal(&mut line, l as u64);
-                    }
                     if cell.status != CellStatus::Ok {
                         if !flags.is_empty() {
                             flags.push(';');
@@ -509,18 +471,7 @@ impl<'d> OutputSet<'d> {
                         flags.push('=');
                         flags.push_str(cell.status.as_str());
                     }
-                    self.cells.row_from(
-                        &start,
-                        shared.len(),
-                        &[
-                            col.id.as_str(),
-                            col.path.as_str(),
-                            value.as_str(),
-                            cell.status.as_str(),
-                            line.as_str(),
-                            &neutral(&cell.raw),
-                        ],
-                    )?;
+                    cell_records::push_cell(&mut cells, &start, &parts.columns[row.block][c], cell);
                 }
                 wide_rows.push((r, flags));
             }
@@ -528,6 +479,7 @@ impl<'d> OutputSet<'d> {
                 // Which of its block's columns each wide column is, found once per
                 // block rather than by comparing the paths again for every row.
                 let mut placed: Vec<Option<Vec<Option<usize>>>> = vec![None; table.blocks.len()];
+                wide_out.clear();
                 for (r, flags) in wide_rows {
                     let row = &table.rows[r];
                     let columns = &table.blocks[row.block].columns;
@@ -537,30 +489,29 @@ impl<'d> OutputSet<'d> {
                             .map(|path| columns.iter().position(|c| &c.path == path))
                             .collect()
                     });
-                    // The values are formatted into buffers the rows share.
-                    values.resize(at.len(), String::new());
-                    for (text, c) in values.iter_mut().zip(at.iter()) {
-                        text.clear();
-                        if let Some(v) = c.and_then(|c| tr.cells[r][c].value) {
-                            push_num(text, v);
-                        }
-                    }
-                    let mut rec: Vec<&str> = vec![id, &template.id, &row.id, &row.path];
-                    rec.extend(values.iter().map(String::as_str));
-                    rec.push(&flags);
-                    w.out.row(&rec)?;
+                    let values = at.iter().map(|c| c.and_then(|c| tr.cells[r][c].value));
+                    cell_records::push_wide(
+                        &mut wide_out,
+                        &quoted_id,
+                        &parts.wide_rows[r],
+                        values,
+                        &flags,
+                    );
                 }
+                w.out.bytes(&wide_out)?;
             }
         }
+        self.cells.bytes(&cells)?;
+        (self.cells_buf, self.wide_buf) = (cells, wide_out);
         let mut score = String::new();
         for c in &doc.corrections {
-            line.clear();
-            push_decimal(&mut line, c.line as u64);
+            let mut digits = [0; 20];
+            let line = crate::numbers::decimal(c.line as u64, &mut digits);
             score.clear();
             let _ = write!(score, "{:.3}", c.score);
             self.corrections.row(&[
                 id,
-                line.as_str(),
+                line,
                 c.kind,
                 &neutral(&c.before),
                 &neutral(&c.after),
@@ -622,26 +573,6 @@ impl<'d> OutputSet<'d> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_pushed_as_display_writes_them() {
-        let mut values: Vec<Num> = [0, 1, 9, 10, 99, 1234567, -1, -30, i64::MAX / 1_000_000]
-            .into_iter()
-            .map(Num::int)
-            .collect();
-        values.extend([1, 500_000, -2_500_000, 123_456_789].map(Num::micro));
-        values.extend([i128::MAX, i128::MIN, 1 << 70].map(Num::from_millionths));
-        for v in values {
-            let mut out = String::from("x");
-            push_num(&mut out, v);
-            assert_eq!(out, format!("x{v}"));
-        }
-        for n in [0, 7, 10, 4096, u64::MAX] {
-            let mut out = String::new();
-            push_decimal(&mut out, n);
-            assert_eq!(out, n.to_string());
-        }
-    }
 
     /// A full disk: /dev/full fails every write with ENOSPC. The error names the file
     /// and tells the user what to do.

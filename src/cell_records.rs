@@ -1,0 +1,322 @@
+//! cells.csv's and the wide tables' records, put together from parts quoted once.
+//!
+//! A run writes millions of cells, and each record repeats its table, row and column,
+//! which the dictionaries fix. Those parts are quoted (as [`csv_row`] quotes a field)
+//! once, when the outputs open; a cell's record is then its row's and column's parts
+//! copied into one buffer with its value, status, line and raw text, which is the only
+//! field that needs looking at. The bytes are those of [`csv_row::write_record`] over
+//! the fields one by one (tests below).
+
+use crate::csv_row;
+use crate::dictionary::{Dictionaries, Table, Template};
+use crate::model::Cell;
+use crate::numbers::Num;
+use crate::output::neutral;
+
+/// The quoted parts of one template table's records.
+pub struct TableParts {
+    /// Per row: `table,row_id,row_label,` (a cell's record after its `doc_id,`).
+    pub cell_rows: Vec<Vec<u8>>,
+    /// Per block, per column: `column_id,column_label,`.
+    pub columns: Vec<Vec<Vec<u8>>>,
+    /// Per row: `template,row_id,row_label` (a wide record after its `doc_id,`).
+    pub wide_rows: Vec<Vec<u8>>,
+}
+
+/// Every template table's parts, `[template][table]`.
+pub struct Parts(Vec<Vec<TableParts>>);
+
+/// `fields` quoted and joined by commas.
+fn quoted(fields: &[&str]) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing into a vector cannot fail.
+    let _ = csv_row::write_fields(&mut out, fields);
+    out
+}
+
+impl TableParts {
+    fn new(template: &Template, table: &Table) -> TableParts {
+        let with_comma = |mut part: Vec<u8>| {
+            part.push(b',');
+            part
+        };
+        TableParts {
+            cell_rows: table
+                .rows
+                .iter()
+                .map(|r| with_comma(quoted(&[&table.id, &r.id, &r.path])))
+                .collect(),
+            columns: table
+                .blocks
+                .iter()
+                .map(|b| {
+                    b.columns
+                        .iter()
+                        .map(|c| with_comma(quoted(&[&c.id, &c.path])))
+                        .collect()
+                })
+                .collect(),
+            wide_rows: table
+                .rows
+                .iter()
+                .map(|r| quoted(&[&template.id, &r.id, &r.path]))
+                .collect(),
+        }
+    }
+}
+
+impl Parts {
+    /// Quotes the parts of every table of `dict`'s templates.
+    pub fn new(dict: &Dictionaries) -> Parts {
+        Parts(
+            dict.templates
+                .iter()
+                .map(|t| {
+                    t.tables
+                        .iter()
+                        .map(|table| TableParts::new(t, table))
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+
+    /// The parts of table `table` of template `template`.
+    pub fn table(&self, template: usize, table: usize) -> &TableParts {
+        &self.0[template][table]
+    }
+}
+
+/// Appends a cell's record: `start` is `doc_id,` and the row's part, `column` the
+/// column's part.
+pub fn push_cell(out: &mut Vec<u8>, start: &[u8], column: &[u8], cell: &Cell) {
+    out.extend_from_slice(start);
+    out.extend_from_slice(column);
+    if let Some(v) = cell.value {
+        push_num(out, v);
+    }
+    out.push(b',');
+    // The statuses are words that need no quotes.
+    out.extend_from_slice(cell.status.as_str().as_bytes());
+    out.push(b',');
+    if let Some(l) = cell.line {
+        push_decimal(out, l as u64);
+    }
+    out.push(b',');
+    push_text(out, &cell.raw);
+    out.push(b'\n');
+}
+
+/// Appends a wide table's record: `id` is the quoted `doc_id`, `row` the row's part,
+/// then the values (a number needs no quotes) and the flags.
+pub fn push_wide(
+    out: &mut Vec<u8>,
+    id: &[u8],
+    row: &[u8],
+    values: impl Iterator<Item = Option<Num>>,
+    flags: &str,
+) {
+    out.extend_from_slice(id);
+    out.push(b',');
+    out.extend_from_slice(row);
+    for v in values {
+        out.push(b',');
+        if let Some(v) = v {
+            push_num(out, v);
+        }
+    }
+    out.push(b',');
+    // Writing into a vector cannot fail.
+    let _ = csv_row::write_fields(out, &[flags]);
+    out.push(b'\n');
+}
+
+/// Appends OCR text made safe ([`neutral`]) and quoted as needed.
+pub fn push_text(out: &mut Vec<u8>, text: &str) {
+    if plain(text.as_bytes()) {
+        out.extend_from_slice(text.as_bytes());
+    } else {
+        let _ = csv_row::write_fields(out, &[neutral(text).as_ref()]);
+    }
+}
+
+/// Whether neither [`neutral`] nor quoting would change `text`, told from its bytes:
+/// printable ASCII without `,` or `"` that starts with none of ` = + - @` (nearly
+/// every raw cell: digits).
+fn plain(text: &[u8]) -> bool {
+    if let Some(b' ' | b'=' | b'+' | b'-' | b'@') = text.first() {
+        return false;
+    }
+    text.iter()
+        .all(|&b| matches!(b, b' '..=b'~') && b != b',' && b != b'"')
+}
+
+/// Appends `n` in decimal, as `{n}` writes it.
+pub fn push_decimal(out: &mut Vec<u8>, n: u64) {
+    // Most cells are a single digit (most of all, 0).
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
+    out.extend_from_slice(crate::numbers::decimal_bytes(n, &mut [0; 20]));
+}
+
+/// Appends `v` as `{v}` writes it: a whole non-negative number (nearly every cell) by
+/// [`push_decimal`], any other by its `Display`.
+pub fn push_num(out: &mut Vec<u8>, v: Num) {
+    match u64::try_from(v.millionths()) {
+        Ok(m) if m % 1_000_000 == 0 => push_decimal(out, m / 1_000_000),
+        _ => {
+            use std::io::Write;
+            let _ = write!(out, "{v}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::CellStatus;
+    use proptest::prelude::*;
+
+    fn dict() -> &'static Dictionaries {
+        static D: std::sync::OnceLock<Dictionaries> = std::sync::OnceLock::new();
+        D.get_or_init(|| Dictionaries::embedded().unwrap())
+    }
+
+    /// A cell's record as the writer made it before: every field quoted on its own.
+    fn plain_cell(id: &str, t: usize, table: usize, r: usize, c: usize, cell: &Cell) -> Vec<u8> {
+        let table = &dict().templates[t].tables[table];
+        let (row, col) = (
+            &table.rows[r],
+            &table.blocks[table.rows[r].block].columns[c],
+        );
+        let value = cell.value.map_or(String::new(), |v| v.to_string());
+        let line = cell.line.map_or(String::new(), |l| l.to_string());
+        let mut out = Vec::new();
+        let fields = [
+            &*neutral(id),
+            &table.id,
+            &row.id,
+            &row.path,
+            &col.id,
+            &col.path,
+            &value,
+            cell.status.as_str(),
+            &line,
+            &neutral(&cell.raw),
+        ];
+        csv_row::write_record(&mut out, &fields).unwrap();
+        out
+    }
+
+    fn ours(id: &str, t: usize, table: usize, r: usize, c: usize, cell: &Cell) -> Vec<u8> {
+        let parts = Parts::new(dict());
+        let part = parts.table(t, table);
+        let mut start = quoted(&[&neutral(id)]);
+        start.push(b',');
+        start.extend_from_slice(&part.cell_rows[r]);
+        let block = dict().templates[t].tables[table].rows[r].block;
+        let mut out = Vec::new();
+        push_cell(&mut out, &start, &part.columns[block][c], cell);
+        out
+    }
+
+    const STATUSES: [CellStatus; 5] = [
+        CellStatus::Ok,
+        CellStatus::Repaired,
+        CellStatus::Inferred,
+        CellStatus::Missing,
+        CellStatus::Conflict,
+    ];
+
+    #[test]
+    fn numbers_are_pushed_as_display_writes_them() {
+        let mut values: Vec<Num> = [0, 1, 9, 10, 99, 1234567, -1, -30, i64::MAX / 1_000_000]
+            .into_iter()
+            .map(Num::int)
+            .collect();
+        values.extend([1, 500_000, -2_500_000, 123_456_789].map(Num::micro));
+        values.extend([i128::MAX, i128::MIN, 1 << 70].map(Num::from_millionths));
+        for v in values {
+            let mut out = b"x".to_vec();
+            push_num(&mut out, v);
+            assert_eq!(out, format!("x{v}").into_bytes());
+        }
+        for n in [0, 7, 10, 4096, u64::MAX] {
+            let mut out = Vec::new();
+            push_decimal(&mut out, n);
+            assert_eq!(out, n.to_string().into_bytes());
+        }
+    }
+
+    #[test]
+    fn every_template_cell_as_the_fields_quoted_one_by_one() {
+        let cell = Cell {
+            value: Some(Num::int(12)),
+            status: CellStatus::Ok,
+            line: Some(7),
+            raw: "12".into(),
+        };
+        for (t, template) in dict().templates.iter().enumerate() {
+            for (i, table) in template.tables.iter().enumerate() {
+                for (r, row) in table.rows.iter().enumerate() {
+                    for c in 0..table.blocks[row.block].columns.len() {
+                        assert_eq!(
+                            ours("d,1", t, i, r, c, &cell),
+                            plain_cell("d,1", t, i, r, c, &cell)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_cell_as_the_fields_quoted_one_by_one(
+            id in "[a=\",\n -]{0,4}",
+            value in prop::option::of(prop_oneof![
+                (0i64..30).prop_map(Num::int),
+                any::<i64>().prop_map(Num::micro),
+                any::<i128>().prop_map(Num::from_millionths),
+            ]),
+            status in 0usize..5,
+            line in prop::option::of(0usize..100_000),
+            raw in "[0-9 a=+@\",\r\n\t\u{7}\u{85}\u{202e}\u{ff0d}\u{3000}␣-]{0,6}",
+            pick in 0usize..10_000,
+        ) {
+            let cell = Cell { value, status: STATUSES[status], line, raw };
+            let t = pick % dict().templates.len();
+            let tables = &dict().templates[t].tables;
+            let i = pick / 7 % tables.len();
+            let r = pick / 11 % tables[i].rows.len();
+            let c = pick / 13 % tables[i].blocks[tables[i].rows[r].block].columns.len();
+            prop_assert_eq!(ours(&id, t, i, r, c, &cell), plain_cell(&id, t, i, r, c, &cell));
+        }
+
+        #[test]
+        fn a_wide_record_as_the_fields_quoted_one_by_one(
+            id in "[a=\",\n -]{0,4}",
+            values in prop::collection::vec(prop::option::of(any::<i128>().prop_map(Num::from_millionths)), 0..5),
+            flags in "[a=;\",]{0,5}",
+            pick in 0usize..10_000,
+        ) {
+            let t = pick % dict().templates.len();
+            let template = &dict().templates[t];
+            let i = pick / 7 % template.tables.len();
+            let r = pick / 11 % template.tables[i].rows.len();
+            let row = &template.tables[i].rows[r];
+            let parts = Parts::new(dict());
+            let mut ours = Vec::new();
+            let id = neutral(&id);
+            push_wide(&mut ours, &quoted(&[&id]), &parts.table(t, i).wide_rows[r], values.iter().copied(), &flags);
+            let mut fields = vec![id.to_string(), template.id.clone(), row.id.clone(), row.path.clone()];
+            fields.extend(values.iter().map(|v| v.map_or(String::new(), |v| v.to_string())));
+            fields.push(flags);
+            let mut theirs = Vec::new();
+            csv_row::write_record(&mut theirs, &fields).unwrap();
+            prop_assert_eq!(ours, theirs);
+        }
+    }
+}
