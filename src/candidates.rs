@@ -336,6 +336,8 @@ fn lexed_text<'a>(line: &'a str, lex: &Lexicon) -> std::borrow::Cow<'a, str> {
     // Ruled tables come out of OCR with the rules as characters between cells.
     let unruled: std::borrow::Cow<str> = if lex.has_cell_rule(line) {
         let mut out = String::with_capacity(line.len() + 8);
+        // Tab layouts keep their own empty cells.
+        let tabbed = line.contains('\t');
         let mut chars = line.chars().peekable();
         while let Some(c) = chars.next() {
             if !lex.cell_rules.contains(&c) {
@@ -343,10 +345,13 @@ fn lexed_text<'a>(line: &'a str, lex: &Lexicon) -> std::borrow::Cow<'a, str> {
                 continue;
             }
             out.push(' ');
+            if tabbed {
+                continue;
+            }
             // Two rules with nothing between them hold a cell OCR found empty.
             let mut ahead = chars.clone();
             while ahead.next_if(|c| *c == ' ').is_some() {}
-            if ahead.peek().is_some_and(|c| lex.cell_rules.contains(c)) && !line.contains('\t') {
+            if ahead.peek().is_some_and(|c| lex.cell_rules.contains(c)) {
                 out.push(EMPTY_CELL);
                 out.push(' ');
             }
