@@ -32,35 +32,46 @@ fn is_aligned(p: *mut c_void, align: usize) -> bool {
     (p as usize) & (align - 1) == 0
 }
 
+/// A block of `layout` from `plain` where its address has the alignment, else from
+/// `aligned` (the pair `mi_malloc`/`mi_malloc_aligned` or `mi_zalloc`/`mi_zalloc_aligned`).
+///
+/// # Safety
+/// As [`GlobalAlloc::alloc`]: `layout` has a non-zero size.
+#[inline]
+unsafe fn block(
+    layout: Layout,
+    plain: unsafe extern "C" fn(usize) -> *mut c_void,
+    aligned: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+) -> *mut u8 {
+    let align = layout.align();
+    if align <= TRY_PLAIN {
+        // SAFETY: mimalloc's entry points take any size.
+        let p = unsafe { plain(layout.size()) };
+        // A null pointer (out of memory) is "aligned" and is passed on as such.
+        if align <= WORD || is_aligned(p, align) {
+            return p.cast();
+        }
+        // SAFETY: `p` came from mimalloc just now and is not handed out.
+        unsafe { mi::mi_free(p) };
+    }
+    // SAFETY: `align` is a power of two, as every layout's is.
+    unsafe { aligned(layout.size(), align) }.cast()
+}
+
 // SAFETY: every block comes from mimalloc and goes back to it; a block is handed out
 // only when its address has the layout's alignment (a word by mimalloc's design,
 // larger ones checked or asked for), and `mi_free` takes any block mimalloc made.
 unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let align = layout.align();
-        if align <= TRY_PLAIN {
-            let p = mi::mi_malloc(layout.size());
-            // A null pointer (out of memory) is "aligned" and is passed on as such.
-            if align <= WORD || is_aligned(p, align) {
-                return p.cast();
-            }
-            mi::mi_free(p);
-        }
-        mi::mi_malloc_aligned(layout.size(), align).cast()
+        // SAFETY: the caller's layout, as `block` needs.
+        unsafe { block(layout, mi::mi_malloc, mi::mi_malloc_aligned) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let align = layout.align();
-        if align <= TRY_PLAIN {
-            let p = mi::mi_zalloc(layout.size());
-            if align <= WORD || is_aligned(p, align) {
-                return p.cast();
-            }
-            mi::mi_free(p);
-        }
-        mi::mi_zalloc_aligned(layout.size(), align).cast()
+        // SAFETY: as in `alloc`.
+        unsafe { block(layout, mi::mi_zalloc, mi::mi_zalloc_aligned) }
     }
 
     #[inline]
