@@ -507,7 +507,7 @@ impl<'a> Iterator for SpaceSplit<'a> {
 }
 
 /// One or two ASCII marks that are not table rules (`;`, `:>`).
-pub fn stray_mark_cell(tok: &str, lex: &Lexicon) -> bool {
+fn stray_mark_cell(tok: &str, lex: &Lexicon) -> bool {
     (1..=2).contains(&tok.len())
         && tok.chars().all(|c| {
             c.is_ascii_punctuation()
@@ -516,17 +516,21 @@ pub fn stray_mark_cell(tok: &str, lex: &Lexicon) -> bool {
         })
 }
 
+/// A CJK unified ideograph (the basic block, where report text lives).
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
 /// One CJK character and nothing else.
 pub fn lone_glyph(tok: &str) -> bool {
     let mut chars = tok.chars();
-    matches!((chars.next(), chars.next()), (Some(c), None) if ('\u{4e00}'..='\u{9fff}').contains(&c))
+    matches!((chars.next(), chars.next()), (Some(c), None) if is_han(c))
 }
 
 /// Whether the tokens after the last one holding a Han character (the label's) read,
 /// where a number is expected, as at least [`MIN_LETTER_CELLS`] numbers: a row whose
 /// cells OCR read as letters and rules only.
 fn letter_cells_after_label(line: &str, lex: &Lexicon) -> bool {
-    let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
     let Some(label_end) = line.rfind(is_han) else {
         return false;
     };
