@@ -65,8 +65,7 @@ fn finish(text: String, encoding: &'static str, had_errors: bool) -> Result<Deco
     if text.trim().is_empty() {
         return Err(DecodeError::Empty);
     }
-    let total = text.chars().count();
-    let garbage = garbage(&text);
+    let (garbage, total) = garbage(&text);
     if garbage as f64 > total as f64 * MAX_GARBAGE_SHARE {
         let why = if had_errors {
             format!("{garbage} of {total} characters do not decode as {encoding}")
@@ -85,11 +84,11 @@ fn is_garbage(c: char) -> bool {
     c == '\u{fffd}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
 }
 
-/// How many characters of `text` are not text (see `is_garbage`), counted on its
-/// bytes rather than on decoded characters: such a character is one ASCII byte, or
-/// starts with `C2` (the C1 controls, `C2 80`–`C2 9F`), or is `EF BF BD` (U+FFFD),
-/// and neither lead byte is ever inside another character.
-fn garbage(text: &str) -> usize {
+/// How many characters of `text` are not text (see `is_garbage`), and how many it
+/// has, counted on its bytes rather than on decoded characters: such a character is
+/// one ASCII byte, or starts with `C2` (the C1 controls, `C2 80`–`C2 9F`), or is
+/// `EF BF BD` (U+FFFD), and neither lead byte is ever inside another character.
+fn garbage(text: &str) -> (usize, usize) {
     // The ASCII control codes that are not text, by byte (a look-up, not five tests).
     const ASCII_GARBAGE: [bool; 128] = {
         let mut t = [false; 128];
@@ -101,10 +100,11 @@ fn garbage(text: &str) -> usize {
         t
     };
     let b = text.as_bytes();
-    let mut n = 0;
+    let (mut n, mut chars) = (0, 0);
     let mut i = 0;
     // One step per character, its width read from its lead byte.
     while let Some(&x) = b.get(i) {
+        chars += 1;
         match x {
             0x00..=0x7f => {
                 n += usize::from(ASCII_GARBAGE[usize::from(x)]);
@@ -121,7 +121,7 @@ fn garbage(text: &str) -> usize {
             _ => i += 4,
         }
     }
-    n
+    (n, chars)
 }
 
 #[cfg(test)]
@@ -152,10 +152,10 @@ mod tests {
         // Every character alone, then between others.
         for c in (0..=0x10ffff).filter_map(char::from_u32) {
             let one = c.to_string();
-            assert_eq!(garbage(&one), usize::from(is_garbage(c)), "{c:?}");
+            assert_eq!(garbage(&one), (usize::from(is_garbage(c)), 1), "{c:?}");
             let among = format!("a{c}\u{fffd}\u{80}五\u{ff}{c}");
             let want = among.chars().filter(|&c| is_garbage(c)).count();
-            assert_eq!(garbage(&among), want, "{c:?}");
+            assert_eq!(garbage(&among), (want, among.chars().count()), "{c:?}");
         }
     }
 
