@@ -13,7 +13,7 @@
 
 use crate::lexicon::Lexicon;
 use crate::normalize::key;
-use crate::numbers::{all_cells, lone_mark_among_numbers, parse_cell, parse_token, Parsed, Token};
+use crate::numbers::{cells_from_first_token, parse_cell, parse_token, Parsed, Token};
 
 /// Tokens that a line of nothing but letters read for digits (`O  O  O`) needs
 /// before it counts as a row of cells.
@@ -86,17 +86,13 @@ impl Slot {
     /// An unreadable cell of one or two ASCII marks (`2 0 0 0 0 0 ;`): where the run
     /// is not the row with it, it is a stray mark instead.
     pub fn is_mark_cell(&self) -> bool {
-        self.unreadable
-            && (1..=2).contains(&self.raw.len())
-            && self.raw.bytes().all(|b| b.is_ascii_punctuation())
+        self.unreadable && ascii_marks(&self.raw, 2)
     }
 
     /// A lone ASCII mark read as a digit (`]` for a 1): the lexicon reads only rule
     /// look-alikes so, and only among numbers, so it may as well be the rule.
     pub fn is_mark_read_as_digit(&self) -> bool {
-        self.number.is_some()
-            && self.raw.len() == 1
-            && self.raw.bytes().all(|b| b.is_ascii_punctuation())
+        self.number.is_some() && ascii_marks(&self.raw, 1)
     }
 }
 
@@ -390,9 +386,7 @@ fn events_of<'a>(
             && tokens().all(|t| matches!(parse_token(t, lex, true), Token::Number(_))))
         || letter_cells_after_label(line, lex);
     // A line of nothing but cells reads a lone `]` as its digit from the first token.
-    let cells_only = numeric_context
-        && tokens().any(|t| lone_mark_among_numbers(t, lex))
-        && all_cells(tokens(), lex);
+    let cells_only = numeric_context && cells_from_first_token(tokens(), lex);
     let fields: Vec<&str> = if tabbed {
         line.split('\t').collect()
     } else {
@@ -508,12 +502,12 @@ impl<'a> Iterator for SpaceSplit<'a> {
 
 /// One or two ASCII marks that are not table rules (`;`, `:>`).
 fn stray_mark_cell(tok: &str, lex: &Lexicon) -> bool {
-    (1..=2).contains(&tok.len())
-        && tok.chars().all(|c| {
-            c.is_ascii_punctuation()
-                && !lex.cell_rules.contains(&c)
-                && !lex.rule_lookalikes.contains(&c)
-        })
+    ascii_marks(tok, 2) && !tok.chars().any(|c| lex.is_rule_mark(c))
+}
+
+/// One to `most` ASCII punctuation marks and nothing else.
+fn ascii_marks(tok: &str, most: usize) -> bool {
+    (1..=most).contains(&tok.len()) && tok.bytes().all(|b| b.is_ascii_punctuation())
 }
 
 /// A CJK unified ideograph (the basic block, where report text lives).

@@ -19,7 +19,7 @@ use crate::eval::TruthDoc;
 use crate::lexicon::Lexicon;
 use crate::model::{RowPresence, TableResult};
 use crate::normalize::normalize_line;
-use crate::numbers::{all_cells, parse_cell, Num, Token};
+use crate::numbers::{cells_from_first_token, parse_cell, Num, Token};
 use crate::sections::{find_sections, region};
 use crate::solve::{Grid, System};
 use std::ops::Range;
@@ -247,7 +247,7 @@ fn survivors(
     for (i, norm) in text_lines.iter().enumerate() {
         // Read as the pipeline reads a line's cells (a lone `]` is a 1 only right
         // after a number, or in a line of nothing but cells).
-        let cells_only = all_cells(norm.split_whitespace(), lex);
+        let cells_only = cells_from_first_token(norm.split_whitespace(), lex);
         let mut after_number = false;
         let nums: Vec<Num> = norm
             .split_whitespace()

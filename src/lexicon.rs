@@ -324,6 +324,11 @@ impl Lexicon {
         self.glued_ordinal.replace_all(line, "$1 $2")
     }
 
+    /// Whether `c` is a table rule or what OCR makes of one (`|`, `]`, `l` …).
+    pub fn is_rule_mark(&self, c: char) -> bool {
+        self.rule_lookalikes.contains(&c) || self.cell_rules.contains(&c)
+    }
+
     /// Whether `line` holds one of the `cell_rules` (as `line.contains(rule)` for
     /// any of them).
     pub fn has_cell_rule(&self, line: &str) -> bool {

@@ -175,14 +175,18 @@ pub fn parse_cell(token: &str, lex: &Lexicon, numeric_context: bool, among_numbe
 pub fn lone_mark_among_numbers(token: &str, lex: &Lexicon) -> bool {
     let mut chars = token.chars();
     matches!((chars.next(), chars.next()), (Some(c), None)
-        if lex.lone_digits.contains_key(&c)
-            && (lex.rule_lookalikes.contains(&c) || lex.cell_rules.contains(&c)))
+        if lex.lone_digits.contains_key(&c) && lex.is_rule_mark(c))
 }
 
-/// Whether every token of `tokens` is a cell: a number, or a lone mark `lone_digits`
-/// reads as one among numbers (`] 0 0 0 ] ]`).
-pub fn all_cells<'a>(mut tokens: impl Iterator<Item = &'a str>, lex: &Lexicon) -> bool {
-    tokens.all(|t| matches!(parse_cell(t, lex, true, true), Token::Number(_)))
+/// Whether a line reads a lone `]` as its digit from its first token: it holds such a
+/// mark ([`lone_mark_among_numbers`]) and every token is a cell, a number or such a
+/// mark (`] 0 0 0 ] ]`). The pipeline and the eval's ceiling read lines alike by it.
+pub fn cells_from_first_token<'a>(
+    tokens: impl Iterator<Item = &'a str> + Clone,
+    lex: &Lexicon,
+) -> bool {
+    tokens.clone().any(|t| lone_mark_among_numbers(t, lex)) && { tokens }
+        .all(|t| matches!(parse_cell(t, lex, true, true), Token::Number(_)))
 }
 
 /// What [`read_number`] gives for a token of ASCII digits (no stray mark to trim, no
@@ -211,8 +215,7 @@ fn parse_general(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
             c.is_ascii_digit() || c == '.' || c == ',' || lex.digit_confusions.contains_key(&c);
         let sign = matches!(c, '-' | '\u{2212}' | '+');
         // Among a row's numbers a token may start with a rule OCR read (`]1`, `io0i`).
-        let rule =
-            numeric_context && (lex.rule_lookalikes.contains(&c) || lex.cell_rules.contains(&c));
+        let rule = numeric_context && lex.is_rule_mark(c);
         if !digitish && !sign && !rule && !lex.stray_marks.contains(&c) {
             return Token::Text;
         }
@@ -233,7 +236,7 @@ fn lone_digit(
     let (Some(c), None) = (chars.next(), chars.next()) else {
         return None;
     };
-    let rule = lex.rule_lookalikes.contains(&c) || lex.cell_rules.contains(&c);
+    let rule = lex.is_rule_mark(c);
     let digit = *lex
         .lone_digits
         .get(&c)
@@ -272,7 +275,7 @@ fn parse_trimmed(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
 /// not text. Needs a real digit and a rule look-alike before the token's end (one at
 /// the end alone is the glued rule [`parse_token`] already strips).
 fn ruled_digits(t: &str, lex: &Lexicon) -> bool {
-    let rule = |c: char| lex.rule_lookalikes.contains(&c) || lex.cell_rules.contains(&c);
+    let rule = |c: char| lex.is_rule_mark(c);
     let body = t.trim_end_matches(rule);
     body.bytes().any(|b| b.is_ascii_digit())
         && body.chars().any(rule)
@@ -446,8 +449,8 @@ mod tests {
         assert!(
             matches!(parse_cell("0]", &lex, true, true), Token::Number(p) if p.value == Num::int(0))
         );
-        assert!(all_cells(["]", "0", "o"].into_iter(), &lex));
-        assert!(!all_cells(["]", "总计"].into_iter(), &lex));
+        assert!(cells_from_first_token(["]", "0", "o"].into_iter(), &lex));
+        assert!(!cells_from_first_token(["]", "总计"].into_iter(), &lex));
     }
 
     #[test]

@@ -378,13 +378,15 @@ fn fill_cells(
             .iter()
             .filter(|s| s.is_damaged())
             .all(Slot::is_mark_cell);
-        let without: Vec<Slot> = slots
-            .iter()
-            .filter(|s| !s.is_mark_cell())
-            .cloned()
-            .collect();
-        if marks_only && place_run(read, table, r, &without, cells) {
-            return;
+        if marks_only {
+            let without: Vec<Slot> = slots
+                .iter()
+                .filter(|s| !s.is_mark_cell())
+                .cloned()
+                .collect();
+            if place_run(read, table, r, &without, cells) {
+                return;
+            }
         }
         return leave_damaged_row(read, table, r, &slots, anchored);
     }

@@ -300,24 +300,19 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit 
     // row exactly (OCR read a `1` as the rule); otherwise it is the rule between
     // cells, and counting it would shift the cells after it.
     if len != n && g.slots.iter().any(Slot::is_rule) {
-        let mut without = g.clone();
-        without.slots.retain(|s| !s.is_rule());
-        return fit_columns(&without, n, value_field);
+        return fit_columns(&without(g, Slot::is_rule), n, value_field);
     }
     // A mark read where the row's last cell should be is that cell only where the run
     // is then the row (`2 0 0 0 0 0 ;`); otherwise it is a stray mark.
     if len != n && g.slots.iter().any(Slot::is_mark_cell) {
-        let mut without = g.clone();
-        without.slots.retain(|s| !s.is_mark_cell());
-        return fit_columns(&without, n, value_field);
+        return fit_columns(&without(g, Slot::is_mark_cell), n, value_field);
     }
     // Likewise a `]` read as a 1 is the rule when the run is then exactly the row
     // (`0 0 o o ] o 。 。` for seven zeros).
     if len > n && g.slots.iter().any(Slot::is_mark_read_as_digit) {
-        let mut without = g.clone();
-        without.slots.retain(|s| !s.is_mark_read_as_digit());
-        if without.slots.len() == n {
-            return fit_columns(&without, n, value_field);
+        let rest = without(g, Slot::is_mark_read_as_digit);
+        if rest.slots.len() == n {
+            return fit_columns(&rest, n, value_field);
         }
     }
     if len < n {
@@ -336,6 +331,13 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit 
         },
     };
     Fit::Cells(g.slots[chosen..chosen + n].to_vec())
+}
+
+/// `g` without the slots `drop` picks.
+fn without(g: &ValueGroup, drop: impl Fn(&Slot) -> bool) -> ValueGroup {
+    let mut rest = g.clone();
+    rest.slots.retain(|s| !drop(s));
+    rest
 }
 
 /// The tab cell where values start in most of a table's rows that can be placed in
