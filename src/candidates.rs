@@ -80,7 +80,12 @@ impl Slot {
     /// A cell OCR left as a glyph (`忆`) or a mark (`;`): it keeps the cells after it
     /// in their columns, but says the line is damaged.
     pub fn is_damaged(&self) -> bool {
-        self.unreadable && (lone_glyph(&self.raw) || self.is_mark_cell())
+        self.is_glyph_cell() || self.is_mark_cell()
+    }
+
+    /// An unreadable cell of one glyph or letter (`忆`, `i`).
+    pub fn is_glyph_cell(&self) -> bool {
+        self.unreadable && (lone_glyph(&self.raw) || lone_letter(&self.raw))
     }
 
     /// An unreadable cell of one or two ASCII marks (`2 0 0 0 0 0 ;`): where the run
@@ -397,7 +402,7 @@ fn events_of<'a>(
     let mut seen_value = false;
     // Whether the token before was a number (a lone `]` after one is its cell's 1).
     let mut after_number = false;
-    for (fi, field) in fields.into_iter().enumerate() {
+    for (fi, field) in fields.iter().enumerate() {
         let mut new_cell = true;
         let mut any = false;
         let mut toks = SpaceSplit(field);
@@ -427,6 +432,25 @@ fn events_of<'a>(
                         && seen_value
                         && lone_glyph(tok)
                         && glyphs_then_number(toks.clone(), lex) =>
+                {
+                    Token::Unreadable
+                }
+                // A tab cell of its own, after the label's, holding one glyph or
+                // letter before the row's numbers (`重复申请\ti\t0\t0`): OCR's reading
+                // of a digit, so a cell that cannot be read. Without a label before
+                // it, the glyph is what is left of the label (`三\t人\t36\t3`).
+                Token::Text
+                    if tabbed
+                        && numeric_context
+                        && match events.last() {
+                            Some(Event::Text { .. } | Event::Blank(..)) => true,
+                            Some(Event::Value(s)) => s.is_glyph_cell(),
+                            _ => false,
+                        }
+                        && fields[..fi].iter().any(|f| holds_label(f))
+                        && field.trim() == tok
+                        && (lone_glyph(tok) || lone_letter(tok))
+                        && cell_fields_then_number(&fields[fi + 1..], lex) =>
                 {
                     Token::Unreadable
                 }
@@ -534,6 +558,26 @@ fn letter_cells_after_label(line: &str, lex: &Lexicon) -> bool {
         .filter(|t| matches!(parse_token(t, lex, true), Token::Number(_)))
         .nth(MIN_LETTER_CELLS - 1)
         .is_some()
+}
+
+/// Whether a tab field holds more of a label than a glyph of a group cell.
+fn holds_label(field: &str) -> bool {
+    field.chars().filter(|&c| is_han(c)).nth(1).is_some()
+}
+
+/// One ASCII letter and nothing else.
+fn lone_letter(tok: &str) -> bool {
+    tok.len() == 1 && tok.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// Whether the tab fields after a lone glyph's are more such fields and then one
+/// opening with a number.
+fn cell_fields_then_number(rest: &[&str], lex: &Lexicon) -> bool {
+    rest.iter()
+        .map(|f| f.trim())
+        .find(|f| !(lone_glyph(f) || lone_letter(f)))
+        .and_then(|f| f.split_whitespace().next())
+        .is_some_and(|t| matches!(parse_token(t, lex, true), Token::Number(_)))
 }
 
 /// Whether `rest` (the tokens after a lone glyph) is more lone glyphs and then a
@@ -846,6 +890,22 @@ mod tests {
         // Before the first number a glyph is the label's; before a word, text.
         let c = run("本 (一) 予以公开 2 0 0 年度 0");
         assert_eq!(values(&c.groups[0]), ["2", "0", "0"]);
+    }
+
+    #[test]
+    fn a_glyph_in_a_tab_cell_of_its_own_after_a_label_is_an_unreadable_cell() {
+        let c = run("2 .重复申请\ti\t0\t0\t0\t0\t0\t1");
+        assert_eq!(values(&c.groups[0]), ["_", "0", "0", "0", "0", "0", "1"]);
+        assert!(c.groups[0].slots[0].unreadable);
+        let c = run("(一) 予以公开\t相\t0\t0\t0\t0\t0\t3");
+        assert_eq!(c.groups[0].slots.len(), 7);
+        // After a group cell's glyph alone it is what is left of the row's label.
+        let c = run("三\t人\t36\t3\t0\t0\t0\t0\t39");
+        assert_eq!(c.groups[0].slots.len(), 7);
+        assert_eq!(c.segments.len(), 2);
+        // Glued to its label, or in the label's own cell, it is the label's.
+        let c = run("2 .重复申请 i\t0\t0\t0\t0\t0\t1");
+        assert_eq!(c.groups[0].slots.len(), 6);
     }
 
     #[test]

@@ -315,6 +315,14 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit 
             return fit_columns(&rest, n, value_field);
         }
     }
+    // Glyphs before a row's numbers in tab cells of their own are misread digits
+    // where the run is then the row, and what is left of a label where the run is
+    // too long with them (`收费\t上\t二\t0` for one column).
+    if len > n && g.slots[..len - n].iter().all(Slot::is_glyph_cell) {
+        let mut rest = g.clone();
+        rest.slots.drain(..len - n);
+        return fit_columns(&rest, n, value_field);
+    }
     if len < n {
         return Fit::Short(g.slots.iter().filter(|s| !s.is_blank()).count());
     }
@@ -424,6 +432,20 @@ mod tests {
         let g = groups("2.重复申请\t|\t0\t0\t0\t0\t0\t1");
         assert!(
             matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[0].is_blank() && c[6].raw == "1")
+        );
+    }
+
+    #[test]
+    fn glyphs_in_tab_cells_before_the_numbers_are_cells_only_where_they_fill_the_row() {
+        // A `1` read as a letter in a cell of its own: the run is the row with it.
+        let g = groups("2 .重复申请\ti\t0\t0\t0\t0\t0\t1");
+        assert!(
+            matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[0].is_glyph_cell() && c[6].raw == "1")
+        );
+        // What is left of a label: the run is too long with the glyphs.
+        let g = groups("行政事业性收费\t上\t二\t0");
+        assert!(
+            matches!(fit_columns(&g[0], 1, None), Fit::Cells(c) if c.len() == 1 && c[0].raw == "0")
         );
     }
 
