@@ -80,7 +80,13 @@ impl Slot {
     /// A cell OCR left as a glyph (`忆`) or a mark (`;`): it keeps the cells after it
     /// in their columns, but says the line is damaged.
     pub fn is_damaged(&self) -> bool {
-        self.is_glyph_cell() || self.is_mark_cell()
+        self.is_glyph_cell() || self.is_mark_cell() || self.is_letters_cell()
+    }
+
+    /// An unreadable cell of letters OCR makes of digits (`oo`, `lo`): its digits are
+    /// lost, and the line's others may be misread as well (`| 9 | … | lo` for 94 … 101).
+    pub fn is_letters_cell(&self) -> bool {
+        self.unreadable && self.raw.is_ascii() && self.raw.bytes().any(|b| b.is_ascii_alphabetic())
     }
 
     /// An unreadable cell of one glyph or letter (`忆`, `i`).
@@ -402,7 +408,7 @@ fn events_of<'a>(
     let mut seen_value = false;
     // Whether the token before was a number (a lone `]` after one is its cell's 1).
     let mut after_number = false;
-    for (fi, field) in fields.iter().enumerate() {
+    for (fi, field) in fields.into_iter().enumerate() {
         let mut new_cell = true;
         let mut any = false;
         let mut toks = SpaceSplit(field);
@@ -435,22 +441,20 @@ fn events_of<'a>(
                 {
                     Token::Unreadable
                 }
-                // A tab cell of its own, after the label's, holding one glyph or
-                // letter before the row's numbers (`重复申请\ti\t0\t0`): OCR's reading
-                // of a digit, so a cell that cannot be read. Without a label before
-                // it, the glyph is what is left of the label (`三\t人\t36\t3`).
+                // A cell of its own (a tab cell, or set off by a wide gap), after the
+                // label, holding one glyph or letter before the row's numbers
+                // (`重复申请\ti\t0\t0`, `总计      二    0    0`): OCR's reading of a
+                // digit, so a cell that cannot be read. Without a label before it,
+                // the glyph is what is left of the label (`三\t人\t36\t3`).
                 Token::Text
-                    if tabbed
-                        && numeric_context
+                    if numeric_context
                         && match events.last() {
                             Some(Event::Text { .. } | Event::Blank(..)) => true,
                             Some(Event::Value(s)) => s.is_glyph_cell(),
                             _ => false,
                         }
-                        && fields[..fi].iter().any(|f| holds_label(f))
-                        && field.trim() == tok
                         && (lone_glyph(tok) || lone_letter(tok))
-                        && cell_fields_then_number(&fields[fi + 1..], lex) =>
+                        && glyph_cell_before_numbers(line, field, tok, tabbed, lex) =>
                 {
                     Token::Unreadable
                 }
@@ -560,24 +564,37 @@ fn letter_cells_after_label(line: &str, lex: &Lexicon) -> bool {
         .is_some()
 }
 
-/// Whether a tab field holds more of a label than a glyph of a group cell.
-fn holds_label(field: &str) -> bool {
-    field.chars().filter(|&c| is_han(c)).nth(1).is_some()
+/// Whether `tok` (in `field` of the lexed `line`) stands in a cell of its own after a
+/// row's label (two or more Han characters before it on the line, more than a group
+/// cell's glyph) with, after it, more lone glyphs or letters and then a number.
+fn glyph_cell_before_numbers(
+    line: &str,
+    field: &str,
+    tok: &str,
+    tabbed: bool,
+    lex: &Lexicon,
+) -> bool {
+    // `tok` is a slice of `field`, a slice of `line`.
+    let at = (tok.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize);
+    let (Some(before), Some(after)) = (line.get(..at), line.get(at + tok.len()..)) else {
+        return false;
+    };
+    let own_cell = if tabbed {
+        field.trim() == tok
+    } else {
+        before.ends_with("  ")
+    };
+    own_cell
+        && before.chars().filter(|&c| is_han(c)).nth(1).is_some()
+        && after
+            .split_whitespace()
+            .find(|t| !(lone_glyph(t) || lone_letter(t)))
+            .is_some_and(|t| matches!(parse_token(t, lex, true), Token::Number(_)))
 }
 
 /// One ASCII letter and nothing else.
 fn lone_letter(tok: &str) -> bool {
     tok.len() == 1 && tok.bytes().all(|b| b.is_ascii_alphabetic())
-}
-
-/// Whether the tab fields after a lone glyph's are more such fields and then one
-/// opening with a number.
-fn cell_fields_then_number(rest: &[&str], lex: &Lexicon) -> bool {
-    rest.iter()
-        .map(|f| f.trim())
-        .find(|f| !(lone_glyph(f) || lone_letter(f)))
-        .and_then(|f| f.split_whitespace().next())
-        .is_some_and(|t| matches!(parse_token(t, lex, true), Token::Number(_)))
 }
 
 /// Whether `rest` (the tokens after a lone glyph) is more lone glyphs and then a
@@ -906,6 +923,22 @@ mod tests {
         // Glued to its label, or in the label's own cell, it is the label's.
         let c = run("2 .重复申请 i\t0\t0\t0\t0\t0\t1");
         assert_eq!(c.groups[0].slots.len(), 6);
+        // Without tabs, a wide gap sets the cell off; one space leaves it the label's.
+        let c = run("(七) 总计      二    0    0    0    0    0    1");
+        assert_eq!(values(&c.groups[0]), ["_", "0", "0", "0", "0", "0", "1"]);
+        assert!(c.groups[0].slots[0].is_damaged());
+        let c = run("(七) 总计 二 0 0 0 0 0 1");
+        assert_eq!(c.groups[0].slots.len(), 6);
+    }
+
+    #[test]
+    fn letters_read_for_digits_no_count_is_printed_as_are_an_unreadable_cell() {
+        let c = run("8.属于行政查询事项  0 oo ol ol ol 0");
+        assert_eq!(values(&c.groups[0]), ["0", "_", "0", "0", "0", "0"]);
+        assert!(c.groups[0].slots[1].is_letters_cell() && c.groups[0].slots[1].is_damaged());
+        // With a rule's look-alike inside, it may be two cells: not read as one.
+        let c = run("2重复申请  0 0 olo");
+        assert_eq!(values(&c.groups[0]), ["0", "0"]);
     }
 
     #[test]

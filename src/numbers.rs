@@ -168,7 +168,29 @@ pub fn parse_cell(token: &str, lex: &Lexicon, numeric_context: bool, among_numbe
     if let Some(digit) = lone_digit(token, lex, numeric_context, among_numbers) {
         return digit;
     }
-    parse_general(token, lex, numeric_context)
+    match parse_general(token, lex, numeric_context) {
+        // Letters OCR makes of digits, after a number, that no count is printed as
+        // (`0 oo ol` for 0 00 0|): like `00`, a cell that cannot be read, not a word.
+        Token::Text if among_numbers && numeric_context && misread_digits(token, lex) => {
+            Token::Unreadable
+        }
+        read => read,
+    }
+}
+
+/// Two or more characters, each one OCR makes of a digit (`oo`, `lo`), none inside
+/// the token a rule's look-alike (`olo` may be two cells, `0|0`).
+fn misread_digits(token: &str, lex: &Lexicon) -> bool {
+    let inner = token
+        .char_indices()
+        .filter(|&(i, c)| i > 0 && i + c.len_utf8() < token.len());
+    token.chars().nth(1).is_some()
+        && token
+            .chars()
+            .all(|c| c.is_ascii_digit() || lex.digit_confusions.contains_key(&c))
+        && !inner
+            .into_iter()
+            .any(|(_, c)| lex.rule_lookalikes.contains(&c))
 }
 
 /// Whether `token` is a lone mark that `lone_digits` reads only among numbers (`]`).
@@ -451,6 +473,18 @@ mod tests {
         );
         assert!(cells_from_first_token(["]", "0", "o"].into_iter(), &lex));
         assert!(!cells_from_first_token(["]", "总计"].into_iter(), &lex));
+    }
+
+    #[test]
+    fn letters_for_digits_after_a_number_are_an_unreadable_cell() {
+        let lex = lex();
+        for t in ["oo", "lo", "OO", "o0"] {
+            assert_eq!(parse_cell(t, &lex, true, true), Token::Unreadable, "{t}");
+        }
+        // Not before the numbers, nor as a word of prose, nor with a rule inside.
+        assert_eq!(parse_cell("oo", &lex, true, false), Token::Text);
+        assert_eq!(parse_cell("oo", &lex, false, true), Token::Text);
+        assert_eq!(parse_cell("olo", &lex, true, true), Token::Text);
     }
 
     #[test]
