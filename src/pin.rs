@@ -147,10 +147,24 @@ fn pin_gap(
         return;
     }
     // A row with an ordinal whose ordinal OCR garbled too may take a segment without
-    // one, never one with another.
+    // one, and one with another only where the row of its group that has that
+    // ordinal is found elsewhere (`5要人At` between 2.重复申请 and 4.无正当理由…, with
+    // 5.要求行政机关确认… found below: a 3 read as 5).
+    let taken_elsewhere = |r: usize, o: crate::ordinal::Ordinal| {
+        table.rows.iter().zip(matches.iter()).any(|(other, m)| {
+            other.group == table.rows[r].group
+                && other
+                    .label
+                    .ordinal
+                    .is_some_and(|w| w.n == o.n && w.kind == o.kind)
+                && m.is_some()
+        })
+    };
     let fits = |r: usize, s: usize| {
         let ordinal_fits = match (table.rows[r].label.ordinal, cands.segments[s].ordinal) {
-            (Some(want), Some(o)) => o.n == want.n && o.kind == want.kind,
+            (Some(want), Some(o)) => {
+                (o.n == want.n && o.kind == want.kind) || taken_elsewhere(r, o)
+            }
             _ => true,
         };
         ordinal_fits && fills(s, r)

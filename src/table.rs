@@ -809,6 +809,22 @@ mod tests {
     }
 
     #[test]
+    fn a_misread_ordinal_whose_own_row_is_found_elsewhere_does_not_stop_a_pin() {
+        let d = Dictionaries::embedded().unwrap();
+        let table = d.templates[1].table("requests").unwrap();
+        let r = table.row_index("not_processed_publication").unwrap();
+        let before = "1.信访举报投诉类申请 0 0 0 0 0 0 0\n2.重复申请 0 0 0 0 0 0 0\n";
+        let garbled = "5要人At 0 0 0 0 0 1 1\n4.无正当理由大量反复申请 0 0 0 0 0 0 0\n";
+        let fifth = "5.要求行政机关确认或重新出具已获取信息 2 0 0 0 0 0 2";
+        let t = read(&format!("{before}{garbled}{fifth}"), &d);
+        assert_eq!(t.result.rows[r], RowPresence::Found);
+        assert_eq!(t.result.cells[r][6].value, Some(Num::int(1)));
+        // While row 5 has no line of its own, the line may be row 5's.
+        let t = read(&format!("{before}{garbled}"), &d);
+        assert_ne!(t.result.rows[r], RowPresence::Found);
+    }
+
+    #[test]
     fn consecutive_garbled_rows_are_pinned_in_order_when_the_lines_pair_off() {
         let d = Dictionaries::embedded().unwrap();
         let table = d.templates[1].table("requests").unwrap();
