@@ -63,6 +63,9 @@ pub struct Slot {
     pub unreadable: bool,
     /// Index of its tab cell in the line (tab layouts only; 0 otherwise).
     pub field: usize,
+    /// Byte offset of the token in the lexed line: where a spaced layout printed it
+    /// (`values::spaced_cells`).
+    pub at: u32,
 }
 
 impl Slot {
@@ -428,6 +431,8 @@ fn events_of<'a>(
                 number,
                 unreadable,
                 field: fi,
+                at: u32::try_from((tok.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize))
+                    .unwrap_or(u32::MAX),
             };
             let read = match parse_cell(tok, lex, numeric_context, after_number || cells_only) {
                 // A digit OCR turned into one CJK glyph (`0` read as 忆) between the
@@ -729,6 +734,7 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
                         number: None,
                         unreadable: false,
                         field,
+                        at: u32::MAX,
                     });
                 prev_was_value = true;
             }

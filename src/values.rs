@@ -324,6 +324,9 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit 
         return fit_columns(&rest, n, value_field);
     }
     if len < n {
+        if let Some(cells) = spaced_cells(g, n) {
+            return Fit::Cells(cells);
+        }
         return Fit::Short(g.slots.iter().filter(|s| !s.is_blank()).count());
     }
     let options = placements(g, n);
@@ -339,6 +342,72 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit 
         },
     };
     Fit::Cells(g.slots[chosen..chosen + n].to_vec())
+}
+
+/// Cells of a spaced row stand apart by at least this many characters for the gaps
+/// between them to tell where cells were lost (one space tells nothing).
+const MIN_PITCH: i64 = 3;
+
+/// A spaced row that lost cells between its first and last (`0   0   0       1` for
+/// four columns): OCR keeps the spaces between a line's cells, which stand at one
+/// pitch, so a gap of two pitches held one lost cell, of three two. Only where the
+/// gaps account for exactly the cells lost, every gap is within a quarter pitch of a
+/// whole number of pitches, and at least three cells were read; the lost cells are
+/// blanks, left to the identities. Cells lost at the row's ends leave no gap: such a
+/// run stays short.
+fn spaced_cells(g: &ValueGroup, n: usize) -> Option<Vec<Slot>> {
+    let s = &g.slots;
+    let line = s.first()?.line;
+    if g.tabbed
+        || g.cell_per_line
+        || s.len() < 3
+        || s.iter()
+            .any(|x| x.line != line || x.is_blank() || x.at == u32::MAX)
+    {
+        return None;
+    }
+    // Twice each cell's centre, in characters from the first cell's start: only
+    // spaces lie between a spaced line's cells.
+    let width = |x: &Slot| i64::try_from(x.raw.chars().count()).unwrap_or(0);
+    let mut start = 0;
+    let mut centres = Vec::with_capacity(s.len());
+    for (i, x) in s.iter().enumerate() {
+        if i > 0 {
+            let prev = &s[i - 1];
+            let bytes = i64::try_from(prev.raw.len()).unwrap_or(0);
+            let spaces = i64::from(x.at) - i64::from(prev.at) - bytes;
+            if spaces < 1 {
+                return None;
+            }
+            start += width(prev) + spaces;
+        }
+        centres.push(2 * start + width(x));
+    }
+    let steps: Vec<i64> = centres.windows(2).map(|w| w[1] - w[0]).collect();
+    let pitch = *steps.iter().min()?;
+    if pitch < 2 * MIN_PITCH {
+        return None;
+    }
+    let mut cells = Vec::with_capacity(n);
+    for (x, &step) in s.iter().zip(&steps) {
+        cells.push(x.clone());
+        let pitches = (step + pitch / 2) / pitch;
+        if (step - pitches * pitch).abs() * 4 > pitch || cells.len() + pitches as usize > n {
+            return None;
+        }
+        for _ in 1..pitches {
+            cells.push(Slot {
+                raw: String::new(),
+                line,
+                number: None,
+                unreadable: false,
+                field: 0,
+                at: u32::MAX,
+            });
+        }
+    }
+    cells.push(s.last()?.clone());
+    (cells.len() == n).then_some(cells)
 }
 
 /// `g` without the slots `drop` picks.
@@ -447,6 +516,36 @@ mod tests {
         assert!(
             matches!(fit_columns(&g[0], 1, None), Fit::Cells(c) if c.len() == 1 && c[0].raw == "0")
         );
+    }
+
+    #[test]
+    fn a_spaced_row_places_the_cells_it_lost_inside_by_the_gaps() {
+        let text = |cells: &str| format!("四、结转下年度继续办理         {cells}");
+        let raws = |f: Fit| match f {
+            Fit::Cells(c) => c
+                .iter()
+                .map(|s| s.raw.clone())
+                .collect::<Vec<_>>()
+                .join(","),
+            other => format!("{other:?}"),
+        };
+        let g = groups(&text("0   0   0   0   0       1"));
+        assert_eq!(raws(fit_columns(&g[0], 7, None)), "0,0,0,0,0,,1");
+        let g = groups(&text("0   。   0           0   0"));
+        assert_eq!(raws(fit_columns(&g[0], 7, None)), "0,。,0,,,0,0");
+        // Gaps that are no whole number of pitches, one space between cells, or more
+        // cells lost than the gaps hold: which cells are lost cannot be told.
+        for cells in [
+            "0   0   0   0   0     1",
+            "0 0 0 0 0  1",
+            "0   0   0       1",
+        ] {
+            let g = groups(&text(cells));
+            assert!(
+                matches!(fit_columns(&g[0], 7, None), Fit::Short(_)),
+                "{cells}"
+            );
+        }
     }
 
     #[test]
