@@ -129,6 +129,11 @@ pub struct ValueGroup {
     pub cell_per_line: bool,
     /// A label follows it on its line (the row after it starts there).
     pub text_after: bool,
+    /// For a tab line with table rules among its cells: its cells as the rules
+    /// alone part them (`| 0 | 0 | o | |\t|\t| 。`, where word boxes put tabs among
+    /// the rules), when that reading differs ([`crate::values::fit_columns`] takes it
+    /// where the tab cells do not fit the row and it does).
+    pub ruled: Option<Vec<Slot>>,
 }
 
 /// Everything the lexer found in a region.
@@ -287,6 +292,7 @@ fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut C
             g.last_line = idx;
             g.after_segment = g.after_segment.map(|s| s + first_seg);
             g.slots.iter_mut().for_each(|s| s.line = idx);
+            g.ruled.iter_mut().flatten().for_each(|s| s.line = idx);
             g
         }));
         true
@@ -742,6 +748,25 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
     }
     flush_seg(&mut seg, &mut forced, out, &mut last_seg);
     flush_group(&mut group, out);
+    if tabbed && out.groups.len() == first_group + 1 && lex.has_cell_rule(line) {
+        // The same line with its tabs as spaces: one run after the same labels.
+        let mut ruled = Candidates::default();
+        lex_line(&line.replace('\t', " "), idx, lex, numeric_hint, &mut ruled);
+        let same_labels = ruled.segments.len() == out.segments.len() - first_seg
+            && ruled
+                .segments
+                .iter()
+                .zip(&out.segments[first_seg..])
+                .all(|(a, b)| a.body_key == b.body_key);
+        if let ([alt], true) = (ruled.groups.as_mut_slice(), same_labels) {
+            let g = &mut out.groups[first_group];
+            if alt.slots.len() != g.slots.len()
+                && alt.after_segment.is_some() == g.after_segment.is_some()
+            {
+                g.ruled = Some(std::mem::take(&mut alt.slots));
+            }
+        }
+    }
     let substantive = out.segments[first_seg..].iter().any(|s| !s.is_noise());
     for g in &mut out.groups[first_group..] {
         g.standalone = !substantive;
@@ -758,6 +783,7 @@ fn new_group(line: usize, tabbed: bool, after_segment: Option<usize>) -> ValueGr
         standalone: false,
         cell_per_line: false,
         text_after: false,
+        ruled: None,
     }
 }
 

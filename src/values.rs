@@ -295,6 +295,27 @@ pub fn placements(g: &ValueGroup, n: usize) -> Vec<usize> {
 /// when only one placement is possible, or when `value_field` (the tab cell where the
 /// table's values start, learned from its unambiguous rows) picks one.
 pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit {
+    if let Some(ruled) = &g.ruled {
+        // Word boxes put tabs among a ruled row's cells: where its tab cells do not
+        // fit the row, the cells the rules part may.
+        let as_tabbed = ValueGroup {
+            ruled: None,
+            ..g.clone()
+        };
+        let fit = fit_columns(&as_tabbed, n, value_field);
+        if matches!(fit, Fit::Cells(_)) || ruled.len() != n {
+            return fit;
+        }
+        let as_ruled = ValueGroup {
+            slots: ruled.clone(),
+            tabbed: false,
+            ..as_tabbed
+        };
+        return match fit_columns(&as_ruled, n, None) {
+            cells @ Fit::Cells(_) => cells,
+            _ => fit,
+        };
+    }
     let len = g.slots.len();
     // A tab cell that held only a rule is a blank cell when the run then fills the
     // row exactly (OCR read a `1` as the rule); otherwise it is the rule between
@@ -515,6 +536,21 @@ mod tests {
         let g = groups("行政事业性收费\t上\t二\t0");
         assert!(
             matches!(fit_columns(&g[0], 1, None), Fit::Cells(c) if c.len() == 1 && c[0].raw == "0")
+        );
+    }
+
+    #[test]
+    fn a_tab_line_whose_rules_part_its_cells_is_read_by_the_rules_where_the_tabs_do_not_fit() {
+        // Word boxes put tabs among the rules: three tab cells hold four rules.
+        let g = groups("2.其他法律行政法规禁止公开 | 0 | 0 | o | |\t|\t| 。");
+        assert!(
+            matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c.iter().map(|s| s.raw.as_str()).eq(["0", "0", "o", "||", "||", "||", "。"]))
+        );
+        // Where the tab cells fit the row, they stand (a rule alone in a tab cell is a
+        // cell there).
+        let g = groups("4 保护第三方合法权益 | 0\t| 0\t| 0\t|\t0\t|\t0");
+        assert!(
+            matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[3].is_rule() && c[4].raw == "0")
         );
     }
 
