@@ -97,10 +97,10 @@ impl Slot {
         self.unreadable && (lone_glyph(&self.raw) || lone_letter(&self.raw))
     }
 
-    /// An unreadable cell of one or two ASCII marks (`2 0 0 0 0 0 ;`): where the run
+    /// An unreadable cell of one or two marks (`2 0 0 0 0 0 ;`, `》`): where the run
     /// is not the row with it, it is a stray mark instead.
     pub fn is_mark_cell(&self) -> bool {
-        self.unreadable && ascii_marks(&self.raw, 2)
+        self.unreadable && marks(&self.raw, 2)
     }
 
     /// A lone ASCII mark read as a digit (`]` for a 1): the lexicon reads only rule
@@ -539,9 +539,21 @@ impl<'a> Iterator for SpaceSplit<'a> {
     }
 }
 
-/// One or two ASCII marks that are not table rules (`;`, `:>`).
+/// One or two marks that are not table rules (`;`, `:>`, `》`).
 fn stray_mark_cell(tok: &str, lex: &Lexicon) -> bool {
-    ascii_marks(tok, 2) && !tok.chars().any(|c| lex.is_rule_mark(c))
+    marks(tok, 2) && !tok.chars().any(|c| lex.is_rule_mark(c))
+}
+
+/// One to `most` punctuation marks, ASCII or CJK (`;`, `》`, `，`), and nothing else.
+fn marks(tok: &str, most: usize) -> bool {
+    let mark = |c: char| {
+        c.is_ascii_punctuation()
+            || ('\u{3001}'..='\u{303f}').contains(&c)
+            || ('\u{ff01}'..='\u{ff0f}').contains(&c)
+            || ('\u{ff1a}'..='\u{ff20}').contains(&c)
+    };
+    let n = tok.chars().count();
+    (1..=most).contains(&n) && tok.chars().all(mark)
 }
 
 /// One to `most` ASCII punctuation marks and nothing else.

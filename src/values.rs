@@ -491,6 +491,10 @@ mod tests {
         assert!(
             matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[6].is_mark_cell() && c[6].is_damaged())
         );
+        let g = groups("(一) 予以公开 2 0 0 0 0 0 》");
+        assert!(
+            matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[6].is_mark_cell() && c[6].raw == "》")
+        );
         let g = groups("(一) 予以公开 2 0 0 0 0 0 2 .");
         assert!(matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[6].raw == "2"));
         // Not before the numbers, and not where more follows.
