@@ -147,18 +147,27 @@ fn pin_gap(
         return;
     }
     // A row with an ordinal whose ordinal OCR garbled too may take a segment without
-    // one, and one with another only where the row of its group that has that
-    // ordinal is found elsewhere (`5要人At` between 2.重复申请 and 4.无正当理由…, with
-    // 5.要求行政机关确认… found below: a 3 read as 5).
+    // one, and one with another only where no row of its group that has that ordinal
+    // is still to be found: it is found elsewhere (`5要人At` between 2.重复申请 and
+    // 4.无正当理由…, with 5.要求行政机关确认… found below: a 3 read as 5), or there is
+    // none (`(十) 总下` for （七）总计 in a group of （一）–（七）). A group's label there
+    // (`(三) 总由`, （三）不予公开 a group of rows) is never found as a row.
     let taken_elsewhere = |r: usize, o: crate::ordinal::Ordinal| {
-        table.rows.iter().zip(matches.iter()).any(|(other, m)| {
-            other.group == table.rows[r].group
-                && other
-                    .label
-                    .ordinal
-                    .is_some_and(|w| w.n == o.n && w.kind == o.kind)
-                && m.is_some()
-        })
+        let group = table.rows[r].group;
+        let names = |l: &crate::dictionary::Label| {
+            l.ordinal.is_some_and(|w| w.n == o.n && w.kind == o.kind)
+        };
+        let unfound_row = table
+            .rows
+            .iter()
+            .zip(matches.iter())
+            .any(|(other, m)| other.group == group && names(&other.label) && m.is_none());
+        let sibling_group = group.is_some()
+            && table
+                .groups
+                .iter()
+                .any(|g| g.parent == group && names(&g.label));
+        !unfound_row && !sibling_group
     };
     let fits = |r: usize, s: usize| {
         let ordinal_fits = match (table.rows[r].label.ordinal, cands.segments[s].ordinal) {

@@ -803,9 +803,12 @@ mod tests {
         let t = read(&format!("{before}(天) 总由 34 5 0 0 0 0 39{after}"), &d);
         assert_eq!(t.result.rows[r], RowPresence::Found);
         assert_eq!(t.result.cells[r][6].value, Some(Num::int(39)));
-        // A line with another row's ordinal is that row's, however garbled.
+        // A line with another row's (or group's) ordinal is that one's, however
+        // garbled; one whose ordinal names nothing in the group is garbled too.
         let t = read(&format!("{before}(三) 总由 34 5 0 0 0 0 39{after}"), &d);
         assert_ne!(t.result.rows[r], RowPresence::Found);
+        let t = read(&format!("{before}(十) 总由 34 5 0 0 0 0 39{after}"), &d);
+        assert_eq!(t.result.rows[r], RowPresence::Found);
     }
 
     #[test]
