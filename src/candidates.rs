@@ -437,8 +437,7 @@ fn events_of<'a>(
                 number,
                 unreadable,
                 field: fi,
-                at: u32::try_from((tok.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize))
-                    .unwrap_or(u32::MAX),
+                at: u32::try_from(offset_in(line, tok)).unwrap_or(u32::MAX),
             };
             let read = match parse_cell(tok, lex, numeric_context, after_number || cells_only) {
                 // A digit OCR turned into one CJK glyph (`0` read as 忆) between the
@@ -597,8 +596,7 @@ fn glyph_cell_before_numbers(
     tabbed: bool,
     lex: &Lexicon,
 ) -> bool {
-    // `tok` is a slice of `field`, a slice of `line`.
-    let at = (tok.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize);
+    let at = offset_in(line, tok);
     let (Some(before), Some(after)) = (line.get(..at), line.get(at + tok.len()..)) else {
         return false;
     };
@@ -613,6 +611,11 @@ fn glyph_cell_before_numbers(
             .split_whitespace()
             .find(|t| !(lone_glyph(t) || lone_letter(t)))
             .is_some_and(|t| matches!(parse_token(t, lex, true), Token::Number(_)))
+}
+
+/// Where `tok`, a slice of `line` (a token of one of its fields), starts in it.
+fn offset_in(line: &str, tok: &str) -> usize {
+    (tok.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize)
 }
 
 /// One ASCII letter and nothing else.
