@@ -41,14 +41,7 @@ pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Ve
 /// [`repair_misreads`] with the table's system already built for `tr` (its rows'
 /// presence, which no reconciliation step changes).
 pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> Vec<Correction> {
-    // Every identity complete and holding (most tables): propagation would find no
-    // failure, so there is nothing to repair; told from the sides' sums alone.
-    let holds = |l: &[At], r: &[At]| {
-        crate::infer::complete_sum(tr, l)
-            .zip(crate::infer::complete_sum(tr, r))
-            .is_some_and(|(a, b)| b - a == Num::default())
-    };
-    if sys.instances.iter().all(|(_, _, l, r)| holds(l, r)) {
+    if identities_hold(tr, sys) {
         return Vec::new();
     }
     let mut log = Vec::new();
@@ -147,6 +140,19 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
         repaired.push((r, c));
     }
     log
+}
+
+/// Whether every identity instance of `sys` is complete and holds on `tr` (most
+/// tables), told from the sides' sums alone: propagation would then force nothing
+/// and find no failure, so there is no misread to repair and no misread row to drop
+/// ([`repair_misreads_in`] and [`drop_misread_row_in`] would change nothing).
+pub fn identities_hold(tr: &TableResult, sys: &System) -> bool {
+    let holds = |l: &[At], r: &[At]| {
+        crate::infer::complete_sum(tr, l)
+            .zip(crate::infer::complete_sum(tr, r))
+            .is_some_and(|(a, b)| b - a == Num::default())
+    };
+    sys.instances.iter().all(|(_, _, l, r)| holds(l, r))
 }
 
 /// A row whose read values break the identities beyond what one plausible misread
@@ -280,7 +286,12 @@ pub fn check_identities_in(
         .iter()
         .map(|&(id, _, ref l, ref r)| verdict(tr, &table.blocks[id.block], l, r))
         .collect();
-    let vouched = vouched(tr, instances, &verdicts);
+    // Only a failed identity asks which of its cells another identity vouches for.
+    let vouched = if verdicts.contains(&Some(false)) {
+        vouched(tr, instances, &verdicts)
+    } else {
+        Vec::new()
+    };
     for (i, &(id, inst, ref lhs, ref rhs)) in instances.iter().enumerate() {
         let block = &table.blocks[id.block];
         match verdicts[i] {
@@ -423,26 +434,32 @@ fn vouched(tr: &TableResult, instances: &[Instance], verdicts: &[Option<bool>]) 
 /// One side of an identity on `tr`: the sum of its known cells, and whether every
 /// cell is known.
 fn side(tr: &TableResult, cells: &[At]) -> (Num, bool) {
-    let known = Num::sum(cells.iter().filter_map(|&(r, c)| tr.cells[r][c].value));
-    (
-        known,
-        cells.iter().all(|&(r, c)| tr.cells[r][c].value.is_some()),
-    )
+    // One pass: the known cells summed in order (as `Num::sum` adds them).
+    let (mut known, mut complete) = (Num::default(), true);
+    for &(r, c) in cells {
+        match tr.cells[r][c].value {
+            Some(v) => known = known + v,
+            None => complete = false,
+        }
+    }
+    (known, complete)
 }
 
 /// Whether one identity instance holds on `tr` (None: unknown cells leave it open).
 fn verdict(tr: &TableResult, block: &Block, lhs: &[At], rhs: &[At]) -> Option<bool> {
-    let non_negative = lhs
-        .iter()
-        .chain(rhs)
-        .all(|&(_, c)| block.columns[c].domain != Domain::Signed);
     let ((l, lc), (r, rc)) = (side(tr, lhs), side(tr, rhs));
+    // Asked only where one side is complete and the other is not.
+    let non_negative = || {
+        lhs.iter()
+            .chain(rhs)
+            .all(|&(_, c)| block.columns[c].domain != Domain::Signed)
+    };
     match (lc, rc) {
         (true, true) => Some(l == r),
         // Unknown cells can only add to their side: a complete side already smaller
         // than the other's known part cannot be made equal.
-        (true, false) if non_negative && r > l => Some(false),
-        (false, true) if non_negative && l > r => Some(false),
+        (true, false) if r > l && non_negative() => Some(false),
+        (false, true) if l > r && non_negative() => Some(false),
         _ => None,
     }
 }
@@ -552,6 +569,13 @@ mod tests {
                     crate::infer::complete_sum(&tr, r).unwrap(),
                 );
                 proptest::prop_assert_eq!(out.failed[i], b - a != Num::default());
+            }
+            // So a table whose identities all hold has nothing to repair or drop.
+            proptest::prop_assert_eq!(identities_hold(&tr, &sys), out.failing().is_empty());
+            if identities_hold(&tr, &sys) {
+                let mut changed = tr.clone();
+                proptest::prop_assert!(repair_misreads_in(&mut changed, &sys, &d.lexicon).is_empty());
+                proptest::prop_assert!(drop_misread_row_in(&mut changed, &sys, &d.lexicon).is_none());
             }
         }
     }
