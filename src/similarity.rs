@@ -369,6 +369,54 @@ fn weighted_distance(a: &[char], b: &[char], g: &GlyphCosts, max: f64) -> Option
     })
 }
 
+/// [`weighted_distance`] of a run `a` that a [`Pattern`] holds from its first
+/// position and a key `b` whose characters' masks in it are `masks`: the same table,
+/// the same sums in the same order, but whether two characters are equal or look
+/// alike is read from the masks (bit `i` of a key character's masks: it equals, or
+/// equals or looks like, the run's character `i`), so only a look-alike pair looks
+/// its cost up. None when `a` is longer than a pattern.
+fn weighted_distance_in(
+    a: &[char],
+    b: &[char],
+    masks: &[[u64; 2]],
+    g: &GlyphCosts,
+    max: f64,
+) -> Option<f64> {
+    if a.len() > MAX_PATTERN || b.len() != masks.len() {
+        return weighted_distance(a, b, g, max);
+    }
+    ROWS.with(|rows| {
+        let mut rows = rows.borrow_mut();
+        let (prev, cur) = &mut *rows;
+        prev.clear();
+        prev.extend((0..=b.len()).map(|j| j as f64));
+        cur.clear();
+        cur.resize(b.len() + 1, 0.0);
+        for (i, &ca) in a.iter().enumerate() {
+            cur[0] = (i + 1) as f64;
+            let bit = 1u64 << i;
+            let mut lowest = cur[0];
+            for (j, (&cb, m)) in b.iter().zip(masks).enumerate() {
+                let cost = if m[0] & bit != 0 {
+                    0.0
+                } else if m[1] & bit == 0 {
+                    1.0
+                } else {
+                    substitution(g.neighbours(ca), cb)
+                };
+                let sub = prev[j] + cost;
+                cur[j + 1] = sub.min(prev[j + 1] + 1.0).min(cur[j] + 1.0);
+                lowest = lowest.min(cur[j + 1]);
+            }
+            if lowest > max {
+                return None;
+            }
+            std::mem::swap(prev, cur);
+        }
+        Some(prev[b.len()]).filter(|&d| d <= max)
+    })
+}
+
 /// The distance limits of a run of `lr` characters against a key of `lk` at
 /// similarity `min` (0 < min < 1): the whole key's, and its prefix's when that
 /// comparison is made, None for a comparison that is not made or that the lengths
@@ -836,6 +884,8 @@ pub struct Runs {
     /// Buffers of [`Runs::score_at_least`].
     best: Vec<Option<(usize, f64)>>,
     ids: Vec<u16>,
+    /// The pattern's masks of a key's characters, for [`weighted_distance_in`].
+    key_masks: Vec<[u64; 2]>,
 }
 
 impl Runs {
@@ -1002,11 +1052,12 @@ impl Runs {
             for (k, &end) in self.ends.iter().enumerate() {
                 let (pattern, bounds, prepared) =
                     (&mut self.pattern, &mut self.bounds, self.prepared);
-                let (ids, ready, chars, ends) = (
+                let (ids, ready, chars, ends, key_masks) = (
                     &mut self.ids,
                     &mut self.pattern_ready,
                     &self.chars,
                     &self.ends,
+                    &mut self.key_masks,
                 );
                 let settle = |part: Part, max: f64| {
                     if k >= prepared {
@@ -1049,7 +1100,18 @@ impl Runs {
                         Part::Full => Some(b.full),
                         Part::Cut => b.cut,
                     });
-                    b.map_or(Settled::Open, |b| g.settle(b, max))
+                    match b.map_or(Settled::Open, |b| g.settle(b, max)) {
+                        // The pattern holds the run: the table reads which pairs are
+                        // equal or look alike from its masks.
+                        Settled::Open => {
+                            key_masks.clear();
+                            key_masks.extend(found[..part_len].iter().map(|&c| pattern.masks(c)));
+                            let run = &chars[..end];
+                            weighted_distance_in(run, &key[..part_len], key_masks, g, max)
+                                .map_or(Settled::Over, Settled::Distance)
+                        }
+                        settled => settled,
+                    }
                 };
                 let sim = chars_similarity_at_least(&chars[..end], key, g, min_sim, settle);
                 keep_best(&mut self.best[k], i, sim);
@@ -1320,6 +1382,35 @@ mod tests {
                     "{n} {text}"
                 );
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The table that reads equal and look-alike pairs from a pattern's masks is
+        /// the table that compares the characters, to the bit.
+        #[test]
+        fn the_masked_table_is_the_weighted_table(
+            run in proptest::collection::vec(0usize..24, 0..20),
+            key in proptest::collection::vec(0usize..24, 1..20),
+            max in 0.0f64..12.0,
+        ) {
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            // Key characters with look-alikes among them (信息/自, 案/安 …), and one
+            // that no key holds.
+            let alphabet: Vec<char> = "信息自案安卷属于国家秘密行政执法查询事项其他公开总计x".chars().collect();
+            proptest::prop_assert!(d.glyphs.cost('息', '自') < 1.0 && d.glyphs.cost('案', '安') < 1.0);
+            let a: Vec<char> = run.iter().map(|&i| alphabet[i % alphabet.len()]).collect();
+            let b: Vec<char> = key.iter().map(|&i| alphabet[i % alphabet.len()]).collect();
+            let Some(ids) = d.glyphs.ids_of(&b) else {
+                return Ok(());
+            };
+            let mut p = Pattern::default();
+            p.prepare(&a, &[a.len()], &d.glyphs);
+            let masks: Vec<[u64; 2]> = ids.iter().map(|&c| p.masks(c)).collect();
+            proptest::prop_assert_eq!(
+                weighted_distance_in(&a, &b, &masks, &d.glyphs, max).map(f64::to_bits),
+                weighted_distance(&a, &b, &d.glyphs, max).map(f64::to_bits)
+            );
         }
     }
 
