@@ -46,6 +46,21 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
     }
     let mut log = Vec::new();
     let mut repaired: Vec<At> = Vec::new();
+    // The instances that contain each cell ([`System::touching`]), found once in one
+    // pass over the instances, not by a scan of them all for every cell looked at.
+    let mut touching_cell: Vec<Vec<Vec<usize>>> = tr
+        .cells
+        .iter()
+        .map(|row| vec![Vec::new(); row.len()])
+        .collect();
+    for i in 0..sys.instances.len() {
+        for (r, c) in sys.cells(i) {
+            let of = &mut touching_cell[r][c];
+            if of.last() != Some(&i) {
+                of.push(i);
+            }
+        }
+    }
     for _ in 0..MAX_REPAIR_ROUNDS {
         let grid: Grid = grid(tr);
         let base = sys.propagate(&grid);
@@ -70,12 +85,13 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
                     continue;
                 }
                 seen.push(x);
-                let touching = sys.touching(x);
-                for alt in alternatives(sys, &base, &touching, x, v, lex) {
+                let touching = touching_cell[x.0][x.1].as_slice();
+                debug_assert_eq!(touching, sys.touching(x));
+                for alt in alternatives(sys, &base, touching, x, v, lex) {
                     let judged = known.then(|| {
                         let mut failed = base.failed.clone();
                         let mut confirmed = 0;
-                        for &j in &touching {
+                        for &j in touching {
                             let (fails, holds) = sys.judge_changed(j, &grid, x, alt)?;
                             failed[j] = fails;
                             confirmed += usize::from(holds);
