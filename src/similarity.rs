@@ -120,7 +120,7 @@ impl GlyphCosts {
                     _ => None,
                 }
             };
-            let (Some(a), Some(b), Ok(cost)) = (one(a), one(b), c.trim().parse::<f32>()) else {
+            let (Some(a), Some(b), Ok(cost)) = (one(a), one(b), parse_cost(c.trim())) else {
                 return Err(bad());
             };
             if !(0.0..=1.0).contains(&cost) {
@@ -268,6 +268,18 @@ impl GlyphCosts {
             return 0.0;
         }
         substitution(self.neighbours(a), b)
+    }
+}
+
+/// A cost of the table: `0.dd`, as the generator writes every one of them, from its
+/// digits (the division rounds the exact quotient to the nearest `f32`, as parsing
+/// does; a test checks all hundred), anything else by `str::parse`.
+fn parse_cost(text: &str) -> Result<f32, std::num::ParseFloatError> {
+    match *text.as_bytes() {
+        [b'0', b'.', a @ b'0'..=b'9', b @ b'0'..=b'9'] => {
+            Ok(f32::from((a - b'0') * 10 + (b - b'0')) / 100.0)
+        }
+        _ => text.parse(),
     }
 }
 
@@ -1411,6 +1423,20 @@ mod tests {
                 weighted_distance_in(&a, &b, &masks, &d.glyphs, max).map(f64::to_bits),
                 weighted_distance(&a, &b, &d.glyphs, max).map(f64::to_bits)
             );
+        }
+    }
+
+    #[test]
+    fn costs_of_two_decimals_are_parsed_as_str_parse_parses_them() {
+        for n in 0..100 {
+            let text = format!("0.{n:02}");
+            assert_eq!(
+                parse_cost(&text).map(f32::to_bits),
+                text.parse::<f32>().map(f32::to_bits)
+            );
+        }
+        for text in ["1", "1.0", "0.5", "0.125", "x", "", "0.1x"] {
+            assert_eq!(parse_cost(text).ok(), text.parse::<f32>().ok(), "{text}");
         }
     }
 
