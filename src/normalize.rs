@@ -214,14 +214,16 @@ fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
             i += 3;
             continue;
         }
-        // Every other character that [`direct`] normalises has three bytes.
-        let Some(d) = direct3(b, i) else {
+        let Some(c) = s[i..].chars().next() else {
+            return false;
+        };
+        let Some(d) = direct(c) else {
             return false;
         };
         if lex.keeps_in_key(d) {
             out.push(d.to_ascii_lowercase());
         }
-        i += 3;
+        i += c.len_utf8();
     }
     if let Some(r) = run {
         out.push_str(&s[r..]);
