@@ -88,17 +88,20 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
                 let touching = touching_cell[x.0][x.1].as_slice();
                 debug_assert_eq!(touching, sys.touching(x));
                 for alt in alternatives(sys, &base, touching, x, v, lex) {
-                    let judged = known.then(|| {
-                        let mut failed = base.failed.clone();
-                        let mut confirmed = 0;
-                        for &j in touching {
-                            let (fails, holds) = sys.judge_changed(j, &grid, x, alt)?;
-                            failed[j] = fails;
-                            confirmed += usize::from(holds);
-                        }
-                        Some((failed, confirmed))
-                    });
-                    let (failed, confirmed) = match judged.flatten() {
+                    // With every cell known, only the instances that contain the cell
+                    // can change from `base`: they alone are judged, and what the
+                    // change does is read from them.
+                    let judged = if known {
+                        judge_known(sys, &grid, &base, touching, x, alt)
+                    } else {
+                        None
+                    };
+                    let Judged {
+                        introduces,
+                        cured,
+                        still_failing,
+                        confirmed,
+                    } = match judged {
                         Some(judged) => judged,
                         None => {
                             let mut g = grid.clone();
@@ -111,23 +114,22 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
                                 .iter()
                                 .filter(|&&j| sys.holds(j, &out.values) == Some(true))
                                 .count();
-                            (out.failed, confirmed)
+                            let failed = out.failed;
+                            Judged {
+                                introduces: (0..failed.len()).any(|j| failed[j] && !base.failed[j]),
+                                cured: failing.iter().copied().filter(|&j| !failed[j]).collect(),
+                                still_failing: touching.iter().any(|&j| failed[j]),
+                                confirmed,
+                            }
                         }
                     };
-                    let introduces = (0..failed.len()).any(|j| failed[j] && !base.failed[j]);
-                    if introduces {
-                        continue;
-                    }
-                    let cured: Vec<usize> =
-                        failing.iter().copied().filter(|&j| !failed[j]).collect();
-                    if cured.is_empty() {
+                    if introduces || cured.is_empty() {
                         continue;
                     }
                     // None of its identities may still fail. A change that cures less is
                     // still a rival explanation.
-                    let whole = !touching.iter().any(|&j| failed[j])
-                        && cured.len() >= MIN_CURED
-                        && confirmed >= MIN_CURED;
+                    let whole =
+                        !still_failing && cured.len() >= MIN_CURED && confirmed >= MIN_CURED;
                     fixes.push((x, alt, cured, whole));
                 }
             }
@@ -156,6 +158,49 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
         repaired.push((r, c));
     }
     log
+}
+
+/// What one changed cell does to a table's failures.
+struct Judged {
+    /// An instance that held fails.
+    introduces: bool,
+    /// The failed instances that hold, in order.
+    cured: Vec<usize>,
+    /// An instance with the cell still fails.
+    still_failing: bool,
+    /// Instances with the cell that hold with every cell known.
+    confirmed: usize,
+}
+
+/// [`Judged`] of cell `x` read as `v` in `grid`, of which [`System::all_known`] holds:
+/// only the instances that contain `x` (`touching`) can change from `base`, so the
+/// others keep their verdicts, and each of these is judged by its own sums
+/// ([`System::judge_changed`]). None if one of them cannot be judged so.
+fn judge_known(
+    sys: &System,
+    grid: &Grid,
+    base: &Outcome,
+    touching: &[usize],
+    x: At,
+    v: Num,
+) -> Option<Judged> {
+    let mut judged = Judged {
+        introduces: false,
+        cured: Vec::new(),
+        still_failing: false,
+        confirmed: 0,
+    };
+    for &j in touching {
+        let (fails, holds) = sys.judge_changed(j, grid, x, v)?;
+        judged.introduces |= fails && !base.failed[j];
+        // `touching` ascends, as the failed instances are listed.
+        if base.failed[j] && !fails {
+            judged.cured.push(j);
+        }
+        judged.still_failing |= fails;
+        judged.confirmed += usize::from(holds);
+    }
+    Some(judged)
 }
 
 /// Whether every identity instance of `sys` is complete and holds on `tr` (most
@@ -254,17 +299,18 @@ fn alternatives(
         .collect();
     for &j in touching {
         let (_, _, l, r) = &sys.instances[j];
+        // Summed in order, as `Num::sum` adds, without collecting the terms.
         let side = |cs: &[At]| -> Option<Num> {
-            cs.iter()
-                .map(|&(a, b)| {
-                    if (a, b) == x {
-                        Some(Num::default())
+            let mut sum = Num::default();
+            for &(a, b) in cs {
+                sum = sum
+                    + if (a, b) == x {
+                        Num::default()
                     } else {
-                        base.values[a][b]
-                    }
-                })
-                .collect::<Option<Vec<_>>>()
-                .map(Num::sum)
+                        base.values[a][b]?
+                    };
+            }
+            Some(sum)
         };
         let (Some(ls), Some(rs)) = (side(l), side(r)) else {
             continue;
