@@ -224,7 +224,13 @@ fn single_token(line: &str) -> bool {
                     }
                     inside = true;
                 }
-                i += 1;
+                // The rest of the character: its continuation bytes are no whitespace.
+                i += match b[i] {
+                    0xf0.. => 4,
+                    0xe0.. => 3,
+                    0xc0.. => 2,
+                    _ => 1,
+                };
             }
             n => {
                 inside = false;

@@ -25,7 +25,10 @@ pub fn detect_template(doc_key: &str, year: Option<u16>, templates: &[Template])
         .map(|t| {
             t.signature
                 .iter()
-                .filter(|s| doc_key.contains(s.as_str()))
+                // memchr's search picks the bytes it scans for by rarity; the
+                // standard library's scans for a signature's first and last bytes,
+                // which in Chinese text are the lead bytes of most characters.
+                .filter(|s| memchr::memmem::find(doc_key.as_bytes(), s.as_bytes()).is_some())
                 .count()
         })
         .collect();

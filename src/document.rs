@@ -15,7 +15,9 @@ use crate::lexicon::Lexicon;
 use crate::model::{Balance, Correction, DocResult, DocStatus, ReviewItem, RowPresence};
 use crate::normalize::{key_into, normalize_line};
 use crate::placement::{place_by_table_in, take_unique_cuts, zero_blanks};
-use crate::reconcile::{check_identities_in, drop_misread_row_in, repair_misreads_in};
+use crate::reconcile::{
+    check_identities_in, drop_misread_row_in, identities_hold, repair_misreads_in,
+};
 use crate::sections::{find_sections, find_title, region};
 use crate::solve::System;
 use crate::table::{read_table, TableRead};
@@ -138,9 +140,12 @@ pub fn reconcile_table(
     // The identity instances depend only on which rows the report leaves out, which
     // none of the steps below changes: they are formed once for all of them.
     let sys = System::new(table, &read.result);
-    read.corrections
-        .extend(repair_misreads_in(&mut read.result, &sys, lex));
-    drop_misread_row(read, table, &sys, lex);
+    // A table whose identities all hold as read (most) has no misread to explain.
+    if !identities_hold(&read.result, &sys) {
+        read.corrections
+            .extend(repair_misreads_in(&mut read.result, &sys, lex));
+        drop_misread_row(read, table, &sys, lex);
+    }
     // Cells the identities fill can settle short runs that were open before, and
     // what those runs then give can fill more: a few rounds reach the fixed point.
     for _ in 0..MAX_ROUNDS {

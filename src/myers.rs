@@ -92,6 +92,13 @@ impl Pattern {
         }
     }
 
+    /// The positions character number `c` equals, and equals or looks like, in the
+    /// pattern (bit `i`: its character `i`); none for a character it does not hold.
+    #[inline]
+    pub fn masks(&self, c: u16) -> [u64; 2] {
+        self.masks.get(usize::from(c)).copied().unwrap_or([0; 2])
+    }
+
     /// Distances of every prepared prefix to the key whose characters have the
     /// numbers `key`, in the order of `ends`.
     pub fn distances(&self, key: &[u16], out: &mut Vec<PrefixBounds>) {

@@ -95,34 +95,57 @@ fn line_into(raw: &str, out: &mut String) {
 /// (nearly every line of a report), into `out`; false (and `out` partly written) at
 /// the first other character. Such a string's NFKC is [`direct`] of each character
 /// ([`for_each_nfkc`] splits before every one of them), so the line form is the
-/// same, here without the general path's per-character calls.
+/// same, here without the general path's per-character calls. Told from the bytes:
+/// the characters kept as they are (printable ASCII, tabs, the ideographs, CJK
+/// punctuation and quotes) are copied in runs, one copy per run.
 fn direct_line(raw: &str, out: &mut String) -> bool {
-    // Characters kept as they are are copied in runs, one copy per run.
-    let mut run = 0;
-    for (i, c) in raw.char_indices() {
-        let folded = match c {
-            // Kept as they are (a space stays a space, a tab a tab).
-            ' '..='~'
-            | '\t'
-            | '\u{4e00}'..='\u{9fff}'
-            | '\u{3001}'
-            | '\u{3002}'
-            | '\u{3008}'..='\u{3011}'
-            | '\u{2018}'..='\u{201d}' => continue,
-            // Full-width forms fold to printable ASCII, the ideographic space to a space.
-            '\u{ff01}'..='\u{ff5e}' => match char::from_u32(c as u32 - 0xfee0) {
-                Some(a) => a,
-                None => return false,
-            },
-            '\u{3000}' => ' ',
-            _ => return false,
+    let b = raw.as_bytes();
+    let (mut run, mut i) = (0, 0);
+    while let Some(&x) = b.get(i) {
+        match x {
+            b' '..=b'~' | b'\t' => {
+                i += 1;
+                continue;
+            }
+            // The ideographs U+4E00–U+9FFF.
+            0xe5..=0xe9 => {
+                i += 3;
+                continue;
+            }
+            0xe4 if b.get(i + 1).is_some_and(|&y| y >= 0xb8) => {
+                i += 3;
+                continue;
+            }
+            _ => {}
+        }
+        let Some(d) = direct3(b, i) else {
+            return false;
         };
-        out.push_str(&raw[run..i]);
-        out.push(folded);
-        run = i + c.len_utf8();
+        i += 3;
+        // CJK punctuation and quotes are their own form; full-width forms fold to
+        // printable ASCII, the ideographic space to a space.
+        if !d.is_ascii() {
+            continue;
+        }
+        out.push_str(&raw[run..i - 3]);
+        out.push(d);
+        run = i;
     }
     out.push_str(&raw[run..]);
     true
+}
+
+/// [`direct`] of the character that starts at `b[i]` (valid UTF-8) when it is one of
+/// the three-byte characters besides the ideographs that [`direct`] normalises (CJK
+/// punctuation and quotes, full-width forms, the ideographic space), else None: told
+/// from its lead bytes, which every such character shares with few others.
+fn direct3(b: &[u8], i: usize) -> Option<char> {
+    let (x, y, z) = (*b.get(i)?, *b.get(i + 1)?, *b.get(i + 2)?);
+    if !matches!((x, y), (0xe2 | 0xe3, 0x80) | (0xef, 0xbc | 0xbd)) {
+        return None;
+    }
+    let c = (u32::from(x & 0x0f) << 12) | (u32::from(y & 0x3f) << 6) | u32::from(z & 0x3f);
+    direct(char::from_u32(c)?)
 }
 
 /// Whether `raw` is its own line form: printable ASCII, spaces, tabs and CJK

@@ -41,18 +41,26 @@ pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Ve
 /// [`repair_misreads`] with the table's system already built for `tr` (its rows'
 /// presence, which no reconciliation step changes).
 pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> Vec<Correction> {
-    // Every identity complete and holding (most tables): propagation would find no
-    // failure, so there is nothing to repair; told from the sides' sums alone.
-    let holds = |l: &[At], r: &[At]| {
-        crate::infer::complete_sum(tr, l)
-            .zip(crate::infer::complete_sum(tr, r))
-            .is_some_and(|(a, b)| b - a == Num::default())
-    };
-    if sys.instances.iter().all(|(_, _, l, r)| holds(l, r)) {
+    if identities_hold(tr, sys) {
         return Vec::new();
     }
     let mut log = Vec::new();
     let mut repaired: Vec<At> = Vec::new();
+    // The instances that contain each cell ([`System::touching`]), found once in one
+    // pass over the instances, not by a scan of them all for every cell looked at.
+    let mut touching_cell: Vec<Vec<Vec<usize>>> = tr
+        .cells
+        .iter()
+        .map(|row| vec![Vec::new(); row.len()])
+        .collect();
+    for i in 0..sys.instances.len() {
+        for (r, c) in sys.cells(i) {
+            let of = &mut touching_cell[r][c];
+            if of.last() != Some(&i) {
+                of.push(i);
+            }
+        }
+    }
     for _ in 0..MAX_REPAIR_ROUNDS {
         let grid: Grid = grid(tr);
         let base = sys.propagate(&grid);
@@ -77,19 +85,23 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
                     continue;
                 }
                 seen.push(x);
-                let touching = sys.touching(x);
-                for alt in alternatives(sys, &base, &touching, x, v, lex) {
-                    let judged = known.then(|| {
-                        let mut failed = base.failed.clone();
-                        let mut confirmed = 0;
-                        for &j in &touching {
-                            let (fails, holds) = sys.judge_changed(j, &grid, x, alt)?;
-                            failed[j] = fails;
-                            confirmed += usize::from(holds);
-                        }
-                        Some((failed, confirmed))
-                    });
-                    let (failed, confirmed) = match judged.flatten() {
+                let touching = touching_cell[x.0][x.1].as_slice();
+                debug_assert_eq!(touching, sys.touching(x));
+                for alt in alternatives(sys, &base, touching, x, v, lex) {
+                    // With every cell known, only the instances that contain the cell
+                    // can change from `base`: they alone are judged, and what the
+                    // change does is read from them.
+                    let judged = if known {
+                        judge_known(sys, &grid, &base, touching, x, alt)
+                    } else {
+                        None
+                    };
+                    let Judged {
+                        introduces,
+                        cured,
+                        still_failing,
+                        confirmed,
+                    } = match judged {
                         Some(judged) => judged,
                         None => {
                             let mut g = grid.clone();
@@ -102,23 +114,22 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
                                 .iter()
                                 .filter(|&&j| sys.holds(j, &out.values) == Some(true))
                                 .count();
-                            (out.failed, confirmed)
+                            let failed = out.failed;
+                            Judged {
+                                introduces: (0..failed.len()).any(|j| failed[j] && !base.failed[j]),
+                                cured: failing.iter().copied().filter(|&j| !failed[j]).collect(),
+                                still_failing: touching.iter().any(|&j| failed[j]),
+                                confirmed,
+                            }
                         }
                     };
-                    let introduces = (0..failed.len()).any(|j| failed[j] && !base.failed[j]);
-                    if introduces {
-                        continue;
-                    }
-                    let cured: Vec<usize> =
-                        failing.iter().copied().filter(|&j| !failed[j]).collect();
-                    if cured.is_empty() {
+                    if introduces || cured.is_empty() {
                         continue;
                     }
                     // None of its identities may still fail. A change that cures less is
                     // still a rival explanation.
-                    let whole = !touching.iter().any(|&j| failed[j])
-                        && cured.len() >= MIN_CURED
-                        && confirmed >= MIN_CURED;
+                    let whole =
+                        !still_failing && cured.len() >= MIN_CURED && confirmed >= MIN_CURED;
                     fixes.push((x, alt, cured, whole));
                 }
             }
@@ -147,6 +158,62 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
         repaired.push((r, c));
     }
     log
+}
+
+/// What one changed cell does to a table's failures.
+struct Judged {
+    /// An instance that held fails.
+    introduces: bool,
+    /// The failed instances that hold, in order.
+    cured: Vec<usize>,
+    /// An instance with the cell still fails.
+    still_failing: bool,
+    /// Instances with the cell that hold with every cell known.
+    confirmed: usize,
+}
+
+/// [`Judged`] of cell `x` read as `v` in `grid`, of which [`System::all_known`] holds:
+/// only the instances that contain `x` (`touching`) can change from `base`, so the
+/// others keep their verdicts, and each of these is judged by its own sums
+/// ([`System::judge_changed`]). None if one of them cannot be judged so.
+fn judge_known(
+    sys: &System,
+    grid: &Grid,
+    base: &Outcome,
+    touching: &[usize],
+    x: At,
+    v: Num,
+) -> Option<Judged> {
+    let mut judged = Judged {
+        introduces: false,
+        cured: Vec::new(),
+        still_failing: false,
+        confirmed: 0,
+    };
+    for &j in touching {
+        let (fails, holds) = sys.judge_changed(j, grid, x, v)?;
+        judged.introduces |= fails && !base.failed[j];
+        // `touching` ascends, as the failed instances are listed.
+        if base.failed[j] && !fails {
+            judged.cured.push(j);
+        }
+        judged.still_failing |= fails;
+        judged.confirmed += usize::from(holds);
+    }
+    Some(judged)
+}
+
+/// Whether every identity instance of `sys` is complete and holds on `tr` (most
+/// tables), told from the sides' sums alone: propagation would then force nothing
+/// and find no failure, so there is no misread to repair and no misread row to drop
+/// ([`repair_misreads_in`] and [`drop_misread_row_in`] would change nothing).
+pub fn identities_hold(tr: &TableResult, sys: &System) -> bool {
+    let holds = |l: &[At], r: &[At]| {
+        crate::infer::complete_sum(tr, l)
+            .zip(crate::infer::complete_sum(tr, r))
+            .is_some_and(|(a, b)| b - a == Num::default())
+    };
+    sys.instances.iter().all(|(_, _, l, r)| holds(l, r))
 }
 
 /// A row whose read values break the identities beyond what one plausible misread
@@ -232,17 +299,18 @@ fn alternatives(
         .collect();
     for &j in touching {
         let (_, _, l, r) = &sys.instances[j];
+        // Summed in order, as `Num::sum` adds, without collecting the terms.
         let side = |cs: &[At]| -> Option<Num> {
-            cs.iter()
-                .map(|&(a, b)| {
-                    if (a, b) == x {
-                        Some(Num::default())
+            let mut sum = Num::default();
+            for &(a, b) in cs {
+                sum = sum
+                    + if (a, b) == x {
+                        Num::default()
                     } else {
-                        base.values[a][b]
-                    }
-                })
-                .collect::<Option<Vec<_>>>()
-                .map(Num::sum)
+                        base.values[a][b]?
+                    };
+            }
+            Some(sum)
         };
         let (Some(ls), Some(rs)) = (side(l), side(r)) else {
             continue;
@@ -280,7 +348,12 @@ pub fn check_identities_in(
         .iter()
         .map(|&(id, _, ref l, ref r)| verdict(tr, &table.blocks[id.block], l, r))
         .collect();
-    let vouched = vouched(tr, instances, &verdicts);
+    // Only a failed identity asks which of its cells another identity vouches for.
+    let vouched = if verdicts.contains(&Some(false)) {
+        vouched(tr, instances, &verdicts)
+    } else {
+        Vec::new()
+    };
     for (i, &(id, inst, ref lhs, ref rhs)) in instances.iter().enumerate() {
         let block = &table.blocks[id.block];
         match verdicts[i] {
@@ -423,26 +496,32 @@ fn vouched(tr: &TableResult, instances: &[Instance], verdicts: &[Option<bool>]) 
 /// One side of an identity on `tr`: the sum of its known cells, and whether every
 /// cell is known.
 fn side(tr: &TableResult, cells: &[At]) -> (Num, bool) {
-    let known = Num::sum(cells.iter().filter_map(|&(r, c)| tr.cells[r][c].value));
-    (
-        known,
-        cells.iter().all(|&(r, c)| tr.cells[r][c].value.is_some()),
-    )
+    // One pass: the known cells summed in order (as `Num::sum` adds them).
+    let (mut known, mut complete) = (Num::default(), true);
+    for &(r, c) in cells {
+        match tr.cells[r][c].value {
+            Some(v) => known = known + v,
+            None => complete = false,
+        }
+    }
+    (known, complete)
 }
 
 /// Whether one identity instance holds on `tr` (None: unknown cells leave it open).
 fn verdict(tr: &TableResult, block: &Block, lhs: &[At], rhs: &[At]) -> Option<bool> {
-    let non_negative = lhs
-        .iter()
-        .chain(rhs)
-        .all(|&(_, c)| block.columns[c].domain != Domain::Signed);
     let ((l, lc), (r, rc)) = (side(tr, lhs), side(tr, rhs));
+    // Asked only where one side is complete and the other is not.
+    let non_negative = || {
+        lhs.iter()
+            .chain(rhs)
+            .all(|&(_, c)| block.columns[c].domain != Domain::Signed)
+    };
     match (lc, rc) {
         (true, true) => Some(l == r),
         // Unknown cells can only add to their side: a complete side already smaller
         // than the other's known part cannot be made equal.
-        (true, false) if non_negative && r > l => Some(false),
-        (false, true) if non_negative && l > r => Some(false),
+        (true, false) if r > l && non_negative() => Some(false),
+        (false, true) if l > r && non_negative() => Some(false),
         _ => None,
     }
 }
@@ -552,6 +631,13 @@ mod tests {
                     crate::infer::complete_sum(&tr, r).unwrap(),
                 );
                 proptest::prop_assert_eq!(out.failed[i], b - a != Num::default());
+            }
+            // So a table whose identities all hold has nothing to repair or drop.
+            proptest::prop_assert_eq!(identities_hold(&tr, &sys), out.failing().is_empty());
+            if identities_hold(&tr, &sys) {
+                let mut changed = tr.clone();
+                proptest::prop_assert!(repair_misreads_in(&mut changed, &sys, &d.lexicon).is_empty());
+                proptest::prop_assert!(drop_misread_row_in(&mut changed, &sys, &d.lexicon).is_none());
             }
         }
     }

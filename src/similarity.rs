@@ -120,7 +120,7 @@ impl GlyphCosts {
                     _ => None,
                 }
             };
-            let (Some(a), Some(b), Ok(cost)) = (one(a), one(b), c.trim().parse::<f32>()) else {
+            let (Some(a), Some(b), Ok(cost)) = (one(a), one(b), parse_cost(c.trim())) else {
                 return Err(bad());
             };
             if !(0.0..=1.0).contains(&cost) {
@@ -271,6 +271,18 @@ impl GlyphCosts {
     }
 }
 
+/// A cost of the table: `0.dd`, as the generator writes every one of them, from its
+/// digits (the division rounds the exact quotient to the nearest `f32`, as parsing
+/// does; a test checks all hundred), anything else by `str::parse`.
+fn parse_cost(text: &str) -> Result<f32, std::num::ParseFloatError> {
+    match *text.as_bytes() {
+        [b'0', b'.', a @ b'0'..=b'9', b @ b'0'..=b'9'] => {
+            Ok(f32::from((a - b'0') * 10 + (b - b'0')) / 100.0)
+        }
+        _ => text.parse(),
+    }
+}
+
 /// A new stamp for a glyph table.
 fn next_stamp() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -355,6 +367,54 @@ fn weighted_distance(a: &[char], b: &[char], g: &GlyphCosts, max: f64) -> Option
                     0.0
                 } else {
                     substitution(near, cb)
+                };
+                let sub = prev[j] + cost;
+                cur[j + 1] = sub.min(prev[j + 1] + 1.0).min(cur[j] + 1.0);
+                lowest = lowest.min(cur[j + 1]);
+            }
+            if lowest > max {
+                return None;
+            }
+            std::mem::swap(prev, cur);
+        }
+        Some(prev[b.len()]).filter(|&d| d <= max)
+    })
+}
+
+/// [`weighted_distance`] of a run `a` that a [`Pattern`] holds from its first
+/// position and a key `b` whose characters' masks in it are `masks`: the same table,
+/// the same sums in the same order, but whether two characters are equal or look
+/// alike is read from the masks (bit `i` of a key character's masks: it equals, or
+/// equals or looks like, the run's character `i`), so only a look-alike pair looks
+/// its cost up. None when `a` is longer than a pattern.
+fn weighted_distance_in(
+    a: &[char],
+    b: &[char],
+    masks: &[[u64; 2]],
+    g: &GlyphCosts,
+    max: f64,
+) -> Option<f64> {
+    if a.len() > MAX_PATTERN || b.len() != masks.len() {
+        return weighted_distance(a, b, g, max);
+    }
+    ROWS.with(|rows| {
+        let mut rows = rows.borrow_mut();
+        let (prev, cur) = &mut *rows;
+        prev.clear();
+        prev.extend((0..=b.len()).map(|j| j as f64));
+        cur.clear();
+        cur.resize(b.len() + 1, 0.0);
+        for (i, &ca) in a.iter().enumerate() {
+            cur[0] = (i + 1) as f64;
+            let bit = 1u64 << i;
+            let mut lowest = cur[0];
+            for (j, (&cb, m)) in b.iter().zip(masks).enumerate() {
+                let cost = if m[0] & bit != 0 {
+                    0.0
+                } else if m[1] & bit == 0 {
+                    1.0
+                } else {
+                    substitution(g.neighbours(ca), cb)
                 };
                 let sub = prev[j] + cost;
                 cur[j + 1] = sub.min(prev[j + 1] + 1.0).min(cur[j] + 1.0);
@@ -598,24 +658,7 @@ pub(crate) fn label_memo<'a, K, V>(
     extra: u64,
     (max_sets, max_found): (usize, usize),
 ) -> &'a mut LabelMemo<K, V> {
-    let at = match sets.iter().position(|s| s.holds(labels, g, extra)) {
-        Some(at) => at,
-        None => {
-            if sets.len() >= max_sets {
-                sets.clear();
-            }
-            sets.push(LabelMemo {
-                stamp: g.stamp(),
-                extra,
-                labels: labels
-                    .iter()
-                    .map(|l| (l.ordinal, l.key_chars.clone()))
-                    .collect(),
-                found: HashMap::default(),
-            });
-            sets.len() - 1
-        }
-    };
+    let (at, _) = memo_place(sets, labels, g, extra, max_sets);
     let set = &mut sets[at];
     if set.found.len() >= max_found {
         set.found.clear();
@@ -623,12 +666,54 @@ pub(crate) fn label_memo<'a, K, V>(
     set
 }
 
+/// The place in `sets` of the memo of `labels` with `g` and `extra`, made if there
+/// is none, and whether it was made (past `max_sets` the others are dropped first,
+/// so every place found before is then stale).
+fn memo_place<K, V>(
+    sets: &mut Vec<LabelMemo<K, V>>,
+    labels: &[&Label],
+    g: &GlyphCosts,
+    extra: u64,
+    max_sets: usize,
+) -> (usize, bool) {
+    if let Some(at) = sets.iter().position(|s| s.holds(labels, g, extra)) {
+        return (at, false);
+    }
+    if sets.len() >= max_sets {
+        sets.clear();
+    }
+    sets.push(LabelMemo {
+        stamp: g.stamp(),
+        extra,
+        labels: labels
+            .iter()
+            .map(|l| (l.ordinal, l.key_chars.clone()))
+            .collect(),
+        found: HashMap::default(),
+    });
+    (sets.len() - 1, true)
+}
+
 /// The answers [`best_label_at_least`] found for one label set, floor (the memo's
 /// `extra`) and glyph table, by [`answer_key`] of the segment.
 type BestAnswers = LabelMemo<String, Option<(usize, LabelScore)>>;
 
+/// What a thread remembers for [`best_label_at_least`]: the answers by label set, a
+/// buffer for the segment's key, and the sets' generation, changed whenever a set is
+/// made or the sets dropped (so a place in `sets` found under one generation is the
+/// same set while it lasts).
+struct BestMemo {
+    sets: Vec<BestAnswers>,
+    key: String,
+    generation: u64,
+}
+
 thread_local! {
-    static BEST: RefCell<(Vec<BestAnswers>, String)> = const { RefCell::new((Vec::new(), String::new())) };
+    static BEST: RefCell<BestMemo> = RefCell::new(BestMemo {
+        sets: Vec::new(),
+        key: String::new(),
+        generation: next_stamp(),
+    });
 }
 
 /// A segment's ordinal and key as one string (its first characters the ordinal, which
@@ -654,6 +739,7 @@ fn answer_key(ordinal: Option<Ordinal>, body_key: &str, out: &mut String) {
 /// thread remembers the answer by the segment's ordinal and key for the label set
 /// (told by the labels' ordinals and keys, the floor and the glyph table's stamp):
 /// the header and group cells of a template are printed alike in its reports.
+/// [`BestLabel`] asks the same of many segments against one set.
 pub fn best_label_at_least(
     ordinal: Option<Ordinal>,
     body_key: &str,
@@ -661,40 +747,106 @@ pub fn best_label_at_least(
     g: &GlyphCosts,
     floor: f64,
 ) -> Option<(usize, LabelScore)> {
-    let remembered = BEST.with(|best| {
-        let mut best = best.borrow_mut();
-        let (sets, key) = &mut *best;
-        answer_key(ordinal, body_key, key);
-        sets.iter()
-            .find(|s| s.holds(labels, g, floor.to_bits()))
-            .and_then(|s| s.found.get(key.as_str()).copied())
-    });
-    if let Some(answer) = remembered {
-        return answer;
+    BestLabel::new(labels, g, floor).best(ordinal, body_key)
+}
+
+/// [`best_label_at_least`] of one label set, glyph table and floor for segment after
+/// segment: the set's memo is told apart from the others (by comparing every label's
+/// keys) once, not once per segment.
+pub struct BestLabel<'a> {
+    labels: &'a [&'a Label],
+    g: &'a GlyphCosts,
+    floor: f64,
+    /// The set's place in this thread's memo, and the memo's generation then.
+    /// Generations are drawn from one counter for all threads, so a place found on
+    /// another thread never passes for one here.
+    place: Option<(u64, usize)>,
+}
+
+impl<'a> BestLabel<'a> {
+    /// Answers against `labels`, scored with `g`, from `floor` up.
+    pub fn new(labels: &'a [&'a Label], g: &'a GlyphCosts, floor: f64) -> BestLabel<'a> {
+        BestLabel {
+            labels,
+            g,
+            floor,
+            place: None,
+        }
     }
-    let mut answer: Option<(usize, LabelScore)> = None;
-    score_labels_at_least(
-        ordinal,
-        body_key,
-        labels.iter().copied(),
-        g,
-        floor,
-        |t, score| {
-            if let Some(s) = score {
-                if !answer.is_some_and(|b| b.1.score >= s.score) {
-                    answer = Some((t, s));
-                }
+
+    /// The set's place in `memo`, if it has one, found again only when the memo's
+    /// sets changed since it was last found.
+    fn place_in(&mut self, memo: &BestMemo) -> Option<usize> {
+        if let Some((generation, at)) = self.place {
+            if generation == memo.generation {
+                return Some(at);
             }
-        },
-    );
-    BEST.with(|best| {
-        let mut best = best.borrow_mut();
-        let (sets, key) = &mut *best;
-        let bounds = (MAX_BEST_SETS, MAX_BEST_ANSWERS);
-        let set = label_memo(sets, labels, g, floor.to_bits(), bounds);
-        set.found.insert(key.clone(), answer);
-    });
-    answer
+        }
+        let extra = self.floor.to_bits();
+        let at = memo
+            .sets
+            .iter()
+            .position(|s| s.holds(self.labels, self.g, extra))?;
+        self.place = Some((memo.generation, at));
+        Some(at)
+    }
+
+    /// [`best_label_at_least`] of the segment with `ordinal` and `body_key`.
+    pub fn best(
+        &mut self,
+        ordinal: Option<Ordinal>,
+        body_key: &str,
+    ) -> Option<(usize, LabelScore)> {
+        let remembered = BEST.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            let at = self.place_in(&memo)?;
+            let memo = &mut *memo;
+            answer_key(ordinal, body_key, &mut memo.key);
+            memo.sets[at].found.get(memo.key.as_str()).copied()
+        });
+        if let Some(answer) = remembered {
+            return answer;
+        }
+        let mut answer: Option<(usize, LabelScore)> = None;
+        score_labels_at_least(
+            ordinal,
+            body_key,
+            self.labels.iter().copied(),
+            self.g,
+            self.floor,
+            |t, score| {
+                if let Some(s) = score {
+                    if !answer.is_some_and(|b| b.1.score >= s.score) {
+                        answer = Some((t, s));
+                    }
+                }
+            },
+        );
+        BEST.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            let at = match self.place_in(&memo) {
+                Some(at) => at,
+                None => {
+                    let extra = self.floor.to_bits();
+                    let (at, made) =
+                        memo_place(&mut memo.sets, self.labels, self.g, extra, MAX_BEST_SETS);
+                    if made {
+                        memo.generation = next_stamp();
+                    }
+                    self.place = Some((memo.generation, at));
+                    at
+                }
+            };
+            let memo = &mut *memo;
+            answer_key(ordinal, body_key, &mut memo.key);
+            let set = &mut memo.sets[at];
+            if set.found.len() >= MAX_BEST_ANSWERS {
+                set.found.clear();
+            }
+            set.found.insert(memo.key.clone(), answer);
+        });
+        answer
+    }
 }
 
 /// The text weight and the ordinal bonus of a score: score = weight · sim + bonus.
@@ -744,6 +896,8 @@ pub struct Runs {
     /// Buffers of [`Runs::score_at_least`].
     best: Vec<Option<(usize, f64)>>,
     ids: Vec<u16>,
+    /// The pattern's masks of a key's characters, for [`weighted_distance_in`].
+    key_masks: Vec<[u64; 2]>,
 }
 
 impl Runs {
@@ -910,11 +1064,12 @@ impl Runs {
             for (k, &end) in self.ends.iter().enumerate() {
                 let (pattern, bounds, prepared) =
                     (&mut self.pattern, &mut self.bounds, self.prepared);
-                let (ids, ready, chars, ends) = (
+                let (ids, ready, chars, ends, key_masks) = (
                     &mut self.ids,
                     &mut self.pattern_ready,
                     &self.chars,
                     &self.ends,
+                    &mut self.key_masks,
                 );
                 let settle = |part: Part, max: f64| {
                     if k >= prepared {
@@ -957,7 +1112,18 @@ impl Runs {
                         Part::Full => Some(b.full),
                         Part::Cut => b.cut,
                     });
-                    b.map_or(Settled::Open, |b| g.settle(b, max))
+                    match b.map_or(Settled::Open, |b| g.settle(b, max)) {
+                        // The pattern holds the run: the table reads which pairs are
+                        // equal or look alike from its masks.
+                        Settled::Open => {
+                            key_masks.clear();
+                            key_masks.extend(found[..part_len].iter().map(|&c| pattern.masks(c)));
+                            let run = &chars[..end];
+                            weighted_distance_in(run, &key[..part_len], key_masks, g, max)
+                                .map_or(Settled::Over, Settled::Distance)
+                        }
+                        settled => settled,
+                    }
                 };
                 let sim = chars_similarity_at_least(&chars[..end], key, g, min_sim, settle);
                 keep_best(&mut self.best[k], i, sim);
@@ -1162,6 +1328,115 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn one_chooser_for_many_segments_answers_as_each_call_does() {
+        let d = crate::dictionary::Dictionaries::embedded().unwrap();
+        let sets: Vec<Vec<&Label>> = d
+            .templates
+            .iter()
+            .flat_map(|t| &t.tables)
+            .map(|t| {
+                t.blocks
+                    .iter()
+                    .flat_map(|b| b.columns.iter().map(|c| &c.label))
+                    .chain(t.groups.iter().map(|g| &g.label))
+                    .chain(&t.header_labels)
+                    .collect()
+            })
+            .collect();
+        let texts = [
+            "自然人",
+            "商业企业",
+            "科研机构",
+            "总计",
+            "其他",
+            "法人或其他组织",
+            "x",
+        ];
+        let fresh = |labels: &[&Label], text: &str, floor: f64| {
+            labels
+                .iter()
+                .enumerate()
+                .fold(
+                    None,
+                    |b: Option<(usize, LabelScore)>, (i, l)| match score_label_at_least(
+                        None, text, l, &d.glyphs, floor,
+                    ) {
+                        Some(s) if !b.is_some_and(|b| b.1.score >= s.score) => Some((i, s)),
+                        _ => b,
+                    },
+                )
+        };
+        for (n, labels) in sets.iter().enumerate() {
+            let mut chooser = BestLabel::new(labels, &d.glyphs, 0.6);
+            for (k, text) in texts.iter().enumerate() {
+                assert_eq!(
+                    chooser.best(None, text),
+                    fresh(labels, text, 0.6),
+                    "{n} {text}"
+                );
+                // Other sets and floors in between, enough of them to make the
+                // thread's memo drop its sets and start again.
+                for m in 0..(k * 7) {
+                    let other = &sets[(n + m) % sets.len()];
+                    let floor = 0.5 + m as f64 / 100.0;
+                    assert_eq!(
+                        best_label_at_least(None, text, other, &d.glyphs, floor),
+                        fresh(other, text, floor)
+                    );
+                }
+                assert_eq!(
+                    chooser.best(None, text),
+                    fresh(labels, text, 0.6),
+                    "{n} {text}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The table that reads equal and look-alike pairs from a pattern's masks is
+        /// the table that compares the characters, to the bit.
+        #[test]
+        fn the_masked_table_is_the_weighted_table(
+            run in proptest::collection::vec(0usize..24, 0..20),
+            key in proptest::collection::vec(0usize..24, 1..20),
+            max in 0.0f64..12.0,
+        ) {
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            // Key characters with look-alikes among them (信息/自, 案/安 …), and one
+            // that no key holds.
+            let alphabet: Vec<char> = "信息自案安卷属于国家秘密行政执法查询事项其他公开总计x".chars().collect();
+            proptest::prop_assert!(d.glyphs.cost('息', '自') < 1.0 && d.glyphs.cost('案', '安') < 1.0);
+            let a: Vec<char> = run.iter().map(|&i| alphabet[i % alphabet.len()]).collect();
+            let b: Vec<char> = key.iter().map(|&i| alphabet[i % alphabet.len()]).collect();
+            let Some(ids) = d.glyphs.ids_of(&b) else {
+                return Ok(());
+            };
+            let mut p = Pattern::default();
+            p.prepare(&a, &[a.len()], &d.glyphs);
+            let masks: Vec<[u64; 2]> = ids.iter().map(|&c| p.masks(c)).collect();
+            proptest::prop_assert_eq!(
+                weighted_distance_in(&a, &b, &masks, &d.glyphs, max).map(f64::to_bits),
+                weighted_distance(&a, &b, &d.glyphs, max).map(f64::to_bits)
+            );
+        }
+    }
+
+    #[test]
+    fn costs_of_two_decimals_are_parsed_as_str_parse_parses_them() {
+        for n in 0..100 {
+            let text = format!("0.{n:02}");
+            assert_eq!(
+                parse_cost(&text).map(f32::to_bits),
+                text.parse::<f32>().map(f32::to_bits)
+            );
+        }
+        for text in ["1", "1.0", "0.5", "0.125", "x", "", "0.1x"] {
+            assert_eq!(parse_cost(text).ok(), text.parse::<f32>().ok(), "{text}");
         }
     }
 

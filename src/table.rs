@@ -15,7 +15,7 @@ use crate::numbers::Num;
 use crate::pin::{pin_by_order, pin_by_ordinal, segment_used};
 use crate::placement::{complete, place_short_run, row_identities, Row, ShortRun};
 use crate::ruled::cut_ruled_runs;
-use crate::similarity::{best_label_at_least, GlyphCosts};
+use crate::similarity::{BestLabel, GlyphCosts};
 use crate::split::{cut_runs, Cuts};
 use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Span};
 
@@ -692,13 +692,14 @@ fn log_header_repairs(
     targets.extend(table.groups.iter().map(|g| ("group_label", &g.label)));
     targets.extend(table.header_labels.iter().map(|h| ("header_label", h)));
     let labels: Vec<&Label> = targets.iter().map(|(_, l)| *l).collect();
+    let mut chooser = BestLabel::new(&labels, glyphs, HEADER_REPAIR);
     for (s, seg) in cands.segments.iter().enumerate() {
         if seg_row[s].is_some() || seg.prose || seg.is_noise() {
             continue;
         }
         // Only a match at HEADER_REPAIR or above is logged: weaker ones need not be
         // scored. The first of the best scores wins.
-        let best = best_label_at_least(seg.ordinal, &seg.body_key, &labels, glyphs, HEADER_REPAIR);
+        let best = chooser.best(seg.ordinal, &seg.body_key);
         let Some((kind, label, score)) = best.map(|(t, s)| (&targets[t].0, &targets[t].1, s))
         else {
             continue;
