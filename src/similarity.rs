@@ -351,33 +351,13 @@ thread_local! {
 /// or None as soon as it must exceed `max` (every later row of the table only grows,
 /// so most unrelated pairs stop after a few characters).
 fn weighted_distance(a: &[char], b: &[char], g: &GlyphCosts, max: f64) -> Option<f64> {
-    ROWS.with(|rows| {
-        let mut rows = rows.borrow_mut();
-        let (prev, cur) = &mut *rows;
-        prev.clear();
-        prev.extend((0..=b.len()).map(|j| j as f64));
-        cur.clear();
-        cur.resize(b.len() + 1, 0.0);
-        for (i, &ca) in a.iter().enumerate() {
-            cur[0] = (i + 1) as f64;
-            let near = g.neighbours(ca);
-            let mut lowest = cur[0];
-            for (j, &cb) in b.iter().enumerate() {
-                let cost = if ca == cb {
-                    0.0
-                } else {
-                    substitution(near, cb)
-                };
-                let sub = prev[j] + cost;
-                cur[j + 1] = sub.min(prev[j + 1] + 1.0).min(cur[j] + 1.0);
-                lowest = lowest.min(cur[j + 1]);
-            }
-            if lowest > max {
-                return None;
-            }
-            std::mem::swap(prev, cur);
+    weighted_table(a, b.len(), max, |i, j| {
+        let (ca, cb) = (a[i], b[j]);
+        if ca == cb {
+            0.0
+        } else {
+            substitution(g.neighbours(ca), cb)
         }
-        Some(prev[b.len()]).filter(|&d| d <= max)
     })
 }
 
@@ -397,26 +377,40 @@ fn weighted_distance_in(
     if a.len() > MAX_PATTERN || b.len() != masks.len() {
         return weighted_distance(a, b, g, max);
     }
+    weighted_table(a, b.len(), max, |i, j| {
+        let (bit, m) = (1u64 << i, masks[j]);
+        if m[0] & bit != 0 {
+            0.0
+        } else if m[1] & bit == 0 {
+            1.0
+        } else {
+            substitution(g.neighbours(a[i]), b[j])
+        }
+    })
+}
+
+/// The weighted edit table of `a` against a key of `b_len` characters, with `cost(i,
+/// j)` the substitution cost of their characters `i` and `j`, two rows kept per
+/// thread; None as soon as a row's lowest entry exceeds `max`.
+#[inline(always)]
+fn weighted_table(
+    a: &[char],
+    b_len: usize,
+    max: f64,
+    mut cost: impl FnMut(usize, usize) -> f64,
+) -> Option<f64> {
     ROWS.with(|rows| {
         let mut rows = rows.borrow_mut();
         let (prev, cur) = &mut *rows;
         prev.clear();
-        prev.extend((0..=b.len()).map(|j| j as f64));
+        prev.extend((0..=b_len).map(|j| j as f64));
         cur.clear();
-        cur.resize(b.len() + 1, 0.0);
-        for (i, &ca) in a.iter().enumerate() {
+        cur.resize(b_len + 1, 0.0);
+        for i in 0..a.len() {
             cur[0] = (i + 1) as f64;
-            let bit = 1u64 << i;
             let mut lowest = cur[0];
-            for (j, (&cb, m)) in b.iter().zip(masks).enumerate() {
-                let cost = if m[0] & bit != 0 {
-                    0.0
-                } else if m[1] & bit == 0 {
-                    1.0
-                } else {
-                    substitution(g.neighbours(ca), cb)
-                };
-                let sub = prev[j] + cost;
+            for j in 0..b_len {
+                let sub = prev[j] + cost(i, j);
                 cur[j + 1] = sub.min(prev[j + 1] + 1.0).min(cur[j] + 1.0);
                 lowest = lowest.min(cur[j + 1]);
             }
@@ -425,7 +419,7 @@ fn weighted_distance_in(
             }
             std::mem::swap(prev, cur);
         }
-        Some(prev[b.len()]).filter(|&d| d <= max)
+        Some(prev[b_len]).filter(|&d| d <= max)
     })
 }
 
