@@ -181,16 +181,14 @@ pub fn parse_cell(token: &str, lex: &Lexicon, numeric_context: bool, among_numbe
 /// Two or more characters, each one OCR makes of a digit (`oo`, `lo`), none inside
 /// the token a rule's look-alike (`olo` may be two cells, `0|0`).
 fn misread_digits(token: &str, lex: &Lexicon) -> bool {
-    let inner = token
-        .char_indices()
-        .filter(|&(i, c)| i > 0 && i + c.len_utf8() < token.len());
+    let mut inner = token.chars();
+    inner.next();
+    inner.next_back();
     token.chars().nth(1).is_some()
         && token
             .chars()
             .all(|c| c.is_ascii_digit() || lex.digit_confusions.contains_key(&c))
-        && !inner
-            .into_iter()
-            .any(|(_, c)| lex.rule_lookalikes.contains(&c))
+        && !inner.any(|c| lex.rule_lookalikes.contains(&c))
 }
 
 /// Whether `token` is a lone mark that `lone_digits` reads only among numbers (`]`).
