@@ -306,6 +306,40 @@ impl Table {
     pub fn row_index(&self, id: &str) -> Option<usize> {
         self.rows.iter().position(|r| r.id == id)
     }
+
+    /// Per row, per column of the row's block: whether some identity of the table
+    /// takes the cell as a term, so that a misread there could show as a failure.
+    pub fn covered(&self) -> Vec<Vec<bool>> {
+        let mut out: Vec<Vec<bool>> = self
+            .rows
+            .iter()
+            .map(|r| vec![false; self.blocks[r.block].columns.len()])
+            .collect();
+        for id in &self.identities {
+            let block = &self.blocks[id.block];
+            for term in id.lhs.iter().chain(&id.rhs) {
+                let rows: Vec<usize> = match (id.over, term) {
+                    (Over::Rows, _) => block.rows.clone().collect(),
+                    (Over::Columns, Term::Item(r)) => vec![*r],
+                    (Over::Columns, Term::Group { members, total }) => {
+                        members.iter().chain(total).copied().collect()
+                    }
+                };
+                let cols: Vec<usize> = match (id.over, term) {
+                    (Over::Rows, Term::Item(c)) => vec![*c],
+                    _ => (0..block.columns.len()).collect(),
+                };
+                for r in rows {
+                    for &c in &cols {
+                        if let Some(cell) = out.get_mut(r).and_then(|row| row.get_mut(c)) {
+                            *cell = true;
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 /// One template version, compiled.

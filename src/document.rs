@@ -1,7 +1,8 @@
 //! One document end to end: bytes → [`DocResult`].
 //!
 //! Decodes, normalises the lines, reads the title, detects the template version,
-//! finds the sections, reads each table and checks its identities. Every problem is
+//! finds the sections, reads each table, checks its identities and withholds what a
+//! badly read document leaves unchecked. Every problem is
 //! recorded in the result; nothing here returns an error or panics on input.
 
 use crate::decode::{decode, DecodeError};
@@ -21,6 +22,7 @@ use crate::reconcile::{
 use crate::sections::{find_sections, find_title, region};
 use crate::solve::System;
 use crate::table::{read_table, TableRead};
+use crate::trust::withhold_unchecked;
 
 /// Without a title, a text needs this many template rows to count as a report.
 const MIN_ROWS_WITHOUT_TITLE: usize = 5;
@@ -271,6 +273,13 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
             None => missing_tables.push(table.id.clone()),
         }
     }
+    withhold_unchecked(
+        &mut doc.tables,
+        template,
+        &doc.balance,
+        &mut doc.corrections,
+        &mut doc.review,
+    );
     let rows_found: usize = doc
         .tables
         .iter()

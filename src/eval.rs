@@ -206,32 +206,16 @@ fn load_lost_rows(path: &Path, docs: &mut BTreeMap<String, TruthDoc>) -> Result<
 fn covered(
     template: &crate::dictionary::Template,
 ) -> std::collections::HashSet<(String, String, String)> {
-    use crate::dictionary::{Over, Term};
     let mut out = std::collections::HashSet::new();
     for table in &template.tables {
-        for id in &table.identities {
-            let block = &table.blocks[id.block];
-            for term in id.lhs.iter().chain(&id.rhs) {
-                let rows: Vec<usize> = match (id.over, term) {
-                    (Over::Rows, _) => block.rows.clone().collect(),
-                    (Over::Columns, Term::Item(r)) => vec![*r],
-                    (Over::Columns, Term::Group { members, total }) => {
-                        members.iter().chain(total).copied().collect()
-                    }
-                };
-                let cols: Vec<usize> = match (id.over, term) {
-                    (Over::Rows, Term::Item(c)) => vec![*c],
-                    _ => (0..block.columns.len()).collect(),
-                };
-                for &r in &rows {
-                    for &c in &cols {
-                        out.insert((
-                            table.id.clone(),
-                            table.rows[r].id.clone(),
-                            block.columns[c].id.clone(),
-                        ));
-                    }
-                }
+        for (r, row) in table.covered().iter().enumerate() {
+            let block = &table.blocks[table.rows[r].block];
+            for (c, _) in row.iter().enumerate().filter(|(_, &on)| on) {
+                out.insert((
+                    table.id.clone(),
+                    table.rows[r].id.clone(),
+                    block.columns[c].id.clone(),
+                ));
             }
         }
     }

@@ -55,6 +55,7 @@ pub mod solve;
 pub mod split;
 pub mod stream;
 pub mod table;
+pub mod trust;
 pub mod values;
 pub mod year_store;
 pub mod years;
