@@ -18,7 +18,9 @@ use crate::numbers::{cells_from_first_token, parse_cell, parse_token, Parsed, To
 /// Tokens that a line of nothing but letters read for digits (`O  O  O`) needs
 /// before it counts as a row of cells.
 const MIN_LETTER_CELLS: usize = 3;
-use crate::ordinal::{split_ordinal, split_segment_ordinal, Ordinal, OrdinalKind};
+use crate::ordinal::{
+    opens_with_garbled_ordinal, split_ordinal, split_segment_ordinal, Ordinal, OrdinalKind,
+};
 
 /// Segments with a longer key are prose, never a row label.
 const PROSE_KEY_CHARS: usize = 60;
@@ -656,11 +658,13 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
                 && split_ordinal(token, lex).is_none()
             {
                 // Unless the label opens with a paren ordinal short of its `(`
-                // (`6 一) 予以公开`): then the number is that bracket, misread.
+                // (`6 一) 予以公开`): then the number is that bracket, misread. Nor
+                // is it the ordinal of a label that has one OCR garbled (`2  工.属于
+                // 国家秘密`): there it is a stray of the cells to the left.
                 let bracket = s.raw.len() == 1
                     && split_segment_ordinal(token, lex)
                         .is_some_and(|(o, _)| o.kind == OrdinalKind::Paren);
-                if !bracket {
+                if !bracket && !opens_with_garbled_ordinal(token, lex) {
                     let n = s.raw.parse::<u8>().unwrap_or(0);
                     forced = Some(Ordinal {
                         kind: OrdinalKind::Arabic,
@@ -1014,6 +1018,20 @@ mod tests {
         assert_eq!(
             c.segments[0].ordinal.map(|o| (o.kind, o.n)),
             Some((OrdinalKind::Arabic, 1))
+        );
+    }
+
+    #[test]
+    fn a_digit_before_a_label_with_a_garbled_ordinal_is_not_its_ordinal() {
+        let c = run("2       工.属于国家秘密    0    0    0");
+        assert_eq!(c.segments.len(), 1);
+        assert_eq!(c.segments[0].ordinal, None);
+        assert_eq!(values(&c.groups[0]), ["0", "0", "0"]);
+        // A separator after a digit is a real ordinal, not a garbled one.
+        let c = run("2 1.属于国家秘密 0 0 0");
+        assert_eq!(
+            c.segments.last().and_then(|s| s.ordinal).map(|o| o.n),
+            Some(1)
         );
     }
 

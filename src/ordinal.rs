@@ -114,6 +114,23 @@ pub fn split_segment_ordinal<'a>(text: &'a str, lex: &Lexicon) -> Option<(Ordina
     paren_without_its_bracket(skip_spaces(text), lex).or_else(|| split_ordinal(text, lex))
 }
 
+/// Whether `text` opens with an arabic ordinal OCR garbled into another character
+/// (`工.属于国家秘密` for `1.属于国家秘密`): one character that is no numeral, digit,
+/// bracket or separator, then a separator, then a Han character. Such a label has
+/// an ordinal of its own, though nothing can tell which.
+pub fn opens_with_garbled_ordinal(text: &str, lex: &Lexicon) -> bool {
+    let mut chars = skip_spaces(text).chars();
+    let (Some(first), Some(sep), Some(next)) = (chars.next(), chars.next(), chars.next()) else {
+        return false;
+    };
+    !lex.is_numeral(first)
+        && !first.is_ascii_digit()
+        && !matches!(first, '(' | ')')
+        && !lex.ordinal_separators.contains(&first)
+        && lex.ordinal_separators.contains(&sep)
+        && is_han(next)
+}
+
 /// `(三)` whose `(` OCR lost (`三) 不予公开`) or read as another mark (`6一)`, `{四)`,
 /// `\一)`): a numeral closed by `)` is a paren ordinal when nothing or one ASCII mark
 /// stands before it (OCR reads the bracket as a digit, a brace or a slash; a Han
