@@ -368,6 +368,23 @@ fn lexed_text<'a>(line: &'a str, lex: &Lexicon) -> std::borrow::Cow<'a, str> {
                 out.push(c);
                 continue;
             }
+            // A grid crossing read as a dash glued to the rule (` -|`, `|- `) is
+            // rule too, not a cell of its own that would cut the row's run.
+            let before = out.chars().next_back();
+            if before.is_some_and(|d| lex.rule_junctions.contains(&d)) {
+                let rest = &out[..out.len() - before.map_or(0, char::len_utf8)];
+                if rest.is_empty() || rest.ends_with([' ', '\t']) {
+                    out.truncate(rest.len());
+                }
+            }
+            let mut ahead = chars.clone();
+            if ahead.next_if(|d| lex.rule_junctions.contains(d)).is_some()
+                && ahead
+                    .peek()
+                    .is_none_or(|d| matches!(d, ' ' | '\t') || lex.cell_rules.contains(d))
+            {
+                chars.next();
+            }
             out.push(' ');
             if tabbed {
                 continue;
@@ -1033,6 +1050,18 @@ mod tests {
             c.segments.last().and_then(|s| s.ordinal).map(|o| o.n),
             Some(1)
         );
+    }
+
+    #[test]
+    fn a_dash_glued_to_a_rule_is_the_rule_not_a_cell() {
+        let c = run("3.危及三安全一稳定 后|    0|- 0    0    0    0    0    0");
+        assert_eq!(c.groups.len(), 1);
+        assert_eq!(values(&c.groups[0]), ["0"; 7]);
+        let c = run("4.保护第三方合法权益 | 0 -| 0 | 0");
+        assert_eq!(values(&c.groups[0]), ["0"; 3]);
+        // A dash before a digit is a sign.
+        let c = run("其他对外管理服务事项 | 3 |-2 | 1");
+        assert_eq!(values(&c.groups[0]), ["3", "-2", "1"]);
     }
 
     #[test]

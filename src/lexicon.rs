@@ -26,6 +26,8 @@ struct RawLexicon {
     clause_prefix: String,
     cell_rules: Vec<String>,
     rule_lookalikes: Vec<String>,
+    #[serde(default)]
+    rule_junctions: Vec<String>,
     stray_marks: Vec<String>,
     digit_confusions: HashMap<String, String>,
     #[serde(default)]
@@ -73,6 +75,8 @@ pub struct Lexicon {
     separator_starts: Vec<u8>,
     /// Letters OCR makes of a rule glued to the end of a number.
     pub rule_lookalikes: Vec<char>,
+    /// Marks OCR makes of a grid crossing, glued to a cell rule (`|-`).
+    pub rule_junctions: Vec<char>,
     /// OCR marks to drop before matching.
     pub stray_marks: Vec<char>,
     /// Whether each character below [`KEY_TABLE_END`] stays in a match key, one bit
@@ -210,6 +214,11 @@ impl Lexicon {
                 .rule_lookalikes
                 .iter()
                 .map(|s| one_char(s, "rule_lookalikes"))
+                .collect::<Result<_, _>>()?,
+            rule_junctions: raw
+                .rule_junctions
+                .iter()
+                .map(|s| one_char(s, "rule_junctions"))
                 .collect::<Result<_, _>>()?,
             stray_marks: raw
                 .stray_marks
