@@ -681,7 +681,15 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
                 let bracket = s.raw.len() == 1
                     && split_segment_ordinal(token, lex)
                         .is_some_and(|(o, _)| o.kind == OrdinalKind::Paren);
-                if !bracket && !opens_with_garbled_ordinal(token, lex) {
+                // The ordinal's separator may be a token of its own (`工 .属于`).
+                let garbled = opens_with_garbled_ordinal(token, lex)
+                    || match events.get(2) {
+                        Some(Event::Text { token: next, .. }) if token.chars().count() == 1 => {
+                            opens_with_garbled_ordinal(&format!("{token}{next}"), lex)
+                        }
+                        _ => false,
+                    };
+                if !bracket && !garbled {
                     let n = s.raw.parse::<u8>().unwrap_or(0);
                     forced = Some(Ordinal {
                         kind: OrdinalKind::Arabic,
@@ -1044,6 +1052,9 @@ mod tests {
         assert_eq!(c.segments.len(), 1);
         assert_eq!(c.segments[0].ordinal, None);
         assert_eq!(values(&c.groups[0]), ["0", "0", "0"]);
+        // Its separator may stand apart, as in word boxes' tab cells.
+        let c = run("2\t工 .属于国家秘密\t0\t0\t0");
+        assert_eq!(c.segments[0].ordinal, None);
         // A separator after a digit is a real ordinal, not a garbled one.
         let c = run("2 1.属于国家秘密 0 0 0");
         assert_eq!(

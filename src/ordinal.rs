@@ -116,11 +116,16 @@ pub fn split_segment_ordinal<'a>(text: &'a str, lex: &Lexicon) -> Option<(Ordina
 
 /// Whether `text` opens with an arabic ordinal OCR garbled into another character
 /// (`工.属于国家秘密` for `1.属于国家秘密`): one character that is no numeral, digit,
-/// bracket or separator, then a separator, then a Han character. Such a label has
+/// bracket or separator, then a separator (after a space or not), then a Han character. Such a label has
 /// an ordinal of its own, though nothing can tell which.
 pub fn opens_with_garbled_ordinal(text: &str, lex: &Lexicon) -> bool {
     let mut chars = skip_spaces(text).chars();
-    let (Some(first), Some(sep), Some(next)) = (chars.next(), chars.next(), chars.next()) else {
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    // OCR may set the separator off by a space, as it does a digit's (`1 .`).
+    let mut chars = skip_spaces(chars.as_str()).chars();
+    let (Some(sep), Some(next)) = (chars.next(), chars.next()) else {
         return false;
     };
     !lex.is_numeral(first)

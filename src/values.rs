@@ -344,6 +344,16 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit 
         rest.slots.drain(..len - n);
         return fit_columns(&rest, n, value_field);
     }
+    // A cell OCR garbled into two glyphs a space apart (`0 下 曲 0`) is one cell
+    // where the run is then the row and no other pair could be it.
+    if len == n + 1 {
+        let mut pairs = (0..len - 1).filter(|&i| split_glyph(&g.slots[i], &g.slots[i + 1]));
+        if let (Some(i), None) = (pairs.next(), pairs.next()) {
+            let mut rest = g.clone();
+            rest.slots.remove(i + 1);
+            return fit_columns(&rest, n, value_field);
+        }
+    }
     if len < n {
         if let Some(cells) = spaced_cells(g, n) {
             return Fit::Cells(cells);
@@ -432,6 +442,16 @@ fn spaced_cells(g: &ValueGroup, n: usize) -> Option<Vec<Slot>> {
 }
 
 /// `g` without the slots `drop` picks.
+/// Two glyph cells one space apart in one tab cell: one garbled cell, by their
+/// spacing, which is narrower than any gap between cells.
+fn split_glyph(a: &Slot, b: &Slot) -> bool {
+    a.is_glyph_cell()
+        && b.is_glyph_cell()
+        && a.line == b.line
+        && a.field == b.field
+        && u64::from(b.at) == u64::from(a.at) + a.raw.len() as u64 + 1
+}
+
 fn without(g: &ValueGroup, drop: impl Fn(&Slot) -> bool) -> ValueGroup {
     let mut rest = g.clone();
     rest.slots.retain(|s| !drop(s));
@@ -483,6 +503,20 @@ mod tests {
         assert_eq!(fit_columns(&g[0], 7, None), Fit::Short(6));
         let g = groups("行政事业性收费\t0\t0\t");
         assert!(matches!(fit_columns(&g[0], 2, None), Fit::Cells(_)));
+    }
+
+    #[test]
+    fn two_glyphs_a_space_apart_are_one_cell_where_the_run_is_then_the_row() {
+        let g = groups("1.属于国家秘密    0    0    0    0 下 曲    0    0");
+        assert!(
+            matches!(fit_columns(&g[0], 7, None), Fit::Cells(c) if c[4].raw == "下" && c[4].is_damaged() && c[5].raw == "0")
+        );
+        // Set apart like the cells, they are two cells.
+        let g = groups("1.属于国家秘密    0    0    0    0    下    曲    0    0");
+        assert_eq!(fit_columns(&g[0], 7, None), Fit::Long(8));
+        // Two such pairs leave the cell they make unknown.
+        let g = groups("1.属于国家秘密    0    0 下 曲    0 下 曲    0");
+        assert_eq!(fit_columns(&g[0], 7, None), Fit::Long(8));
     }
 
     #[test]
