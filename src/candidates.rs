@@ -96,7 +96,8 @@ impl Slot {
 
     /// An unreadable cell of one glyph or letter (`忆`, `i`).
     pub fn is_glyph_cell(&self) -> bool {
-        self.unreadable && (lone_glyph(&self.raw) || lone_letter(&self.raw))
+        self.unreadable
+            && (lone_glyph(&self.raw) || lone_letter(&self.raw) || glyph_pair(&self.raw))
     }
 
     /// An unreadable cell of one or two marks (`2 0 0 0 0 0 ;`, `》`): where the run
@@ -442,7 +443,8 @@ fn events_of<'a>(
     let mut seen_value = false;
     // Whether the token before was a number (a lone `]` after one is its cell's 1).
     let mut after_number = false;
-    for (fi, field) in fields.into_iter().enumerate() {
+    for (fi, &field) in fields.iter().enumerate() {
+        let fields_after = fields.get(fi + 1..).unwrap_or_default();
         let mut new_cell = true;
         let mut any = false;
         let mut toks = SpaceSplit(field);
@@ -471,7 +473,16 @@ fn events_of<'a>(
                 Token::Text
                     if numeric_context
                         && seen_value
-                        && lone_glyph(tok)
+                        && (lone_glyph(tok)
+                            || tabbed
+                                && glyph_pair(tok)
+                                && within_numbers(
+                                    &events,
+                                    fi,
+                                    toks.clone(),
+                                    fields_after,
+                                    lex,
+                                ))
                         && glyphs_then_number(toks.clone(), lex) =>
                 {
                     Token::Unreadable
@@ -590,6 +601,13 @@ fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
+/// Two CJK characters and nothing else: one cell OCR garbled into two glyphs
+/// (`0\t0 下曲\t0`), where it stands between a row's numbers.
+fn glyph_pair(tok: &str) -> bool {
+    let mut chars = tok.chars();
+    matches!((chars.next(), chars.next(), chars.next()), (Some(a), Some(b), None) if is_han(a) && is_han(b))
+}
+
 /// One CJK character and nothing else.
 pub fn lone_glyph(tok: &str) -> bool {
     let mut chars = tok.chars();
@@ -646,6 +664,35 @@ fn offset_in(line: &str, tok: &str) -> usize {
 /// One ASCII letter and nothing else.
 fn lone_letter(tok: &str) -> bool {
     tok.len() == 1 && tok.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// Whether a token in tab cell `field` stands well inside a row's numbers: at least
+/// two numbers just before it (one may be a label's bare ordinal, `7 和人`), the last
+/// in its own tab cell (word boxes set a cell's glyphs beside its neighbour's number
+/// when the gap between them is narrow), and a number next on the line, in `rest`
+/// of its field or else in the fields after it.
+fn within_numbers<'a>(
+    events: &[Event],
+    field: usize,
+    mut rest: impl Iterator<Item = &'a str>,
+    fields_after: &[&str],
+    lex: &Lexicon,
+) -> bool {
+    let numbers_before = events
+        .iter()
+        .rev()
+        .take_while(|e| matches!(e, Event::Value(s) if s.number.is_some()))
+        .count();
+    let same_cell = matches!(events.last(), Some(Event::Value(s)) if s.field == field);
+    if numbers_before < 2 || !same_cell {
+        return false;
+    }
+    let next = rest.next().or_else(|| {
+        fields_after
+            .iter()
+            .find_map(|f| f.split_whitespace().next())
+    });
+    next.is_some_and(|t| matches!(parse_token(t, lex, true), Token::Number(_)))
 }
 
 /// Whether `rest` (the tokens after a lone glyph) is more lone glyphs and then a
@@ -989,6 +1036,31 @@ mod tests {
         // Before the first number a glyph is the label's; before a word, text.
         let c = run("本 (一) 予以公开 2 0 0 年度 0");
         assert_eq!(values(&c.groups[0]), ["2", "0", "0"]);
+    }
+
+    #[test]
+    fn two_glyphs_as_one_token_are_a_cell_only_well_inside_a_rows_numbers() {
+        let c = run("1.属于国家秘密\t0\t0\t0 下曲\t0\t0");
+        let g = &c.groups[0];
+        assert_eq!(values(g), ["0", "0", "0", "_", "0", "0"]);
+        assert!(g.slots[3].is_glyph_cell() && g.slots[3].is_damaged());
+        // After a bare ordinal and one number, or before a word, they are text; and
+        // so in their own tab cell, or in a line without tabs.
+        let c = run("7 和人 | 4 天 sm 由大 和 RS 中请\t0\t0");
+        assert!(c
+            .groups
+            .iter()
+            .all(|g| g.slots.iter().all(|s| !s.unreadable)));
+        let c = run("1.属于国家秘密\t0\t0\t0\t下曲\t0\t0");
+        assert!(c
+            .groups
+            .iter()
+            .all(|g| g.slots.iter().all(|s| !s.unreadable)));
+        let c = run("1.属于国家秘密 0 0 0 下曲 0 0");
+        assert!(c
+            .groups
+            .iter()
+            .all(|g| g.slots.iter().all(|s| !s.unreadable)));
     }
 
     #[test]
