@@ -504,13 +504,15 @@ fn events_of<'a>(
                 {
                     Token::Unreadable
                 }
-                // A mark where a row's last cell should be (`2 0 0 0 0 0 ;`): that
-                // cell, unreadable (dropped again where the run is not then the row).
+                // A mark where a row's last cell should be (`2 0 0 0 0 0 ;`), or
+                // between two of its numbers (`0 6 1 , 0 0 0`): that cell, unreadable
+                // (dropped again where the run is not then the row).
                 Token::Text
                     if numeric_context
                         && after_number
                         && stray_mark_cell(tok, lex)
-                        && toks.clone().next().is_none() =>
+                        && (toks.clone().next().is_none()
+                            || number_next(toks.clone(), fields_after, lex)) =>
                 {
                     Token::Unreadable
                 }
@@ -674,7 +676,7 @@ fn lone_letter(tok: &str) -> bool {
 fn within_numbers<'a>(
     events: &[Event],
     field: usize,
-    mut rest: impl Iterator<Item = &'a str>,
+    rest: impl Iterator<Item = &'a str>,
     fields_after: &[&str],
     lex: &Lexicon,
 ) -> bool {
@@ -684,9 +686,16 @@ fn within_numbers<'a>(
         .take_while(|e| matches!(e, Event::Value(s) if s.number.is_some()))
         .count();
     let same_cell = matches!(events.last(), Some(Event::Value(s)) if s.field == field);
-    if numbers_before < 2 || !same_cell {
-        return false;
-    }
+    numbers_before >= 2 && same_cell && number_next(rest, fields_after, lex)
+}
+
+/// Whether the next token on the line, in `rest` of its field or else in the fields
+/// after it, reads as a number.
+fn number_next<'a>(
+    mut rest: impl Iterator<Item = &'a str>,
+    fields_after: &[&str],
+    lex: &Lexicon,
+) -> bool {
     let next = rest.next().or_else(|| {
         fields_after
             .iter()
@@ -1036,6 +1045,23 @@ mod tests {
         // Before the first number a glyph is the label's; before a word, text.
         let c = run("本 (一) 予以公开 2 0 0 年度 0");
         assert_eq!(values(&c.groups[0]), ["2", "0", "0"]);
+    }
+
+    #[test]
+    fn a_mark_between_a_rows_numbers_is_an_unreadable_cell() {
+        let c = run("5.属于三类内部事务信息     0  0  ， 0  0  0  0");
+        assert_eq!(c.groups.len(), 1);
+        let g = &c.groups[0];
+        assert_eq!(values(g), ["0", "0", "_", "0", "0", "0", "0"]);
+        assert!(g.slots[2].is_mark_cell());
+        // Before the numbers, or before a word, it is text.
+        let c = run("5.属于三类内部事务信息 ， 0  0  0");
+        assert!(c.groups[0].slots.iter().all(|s| !s.unreadable));
+        let c = run("0 0 ， 属于 0");
+        assert!(c
+            .groups
+            .iter()
+            .all(|g| g.slots.iter().all(|s| !s.unreadable)));
     }
 
     #[test]
