@@ -505,14 +505,16 @@ fn events_of<'a>(
                     Token::Unreadable
                 }
                 // A mark where a row's last cell should be (`2 0 0 0 0 0 ;`), or
-                // between two of its numbers (`0 6 1 , 0 0 0`): that cell, unreadable
-                // (dropped again where the run is not then the row).
+                // between two of its numbers, alone or with more marks (`0 6 1 , 0`,
+                // `0 , , , 0`): that cell, unreadable (dropped again where the run is
+                // not then the row).
                 Token::Text
                     if numeric_context
-                        && after_number
+                        && (after_number
+                            || matches!(events.last(), Some(Event::Value(s)) if s.is_mark_cell()))
                         && stray_mark_cell(tok, lex)
-                        && (toks.clone().next().is_none()
-                            || number_next(toks.clone(), fields_after, lex)) =>
+                        && (after_number && toks.clone().next().is_none()
+                            || marks_then_number(toks.clone(), fields_after, lex)) =>
                 {
                     Token::Unreadable
                 }
@@ -687,6 +689,19 @@ fn within_numbers<'a>(
         .count();
     let same_cell = matches!(events.last(), Some(Event::Value(s)) if s.field == field);
     numbers_before >= 2 && same_cell && number_next(rest, fields_after, lex)
+}
+
+/// Whether the tokens after a mark on the line (in `rest` of its field, then in the
+/// fields after it) are more such marks and then a number.
+fn marks_then_number<'a>(
+    rest: impl Iterator<Item = &'a str>,
+    fields_after: &[&'a str],
+    lex: &Lexicon,
+) -> bool {
+    let next = rest
+        .chain(fields_after.iter().flat_map(|f| f.split_whitespace()))
+        .find(|t| !stray_mark_cell(t, lex));
+    next.is_some_and(|t| matches!(parse_token(t, lex, true), Token::Number(_)))
 }
 
 /// Whether the next token on the line, in `rest` of its field or else in the fields
@@ -1054,6 +1069,9 @@ mod tests {
         let g = &c.groups[0];
         assert_eq!(values(g), ["0", "0", "_", "0", "0", "0", "0"]);
         assert!(g.slots[2].is_mark_cell());
+        // Several, each a cell.
+        let c = run("2.其他法律行政法规禁止公开   0   ，   0   ，   ，   ，   0");
+        assert_eq!(values(&c.groups[0]), ["0", "_", "0", "_", "_", "_", "0"]);
         // Before the numbers, or before a word, it is text.
         let c = run("5.属于三类内部事务信息 ， 0  0  0");
         assert!(c.groups[0].slots.iter().all(|s| !s.unreadable));
