@@ -466,6 +466,29 @@ fn events_of<'a>(
                 field: fi,
                 at: u32::try_from(offset_in(line, tok)).unwrap_or(u32::MAX),
             };
+            // A number with a mark glued after it among a row's numbers (`0 0 0，
+            // 1`): the mark is the next cell, which OCR read as the mark, set off by
+            // nothing; the two are read apart.
+            if numeric_context && seen_value {
+                if let Some((number, mark)) = number_then_mark(tok, lex)
+                    .filter(|_| marks_then_number(toks.clone(), fields_after, lex))
+                {
+                    let at = offset_in(line, tok);
+                    let part = |raw: &str, number, unreadable, from: usize| Slot {
+                        raw: raw.to_string(),
+                        line: idx,
+                        number,
+                        unreadable,
+                        field: fi,
+                        at: u32::try_from(at + from).unwrap_or(u32::MAX),
+                    };
+                    events.push(Event::Value(part(number.0, Some(number.1), false, 0)));
+                    events.push(Event::Value(part(mark, None, true, number.0.len())));
+                    after_number = false;
+                    new_cell = false;
+                    continue;
+                }
+            }
             let read = match parse_cell(tok, lex, numeric_context, after_number || cells_only) {
                 // A digit OCR turned into one CJK glyph (`0` read as 忆) between the
                 // numbers of a row: a cell that cannot be read, not text, so that the
@@ -689,6 +712,20 @@ fn within_numbers<'a>(
         .count();
     let same_cell = matches!(events.last(), Some(Event::Value(s)) if s.field == field);
     numbers_before >= 2 && same_cell && number_next(rest, fields_after, lex)
+}
+
+/// `tok` as plain digits and one stray mark glued after them (`0，`, `5;`): the
+/// digits, read, and the mark.
+fn number_then_mark<'t>(tok: &'t str, lex: &Lexicon) -> Option<((&'t str, Parsed), &'t str)> {
+    let split = tok.find(|c: char| !c.is_ascii_digit()).filter(|&i| i > 0)?;
+    let (digits, mark) = tok.split_at(split);
+    if !stray_mark_cell(mark, lex) || mark.chars().count() != 1 {
+        return None;
+    }
+    match parse_token(digits, lex, true) {
+        Token::Number(p) => Some(((digits, p), mark)),
+        _ => None,
+    }
 }
 
 /// Whether the tokens after a mark on the line (in `rest` of its field, then in the
@@ -1080,6 +1117,21 @@ mod tests {
             .groups
             .iter()
             .all(|g| g.slots.iter().all(|s| !s.unreadable)));
+    }
+
+    #[test]
+    fn a_mark_glued_after_a_number_among_a_rows_numbers_is_the_next_cell() {
+        let c = run("6 .属于四类过程性信息     1   0 0 0 0，   1");
+        assert_eq!(c.groups.len(), 1);
+        let g = &c.groups[0];
+        assert_eq!(values(g), ["1", "0", "0", "0", "0", "_", "1"]);
+        assert!(g.slots[5].is_mark_cell() && g.slots[5].raw == ",");
+        assert!(g.slots[5].at > g.slots[4].at);
+        // Not before the numbers or at their end, and not two marks.
+        let c = run("6 .属于四类过程性信息 1 0 0 0 0,");
+        assert!(c.groups[0].slots.iter().all(|s| s.raw != ","));
+        let c = run("6 .属于四类过程性信息 1 0 0 0 0,, 1");
+        assert!(c.groups[0].slots.iter().all(|s| s.raw != ",,"));
     }
 
     #[test]

@@ -74,7 +74,8 @@ pub fn split_ordinal<'a>(text: &'a str, lex: &Lexicon) -> Option<(Ordinal, &'a s
         if end > 2 {
             return None;
         }
-        let n: u8 = t[..end].parse().ok()?;
+        // The template numbers its rows from 1: `0，` among numbers is a cell.
+        let n: u8 = t[..end].parse().ok().filter(|&n| n > 0)?;
         // OCR often loses the dot: `1属于国家秘密`. A number glued to a Han character
         // is then the ordinal (a count in prose carries a measure word, not a label).
         if t[end..].starts_with(is_han) {
