@@ -402,6 +402,12 @@ fn lexed_text<'a>(line: &'a str, lex: &Lexicon) -> std::borrow::Cow<'a, str> {
     } else {
         line.into()
     };
+    // An ordinal OCR set off from its separator is joined to it again.
+    let joined = match lex.join_spaced_ordinals(&unruled) {
+        std::borrow::Cow::Owned(s) => Some(s),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    let unruled = joined.map_or(unruled, std::borrow::Cow::Owned);
     // A row label glued to the group cell before it starts at its ordinal.
     let glued = match lex.split_glued_ordinals(&unruled) {
         std::borrow::Cow::Owned(s) => Some(s),
@@ -1212,6 +1218,15 @@ mod tests {
             c.segments[0].ordinal.map(|o| (o.kind, o.n)),
             Some((OrdinalKind::Arabic, 1))
         );
+    }
+
+    #[test]
+    fn an_ordinal_set_off_from_its_separator_after_a_group_cells_remnant_is_the_ordinal() {
+        let c = run("度              6 .属于四类过程性信息              1         0 0");
+        let last = c.segments.last().unwrap();
+        assert_eq!(last.ordinal.map(|o| o.n), Some(6));
+        assert_eq!(c.groups.len(), 1);
+        assert_eq!(values(&c.groups[0]), ["1", "0", "0"]);
     }
 
     #[test]

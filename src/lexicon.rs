@@ -304,6 +304,60 @@ impl Lexicon {
         Ok(lex)
     }
 
+    /// `line` with the spaces OCR put between a row label's arabic ordinal and its
+    /// separator taken out (`度  6 .属于四类过程性信息` → `度  6.属于…`), where the
+    /// ordinal follows other text and a space, and a Han character follows the
+    /// separator: such a group cell's remnant before it would otherwise leave the `6`
+    /// a value and the label without its ordinal.
+    pub fn join_spaced_ordinals<'a>(&self, line: &'a str) -> Cow<'a, str> {
+        let bytes = line.as_bytes();
+        // Where the spaces before the separator at byte `p` start, if they follow a
+        // standalone number of one or two digits.
+        let spaced = |p: usize| -> Option<usize> {
+            let rest = line.get(p..)?;
+            let mut chars = rest.chars();
+            let sep = chars.next()?;
+            if !self.ordinal_separators.contains(&sep)
+                || !chars
+                    .next()
+                    .is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+            {
+                return None;
+            }
+            let before = &bytes[..p];
+            let spaces = before.iter().rev().take_while(|&&b| b == b' ').count();
+            let digits = before[..p - spaces]
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let start = p - spaces - digits;
+            // After text, not at the line's start (there the lexer takes a bare
+            // number before a label as its ordinal) nor after another number (the
+            // cells of a row before it, merged onto the line: `2    3 .要求`).
+            let before_number = before[..start].trim_ascii_end();
+            let after_text = before_number.len() < start
+                && before_number.last().is_some_and(|b| !b.is_ascii_digit());
+            (spaces > 0 && (1..=2).contains(&digits) && after_text).then_some(p - spaces)
+        };
+        let mut out: Option<String> = None;
+        let mut copied = 0;
+        for p in (1..bytes.len()).filter(|&p| self.separator_starts.contains(&bytes[p])) {
+            if let Some(from) = spaced(p) {
+                let o = out.get_or_insert_with(|| String::with_capacity(line.len()));
+                o.push_str(&line[copied..from]);
+                copied = p;
+            }
+        }
+        match out {
+            None => Cow::Borrowed(line),
+            Some(mut o) => {
+                o.push_str(&line[copied..]);
+                Cow::Owned(o)
+            }
+        }
+    }
+
     /// `line` with a space put between a row label's arabic ordinal and the text it is
     /// glued to (`glued_ordinal`). A match needs a digit right before an ordinal
     /// separator; most lines have none, and are returned without the search.
@@ -492,6 +546,32 @@ mod tests {
                 Cow::Borrowed(line.as_str())
             };
             proptest::prop_assert_eq!(lex.split_glued_ordinals(&line), split);
+        }
+    }
+
+    #[test]
+    fn spaced_ordinals_are_joined_to_their_separator_after_text_only() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        for (line, want) in [
+            (
+                "度   6 .属于四类过程性信息  1 0",
+                "度   6.属于四类过程性信息  1 0",
+            ),
+            (
+                "(三  4  、保护第三方 | 7 .属于",
+                "(三  4、保护第三方 | 7.属于",
+            ),
+            // At the start the lexer reads a bare number as the ordinal itself.
+            ("6 .属于四类过程性信息", "6 .属于四类过程性信息"),
+            // After a number it may be a merged row's last cell.
+            ("2    3 .要求提供公开出版物", "2    3 .要求提供公开出版物"),
+            // Not a decimal, not glued, not three digits, not before a digit.
+            ("度 123 .属于", "度 123 .属于"),
+            ("度 1 .5", "度 1 .5"),
+            ("度 x6 .属于", "度 x6 .属于"),
+            ("", ""),
+        ] {
+            assert_eq!(lex.join_spaced_ordinals(line), want, "{line:?}");
         }
     }
 
