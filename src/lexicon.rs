@@ -340,22 +340,29 @@ impl Lexicon {
                 && before_number.last().is_some_and(|b| !b.is_ascii_digit());
             (spaces > 0 && (1..=2).contains(&digits) && after_text).then_some(p - spaces)
         };
-        let mut out: Option<String> = None;
+        // Only a separator right after a space may qualify: most lines have none,
+        // found by a vectorised search for the separators' first bytes.
+        let qualifies = |p: usize| p > 0 && bytes[p - 1] == b' ' && spaced(p).is_some();
+        let first = match self.separator_starts[..] {
+            [] => None,
+            [a] => memchr::memchr_iter(a, bytes).find(|&p| qualifies(p)),
+            [a, b] => memchr::memchr2_iter(a, b, bytes).find(|&p| qualifies(p)),
+            [a, b, c] => memchr::memchr3_iter(a, b, c, bytes).find(|&p| qualifies(p)),
+            _ => (0..bytes.len()).find(|&p| qualifies(p)),
+        };
+        let Some(first) = first else {
+            return Cow::Borrowed(line);
+        };
+        let mut out = String::with_capacity(line.len());
         let mut copied = 0;
-        for p in (1..bytes.len()).filter(|&p| self.separator_starts.contains(&bytes[p])) {
-            if let Some(from) = spaced(p) {
-                let o = out.get_or_insert_with(|| String::with_capacity(line.len()));
-                o.push_str(&line[copied..from]);
+        for p in first..bytes.len() {
+            if let Some(from) = (bytes[p - 1] == b' ').then(|| spaced(p)).flatten() {
+                out.push_str(&line[copied..from]);
                 copied = p;
             }
         }
-        match out {
-            None => Cow::Borrowed(line),
-            Some(mut o) => {
-                o.push_str(&line[copied..]);
-                Cow::Owned(o)
-            }
-        }
+        out.push_str(&line[copied..]);
+        Cow::Owned(out)
     }
 
     /// `line` with a space put between a row label's arabic ordinal and the text it is
