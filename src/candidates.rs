@@ -495,7 +495,12 @@ fn events_of<'a>(
                     continue;
                 }
             }
-            let read = match parse_cell(tok, lex, numeric_context, after_number || cells_only) {
+            // A cell of letters OCR made of digits keeps the run going as a number
+            // does (`0|0|1o|lo|lo|o0o|0`).
+            let after_letters =
+                matches!(events.last(), Some(Event::Value(s)) if s.is_letters_cell());
+            let among = after_number || after_letters || cells_only;
+            let read = match parse_cell(tok, lex, numeric_context, among) {
                 // A digit OCR turned into one CJK glyph (`0` read as 忆) between the
                 // numbers of a row: a cell that cannot be read, not text, so that the
                 // cells after it keep their columns.
@@ -1195,6 +1200,11 @@ mod tests {
         // With a rule's look-alike inside, it may be two cells: not read as one.
         let c = run("2重复申请  0 0 olo");
         assert_eq!(values(&c.groups[0]), ["0", "0"]);
+        // After such a cell the run goes on as after a number.
+        let c = run("2 .没有现成信息需要另行制作    0|0|1o|lo|lo|o0o|0");
+        assert_eq!(c.groups.len(), 1);
+        assert_eq!(c.groups[0].slots.len(), 7);
+        assert!(c.groups[0].slots[4].is_letters_cell());
     }
 
     #[test]
