@@ -11,13 +11,15 @@
 //! lone cell, and the lexicon: each thread remembers the lines it lexed (a bounded
 //! memo), and a line met again, in this report or another, is not lexed again.
 
+pub use crate::cell_tokens::lone_glyph;
+use crate::cell_tokens::{
+    ascii_marks, glyph_cell_before_numbers, glyph_pair, glyphs_then_number,
+    letter_cells_after_label, lone_letter, marks, marks_then_number, number_next, number_then_mark,
+    offset_in, stray_mark_cell, MIN_LETTER_CELLS,
+};
 use crate::lexicon::Lexicon;
 use crate::normalize::key;
 use crate::numbers::{cells_from_first_token, parse_cell, parse_token, Parsed, Token};
-
-/// Tokens that a line of nothing but letters read for digits (`O  O  O`) needs
-/// before it counts as a row of cells.
-const MIN_LETTER_CELLS: usize = 3;
 use crate::ordinal::{
     opens_with_garbled_ordinal, split_ordinal, split_segment_ordinal, Ordinal, OrdinalKind,
 };
@@ -612,98 +614,6 @@ impl<'a> Iterator for SpaceSplit<'a> {
     }
 }
 
-/// One or two marks that are not table rules (`;`, `:>`, `》`).
-fn stray_mark_cell(tok: &str, lex: &Lexicon) -> bool {
-    marks(tok, 2) && !tok.chars().any(|c| lex.is_rule_mark(c))
-}
-
-/// One to `most` punctuation marks, ASCII or CJK (`;`, `》`, `，`), and nothing else.
-fn marks(tok: &str, most: usize) -> bool {
-    let mark = |c: char| {
-        c.is_ascii_punctuation()
-            || ('\u{3001}'..='\u{303f}').contains(&c)
-            || ('\u{ff01}'..='\u{ff0f}').contains(&c)
-            || ('\u{ff1a}'..='\u{ff20}').contains(&c)
-    };
-    let n = tok.chars().count();
-    (1..=most).contains(&n) && tok.chars().all(mark)
-}
-
-/// One to `most` ASCII punctuation marks and nothing else.
-fn ascii_marks(tok: &str, most: usize) -> bool {
-    (1..=most).contains(&tok.len()) && tok.bytes().all(|b| b.is_ascii_punctuation())
-}
-
-/// A CJK unified ideograph (the basic block, where report text lives).
-fn is_han(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c)
-}
-
-/// Two CJK characters and nothing else: one cell OCR garbled into two glyphs
-/// (`0\t0 下曲\t0`), where it stands between a row's numbers.
-fn glyph_pair(tok: &str) -> bool {
-    let mut chars = tok.chars();
-    matches!((chars.next(), chars.next(), chars.next()), (Some(a), Some(b), None) if is_han(a) && is_han(b))
-}
-
-/// One CJK character and nothing else.
-pub fn lone_glyph(tok: &str) -> bool {
-    let mut chars = tok.chars();
-    matches!((chars.next(), chars.next()), (Some(c), None) if is_han(c))
-}
-
-/// Whether the tokens after the last one holding a Han character (the label's) read,
-/// where a number is expected, as at least [`MIN_LETTER_CELLS`] numbers: a row whose
-/// cells OCR read as letters and rules only.
-fn letter_cells_after_label(line: &str, lex: &Lexicon) -> bool {
-    let Some(label_end) = line.rfind(is_han) else {
-        return false;
-    };
-    line[label_end..]
-        .split_whitespace()
-        .skip(1)
-        .filter(|t| matches!(parse_token(t, lex, true), Token::Number(_)))
-        .nth(MIN_LETTER_CELLS - 1)
-        .is_some()
-}
-
-/// Whether `tok` (in `field` of the lexed `line`) stands in a cell of its own after a
-/// row's label (two or more Han characters before it on the line, more than a group
-/// cell's glyph) with, after it, more lone glyphs or letters and then a number.
-fn glyph_cell_before_numbers(
-    line: &str,
-    field: &str,
-    tok: &str,
-    tabbed: bool,
-    lex: &Lexicon,
-) -> bool {
-    let at = offset_in(line, tok);
-    let (Some(before), Some(after)) = (line.get(..at), line.get(at + tok.len()..)) else {
-        return false;
-    };
-    let own_cell = if tabbed {
-        field.trim() == tok
-    } else {
-        before.ends_with("  ")
-    };
-    own_cell
-        && before.chars().filter(|&c| is_han(c)).nth(1).is_some()
-        && after
-            .split_whitespace()
-            .find(|t| !(lone_glyph(t) || lone_letter(t)))
-            .is_some_and(|t| matches!(parse_token(t, lex, true), Token::Number(_)))
-}
-
-/// Where `tok`, a slice of `line` (a token of one of its fields), starts in it.
-fn offset_in(line: &str, tok: &str) -> usize {
-    (tok.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize)
-}
-
-/// One ASCII letter and nothing else.
-fn lone_letter(tok: &str) -> bool {
-    tok.len() == 1 && tok.bytes().all(|b| b.is_ascii_alphabetic())
-}
-
 /// Whether a token in tab cell `field` stands well inside a row's numbers: at least
 /// two numbers just before it (one may be a label's bare ordinal, `7 和人`), the last
 /// in its own tab cell (word boxes set a cell's glyphs beside its neighbour's number
@@ -723,57 +633,6 @@ fn within_numbers<'a>(
         .count();
     let same_cell = matches!(events.last(), Some(Event::Value(s)) if s.field == field);
     numbers_before >= 2 && same_cell && number_next(rest, fields_after, lex)
-}
-
-/// `tok` as plain digits and one stray mark glued after them (`0，`, `5;`): the
-/// digits, read, and the mark.
-fn number_then_mark<'t>(tok: &'t str, lex: &Lexicon) -> Option<((&'t str, Parsed), &'t str)> {
-    let split = tok.find(|c: char| !c.is_ascii_digit()).filter(|&i| i > 0)?;
-    let (digits, mark) = tok.split_at(split);
-    if !stray_mark_cell(mark, lex) || mark.chars().count() != 1 {
-        return None;
-    }
-    match parse_token(digits, lex, true) {
-        Token::Number(p) => Some(((digits, p), mark)),
-        _ => None,
-    }
-}
-
-/// Whether the tokens after a mark on the line (in `rest` of its field, then in the
-/// fields after it) are more such marks and then a number.
-fn marks_then_number<'a>(
-    rest: impl Iterator<Item = &'a str>,
-    fields_after: &[&'a str],
-    lex: &Lexicon,
-) -> bool {
-    let next = rest
-        .chain(fields_after.iter().flat_map(|f| f.split_whitespace()))
-        .find(|t| !stray_mark_cell(t, lex));
-    next.is_some_and(|t| matches!(parse_token(t, lex, true), Token::Number(_)))
-}
-
-/// Whether the next token on the line, in `rest` of its field or else in the fields
-/// after it, reads as a number.
-fn number_next<'a>(
-    mut rest: impl Iterator<Item = &'a str>,
-    fields_after: &[&str],
-    lex: &Lexicon,
-) -> bool {
-    let next = rest.next().or_else(|| {
-        fields_after
-            .iter()
-            .find_map(|f| f.split_whitespace().next())
-    });
-    next.is_some_and(|t| matches!(parse_token(t, lex, true), Token::Number(_)))
-}
-
-/// Whether `rest` (the tokens after a lone glyph) is more lone glyphs and then a
-/// number, or nothing: the glyph stands among a row's cells, not before a label.
-fn glyphs_then_number<'a>(mut rest: impl Iterator<Item = &'a str>, lex: &Lexicon) -> bool {
-    match rest.find(|t| !lone_glyph(t)) {
-        None => true,
-        Some(t) => matches!(parse_token(t, lex, true), Token::Number(_)),
-    }
 }
 
 fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut Candidates) {
