@@ -68,7 +68,7 @@ pub fn withhold_unchecked(
                     column_label: table.blocks[table.rows[r].block].columns[c].path.clone(),
                     problem: "unconfirmed_value",
                     detail: format!(
-                        "read {read:?}, but this report's identities held for only {} of their {formed} instances (its OCR misread or lost most numbers) and none checks this cell; check the scan",
+                        "read {read:?} but left missing: this report's identities held for only {} of their {formed} instances (its OCR misread or lost most numbers) and none checks this cell; check the value on the scan",
                         balance.held
                     ),
                 });
