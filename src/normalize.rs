@@ -174,60 +174,58 @@ fn ideograph_at(b: &[u8], i: usize) -> Option<u32> {
 }
 
 /// [`key_into`] of a string made only of characters that [`direct`] normalises;
-/// false (and `out` partly written) at the first other character.
+/// false (and `out` partly written) at the first other character. Runs of
+/// ideographs, when the lexicon keeps them all, are copied in one piece each, and a
+/// run of spaces is passed over at once (spaced layouts put many between cells).
 fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
     let b = s.as_bytes();
-    let mut i = 0;
-    // A run of ideographs that all stay in keys, from this byte: copied at its end
-    // in one piece (an ideograph starts with `E4 B8`–`E4 BF` or `E5`–`E9`, and the
-    // text is valid UTF-8).
-    let mut run: Option<usize> = None;
+    let kept = lex.ascii_kept();
+    let spaces_kept = kept >> b' ' & 1 == 1;
+    // An ideograph starts with `E4 B8`–`E4 BF` or `E5`–`E9` (the text is valid UTF-8).
+    let ideograph = |i: usize, x: u8| {
+        matches!(x, 0xe5..=0xe9) || x == 0xe4 && b.get(i + 1).is_some_and(|&y| y >= 0xb8)
+    };
+    // The pending run: from byte `run` to `i`.
+    let (mut run, mut i) = (0, 0);
     while let Some(&x) = b.get(i) {
-        if lex.keeps_ideographs
-            && match x {
-                0xe5..=0xe9 => true,
-                0xe4 => b.get(i + 1).is_some_and(|&y| y >= 0xb8),
-                _ => false,
-            }
-        {
-            run.get_or_insert(i);
+        if x >= 0x80 && lex.keeps_ideographs && ideograph(i, x) {
             i += 3;
             continue;
         }
-        if let Some(r) = run.take() {
-            out.push_str(&s[r..i]);
+        if run < i {
+            out.push_str(&s[run..i]);
         }
-        // ASCII and the ideographs (most of a report) are their own NFKC: their bytes
-        // are copied as they stand.
-        if x < 0x80 {
-            let c = char::from(x);
-            if lex.keeps_in_key(c) {
-                out.push(c.to_ascii_lowercase());
+        if x == b' ' && !spaces_kept {
+            // Spaced layouts put runs of spaces between cells.
+            i += 1;
+            while b.get(i) == Some(&b' ') {
+                i += 1;
+            }
+        } else if x < 0x80 {
+            if kept >> x & 1 == 1 {
+                out.push(char::from(x).to_ascii_lowercase());
             }
             i += 1;
-            continue;
-        }
-        if let Some(c) = ideograph_at(b, i) {
+        } else if let Some(c) = ideograph_at(b, i) {
             if char::from_u32(c).is_some_and(|c| lex.keeps_in_key(c)) {
                 out.push_str(&s[i..i + 3]);
             }
             i += 3;
-            continue;
+        } else {
+            let Some(c) = s[i..].chars().next() else {
+                return false;
+            };
+            let Some(d) = direct(c) else {
+                return false;
+            };
+            if lex.keeps_in_key(d) {
+                out.push(d.to_ascii_lowercase());
+            }
+            i += c.len_utf8();
         }
-        let Some(c) = s[i..].chars().next() else {
-            return false;
-        };
-        let Some(d) = direct(c) else {
-            return false;
-        };
-        if lex.keeps_in_key(d) {
-            out.push(d.to_ascii_lowercase());
-        }
-        i += c.len_utf8();
+        run = i;
     }
-    if let Some(r) = run {
-        out.push_str(&s[r..]);
-    }
+    out.push_str(&s[run..]);
     true
 }
 
