@@ -52,6 +52,17 @@ enum Step {
     Match(u8),
 }
 
+/// Sets cell `to` of the table to `value` reached by `step` if that is better than
+/// what it holds (the first of equal values stays); whether it was.
+fn relax(best: &mut [f64], back: &mut [Step], to: usize, value: f64, step: Step) -> bool {
+    let better = value > best[to];
+    if better {
+        best[to] = value;
+        back[to] = step;
+    }
+    better
+}
+
 thread_local! {
     static RUNS: std::cell::RefCell<Runs> = std::cell::RefCell::new(Runs::default());
     static MEMO: std::cell::RefCell<Vec<LabelSet>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -126,47 +137,37 @@ pub fn align_rows(
         runs.prepare();
         let has_runs = !key.1.is_empty();
         fresh.clear();
+        let row = i * w;
+        // Row `i` of the table is final once each cell's left neighbour is: the rows
+        // before it are done, and a skipped label is the only step within a row.
+        for j in 0..m {
+            let here = best[row + j];
+            relax(&mut best, &mut back, row + j + 1, here, Step::SkipRow);
+        }
         // Whether every label was scored (only then are the scores worth keeping).
-        let mut whole = true;
-        let mut next_known = 0;
-        for j in 0..=m {
-            let here = best[i * w + j];
-            if here == f64::NEG_INFINITY {
-                whole = false;
-                continue;
-            }
-            let mut relax = |to: usize, value: f64, step: Step| {
-                let better = value > best[to];
-                if better {
-                    best[to] = value;
-                    back[to] = step;
-                }
-                better
-            };
-            if i < n {
-                relax((i + 1) * w + j, here, Step::SkipSegment);
-            }
-            if j < m {
-                relax(i * w + j + 1, here, Step::SkipRow);
-                if !has_runs {
+        let whole = !best[row..row + w].contains(&f64::NEG_INFINITY);
+        // Matches before skipped segments: a cell of the next row gets the match that
+        // ends in it (from the cell before its column) ahead of the skip from above,
+        // the order a cell-by-cell pass relaxed them in. An unreachable cell starts
+        // nothing (no score is asked for it).
+        if let (Some(known), true) = (known, has_runs) {
+            // The matches remembered, in the order found (labels ascending).
+            for &(l, k, s) in known {
+                let j = l as usize;
+                let here = best[row + j];
+                if here == f64::NEG_INFINITY {
                     continue;
                 }
-                if let Some(known) = known {
-                    // The matches remembered for this label, in the order found.
-                    while let Some(&(l, k, s)) = known.get(next_known) {
-                        if l as usize > j {
-                            break;
-                        }
-                        next_known += 1;
-                        if (l as usize) < j {
-                            // A label this row did not reach.
-                            continue;
-                        }
-                        let to = (i + usize::from(k) + 1) * w + j + 1;
-                        if relax(to, here + s.score - ACCEPT, Step::Match(k + 1)) {
-                            matched.insert(to as u64, s);
-                        }
-                    }
+                let to = (i + usize::from(k) + 1) * w + j + 1;
+                let value = here + s.score - ACCEPT;
+                if relax(&mut best, &mut back, to, value, Step::Match(k + 1)) {
+                    matched.insert(to as u64, s);
+                }
+            }
+        } else if has_runs {
+            for j in 0..m {
+                let here = best[row + j];
+                if here == f64::NEG_INFINITY {
                     continue;
                 }
                 runs.score_at_least(
@@ -183,10 +184,22 @@ pub fn align_rows(
                         // k < MAX_PIECES, so it fits in a byte; j < labels.len().
                         fresh.push((j as u32, k as u8, *s));
                         let to = (i + k + 1) * w + j + 1;
-                        if relax(to, here + s.score - ACCEPT, Step::Match((k + 1) as u8)) {
+                        let step = Step::Match((k + 1) as u8);
+                        if relax(&mut best, &mut back, to, here + s.score - ACCEPT, step) {
                             matched.insert(to as u64, *s);
                         }
                     }
+                }
+            }
+        }
+        if i < n {
+            let (done, next) = best.split_at_mut(row + w);
+            let (from, to) = (&done[row..], &mut next[..w]);
+            let steps = &mut back[row + w..row + 2 * w];
+            for ((&here, there), step) in from.iter().zip(to).zip(steps) {
+                if here > *there {
+                    *there = here;
+                    *step = Step::SkipSegment;
                 }
             }
         }
@@ -263,6 +276,10 @@ fn for_runs_from(segments: &[Segment], i: usize, mut add: impl FnMut(&str)) {
 }
 
 #[cfg(test)]
+#[path = "align_cellwise.rs"]
+mod cellwise;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::candidates::lex_lines;
@@ -333,6 +350,50 @@ mod tests {
             proptest::prop_assert_eq!(&remembered, &fresh);
             // And again, every segment now remembered.
             proptest::prop_assert_eq!(&align(&lines), &fresh);
+        }
+    }
+
+    proptest::proptest! {
+        /// The table filled by sweeps is the table filled cell by cell: the same
+        /// alignment, the same tie broken the same way, the same scores asked for.
+        #[test]
+        fn sweeps_align_as_the_cellwise_table(
+            picks in proptest::collection::vec((0usize..60, 0usize..4, 0usize..3), 0..16),
+            template in 0usize..2,
+            table in 0usize..3,
+            remembered in proptest::bool::ANY,
+        ) {
+            let d = Dictionaries::embedded().unwrap();
+            let t = &d.templates[template].tables[table % d.templates[template].tables.len()];
+            let labels: Vec<&Label> = t.rows.iter().map(|r| &r.label).collect();
+            // Label texts, some cut short, some without their ordinal, some repeated
+            // on one line with numbers after them (ties between rows).
+            let lines: Vec<String> = picks
+                .iter()
+                .map(|&(r, cut, form)| {
+                    let label = &labels[r % labels.len()].text;
+                    let chars: Vec<char> = label.chars().collect();
+                    let line: String = chars[..chars.len() - cut.min(chars.len() / 2)].iter().collect();
+                    let line = match form {
+                        0 => line,
+                        1 => line
+                            .trim_start_matches(|c: char| !c.is_alphabetic() || c.is_ascii())
+                            .to_string(),
+                        _ => format!("{line} {line}"),
+                    };
+                    normalize_line(&format!("{line} 1 0 2"))
+                })
+                .collect();
+            let c = lex_lines(&lines, 0..lines.len(), &d.lexicon);
+            MEMO.with(|m| m.borrow_mut().clear());
+            if remembered {
+                align_rows(&c.segments, &labels, &d.glyphs);
+            }
+            let cellwise = cellwise::align_rows_cellwise(&c.segments, &labels, &d.glyphs);
+            if !remembered {
+                MEMO.with(|m| m.borrow_mut().clear());
+            }
+            proptest::prop_assert_eq!(align_rows(&c.segments, &labels, &d.glyphs), cellwise);
         }
     }
 

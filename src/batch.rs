@@ -32,7 +32,7 @@ use crate::model::{DocResult, DocStatus};
 use crate::output::OutputSet;
 use crate::output::STAGING;
 use crate::year_store::YearStore;
-use crate::years::facts;
+use crate::years::fact_cells;
 
 /// Documents cleaned between writes.
 pub(crate) const CHUNK: usize = 512;
@@ -282,8 +282,8 @@ fn run<'a>(
         for d in &docs {
             out.write(d)?;
             summary.add(d);
-            if let Some(f) = facts(d, dict) {
-                year_facts.add(&f)?;
+            if let Some(f) = fact_cells(d, dict) {
+                year_facts.add_cells(&f)?;
             }
         }
         Ok(())

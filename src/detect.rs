@@ -23,12 +23,12 @@ pub fn detect_template(doc_key: &str, year: Option<u16>, templates: &[Template])
     let hits: Vec<usize> = templates
         .iter()
         .map(|t| {
-            t.signature
+            t.signature_finders
                 .iter()
                 // memchr's search picks the bytes it scans for by rarity; the
                 // standard library's scans for a signature's first and last bytes,
                 // which in Chinese text are the lead bytes of most characters.
-                .filter(|s| memchr::memmem::find(doc_key.as_bytes(), s.as_bytes()).is_some())
+                .filter(|f| f.find(doc_key.as_bytes()).is_some())
                 .count()
         })
         .collect();
@@ -82,6 +82,16 @@ mod tests {
             d.templates[detect_template(&k, Some(2023), &d.templates).template].id,
             "2019"
         );
+    }
+
+    #[test]
+    fn the_prebuilt_searchers_look_for_the_signatures() {
+        let d = Dictionaries::embedded().unwrap();
+        for t in &d.templates {
+            let needles: Vec<&[u8]> = t.signature_finders.iter().map(|f| f.needle()).collect();
+            let keys: Vec<&[u8]> = t.signature.iter().map(|s| s.as_bytes()).collect();
+            assert_eq!(needles, keys);
+        }
     }
 
     #[test]

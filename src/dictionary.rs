@@ -359,6 +359,9 @@ pub struct Template {
     pub tables: Vec<Table>,
     /// Match keys of labels found in no other template: evidence for detection.
     pub signature: Vec<String>,
+    /// A searcher for each of `signature`, built once: building one costs about as
+    /// much as a search of a report's key.
+    pub signature_finders: Vec<memchr::memmem::Finder<'static>>,
 }
 
 impl Template {
@@ -514,6 +517,10 @@ impl Dictionaries {
                     sig.push(k.clone());
                 }
             }
+            t.signature_finders = sig
+                .iter()
+                .map(|k| memchr::memmem::Finder::new(k).into_owned())
+                .collect();
             t.signature = sig;
         }
         // Keys of numbered characters are compared bit-parallel first (similarity.rs).
@@ -557,6 +564,7 @@ fn compile(raw: RawTemplate, lex: &Lexicon) -> Result<Template, String> {
         sections,
         tables,
         signature: Vec::new(),
+        signature_finders: Vec::new(),
     })
 }
 

@@ -40,10 +40,7 @@ pub fn is_flattened<'a>(
     labels: impl FnOnce() -> Vec<&'a str>,
     lex: &Lexicon,
 ) -> bool {
-    let long: Vec<&String> = lines
-        .iter()
-        .filter(|l| l.chars().count() >= FLAT_LINE_CHARS)
-        .collect();
+    let long: Vec<&String> = lines.iter().filter(|l| long_line(l)).collect();
     if long.is_empty() {
         return false;
     }
@@ -56,6 +53,12 @@ pub fn is_flattened<'a>(
             .count()
             >= FLAT_LINE_LABELS
     })
+}
+
+/// Whether `line` holds at least [`FLAT_LINE_CHARS`] characters. A line has no more
+/// characters than bytes: most lines are too short for their characters to be counted.
+fn long_line(line: &str) -> bool {
+    line.len() >= FLAT_LINE_CHARS && line.chars().count() >= FLAT_LINE_CHARS
 }
 
 /// What breaks a flattened table into rows besides ordinals, as match keys: the
@@ -176,6 +179,19 @@ fn break_at_labels(line: &str, lex: &Lexicon, breaks: &Breaks) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A line is long exactly when it has enough characters, counted or not.
+        #[test]
+        fn long_lines_are_those_with_enough_characters(
+            ascii in 0usize..400,
+            han in 0usize..200,
+            other in 0usize..100,
+        ) {
+            let line = format!("{}{}{}", "a".repeat(ascii), "属".repeat(han), "é".repeat(other));
+            proptest::prop_assert_eq!(long_line(&line), line.chars().count() >= FLAT_LINE_CHARS);
+        }
+    }
 
     #[test]
     fn a_flattened_table_is_broken_into_rows_with_its_digit_runs_apart() {

@@ -425,6 +425,17 @@ impl Lexicon {
         }
     }
 
+    /// [`Lexicon::keeps_in_key`] of every ASCII character at once, bit `c` for `c`:
+    /// keys test a line's ASCII bytes against it without a call per byte.
+    pub(crate) fn ascii_kept(&self) -> u128 {
+        match self.key_kept.get(..2) {
+            Some(&[low, high]) => u128::from(low) | u128::from(high) << 64,
+            _ => (0..128u8)
+                .filter(|&b| self.keeps_rare(char::from(b)))
+                .fold(0, |bits, b| bits | 1 << b),
+        }
+    }
+
     /// [`Lexicon::keeps_in_key`] of a character past the table, apart so that the
     /// table lookup itself is small enough to be inlined where keys are made.
     #[cold]

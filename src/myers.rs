@@ -41,10 +41,12 @@ pub struct PrefixBounds {
 #[derive(Debug, Default)]
 pub struct Pattern {
     /// By character number: the positions it matches exactly, and loosely (side by
-    /// side, so that a key character costs one cache line).
-    masks: Vec<[u64; 2]>,
-    /// Entries set for this pattern, cleared before the next.
-    touched: Vec<u16>,
+    /// side, so that a key character costs one cache line), and the pattern they were
+    /// set for: an entry of an earlier pattern holds none of this one's, so nothing
+    /// is cleared between patterns.
+    masks: Vec<([u64; 2], u32)>,
+    /// The pattern prepared, counted from 1.
+    generation: u32,
     /// Prefix lengths asked for, ascending, each at most [`MAX_PATTERN`].
     ends: Vec<usize>,
     /// By position in the pattern: the first prefix that includes it.
@@ -55,14 +57,13 @@ impl Pattern {
     /// Prepares `chars[..ends.last()]`; `ends` must ascend and stay within
     /// [`MAX_PATTERN`] and `chars`. The buffers are kept for the next pattern.
     pub fn prepare(&mut self, chars: &[char], ends: &[usize], g: &GlyphCosts) {
-        for &t in &self.touched {
-            self.masks[usize::from(t)] = [0; 2];
-        }
-        self.touched.clear();
         let n = g.alphabet_len();
-        if self.masks.len() != n {
-            self.masks = vec![[0; 2]; n];
+        if self.masks.len() != n || self.generation == u32::MAX {
+            self.masks = vec![([0; 2], 0); n];
+            self.generation = 0;
         }
+        self.generation += 1;
+        let generation = self.generation;
         self.ends.clear();
         self.ends.extend_from_slice(ends);
         let len = ends.last().copied().unwrap_or(0).min(MAX_PATTERN);
@@ -80,15 +81,21 @@ impl Pattern {
         for (p, &c) in chars[..len.min(chars.len())].iter().enumerate() {
             let Some(id) = g.id(c) else { continue };
             let bit = 1u64 << p;
-            let m = &mut self.masks[usize::from(id)];
-            m[0] |= bit;
-            m[1] |= bit;
-            self.touched.push(id);
-            let near = g.near_keys(id);
-            for &n in near {
-                self.masks[usize::from(n)][1] |= bit;
+            let mut set = |n: u16, exact: bool| {
+                if let Some((m, set_for)) = self.masks.get_mut(usize::from(n)) {
+                    if *set_for != generation {
+                        (*m, *set_for) = ([0; 2], generation);
+                    }
+                    if exact {
+                        m[0] |= bit;
+                    }
+                    m[1] |= bit;
+                }
+            };
+            set(id, true);
+            for &n in g.near_keys(id) {
+                set(n, false);
             }
-            self.touched.extend_from_slice(near);
         }
     }
 
@@ -96,7 +103,10 @@ impl Pattern {
     /// pattern (bit `i`: its character `i`); none for a character it does not hold.
     #[inline]
     pub fn masks(&self, c: u16) -> [u64; 2] {
-        self.masks.get(usize::from(c)).copied().unwrap_or([0; 2])
+        match self.masks.get(usize::from(c)) {
+            Some(&(m, set_for)) if set_for == self.generation => m,
+            _ => [0; 2],
+        }
     }
 
     /// Distances of every prepared prefix to the key whose characters have the
@@ -107,7 +117,7 @@ impl Pattern {
         let (mut vp, mut vn) = ([!0u64; 2], [0u64; 2]);
         let mut next_cut = 0;
         for (j, &c) in key.iter().enumerate() {
-            let eqs = self.masks.get(usize::from(c)).copied().unwrap_or([0; 2]);
+            let eqs = self.masks(c);
             for (t, eq) in eqs.into_iter().enumerate() {
                 let d0 = (((eq & vp[t]).wrapping_add(vp[t])) ^ vp[t]) | eq | vn[t];
                 let hp = vn[t] | !(d0 | vp[t]);
@@ -139,11 +149,7 @@ impl Pattern {
     /// distances that costs a fraction of them.
     pub fn unmatched(&self, key: &[u16], len: usize) -> u32 {
         let mask = if len >= 64 { !0 } else { (1u64 << len) - 1 };
-        let seen = |&c: &u16| {
-            self.masks
-                .get(usize::from(c))
-                .is_some_and(|m| m[1] & mask != 0)
-        };
+        let seen = |&c: &u16| self.masks(c)[1] & mask != 0;
         key.iter().filter(|c| !seen(c)).count() as u32
     }
 
@@ -154,7 +160,7 @@ impl Pattern {
     /// character tells it for every prefix (a key is compared with up to five).
     #[inline]
     pub fn first_prefix(&self, c: u16) -> usize {
-        let seen = self.masks.get(usize::from(c)).map_or(0, |m| m[1]);
+        let seen = self.masks(c)[1];
         // Masks hold no position past the pattern (trailing zeros of 0: 64).
         self.first_prefix
             .get(seen.trailing_zeros() as usize)
@@ -192,6 +198,32 @@ mod tests {
             prev = cur;
         }
         prev[b.len()]
+    }
+
+    #[test]
+    fn a_reused_pattern_reads_as_a_fresh_one() {
+        let mut g = GlyphCosts::from_tsv("息\t自\t0.3\n案\t安\t0.4\n").unwrap();
+        g.learn_alphabet("属于三类内部事务信息重名位行政执法卷".chars());
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        let (a, b, c) = (
+            chars("属于行政执法安类"),
+            chars("自自息息"),
+            chars("内部事务信息"),
+        );
+        let mut fresh = Pattern::default();
+        fresh.prepare(&a, &[3, a.len()], &g);
+        let mut reused = Pattern::default();
+        reused.prepare(&b, &[b.len()], &g);
+        // Up to the last generation, and past it (every entry set again).
+        reused.generation = u32::MAX - 1;
+        reused.prepare(&c, &[c.len()], &g);
+        for _ in 0..2 {
+            reused.prepare(&a, &[3, a.len()], &g);
+            for id in 0..=g.alphabet_len() as u16 {
+                assert_eq!(reused.masks(id), fresh.masks(id), "{id}");
+                assert_eq!(reused.first_prefix(id), fresh.first_prefix(id), "{id}");
+            }
+        }
     }
 
     #[test]

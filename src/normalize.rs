@@ -62,11 +62,12 @@ fn for_each_nfkc(s: &str, mut f: impl FnMut(char)) {
 /// One text line in the form the lexer reads: NFKC, every Unicode space made an
 /// ASCII space, tabs kept (they separate cells), other control characters dropped.
 pub fn normalize_line(raw: &str) -> String {
-    if is_own_line_form(raw) {
+    let own = own_form_prefix(raw.as_bytes());
+    if own == raw.len() {
         return raw.to_string();
     }
     let mut out = String::with_capacity(raw.len());
-    if direct_line(raw, &mut out) {
+    if direct_line(raw, own, &mut out) {
         return out;
     }
     out.clear();
@@ -97,14 +98,15 @@ fn line_into(raw: &str, out: &mut String) {
 /// ([`for_each_nfkc`] splits before every one of them), so the line form is the
 /// same, here without the general path's per-character calls. Told from the bytes:
 /// the characters kept as they are (printable ASCII, tabs, the ideographs, CJK
-/// punctuation and quotes) are copied in runs, one copy per run.
-fn direct_line(raw: &str, out: &mut String) -> bool {
+/// punctuation and quotes) are copied in runs, one copy per run. `raw[..own]` is
+/// known to be its own form already ([`own_form_prefix`]): it is not looked at again.
+fn direct_line(raw: &str, own: usize, out: &mut String) -> bool {
     let b = raw.as_bytes();
-    let (mut run, mut i) = (0, 0);
+    let (mut run, mut i) = (0, own);
     while let Some(&x) = b.get(i) {
         match x {
             b' '..=b'~' | b'\t' => {
-                i += 1;
+                i = past_printable(b, i + 1);
                 continue;
             }
             // The ideographs U+4E00–U+9FFF.
@@ -148,21 +150,47 @@ fn direct3(b: &[u8], i: usize) -> Option<char> {
     direct(char::from_u32(c)?)
 }
 
-/// Whether `raw` is its own line form: printable ASCII, spaces, tabs and CJK
-/// ideographs only (most lines of a report), told from the bytes (in UTF-8 an
-/// ideograph U+4E00–U+9FFF starts with `E4 B8`–`E4 BF` or `E5`–`E9`).
-fn is_own_line_form(raw: &str) -> bool {
-    let b = raw.as_bytes();
+/// The length of the longest prefix of `b` (valid UTF-8) that is its own line form:
+/// printable ASCII, spaces, tabs and CJK ideographs only (most lines of a report are
+/// so whole), told from the bytes (in UTF-8 an ideograph U+4E00–U+9FFF starts with
+/// `E4 B8`–`E4 BF` or `E5`–`E9`).
+fn own_form_prefix(b: &[u8]) -> usize {
     let mut i = 0;
     while let Some(&x) = b.get(i) {
         match x {
-            b' '..=b'~' | b'\t' => i += 1,
+            b' '..=b'~' | b'\t' => i = past_printable(b, i + 1),
             0xe5..=0xe9 => i += 3,
             0xe4 if b.get(i + 1).is_some_and(|&y| y >= 0xb8) => i += 3,
-            _ => return false,
+            _ => return i,
         }
     }
-    true
+    i
+}
+
+/// Bytes `0x01` and `0x80` in every lane of a word.
+const LOW_BITS: u64 = u64::from_le_bytes([0x01; 8]);
+const HIGH_BITS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// Whether all eight bytes of `w` are printable ASCII (`0x20`–`0x7E`), by the usual
+/// lane tests: a byte below `0x20` or equal to `0x7F` borrows into its high bit.
+fn printable8(w: u64) -> bool {
+    let below_space = w.wrapping_sub(0x20 * LOW_BITS) & !w;
+    let del = w ^ (0x7f * LOW_BITS);
+    let is_del = del.wrapping_sub(LOW_BITS) & !del;
+    (w | below_space | is_del) & HIGH_BITS == 0
+}
+
+/// `i` moved past the printable ASCII that follows it eight bytes at a time (spaced
+/// layouts set cells apart with long runs of spaces); the bytes after it are left to
+/// the caller's loop.
+fn past_printable(b: &[u8], mut i: usize) -> usize {
+    while let Some(w) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+        if !printable8(u64::from_le_bytes(w)) {
+            break;
+        }
+        i += 8;
+    }
+    i
 }
 
 /// The code point of the CJK ideograph (U+4E00–U+9FFF) whose UTF-8 starts at `b[i]`,
@@ -174,60 +202,58 @@ fn ideograph_at(b: &[u8], i: usize) -> Option<u32> {
 }
 
 /// [`key_into`] of a string made only of characters that [`direct`] normalises;
-/// false (and `out` partly written) at the first other character.
+/// false (and `out` partly written) at the first other character. Runs of
+/// ideographs, when the lexicon keeps them all, are copied in one piece each, and a
+/// run of spaces is passed over at once (spaced layouts put many between cells).
 fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
     let b = s.as_bytes();
-    let mut i = 0;
-    // A run of ideographs that all stay in keys, from this byte: copied at its end
-    // in one piece (an ideograph starts with `E4 B8`–`E4 BF` or `E5`–`E9`, and the
-    // text is valid UTF-8).
-    let mut run: Option<usize> = None;
+    let kept = lex.ascii_kept();
+    let spaces_kept = kept >> b' ' & 1 == 1;
+    // An ideograph starts with `E4 B8`–`E4 BF` or `E5`–`E9` (the text is valid UTF-8).
+    let ideograph = |i: usize, x: u8| {
+        matches!(x, 0xe5..=0xe9) || x == 0xe4 && b.get(i + 1).is_some_and(|&y| y >= 0xb8)
+    };
+    // The pending run: from byte `run` to `i`.
+    let (mut run, mut i) = (0, 0);
     while let Some(&x) = b.get(i) {
-        if lex.keeps_ideographs
-            && match x {
-                0xe5..=0xe9 => true,
-                0xe4 => b.get(i + 1).is_some_and(|&y| y >= 0xb8),
-                _ => false,
-            }
-        {
-            run.get_or_insert(i);
+        if x >= 0x80 && lex.keeps_ideographs && ideograph(i, x) {
             i += 3;
             continue;
         }
-        if let Some(r) = run.take() {
-            out.push_str(&s[r..i]);
+        if run < i {
+            out.push_str(&s[run..i]);
         }
-        // ASCII and the ideographs (most of a report) are their own NFKC: their bytes
-        // are copied as they stand.
-        if x < 0x80 {
-            let c = char::from(x);
-            if lex.keeps_in_key(c) {
-                out.push(c.to_ascii_lowercase());
+        if x == b' ' && !spaces_kept {
+            // Spaced layouts put runs of spaces between cells.
+            i += 1;
+            while b.get(i) == Some(&b' ') {
+                i += 1;
+            }
+        } else if x < 0x80 {
+            if kept >> x & 1 == 1 {
+                out.push(char::from(x).to_ascii_lowercase());
             }
             i += 1;
-            continue;
-        }
-        if let Some(c) = ideograph_at(b, i) {
+        } else if let Some(c) = ideograph_at(b, i) {
             if char::from_u32(c).is_some_and(|c| lex.keeps_in_key(c)) {
                 out.push_str(&s[i..i + 3]);
             }
             i += 3;
-            continue;
+        } else {
+            let Some(c) = s[i..].chars().next() else {
+                return false;
+            };
+            let Some(d) = direct(c) else {
+                return false;
+            };
+            if lex.keeps_in_key(d) {
+                out.push(d.to_ascii_lowercase());
+            }
+            i += c.len_utf8();
         }
-        let Some(c) = s[i..].chars().next() else {
-            return false;
-        };
-        let Some(d) = direct(c) else {
-            return false;
-        };
-        if lex.keeps_in_key(d) {
-            out.push(d.to_ascii_lowercase());
-        }
-        i += c.len_utf8();
+        run = i;
     }
-    if let Some(r) = run {
-        out.push_str(&s[r..]);
-    }
+    out.push_str(&s[run..]);
     true
 }
 
@@ -265,6 +291,45 @@ mod tests {
 
     fn lex() -> Lexicon {
         crate::dictionary::embedded_lexicon().unwrap()
+    }
+
+    #[test]
+    fn eight_printable_bytes_are_told_as_one_at_a_time() {
+        let bytewise = |w: [u8; 8]| w.iter().all(|b| (0x20..=0x7e).contains(b));
+        let check =
+            |w: [u8; 8]| assert_eq!(printable8(u64::from_le_bytes(w)), bytewise(w), "{w:?}");
+        // Every byte value in every lane, and pairs of boundary values (a borrow from
+        // one lane must not hide or fake another's).
+        let edges = [
+            0x00, 0x01, 0x09, 0x1f, 0x20, 0x21, 0x7e, 0x7f, 0x80, 0x9f, 0xa0, 0xff,
+        ];
+        for p in 0..8 {
+            for v in 0..=255u8 {
+                let mut w = *b"a1 Z~ !x";
+                w[p] = v;
+                check(w);
+            }
+            for q in 0..8 {
+                for &x in &edges {
+                    for &y in &edges {
+                        let mut w = [b' '; 8];
+                        w[p] = x;
+                        w[q] = y;
+                        check(w);
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Long lines (eight bytes at a time) give the general path's line form.
+        #[test]
+        fn long_lines_take_the_general_form(s in "[ -~\t\u{7f}\u{1}\u{1f}一属，。（）１\u{3000}\u{a0}]{0,80}") {
+            let mut general = String::new();
+            line_into(&s, &mut general);
+            proptest::prop_assert_eq!(normalize_line(&s), general);
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::RunError;
 use crate::model::ReviewItem;
 use crate::numbers::Num;
-use crate::years::{pair_warnings, Link, YearFacts};
+use crate::years::{pair_warnings, FactCells, Link, YearFacts};
 
 /// One document's facts as a line of the file.
 #[derive(Serialize, Deserialize)]
@@ -74,20 +74,28 @@ impl YearStore {
         let mut cells: Vec<_> = f
             .cells
             .iter()
-            .map(|((t, r, c), v)| {
-                (
-                    t.as_str(),
-                    r.as_str(),
-                    c.as_str(),
-                    v.millionths().to_string(),
-                )
-            })
+            .map(|((t, r, c), v)| (t.as_str(), r.as_str(), c.as_str(), *v))
             .collect();
-        // The map's order varies from run to run; the file need not, so it does not.
-        cells.sort_unstable();
-        let stored = StoredRef {
+        cells.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+        self.add_cells(&FactCells {
             doc_id: &f.doc_id,
             agency: &f.agency,
+            year: f.year,
+            cells,
+        })
+    }
+
+    /// Appends one document's facts, given in order of (table, row, column), each once.
+    pub(crate) fn add_cells(&mut self, f: &FactCells) -> Result<(), RunError> {
+        // The map's order varies from run to run; the file need not, so it does not.
+        let cells: Vec<_> = f
+            .cells
+            .iter()
+            .map(|&(t, r, c, v)| (t, r, c, v.millionths().to_string()))
+            .collect();
+        let stored = StoredRef {
+            doc_id: f.doc_id,
+            agency: f.agency,
             year: f.year,
             cells,
         };
@@ -98,7 +106,13 @@ impl YearStore {
             .write_all(&line)
             .map_err(|e| output_error(&self.path, e))?;
         let next = self.agencies.len() as u32;
-        let agency = *self.agencies.entry(f.agency.clone()).or_insert(next);
+        let agency = match self.agencies.get(f.agency) {
+            Some(&a) => a,
+            None => {
+                self.agencies.insert(f.agency.to_string(), next);
+                next
+            }
+        };
         self.entries.push(Entry {
             agency,
             year: f.year,

@@ -107,8 +107,32 @@ pub struct YearFacts {
     pub(crate) cells: HashMap<(String, String, String), Num>,
 }
 
+/// [`YearFacts`] as the run's store writes them: the cells ordered by (table, row,
+/// column), their ids borrowed from the dictionaries (no strings copied per cell).
+pub(crate) struct FactCells<'a> {
+    pub doc_id: &'a str,
+    pub agency: &'a str,
+    pub year: u16,
+    pub cells: Vec<(&'a str, &'a str, &'a str, Num)>,
+}
+
 /// The facts of `doc`, or None when it has no agency, year or tables.
 pub fn facts(doc: &DocResult, dict: &Dictionaries) -> Option<YearFacts> {
+    let f = fact_cells(doc, dict)?;
+    Some(YearFacts {
+        doc_id: f.doc_id.to_string(),
+        agency: f.agency.to_string(),
+        year: f.year,
+        cells: f
+            .cells
+            .into_iter()
+            .map(|(t, r, c, v)| ((t.to_string(), r.to_string(), c.to_string()), v))
+            .collect(),
+    })
+}
+
+/// [`facts`] in the store's form.
+pub(crate) fn fact_cells<'a>(doc: &'a DocResult, dict: &'a Dictionaries) -> Option<FactCells<'a>> {
     let template = &dict.templates[doc.template?];
     let year = doc.year?;
     if doc.agency.is_empty() || dict.links.is_empty() {
@@ -122,7 +146,7 @@ pub fn facts(doc: &DocResult, dict: &Dictionaries) -> Option<YearFacts> {
         .flat_map(|l| l.left.iter().chain(&l.right));
     // Sized for the cells a report's linked rows hold, so that it does not grow
     // step by step.
-    let mut cells = HashMap::with_capacity(64);
+    let mut cells = Vec::with_capacity(64);
     let mut of_table: Vec<&Term> = Vec::new();
     let mut of_row: Vec<&Term> = Vec::new();
     for tr in &doc.tables {
@@ -143,17 +167,26 @@ pub fn facts(doc: &DocResult, dict: &Dictionaries) -> Option<YearFacts> {
                 let known = cell.status != CellStatus::Missing;
                 if let (Some(v), true) = (cell.value, known) {
                     if of_row.iter().any(|x| x.column == ANY || x.column == col.id) {
-                        cells.insert((table.id.clone(), row.id.clone(), col.id.clone()), v);
+                        cells.push((table.id.as_str(), row.id.as_str(), col.id.as_str(), v));
                     }
                 }
             }
         }
     }
-    Some(YearFacts {
-        doc_id: doc.doc_id.clone(),
-        agency: doc.agency.clone(),
+    // A cell named twice counts once, with its last value (as a map keeps it).
+    cells.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    let mut kept: Vec<(&str, &str, &str, Num)> = Vec::with_capacity(cells.len());
+    for cell in cells {
+        match kept.last_mut() {
+            Some(last) if (last.0, last.1, last.2) == (cell.0, cell.1, cell.2) => *last = cell,
+            _ => kept.push(cell),
+        }
+    }
+    Some(FactCells {
+        doc_id: &doc.doc_id,
+        agency: &doc.agency,
         year,
-        cells,
+        cells: kept,
     })
 }
 
@@ -332,6 +365,12 @@ mod tests {
                 }
             }
             assert_eq!(got.cells, want, "{path:?}");
+            // The store's form: the same cells, each once, in order of their ids.
+            let listed = fact_cells(&doc, &dict).unwrap().cells;
+            assert!(listed
+                .windows(2)
+                .all(|w| (w[0].0, w[0].1, w[0].2) < (w[1].0, w[1].1, w[1].2)));
+            assert_eq!(listed.len(), want.len());
             compared += usize::from(!want.is_empty());
         }
         assert!(compared > 0);
