@@ -406,6 +406,7 @@ mod tests {
             values: values.iter().map(|&v| Num::int(v)).collect(),
             readings: Vec::new(),
             columns: None,
+            ruled: Vec::new(),
             line: 9,
             raw: values
                 .iter()
@@ -474,6 +475,7 @@ mod tests {
         let n = |v: i64| Some(Num::int(v));
         let glyph_row = ShortRun {
             columns: Some(vec![n(1), None, n(0), n(0), n(0), n(0), n(2)]),
+            ruled: Vec::new(),
             ..run(total, &[1, 0, 0, 0, 0, 2])
         };
         let runs = [run(new, &[1, 0, 0, 0, 0, 2]), glyph_row];

@@ -228,6 +228,10 @@ pub struct ShortRun {
     /// OCR turned into glyphs keep the others in place): then the run's one way to
     /// be placed. None when only their order is known.
     pub columns: Option<Row>,
+    /// Other readings of `columns` in which a number's leading `1` that touches a
+    /// table rule is taken for the rule's other half (`80|120|` for 80 and 20): tried
+    /// only when the run as read contradicts the table.
+    pub ruled: Vec<Row>,
     /// 1-based line of the run.
     pub line: usize,
     /// The run as read.
@@ -276,7 +280,13 @@ pub fn place_by_table_in(
                     .map(|v| v.map_or("?".into(), |v| v.to_string()))
                     .collect::<Vec<_>>()
                     .join(" "),
-                score: 1.0,
+                // Reading a digit as a rule is a repair of what was read, not only
+                // a placement of it.
+                score: if method == "rule_read_as_one" {
+                    0.9
+                } else {
+                    1.0
+                },
                 method,
             });
             for (cell, v) in tr.cells[run.row].iter_mut().zip(row) {
@@ -379,7 +389,7 @@ fn one_reading(
     // (the values as placed, the row once the identities filled its gaps, how) for
     // every reading the table allows.
     let mut readings: Vec<(Row, Row, &'static str, bool)> = Vec::new();
-    let mut judge = |placed: Row, how: &'static str| {
+    let judge = |placed: Row, how: &'static str| {
         let mut g = grid.clone();
         g[run.row] = placed.clone();
         let out = sys.propagate(&g);
@@ -394,18 +404,21 @@ fn one_reading(
                     .iter()
                     .any(|&j| out.checks(sys, j))
         });
-        if !contradicts {
-            readings.push((placed, out.values[run.row].clone(), how, checked));
-        }
+        (!contradicts).then(|| (placed, out.values[run.row].clone(), how, checked))
     };
     for (placed, how) in ways_to_place(run, n)? {
-        judge(placed, how);
+        readings.extend(judge(placed, how));
+    }
+    if readings.is_empty() {
+        for placed in &run.ruled {
+            readings.extend(judge(placed.clone(), "rule_read_as_one"));
+        }
     }
     // Every consistent reading is a possibility, checked or not: leaving an unchecked
     // one out would favour readings that let the identities force more.
     if !readings.iter().all(|r| r.3) {
         return match (readings.as_slice(), &run.columns) {
-            ([(placed, _, _, _)], Some(_)) => checked_part(sys, grid, base, run.row, placed),
+            ([(placed, _, how, _)], Some(_)) => checked_part(sys, grid, base, run.row, placed, how),
             _ => None,
         };
     }
@@ -429,6 +442,7 @@ fn checked_part(
     base: &Outcome,
     r: usize,
     placed: &Row,
+    how: &'static str,
 ) -> Option<(Row, &'static str)> {
     let mut g = grid.clone();
     g[r] = placed.clone();
@@ -451,7 +465,7 @@ fn checked_part(
     g[r] = part.clone();
     let out = sys.propagate(&g);
     let contradicts = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
-    (!contradicts).then_some((part, "table_identity_placement"))
+    (!contradicts).then_some((part, how))
 }
 
 /// Advances `pos` (strictly increasing, values below `n`) to the next combination.
@@ -632,6 +646,7 @@ mod tests {
             values,
             readings,
             columns: None,
+            ruled: Vec::new(),
             line: 9,
             raw: raw.into(),
         }

@@ -210,7 +210,7 @@ pub fn read_table(
                                     (m.first..=m.last).contains(&s) || glyph_after(m, s)
                                 }) || group.line == cands.segments[m.last].line + 1
                             });
-                        let row = RowOf { table, r, lex };
+                        let row = RowOf { table, r, lex, lines };
                         fill_cells(&mut read, row, &group.slots, fit, &mut cells, anchored);
                     }
                 }
@@ -296,6 +296,8 @@ struct RowOf<'a> {
     table: &'a Table,
     r: usize,
     lex: &'a Lexicon,
+    /// The table's lines as lexed, which the slots' offsets point into.
+    lines: &'a [String],
 }
 
 fn fill_cells(
@@ -306,7 +308,7 @@ fn fill_cells(
     cells: &mut [Cell],
     anchored: bool,
 ) {
-    let RowOf { table, r, lex } = row;
+    let RowOf { table, r, lex, .. } = row;
     let columns = &table.blocks[table.rows[r].block].columns;
     let slots = match fit {
         Fit::Cells(s) => s,
@@ -333,6 +335,7 @@ fn fill_cells(
                     values: values.unwrap_or_default(),
                     readings,
                     columns: None,
+                    ruled: Vec::new(),
                     line: all.first().map_or(0, |s| s.line + 1),
                     raw: slots_text(all),
                 });
@@ -388,7 +391,7 @@ fn fill_cells(
                 return;
             }
         }
-        return leave_damaged_row(read, table, r, &slots, anchored);
+        return leave_damaged_row(read, row, &slots, anchored);
     }
     for (c, slot) in slots.into_iter().enumerate() {
         let line = Some(slot.line + 1);
@@ -451,13 +454,13 @@ fn fill_cells(
 /// keeps every cell's column, but a line that garbled some digits may have misread
 /// the others (`1` as `4`), so its values go to the table as a run with known
 /// columns, of which only the zeros and the counts the identities check are placed.
-fn leave_damaged_row(
-    read: &mut TableRead,
-    table: &Table,
-    r: usize,
-    slots: &[Slot],
-    anchored: bool,
-) {
+fn leave_damaged_row(read: &mut TableRead, row: RowOf, slots: &[Slot], anchored: bool) {
+    let RowOf {
+        table,
+        r,
+        lex,
+        lines,
+    } = row;
     let columns = &table.blocks[table.rows[r].block].columns;
     for (c, slot) in slots.iter().enumerate() {
         if slot.unreadable {
@@ -475,15 +478,72 @@ fn leave_damaged_row(
         .map(|s| s.number.as_ref().map(|p| p.value))
         .collect();
     if anchored {
+        let ruled = rule_one_readings(&placed, slots, lines, lex);
         read.short.push(ShortRun {
             row: r,
             values: placed.iter().flatten().copied().collect(),
             readings: Vec::new(),
             columns: Some(placed),
+            ruled,
             line: slots.first().map_or(0, |s| s.line + 1),
             raw: slots_text(slots),
         });
     }
+}
+
+/// Numbers of a damaged line that may carry a table rule as their leading `1`, at most:
+/// more than this many is a line too garbled to read its rules out of.
+const MAX_RULE_ONES: usize = 3;
+
+/// `placed` read with some of its numbers' leading `1`s taken for table rules: a
+/// number of two digits or more that starts with `1` and touches a rule look-alike on
+/// either side (`80|120|`, ` 1149|`), as a scan's cell border often reads as `|1`.
+/// Every combination of such numbers, each reading without its `1`; empty when there
+/// are none or too many. Which reading (if any) stands is left to the identities.
+fn rule_one_readings(placed: &Row, slots: &[Slot], lines: &[String], lex: &Lexicon) -> Vec<Row> {
+    let touches_rule = |s: &Slot| {
+        let Some(line) = lines.get(s.line) else {
+            return false;
+        };
+        let at = s.at as usize;
+        if line.get(at..at + s.raw.len()) != Some(s.raw.as_str()) {
+            return false;
+        }
+        let before = line[..at].chars().next_back();
+        let after = line[at + s.raw.len()..].chars().next();
+        before.into_iter().chain(after).any(|c| lex.is_rule_mark(c))
+    };
+    let ones: Vec<(usize, Num)> = slots
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            s.number
+                .as_ref()
+                .is_some_and(|p| p.repaired.is_none() && p.unit.is_none())
+        })
+        .filter_map(|(c, s)| {
+            let rest = s.raw.strip_prefix('1')?;
+            let plain = !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
+            // `105` without its `1` would be a number with a leading zero: no cell.
+            let whole = rest == "0" || !rest.starts_with('0');
+            let v: i64 = rest.parse().ok()?;
+            (plain && whole && touches_rule(s)).then_some((c, Num::int(v)))
+        })
+        .collect();
+    if ones.is_empty() || ones.len() > MAX_RULE_ONES {
+        return Vec::new();
+    }
+    (1..1usize << ones.len())
+        .map(|mask| {
+            let mut row = placed.clone();
+            for (i, &(c, v)) in ones.iter().enumerate() {
+                if mask & (1 << i) != 0 {
+                    row[c] = Some(v);
+                }
+            }
+            row
+        })
+        .collect()
 }
 
 /// The readings of a short run as digits of several cells that ran together (a
@@ -760,6 +820,60 @@ mod tests {
         assert_eq!(run.columns.as_ref().map(|c| c[1]), Some(None));
         assert_eq!(run.columns.as_ref().map(|c| c[4]), Some(Some(Num::int(3))));
         assert!(t.review.iter().any(|x| x.problem == "unreadable_cell"));
+    }
+
+    #[test]
+    fn a_leading_one_that_touches_a_rule_may_be_the_rule() {
+        let d = Dictionaries::embedded().unwrap();
+        let line = "3 0 1 1 局 80|120| 29 20 1149| 16 5 习 6 32";
+        let t = read_in(line, &d, "appeals");
+        let run = &t.short[0];
+        // 120 and 1149 touch rules; 16 does not, and 0 and 1 are one digit.
+        assert_eq!(run.ruled.len(), 3);
+        let n = |v: i64| Some(Num::int(v));
+        let both = &run.ruled[2];
+        assert_eq!((both[6], both[9]), (n(20), n(149)));
+        assert_eq!((both[5], both[10]), (n(80), n(16)));
+        // A leading 1 before a 0 would leave a number with a leading zero.
+        let t = read_in("3 0 1 1 局 80|105| 29 20 1149| 16 5 习 6 32", &d, "appeals");
+        assert_eq!(t.short[0].ruled.len(), 1);
+        let t = read_in("3 0 1 1 局 80 120 29 20 1149 16 5 习 6 32", &d, "appeals");
+        assert!(t.short[0].ruled.is_empty());
+    }
+
+    #[test]
+    fn the_identities_choose_whether_a_leading_one_was_a_rule() {
+        let d = Dictionaries::embedded().unwrap();
+        let table = d.templates[1].table("appeals").unwrap();
+        let value = |line: &str| {
+            let mut t = read_in(line, &d, "appeals");
+            crate::document::reconcile_table(&mut t, table, &d.lexicon, "text");
+            (
+                t.result.cells[0]
+                    .iter()
+                    .map(|c| c.value.map(|v| v.to_string()))
+                    .collect::<Vec<_>>(),
+                t.corrections,
+            )
+        };
+        let s = |v: &str| Some(v.to_string());
+        // 80 + 120 + 29 + 20 is not 1149, but 80 + 20 + 29 + 20 is 149: the only reading
+        // that holds. The other groups lost a cell to a glyph, so their counts are
+        // checked by nothing and stay unknown; their zero is taken.
+        let (row, log) = value("3 0 1 1 局 80|120| 29 20 1149| 16 5 习 6 32");
+        assert_eq!(&row[5..10], &[s("80"), s("20"), s("29"), s("20"), s("149")]);
+        assert_eq!(
+            (row[0].clone(), row[1].clone(), row[10].clone()),
+            (None, s("0"), None)
+        );
+        assert!(log.iter().any(|c| c.method == "rule_read_as_one"));
+        // As read, 80 + 120 + 29 + 20 = 249 holds: the rules are not consulted.
+        let (row, log) = value("3 0 1 1 局 80|120| 29 20 249| 16 5 习 6 32");
+        assert_eq!(
+            &row[5..10],
+            &[s("80"), s("120"), s("29"), s("20"), s("249")]
+        );
+        assert!(!log.iter().any(|c| c.method == "rule_read_as_one"));
     }
 
     #[test]

@@ -94,6 +94,7 @@ fn corrupted(
             values: kept,
             readings: Vec::new(),
             columns: None,
+            ruled: Vec::new(),
             line: 1,
         });
     }
