@@ -5,7 +5,7 @@ usage: compare_truth.py OUT_DIR TRUTH_DIR [-v]
 
 For every TRUTH_DIR/<doc_id>.truth.csv (table,row_id,column_id,value), counts the
 cells gongkai got right (same value; any status but missing), flagged (missing or
-conflict with another value), absent (no such cell in cells.csv) and wrong but
+conflict or unconfirmed with another value), absent (no such cell in cells.csv) and wrong but
 trusted (another value with status ok/repaired/inferred). Truth cells left empty
 (unknown in the source) count as right when gongkai says missing. Stdlib only.
 """
@@ -43,7 +43,7 @@ def main():
                     c["derived"] += 1
                 elif value == t["value"] and status != "missing":
                     c["right"] += 1
-                elif status in ("missing", "conflict"):
+                elif status in ("missing", "conflict", "unconfirmed"):
                     c["flagged"] += 1
                 else:
                     c["wrong"] += 1

@@ -222,12 +222,13 @@ mod tests {
         out
     }
 
-    const STATUSES: [CellStatus; 5] = [
+    const STATUSES: [CellStatus; 6] = [
         CellStatus::Ok,
         CellStatus::Repaired,
         CellStatus::Inferred,
         CellStatus::Missing,
         CellStatus::Conflict,
+        CellStatus::Unconfirmed,
     ];
 
     #[test]
@@ -281,7 +282,7 @@ mod tests {
                 any::<i64>().prop_map(Num::micro),
                 any::<i128>().prop_map(Num::from_millionths),
             ]),
-            status in 0usize..5,
+            status in 0usize..6,
             line in prop::option::of(0usize..100_000),
             raw in "[0-9 a=+@\",\r\n\t\u{7}\u{85}\u{202e}\u{ff0d}\u{3000}␣-]{0,6}",
             pick in 0usize..10_000,

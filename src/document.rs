@@ -15,14 +15,14 @@ use crate::joint::place_jointly_in;
 use crate::lexicon::Lexicon;
 use crate::model::{Balance, Correction, DocResult, DocStatus, ReviewItem, RowPresence};
 use crate::normalize::{key_into, normalize_line};
-use crate::placement::{place_by_table_in, take_unique_cuts, zero_blanks};
+use crate::placement::{give_unconfirmed, place_by_table_in, take_unique_cuts, zero_blanks};
 use crate::reconcile::{
     check_identities_in, drop_misread_row_in, identities_hold, repair_misreads_in,
 };
 use crate::sections::{find_sections, find_title, region};
 use crate::solve::System;
 use crate::table::{read_table, TableRead};
-use crate::trust::withhold_unchecked;
+use crate::trust::unconfirm_unchecked;
 
 /// Without a title, a text needs this many template rows to count as a report.
 const MIN_ROWS_WITHOUT_TITLE: usize = 5;
@@ -165,7 +165,9 @@ pub fn reconcile_table(
         }
     }
     drop_moot_review(read, table, &placed);
-    check_identities_in(&mut read.result, table, &sys.instances, lex)
+    let checked = check_identities_in(&mut read.result, table, &sys.instances, lex);
+    give_unconfirmed(&mut read.result, &read.short);
+    checked
 }
 
 /// Drops a row whose read values OCR garbled as a whole ([`drop_misread_row_in`]),
@@ -273,13 +275,7 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
             None => missing_tables.push(table.id.clone()),
         }
     }
-    withhold_unchecked(
-        &mut doc.tables,
-        template,
-        &doc.balance,
-        &mut doc.corrections,
-        &mut doc.review,
-    );
+    unconfirm_unchecked(&mut doc.tables, template, &doc.balance, &mut doc.review);
     let rows_found: usize = doc
         .tables
         .iter()

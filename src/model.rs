@@ -16,6 +16,10 @@ pub enum CellStatus {
     Missing,
     /// Read, but the identities say some value involved is wrong.
     Conflict,
+    /// Read on a line OCR damaged (some of its cells came out as glyphs), and no
+    /// identity checks it: the value as printed there, for a person to confirm. It
+    /// takes no part in the identities, so no other cell rests on it.
+    Unconfirmed,
 }
 
 impl CellStatus {
@@ -27,6 +31,7 @@ impl CellStatus {
             CellStatus::Inferred => "inferred",
             CellStatus::Missing => "missing",
             CellStatus::Conflict => "conflict",
+            CellStatus::Unconfirmed => "unconfirmed",
         }
     }
 }

@@ -308,6 +308,30 @@ pub fn place_by_table_in(
     }
 }
 
+/// Gives the cells that damaged lines' runs ([`ShortRun::columns`]) read and that
+/// reconciliation left unknown their values as read, `unconfirmed`: a count on such a
+/// line that no identity checks may be misread, but it is what the report printed
+/// there, and a reader is better served by it flagged than by a blank. Run after every
+/// identity is checked, so that no inference rests on these values.
+pub fn give_unconfirmed(tr: &mut TableResult, runs: &[ShortRun]) {
+    for run in runs {
+        let Some(read) = &run.columns else { continue };
+        let Some(row) = tr.cells.get_mut(run.row) else {
+            continue;
+        };
+        for (cell, v) in row.iter_mut().zip(read) {
+            if let (None, Some(v)) = (cell.value, v) {
+                *cell = Cell {
+                    value: Some(*v),
+                    status: CellStatus::Unconfirmed,
+                    line: Some(run.line),
+                    raw: run.raw.clone(),
+                };
+            }
+        }
+    }
+}
+
 /// Runs of a source whose cells are glued as a rule (a crawler dump): a run that its
 /// row's identities cut exactly one way is taken as that cut (`repaired`, method
 /// `split`) before the table is consulted, so that a table that does not balance as

@@ -453,7 +453,9 @@ fn fill_cells(
 /// A row whose line has cells OCR turned into glyphs (`4 0 0 0 0 0 生`): the line
 /// keeps every cell's column, but a line that garbled some digits may have misread
 /// the others (`1` as `4`), so its values go to the table as a run with known
-/// columns, of which only the zeros and the counts the identities check are placed.
+/// columns, of which only the zeros and the counts the identities check are placed;
+/// the rest end `unconfirmed` if nothing else settles them
+/// ([`crate::placement::give_unconfirmed`]).
 fn leave_damaged_row(read: &mut TableRead, row: RowOf, slots: &[Slot], anchored: bool) {
     let RowOf {
         table,
@@ -469,7 +471,7 @@ fn leave_damaged_row(read: &mut TableRead, row: RowOf, slots: &[Slot], anchored:
                 r,
                 &columns[c].path,
                 "unreadable_cell",
-                format!("cannot read {:?} as a number; of the row's other values only its zeros and the counts the table's identities check are taken", slot.raw),
+                format!("cannot read {:?} as a number; of the row's other values its zeros and the counts the table's identities check are taken, the rest given as read but unconfirmed (a line that garbled one cell may have misread another)", slot.raw),
             );
         }
     }
@@ -848,31 +850,31 @@ mod tests {
         let value = |line: &str| {
             let mut t = read_in(line, &d, "appeals");
             crate::document::reconcile_table(&mut t, table, &d.lexicon, "text");
-            (
-                t.result.cells[0]
-                    .iter()
-                    .map(|c| c.value.map(|v| v.to_string()))
-                    .collect::<Vec<_>>(),
-                t.corrections,
-            )
+            let row = &t.result.cells[0];
+            let read: Vec<(Option<String>, CellStatus)> = row
+                .iter()
+                .map(|c| (c.value.map(|v| v.to_string()), c.status))
+                .collect();
+            (read, t.corrections)
         };
-        let s = |v: &str| Some(v.to_string());
+        let s = |v: &str, st: CellStatus| (Some(v.to_string()), st);
+        let inferred = |v: &str| s(v, CellStatus::Inferred);
         // 80 + 120 + 29 + 20 is not 1149, but 80 + 20 + 29 + 20 is 149: the only reading
         // that holds. The other groups lost a cell to a glyph, so their counts are
-        // checked by nothing and stay unknown; their zero is taken.
+        // checked by nothing: they are given as read but unconfirmed, and the glyphs'
+        // cells stay unknown; their zero is taken.
         let (row, log) = value("3 0 1 1 局 80|120| 29 20 1149| 16 5 习 6 32");
-        assert_eq!(&row[5..10], &[s("80"), s("20"), s("29"), s("20"), s("149")]);
-        assert_eq!(
-            (row[0].clone(), row[1].clone(), row[10].clone()),
-            (None, s("0"), None)
-        );
+        let group = ["80", "20", "29", "20", "149"].map(inferred);
+        assert_eq!(&row[5..10], &group);
+        assert_eq!(row[0], s("3", CellStatus::Unconfirmed));
+        assert_eq!(row[1], inferred("0"));
+        assert_eq!(row[4], (None, CellStatus::Missing));
+        assert_eq!(row[10], s("16", CellStatus::Unconfirmed));
         assert!(log.iter().any(|c| c.method == "rule_read_as_one"));
         // As read, 80 + 120 + 29 + 20 = 249 holds: the rules are not consulted.
         let (row, log) = value("3 0 1 1 局 80|120| 29 20 249| 16 5 习 6 32");
-        assert_eq!(
-            &row[5..10],
-            &[s("80"), s("120"), s("29"), s("20"), s("249")]
-        );
+        let group = ["80", "120", "29", "20", "249"].map(inferred);
+        assert_eq!(&row[5..10], &group);
         assert!(!log.iter().any(|c| c.method == "rule_read_as_one"));
     }
 

@@ -1,7 +1,7 @@
 //! How far a whole document's reading can be trusted where nothing checks it.
 //!
 //! Takes a document's reconciled tables and the verdicts of their identities; gives
-//! back the cells it withholds, with a correction and a review item for each.
+//! back the cells it no longer vouches for, with a review item for each.
 //!
 //! A count that no identity of the template covers (table 二 has none) is taken as
 //! read: one misread digit there cannot show. That is sound where the identities that
@@ -10,11 +10,12 @@
 //! whose identities held for under a tenth of their instances, 6 of the 10 non-zero
 //! uncovered counts read were wrong (`6` for a printed 0, `7` for 377), against 4
 //! of 278 where at least half held; their zeros were all right (22 of 22). Such a
-//! document's uncovered non-zero counts are therefore left missing, as a damaged
-//! row's are ([`crate::table`]), and what was read goes to review.
+//! document's uncovered non-zero counts are therefore not vouched for, as a damaged
+//! row's are ([`crate::table`]): they keep the value read, marked `unconfirmed`, and
+//! go to review.
 
 use crate::dictionary::Template;
-use crate::model::{Balance, Cell, CellStatus, Correction, ReviewItem, TableResult};
+use crate::model::{Balance, Cell, CellStatus, ReviewItem, TableResult};
 use crate::numbers::Num;
 
 /// Below this share of identity instances that hold (of those formed), a document's
@@ -29,13 +30,12 @@ pub fn untrusted(balance: &Balance) -> bool {
     formed > 0 && (balance.held as f64) < MIN_HELD_SHARE * formed as f64
 }
 
-/// Leaves missing every non-zero count read in `tables` that no identity covers,
-/// when [`untrusted`] says so; logs each in `corrections` and `review`.
-pub fn withhold_unchecked(
+/// Marks `unconfirmed` every non-zero count read in `tables` that no identity
+/// covers, when [`untrusted`] says so; each goes to `review`.
+pub fn unconfirm_unchecked(
     tables: &mut [TableResult],
     template: &Template,
     balance: &Balance,
-    corrections: &mut Vec<Correction>,
     review: &mut Vec<ReviewItem>,
 ) {
     if !untrusted(balance) {
@@ -53,30 +53,18 @@ pub fn withhold_unchecked(
                 if checked != Some(false) || !is_unchecked_count(cell) {
                     continue;
                 }
-                let read = cell.raw.clone();
-                corrections.push(Correction {
-                    line: cell.line.unwrap_or(0),
-                    kind: "value",
-                    before: read.clone(),
-                    after: "?".into(),
-                    score: 0.6,
-                    method: "untrusted_document",
-                });
+                let read = &cell.raw;
                 review.push(ReviewItem {
                     table: table.id.clone(),
                     row_label: table.rows[r].path.clone(),
                     column_label: table.blocks[table.rows[r].block].columns[c].path.clone(),
                     problem: "unconfirmed_value",
                     detail: format!(
-                        "read {read:?} but left missing: this report's identities held for only {} of their {formed} instances (its OCR misread or lost most numbers) and none checks this cell; check the value on the scan",
+                        "read {read:?}, given as unconfirmed: this report's identities held for only {} of their {formed} instances (its OCR misread or lost most numbers) and none checks this cell; check the value on the scan",
                         balance.held
                     ),
                 });
-                *cell = Cell {
-                    line: cell.line,
-                    raw: std::mem::take(&mut cell.raw),
-                    ..Cell::missing()
-                };
+                cell.status = CellStatus::Unconfirmed;
             }
         }
     }
@@ -141,15 +129,15 @@ mod tests {
     }
 
     #[test]
-    fn only_uncovered_non_zero_counts_are_withheld_and_each_is_logged() {
+    fn only_uncovered_non_zero_counts_are_unconfirmed_and_each_is_reviewed() {
         let d = Dictionaries::embedded().unwrap();
         let template = d.templates.iter().find(|t| t.id == "2021").unwrap();
         for value in [0, 5] {
             let before = tables(template, value);
             for b in [balance(1, 0, 39), balance(20, 0, 20)] {
                 let mut after = before.clone();
-                let (mut log, mut review) = (Vec::new(), Vec::new());
-                withhold_unchecked(&mut after, template, &b, &mut log, &mut review);
+                let mut review = Vec::new();
+                unconfirm_unchecked(&mut after, template, &b, &mut review);
                 let mut withheld = 0;
                 for (t, (x, y)) in before.iter().zip(&after).enumerate() {
                     let covered = template.tables[t].covered();
@@ -159,14 +147,15 @@ mod tests {
                                 continue;
                             }
                             assert!(untrusted(&b) && value != 0 && !covered[r][c]);
-                            assert_eq!((cy.status, cy.value), (CellStatus::Missing, None));
+                            assert_eq!((cy.status, cy.value), (CellStatus::Unconfirmed, cx.value));
                             assert_eq!((cy.line, cy.raw.as_str()), (Some(7), "5"));
                             withheld += 1;
                         }
                     }
                 }
-                assert_eq!((log.len(), review.len()), (withheld, withheld));
-                // Table 二 has no identity: an untrusted reading loses its counts.
+                assert_eq!(review.len(), withheld);
+                // Table 二 has no identity: an untrusted reading vouches for none of
+                // its counts.
                 assert_eq!(withheld > 0, untrusted(&b) && value != 0);
             }
         }

@@ -164,7 +164,7 @@ pub(crate) fn fact_cells<'a>(doc: &'a DocResult, dict: &'a Dictionaries) -> Opti
             }
             for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
                 let cell = &tr.cells[r][c];
-                let known = cell.status != CellStatus::Missing;
+                let known = !matches!(cell.status, CellStatus::Missing | CellStatus::Unconfirmed);
                 if let (Some(v), true) = (cell.value, known) {
                     if of_row.iter().any(|x| x.column == ANY || x.column == col.id) {
                         cells.push((table.id.as_str(), row.id.as_str(), col.id.as_str(), v));
@@ -356,7 +356,10 @@ mod tests {
                                     && (x.row == ANY || x.row == row.id)
                                     && (x.column == ANY || x.column == col.id)
                             });
-                        if let (Some(v), true) = (cell.value, cell.status != CellStatus::Missing) {
+                        if let (Some(v), true) = (
+                            cell.value,
+                            !matches!(cell.status, CellStatus::Missing | CellStatus::Unconfirmed),
+                        ) {
                             if named {
                                 want.insert((table.id.clone(), row.id.clone(), col.id.clone()), v);
                             }
