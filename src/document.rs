@@ -166,7 +166,7 @@ pub fn reconcile_table(
     }
     drop_moot_review(read, table, &placed);
     let checked = check_identities_in(&mut read.result, table, &sys.instances, lex);
-    give_unconfirmed(&mut read.result, &read.short);
+    give_unconfirmed(&mut read.result, &sys, &read.short);
     checked
 }
 

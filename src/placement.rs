@@ -308,18 +308,38 @@ pub fn place_by_table_in(
     }
 }
 
-/// Gives the cells that damaged lines' runs ([`ShortRun::columns`]) read and that
-/// reconciliation left unknown their values as read, `unconfirmed`: a count on such a
-/// line that no identity checks may be misread, but it is what the report printed
-/// there, and a reader is better served by it flagged than by a blank. Run after every
-/// identity is checked, so that no inference rests on these values.
-pub fn give_unconfirmed(tr: &mut TableResult, runs: &[ShortRun]) {
+/// Gives the cells that short runs read and that reconciliation left unknown their
+/// values as read, `unconfirmed`: a damaged line's counts in their columns
+/// ([`ShortRun::columns`]), and the values of a run that lost cells, where the table
+/// allows one way to place them (or every way it allows puts them in the same
+/// cells) but no identity checks them all (`1 0 0 0` for `1 0 0 0 0 0 1`, its 0s known
+/// from the column totals). A count on such a line
+/// may be misread, but it is what the report printed there, and a reader is better
+/// served by it flagged than by a blank. Run after every identity is checked, so that
+/// no inference rests on these values.
+pub fn give_unconfirmed(tr: &mut TableResult, sys: &System, runs: &[ShortRun]) {
     for run in runs {
-        let Some(read) = &run.columns else { continue };
-        let Some(row) = tr.cells.get_mut(run.row) else {
+        if tr.cells.get(run.row).is_none() {
             continue;
+        }
+        let read = match &run.columns {
+            Some(read) => read.clone(),
+            // A row that a line filled is settled; one the identities filled in part
+            // is not (`1 0 0 0` where they gave the 0s).
+            None if tr.cells[run.row].iter().all(|c| {
+                c.value.is_none() || c.status == CellStatus::Inferred && c.line.is_none()
+            }) =>
+            {
+                let grid = grid(tr);
+                let base = sys.propagate(&grid);
+                match consistent_readings(sys, &grid, &base, run).as_deref() {
+                    Some([first, rest @ ..]) => agreed(&first.0, rest),
+                    _ => continue,
+                }
+            }
+            None => continue,
         };
-        for (cell, v) in row.iter_mut().zip(read) {
+        for (cell, v) in tr.cells[run.row].iter_mut().zip(&read) {
             if let (None, Some(v)) = (cell.value, v) {
                 *cell = Cell {
                     value: Some(*v),
@@ -330,6 +350,16 @@ pub fn give_unconfirmed(tr: &mut TableResult, runs: &[ShortRun]) {
             }
         }
     }
+}
+
+/// The cells that every reading places the same read value in (`1 0 0 0` before
+/// five known 0s: the 1 is the first cell's in all of them, each 0 in some).
+fn agreed(first: &Row, rest: &[Reading]) -> Row {
+    first
+        .iter()
+        .enumerate()
+        .map(|(c, v)| v.filter(|_| rest.iter().all(|r| r.0[c] == *v)))
+        .collect()
 }
 
 /// Runs of a source whose cells are glued as a rule (a crawler dump): a run that its
@@ -401,18 +431,22 @@ pub fn ways_to_place(run: &ShortRun, n: usize) -> Option<Vec<(Row, &'static str)
     Some(ways)
 }
 
-/// The row `run` gives when the table allows one reading of it (gaps as `None`), and
-/// how it was read (`table_identity_placement`, or `split` for a value cut in two).
-fn one_reading(
+/// One way the table allows a run to be read: the values as placed, the row once
+/// the identities filled its gaps, how it was read, and whether an identity checks
+/// every count placed.
+type Reading = (Row, Row, &'static str, bool);
+
+/// Every reading of `run` that adds no failed identity to `base`; a run's readings
+/// with its rules ([`ShortRun::ruled`]) only when none as read is consistent. None
+/// when the run has too many ways to place.
+fn consistent_readings(
     sys: &System,
     grid: &Grid,
     base: &Outcome,
     run: &ShortRun,
-) -> Option<(Row, &'static str)> {
+) -> Option<Vec<Reading>> {
     let n = grid[run.row].len();
-    // (the values as placed, the row once the identities filled its gaps, how) for
-    // every reading the table allows.
-    let mut readings: Vec<(Row, Row, &'static str, bool)> = Vec::new();
+    let mut readings = Vec::new();
     let judge = |placed: Row, how: &'static str| {
         let mut g = grid.clone();
         g[run.row] = placed.clone();
@@ -438,6 +472,18 @@ fn one_reading(
             readings.extend(judge(placed.clone(), "rule_read_as_one"));
         }
     }
+    Some(readings)
+}
+
+/// The row `run` gives when the table allows one reading of it (gaps as `None`), and
+/// how it was read (`table_identity_placement`, or `split` for a value cut in two).
+fn one_reading(
+    sys: &System,
+    grid: &Grid,
+    base: &Outcome,
+    run: &ShortRun,
+) -> Option<(Row, &'static str)> {
+    let readings = consistent_readings(sys, grid, base, run)?;
     // Every consistent reading is a possibility, checked or not: leaving an unchecked
     // one out would favour readings that let the identities force more.
     if !readings.iter().all(|r| r.3) {
@@ -622,6 +668,53 @@ mod tests {
         assert_eq!(got[0], Some(Num::int(1)));
         assert_eq!(got[6], Some(Num::int(1)));
         assert_eq!(tr.cells[granted][0].status, CellStatus::Inferred);
+    }
+
+    #[test]
+    fn a_run_the_table_places_one_way_but_nothing_checks_is_unconfirmed() {
+        let d = Dictionaries::embedded().unwrap();
+        let t = d.templates[1].table("requests").unwrap();
+        let r = |id: &str| t.row_index(id).unwrap();
+        let (granted, new, total) = (r("granted"), r("new"), r("results_total"));
+        let mut tr = one_request_granted(t);
+        // `1 0 0 0 0 0` of `1 0 0 0 0 0 1`, with 自然人 and 总计 lost in every row that
+        // could check it: the 0s can only be the five 法人 columns, but no identity
+        // confirms the 1.
+        tr.cells[granted] = vec![Cell::missing(); 7];
+        for row in [new, total] {
+            tr.cells[row][0] = Cell::missing();
+            tr.cells[row][6] = Cell::missing();
+        }
+        let run = short_run(
+            granted,
+            nums(&[1, 0, 0, 0, 0, 0]),
+            Vec::new(),
+            "1 0 0 0 0 0",
+        );
+        let sys = System::new(t, &tr);
+        let (_, placed) = place_by_table_in(&mut tr, &sys, std::slice::from_ref(&run));
+        assert!(placed.is_empty());
+        give_unconfirmed(&mut tr, &sys, std::slice::from_ref(&run));
+        let cell = &tr.cells[granted][0];
+        assert_eq!(
+            (cell.value, cell.status),
+            (Some(Num::int(1)), CellStatus::Unconfirmed)
+        );
+        assert!(tr.cells[granted][1..6]
+            .iter()
+            .all(|c| c.value == Some(Num::int(0)) && c.status == CellStatus::Unconfirmed));
+        // The total is not read: it stays unknown.
+        assert_eq!(tr.cells[granted][6].value, None);
+        // `1 1` could be any of several columns' pairs: nothing is given.
+        let mut tr = one_request_granted(t);
+        tr.cells[granted] = vec![Cell::missing(); 7];
+        for row in [new, total] {
+            tr.cells[row] = vec![Cell::missing(); 7];
+        }
+        let run = short_run(granted, nums(&[1, 1]), Vec::new(), "1 1");
+        let sys = System::new(t, &tr);
+        give_unconfirmed(&mut tr, &sys, std::slice::from_ref(&run));
+        assert!(tr.cells[granted].iter().all(|c| c.value.is_none()));
     }
 
     #[test]

@@ -365,7 +365,13 @@ pub struct CellScore {
     pub corrupted: usize,
     /// Corrupted cells that came out right.
     pub recovered: usize,
-    /// Corrupted cells left `missing` or `conflict`.
+    /// Of those, the ones marked `unconfirmed` (the value as read, which nothing
+    /// checks).
+    pub recovered_unconfirmed: usize,
+    /// Corrupted cells given a wrong value marked `unconfirmed` (part of `flagged`).
+    pub wrong_unconfirmed: usize,
+    /// Corrupted cells left `missing`, or given a wrong value marked `conflict` or
+    /// `unconfirmed`.
     pub flagged: usize,
     /// Wrong values marked `ok` (anywhere in the table).
     pub wrong_ok: usize,
@@ -386,10 +392,16 @@ impl CellScore {
                 let right = cell.value == truth.cells[r][c].value;
                 if corrupted(r, c) {
                     out.corrupted += 1;
+                    let unconfirmed = cell.status == CellStatus::Unconfirmed;
                     if right {
                         out.recovered += 1;
-                    } else if matches!(cell.status, CellStatus::Missing | CellStatus::Conflict) {
+                        out.recovered_unconfirmed += usize::from(unconfirmed);
+                    } else if matches!(
+                        cell.status,
+                        CellStatus::Missing | CellStatus::Conflict | CellStatus::Unconfirmed
+                    ) {
                         out.flagged += 1;
+                        out.wrong_unconfirmed += usize::from(unconfirmed);
                     }
                 }
                 if !right && matches!(cell.status, CellStatus::Inferred | CellStatus::Repaired) {
@@ -407,6 +419,8 @@ impl CellScore {
     pub fn add(&mut self, o: &CellScore) {
         self.corrupted += o.corrupted;
         self.recovered += o.recovered;
+        self.recovered_unconfirmed += o.recovered_unconfirmed;
+        self.wrong_unconfirmed += o.wrong_unconfirmed;
         self.flagged += o.flagged;
         self.wrong_ok += o.wrong_ok;
         self.wrong_trusted += o.wrong_trusted;
