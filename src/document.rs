@@ -15,7 +15,9 @@ use crate::joint::place_jointly_in;
 use crate::lexicon::Lexicon;
 use crate::model::{Balance, Correction, DocResult, DocStatus, ReviewItem, RowPresence};
 use crate::normalize::{key_into, normalize_line};
-use crate::placement::{give_unconfirmed, place_by_table_in, take_unique_cuts, zero_blanks};
+use crate::placement::{
+    give_unconfirmed, infer_unconfirmed, place_by_table_in, take_unique_cuts, zero_blanks,
+};
 use crate::reconcile::{
     check_identities_in, drop_misread_row_in, identities_hold, repair_misreads_in,
 };
@@ -167,6 +169,8 @@ pub fn reconcile_table(
     drop_moot_review(read, table, &placed);
     let checked = check_identities_in(&mut read.result, table, &sys.instances, lex);
     give_unconfirmed(&mut read.result, &sys, &read.short);
+    let log = infer_unconfirmed(&mut read.result, &sys);
+    read.corrections.extend(log);
     checked
 }
 

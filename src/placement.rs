@@ -352,6 +352,48 @@ pub fn give_unconfirmed(tr: &mut TableResult, sys: &System, runs: &[ShortRun]) {
     }
 }
 
+/// Fills the cells that the identities determine once the `unconfirmed` values are
+/// taken as read (`3 0 1 1 局` gives 局 = 5 from the unconfirmed 3, 1, 1), as
+/// `unconfirmed` too, each logged: they are no surer than the values they rest on.
+pub fn infer_unconfirmed(tr: &mut TableResult, sys: &System) -> Vec<Correction> {
+    let g = grid(tr);
+    if !tr
+        .cells
+        .iter()
+        .flatten()
+        .any(|c| c.status == CellStatus::Unconfirmed)
+    {
+        return Vec::new();
+    }
+    let out = sys.propagate(&g);
+    let mut log = Vec::new();
+    for (r, row) in tr.cells.iter_mut().enumerate() {
+        for (c, cell) in row.iter_mut().enumerate() {
+            let (None, Some(v)) = (cell.value, out.values[r][c]) else {
+                continue;
+            };
+            if sys.touching((r, c)).iter().any(|&j| out.failed[j]) {
+                continue;
+            }
+            log.push(Correction {
+                line: 0,
+                kind: "inference",
+                before: String::new(),
+                after: v.to_string(),
+                score: 0.5,
+                method: "unconfirmed_inference",
+            });
+            *cell = Cell {
+                value: Some(v),
+                status: CellStatus::Unconfirmed,
+                line: None,
+                raw: String::new(),
+            };
+        }
+    }
+    log
+}
+
 /// The cells that every reading places the same read value in (`1 0 0 0` before
 /// five known 0s: the 1 is the first cell's in all of them, each 0 in some).
 fn agreed(first: &Row, rest: &[Reading]) -> Row {

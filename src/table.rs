@@ -861,16 +861,24 @@ mod tests {
         let inferred = |v: &str| s(v, CellStatus::Inferred);
         // 80 + 120 + 29 + 20 is not 1149, but 80 + 20 + 29 + 20 is 149: the only reading
         // that holds. The other groups lost a cell to a glyph, so their counts are
-        // checked by nothing: they are given as read but unconfirmed, and the glyphs'
-        // cells stay unknown; their zero is taken.
+        // checked by nothing: they are given as read but unconfirmed, and so are the
+        // glyphs' cells that the identities then determine from them; their zero is
+        // taken.
         let (row, log) = value("3 0 1 1 局 80|120| 29 20 1149| 16 5 习 6 32");
         let group = ["80", "20", "29", "20", "149"].map(inferred);
         assert_eq!(&row[5..10], &group);
         assert_eq!(row[0], s("3", CellStatus::Unconfirmed));
         assert_eq!(row[1], inferred("0"));
-        assert_eq!(row[4], (None, CellStatus::Missing));
+        assert_eq!(row[4], s("5", CellStatus::Unconfirmed));
+        assert_eq!(row[12], s("5", CellStatus::Unconfirmed));
         assert_eq!(row[10], s("16", CellStatus::Unconfirmed));
         assert!(log.iter().any(|c| c.method == "rule_read_as_one"));
+        assert_eq!(
+            log.iter()
+                .filter(|c| c.method == "unconfirmed_inference")
+                .count(),
+            2
+        );
         // As read, 80 + 120 + 29 + 20 = 249 holds: the rules are not consulted.
         let (row, log) = value("3 0 1 1 局 80|120| 29 20 249| 16 5 习 6 32");
         let group = ["80", "120", "29", "20", "249"].map(inferred);

@@ -19,7 +19,7 @@ use gongkai::joint::place_jointly;
 use gongkai::model::{Balance, Cell, RowPresence, TableResult};
 use gongkai::numbers::Num;
 use gongkai::placement::ShortRun;
-use gongkai::placement::{give_unconfirmed, place_by_table};
+use gongkai::placement::{give_unconfirmed, infer_unconfirmed, place_by_table};
 use gongkai::reconcile::{check_identities, repair_misreads};
 use gongkai::solve::System;
 use gongkai::table::TableRead;
@@ -128,6 +128,8 @@ fn reconcile_each_step_afresh(read: &mut TableRead, table: &Table, d: &Dictionar
     read.review.extend(review);
     let sys = System::new(table, &read.result);
     give_unconfirmed(&mut read.result, &sys, &read.short);
+    let log = infer_unconfirmed(&mut read.result, &sys);
+    read.corrections.extend(log);
     balance
 }
 
