@@ -286,7 +286,7 @@ mod tests {
             raw in "[0-9 a=+@\",\r\n\t\u{7}\u{85}\u{202e}\u{ff0d}\u{3000}␣-]{0,6}",
             pick in 0usize..10_000,
         ) {
-            let cell = Cell { value, status: STATUSES[status], line, raw };
+            let cell = Cell { value, status: STATUSES[status], line, raw: raw.into() };
             let t = pick % dict().templates.len();
             let tables = &dict().templates[t].tables;
             let i = pick / 7 % tables.len();

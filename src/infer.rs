@@ -297,7 +297,7 @@ fn infer_once(
         log.push(Correction {
             line: cell.line.unwrap_or(0),
             kind: "inference",
-            before: cell.raw.clone(),
+            before: cell.raw.to_string(),
             after: cell.value.map_or(String::new(), |v| v.to_string()),
             score: 1.0,
             method: "identities",

@@ -141,7 +141,7 @@ pub fn place_jointly_in(
                     value: Some(*v),
                     status: CellStatus::Inferred,
                     line: Some(run.line),
-                    raw: run.raw.clone(),
+                    raw: run.raw.as_str().into(),
                 };
             }
         }

@@ -285,7 +285,7 @@ pub fn place_by_table_in(
                         value: Some(v),
                         status: CellStatus::Inferred,
                         line: Some(run.line),
-                        raw: run.raw.clone(),
+                        raw: run.raw.as_str().into(),
                     };
                 }
             }
@@ -325,7 +325,7 @@ pub fn take_unique_cuts(tr: &mut TableResult, runs: &[ShortRun]) -> (Vec<Correct
                 value: Some(v),
                 status: CellStatus::Repaired,
                 line: Some(run.line),
-                raw: run.raw.clone(),
+                raw: run.raw.as_str().into(),
             };
         }
         taken.push(run.row);

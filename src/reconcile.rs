@@ -148,7 +148,7 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
         log.push(Correction {
             line: cell.line.unwrap_or(0),
             kind: "value",
-            before: cell.raw.clone(),
+            before: cell.raw.to_string(),
             after: fixed.to_string(),
             score: 0.9,
             method: "identities",

@@ -54,7 +54,7 @@ pub fn table_of(values: impl Fn(usize, usize) -> i64, t: &Table) -> TableResult 
                         value: Some(Num::int(values(r, c))),
                         status: CellStatus::Ok,
                         line: Some(1),
-                        raw: String::new(),
+                        raw: crate::cell_text::CellText::new(),
                     })
                     .collect()
             })

@@ -53,7 +53,7 @@ pub fn withhold_unchecked(
                 if checked != Some(false) || !is_unchecked_count(cell) {
                     continue;
                 }
-                let read = cell.raw.clone();
+                let read = cell.raw.to_string();
                 corrections.push(Correction {
                     line: cell.line.unwrap_or(0),
                     kind: "value",
@@ -109,7 +109,7 @@ mod tests {
             value: Some(Num::int(value)),
             status: CellStatus::Ok,
             line: Some(7),
-            raw: value.to_string(),
+            raw: value.to_string().into(),
         }
     }
 
