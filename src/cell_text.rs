@@ -10,7 +10,7 @@ use std::fmt;
 use std::ops::Deref;
 
 /// Bytes held inline: the value is then as large as a `String` (24 bytes).
-const INLINE: usize = 22;
+pub const INLINE_BYTES: usize = 22;
 
 /// The text of a cell; reads as a `str`.
 #[derive(Clone)]
@@ -21,7 +21,7 @@ enum Repr {
     /// The first `len` bytes are the text (a whole `str`, copied at its boundaries).
     Inline {
         len: u8,
-        bytes: [u8; INLINE],
+        bytes: [u8; INLINE_BYTES],
     },
     Heap(Box<str>),
 }
@@ -31,7 +31,7 @@ impl CellText {
     pub const fn new() -> CellText {
         CellText(Repr::Inline {
             len: 0,
-            bytes: [0; INLINE],
+            bytes: [0; INLINE_BYTES],
         })
     }
 
@@ -44,6 +44,23 @@ impl CellText {
                 std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
             }
             Repr::Heap(s) => s,
+        }
+    }
+
+    /// The text's bytes, without checking them as a `str` again.
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Repr::Heap(s) => s.as_bytes(),
+        }
+    }
+
+    /// For a short text: its bytes padded with zeros to [`INLINE_BYTES`], and its
+    /// length, so that it can be copied as a block of known size.
+    pub fn padded(&self) -> Option<(&[u8; INLINE_BYTES], usize)> {
+        match &self.0 {
+            Repr::Inline { len, bytes } => Some((bytes, usize::from(*len))),
+            Repr::Heap(_) => None,
         }
     }
 
@@ -65,10 +82,10 @@ impl Default for CellText {
 impl From<&str> for CellText {
     fn from(s: &str) -> CellText {
         let b = s.as_bytes();
-        if b.len() <= INLINE {
-            let mut bytes = [0; INLINE];
+        if b.len() <= INLINE_BYTES {
+            let mut bytes = [0; INLINE_BYTES];
             bytes[..b.len()].copy_from_slice(b);
-            // At most INLINE (22) bytes: the length fits a byte.
+            // At most INLINE_BYTES (22) bytes: the length fits a byte.
             let len = b.len() as u8;
             CellText(Repr::Inline { len, bytes })
         } else {
@@ -79,7 +96,7 @@ impl From<&str> for CellText {
 
 impl From<String> for CellText {
     fn from(s: String) -> CellText {
-        if s.len() <= INLINE {
+        if s.len() <= INLINE_BYTES {
             CellText::from(s.as_str())
         } else {
             CellText(Repr::Heap(s.into_boxed_str()))
@@ -179,6 +196,13 @@ mod tests {
             prop_assert_eq!(tb.as_str(), b.as_str());
             prop_assert_eq!(ta.is_empty(), a.is_empty());
             prop_assert_eq!(ta.len(), a.len());
+            prop_assert_eq!(ta.as_bytes(), a.as_bytes());
+            if let Some((padded, len)) = ta.padded() {
+                prop_assert_eq!(&padded[..len], a.as_bytes());
+                prop_assert!(padded[len..].iter().all(|&b| b == 0));
+            } else {
+                prop_assert!(a.len() > INLINE_BYTES);
+            }
             prop_assert_eq!(ta == tb, a == b);
             prop_assert_eq!(ta.clone(), ta.clone());
             prop_assert_eq!(format!("{ta:?}"), format!("{a:?}"));
