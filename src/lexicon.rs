@@ -75,6 +75,12 @@ pub struct Lexicon {
     separator_starts: Vec<u8>,
     /// Letters OCR makes of a rule glued to the end of a number.
     pub rule_lookalikes: Vec<char>,
+    /// [`Lexicon::is_rule_mark`] of every ASCII character, bit `c` for `c`, and of
+    /// those that are also `lone_digits` marks: a line's every token is asked
+    /// (`numbers::lone_mark_among_numbers`), nearly all of them ASCII, and the lists
+    /// and the map cost a scan and a hash each time.
+    rule_marks_ascii: u128,
+    lone_rule_marks_ascii: u128,
     /// Marks OCR makes of a grid crossing, glued to a cell rule (`|-`).
     pub rule_junctions: Vec<char>,
     /// OCR marks to drop before matching.
@@ -248,6 +254,8 @@ impl Lexicon {
             numeral_ordinal,
             rules_utf8: Vec::new(),
             rule_ends: [false; 256],
+            rule_marks_ascii: 0,
+            lone_rule_marks_ascii: 0,
             separator_starts: Vec::new(),
             key_kept: Vec::new(),
             keeps_ideographs: false,
@@ -282,6 +290,14 @@ impl Lexicon {
             let first = c.to_string().as_bytes()[0];
             if !lex.separator_starts.contains(&first) {
                 lex.separator_starts.push(first);
+            }
+        }
+        for c in (0..128u8).map(char::from) {
+            if lex.is_rule_mark_listed(c) {
+                lex.rule_marks_ascii |= 1 << u32::from(c);
+                if lex.lone_digits.contains_key(&c) {
+                    lex.lone_rule_marks_ascii |= 1 << u32::from(c);
+                }
             }
         }
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -396,7 +412,24 @@ impl Lexicon {
 
     /// Whether `c` is a table rule or what OCR makes of one (`|`, `]`, `l` …).
     pub fn is_rule_mark(&self, c: char) -> bool {
+        match u32::from(c) {
+            n @ 0..128 => self.rule_marks_ascii >> n & 1 == 1,
+            _ => self.is_rule_mark_listed(c),
+        }
+    }
+
+    /// [`Lexicon::is_rule_mark`] from the lists.
+    fn is_rule_mark_listed(&self, c: char) -> bool {
         self.rule_lookalikes.contains(&c) || self.cell_rules.contains(&c)
+    }
+
+    /// Whether `c` is a rule mark ([`Lexicon::is_rule_mark`]) that `lone_digits` reads
+    /// as a digit when it stands alone.
+    pub fn is_lone_rule_mark(&self, c: char) -> bool {
+        match u32::from(c) {
+            n @ 0..128 => self.lone_rule_marks_ascii >> n & 1 == 1,
+            _ => self.lone_digits.contains_key(&c) && self.is_rule_mark_listed(c),
+        }
     }
 
     /// Whether `line` holds one of the `cell_rules` (as `line.contains(rule)` for
@@ -541,6 +574,19 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rule_marks_by_bits_are_the_listed_ones() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let listed = lex.rule_lookalikes.contains(&c) || lex.cell_rules.contains(&c);
+            assert_eq!(lex.is_rule_mark(c), listed, "{c:?}");
+            let lone = lex.lone_digits.contains_key(&c) && listed;
+            assert_eq!(lex.is_lone_rule_mark(c), lone, "{c:?}");
+        }
+        // The test is not empty: the lexicon reads some ASCII marks so.
+        assert!(lex.rule_marks_ascii != 0 && lex.lone_rule_marks_ascii != 0);
+    }
 
     proptest::proptest! {
         /// The byte scans find what the character-wise searches they replace found.
