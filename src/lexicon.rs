@@ -85,6 +85,10 @@ pub struct Lexicon {
     pub rule_junctions: Vec<char>,
     /// OCR marks to drop before matching.
     pub stray_marks: Vec<char>,
+    /// Whether each character below [`KEY_TABLE_END`] is one of the `numerals`, one
+    /// bit each: ordinals and headings ask of most lines' first characters, and the
+    /// list cost a scan each time.
+    numeral_bits: Vec<u64>,
     /// Whether each character below [`KEY_TABLE_END`] stays in a match key, one bit
     /// each: `key` asks for every character of every line.
     key_kept: Vec<u64>,
@@ -258,6 +262,7 @@ impl Lexicon {
             lone_rule_marks_ascii: 0,
             separator_starts: Vec::new(),
             key_kept: Vec::new(),
+            numeral_bits: Vec::new(),
             keeps_ideographs: false,
             stamp: {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -311,6 +316,13 @@ impl Lexicon {
             }
         }
         lex.key_kept = kept;
+        let mut numeral_bits = vec![0u64; KEY_TABLE_END / 64];
+        for &c in &lex.numerals {
+            if let Some(w) = numeral_bits.get_mut(c as usize / 64) {
+                *w |= 1 << (c as usize % 64);
+            }
+        }
+        lex.numeral_bits = numeral_bits;
         lex.keeps_ideographs = ('\u{4e00}'..='\u{9fff}').all(|c| lex.keeps_in_key(c));
         lex.title_keys = raw
             .title_keywords
@@ -567,13 +579,26 @@ impl Lexicon {
 
     /// Whether `c` is one of the Chinese numerals.
     pub fn is_numeral(&self, c: char) -> bool {
-        self.numerals.contains(&c)
+        let i = c as usize;
+        match self.numeral_bits.get(i / 64) {
+            Some(w) => w >> (i % 64) & 1 == 1,
+            None => self.numerals.contains(&c),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numerals_by_bits_are_the_listed_ones() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            assert_eq!(lex.is_numeral(c), lex.numerals.contains(&c), "{c:?}");
+        }
+        assert!(!lex.numerals.is_empty());
+    }
 
     #[test]
     fn rule_marks_by_bits_are_the_listed_ones() {
