@@ -577,6 +577,64 @@ impl Lexicon {
         out
     }
 
+    /// The values of [`Self::misread_alternatives`] of `a` that are integers of an
+    /// `i64`, in its order, each made in a buffer on the stack and read as a number:
+    /// the repairs ask for every read cell of a failing identity, and each reading as
+    /// a string was an allocation.
+    pub fn misread_values(&self, a: &str) -> Vec<i64> {
+        const MAX: usize = 40;
+        let x = a.as_bytes();
+        if x.is_empty() || !x.iter().all(u8::is_ascii_digit) {
+            return Vec::new();
+        }
+        if x.len() >= MAX {
+            return self
+                .misread_alternatives(a)
+                .iter()
+                .filter_map(|s| s.parse().ok())
+                .collect();
+        }
+        let mut out: Vec<i64> = Vec::new();
+        // Without leading zeros, two readings are the same string exactly when they
+        // are the same number, so the values are told apart as the strings were.
+        let mut push = |v: &[u8]| {
+            // A reading with a leading zero is not how a count is printed.
+            if v.is_empty() || (v.len() > 1 && v[0] == b'0') || v == x {
+                return;
+            }
+            let value = v.iter().try_fold(0i64, |n, &d| {
+                n.checked_mul(10)?.checked_add(i64::from(d - b'0'))
+            });
+            if let Some(value) = value {
+                if !out.contains(&value) {
+                    out.push(value);
+                }
+            }
+        };
+        let n = x.len();
+        let mut v = [0u8; MAX];
+        for i in 0..n {
+            for &(m, k) in &self.digit_misreads {
+                for (p, q) in [(m, k), (k, m)] {
+                    if char::from(x[i]) == p && q.is_ascii_digit() {
+                        v[..n].copy_from_slice(x);
+                        v[i] = q as u8;
+                        push(&v[..n]);
+                    }
+                }
+            }
+            if n > 1 {
+                v[..i].copy_from_slice(&x[..i]);
+                v[i..n - 1].copy_from_slice(&x[i + 1..]);
+                push(&v[..n - 1]);
+            }
+            v[..=i].copy_from_slice(&x[..=i]);
+            v[i + 1..=n].copy_from_slice(&x[i..]);
+            push(&v[..=n]);
+        }
+        out
+    }
+
     /// Whether `c` is one of the Chinese numerals.
     pub fn is_numeral(&self, c: char) -> bool {
         let i = c as usize;
@@ -590,6 +648,20 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The values are those of the strings that read as an `i64`, in order.
+        #[test]
+        fn misread_values_are_the_alternatives_read(a in "[0-9]{1,21}|[0-9]{38,41}|[0-9a]{1,3}") {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let read: Vec<i64> = lex
+                .misread_alternatives(&a)
+                .iter()
+                .filter_map(|s| s.parse().ok())
+                .collect();
+            proptest::prop_assert_eq!(lex.misread_values(&a), read);
+        }
+    }
 
     #[test]
     fn numerals_by_bits_are_the_listed_ones() {

@@ -293,9 +293,9 @@ fn alternatives(
 ) -> Vec<Num> {
     let read = v.to_string();
     let mut out: Vec<Num> = lex
-        .misread_alternatives(&read)
-        .iter()
-        .filter_map(|s| s.parse::<i64>().ok().map(Num::int))
+        .misread_values(&read)
+        .into_iter()
+        .map(Num::int)
         .collect();
     for &j in touching {
         let (_, _, l, r) = &sys.instances[j];
