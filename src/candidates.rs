@@ -441,7 +441,8 @@ fn events_of<'a>(
             && tokens().all(|t| matches!(parse_token(t, lex, true), Token::Number(_))))
         || letter_cells_after_label(line, lex);
     // A line of nothing but cells reads a lone `]` as its digit from the first token.
-    let cells_only = numeric_context && cells_from_first_token(tokens(), lex);
+    let cells_only =
+        numeric_context && lex.has_lone_rule_mark(line) && cells_from_first_token(tokens(), lex);
     let fields: Vec<&str> = if tabbed {
         line.split('\t').collect()
     } else {

@@ -81,6 +81,8 @@ pub struct Lexicon {
     /// and the map cost a scan and a hash each time.
     rule_marks_ascii: u128,
     lone_rule_marks_ascii: u128,
+    /// Every lone-digit rule mark is ASCII (so `lone_rule_marks_ascii` holds them all).
+    lone_rule_marks_all_ascii: bool,
     /// Marks OCR makes of a grid crossing, glued to a cell rule (`|-`).
     pub rule_junctions: Vec<char>,
     /// OCR marks to drop before matching.
@@ -260,6 +262,7 @@ impl Lexicon {
             rule_ends: [false; 256],
             rule_marks_ascii: 0,
             lone_rule_marks_ascii: 0,
+            lone_rule_marks_all_ascii: false,
             separator_starts: Vec::new(),
             key_kept: Vec::new(),
             numeral_bits: Vec::new(),
@@ -305,6 +308,11 @@ impl Lexicon {
                 }
             }
         }
+        lex.lone_rule_marks_all_ascii = lex
+            .lone_digits
+            .keys()
+            .filter(|&&c| lex.is_rule_mark_listed(c))
+            .all(char::is_ascii);
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
         lex.plain_digits = !lex.stray_marks.iter().any(char::is_ascii_digit)
             && !lex.unit_suffixes.iter().any(|u| digits(u));
@@ -433,6 +441,19 @@ impl Lexicon {
     /// [`Lexicon::is_rule_mark`] from the lists.
     fn is_rule_mark_listed(&self, c: char) -> bool {
         self.rule_lookalikes.contains(&c) || self.cell_rules.contains(&c)
+    }
+
+    /// Whether a character of `line` is a lone-digit rule mark
+    /// ([`Lexicon::is_lone_rule_mark`]): told from its bytes alone where every such
+    /// mark is ASCII, since a line of a table is asked whether a token of it is one
+    /// (`numbers::cells_from_first_token`) and hardly any holds one.
+    pub fn has_lone_rule_mark(&self, line: &str) -> bool {
+        if self.lone_rule_marks_all_ascii {
+            line.bytes()
+                .any(|b| b < 128 && self.lone_rule_marks_ascii >> b & 1 == 1)
+        } else {
+            line.chars().any(|c| self.is_lone_rule_mark(c))
+        }
     }
 
     /// Whether `c` is a rule mark ([`Lexicon::is_rule_mark`]) that `lone_digits` reads
@@ -660,6 +681,20 @@ mod tests {
                 .filter_map(|s| s.parse().ok())
                 .collect();
             proptest::prop_assert_eq!(lex.misread_values(&a), read);
+        }
+    }
+
+    proptest::proptest! {
+        /// A line has a lone-digit rule mark exactly when a character of it is one,
+        /// and without one no line reads its cells from its first token.
+        #[test]
+        fn lone_rule_marks_are_found_by_bytes(line in "[0-9a-z \\]\\[|¦│丨一二忆。，]{0,16}") {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let has = lex.has_lone_rule_mark(&line);
+            proptest::prop_assert_eq!(has, line.chars().any(|c| lex.is_lone_rule_mark(c)));
+            if !has {
+                proptest::prop_assert!(!crate::numbers::cells_from_first_token(line.split_whitespace(), &lex));
+            }
         }
     }
 
