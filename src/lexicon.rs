@@ -83,6 +83,9 @@ pub struct Lexicon {
     lone_rule_marks_ascii: u128,
     /// Every lone-digit rule mark is ASCII (so `lone_rule_marks_ascii` holds them all).
     lone_rule_marks_all_ascii: bool,
+    /// The ASCII lone-digit rule marks as bytes: up to three are searched for
+    /// (vectorised) rather than every byte of a line tested against the bits.
+    lone_rule_mark_bytes: Vec<u8>,
     /// Marks OCR makes of a grid crossing, glued to a cell rule (`|-`).
     pub rule_junctions: Vec<char>,
     /// OCR marks to drop before matching.
@@ -263,6 +266,7 @@ impl Lexicon {
             rule_marks_ascii: 0,
             lone_rule_marks_ascii: 0,
             lone_rule_marks_all_ascii: false,
+            lone_rule_mark_bytes: Vec::new(),
             separator_starts: Vec::new(),
             key_kept: Vec::new(),
             numeral_bits: Vec::new(),
@@ -305,6 +309,7 @@ impl Lexicon {
                 lex.rule_marks_ascii |= 1 << u32::from(c);
                 if lex.lone_digits.contains_key(&c) {
                     lex.lone_rule_marks_ascii |= 1 << u32::from(c);
+                    lex.lone_rule_mark_bytes.push(c as u8);
                 }
             }
         }
@@ -449,8 +454,16 @@ impl Lexicon {
     /// (`numbers::cells_from_first_token`) and hardly any holds one.
     pub fn has_lone_rule_mark(&self, line: &str) -> bool {
         if self.lone_rule_marks_all_ascii {
-            line.bytes()
-                .any(|b| b < 128 && self.lone_rule_marks_ascii >> b & 1 == 1)
+            let b = line.as_bytes();
+            match self.lone_rule_mark_bytes.as_slice() {
+                [] => false,
+                &[x] => memchr::memchr(x, b).is_some(),
+                &[x, y] => memchr::memchr2(x, y, b).is_some(),
+                &[x, y, z] => memchr::memchr3(x, y, z, b).is_some(),
+                _ => b
+                    .iter()
+                    .any(|&b| b < 128 && self.lone_rule_marks_ascii >> b & 1 == 1),
+            }
         } else {
             line.chars().any(|c| self.is_lone_rule_mark(c))
         }
