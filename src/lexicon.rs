@@ -546,31 +546,29 @@ impl Lexicon {
     /// Whether `b` is what OCR may print for the integer `a`: one digit misread as a
     /// confusable one, or one digit dropped or doubled.
     pub fn plausible_misread(&self, a: &str, b: &str) -> bool {
-        let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-        if !x.iter().chain(&y).all(char::is_ascii_digit) || x == y {
+        // Read as bytes: once both are ASCII digits, a byte is a character, and no
+        // list of either's characters is made (the repairs ask for every candidate).
+        let (x, y) = (a.as_bytes(), b.as_bytes());
+        if !x.iter().chain(y).all(u8::is_ascii_digit) || x == y {
             return false;
         }
-        let confusable = |p: char, q: char| {
+        let confusable = |p: u8, q: u8| {
+            let (p, q) = (char::from(p), char::from(q));
             self.digit_misreads
                 .iter()
                 .any(|&(m, n)| (m, n) == (p, q) || (n, m) == (p, q))
         };
         if x.len() == y.len() {
-            let diffs: Vec<usize> = (0..x.len()).filter(|&i| x[i] != y[i]).collect();
-            return matches!(diffs.as_slice(), [i] if confusable(x[*i], y[*i]));
+            let mut diffs = (0..x.len()).filter(|&i| x[i] != y[i]);
+            return match (diffs.next(), diffs.next()) {
+                (Some(i), None) => confusable(x[i], y[i]),
+                _ => false,
+            };
         }
         // One digit more or less: removing one digit from the longer gives the shorter.
-        let (long, short) = if x.len() > y.len() {
-            (&x, &y)
-        } else {
-            (&y, &x)
-        };
+        let (long, short) = if x.len() > y.len() { (x, y) } else { (y, x) };
         long.len() == short.len() + 1
-            && (0..long.len()).any(|i| {
-                let mut l = long.clone();
-                l.remove(i);
-                &l == short
-            })
+            && (0..long.len()).any(|i| long[..i] == short[..i] && long[i + 1..] == short[i..])
     }
 
     /// The readings `a` may be a misread of, by the confusions [`Self::plausible_misread`]
@@ -683,7 +681,59 @@ impl Lexicon {
 mod tests {
     use super::*;
 
+    /// [`Lexicon::plausible_misread`] as it was written, over lists of characters.
+    fn plausible_misread_by_chars(lex: &Lexicon, a: &str, b: &str) -> bool {
+        let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        if !x.iter().chain(&y).all(char::is_ascii_digit) || x == y {
+            return false;
+        }
+        let confusable = |p: char, q: char| {
+            lex.digit_misreads
+                .iter()
+                .any(|&(m, n)| (m, n) == (p, q) || (n, m) == (p, q))
+        };
+        if x.len() == y.len() {
+            let diffs: Vec<usize> = (0..x.len()).filter(|&i| x[i] != y[i]).collect();
+            return matches!(diffs.as_slice(), [i] if confusable(x[*i], y[*i]));
+        }
+        let (long, short) = if x.len() > y.len() {
+            (&x, &y)
+        } else {
+            (&y, &x)
+        };
+        long.len() == short.len() + 1
+            && (0..long.len()).any(|i| {
+                let mut l = long.clone();
+                l.remove(i);
+                &l == short
+            })
+    }
+
     proptest::proptest! {
+        /// Read as bytes, a misread is plausible exactly when it was as characters.
+        #[test]
+        fn plausible_misreads_by_bytes_are_those_by_chars(
+            a in "[0-9]{0,5}|[0-9a一]{0,3}",
+            edit in proptest::collection::vec((0usize..6, 0u8..4, "[0-9a一]"), 0..3),
+        ) {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            // Near readings of `a` (a digit changed, dropped or doubled) as well as others.
+            let mut b: Vec<char> = a.chars().collect();
+            for (at, how, c) in edit {
+                let at = at % (b.len() + 1);
+                let c = c.chars().next().unwrap_or('0');
+                match how {
+                    0 if at < b.len() => b[at] = c,
+                    1 if at < b.len() => { b.remove(at); }
+                    2 if at < b.len() => b.insert(at, b[at]),
+                    _ => b.insert(at, c),
+                }
+            }
+            let b: String = b.into_iter().collect();
+            proptest::prop_assert_eq!(lex.plausible_misread(&a, &b), plausible_misread_by_chars(&lex, &a, &b));
+            proptest::prop_assert_eq!(lex.plausible_misread(&b, &a), plausible_misread_by_chars(&lex, &b, &a));
+        }
+
         /// The values are those of the strings that read as an `i64`, in order.
         #[test]
         fn misread_values_are_the_alternatives_read(a in "[0-9]{1,21}|[0-9]{38,41}|[0-9a]{1,3}") {
