@@ -86,7 +86,7 @@ pub fn baseline_document(bytes: &[u8], doc_id: &str, dict: &Dictionaries) -> Doc
                 value: Some(value),
                 status: CellStatus::Ok,
                 line: Some(no + 1),
-                raw,
+                raw: raw.into(),
             };
         }
     }

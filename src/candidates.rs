@@ -11,6 +11,7 @@
 //! lone cell, and the lexicon: each thread remembers the lines it lexed (a bounded
 //! memo), and a line met again, in this report or another, is not lexed again.
 
+use crate::cell_text::CellText;
 pub use crate::cell_tokens::lone_glyph;
 use crate::cell_tokens::{
     ascii_marks, glyph_cell_before_numbers, glyph_pair, glyphs_then_number,
@@ -58,7 +59,7 @@ impl Segment {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Slot {
     /// The token as read ("" for a blank tab cell).
-    pub raw: String,
+    pub raw: CellText,
     /// Line index (0-based).
     pub line: usize,
     /// The value, when the token is a number.
@@ -159,7 +160,7 @@ enum Event<'a> {
     },
     Value(Slot),
     /// An empty tab cell (its text: empty, or the rule it held alone).
-    Blank(usize, String),
+    Blank(usize, CellText),
 }
 
 /// Lexes lines `lines[range]` (NFKC form) into segments and value groups.
@@ -440,7 +441,8 @@ fn events_of<'a>(
             && tokens().all(|t| matches!(parse_token(t, lex, true), Token::Number(_))))
         || letter_cells_after_label(line, lex);
     // A line of nothing but cells reads a lone `]` as its digit from the first token.
-    let cells_only = numeric_context && cells_from_first_token(tokens(), lex);
+    let cells_only =
+        numeric_context && lex.has_lone_rule_mark(line) && cells_from_first_token(tokens(), lex);
     let fields: Vec<&str> = if tabbed {
         line.split('\t').collect()
     } else {
@@ -461,13 +463,13 @@ fn events_of<'a>(
             if tok.starts_with(EMPTY_CELL) && tok.len() == EMPTY_CELL.len_utf8() {
                 // Only among a row's numbers: before them the rules frame its label.
                 if seen_value {
-                    events.push(Event::Blank(fi, "||".to_string()));
+                    events.push(Event::Blank(fi, "||".into()));
                 }
                 after_number = false;
                 continue;
             }
             let slot = |number, unreadable| Slot {
-                raw: tok.to_string(),
+                raw: tok.into(),
                 line: idx,
                 number,
                 unreadable,
@@ -483,7 +485,7 @@ fn events_of<'a>(
                 {
                     let at = offset_in(line, tok);
                     let part = |raw: &str, number, unreadable, from: usize| Slot {
-                        raw: raw.to_string(),
+                        raw: raw.into(),
                         line: idx,
                         number,
                         unreadable,
@@ -582,7 +584,7 @@ fn events_of<'a>(
                         .all(|c| c.is_whitespace() || lex.cell_rules.contains(&c))
                 })
                 .unwrap_or_default();
-            events.push(Event::Blank(fi, rule.to_string()));
+            events.push(Event::Blank(fi, rule.into()));
         }
     }
     // Nor after them: a rule doubled at the row's end is its border.

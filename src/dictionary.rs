@@ -299,6 +299,9 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Its identities.
     pub identities: Vec<Identity>,
+    /// Tells this table from every other one compiled in the process: the identity
+    /// instances formed for a shape of it are kept by it (`solve::System::new`).
+    pub(crate) stamp: u64,
 }
 
 impl Table {
@@ -677,6 +680,10 @@ fn compile_table(t: RawTable, section: usize, lex: &Lexicon) -> Result<Table, St
         blocks,
         rows,
         identities,
+        stamp: {
+            static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        },
     })
 }
 

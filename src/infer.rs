@@ -154,6 +154,7 @@ fn infer_once(
     loop {
         let mut changed = false;
         for (id, _, lhs, rhs) in instances {
+            let id = &table.identities[*id];
             let unknown: Vec<(usize, usize)> = lhs
                 .iter()
                 .chain(rhs)
@@ -258,15 +259,17 @@ fn infer_once(
         return Ok(revert(tr, &filled));
     }
     let checked = |x: (usize, usize), by: &str| {
-        instances.iter().any(|(id, _, l, r)| {
-            id.id != by && (l.contains(&x) || r.contains(&x)) && holds(tr, l, r) == Some(true)
+        instances.iter().any(|&(id, _, ref l, ref r)| {
+            table.identities[id].id != by
+                && (l.contains(&x) || r.contains(&x))
+                && holds(tr, l, r) == Some(true)
         })
     };
     // A read cell that an identity of read cells alone confirms.
     let confirmed = |x: (usize, usize), by: &str| {
         !filled.iter().any(|(f, _)| *f == x)
-            && instances.iter().any(|(id, _, l, r)| {
-                id.id != by
+            && instances.iter().any(|&(id, _, ref l, ref r)| {
+                table.identities[id].id != by
                     && (l.contains(&x) || r.contains(&x))
                     && !touches(l, r)
                     && holds(tr, l, r) == Some(true)
@@ -297,7 +300,7 @@ fn infer_once(
         log.push(Correction {
             line: cell.line.unwrap_or(0),
             kind: "inference",
-            before: cell.raw.clone(),
+            before: cell.raw.to_string(),
             after: cell.value.map_or(String::new(), |v| v.to_string()),
             score: 1.0,
             method: "identities",

@@ -141,7 +141,7 @@ pub fn place_jointly_in(
                     value: Some(*v),
                     status: CellStatus::Inferred,
                     line: Some(run.line),
-                    raw: run.raw.clone(),
+                    raw: run.raw.as_str().into(),
                 };
             }
         }
@@ -241,8 +241,8 @@ struct Way {
     trusted: bool,
 }
 
-struct Search<'a, 't> {
-    sys: &'a System<'t>,
+struct Search<'a> {
+    sys: &'a System,
     base: &'a Outcome,
     /// The table as read, before any waiting run was placed.
     start: &'a Grid,
@@ -253,7 +253,7 @@ struct Search<'a, 't> {
     steps: usize,
 }
 
-impl Search<'_, '_> {
+impl Search<'_> {
     /// [`consistent`], counting a step.
     fn consistent(&mut self, g: &Grid) -> Option<Outcome> {
         self.steps += 1;

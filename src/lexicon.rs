@@ -75,10 +75,25 @@ pub struct Lexicon {
     separator_starts: Vec<u8>,
     /// Letters OCR makes of a rule glued to the end of a number.
     pub rule_lookalikes: Vec<char>,
+    /// [`Lexicon::is_rule_mark`] of every ASCII character, bit `c` for `c`, and of
+    /// those that are also `lone_digits` marks: a line's every token is asked
+    /// (`numbers::lone_mark_among_numbers`), nearly all of them ASCII, and the lists
+    /// and the map cost a scan and a hash each time.
+    rule_marks_ascii: u128,
+    lone_rule_marks_ascii: u128,
+    /// Every lone-digit rule mark is ASCII (so `lone_rule_marks_ascii` holds them all).
+    lone_rule_marks_all_ascii: bool,
+    /// The ASCII lone-digit rule marks as bytes: up to three are searched for
+    /// (vectorised) rather than every byte of a line tested against the bits.
+    lone_rule_mark_bytes: Vec<u8>,
     /// Marks OCR makes of a grid crossing, glued to a cell rule (`|-`).
     pub rule_junctions: Vec<char>,
     /// OCR marks to drop before matching.
     pub stray_marks: Vec<char>,
+    /// Whether each character below [`KEY_TABLE_END`] is one of the `numerals`, one
+    /// bit each: ordinals and headings ask of most lines' first characters, and the
+    /// list cost a scan each time.
+    numeral_bits: Vec<u64>,
     /// Whether each character below [`KEY_TABLE_END`] stays in a match key, one bit
     /// each: `key` asks for every character of every line.
     key_kept: Vec<u64>,
@@ -248,8 +263,13 @@ impl Lexicon {
             numeral_ordinal,
             rules_utf8: Vec::new(),
             rule_ends: [false; 256],
+            rule_marks_ascii: 0,
+            lone_rule_marks_ascii: 0,
+            lone_rule_marks_all_ascii: false,
+            lone_rule_mark_bytes: Vec::new(),
             separator_starts: Vec::new(),
             key_kept: Vec::new(),
+            numeral_bits: Vec::new(),
             keeps_ideographs: false,
             stamp: {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -284,6 +304,20 @@ impl Lexicon {
                 lex.separator_starts.push(first);
             }
         }
+        for c in (0..128u8).map(char::from) {
+            if lex.is_rule_mark_listed(c) {
+                lex.rule_marks_ascii |= 1 << u32::from(c);
+                if lex.lone_digits.contains_key(&c) {
+                    lex.lone_rule_marks_ascii |= 1 << u32::from(c);
+                    lex.lone_rule_mark_bytes.push(c as u8);
+                }
+            }
+        }
+        lex.lone_rule_marks_all_ascii = lex
+            .lone_digits
+            .keys()
+            .filter(|&&c| lex.is_rule_mark_listed(c))
+            .all(char::is_ascii);
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
         lex.plain_digits = !lex.stray_marks.iter().any(char::is_ascii_digit)
             && !lex.unit_suffixes.iter().any(|u| digits(u));
@@ -295,6 +329,13 @@ impl Lexicon {
             }
         }
         lex.key_kept = kept;
+        let mut numeral_bits = vec![0u64; KEY_TABLE_END / 64];
+        for &c in &lex.numerals {
+            if let Some(w) = numeral_bits.get_mut(c as usize / 64) {
+                *w |= 1 << (c as usize % 64);
+            }
+        }
+        lex.numeral_bits = numeral_bits;
         lex.keeps_ideographs = ('\u{4e00}'..='\u{9fff}').all(|c| lex.keeps_in_key(c));
         lex.title_keys = raw
             .title_keywords
@@ -396,7 +437,45 @@ impl Lexicon {
 
     /// Whether `c` is a table rule or what OCR makes of one (`|`, `]`, `l` …).
     pub fn is_rule_mark(&self, c: char) -> bool {
+        match u32::from(c) {
+            n @ 0..128 => self.rule_marks_ascii >> n & 1 == 1,
+            _ => self.is_rule_mark_listed(c),
+        }
+    }
+
+    /// [`Lexicon::is_rule_mark`] from the lists.
+    fn is_rule_mark_listed(&self, c: char) -> bool {
         self.rule_lookalikes.contains(&c) || self.cell_rules.contains(&c)
+    }
+
+    /// Whether a character of `line` is a lone-digit rule mark
+    /// ([`Lexicon::is_lone_rule_mark`]): told from its bytes alone where every such
+    /// mark is ASCII, since a line of a table is asked whether a token of it is one
+    /// (`numbers::cells_from_first_token`) and hardly any holds one.
+    pub fn has_lone_rule_mark(&self, line: &str) -> bool {
+        if self.lone_rule_marks_all_ascii {
+            let b = line.as_bytes();
+            match self.lone_rule_mark_bytes.as_slice() {
+                [] => false,
+                &[x] => memchr::memchr(x, b).is_some(),
+                &[x, y] => memchr::memchr2(x, y, b).is_some(),
+                &[x, y, z] => memchr::memchr3(x, y, z, b).is_some(),
+                _ => b
+                    .iter()
+                    .any(|&b| b < 128 && self.lone_rule_marks_ascii >> b & 1 == 1),
+            }
+        } else {
+            line.chars().any(|c| self.is_lone_rule_mark(c))
+        }
+    }
+
+    /// Whether `c` is a rule mark ([`Lexicon::is_rule_mark`]) that `lone_digits` reads
+    /// as a digit when it stands alone.
+    pub fn is_lone_rule_mark(&self, c: char) -> bool {
+        match u32::from(c) {
+            n @ 0..128 => self.lone_rule_marks_ascii >> n & 1 == 1,
+            _ => self.lone_digits.contains_key(&c) && self.is_rule_mark_listed(c),
+        }
     }
 
     /// Whether `line` holds one of the `cell_rules` (as `line.contains(rule)` for
@@ -467,31 +546,29 @@ impl Lexicon {
     /// Whether `b` is what OCR may print for the integer `a`: one digit misread as a
     /// confusable one, or one digit dropped or doubled.
     pub fn plausible_misread(&self, a: &str, b: &str) -> bool {
-        let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-        if !x.iter().chain(&y).all(char::is_ascii_digit) || x == y {
+        // Read as bytes: once both are ASCII digits, a byte is a character, and no
+        // list of either's characters is made (the repairs ask for every candidate).
+        let (x, y) = (a.as_bytes(), b.as_bytes());
+        if !x.iter().chain(y).all(u8::is_ascii_digit) || x == y {
             return false;
         }
-        let confusable = |p: char, q: char| {
+        let confusable = |p: u8, q: u8| {
+            let (p, q) = (char::from(p), char::from(q));
             self.digit_misreads
                 .iter()
                 .any(|&(m, n)| (m, n) == (p, q) || (n, m) == (p, q))
         };
         if x.len() == y.len() {
-            let diffs: Vec<usize> = (0..x.len()).filter(|&i| x[i] != y[i]).collect();
-            return matches!(diffs.as_slice(), [i] if confusable(x[*i], y[*i]));
+            let mut diffs = (0..x.len()).filter(|&i| x[i] != y[i]);
+            return match (diffs.next(), diffs.next()) {
+                (Some(i), None) => confusable(x[i], y[i]),
+                _ => false,
+            };
         }
         // One digit more or less: removing one digit from the longer gives the shorter.
-        let (long, short) = if x.len() > y.len() {
-            (&x, &y)
-        } else {
-            (&y, &x)
-        };
+        let (long, short) = if x.len() > y.len() { (x, y) } else { (y, x) };
         long.len() == short.len() + 1
-            && (0..long.len()).any(|i| {
-                let mut l = long.clone();
-                l.remove(i);
-                &l == short
-            })
+            && (0..long.len()).any(|i| long[..i] == short[..i] && long[i + 1..] == short[i..])
     }
 
     /// The readings `a` may be a misread of, by the confusions [`Self::plausible_misread`]
@@ -532,15 +609,179 @@ impl Lexicon {
         out
     }
 
+    /// The values of [`Self::misread_alternatives`] of `a` that are integers of an
+    /// `i64`, in its order, each made in a buffer on the stack and read as a number:
+    /// the repairs ask for every read cell of a failing identity, and each reading as
+    /// a string was an allocation.
+    pub fn misread_values(&self, a: &str) -> Vec<i64> {
+        const MAX: usize = 40;
+        let x = a.as_bytes();
+        if x.is_empty() || !x.iter().all(u8::is_ascii_digit) {
+            return Vec::new();
+        }
+        if x.len() >= MAX {
+            return self
+                .misread_alternatives(a)
+                .iter()
+                .filter_map(|s| s.parse().ok())
+                .collect();
+        }
+        let mut out: Vec<i64> = Vec::new();
+        // Without leading zeros, two readings are the same string exactly when they
+        // are the same number, so the values are told apart as the strings were.
+        let mut push = |v: &[u8]| {
+            // A reading with a leading zero is not how a count is printed.
+            if v.is_empty() || (v.len() > 1 && v[0] == b'0') || v == x {
+                return;
+            }
+            let value = v.iter().try_fold(0i64, |n, &d| {
+                n.checked_mul(10)?.checked_add(i64::from(d - b'0'))
+            });
+            if let Some(value) = value {
+                if !out.contains(&value) {
+                    out.push(value);
+                }
+            }
+        };
+        let n = x.len();
+        let mut v = [0u8; MAX];
+        for i in 0..n {
+            for &(m, k) in &self.digit_misreads {
+                for (p, q) in [(m, k), (k, m)] {
+                    if char::from(x[i]) == p && q.is_ascii_digit() {
+                        v[..n].copy_from_slice(x);
+                        v[i] = q as u8;
+                        push(&v[..n]);
+                    }
+                }
+            }
+            if n > 1 {
+                v[..i].copy_from_slice(&x[..i]);
+                v[i..n - 1].copy_from_slice(&x[i + 1..]);
+                push(&v[..n - 1]);
+            }
+            v[..=i].copy_from_slice(&x[..=i]);
+            v[i + 1..=n].copy_from_slice(&x[i..]);
+            push(&v[..=n]);
+        }
+        out
+    }
+
     /// Whether `c` is one of the Chinese numerals.
     pub fn is_numeral(&self, c: char) -> bool {
-        self.numerals.contains(&c)
+        let i = c as usize;
+        match self.numeral_bits.get(i / 64) {
+            Some(w) => w >> (i % 64) & 1 == 1,
+            None => self.numerals.contains(&c),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`Lexicon::plausible_misread`] as it was written, over lists of characters.
+    fn plausible_misread_by_chars(lex: &Lexicon, a: &str, b: &str) -> bool {
+        let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        if !x.iter().chain(&y).all(char::is_ascii_digit) || x == y {
+            return false;
+        }
+        let confusable = |p: char, q: char| {
+            lex.digit_misreads
+                .iter()
+                .any(|&(m, n)| (m, n) == (p, q) || (n, m) == (p, q))
+        };
+        if x.len() == y.len() {
+            let diffs: Vec<usize> = (0..x.len()).filter(|&i| x[i] != y[i]).collect();
+            return matches!(diffs.as_slice(), [i] if confusable(x[*i], y[*i]));
+        }
+        let (long, short) = if x.len() > y.len() {
+            (&x, &y)
+        } else {
+            (&y, &x)
+        };
+        long.len() == short.len() + 1
+            && (0..long.len()).any(|i| {
+                let mut l = long.clone();
+                l.remove(i);
+                &l == short
+            })
+    }
+
+    proptest::proptest! {
+        /// Read as bytes, a misread is plausible exactly when it was as characters.
+        #[test]
+        fn plausible_misreads_by_bytes_are_those_by_chars(
+            a in "[0-9]{0,5}|[0-9a一]{0,3}",
+            edit in proptest::collection::vec((0usize..6, 0u8..4, "[0-9a一]"), 0..3),
+        ) {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            // Near readings of `a` (a digit changed, dropped or doubled) as well as others.
+            let mut b: Vec<char> = a.chars().collect();
+            for (at, how, c) in edit {
+                let at = at % (b.len() + 1);
+                let c = c.chars().next().unwrap_or('0');
+                match how {
+                    0 if at < b.len() => b[at] = c,
+                    1 if at < b.len() => { b.remove(at); }
+                    2 if at < b.len() => b.insert(at, b[at]),
+                    _ => b.insert(at, c),
+                }
+            }
+            let b: String = b.into_iter().collect();
+            proptest::prop_assert_eq!(lex.plausible_misread(&a, &b), plausible_misread_by_chars(&lex, &a, &b));
+            proptest::prop_assert_eq!(lex.plausible_misread(&b, &a), plausible_misread_by_chars(&lex, &b, &a));
+        }
+
+        /// The values are those of the strings that read as an `i64`, in order.
+        #[test]
+        fn misread_values_are_the_alternatives_read(a in "[0-9]{1,21}|[0-9]{38,41}|[0-9a]{1,3}") {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let read: Vec<i64> = lex
+                .misread_alternatives(&a)
+                .iter()
+                .filter_map(|s| s.parse().ok())
+                .collect();
+            proptest::prop_assert_eq!(lex.misread_values(&a), read);
+        }
+    }
+
+    proptest::proptest! {
+        /// A line has a lone-digit rule mark exactly when a character of it is one,
+        /// and without one no line reads its cells from its first token.
+        #[test]
+        fn lone_rule_marks_are_found_by_bytes(line in "[0-9a-z \\]\\[|¦│丨一二忆。，]{0,16}") {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let has = lex.has_lone_rule_mark(&line);
+            proptest::prop_assert_eq!(has, line.chars().any(|c| lex.is_lone_rule_mark(c)));
+            if !has {
+                proptest::prop_assert!(!crate::numbers::cells_from_first_token(line.split_whitespace(), &lex));
+            }
+        }
+    }
+
+    #[test]
+    fn numerals_by_bits_are_the_listed_ones() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            assert_eq!(lex.is_numeral(c), lex.numerals.contains(&c), "{c:?}");
+        }
+        assert!(!lex.numerals.is_empty());
+    }
+
+    #[test]
+    fn rule_marks_by_bits_are_the_listed_ones() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let listed = lex.rule_lookalikes.contains(&c) || lex.cell_rules.contains(&c);
+            assert_eq!(lex.is_rule_mark(c), listed, "{c:?}");
+            let lone = lex.lone_digits.contains_key(&c) && listed;
+            assert_eq!(lex.is_lone_rule_mark(c), lone, "{c:?}");
+        }
+        // The test is not empty: the lexicon reads some ASCII marks so.
+        assert!(lex.rule_marks_ascii != 0 && lex.lone_rule_marks_ascii != 0);
+    }
 
     proptest::proptest! {
         /// The byte scans find what the character-wise searches they replace found.

@@ -24,6 +24,7 @@ pub mod batch;
 pub mod candidates;
 pub mod ceiling;
 mod cell_records;
+pub mod cell_text;
 mod cell_tokens;
 pub mod csv_row;
 pub mod decode;

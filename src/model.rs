@@ -1,6 +1,7 @@
 //! The result of cleaning one document: cells by template position, the
 //! correction log and the review list. Output writers turn these into CSV rows.
 
+use crate::cell_text::CellText;
 use crate::numbers::Num;
 
 /// How far a cell's value can be trusted.
@@ -46,7 +47,7 @@ pub struct Cell {
     /// 1-based line of the text it came from.
     pub line: Option<usize>,
     /// The OCR text it came from.
-    pub raw: String,
+    pub raw: CellText,
 }
 
 impl Cell {
@@ -56,7 +57,7 @@ impl Cell {
             value: None,
             status: CellStatus::Missing,
             line: None,
-            raw: String::new(),
+            raw: CellText::new(),
         }
     }
 }

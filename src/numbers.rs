@@ -194,8 +194,7 @@ fn misread_digits(token: &str, lex: &Lexicon) -> bool {
 /// Whether `token` is a lone mark that `lone_digits` reads only among numbers (`]`).
 pub fn lone_mark_among_numbers(token: &str, lex: &Lexicon) -> bool {
     let mut chars = token.chars();
-    matches!((chars.next(), chars.next()), (Some(c), None)
-        if lex.lone_digits.contains_key(&c) && lex.is_rule_mark(c))
+    matches!((chars.next(), chars.next()), (Some(c), None) if lex.is_lone_rule_mark(c))
 }
 
 /// Whether a line reads a lone `]` as its digit from its first token: it holds such a

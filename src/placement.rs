@@ -8,6 +8,7 @@
 //! blank beside a total that already equals the sum of the rest is a 0; a run of six
 //! zeros in a seven-column row is seven zeros. Anything less certain is left unknown.
 
+use crate::cell_text::CellText;
 use crate::dictionary::{Domain, Over, Table, Term};
 use crate::model::{Cell, CellStatus, Correction, TableResult};
 use crate::numbers::Num;
@@ -295,7 +296,7 @@ pub fn place_by_table_in(
                         value: Some(v),
                         status: CellStatus::Inferred,
                         line: Some(run.line),
-                        raw: run.raw.clone(),
+                        raw: run.raw.as_str().into(),
                     };
                 }
             }
@@ -345,7 +346,7 @@ pub fn give_unconfirmed(tr: &mut TableResult, sys: &System, runs: &[ShortRun]) {
                     value: Some(*v),
                     status: CellStatus::Unconfirmed,
                     line: Some(run.line),
-                    raw: run.raw.clone(),
+                    raw: run.raw.as_str().into(),
                 };
             }
         }
@@ -387,7 +388,7 @@ pub fn infer_unconfirmed(tr: &mut TableResult, sys: &System) -> Vec<Correction> 
                 value: Some(v),
                 status: CellStatus::Unconfirmed,
                 line: None,
-                raw: String::new(),
+                raw: CellText::default(),
             };
         }
     }
@@ -431,7 +432,7 @@ pub fn take_unique_cuts(tr: &mut TableResult, runs: &[ShortRun]) -> (Vec<Correct
                 value: Some(v),
                 status: CellStatus::Repaired,
                 line: Some(run.line),
-                raw: run.raw.clone(),
+                raw: run.raw.as_str().into(),
             };
         }
         taken.push(run.row);

@@ -148,7 +148,7 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
         log.push(Correction {
             line: cell.line.unwrap_or(0),
             kind: "value",
-            before: cell.raw.clone(),
+            before: cell.raw.to_string(),
             after: fixed.to_string(),
             score: 0.9,
             method: "identities",
@@ -293,9 +293,9 @@ fn alternatives(
 ) -> Vec<Num> {
     let read = v.to_string();
     let mut out: Vec<Num> = lex
-        .misread_alternatives(&read)
-        .iter()
-        .filter_map(|s| s.parse::<i64>().ok().map(Num::int))
+        .misread_values(&read)
+        .into_iter()
+        .map(Num::int)
         .collect();
     for &j in touching {
         let (_, _, l, r) = &sys.instances[j];
@@ -346,7 +346,7 @@ pub fn check_identities_in(
     let mut review = Vec::new();
     let verdicts: Vec<Option<bool>> = instances
         .iter()
-        .map(|&(id, _, ref l, ref r)| verdict(tr, &table.blocks[id.block], l, r))
+        .map(|&(id, _, ref l, ref r)| verdict(tr, &table.blocks[table.identities[id].block], l, r))
         .collect();
     // Only a failed identity asks which of its cells another identity vouches for.
     let vouched = if verdicts.contains(&Some(false)) {
@@ -355,6 +355,7 @@ pub fn check_identities_in(
         Vec::new()
     };
     for (i, &(id, inst, ref lhs, ref rhs)) in instances.iter().enumerate() {
+        let id = &table.identities[id];
         let block = &table.blocks[id.block];
         match verdicts[i] {
             None => {
@@ -526,19 +527,16 @@ fn verdict(tr: &TableResult, block: &Block, lhs: &[At], rhs: &[At]) -> Option<bo
     }
 }
 
-/// One identity applied to one row or column: (identity, instance index, lhs cells, rhs cells).
-pub type Instance<'t> = (
-    &'t Identity,
-    usize,
-    Vec<(usize, usize)>,
-    Vec<(usize, usize)>,
-);
+/// One identity applied to one row or column: (the identity's index in its table's
+/// `identities`, instance index, lhs cells, rhs cells). An index, not a reference, so
+/// that the instances of a table's shape can be kept from one report to the next.
+pub type Instance = (usize, usize, Vec<(usize, usize)>, Vec<(usize, usize)>);
 
 /// Every identity instance of `table` that can be formed with the rows present in `tr`
 /// (an instance that needs a row the report's shape leaves out is skipped).
-pub fn identity_instances<'t>(table: &'t Table, tr: &TableResult) -> Vec<Instance<'t>> {
+pub fn identity_instances(table: &Table, tr: &TableResult) -> Vec<Instance> {
     let mut out = Vec::new();
-    for id in &table.identities {
+    for (k, id) in table.identities.iter().enumerate() {
         let block = &table.blocks[id.block];
         let instances: Vec<usize> = match id.over {
             Over::Rows => block
@@ -554,7 +552,7 @@ pub fn identity_instances<'t>(table: &'t Table, tr: &TableResult) -> Vec<Instanc
                 cells_of(id, &id.lhs, inst, tr),
                 cells_of(id, &id.rhs, inst, tr),
             ) {
-                out.push((id, inst, lhs, rhs));
+                out.push((k, inst, lhs, rhs));
             }
         }
     }

@@ -419,7 +419,7 @@ fn fill_cells(
             read.corrections.push(Correction {
                 line: slot.line + 1,
                 kind: "value",
-                before: slot.raw.clone(),
+                before: slot.raw.to_string(),
                 after: fixed.clone(),
                 score: 0.9,
                 method: "ocr_digit",
@@ -631,7 +631,7 @@ fn infer_blanks(read: &mut TableRead, table: &Table, r: usize, cells: &mut [Cell
             read.corrections.push(Correction {
                 line,
                 kind: "inference",
-                before: cells[c].raw.clone(),
+                before: cells[c].raw.to_string(),
                 after: v.to_string(),
                 score: 1.0,
                 method: "row_identity",
@@ -684,7 +684,7 @@ fn place_run(
             value: Some(v),
             status: CellStatus::Inferred,
             line: Some(line),
-            raw: text.clone(),
+            raw: text.as_str().into(),
         };
     }
     true

@@ -53,7 +53,7 @@ pub fn unconfirm_unchecked(
                 if checked != Some(false) || !is_unchecked_count(cell) {
                     continue;
                 }
-                let read = &cell.raw;
+                let read = cell.raw.to_string();
                 review.push(ReviewItem {
                     table: table.id.clone(),
                     row_label: table.rows[r].path.clone(),
@@ -97,7 +97,7 @@ mod tests {
             value: Some(Num::int(value)),
             status: CellStatus::Ok,
             line: Some(7),
-            raw: value.to_string(),
+            raw: value.to_string().into(),
         }
     }
 

@@ -9,6 +9,7 @@
 //! stay unknown.
 
 use crate::candidates::{Candidates, Slot, ValueGroup};
+use crate::cell_text::CellText;
 
 /// A number run further than this many lines from a row is not that row's.
 const MAX_FLOAT_DISTANCE: usize = 3;
@@ -428,7 +429,7 @@ fn spaced_cells(g: &ValueGroup, n: usize) -> Option<Vec<Slot>> {
         }
         for _ in 1..pitches {
             cells.push(Slot {
-                raw: String::new(),
+                raw: CellText::new(),
                 line,
                 number: None,
                 unreadable: false,
@@ -598,7 +599,7 @@ mod tests {
         let raws = |f: Fit| match f {
             Fit::Cells(c) => c
                 .iter()
-                .map(|s| s.raw.clone())
+                .map(|s| s.raw.as_str())
                 .collect::<Vec<_>>()
                 .join(","),
             other => format!("{other:?}"),

@@ -44,7 +44,7 @@ fn run(d: &Dictionaries, seed: u64, k: usize, blanks: bool, digits: bool) -> Cel
                 continue;
             };
             cell.value = Some(v);
-            cell.raw = read;
+            cell.raw = read.into();
         }
         touched.push(x);
     }

@@ -321,7 +321,7 @@ pub fn table_result(table: &Table, values: &BTreeMap<String, Vec<i64>>) -> Table
                         value: Some(Num::int(v[c])),
                         status: CellStatus::Ok,
                         line: Some(1),
-                        raw: v[c].to_string(),
+                        raw: v[c].to_string().into(),
                     },
                     None => Cell::missing(),
                 })
