@@ -154,29 +154,11 @@ fn push_cell_end(out: &mut Vec<u8>, cell: &Cell) -> bool {
 }
 
 /// Writes `v` in decimal at `buf[at..]` and returns where it ends: the digits' count
-/// first, then the digits from the last, two at a time.
+/// first, then the digits from the last.
 fn put_decimal(buf: &mut [u8], at: usize, v: u64) -> usize {
-    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
-        2021222324252627282930313233343536373839\
-        4041424344454647484950515253545556575859\
-        6061626364656667686970717273747576777879\
-        8081828384858687888990919293949596979899";
-    let digits = v.checked_ilog10().map_or(1, |d| d as usize + 1);
-    let mut end = at + digits;
-    let mut v = v;
-    while v >= 100 {
-        let pair = (v % 100) as usize * 2;
-        v /= 100;
-        end -= 2;
-        buf[end..end + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-    }
-    if v >= 10 {
-        let pair = v as usize * 2;
-        buf[end - 2..end].copy_from_slice(&PAIRS[pair..pair + 2]);
-    } else {
-        buf[end - 1] = b'0' + v as u8;
-    }
-    at + digits
+    let end = at + v.checked_ilog10().map_or(1, |d| d as usize + 1);
+    crate::numbers::decimal_back(v, buf, end);
+    end
 }
 
 /// [`push_cell_end`] field by field, for any cell.

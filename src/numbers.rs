@@ -101,15 +101,22 @@ pub(crate) fn decimal(n: u64, buf: &mut [u8; 20]) -> &str {
     std::str::from_utf8(decimal_bytes(n, buf)).unwrap_or_default()
 }
 
-/// [`decimal`]'s digits as bytes, two at a time from a table of the pairs 00–99 (a
-/// run writes hundreds of thousands of line numbers).
-pub(crate) fn decimal_bytes(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+/// [`decimal`]'s digits as bytes (a run writes hundreds of thousands of line numbers).
+pub(crate) fn decimal_bytes(n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let at = decimal_back(n, buf, 20);
+    &buf[at..]
+}
+
+/// Writes `n` in decimal so that it ends at `buf[end]` and returns where it starts:
+/// two digits at a time from the last, from a table of the pairs 00–99. `buf[..end]`
+/// must have room for the digits (at most 20).
+pub(crate) fn decimal_back(mut n: u64, buf: &mut [u8], end: usize) -> usize {
     const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
         2021222324252627282930313233343536373839\
         4041424344454647484950515253545556575859\
         6061626364656667686970717273747576777879\
         8081828384858687888990919293949596979899";
-    let mut at = buf.len();
+    let mut at = end;
     while n >= 100 {
         let pair = (n % 100) as usize * 2;
         n /= 100;
@@ -124,7 +131,7 @@ pub(crate) fn decimal_bytes(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
         at -= 1;
         buf[at] = b'0' + n as u8;
     }
-    &buf[at..]
+    at
 }
 
 /// What a token turned out to be.
