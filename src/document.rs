@@ -168,7 +168,11 @@ pub fn reconcile_table(
     }
     drop_moot_review(read, table, &placed);
     let checked = check_identities_in(&mut read.result, table, &sys.instances, lex);
-    give_unconfirmed(&mut read.result, &sys, &read.short);
+    let given: Vec<(usize, String, usize)> = give_unconfirmed(&mut read.result, &sys, &read.short)
+        .into_iter()
+        .map(|run| (run.row, run.raw.clone(), run.line))
+        .collect();
+    note_unconfirmed_runs(read, table, &given);
     let log = infer_unconfirmed(&mut read.result, &sys);
     read.corrections.extend(log);
     checked
@@ -199,6 +203,29 @@ pub fn drop_misread_row(read: &mut TableRead, table: &Table, sys: &System, lex: 
         problem: "misread_row",
         detail: format!("read as {values}, against identities that every other row satisfies with each differing value one misread digit off (or a table rule read as 1 where a 0 was lost); its values are left to the identities"),
     });
+}
+
+/// Replaces the review items that say a run was left missing (`short_row`,
+/// `ambiguous_split`) with `unconfirmed_value` for the runs `given` (row, run as read,
+/// line) whose values [`give_unconfirmed`] gave.
+pub fn note_unconfirmed_runs(
+    read: &mut TableRead,
+    table: &Table,
+    given: &[(usize, String, usize)],
+) {
+    for (r, raw, line) in given {
+        let path = &table.rows[*r].path;
+        read.review.retain(|x| {
+            &x.row_label != path || !matches!(x.problem, "short_row" | "ambiguous_split")
+        });
+        read.review.push(ReviewItem {
+            table: table.id.clone(),
+            row_label: path.clone(),
+            column_label: String::new(),
+            problem: "unconfirmed_value",
+            detail: format!("read {raw:?} on line {line}, fewer values than the row has columns: every placement the table's identities allow puts them in the same cells, but no identity checks them; given as unconfirmed, check them on the scan"),
+        });
+    }
 }
 
 /// Drops the review items of rows a later step completed: a short or empty row that

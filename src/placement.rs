@@ -317,8 +317,14 @@ pub fn place_by_table_in(
 /// from the column totals). A count on such a line
 /// may be misread, but it is what the report printed there, and a reader is better
 /// served by it flagged than by a blank. Run after every identity is checked, so that
-/// no inference rests on these values.
-pub fn give_unconfirmed(tr: &mut TableResult, sys: &System, runs: &[ShortRun]) {
+/// no inference rests on these values. Returns the runs without known columns that
+/// gave values (their rows' review items still say they were left missing).
+pub fn give_unconfirmed<'r>(
+    tr: &mut TableResult,
+    sys: &System,
+    runs: &'r [ShortRun],
+) -> Vec<&'r ShortRun> {
+    let mut placed_in_order = Vec::new();
     for run in runs {
         if tr.cells.get(run.row).is_none() {
             continue;
@@ -340,6 +346,7 @@ pub fn give_unconfirmed(tr: &mut TableResult, sys: &System, runs: &[ShortRun]) {
             }
             None => continue,
         };
+        let mut gave = false;
         for (cell, v) in tr.cells[run.row].iter_mut().zip(&read) {
             if let (None, Some(v)) = (cell.value, v) {
                 *cell = Cell {
@@ -348,9 +355,14 @@ pub fn give_unconfirmed(tr: &mut TableResult, sys: &System, runs: &[ShortRun]) {
                     line: Some(run.line),
                     raw: run.raw.as_str().into(),
                 };
+                gave = true;
             }
         }
+        if gave && run.columns.is_none() {
+            placed_in_order.push(run);
+        }
     }
+    placed_in_order
 }
 
 /// Fills the cells that the identities determine once the `unconfirmed` values are

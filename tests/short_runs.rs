@@ -13,7 +13,9 @@ mod common;
 
 use common::{consistent_values, dict, misread, table_result, CellScore, Rng};
 use gongkai::dictionary::Table;
-use gongkai::document::{drop_misread_row, drop_moot_review, reconcile_table, MAX_ROUNDS};
+use gongkai::document::{
+    drop_misread_row, drop_moot_review, note_unconfirmed_runs, reconcile_table, MAX_ROUNDS,
+};
 use gongkai::infer::infer_from_identities;
 use gongkai::joint::place_jointly;
 use gongkai::model::{Balance, Cell, RowPresence, TableResult};
@@ -127,7 +129,11 @@ fn reconcile_each_step_afresh(read: &mut TableRead, table: &Table, d: &Dictionar
     let (balance, review) = check_identities(&mut read.result, table, lex);
     read.review.extend(review);
     let sys = System::new(table, &read.result);
-    give_unconfirmed(&mut read.result, &sys, &read.short);
+    let given: Vec<(usize, String, usize)> = give_unconfirmed(&mut read.result, &sys, &read.short)
+        .into_iter()
+        .map(|run| (run.row, run.raw.clone(), run.line))
+        .collect();
+    note_unconfirmed_runs(read, table, &given);
     let log = infer_unconfirmed(&mut read.result, &sys);
     read.corrections.extend(log);
     balance
