@@ -267,10 +267,11 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         let raw = html_lines(&decoded.text);
         ("html", raw.iter().map(|l| normalize_line(l)).collect())
     } else {
-        (
-            "text",
-            split_lines(&decoded.text).map(normalize_line).collect(),
-        )
+        // The lines were counted above: the vector is made at its size once
+        // instead of growing (and copying) about a dozen times a report.
+        let mut lines = Vec::with_capacity(n_lines);
+        lines.extend(split_lines(&decoded.text).map(normalize_line));
+        ("text", lines)
     };
     let mut form = form;
     if form == "text" && is_flattened(&lines, || dict.row_keys(), lex) {
@@ -279,7 +280,10 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         form = "flattened";
     }
     let title = find_title(&lines, lex);
-    let mut doc_key = String::new();
+    // A key keeps at most a line's bytes (spaces and marks drop out; a character
+    // that normalisation widens is rare), so the lines' total is room enough for
+    // nearly every report, where growing the key copied it about nine times.
+    let mut doc_key = String::with_capacity(lines.iter().map(String::len).sum());
     lines.iter().for_each(|l| key_into(l, lex, &mut doc_key));
     let detection = detect_template(&doc_key, title.year, &dict.templates);
     let template = &dict.templates[detection.template];
