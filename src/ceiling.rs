@@ -210,6 +210,42 @@ fn label_points(label: &[char], text: &str) -> u64 {
 /// table's value surviving, though the oracle's alignment would take it: one stray 0
 /// from table 二 laid on table 三's total would let the identities credit the whole
 /// table. A heading not found widens the region (see [`crate::sections::region`]).
+/// The values a line holds, read as the pipeline reads a line's cells (a lone `]` is
+/// a 1 only right after a number, or in a line of nothing but cells), less a label's
+/// ordinal that lost its mark (`3 其他` for `3.其他`): a line's first number, 1 to 9,
+/// with words right after it and none before it. The template prints no cell before
+/// its row's label, so such a number is not a value, and the oracle must not credit
+/// it as one (a `3 其他` line stood for a total row's 3).
+fn line_values(norm: &str, lex: &Lexicon) -> Vec<Num> {
+    let words = |t: &&str| t.chars().take_while(|&c| is_han(c)).count() >= 2;
+    let cells_only = cells_from_first_token(norm.split_whitespace(), lex);
+    let tokens: Vec<&str> = norm.split_whitespace().collect();
+    let mut after_number = false;
+    let mut first = true;
+    let mut nums = Vec::new();
+    for (k, tok) in tokens.iter().enumerate() {
+        let read = parse_cell(tok, lex, true, after_number || cells_only);
+        after_number = matches!(read, Token::Number(_));
+        if let Token::Number(p) = read {
+            let ordinal = first
+                && (1..=9).any(|n| p.value == Num::int(n))
+                && tokens.get(k + 1).is_some_and(words)
+                && !tokens[..k]
+                    .iter()
+                    .any(|t| t.chars().filter(|&c| is_han(c)).count() >= 2);
+            first = false;
+            if !ordinal {
+                nums.push(p.value);
+            }
+        }
+    }
+    nums
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
 fn table_regions(
     lines: &[String],
     truth: &TruthDoc,
@@ -247,19 +283,7 @@ fn survivors(
     for (i, norm) in text_lines.iter().enumerate() {
         // Read as the pipeline reads a line's cells (a lone `]` is a 1 only right
         // after a number, or in a line of nothing but cells).
-        let cells_only = cells_from_first_token(norm.split_whitespace(), lex);
-        let mut after_number = false;
-        let nums: Vec<Num> = norm
-            .split_whitespace()
-            .filter_map(|tok| {
-                let read = parse_cell(tok, lex, true, after_number || cells_only);
-                after_number = matches!(read, Token::Number(_));
-                match read {
-                    Token::Number(p) => Some(p.value),
-                    _ => None,
-                }
-            })
-            .collect();
+        let nums = line_values(norm, lex);
         if nums.is_empty() {
             pending.push_str(norm);
         } else {
@@ -462,6 +486,23 @@ mod tests {
         );
         assert_eq!(known.iter().filter(|&&k| k).count(), 3);
         assert!(known[6..9].iter().all(|&k| k) || known[0..3].iter().all(|&k| k));
+    }
+
+    #[test]
+    fn a_label_ordinal_that_lost_its_mark_is_not_a_value() {
+        let lex = Dictionaries::embedded().unwrap().lexicon;
+        let n = |v: &[i64]| v.iter().map(|&x| Num::int(x)).collect::<Vec<_>>();
+        for (line, want) in [
+            ("3 其他 0 0 5", n(&[0, 0, 5])),
+            ("(四) | 2 没有现成信息 1", n(&[1])),
+            // A value after its label, a 0 (no ordinal), a number followed by a glyph.
+            ("行政许可 2 第二十条第(六)项", n(&[2])),
+            ("0 第二十条第(八)项", n(&[0])),
+            ("1 0 0 0 0 生", n(&[1, 0, 0, 0, 0])),
+            ("3 1 其他", n(&[3, 1])),
+        ] {
+            assert_eq!(line_values(&normalize_line(line), &lex), want, "{line}");
+        }
     }
 
     #[test]
