@@ -216,14 +216,15 @@ pub fn note_unconfirmed_runs(
     for (r, raw, line) in given {
         let path = &table.rows[*r].path;
         read.review.retain(|x| {
-            &x.row_label != path || !matches!(x.problem, "short_row" | "ambiguous_split")
+            &x.row_label != path
+                || !matches!(x.problem, "short_row" | "long_row" | "ambiguous_split")
         });
         read.review.push(ReviewItem {
             table: table.id.clone(),
             row_label: path.clone(),
             column_label: String::new(),
             problem: "unconfirmed_value",
-            detail: format!("read {raw:?} on line {line}, fewer values than the row has columns: every placement the table's identities allow puts them in the same cells, but no identity checks them; given as unconfirmed, check them on the scan"),
+            detail: format!("read {raw:?} on line {line}, which lost cells or garbled some into glyphs: every placement of its numbers the table's identities allow puts them in the same cells, but no identity checks them; given as unconfirmed, check them on the scan"),
         });
     }
 }
@@ -237,8 +238,10 @@ pub fn drop_moot_review(read: &mut TableRead, table: &Table, placed: &[usize]) {
             table.rows[r].path == x.row_label
                 && (placed.contains(&r) || result.cells[r].iter().all(|c| c.value.is_some()))
         };
-        !matches!(x.problem, "short_row" | "no_values" | "ambiguous_split")
-            || !(0..table.rows.len()).any(moot)
+        !matches!(
+            x.problem,
+            "short_row" | "long_row" | "no_values" | "ambiguous_split"
+        ) || !(0..table.rows.len()).any(moot)
     });
 }
 

@@ -318,16 +318,7 @@ fn fill_cells(
             }
             // Only a run read cleanly is worth placing by the table: a letter read as
             // a digit in a line that already lost cells is too weak a reading.
-            let values: Option<Vec<Num>> = all
-                .iter()
-                .filter(|s| !s.is_blank())
-                .map(|s| {
-                    s.number
-                        .as_ref()
-                        .filter(|p| p.repaired.is_none() && p.unit.is_none())
-                        .map(|p| p.value)
-                })
-                .collect();
+            let values = clean_values(all.iter());
             let (readings, cuts) = glued_readings(table, r, all, Some(lex));
             if anchored && (values.is_some() || !readings.is_empty()) {
                 read.short.push(ShortRun {
@@ -363,6 +354,24 @@ fn fill_cells(
             return read.review(table, r, "", "short_row", detail);
         }
         Fit::Long(k) => {
+            // Cells OCR turned into glyphs may be cells or noise (`4 0 0 0 下 0 叶 4`
+            // for seven): where the numbers alone are no more than the columns, they
+            // are a run that lost cells, placed in order as the table allows.
+            if anchored && all.iter().any(Slot::is_damaged) {
+                if let Some(values) = clean_values(all.iter().filter(|s| !s.is_damaged())) {
+                    if values.len() <= columns.len() {
+                        read.short.push(ShortRun {
+                            row: r,
+                            values,
+                            readings: Vec::new(),
+                            columns: None,
+                            ruled: Vec::new(),
+                            line: all.first().map_or(0, |s| s.line + 1),
+                            raw: slots_text(all),
+                        });
+                    }
+                }
+            }
             let detail = format!(
                 "read {k} values for {} columns ({}); all are left missing",
                 columns.len(),
@@ -456,6 +465,20 @@ fn fill_cells(
 /// columns, of which only the zeros and the counts the identities check are placed;
 /// the rest end `unconfirmed` if nothing else settles them
 /// ([`crate::placement::give_unconfirmed`]).
+/// The values of a run's slots when each that is not blank is a number read as
+/// printed (no letter read as a digit, no unit); None otherwise.
+fn clean_values<'s>(slots: impl Iterator<Item = &'s Slot>) -> Option<Vec<Num>> {
+    slots
+        .filter(|s| !s.is_blank())
+        .map(|s| {
+            s.number
+                .as_ref()
+                .filter(|p| p.repaired.is_none() && p.unit.is_none())
+                .map(|p| p.value)
+        })
+        .collect()
+}
+
 fn leave_damaged_row(read: &mut TableRead, row: RowOf, slots: &[Slot], anchored: bool) {
     let RowOf {
         table,
@@ -898,6 +921,25 @@ mod tests {
         let t = read(text, &d);
         let run = t.short.iter().find(|s| s.row == new).unwrap();
         assert_eq!(run.values.len(), 6);
+    }
+
+    #[test]
+    fn a_long_run_with_glyphs_is_its_numbers_for_the_table_to_place() {
+        let d = Dictionaries::embedded().unwrap();
+        let table = d.templates[1].table("requests").unwrap();
+        let new = table.row_index("new").unwrap();
+        let run_of = |first: &str| {
+            let text = format!("{first}\n二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0");
+            let t = read(&text, &d);
+            t.short.iter().find(|s| s.row == new).cloned()
+        };
+        // Eight cells for seven: either glyph may be a lost 0 or noise, so the six
+        // numbers are placed in order, as a run that lost a cell.
+        let run = run_of("一、本年新收政府信息公开申请数量 4 0 0 0 下 0 叶 4").unwrap();
+        assert_eq!(run.values, [4, 0, 0, 0, 0, 4].map(Num::int));
+        assert!(run.columns.is_none());
+        // More numbers than columns say nothing about where each belongs.
+        assert!(run_of("一、本年新收政府信息公开申请数量 4 0 0 0 下 0 0 0 4").is_none());
     }
 
     #[test]
