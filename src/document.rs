@@ -22,6 +22,7 @@ use crate::reconcile::{
     check_identities_in, drop_misread_row_in, identities_hold, repair_misreads_in,
 };
 use crate::sections::{find_sections, find_title, region};
+use crate::shared_columns::place_shared_columns;
 use crate::solve::System;
 use crate::table::{read_table, TableRead};
 use crate::trust::unconfirm_unchecked;
@@ -168,6 +169,13 @@ pub fn reconcile_table(
     }
     drop_moot_review(read, table, &placed);
     let checked = check_identities_in(&mut read.result, table, &sys.instances, lex);
+    let (log, shared) = place_shared_columns(&mut read.result, &sys, &read.short);
+    read.corrections.extend(log);
+    let shared: Vec<(usize, String, usize)> = shared
+        .into_iter()
+        .map(|run| (run.row, run.raw.clone(), run.line))
+        .collect();
+    note_shared_columns(read, table, &shared);
     let given: Vec<(usize, String, usize)> = give_unconfirmed(&mut read.result, &sys, &read.short)
         .into_iter()
         .map(|run| (run.row, run.raw.clone(), run.line))
@@ -225,6 +233,26 @@ pub fn note_unconfirmed_runs(
             column_label: String::new(),
             problem: "unconfirmed_value",
             detail: format!("read {raw:?} on line {line}, which lost cells or garbled some into glyphs: every placement of its numbers the table's identities allow puts them in the same cells, but no identity checks them; given as unconfirmed, check them on the scan"),
+        });
+    }
+}
+
+/// Replaces the review items that say a run was left missing with
+/// `unconfirmed_value` for the runs `given` (row, run as read, line) that
+/// [`place_shared_columns`] placed as if they kept the same columns.
+pub fn note_shared_columns(read: &mut TableRead, table: &Table, given: &[(usize, String, usize)]) {
+    for (r, raw, line) in given {
+        let path = &table.rows[*r].path;
+        read.review.retain(|x| {
+            &x.row_label != path
+                || !matches!(x.problem, "short_row" | "long_row" | "ambiguous_split")
+        });
+        read.review.push(ReviewItem {
+            table: table.id.clone(),
+            row_label: path.clone(),
+            column_label: String::new(),
+            problem: "unconfirmed_value",
+            detail: format!("read {raw:?} on line {line}, one of {} rows of this table that read as many values, fewer than their columns: placed as if all lost the same columns (a scan whose faint columns OCR missed), in the cells every such placement the identities allow agrees on; that they did is not shown by the report, so given as unconfirmed, check them on the scan", given.len()),
         });
     }
 }

@@ -52,6 +52,7 @@ pub mod placement;
 pub mod reconcile;
 pub mod ruled;
 pub mod sections;
+pub mod shared_columns;
 pub mod similarity;
 pub mod solve;
 pub mod split;
