@@ -54,6 +54,17 @@ struct RawTable {
     blocks: Vec<RawBlock>,
     #[serde(default)]
     identities: Vec<RawIdentity>,
+    #[serde(default)]
+    soft_checks: Vec<RawSoftCheck>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSoftCheck {
+    id: String,
+    description: String,
+    at_least: Vec<String>,
+    than: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -282,6 +293,24 @@ pub struct Identity {
     pub rhs: Vec<Term>,
 }
 
+/// A within-row inequality that usually holds but is not guaranteed (对外公开总数量 ≥
+/// 本年新公开数量): in every row of its block, the sum of the `at_least` columns is at
+/// least the sum of the `than` columns. A failure changes no value; it marks the
+/// cells it names as not vouched for.
+#[derive(Clone, Debug)]
+pub struct SoftCheck {
+    /// Stable id (e.g. `T2-public`).
+    pub id: String,
+    /// Human description, quoted in review.csv.
+    pub description: String,
+    /// The block it applies to.
+    pub block: usize,
+    /// Columns (indices in the block) of the larger side, summed.
+    pub at_least: Vec<usize>,
+    /// Columns of the smaller side, summed.
+    pub than: Vec<usize>,
+}
+
 /// One table (二, 三 or 四) of a template version.
 #[derive(Debug)]
 pub struct Table {
@@ -299,6 +328,8 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Its identities.
     pub identities: Vec<Identity>,
+    /// Its soft checks: within-row inequalities that usually hold.
+    pub soft_checks: Vec<SoftCheck>,
     /// Tells this table from every other one compiled in the process: the identity
     /// instances formed for a shape of it are kept by it (`solve::System::new`).
     pub(crate) stamp: u64,
@@ -668,6 +699,10 @@ fn compile_table(t: RawTable, section: usize, lex: &Lexicon) -> Result<Table, St
     for id in &t.identities {
         identities.push(compile_identity(id, &t.id, &blocks, &rows, &groups)?);
     }
+    let mut soft_checks = Vec::new();
+    for check in &t.soft_checks {
+        soft_checks.push(compile_soft_check(check, &t.id, &blocks)?);
+    }
     Ok(Table {
         id: t.id,
         section,
@@ -680,10 +715,55 @@ fn compile_table(t: RawTable, section: usize, lex: &Lexicon) -> Result<Table, St
         blocks,
         rows,
         identities,
+        soft_checks,
         stamp: {
             static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
             NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         },
+    })
+}
+
+fn compile_soft_check(
+    check: &RawSoftCheck,
+    table: &str,
+    blocks: &[Block],
+) -> Result<SoftCheck, String> {
+    let err = |m: String| format!("table {table} soft check {}: {m}", check.id);
+    let first = check
+        .at_least
+        .first()
+        .ok_or_else(|| err("empty at_least".into()))?;
+    let block = blocks
+        .iter()
+        .position(|b| b.columns.iter().any(|c| &c.id == first))
+        .ok_or_else(|| err(format!("unknown column {first:?}")))?;
+    let resolve = |names: &[String]| -> Result<Vec<usize>, String> {
+        names
+            .iter()
+            .map(|name| {
+                blocks[block]
+                    .columns
+                    .iter()
+                    .position(|c| &c.id == name)
+                    .ok_or_else(|| {
+                        err(format!(
+                            "unknown column {name:?} in block {}",
+                            blocks[block].id
+                        ))
+                    })
+            })
+            .collect()
+    };
+    let (at_least, than) = (resolve(&check.at_least)?, resolve(&check.than)?);
+    if than.is_empty() {
+        return Err(err("empty than".into()));
+    }
+    Ok(SoftCheck {
+        id: check.id.clone(),
+        description: check.description.clone(),
+        block,
+        at_least,
+        than,
     })
 }
 
@@ -831,5 +911,28 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.file, "broken.toml");
         assert!(err.message.contains("no_such_row"), "{}", err.message);
+    }
+
+    #[test]
+    fn soft_checks_compile_and_a_bad_column_is_reported() {
+        let d = Dictionaries::embedded().unwrap();
+        for t in &d.templates {
+            let proactive = t.table("proactive").unwrap();
+            assert_eq!(proactive.soft_checks.len(), 1, "template {}", t.id);
+            let check = &proactive.soft_checks[0];
+            assert_eq!(proactive.blocks[check.block].id, "art20_1");
+        }
+        let lex = embedded_lexicon().unwrap();
+        let text = EMBEDDED_TEMPLATES[0]
+            .1
+            .replace("than = [\"published\"]", "than = [\"no_such_column\"]");
+        let err = Dictionaries::build(
+            lex,
+            &[("broken.toml".into(), text)],
+            GlyphCosts::default(),
+            Vec::new(),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("no_such_column"), "{}", err.message);
     }
 }

@@ -23,6 +23,7 @@ use crate::reconcile::{
 };
 use crate::sections::{find_sections, find_title, region};
 use crate::shared_columns::place_shared_columns;
+use crate::soft_checks::check_soft;
 use crate::solve::System;
 use crate::table::{read_table, TableRead};
 use crate::trust::unconfirm_unchecked;
@@ -183,6 +184,7 @@ pub fn reconcile_table(
     note_unconfirmed_runs(read, table, &given);
     let log = infer_unconfirmed(&mut read.result, &sys);
     read.corrections.extend(log);
+    check_soft(&mut read.result, table, &mut read.review);
     checked
 }
 

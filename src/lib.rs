@@ -54,6 +54,7 @@ pub mod ruled;
 pub mod sections;
 pub mod shared_columns;
 pub mod similarity;
+pub mod soft_checks;
 pub mod solve;
 pub mod split;
 pub mod stream;

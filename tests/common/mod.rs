@@ -288,7 +288,17 @@ pub fn consistent_values(template: &Template, rng: &mut Rng) -> Values {
             _ => {
                 for r in t.rows.iter().filter(|r| !r.optional) {
                     let n = t.blocks[r.block].columns.len();
-                    rows.insert(r.id.clone(), (0..n).map(|_| rng.count()).collect());
+                    let mut v: Vec<i64> = (0..n).map(|_| rng.count()).collect();
+                    // A report keeps its template's soft checks too (what was
+                    // published is among what is public).
+                    for check in t.soft_checks.iter().filter(|k| k.block == r.block) {
+                        let sum = |cols: &[usize]| cols.iter().map(|&c| v[c]).sum::<i64>();
+                        let short = sum(&check.than) - sum(&check.at_least);
+                        if short > 0 {
+                            v[check.at_least[0]] += short;
+                        }
+                    }
+                    rows.insert(r.id.clone(), v);
                 }
             }
         }
