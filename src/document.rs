@@ -343,7 +343,19 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
             None => missing_tables.push(table.id.clone()),
         }
     }
-    unconfirm_unchecked(&mut doc.tables, template, &doc.balance, &mut doc.review);
+    // Misread digits the identities caught: a repaired cell, or a row's values dropped.
+    let misreads = doc
+        .corrections
+        .iter()
+        .filter(|c| c.method == "identities" && matches!(c.kind, "value" | "row_values"))
+        .count();
+    unconfirm_unchecked(
+        &mut doc.tables,
+        template,
+        &doc.balance,
+        misreads,
+        &mut doc.review,
+    );
     let rows_found: usize = doc
         .tables
         .iter()
