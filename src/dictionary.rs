@@ -896,19 +896,21 @@ mod tests {
         assert!(!has(&d.templates[0], "规范性文件"));
     }
 
-    #[test]
-    fn bad_references_are_reported_with_the_file() {
-        let lex = embedded_lexicon().unwrap();
-        let text = EMBEDDED_TEMPLATES[0]
-            .1
-            .replace("lhs = [\"results_total\"]", "lhs = [\"no_such_row\"]");
-        let err = Dictionaries::build(
-            lex,
+    /// The error of loading the 2019 template, as `broken.toml`, with `from` made `to`.
+    fn broken_2019(from: &str, to: &str) -> DictionaryError {
+        let text = EMBEDDED_TEMPLATES[0].1.replace(from, to);
+        Dictionaries::build(
+            embedded_lexicon().unwrap(),
             &[("broken.toml".into(), text)],
             GlyphCosts::default(),
             Vec::new(),
         )
-        .unwrap_err();
+        .unwrap_err()
+    }
+
+    #[test]
+    fn bad_references_are_reported_with_the_file() {
+        let err = broken_2019("lhs = [\"results_total\"]", "lhs = [\"no_such_row\"]");
         assert_eq!(err.file, "broken.toml");
         assert!(err.message.contains("no_such_row"), "{}", err.message);
     }
@@ -922,17 +924,7 @@ mod tests {
             let check = &proactive.soft_checks[0];
             assert_eq!(proactive.blocks[check.block].id, "art20_1");
         }
-        let lex = embedded_lexicon().unwrap();
-        let text = EMBEDDED_TEMPLATES[0]
-            .1
-            .replace("than = [\"published\"]", "than = [\"no_such_column\"]");
-        let err = Dictionaries::build(
-            lex,
-            &[("broken.toml".into(), text)],
-            GlyphCosts::default(),
-            Vec::new(),
-        )
-        .unwrap_err();
+        let err = broken_2019("than = [\"published\"]", "than = [\"no_such_column\"]");
         assert!(err.message.contains("no_such_column"), "{}", err.message);
     }
 }

@@ -216,12 +216,13 @@ pub fn drop_misread_row(read: &mut TableRead, table: &Table, sys: &System, lex: 
 }
 
 /// Replaces the review items that say a run was left missing (`short_row`,
-/// `ambiguous_split`) with `unconfirmed_value` for the runs `given` (row, run as read,
-/// line) whose values [`give_unconfirmed`] gave.
-pub fn note_unconfirmed_runs(
+/// `long_row`, `ambiguous_split`) with `unconfirmed_value` for the runs `given` (row,
+/// run as read, line), each with the `detail` for its run.
+fn note_given_runs(
     read: &mut TableRead,
     table: &Table,
     given: &[(usize, String, usize)],
+    detail: impl Fn(&str, usize) -> String,
 ) {
     for (r, raw, line) in given {
         let path = &table.rows[*r].path;
@@ -234,29 +235,29 @@ pub fn note_unconfirmed_runs(
             row_label: path.clone(),
             column_label: String::new(),
             problem: "unconfirmed_value",
-            detail: format!("read {raw:?} on line {line}, which lost cells or garbled some into glyphs: every placement of its numbers the table's identities allow puts them in the same cells, but no identity checks them; given as unconfirmed, check them on the scan"),
+            detail: detail(raw, *line),
         });
     }
 }
 
-/// Replaces the review items that say a run was left missing with
-/// `unconfirmed_value` for the runs `given` (row, run as read, line) that
-/// [`place_shared_columns`] placed as if they kept the same columns.
+/// [`note_given_runs`] for the runs whose values [`give_unconfirmed`] gave.
+pub fn note_unconfirmed_runs(
+    read: &mut TableRead,
+    table: &Table,
+    given: &[(usize, String, usize)],
+) {
+    note_given_runs(read, table, given, |raw, line| {
+        format!("read {raw:?} on line {line}, which lost cells or garbled some into glyphs: every placement of its numbers the table's identities allow puts them in the same cells, but no identity checks them; given as unconfirmed, check them on the scan")
+    });
+}
+
+/// [`note_given_runs`] for the runs that [`place_shared_columns`] placed as if they
+/// kept the same columns.
 pub fn note_shared_columns(read: &mut TableRead, table: &Table, given: &[(usize, String, usize)]) {
-    for (r, raw, line) in given {
-        let path = &table.rows[*r].path;
-        read.review.retain(|x| {
-            &x.row_label != path
-                || !matches!(x.problem, "short_row" | "long_row" | "ambiguous_split")
-        });
-        read.review.push(ReviewItem {
-            table: table.id.clone(),
-            row_label: path.clone(),
-            column_label: String::new(),
-            problem: "unconfirmed_value",
-            detail: format!("read {raw:?} on line {line}, one of {} rows of this table that read as many values, fewer than their columns: placed as if all lost the same columns (a scan whose faint columns OCR missed), in the cells every such placement the identities allow agrees on; that they did is not shown by the report, so given as unconfirmed, check them on the scan", given.len()),
-        });
-    }
+    let n = given.len();
+    note_given_runs(read, table, given, |raw, line| {
+        format!("read {raw:?} on line {line}, one of {n} rows of this table that read as many values, fewer than their columns: placed as if all lost the same columns (a scan whose faint columns OCR missed), in the cells every such placement the identities allow agrees on; that they did is not shown by the report, so given as unconfirmed, check them on the scan")
+    });
 }
 
 /// Drops the review items of rows a later step completed: a short or empty row that

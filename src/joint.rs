@@ -401,19 +401,7 @@ mod tests {
     }
 
     fn run(row: usize, values: &[i64]) -> ShortRun {
-        ShortRun {
-            row,
-            values: values.iter().map(|&v| Num::int(v)).collect(),
-            readings: Vec::new(),
-            columns: None,
-            ruled: Vec::new(),
-            line: 9,
-            raw: values
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(" "),
-        }
+        crate::placement::short_run(row, values, 9)
     }
 
     fn row(tr: &TableResult, r: usize) -> Vec<Option<i64>> {

@@ -593,8 +593,27 @@ fn checked_part(
     (!contradicts).then_some((part, how))
 }
 
+/// A run that read `values` in order on (1-based) `line`, nothing else known: the
+/// start of placement tests.
+#[cfg(test)]
+pub(crate) fn short_run(row: usize, values: &[i64], line: usize) -> ShortRun {
+    ShortRun {
+        row,
+        values: values.iter().map(|&v| Num::int(v)).collect(),
+        readings: Vec::new(),
+        columns: None,
+        ruled: Vec::new(),
+        line,
+        raw: values
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
 /// Advances `pos` (strictly increasing, values below `n`) to the next combination.
-fn next_combination(pos: &mut [usize], n: usize) -> bool {
+pub(crate) fn next_combination(pos: &mut [usize], n: usize) -> bool {
     let k = pos.len();
     for i in (0..k).rev() {
         if pos[i] < n - k + i {

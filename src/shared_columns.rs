@@ -17,7 +17,7 @@
 //! gives the log and the runs whose rows it gave values.
 
 use crate::model::{Cell, CellStatus, Correction, TableResult};
-use crate::placement::ShortRun;
+use crate::placement::{next_combination, ShortRun};
 use crate::solve::{grid, System};
 
 /// Runs that kept the same number of values, at least, for that to show a scan
@@ -123,7 +123,7 @@ pub fn place_shared_columns<'r>(
                     });
                 }
             }
-            if !next_choice(&mut columns, n) {
+            if !next_combination(&mut columns, n) {
                 break;
             }
         }
@@ -174,26 +174,10 @@ fn choices(n: usize, k: usize) -> usize {
     (0..k).fold(1usize, |acc, i| acc.saturating_mul(n - i) / (i + 1))
 }
 
-/// The next k-subset of 0..n in lexicographic order; false after the last.
-fn next_choice(pos: &mut [usize], n: usize) -> bool {
-    let k = pos.len();
-    for i in (0..k).rev() {
-        if pos[i] < n - k + i {
-            pos[i] += 1;
-            for j in i + 1..k {
-                pos[j] = pos[j - 1] + 1;
-            }
-            return true;
-        }
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dictionary::{Dictionaries, Table};
-    use crate::numbers::Num;
 
     /// Table 三 with one request from a person, granted; every other count 0.
     fn one_request(t: &Table) -> TableResult {
@@ -206,19 +190,7 @@ mod tests {
     }
 
     fn run(row: usize, values: &[i64], line: usize) -> ShortRun {
-        ShortRun {
-            row,
-            values: values.iter().map(|&v| Num::int(v)).collect(),
-            readings: Vec::new(),
-            columns: None,
-            ruled: Vec::new(),
-            line,
-            raw: values
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(" "),
-        }
+        crate::placement::short_run(row, values, line)
     }
 
     /// The table with `lost` rows read as their first three values only (自然人 and
@@ -294,7 +266,7 @@ mod tests {
         assert_eq!(choices(15, 7), 6435);
         let mut pos = vec![0, 1, 2];
         let mut seen = 1;
-        while next_choice(&mut pos, 7) {
+        while next_combination(&mut pos, 7) {
             seen += 1;
         }
         assert_eq!(seen, 35);
