@@ -909,6 +909,13 @@ impl Runs {
         self.ends.push(self.chars.len());
     }
 
+    /// Adds `key` to the text of the runs that follow without making a run of it:
+    /// a run whose scores the caller knows still begins the longer ones. A run's
+    /// scores depend on its own characters alone, not on which other runs are held.
+    pub fn extend(&mut self, key: &str) {
+        self.chars.extend(key.chars());
+    }
+
     /// Number of runs.
     pub fn len(&self) -> usize {
         self.ends.len()
