@@ -68,7 +68,11 @@ fn relax(best: &mut [f64], back: &mut [Step], to: usize, value: f64, step: Step)
 thread_local! {
     static RUNS: std::cell::RefCell<Runs> = std::cell::RefCell::new(Runs::default());
     static MEMO: std::cell::RefCell<Vec<LabelSet>> = const { std::cell::RefCell::new(Vec::new()) };
+    static MATCHED: std::cell::RefCell<Matched> = std::cell::RefCell::new(Matched::default());
 }
+
+/// The scores of the matches that cells of the table were reached by, by cell.
+type Matched = HashMap<u64, LabelScore, BuildHasherDefault<CharHasher>>;
 
 /// Label sets a thread remembers scores for (a run reads a few templates' tables
 /// and section lists); past this the memo starts again.
@@ -110,7 +114,10 @@ pub fn align_rows(
     // set (the cells reached by a match are few): the way back then reads it instead
     // of scoring the run against the label again. Beside `back`, not in it, so that
     // the table keeps its two bytes a cell.
-    let mut matched: HashMap<u64, LabelScore, BuildHasherDefault<CharHasher>> = HashMap::default();
+    // Kept per thread with its room: grown from nothing it was rehashed several times
+    // a table.
+    let mut matched = MATCHED.with(std::cell::RefCell::take);
+    matched.clear();
     let mut memo = MEMO.with(std::cell::RefCell::take);
     let set = label_memo(
         &mut memo,
@@ -303,6 +310,7 @@ pub fn align_rows(
             }
         }
     }
+    MATCHED.with(|cell| cell.replace(matched));
     out
 }
 
