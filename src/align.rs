@@ -11,7 +11,9 @@
 //! the runs that start at it, its ordinal, the labels and the glyph table, and a
 //! report prints most labels as every other report of its template does: each
 //! thread keeps the scores it found, by those inputs (a bounded memo), and a
-//! segment seen before is not scored again.
+//! segment seen before is not scored again. A run's scores depend on its keys alone,
+//! so each run is remembered too: a segment whose later runs are new (a misread
+//! segment among the next few) scores only those.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -66,24 +68,29 @@ fn relax(best: &mut [f64], back: &mut [Step], to: usize, value: f64, step: Step)
 thread_local! {
     static RUNS: std::cell::RefCell<Runs> = std::cell::RefCell::new(Runs::default());
     static MEMO: std::cell::RefCell<Vec<LabelSet>> = const { std::cell::RefCell::new(Vec::new()) };
+    static MATCHED: std::cell::RefCell<Matched> = std::cell::RefCell::new(Matched::default());
 }
+
+/// The scores of the matches that cells of the table were reached by, by cell.
+type Matched = HashMap<u64, LabelScore, BuildHasherDefault<CharHasher>>;
 
 /// Label sets a thread remembers scores for (a run reads a few templates' tables
 /// and section lists); past this the memo starts again.
 const MAX_LABEL_SETS: usize = 16;
-/// Segments remembered per label set; past this the set's memo starts again …
-const MAX_REMEMBERED: usize = 2_048;
+/// Segments and runs remembered per label set; past this the set's memo starts again …
+const MAX_REMEMBERED: usize = 8_192;
 /// … and segments whose runs' keys are longer are scored but not remembered: at most
 /// about 1 MB a set.
 const MAX_REMEMBERED_KEY: usize = 256;
 
 /// What a segment's scores depend on besides the labels and the glyph table: its
 /// ordinal, and the keys of its runs (each segment's key followed by `\u{1}`, which
-/// no key holds).
+/// no key holds). A run remembered on its own is keyed by [`run_key_of`].
 type SegmentKey = (Option<Ordinal>, String);
 
 /// A segment's matches against a label set: (label, segments in the run − 1, score),
-/// in the order they were found (labels ascending, then runs).
+/// in the order they were found (labels ascending, then runs); a run's own, with 0
+/// for its segments.
 type Found = Vec<(u32, u8, LabelScore)>;
 
 /// The scores found against one label set with one glyph table.
@@ -107,7 +114,10 @@ pub fn align_rows(
     // set (the cells reached by a match are few): the way back then reads it instead
     // of scoring the run against the label again. Beside `back`, not in it, so that
     // the table keeps its two bytes a cell.
-    let mut matched: HashMap<u64, LabelScore, BuildHasherDefault<CharHasher>> = HashMap::default();
+    // Kept per thread with its room: grown from nothing it was rehashed several times
+    // a table.
+    let mut matched = MATCHED.with(std::cell::RefCell::take);
+    matched.clear();
     let mut memo = MEMO.with(std::cell::RefCell::take);
     let set = label_memo(
         &mut memo,
@@ -118,6 +128,13 @@ pub fn align_rows(
     );
     let mut fresh: Found = Vec::new();
     let mut key: SegmentKey = (None, String::with_capacity(64));
+    let mut run_key: SegmentKey = (None, String::with_capacity(64));
+    // On a miss, every run's score against every label (label by label, run by run),
+    // which runs were remembered on their own, and where each run's key ends in the
+    // segment's key.
+    let mut scores: Vec<Option<LabelScore>> = vec![None; m * MAX_PIECES];
+    let mut remembered = [false; MAX_PIECES];
+    let mut run_ends = [0usize; MAX_PIECES];
     for i in 0..=n {
         // Every run of segments from `i` that may form one label; only needed while
         // row `i` of the table is relaxed, and only when its scores are not known.
@@ -131,8 +148,33 @@ pub fn align_rows(
         }
         let known = set.found.get(&key);
         runs.clear();
+        let mut pieces = 0;
         if known.is_none() && i < n {
-            for_runs_from(segments, i, |key| runs.push(key));
+            // A segment's key misses mostly for a later segment of its runs (each
+            // misread segment is in the runs of the four before it), so each run's
+            // scores are also remembered on their own, and only the runs not seen
+            // before are scored.
+            scores.fill(None);
+            let mut end = 0;
+            for_runs_from(segments, i, |piece| {
+                end += piece.len() + 1;
+                run_key_of(&key, end, &mut run_key);
+                run_ends[pieces] = end;
+                match set.found.get(&run_key) {
+                    Some(found) => {
+                        runs.extend(piece);
+                        for &(l, _, s) in found {
+                            scores[l as usize * MAX_PIECES + pieces] = Some(s);
+                        }
+                        remembered[pieces] = true;
+                    }
+                    None => {
+                        runs.push(piece);
+                        remembered[pieces] = false;
+                    }
+                }
+                pieces += 1;
+            });
         }
         runs.prepare();
         let has_runs = !key.1.is_empty();
@@ -170,16 +212,27 @@ pub fn align_rows(
                 if here == f64::NEG_INFINITY {
                     continue;
                 }
-                runs.score_at_least(
-                    segments[i].ordinal,
-                    labels[j],
-                    // The dictionaries numbered the label's keys (Label::key_ids).
-                    None,
-                    glyphs,
-                    ACCEPT,
-                    &mut found,
-                );
-                for (k, s) in found.iter().enumerate() {
+                let label_scores = &mut scores[j * MAX_PIECES..j * MAX_PIECES + pieces];
+                if !runs.is_empty() {
+                    runs.score_at_least(
+                        segments[i].ordinal,
+                        labels[j],
+                        // The dictionaries numbered the label's keys (Label::key_ids).
+                        None,
+                        glyphs,
+                        ACCEPT,
+                        &mut found,
+                    );
+                    let unknown = label_scores
+                        .iter_mut()
+                        .zip(&remembered)
+                        .filter(|(_, &r)| !r)
+                        .map(|(s, _)| s);
+                    for (s, f) in unknown.zip(&found) {
+                        *s = *f;
+                    }
+                }
+                for (k, s) in label_scores.iter().enumerate() {
                     if let Some(s) = s {
                         // k < MAX_PIECES, so it fits in a byte; j < labels.len().
                         fresh.push((j as u32, k as u8, *s));
@@ -203,8 +256,20 @@ pub fn align_rows(
                 }
             }
         }
-        if known.is_none() && has_runs && whole && key.1.len() <= MAX_REMEMBERED_KEY {
-            set.found.insert(key.clone(), fresh.clone());
+        if known.is_none() && has_runs && whole {
+            if key.1.len() <= MAX_REMEMBERED_KEY {
+                set.found.insert(key.clone(), fresh.clone());
+            }
+            for k in (0..pieces).filter(|&k| !remembered[k]) {
+                if run_ends[k] + 1 > MAX_REMEMBERED_KEY {
+                    break;
+                }
+                run_key_of(&key, run_ends[k], &mut run_key);
+                let own = (0..m)
+                    .filter_map(|j| scores[j * MAX_PIECES + k].map(|s| (j as u32, 0, s)))
+                    .collect();
+                set.found.insert(run_key.clone(), own);
+            }
         }
     }
     MEMO.with(|cell| cell.replace(memo));
@@ -245,7 +310,19 @@ pub fn align_rows(
             }
         }
     }
+    MATCHED.with(|cell| cell.replace(matched));
     out
+}
+
+/// The memo's key of the run whose segments' keys take the first `end` bytes of
+/// `key`'s (each followed by `\u{1}`): those bytes and `\u{2}`, which neither a
+/// segment's key nor a whole run's key holds, so that a run is never taken for a
+/// segment whose runs end with it.
+fn run_key_of(key: &SegmentKey, end: usize, out: &mut SegmentKey) {
+    out.0 = key.0;
+    out.1.clear();
+    out.1.push_str(&key.1[..end]);
+    out.1.push('\u{2}');
 }
 
 /// Keys of the runs of segments starting at `i` that may be one wrapped label: the
@@ -314,6 +391,7 @@ mod tests {
             picks in proptest::collection::vec((0usize..40, 0usize..4, proptest::bool::ANY), 1..14),
             warm in proptest::collection::vec((0usize..40, 0usize..4, proptest::bool::ANY), 0..14),
             template in 0usize..2,
+            swap in (0usize..14, 0usize..40),
         ) {
             let d = Dictionaries::embedded().unwrap();
             let table = d.templates[template].table("requests").unwrap();
@@ -349,6 +427,15 @@ mod tests {
             let remembered = align(&lines);
             proptest::prop_assert_eq!(&remembered, &fresh);
             // And again, every segment now remembered.
+            proptest::prop_assert_eq!(&align(&lines), &fresh);
+            // After the same lines with one of them changed: the segments before it
+            // miss, but their first runs are remembered on their own.
+            let mut varied = picks.clone();
+            let at = swap.0 % varied.len();
+            varied[at].0 = swap.1;
+            varied[at].2 = !varied[at].2;
+            MEMO.with(|m| m.borrow_mut().clear());
+            align(&text(&varied));
             proptest::prop_assert_eq!(&align(&lines), &fresh);
         }
     }
