@@ -330,6 +330,8 @@ pub struct Table {
     pub identities: Vec<Identity>,
     /// Its soft checks: within-row inequalities that usually hold.
     pub soft_checks: Vec<SoftCheck>,
+    /// Per row, per column: whether an identity covers the cell ([`Table::covered`]).
+    covered: Vec<Vec<bool>>,
     /// Tells this table from every other one compiled in the process: the identity
     /// instances formed for a shape of it are kept by it (`solve::System::new`).
     pub(crate) stamp: u64,
@@ -343,14 +345,19 @@ impl Table {
 
     /// Per row, per column of the row's block: whether some identity of the table
     /// takes the cell as a term, so that a misread there could show as a failure.
-    pub fn covered(&self) -> Vec<Vec<bool>> {
-        let mut out: Vec<Vec<bool>> = self
-            .rows
+    /// Worked out once, when the table is compiled: every report asks.
+    pub fn covered(&self) -> &[Vec<bool>] {
+        &self.covered
+    }
+
+    /// [`Table::covered`] from the table's identities.
+    fn covering(blocks: &[Block], rows: &[Row], identities: &[Identity]) -> Vec<Vec<bool>> {
+        let mut out: Vec<Vec<bool>> = rows
             .iter()
-            .map(|r| vec![false; self.blocks[r.block].columns.len()])
+            .map(|r| vec![false; blocks[r.block].columns.len()])
             .collect();
-        for id in &self.identities {
-            let block = &self.blocks[id.block];
+        for id in identities {
+            let block = &blocks[id.block];
             for term in id.lhs.iter().chain(&id.rhs) {
                 let rows: Vec<usize> = match (id.over, term) {
                     (Over::Rows, _) => block.rows.clone().collect(),
@@ -703,6 +710,7 @@ fn compile_table(t: RawTable, section: usize, lex: &Lexicon) -> Result<Table, St
     for check in &t.soft_checks {
         soft_checks.push(compile_soft_check(check, &t.id, &blocks)?);
     }
+    let covered = Table::covering(&blocks, &rows, &identities);
     Ok(Table {
         id: t.id,
         section,
@@ -716,6 +724,7 @@ fn compile_table(t: RawTable, section: usize, lex: &Lexicon) -> Result<Table, St
         rows,
         identities,
         soft_checks,
+        covered,
         stamp: {
             static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
             NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
