@@ -17,8 +17,8 @@
 //! gives the log and the runs whose rows it gave values.
 
 use crate::model::{Cell, CellStatus, Correction, TableResult};
-use crate::placement::{next_combination, ShortRun};
-use crate::solve::{grid, System};
+use crate::placement::{next_combination, Row, ShortRun};
+use crate::solve::{grid, Grid, System};
 
 /// Runs that kept the same number of values, at least, for that to show a scan
 /// that lost the same columns rather than rows that each lost their own.
@@ -86,48 +86,9 @@ pub fn place_shared_columns<'r>(
         {
             continue;
         }
-        let start = grid(tr);
-        let base = sys.propagate(&start);
-        let mut agreed: Option<Vec<Vec<Option<crate::numbers::Num>>>> = None;
-        let mut columns: Vec<usize> = (0..k).collect();
-        loop {
-            let mut g = start.clone();
-            let fits = group.iter().all(|run| {
-                columns.iter().zip(&run.values).all(|(&c, &v)| {
-                    let cell = &mut g[run.row][c];
-                    let fits = cell.is_none_or(|known| known == v);
-                    *cell = Some(v);
-                    fits
-                })
-            });
-            if fits {
-                let out = sys.propagate(&g);
-                let breaks = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
-                if !breaks {
-                    let rows: Vec<_> = group
-                        .iter()
-                        .map(|run| out.values[run.row].clone())
-                        .collect();
-                    agreed = Some(match agreed {
-                        None => rows,
-                        Some(mut before) => {
-                            for (b, r) in before.iter_mut().zip(&rows) {
-                                for (x, y) in b.iter_mut().zip(r) {
-                                    if x != y {
-                                        *x = None;
-                                    }
-                                }
-                            }
-                            before
-                        }
-                    });
-                }
-            }
-            if !next_combination(&mut columns, n) {
-                break;
-            }
-        }
-        let Some(agreed) = agreed else { continue };
+        let Some(agreed) = agreed_rows(sys, &grid(tr), &group, n, k) else {
+            continue;
+        };
         for (run, row) in group.iter().zip(agreed) {
             let mut any = false;
             for (cell, v) in tr.cells[run.row].iter_mut().zip(row) {
@@ -159,6 +120,59 @@ pub fn place_shared_columns<'r>(
         }
     }
     (log, gave)
+}
+
+/// The rows of `group` as every choice of `k` of the `n` columns, shared by all the
+/// runs, leaves them once the identities have filled what they force, a cell kept
+/// where every choice that breaks no identity gives it the same value; None when no
+/// choice holds.
+fn agreed_rows(
+    sys: &System,
+    start: &Grid,
+    group: &[&ShortRun],
+    n: usize,
+    k: usize,
+) -> Option<Vec<Row>> {
+    let base = sys.propagate(start);
+    let mut agreed: Option<Vec<Row>> = None;
+    let mut columns: Vec<usize> = (0..k).collect();
+    loop {
+        let mut g = start.clone();
+        let fits = group.iter().all(|run| {
+            columns.iter().zip(&run.values).all(|(&c, &v)| {
+                let cell = &mut g[run.row][c];
+                let fits = cell.is_none_or(|known| known == v);
+                *cell = Some(v);
+                fits
+            })
+        });
+        if fits {
+            let out = sys.propagate(&g);
+            let breaks = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
+            if !breaks {
+                let rows: Vec<Row> = group
+                    .iter()
+                    .map(|run| out.values[run.row].clone())
+                    .collect();
+                agreed = Some(match agreed {
+                    None => rows,
+                    Some(mut before) => {
+                        for (b, r) in before.iter_mut().zip(&rows) {
+                            for (x, y) in b.iter_mut().zip(r) {
+                                if x != y {
+                                    *x = None;
+                                }
+                            }
+                        }
+                        before
+                    }
+                });
+            }
+        }
+        if !next_combination(&mut columns, n) {
+            return agreed;
+        }
+    }
 }
 
 /// Whether a run was read as nothing but plain numbers (`0 0 0`): a line with
