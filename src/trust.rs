@@ -16,8 +16,8 @@
 //!
 //! Likewise where the identities caught the scan misreading digits (a repaired
 //! misread, or a row's values dropped as misread): the same scan printed table 二,
-//! and there nothing would catch it. On the modelled corpus 7 of the 314 uncovered
-//! non-zero counts in such documents were misread (2.2%), against 3 of 695 in the
+//! and there nothing would catch it. On the modelled corpus 7 of the 322 uncovered
+//! non-zero counts in such documents were misread (2.2%), against 3 of 687 in the
 //! others (0.4%); table 二 holds about a seventh of a report's cells, so at 2.2% its
 //! misreads alone would pass the 0.1% of all cells that may be wrong unmarked.
 
