@@ -20,6 +20,7 @@ use crate::lexicon::Lexicon;
 use crate::model::{RowPresence, TableResult};
 use crate::normalize::normalize_line;
 use crate::numbers::{cells_from_first_token, parse_cell, Num, Token};
+use crate::ordinal::is_han;
 use crate::sections::{find_sections, region};
 use crate::solve::{Grid, System};
 use std::ops::Range;
@@ -204,12 +205,6 @@ fn label_points(label: &[char], text: &str) -> u64 {
     hits as u64 * LABEL_POINTS / label.len() as u64
 }
 
-/// The lines (0-based, as [`crate::document`] numbers them) that may hold each
-/// table's values, by table id: from the table's section heading to the next heading
-/// found, as the reader finds them. A value under another table's heading is not this
-/// table's value surviving, though the oracle's alignment would take it: one stray 0
-/// from table 二 laid on table 三's total would let the identities credit the whole
-/// table. A heading not found widens the region (see [`crate::sections::region`]).
 /// The values a line holds, read as the pipeline reads a line's cells (a lone `]` is
 /// a 1 only right after a number, or in a line of nothing but cells), less a label's
 /// ordinal that lost its mark (`3 其他` for `3.其他`): a line's first number, 1 to 9,
@@ -242,10 +237,12 @@ fn line_values(norm: &str, lex: &Lexicon) -> Vec<Num> {
     nums
 }
 
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
-}
-
+/// The lines (0-based, as [`crate::document`] numbers them) that may hold each
+/// table's values, by table id: from the table's section heading to the next heading
+/// found, as the reader finds them. A value under another table's heading is not this
+/// table's value surviving, though the oracle's alignment would take it: one stray 0
+/// from table 二 laid on table 三's total would let the identities credit the whole
+/// table. A heading not found widens the region (see [`crate::sections::region`]).
 fn table_regions(
     lines: &[String],
     truth: &TruthDoc,
@@ -281,8 +278,6 @@ fn survivors(
     let mut at_line: Vec<usize> = Vec::new();
     let mut pending = String::new();
     for (i, norm) in text_lines.iter().enumerate() {
-        // Read as the pipeline reads a line's cells (a lone `]` is a 1 only right
-        // after a number, or in a line of nothing but cells).
         let nums = line_values(norm, lex);
         if nums.is_empty() {
             pending.push_str(norm);

@@ -26,7 +26,8 @@ pub struct Ordinal {
     pub n: u8,
 }
 
-fn is_han(c: char) -> bool {
+/// A CJK ideograph of the basic block or extension A.
+pub(crate) fn is_han(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 

@@ -34,7 +34,7 @@ pub fn check_soft(tr: &mut TableResult, table: &Table, review: &mut Vec<ReviewIt
             let (Some(large), Some(small)) = (side(&check.at_least), side(&check.than)) else {
                 continue;
             };
-            if large.millionths() >= small.millionths() {
+            if large >= small {
                 continue;
             }
             let names = |cols: &[usize]| {

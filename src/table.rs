@@ -459,12 +459,6 @@ fn fill_cells(
     infer_blanks(read, table, r, cells);
 }
 
-/// A row whose line has cells OCR turned into glyphs (`4 0 0 0 0 0 生`): the line
-/// keeps every cell's column, but a line that garbled some digits may have misread
-/// the others (`1` as `4`), so its values go to the table as a run with known
-/// columns, of which only the zeros and the counts the identities check are placed;
-/// the rest end `unconfirmed` if nothing else settles them
-/// ([`crate::placement::give_unconfirmed`]).
 /// The values of a run's slots when each that is not blank is a number read as
 /// printed (no letter read as a digit, no unit); None otherwise.
 fn clean_values<'s>(slots: impl Iterator<Item = &'s Slot>) -> Option<Vec<Num>> {
@@ -479,6 +473,12 @@ fn clean_values<'s>(slots: impl Iterator<Item = &'s Slot>) -> Option<Vec<Num>> {
         .collect()
 }
 
+/// A row whose line has cells OCR turned into glyphs (`4 0 0 0 0 0 生`): the line
+/// keeps every cell's column, but a line that garbled some digits may have misread
+/// the others (`1` as `4`), so its values go to the table as a run with known
+/// columns, of which only the zeros and the counts the identities check are placed;
+/// the rest end `unconfirmed` if nothing else settles them
+/// ([`crate::placement::give_unconfirmed`]).
 fn leave_damaged_row(read: &mut TableRead, row: RowOf, slots: &[Slot], anchored: bool) {
     let RowOf {
         table,
