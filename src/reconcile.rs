@@ -87,7 +87,17 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
                 seen.push(x);
                 let touching = touching_cell[x.0][x.1].as_slice();
                 debug_assert_eq!(touching, sys.touching(x));
+                let cures = if known {
+                    cure_values(sys, &base, touching, x)
+                } else {
+                    None
+                };
                 for alt in alternatives(sys, &base, touching, x, v, lex) {
+                    // A change that cures nothing is no fix and no rival: with every
+                    // cell known, only a failed identity's own implied value cures it.
+                    if cures.as_ref().is_some_and(|cures| !cures.contains(&alt)) {
+                        continue;
+                    }
                     // With every cell known, only the instances that contain the cell
                     // can change from `base`: they alone are judged, and what the
                     // change does is read from them.
@@ -201,6 +211,31 @@ fn judge_known(
         judged.confirmed += usize::from(holds);
     }
     Some(judged)
+}
+
+/// With every cell of `base` known: the values of cell `x` that would make one of
+/// its failed instances (`touching` those that contain it) hold, each instance's
+/// other cells as they are. None where an instance holds `x` more than once (its
+/// value is then not simply the difference of the sides) or lacks a sum.
+fn cure_values(sys: &System, base: &Outcome, touching: &[usize], x: At) -> Option<Vec<Num>> {
+    let mut cures = Vec::new();
+    for &j in touching.iter().filter(|&&j| base.failed[j]) {
+        let (_, _, l, r) = &sys.instances[j];
+        if sys.cells(j).filter(|&y| y == x).count() != 1 {
+            return None;
+        }
+        // Summed in order, as `Num::sum` adds.
+        let side = |cs: &[At]| -> Option<Num> {
+            let mut sum = Num::default();
+            for &(a, b) in cs.iter().filter(|&&y| y != x) {
+                sum = sum + base.values[a][b]?;
+            }
+            Some(sum)
+        };
+        let (ls, rs) = (side(l)?, side(r)?);
+        cures.push(if l.contains(&x) { rs - ls } else { ls - rs });
+    }
+    Some(cures)
 }
 
 /// Whether every identity instance of `sys` is complete and holds on `tr` (most
@@ -636,6 +671,36 @@ mod tests {
                 let mut changed = tr.clone();
                 proptest::prop_assert!(repair_misreads_in(&mut changed, &sys, &d.lexicon).is_empty());
                 proptest::prop_assert!(drop_misread_row_in(&mut changed, &sys, &d.lexicon).is_none());
+            }
+        }
+    }
+    proptest::proptest! {
+        /// With every cell known, a value cures a failed identity of a cell exactly
+        /// when it is one of the cell's cure values (the repairs judge no other).
+        #[test]
+        fn only_cure_values_cure(
+            which in 0usize..64,
+            set in proptest::collection::vec((0usize..64, 0usize..16, 0i64..3), 1..4),
+            tried in 0i64..6,
+        ) {
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            let (t, tr) = crate::solve::scattered(&d, which, 0, set);
+            let sys = System::new(t, &tr);
+            let g = grid(&tr);
+            let base = sys.propagate(&g);
+            proptest::prop_assert!(sys.all_known(&g));
+            for (r, row) in g.iter().enumerate() {
+                for c in 0..row.len() {
+                    let touching = sys.touching((r, c));
+                    let Some(cures) = cure_values(&sys, &base, &touching, (r, c)) else {
+                        continue;
+                    };
+                    let v = Num::int(tried);
+                    let cures_one = touching.iter().any(|&j| {
+                        base.failed[j] && sys.judge_changed(j, &g, (r, c), v) == Some((false, true))
+                    });
+                    proptest::prop_assert_eq!(cures.contains(&v), cures_one, "cell {:?}", (r, c));
+                }
             }
         }
     }
