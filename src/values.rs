@@ -44,10 +44,11 @@ pub fn assign_groups(
     // A short run continued on the next line is joined before anything floats.
     join_split_runs(cands, &mut out, width);
     let (groups, segments) = (&cands.groups, &cands.segments);
-    let taken: Vec<usize> = out.iter().flatten().copied().collect();
+    let mut taken = vec![false; groups.len()];
+    out.iter().flatten().for_each(|&gi| taken[gi] = true);
     let mut floating = Vec::new();
     for (gi, g) in groups.iter().enumerate() {
-        if taken.contains(&gi) || g.slots.is_empty() {
+        if taken[gi] || g.slots.is_empty() {
             continue;
         }
         match g.after_segment {
@@ -72,9 +73,10 @@ pub fn assign_groups(
     // Unless the table's layout settles it: when every other stand-alone run sits
     // below its label (or every one above), the run right below the row before (or
     // right above the row after) is that row's.
+    let gaps = lost_row_gaps(spans, required);
     let (beside_lost, clear): (Vec<usize>, Vec<usize>) = floating
         .into_iter()
-        .partition(|&gi| beside_a_lost_row(&groups[gi], spans, required));
+        .partition(|&gi| beside_a_lost_row(&groups[gi], &gaps));
     let waiting: Vec<usize> = (0..spans.len())
         .filter(|&r| spans[r].is_some() && out[r].is_empty())
         .collect();
@@ -148,17 +150,25 @@ fn attach_same_line(
     out
 }
 
-fn beside_a_lost_row(g: &ValueGroup, spans: &[Option<Span>], required: &[bool]) -> bool {
+/// The lines strictly between two consecutive found rows that have a required row
+/// not found between them (the last line of the one, the first of the other): most
+/// tables have none, and a run is tested against these alone.
+fn lost_row_gaps(spans: &[Option<Span>], required: &[bool]) -> Vec<(usize, usize)> {
     let found: Vec<(usize, Span)> = spans
         .iter()
         .enumerate()
         .filter_map(|(r, s)| s.map(|s| (r, s)))
         .collect();
-    found.windows(2).any(|w| {
-        let ((a, sa), (b, sb)) = (w[0], w[1]);
-        let between = sa.last < g.line && g.last_line < sb.first;
-        between && (a + 1..b).any(|r| required.get(r).copied().unwrap_or(false))
-    })
+    found
+        .windows(2)
+        .filter(|w| (w[0].0 + 1..w[1].0).any(|r| required.get(r).copied().unwrap_or(false)))
+        .map(|w| (w[0].1.last, w[1].1.first))
+        .collect()
+}
+
+fn beside_a_lost_row(g: &ValueGroup, gaps: &[(usize, usize)]) -> bool {
+    gaps.iter()
+        .any(|&(after, before)| after < g.line && g.last_line < before)
 }
 
 fn distance(g: &ValueGroup, s: Span) -> Option<f64> {
