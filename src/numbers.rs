@@ -90,6 +90,18 @@ impl fmt::Display for Num {
     }
 }
 
+impl Num {
+    /// The digits of a non-negative integer that fits 64 bits (a count as printed),
+    /// written into `buf` without allocating: what `to_string` gives for it. None for
+    /// any other number.
+    pub(crate) fn count_digits(self, buf: &mut [u8; 20]) -> Option<&str> {
+        let whole = u64::try_from(self.0)
+            .ok()
+            .filter(|n| n % SCALE as u64 == 0)?;
+        Some(decimal(whole / SCALE as u64, buf))
+    }
+}
+
 /// `n` in decimal, without the formatting machinery.
 fn write_digits(f: &mut fmt::Formatter<'_>, n: u64) -> fmt::Result {
     f.write_str(decimal(n, &mut [0; 20]))
@@ -441,6 +453,19 @@ fn parse_decimal(s: &str, neg: bool) -> Option<Num> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn count_digits_are_what_display_writes() {
+        let mut buf = [0; 20];
+        for n in [0, 7, 10, 4243, i64::MAX / 1_000_000] {
+            assert_eq!(
+                Num::int(n).count_digits(&mut buf),
+                Some(n.to_string().as_str())
+            );
+        }
+        assert_eq!(Num::int(-3).count_digits(&mut buf), None);
+        assert_eq!(Num::micro(1_500_000).count_digits(&mut buf), None);
+    }
     use proptest::prelude::*;
 
     fn lex() -> Lexicon {

@@ -48,19 +48,7 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
     let mut repaired: Vec<At> = Vec::new();
     // The instances that contain each cell ([`System::touching`]), found once in one
     // pass over the instances, not by a scan of them all for every cell looked at.
-    let mut touching_cell: Vec<Vec<Vec<usize>>> = tr
-        .cells
-        .iter()
-        .map(|row| vec![Vec::new(); row.len()])
-        .collect();
-    for i in 0..sys.instances.len() {
-        for (r, c) in sys.cells(i) {
-            let of = &mut touching_cell[r][c];
-            if of.last() != Some(&i) {
-                of.push(i);
-            }
-        }
-    }
+    let touching_cell = Touching::new(sys, tr);
     for _ in 0..MAX_REPAIR_ROUNDS {
         let grid: Grid = grid(tr);
         let base = sys.propagate(&grid);
@@ -85,7 +73,7 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
                     continue;
                 }
                 seen.push(x);
-                let touching = touching_cell[x.0][x.1].as_slice();
+                let touching = touching_cell.of(x);
                 debug_assert_eq!(touching, sys.touching(x));
                 let cures = if known {
                     cure_values(sys, &base, touching, x)
@@ -168,6 +156,67 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
         repaired.push((r, c));
     }
     log
+}
+
+/// [`System::touching`] of every cell of a table at once: each cell's instances, in
+/// order, in one list (a list per cell cost an allocation per cell of every table
+/// repaired).
+struct Touching {
+    /// Where each row's cells start among `start`.
+    row_start: Vec<usize>,
+    /// Where each cell's instances start in `instances` (one more entry at the end).
+    start: Vec<usize>,
+    instances: Vec<usize>,
+}
+
+impl Touching {
+    fn new(sys: &System, tr: &TableResult) -> Touching {
+        let mut row_start = Vec::with_capacity(tr.cells.len());
+        let mut n = 0;
+        for row in &tr.cells {
+            row_start.push(n);
+            n += row.len();
+        }
+        let flat = |(r, c): At| row_start[r] + c;
+        // Counted first (an instance that holds a cell twice counts once), then placed.
+        let mut last = vec![usize::MAX; n];
+        let mut start = vec![0; n + 1];
+        for i in 0..sys.instances.len() {
+            for x in sys.cells(i) {
+                let f = flat(x);
+                if last[f] != i {
+                    last[f] = i;
+                    start[f + 1] += 1;
+                }
+            }
+        }
+        for f in 0..n {
+            start[f + 1] += start[f];
+        }
+        let mut next = start.clone();
+        let mut instances = vec![0; start[n]];
+        last.fill(usize::MAX);
+        for i in 0..sys.instances.len() {
+            for x in sys.cells(i) {
+                let f = flat(x);
+                if last[f] != i {
+                    last[f] = i;
+                    instances[next[f]] = i;
+                    next[f] += 1;
+                }
+            }
+        }
+        Touching {
+            row_start,
+            start,
+            instances,
+        }
+    }
+
+    fn of(&self, (r, c): At) -> &[usize] {
+        let f = self.row_start[r] + c;
+        &self.instances[self.start[f]..self.start[f + 1]]
+    }
 }
 
 /// What one changed cell does to a table's failures.
@@ -326,12 +375,17 @@ fn alternatives(
     v: Num,
     lex: &Lexicon,
 ) -> Vec<Num> {
-    let read = v.to_string();
-    let mut out: Vec<Num> = lex
-        .misread_values(&read)
-        .into_iter()
-        .map(Num::int)
-        .collect();
+    // Counts are written without allocating (a repaired table asks for every cell).
+    let mut buf = [0; 20];
+    let spelled;
+    let read = match v.count_digits(&mut buf) {
+        Some(digits) => digits,
+        None => {
+            spelled = v.to_string();
+            spelled.as_str()
+        }
+    };
+    let mut out: Vec<Num> = lex.misread_values(read).into_iter().map(Num::int).collect();
     for &j in touching {
         let (_, _, l, r) = &sys.instances[j];
         // Summed in order, as `Num::sum` adds, without collecting the terms.
@@ -351,7 +405,15 @@ fn alternatives(
             continue;
         };
         let implied = if l.contains(&x) { rs - ls } else { ls - rs };
-        if !out.contains(&implied) && lex.plausible_misread(&read, &implied.to_string()) {
+        if out.contains(&implied) {
+            continue;
+        }
+        let mut other = [0; 20];
+        let plausible = match implied.count_digits(&mut other) {
+            Some(digits) => lex.plausible_misread(read, digits),
+            None => lex.plausible_misread(read, &implied.to_string()),
+        };
+        if plausible {
             out.push(implied);
         }
     }
