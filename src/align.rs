@@ -15,15 +15,10 @@
 //! so each run is remembered too: a segment whose later runs are new (a misread
 //! segment among the next few) scores only those.
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-
 use crate::candidates::Segment;
 use crate::dictionary::Label;
 use crate::ordinal::Ordinal;
-use crate::similarity::{
-    label_memo, score_label, CharHasher, GlyphCosts, LabelMemo, LabelScore, Runs,
-};
+use crate::similarity::{label_memo, score_label, GlyphCosts, LabelMemo, LabelScore, Runs};
 
 /// A label may be wrapped over at most this many segments …
 const MAX_PIECES: usize = 5;
@@ -71,8 +66,10 @@ thread_local! {
     static MATCHED: std::cell::RefCell<Matched> = std::cell::RefCell::new(Matched::default());
 }
 
-/// The scores of the matches that cells of the table were reached by, by cell.
-type Matched = HashMap<u64, LabelScore, BuildHasherDefault<CharHasher>>;
+/// The scores of the matches that cells of the table were reached by, by cell, in the
+/// order set: a cell's last entry is its match (a push costs a fraction of a hash
+/// insert, and the way back looks up only the cells of the path).
+type Matched = Vec<(u64, LabelScore)>;
 
 /// Label sets a thread remembers scores for (a run reads a few templates' tables
 /// and section lists); past this the memo starts again.
@@ -114,8 +111,7 @@ pub fn align_rows(
     // set (the cells reached by a match are few): the way back then reads it instead
     // of scoring the run against the label again. Beside `back`, not in it, so that
     // the table keeps its two bytes a cell.
-    // Kept per thread with its room: grown from nothing it was rehashed several times
-    // a table.
+    // Kept per thread with its room.
     let mut matched = MATCHED.with(std::cell::RefCell::take);
     matched.clear();
     let mut memo = MEMO.with(std::cell::RefCell::take);
@@ -182,12 +178,23 @@ pub fn align_rows(
         let row = i * w;
         // Row `i` of the table is final once each cell's left neighbour is: the rows
         // before it are done, and a skipped label is the only step within a row.
-        for j in 0..m {
-            let here = best[row + j];
-            relax(&mut best, &mut back, row + j + 1, here, Step::SkipRow);
+        // The best so far along the row is carried in a register (the relaxations in
+        // turn, each from the cell just set).
+        let mut carry = best[row];
+        for (cell, step) in best[row + 1..row + w]
+            .iter_mut()
+            .zip(&mut back[row + 1..row + w])
+        {
+            if carry > *cell {
+                *cell = carry;
+                *step = Step::SkipRow;
+            } else {
+                carry = *cell;
+            }
         }
-        // Whether every label was scored (only then are the scores worth keeping).
-        let whole = !best[row..row + w].contains(&f64::NEG_INFINITY);
+        // Whether every label was scored (only then are the scores worth keeping): the
+        // row now never falls, so its first cell is its least.
+        let whole = best[row] != f64::NEG_INFINITY;
         // Matches before skipped segments: a cell of the next row gets the match that
         // ends in it (from the cell before its column) ahead of the skip from above,
         // the order a cell-by-cell pass relaxed them in. An unreachable cell starts
@@ -203,7 +210,7 @@ pub fn align_rows(
                 let to = (i + usize::from(k) + 1) * w + j + 1;
                 let value = here + s.score - ACCEPT;
                 if relax(&mut best, &mut back, to, value, Step::Match(k + 1)) {
-                    matched.insert(to as u64, s);
+                    matched.push((to as u64, s));
                 }
             }
         } else if has_runs {
@@ -223,13 +230,18 @@ pub fn align_rows(
                         ACCEPT,
                         &mut found,
                     );
-                    let unknown = label_scores
-                        .iter_mut()
-                        .zip(&remembered)
-                        .filter(|(_, &r)| !r)
-                        .map(|(s, _)| s);
-                    for (s, f) in unknown.zip(&found) {
-                        *s = *f;
+                    if found.len() == label_scores.len() {
+                        // No run remembered on its own (most misses).
+                        label_scores.copy_from_slice(&found);
+                    } else {
+                        let unknown = label_scores
+                            .iter_mut()
+                            .zip(&remembered)
+                            .filter(|(_, &r)| !r)
+                            .map(|(s, _)| s);
+                        for (s, f) in unknown.zip(&found) {
+                            *s = *f;
+                        }
                     }
                 }
                 for (k, s) in label_scores.iter().enumerate() {
@@ -239,7 +251,7 @@ pub fn align_rows(
                         let to = (i + k + 1) * w + j + 1;
                         let step = Step::Match((k + 1) as u8);
                         if relax(&mut best, &mut back, to, here + s.score - ACCEPT, step) {
-                            matched.insert(to as u64, *s);
+                            matched.push((to as u64, *s));
                         }
                     }
                 }
@@ -274,6 +286,8 @@ pub fn align_rows(
     }
     MEMO.with(|cell| cell.replace(memo));
     RUNS.with(|r| r.replace(runs));
+    // Stable: a cell's entries stay in the order set.
+    matched.sort_by_key(|&(cell, _)| cell);
     let mut out = vec![None; m];
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
@@ -284,9 +298,11 @@ pub fn align_rows(
             Step::Match(k) => {
                 let k = k as usize;
                 let first = i - k;
-                let score = match matched.get(&((i * w + j) as u64)) {
-                    Some(&s) => s,
-                    None => {
+                let cell = (i * w + j) as u64;
+                let last = matched.partition_point(|&(c, _)| c <= cell);
+                let score = match last.checked_sub(1).map(|at| matched[at]) {
+                    Some((c, s)) if c == cell => s,
+                    _ => {
                         let joined = &runs_from(segments, first)[k - 1];
                         score_label(segments[first].ordinal, joined, labels[j - 1], glyphs)
                     }

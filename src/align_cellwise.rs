@@ -2,7 +2,11 @@
 //! every relaxation of a cell made while that cell is visited. Kept to test that the
 //! sweeps find the same alignment, ties included.
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
 use super::*;
+use crate::similarity::CharHasher;
 
 /// [`super::align_rows`], one cell at a time.
 pub(super) fn align_rows_cellwise(
