@@ -238,31 +238,84 @@ fn single_token(line: &str) -> bool {
     let mut i = 0;
     // Tokens met so far, and whether the last byte looked at was inside one.
     let (mut tokens, mut inside) = (0, false);
-    while i < b.len() {
-        match whitespace_at(b, i) {
-            0 => {
-                if !inside {
-                    tokens += 1;
-                    if tokens > 1 {
-                        return false;
-                    }
-                    inside = true;
-                }
-                // The rest of the character: its continuation bytes are no whitespace.
-                i += match b[i] {
-                    0xf0.. => 4,
-                    0xe0.. => 3,
-                    0xc0.. => 2,
-                    _ => 1,
-                };
-            }
-            n => {
-                inside = false;
-                i += n;
-            }
+    while let Some(&x) = b.get(i) {
+        // Only ASCII whitespace and the characters that start with these bytes are
+        // whitespace: the runs of spaces of a spaced layout are passed without asking
+        // `whitespace_at`.
+        let space = match x {
+            b'\t'..=b'\r' | b' ' => 1,
+            0xc2 | 0xe1..=0xe3 => whitespace_at(b, i),
+            _ => 0,
+        };
+        if space > 0 {
+            inside = false;
+            i += space;
+            continue;
         }
+        if !inside {
+            tokens += 1;
+            if tokens > 1 {
+                return false;
+            }
+            inside = true;
+        }
+        // The rest of the character: its continuation bytes are no whitespace.
+        i += match x {
+            0xf0.. => 4,
+            0xe0.. => 3,
+            0xc0.. => 2,
+            _ => 1,
+        };
     }
     tokens == 1
+}
+
+/// The tokens of a line as `split_whitespace` gives them, found from each
+/// character's first byte: only the bytes that can start a whitespace character are
+/// looked at further, and a spaced layout's runs of spaces are passed a byte at a
+/// time, where `split_whitespace` decoded every character and asked whether it is
+/// whitespace.
+#[derive(Clone)]
+struct Words<'a>(&'a str);
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let b = self.0.as_bytes();
+        let mut i = 0;
+        // Spaced layouts set cells apart with long runs of spaces: passed a byte at a
+        // time without asking `whitespace_at`.
+        loop {
+            match b.get(i) {
+                None => {
+                    self.0 = "";
+                    return None;
+                }
+                Some(b'\t'..=b'\r' | b' ') => i += 1,
+                Some(0xc2 | 0xe1..=0xe3) => match whitespace_at(b, i) {
+                    0 => break,
+                    n => i += n,
+                },
+                Some(_) => break,
+            }
+        }
+        let start = i;
+        while let Some(&x) = b.get(i) {
+            i += match x {
+                b'\t'..=b'\r' | b' ' => break,
+                0x00..=0x7f => 1,
+                0xc2 | 0xe1..=0xe3 if whitespace_at(b, i) > 0 => break,
+                0xf0.. => 4,
+                0xe0.. => 3,
+                _ => 2,
+            };
+        }
+        // Both ends are at character boundaries (the loop steps whole characters).
+        let word = self.0.get(start..i)?;
+        self.0 = self.0.get(i..).unwrap_or_default();
+        Some(word)
+    }
 }
 
 /// Lines a thread remembers the lexing of, and segments and cells in all; past
@@ -447,7 +500,7 @@ fn events_of<'a>(
     numeric_hint: bool,
 ) -> (Vec<Event<'a>>, bool) {
     let tabbed = line.contains('\t');
-    let tokens = || line.split_whitespace();
+    let tokens = || Words(line);
     let numeric_context = numeric_hint
         || tabbed
         || tokens().any(
@@ -875,6 +928,23 @@ fn merge_one_cell_lines(groups: &mut Vec<ValueGroup>, skippable: impl Fn(usize) 
 mod tests {
     use super::*;
     use crate::normalize::normalize_line;
+
+    #[test]
+    fn words_are_split_whitespace() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            for s in [
+                format!("{c}"),
+                format!("a{c}b"),
+                format!(" {c} "),
+                format!("a {c}"),
+                format!("{c}{c}一 {c}"),
+                format!("\u{3000}{c}\u{85}x\u{2029}"),
+            ] {
+                let words: Vec<&str> = Words(&s).collect();
+                assert_eq!(words, s.split_whitespace().collect::<Vec<_>>(), "{s:?}");
+            }
+        }
+    }
 
     #[test]
     fn single_tokens_are_told_as_split_whitespace_tells_them() {
