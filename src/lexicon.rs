@@ -407,27 +407,39 @@ impl Lexicon {
     }
 
     /// `line` with a space put between a row label's arabic ordinal and the text it is
-    /// glued to (`glued_ordinal`). A match needs a digit right before an ordinal
-    /// separator; most lines have none, and are returned without the search.
+    /// glued to (`glued_ordinal`). A match needs one or two digits right before an
+    /// ordinal separator, after a Han character or a bracket and before a Han
+    /// character; most lines have none, and are returned without the search.
     pub fn split_glued_ordinals<'a>(&self, line: &'a str) -> Cow<'a, str> {
         // An ASCII digit is one byte, so a separator right after one starts at the
         // byte after it: the places where a separator may start are searched for,
-        // and the byte before each looked at.
+        // and the bytes around each looked at. Most digits before a separator are a
+        // decimal's or a count's (`1.5`, `12,000`, a row's `1.` at the line's start),
+        // which the pattern's Han character on either side rules out: told from the
+        // bytes (every Han character is at or above U+2E80, so three bytes or more,
+        // from a lead byte of 0xE2 or above, and ends with a byte of 0x80 or above).
         let bytes = line.as_bytes();
-        let after_digit = |p: usize| {
-            p > 0
-                && bytes[p - 1].is_ascii_digit()
-                && line
-                    .get(p..)
-                    .and_then(|rest| rest.chars().next())
-                    .is_some_and(|n| self.ordinal_separators.contains(&n))
+        let glued = |p: usize| {
+            let digits = bytes[..p]
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let Some(sep) = line.get(p..).and_then(|rest| rest.chars().next()) else {
+                return false;
+            };
+            (1..=2).contains(&digits)
+                && p > digits
+                && matches!(bytes[p - digits - 1], 0x80..|b')'| b']')
+                && bytes.get(p + sep.len_utf8()).is_some_and(|&b| b >= 0xe2)
+                && self.ordinal_separators.contains(&sep)
         };
         let possible = match self.separator_starts[..] {
             [] => false,
-            [a] => memchr::memchr_iter(a, bytes).any(after_digit),
-            [a, b] => memchr::memchr2_iter(a, b, bytes).any(after_digit),
-            [a, b, c] => memchr::memchr3_iter(a, b, c, bytes).any(after_digit),
-            _ => (1..bytes.len()).any(after_digit),
+            [a] => memchr::memchr_iter(a, bytes).any(glued),
+            [a, b] => memchr::memchr2_iter(a, b, bytes).any(glued),
+            [a, b, c] => memchr::memchr3_iter(a, b, c, bytes).any(glued),
+            _ => (1..bytes.len()).any(glued),
         };
         if !possible {
             return Cow::Borrowed(line);
@@ -795,15 +807,7 @@ mod tests {
                 .iter()
                 .any(|&r| line.contains(&*r.encode_utf8(&mut [0; 4])));
             proptest::prop_assert_eq!(lex.has_cell_rule(&line), has_rule);
-            let chars: Vec<char> = line.chars().collect();
-            let possible = chars
-                .windows(2)
-                .any(|w| w[0].is_ascii_digit() && lex.ordinal_separators.contains(&w[1]));
-            let split = if possible {
-                lex.glued_ordinal.replace_all(&line, "$1 $2")
-            } else {
-                Cow::Borrowed(line.as_str())
-            };
+            let split = lex.glued_ordinal.replace_all(&line, "$1 $2");
             proptest::prop_assert_eq!(lex.split_glued_ordinals(&line), split);
         }
     }
