@@ -99,22 +99,51 @@ pub fn push_cell(out: &mut Vec<u8>, start: &[u8], column: &[u8], cell: &Cell) {
 }
 
 /// The statuses' words, padded to a block of [`STATUS_BYTES`]: room for the longest
-/// (`unconfirmed`), which a test checks for every status.
+/// (`unconfirmed`; a longer word would not compile).
 const STATUS_BYTES: usize = 16;
 
+/// Every status, in the order of their discriminants.
+const STATUSES: [CellStatus; 6] = [
+    CellStatus::Ok,
+    CellStatus::Repaired,
+    CellStatus::Inferred,
+    CellStatus::Missing,
+    CellStatus::Conflict,
+    CellStatus::Unconfirmed,
+];
+
+/// The padded words and their lengths by `status as usize`, made when compiled: made
+/// for each cell, the padding was a `memset` and the word a `memcpy` call.
+const STATUS_WORDS: [([u8; STATUS_BYTES], usize); STATUSES.len()] = {
+    let mut words = [([0; STATUS_BYTES], 0); STATUSES.len()];
+    let mut i = 0;
+    while i < STATUSES.len() {
+        let word = STATUSES[i].as_str().as_bytes();
+        let at = STATUSES[i] as usize;
+        let mut j = 0;
+        while j < word.len() {
+            words[at].0[j] = word[j];
+            j += 1;
+        }
+        words[at].1 = word.len();
+        i += 1;
+    }
+    words
+};
+
 fn status_word(s: CellStatus) -> ([u8; STATUS_BYTES], usize) {
-    let word = s.as_str().as_bytes();
-    let mut padded = [0; STATUS_BYTES];
-    let n = word.len().min(STATUS_BYTES);
-    padded[..n].copy_from_slice(&word[..n]);
-    (padded, n)
+    STATUS_WORDS[s as usize]
 }
+
+/// The end of a cell's record at most: two numbers of 20 digits, a status word, the
+/// raw text and four marks.
+const END_BYTES: usize = 2 * 20 + STATUS_BYTES + INLINE_BYTES + 4;
 
 /// The end of a cell's record (`value,status,line,raw` and the newline) for a cell
 /// as nearly every one is (a whole non-negative value, raw text that is short and
-/// plain), put together on the stack and appended at once: appended field by field
-/// it took seven appends, three of them copy calls of a few bytes, and the raw text
-/// checked as a `str` again. Returns false, having appended nothing, for any other.
+/// plain), written in place: the output grows by [`END_BYTES`] (constant-size
+/// stores, not a copy call), the fields go in, and it is cut back to what they took.
+/// Returns false, having appended nothing, for any other cell.
 fn push_cell_end(out: &mut Vec<u8>, cell: &Cell) -> bool {
     let Some((raw, raw_len)) = cell.raw.padded() else {
         return false;
@@ -127,11 +156,14 @@ fn push_cell_end(out: &mut Vec<u8>, cell: &Cell) -> bool {
         Some(Ok(m)) if m % 1_000_000 == 0 => Some(m / 1_000_000),
         Some(_) => return false,
     };
-    // Two numbers of at most 20 digits, a status word, the raw text and four marks.
-    let mut buf = [0u8; 2 * 20 + STATUS_BYTES + INLINE_BYTES + 4];
+    let at = out.len();
+    out.extend_from_slice(&[0; END_BYTES]);
+    let Some(buf) = out[at..].first_chunk_mut::<END_BYTES>() else {
+        return false;
+    };
     let mut n = 0;
     if let Some(v) = value {
-        n = put_decimal(&mut buf, n, v);
+        n = put_decimal(buf, n, v);
     }
     buf[n] = b',';
     n += 1;
@@ -141,24 +173,39 @@ fn push_cell_end(out: &mut Vec<u8>, cell: &Cell) -> bool {
     buf[n] = b',';
     n += 1;
     if let Some(l) = cell.line {
-        n = put_decimal(&mut buf, n, l as u64);
+        n = put_decimal(buf, n, l as u64);
     }
     buf[n] = b',';
     n += 1;
     buf[n..n + INLINE_BYTES].copy_from_slice(raw);
     n += raw_len;
     buf[n] = b'\n';
-    n += 1;
-    out.extend_from_slice(&buf[..n]);
+    out.truncate(at + n + 1);
     true
 }
 
-/// Writes `v` in decimal at `buf[at..]` and returns where it ends: the digits' count
-/// first, then the digits from the last.
+/// Writes `v` in decimal at `buf[at..]` and returns where it ends. Most cells'
+/// values have one digit and their lines two or three, which are written here; the
+/// rest count their digits, then write them from the last.
+#[inline(always)]
 fn put_decimal(buf: &mut [u8], at: usize, v: u64) -> usize {
-    let end = at + v.checked_ilog10().map_or(1, |d| d as usize + 1);
-    crate::numbers::decimal_back(v, buf, end);
-    end
+    use crate::numbers::{decimal_back, PAIRS};
+    match v {
+        0..=9 => {
+            buf[at] = b'0' + v as u8;
+            at + 1
+        }
+        10..=99 => {
+            let pair = v as usize * 2;
+            buf[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+            at + 2
+        }
+        _ => {
+            let end = at + v.ilog10() as usize + 1;
+            decimal_back(v, buf, end);
+            end
+        }
+    }
 }
 
 /// [`push_cell_end`] field by field, for any cell.
@@ -295,19 +342,19 @@ mod tests {
     #[test]
     fn every_status_word_fits_its_block() {
         for s in STATUSES {
+            // A status added to the enum stops this compiling: add it to STATUSES too.
+            match s {
+                CellStatus::Ok
+                | CellStatus::Repaired
+                | CellStatus::Inferred
+                | CellStatus::Missing
+                | CellStatus::Conflict
+                | CellStatus::Unconfirmed => {}
+            }
             let (word, n) = status_word(s);
             assert_eq!(&word[..n], s.as_str().as_bytes());
         }
     }
-
-    const STATUSES: [CellStatus; 6] = [
-        CellStatus::Ok,
-        CellStatus::Repaired,
-        CellStatus::Inferred,
-        CellStatus::Missing,
-        CellStatus::Conflict,
-        CellStatus::Unconfirmed,
-    ];
 
     #[test]
     fn numbers_are_pushed_as_display_writes_them() {

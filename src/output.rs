@@ -255,6 +255,14 @@ struct Wide {
     out: Out,
 }
 
+/// Where a template table's rows go in the wide tables: which one, and per block,
+/// which of the block's columns each wide column is (found when the outputs open, not
+/// by comparing the paths again for every document).
+struct WidePlan {
+    wide: usize,
+    at: Vec<Vec<Option<usize>>>,
+}
+
 /// The open output files of one run.
 pub struct OutputSet<'d> {
     dict: &'d Dictionaries,
@@ -263,6 +271,8 @@ pub struct OutputSet<'d> {
     corrections: Out,
     review: Out,
     wide: Vec<Wide>,
+    /// `[template][table]`.
+    plans: Vec<Vec<Option<WidePlan>>>,
     /// The quoted parts of every table's records.
     parts: Parts,
     /// Buffers the records of one document are put together in.
@@ -392,8 +402,34 @@ impl<'d> OutputSet<'d> {
                 out,
             });
         }
+        let plans = dict
+            .templates
+            .iter()
+            .map(|template| {
+                template
+                    .tables
+                    .iter()
+                    .map(|table| {
+                        let w = wide.iter().position(|w| w.table == table.id)?;
+                        let at = table
+                            .blocks
+                            .iter()
+                            .map(|b| {
+                                wide[w]
+                                    .columns
+                                    .iter()
+                                    .map(|path| b.columns.iter().position(|c| &c.path == path))
+                                    .collect()
+                            })
+                            .collect();
+                        Some(WidePlan { wide: w, at })
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(OutputSet {
             dict,
+            plans,
             cells: open(dir, "cells.csv", &strings(CELLS), bom)?,
             documents: open(dir, "documents.csv", &strings(DOCUMENTS), bom)?,
             corrections: open(dir, "corrections.csv", &strings(CORRECTIONS), bom)?,
@@ -444,25 +480,27 @@ impl<'d> OutputSet<'d> {
         cells.clear();
         let mut quoted_id = Vec::new();
         let _ = csv_row::write_fields(&mut quoted_id, &[id]);
+        // A wide row's flags (`col=status;…`), written as they are met.
+        let mut flags = String::new();
         for tr in &doc.tables {
             let table = &template.tables[tr.table];
             let parts = self.parts.table(t, tr.table);
-            let wide = self.wide.iter_mut().find(|w| w.table == table.id);
-            let mut wide_rows = Vec::new();
+            let plan = self.plans[t][tr.table].as_ref();
+            wide_out.clear();
             for (r, row) in table.rows.iter().enumerate() {
                 if tr.rows[r] == RowPresence::Omitted {
                     continue;
                 }
+                let row_cells = &tr.cells[r];
                 let columns = &table.blocks[row.block].columns;
-                // The wide row's flags (`col=status;…`), written as they are met.
-                let mut flags = String::new();
+                flags.clear();
                 // What every cell of the row starts with: `doc_id,table,row_id,row_label,`.
                 start.clear();
                 start.extend_from_slice(&quoted_id);
                 start.push(b',');
                 start.extend_from_slice(&parts.cell_rows[r]);
-                for (c, col) in columns.iter().enumerate() {
-                    let cell = &tr.cells[r][c];
+                let column_parts = &parts.columns[row.block];
+                for ((cell, col), part) in row_cells.iter().zip(columns).zip(column_parts) {
                     if cell.status != CellStatus::Ok {
                         if !flags.is_empty() {
                             flags.push(';');
@@ -471,25 +509,12 @@ impl<'d> OutputSet<'d> {
                         flags.push('=');
                         flags.push_str(cell.status.as_str());
                     }
-                    cell_records::push_cell(&mut cells, &start, &parts.columns[row.block][c], cell);
+                    cell_records::push_cell(&mut cells, &start, part, cell);
                 }
-                wide_rows.push((r, flags));
-            }
-            if let Some(w) = wide {
-                // Which of its block's columns each wide column is, found once per
-                // block rather than by comparing the paths again for every row.
-                let mut placed: Vec<Option<Vec<Option<usize>>>> = vec![None; table.blocks.len()];
-                wide_out.clear();
-                for (r, flags) in wide_rows {
-                    let row = &table.rows[r];
-                    let columns = &table.blocks[row.block].columns;
-                    let at = placed[row.block].get_or_insert_with(|| {
-                        w.columns
-                            .iter()
-                            .map(|path| columns.iter().position(|c| &c.path == path))
-                            .collect()
-                    });
-                    let values = at.iter().map(|c| c.and_then(|c| tr.cells[r][c].value));
+                if let Some(plan) = plan {
+                    let values = plan.at[row.block]
+                        .iter()
+                        .map(|c| c.and_then(|c| row_cells[c].value));
                     cell_records::push_wide(
                         &mut wide_out,
                         &quoted_id,
@@ -498,7 +523,9 @@ impl<'d> OutputSet<'d> {
                         &flags,
                     );
                 }
-                w.out.bytes(&wide_out)?;
+            }
+            if let Some(plan) = plan {
+                self.wide[plan.wide].out.bytes(&wide_out)?;
             }
         }
         self.cells.bytes(&cells)?;
