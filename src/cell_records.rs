@@ -239,13 +239,21 @@ pub fn push_wide(
     out.extend_from_slice(row);
     for v in values {
         out.push(b',');
-        if let Some(v) = v {
-            push_num(out, v);
+        let Some(v) = v else {
+            continue;
+        };
+        match u64::try_from(v.millionths()) {
+            // Most values are a single digit: pushed here, not by a call.
+            Ok(m) if m < 10_000_000 && m % 1_000_000 == 0 => out.push(b'0' + (m / 1_000_000) as u8),
+            _ => push_num(out, v),
         }
     }
     out.push(b',');
-    // Writing into a vector cannot fail.
-    let _ = csv_row::write_fields(out, &[flags]);
+    // Most rows have no flags, and an empty field is written as nothing.
+    if !flags.is_empty() {
+        // Writing into a vector cannot fail.
+        let _ = csv_row::write_fields(out, &[flags]);
+    }
     out.push(b'\n');
 }
 

@@ -87,11 +87,11 @@ pub fn neutralize(text: &str) -> String {
 
 /// [`neutralize`] without a copy when the text is safe as it is (almost always).
 pub(crate) fn neutral(text: &str) -> Cow<'_, str> {
-    let changes = |c: char| {
-        matches!(c, '\t' | '\n' | '\r' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-            || c.is_control()
-    };
-    if !text.chars().any(changes) && !starts_formula(text) {
+    // Without an early exit the compiler tests many bytes at once; text without a
+    // suspect byte (nearly all) is passed without decoding its characters.
+    let suspect = text.bytes().fold(false, |s, b| s | suspect(b));
+    let changed = suspect && text.chars().any(changes);
+    if !changed && !starts_formula(text) {
         return Cow::Borrowed(text);
     }
     let clean: String = text
@@ -116,10 +116,68 @@ pub(crate) fn neutral(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether [`neutral`] drops `c` or makes it a space.
+fn changes(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || c.is_control()
+}
+
+/// Whether `b` may be a byte of a character that [`changes`]: each is a control
+/// character (a byte below 0x20, 0x7f, or U+0080–U+009F, led by 0xc2) or a direction
+/// mark (led by 0xe2); a test checks every character.
+fn suspect(b: u8) -> bool {
+    b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2
+}
+
 fn starts_formula(text: &str) -> bool {
     text.trim_start().starts_with([
         '=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
     ])
+}
+
+/// Appends `x` as `{:.3}` writes it (three decimals, rounded half to even on its
+/// exact binary value), for a non-negative `x` below 9·10^12; false, having appended
+/// nothing, for any other. Formatting a float cost about 700 instructions a
+/// correction.
+fn fixed3(x: f64, out: &mut String) -> bool {
+    if !(x.is_sign_positive() && x < 9.0e12) {
+        return false;
+    }
+    let bits = x.to_bits();
+    let (frac, exp) = (bits & ((1 << 52) - 1), (bits >> 52) as i32 & 0x7ff);
+    // x = m·2^e exactly.
+    let (m, e) = if exp == 0 {
+        (frac, -1074)
+    } else {
+        (frac | 1 << 52, exp - 1075)
+    };
+    let scaled = u128::from(m) * 1000;
+    let thousandths = if e >= 0 {
+        scaled << e
+    } else if e > -127 {
+        let shift = e.unsigned_abs();
+        let (whole, rest, half) = (
+            scaled >> shift,
+            scaled & ((1 << shift) - 1),
+            1 << (shift - 1),
+        );
+        whole + u128::from(rest > half || (rest == half && whole & 1 == 1))
+    } else if scaled == 0 {
+        0
+    } else {
+        return false;
+    };
+    let Ok(k) = u64::try_from(thousandths) else {
+        return false;
+    };
+    let mut digits = [0; 20];
+    out.push_str(crate::numbers::decimal(k / 1000, &mut digits));
+    out.push('.');
+    let frac = (k % 1000) as usize;
+    for d in [frac / 100, frac / 10 % 10, frac % 10] {
+        out.push(char::from(b'0' + d as u8));
+    }
+    true
 }
 
 /// The staging folder inside OUT_DIR (same file system, so a rename moves a file).
@@ -535,7 +593,9 @@ impl<'d> OutputSet<'d> {
             let mut digits = [0; 20];
             let line = crate::numbers::decimal(c.line as u64, &mut digits);
             score.clear();
-            let _ = write!(score, "{:.3}", c.score);
+            if !fixed3(c.score, &mut score) {
+                let _ = write!(score, "{:.3}", c.score);
+            }
             self.corrections.row(&[
                 id,
                 line,
@@ -556,12 +616,12 @@ impl<'d> OutputSet<'d> {
     /// after every document's own rows).
     pub fn write_review(&mut self, doc_id: &str, r: &ReviewItem) -> Result<(), RunError> {
         self.review.row(&[
-            neutralize(doc_id),
-            r.table.clone(),
-            r.row_label.clone(),
-            r.column_label.clone(),
-            r.problem.into(),
-            neutralize(&r.detail),
+            &*neutral(doc_id),
+            &r.table,
+            &r.row_label,
+            &r.column_label,
+            r.problem,
+            &neutral(&r.detail),
         ])
     }
 
@@ -625,6 +685,48 @@ mod tests {
             msg.contains("/dev/full") && msg.contains("disk is full"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn every_character_that_changes_has_a_suspect_byte() {
+        for c in (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|&c| changes(c))
+        {
+            let mut b = [0; 4];
+            assert!(c.encode_utf8(&mut b).bytes().any(suspect), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn scores_are_written_as_display_writes_them() {
+        let mut xs = vec![0.0, 0.0625, 0.1875, 0.0005, 0.9995, 1.0, 1e-9, 8.9e12];
+        xs.extend((0..20_000).map(|i| f64::from(i) / 2000.0));
+        xs.extend((0..2_000).map(|i| f64::from(i) / 16.0));
+        let mut s = String::new();
+        for x in xs {
+            s.clear();
+            assert!(fixed3(x, &mut s));
+            assert_eq!(s, format!("{x:.3}"));
+        }
+        // Negative, not finite, too large, or too far below a thousandth for the
+        // shift: left to `Display`.
+        for x in [-0.0, -1.0, f64::NAN, f64::INFINITY, 9.0e12, 5e-324, 1e-300] {
+            assert!(!fixed3(x, &mut s));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_score_as_display_writes_it(x in 0.0..9.0e12f64, unit in 0.0..1.0f64, bits: u64) {
+            let any = f64::from_bits(bits);
+            for x in [x, unit, any] {
+                let mut s = String::new();
+                if fixed3(x, &mut s) {
+                    proptest::prop_assert_eq!(s, format!("{x:.3}"));
+                }
+            }
+        }
     }
 
     #[test]

@@ -53,11 +53,14 @@ fn decode(input: &mut impl Read) -> std::io::Result<YearFacts> {
     }
     fn string(input: &mut impl Read) -> std::io::Result<String> {
         let len = u64::from_le_bytes(bytes(input)?);
-        let mut s = Vec::new();
-        input.take(len).read_to_end(&mut s)?;
-        if s.len() as u64 != len {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
+        // No id, agency or document name is near this long; a damaged length is
+        // not to be allocated.
+        let len = usize::try_from(len)
+            .ok()
+            .filter(|&n| n < 1 << 30)
+            .ok_or(std::io::ErrorKind::InvalidData)?;
+        let mut s = vec![0; len];
+        input.read_exact(&mut s)?;
         String::from_utf8(s).map_err(std::io::Error::other)
     }
     let doc_id = string(input)?;

@@ -226,18 +226,18 @@ impl FactIndex {
             cells.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
         }
         // A cell named twice counts once, with its last value (as a map keeps it).
-        let mut kept: Vec<(&str, &str, &str, Num)> = Vec::with_capacity(cells.len());
-        for cell in cells {
-            match kept.last_mut() {
-                Some(last) if (last.0, last.1, last.2) == (cell.0, cell.1, cell.2) => *last = cell,
-                _ => kept.push(cell),
+        cells.dedup_by(|next, kept| {
+            let same = (next.0, next.1, next.2) == (kept.0, kept.1, kept.2);
+            if same {
+                *kept = *next;
             }
-        }
+            same
+        });
         Some(FactCells {
             doc_id: &doc.doc_id,
             agency: &doc.agency,
             year,
-            cells: kept,
+            cells,
         })
     }
 }
