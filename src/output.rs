@@ -530,14 +530,14 @@ impl<'d> OutputSet<'d> {
             return Ok(());
         };
         // Records go into reused buffers, a file's worth of a document at a time.
-        let (mut cells, mut wide_out, mut start) = (
+        let (mut cells, mut wide_out) = (
             std::mem::take(&mut self.cells_buf),
             std::mem::take(&mut self.wide_buf),
-            Vec::new(),
         );
         cells.clear();
         let mut quoted_id = Vec::new();
         let _ = csv_row::write_fields(&mut quoted_id, &[id]);
+        let id_part = cell_records::IdPart::new(&quoted_id);
         // A wide row's flags (`col=status;…`), written as they are met.
         let mut flags = String::new();
         for tr in &doc.tables {
@@ -552,13 +552,7 @@ impl<'d> OutputSet<'d> {
                 let row_cells = &tr.cells[r];
                 let columns = &table.blocks[row.block].columns;
                 flags.clear();
-                // What every cell of the row starts with: `doc_id,table,row_id,row_label,`.
-                start.clear();
-                start.extend_from_slice(&quoted_id);
-                start.push(b',');
-                start.extend_from_slice(&parts.cell_rows[r]);
-                let column_parts = &parts.columns[row.block];
-                for ((cell, col), part) in row_cells.iter().zip(columns).zip(column_parts) {
+                for ((cell, col), part) in row_cells.iter().zip(columns).zip(&parts.cells[r]) {
                     if cell.status != CellStatus::Ok {
                         if !flags.is_empty() {
                             flags.push(';');
@@ -567,7 +561,7 @@ impl<'d> OutputSet<'d> {
                         flags.push('=');
                         flags.push_str(cell.status.as_str());
                     }
-                    cell_records::push_cell(&mut cells, &start, part, cell);
+                    cell_records::push_cell(&mut cells, &id_part, part, cell);
                 }
                 if let Some(plan) = plan {
                     let values = plan.at[row.block]
@@ -587,25 +581,29 @@ impl<'d> OutputSet<'d> {
             }
         }
         self.cells.bytes(&cells)?;
-        (self.cells_buf, self.wide_buf) = (cells, wide_out);
+        // corrections.csv's records, put together as cells.csv's are: the id quoted
+        // once, the line and score (digits and a point) as they are.
         let mut score = String::new();
+        cells.clear();
         for c in &doc.corrections {
-            let mut digits = [0; 20];
-            let line = crate::numbers::decimal(c.line as u64, &mut digits);
+            cells.extend_from_slice(&quoted_id);
+            cells.push(b',');
+            cell_records::push_decimal(&mut cells, c.line as u64);
+            cells.push(b',');
+            let _ = csv_row::write_fields(
+                &mut cells,
+                &[c.kind, &neutral(&c.before), &neutral(&c.after)],
+            );
             score.clear();
             if !fixed3(c.score, &mut score) {
                 let _ = write!(score, "{:.3}", c.score);
             }
-            self.corrections.row(&[
-                id,
-                line,
-                c.kind,
-                &neutral(&c.before),
-                &neutral(&c.after),
-                score.as_str(),
-                c.method,
-            ])?;
+            cells.push(b',');
+            let _ = csv_row::write_fields(&mut cells, &[score.as_str(), c.method]);
+            cells.push(b'\n');
         }
+        self.corrections.bytes(&cells)?;
+        (self.cells_buf, self.wide_buf) = (cells, wide_out);
         for r in &doc.review {
             self.write_review(id, r)?;
         }
