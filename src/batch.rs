@@ -32,13 +32,13 @@ use crate::model::{DocResult, DocStatus};
 use crate::output::OutputSet;
 use crate::output::STAGING;
 use crate::year_store::YearStore;
-use crate::years::fact_cells;
+use crate::years::FactIndex;
 
 /// Documents cleaned between writes.
 pub(crate) const CHUNK: usize = 512;
 
 /// The cross-year facts' file in the staging folder.
-const YEAR_FACTS: &str = "year-facts.jsonl";
+const YEAR_FACTS: &str = "year-facts";
 
 /// Default `--max-bytes`: a report's text is well under 1 MB; a file many times that
 /// is an export of something else, and cleaning it would only cost time.
@@ -272,6 +272,7 @@ fn run<'a>(
     // The few cells each document lends the cross-year checks, kept on disk (with the
     // other staged files) so that memory does not grow with the archive.
     let mut year_facts = YearStore::create(&out_dir.join(STAGING).join(YEAR_FACTS))?;
+    let fact_index = FactIndex::new(dict);
     // Each chunk's results are written while the next chunk is cleaned, so the pool
     // does not wait for the CSV writer.
     let mut pending: Vec<DocResult> = Vec::new();
@@ -282,7 +283,7 @@ fn run<'a>(
         for d in &docs {
             out.write(d)?;
             summary.add(d);
-            if let Some(f) = fact_cells(d, dict) {
+            if let Some(f) = fact_index.cells(d, dict) {
                 year_facts.add_cells(&f)?;
             }
         }

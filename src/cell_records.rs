@@ -16,10 +16,9 @@ use crate::output::neutral;
 
 /// The quoted parts of one template table's records.
 pub struct TableParts {
-    /// Per row: `table,row_id,row_label,` (a cell's record after its `doc_id,`).
-    pub cell_rows: Vec<Vec<u8>>,
-    /// Per block, per column: `column_id,column_label,`.
-    pub columns: Vec<Vec<Vec<u8>>>,
+    /// Per row, per column of its block: `table,row_id,row_label,column_id,column_label,`
+    /// (a cell's record between its `doc_id,` and its value).
+    pub cells: Vec<Vec<Vec<u8>>>,
     /// Per row: `template,row_id,row_label` (a wide record after its `doc_id,`).
     pub wide_rows: Vec<Vec<u8>>,
 }
@@ -41,22 +40,20 @@ impl TableParts {
             part.push(b',');
             part
         };
+        let cells = table
+            .rows
+            .iter()
+            .map(|r| {
+                let row = with_comma(quoted(&[&table.id, &r.id, &r.path]));
+                table.blocks[r.block]
+                    .columns
+                    .iter()
+                    .map(|c| [&row[..], &with_comma(quoted(&[&c.id, &c.path]))].concat())
+                    .collect()
+            })
+            .collect();
         TableParts {
-            cell_rows: table
-                .rows
-                .iter()
-                .map(|r| with_comma(quoted(&[&table.id, &r.id, &r.path])))
-                .collect(),
-            columns: table
-                .blocks
-                .iter()
-                .map(|b| {
-                    b.columns
-                        .iter()
-                        .map(|c| with_comma(quoted(&[&c.id, &c.path])))
-                        .collect()
-                })
-                .collect(),
+            cells,
             wide_rows: table
                 .rows
                 .iter()
@@ -88,33 +85,95 @@ impl Parts {
     }
 }
 
-/// Appends a cell's record: `start` is `doc_id,` and the row's part, `column` the
-/// column's part.
-pub fn push_cell(out: &mut Vec<u8>, start: &[u8], column: &[u8], cell: &Cell) {
-    out.extend_from_slice(start);
-    out.extend_from_slice(column);
+/// The room for a document's part of its cell records.
+const ID_BLOCK: usize = 32;
+
+/// A document's part of each of its cell records, `doc_id,` quoted, also held in a
+/// block of [`ID_BLOCK`] bytes when it fits (nearly every id does), so that it is
+/// put in by constant-size stores and cut back rather than by a copy call.
+pub struct IdPart {
+    block: [u8; ID_BLOCK],
+    bytes: Vec<u8>,
+}
+
+impl IdPart {
+    /// The part of a document whose id, quoted, is `quoted_id`.
+    pub fn new(quoted_id: &[u8]) -> IdPart {
+        let bytes = [quoted_id, b","].concat();
+        let mut block = [0; ID_BLOCK];
+        if let Some(room) = block.get_mut(..bytes.len()) {
+            room.copy_from_slice(&bytes);
+        }
+        IdPart { block, bytes }
+    }
+
+    fn push(&self, out: &mut Vec<u8>) {
+        if self.bytes.len() <= ID_BLOCK {
+            let at = out.len();
+            out.extend_from_slice(&self.block);
+            out.truncate(at + self.bytes.len());
+        } else {
+            out.extend_from_slice(&self.bytes);
+        }
+    }
+}
+
+/// Appends a cell's record: `id` the document's part, `cell_part` the row's and
+/// column's ([`TableParts::cells`]).
+pub fn push_cell(out: &mut Vec<u8>, id: &IdPart, cell_part: &[u8], cell: &Cell) {
+    id.push(out);
+    out.extend_from_slice(cell_part);
     if !push_cell_end(out, cell) {
         push_cell_end_appending(out, cell);
     }
 }
 
 /// The statuses' words, padded to a block of [`STATUS_BYTES`]: room for the longest
-/// (`unconfirmed`), which a test checks for every status.
+/// (`unconfirmed`; a longer word would not compile).
 const STATUS_BYTES: usize = 16;
 
+/// Every status, in the order of their discriminants.
+const STATUSES: [CellStatus; 6] = [
+    CellStatus::Ok,
+    CellStatus::Repaired,
+    CellStatus::Inferred,
+    CellStatus::Missing,
+    CellStatus::Conflict,
+    CellStatus::Unconfirmed,
+];
+
+/// The padded words and their lengths by `status as usize`, made when compiled: made
+/// for each cell, the padding was a `memset` and the word a `memcpy` call.
+const STATUS_WORDS: [([u8; STATUS_BYTES], usize); STATUSES.len()] = {
+    let mut words = [([0; STATUS_BYTES], 0); STATUSES.len()];
+    let mut i = 0;
+    while i < STATUSES.len() {
+        let word = STATUSES[i].as_str().as_bytes();
+        let at = STATUSES[i] as usize;
+        let mut j = 0;
+        while j < word.len() {
+            words[at].0[j] = word[j];
+            j += 1;
+        }
+        words[at].1 = word.len();
+        i += 1;
+    }
+    words
+};
+
 fn status_word(s: CellStatus) -> ([u8; STATUS_BYTES], usize) {
-    let word = s.as_str().as_bytes();
-    let mut padded = [0; STATUS_BYTES];
-    let n = word.len().min(STATUS_BYTES);
-    padded[..n].copy_from_slice(&word[..n]);
-    (padded, n)
+    STATUS_WORDS[s as usize]
 }
+
+/// The end of a cell's record at most: two numbers of 20 digits, a status word, the
+/// raw text and four marks.
+const END_BYTES: usize = 2 * 20 + STATUS_BYTES + INLINE_BYTES + 4;
 
 /// The end of a cell's record (`value,status,line,raw` and the newline) for a cell
 /// as nearly every one is (a whole non-negative value, raw text that is short and
-/// plain), put together on the stack and appended at once: appended field by field
-/// it took seven appends, three of them copy calls of a few bytes, and the raw text
-/// checked as a `str` again. Returns false, having appended nothing, for any other.
+/// plain), written in place: the output grows by [`END_BYTES`] (constant-size
+/// stores, not a copy call), the fields go in, and it is cut back to what they took.
+/// Returns false, having appended nothing, for any other cell.
 fn push_cell_end(out: &mut Vec<u8>, cell: &Cell) -> bool {
     let Some((raw, raw_len)) = cell.raw.padded() else {
         return false;
@@ -127,11 +186,14 @@ fn push_cell_end(out: &mut Vec<u8>, cell: &Cell) -> bool {
         Some(Ok(m)) if m % 1_000_000 == 0 => Some(m / 1_000_000),
         Some(_) => return false,
     };
-    // Two numbers of at most 20 digits, a status word, the raw text and four marks.
-    let mut buf = [0u8; 2 * 20 + STATUS_BYTES + INLINE_BYTES + 4];
+    let at = out.len();
+    out.extend_from_slice(&[0; END_BYTES]);
+    let Some(buf) = out[at..].first_chunk_mut::<END_BYTES>() else {
+        return false;
+    };
     let mut n = 0;
     if let Some(v) = value {
-        n = put_decimal(&mut buf, n, v);
+        n = put_decimal(buf, n, v);
     }
     buf[n] = b',';
     n += 1;
@@ -141,24 +203,39 @@ fn push_cell_end(out: &mut Vec<u8>, cell: &Cell) -> bool {
     buf[n] = b',';
     n += 1;
     if let Some(l) = cell.line {
-        n = put_decimal(&mut buf, n, l as u64);
+        n = put_decimal(buf, n, l as u64);
     }
     buf[n] = b',';
     n += 1;
     buf[n..n + INLINE_BYTES].copy_from_slice(raw);
     n += raw_len;
     buf[n] = b'\n';
-    n += 1;
-    out.extend_from_slice(&buf[..n]);
+    out.truncate(at + n + 1);
     true
 }
 
-/// Writes `v` in decimal at `buf[at..]` and returns where it ends: the digits' count
-/// first, then the digits from the last.
+/// Writes `v` in decimal at `buf[at..]` and returns where it ends. Most cells'
+/// values have one digit and their lines two or three, which are written here; the
+/// rest count their digits, then write them from the last.
+#[inline(always)]
 fn put_decimal(buf: &mut [u8], at: usize, v: u64) -> usize {
-    let end = at + v.checked_ilog10().map_or(1, |d| d as usize + 1);
-    crate::numbers::decimal_back(v, buf, end);
-    end
+    use crate::numbers::{decimal_back, PAIRS};
+    match v {
+        0..=9 => {
+            buf[at] = b'0' + v as u8;
+            at + 1
+        }
+        10..=99 => {
+            let pair = v as usize * 2;
+            buf[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+            at + 2
+        }
+        _ => {
+            let end = at + v.ilog10() as usize + 1;
+            decimal_back(v, buf, end);
+            end
+        }
+    }
 }
 
 /// [`push_cell_end`] field by field, for any cell.
@@ -192,13 +269,21 @@ pub fn push_wide(
     out.extend_from_slice(row);
     for v in values {
         out.push(b',');
-        if let Some(v) = v {
-            push_num(out, v);
+        let Some(v) = v else {
+            continue;
+        };
+        match u64::try_from(v.millionths()) {
+            // Most values are a single digit: pushed here, not by a call.
+            Ok(m) if m < 10_000_000 && m % 1_000_000 == 0 => out.push(b'0' + (m / 1_000_000) as u8),
+            _ => push_num(out, v),
         }
     }
     out.push(b',');
-    // Writing into a vector cannot fail.
-    let _ = csv_row::write_fields(out, &[flags]);
+    // Most rows have no flags, and an empty field is written as nothing.
+    if !flags.is_empty() {
+        // Writing into a vector cannot fail.
+        let _ = csv_row::write_fields(out, &[flags]);
+    }
     out.push(b'\n');
 }
 
@@ -283,31 +368,28 @@ mod tests {
     fn ours(id: &str, t: usize, table: usize, r: usize, c: usize, cell: &Cell) -> Vec<u8> {
         let parts = Parts::new(dict());
         let part = parts.table(t, table);
-        let mut start = quoted(&[&neutral(id)]);
-        start.push(b',');
-        start.extend_from_slice(&part.cell_rows[r]);
-        let block = dict().templates[t].tables[table].rows[r].block;
-        let mut out = Vec::new();
-        push_cell(&mut out, &start, &part.columns[block][c], cell);
-        out
+        let id = IdPart::new(&quoted(&[&neutral(id)]));
+        let mut out = b"before".to_vec();
+        push_cell(&mut out, &id, &part.cells[r][c], cell);
+        out.split_off(6)
     }
 
     #[test]
     fn every_status_word_fits_its_block() {
         for s in STATUSES {
+            // A status added to the enum stops this compiling: add it to STATUSES too.
+            match s {
+                CellStatus::Ok
+                | CellStatus::Repaired
+                | CellStatus::Inferred
+                | CellStatus::Missing
+                | CellStatus::Conflict
+                | CellStatus::Unconfirmed => {}
+            }
             let (word, n) = status_word(s);
             assert_eq!(&word[..n], s.as_str().as_bytes());
         }
     }
-
-    const STATUSES: [CellStatus; 6] = [
-        CellStatus::Ok,
-        CellStatus::Repaired,
-        CellStatus::Inferred,
-        CellStatus::Missing,
-        CellStatus::Conflict,
-        CellStatus::Unconfirmed,
-    ];
 
     #[test]
     fn numbers_are_pushed_as_display_writes_them() {
@@ -362,7 +444,7 @@ mod tests {
     proptest! {
         #[test]
         fn any_cell_as_the_fields_quoted_one_by_one(
-            id in "[a=\",\n -]{0,4}",
+            id in "[a=\",\n -]{0,4}|[a-z0/_-]{28,34}",
             value in prop::option::of(prop_oneof![
                 (0i64..30).prop_map(Num::int),
                 any::<i64>().prop_map(Num::int),

@@ -25,7 +25,7 @@ pub enum CellStatus {
 
 impl CellStatus {
     /// The word written to cells.csv.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             CellStatus::Ok => "ok",
             CellStatus::Repaired => "repaired",

@@ -119,15 +119,17 @@ pub(crate) fn decimal_bytes(n: u64, buf: &mut [u8; 20]) -> &[u8] {
     &buf[at..]
 }
 
+/// The two digits of 00–99, one pair after the other.
+pub(crate) const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
 /// Writes `n` in decimal so that it ends at `buf[end]` and returns where it starts:
 /// two digits at a time from the last, from a table of the pairs 00–99. `buf[..end]`
 /// must have room for the digits (at most 20).
 pub(crate) fn decimal_back(mut n: u64, buf: &mut [u8], end: usize) -> usize {
-    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
-        2021222324252627282930313233343536373839\
-        4041424344454647484950515253545556575859\
-        6061626364656667686970717273747576777879\
-        8081828384858687888990919293949596979899";
     let mut at = end;
     while n >= 100 {
         let pair = (n % 100) as usize * 2;

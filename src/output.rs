@@ -87,11 +87,11 @@ pub fn neutralize(text: &str) -> String {
 
 /// [`neutralize`] without a copy when the text is safe as it is (almost always).
 pub(crate) fn neutral(text: &str) -> Cow<'_, str> {
-    let changes = |c: char| {
-        matches!(c, '\t' | '\n' | '\r' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-            || c.is_control()
-    };
-    if !text.chars().any(changes) && !starts_formula(text) {
+    // Without an early exit the compiler tests many bytes at once; text without a
+    // suspect byte (nearly all) is passed without decoding its characters.
+    let suspect = text.bytes().fold(false, |s, b| s | suspect(b));
+    let changed = suspect && text.chars().any(changes);
+    if !changed && !starts_formula(text) {
         return Cow::Borrowed(text);
     }
     let clean: String = text
@@ -116,10 +116,68 @@ pub(crate) fn neutral(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether [`neutral`] drops `c` or makes it a space.
+fn changes(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || c.is_control()
+}
+
+/// Whether `b` may be a byte of a character that [`changes`]: each is a control
+/// character (a byte below 0x20, 0x7f, or U+0080–U+009F, led by 0xc2) or a direction
+/// mark (led by 0xe2); a test checks every character.
+fn suspect(b: u8) -> bool {
+    b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2
+}
+
 fn starts_formula(text: &str) -> bool {
     text.trim_start().starts_with([
         '=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
     ])
+}
+
+/// Appends `x` as `{:.3}` writes it (three decimals, rounded half to even on its
+/// exact binary value), for a non-negative `x` below 9·10^12; false, having appended
+/// nothing, for any other. Formatting a float cost about 700 instructions a
+/// correction.
+fn fixed3(x: f64, out: &mut String) -> bool {
+    if !(x.is_sign_positive() && x < 9.0e12) {
+        return false;
+    }
+    let bits = x.to_bits();
+    let (frac, exp) = (bits & ((1 << 52) - 1), (bits >> 52) as i32 & 0x7ff);
+    // x = m·2^e exactly.
+    let (m, e) = if exp == 0 {
+        (frac, -1074)
+    } else {
+        (frac | 1 << 52, exp - 1075)
+    };
+    let scaled = u128::from(m) * 1000;
+    let thousandths = if e >= 0 {
+        scaled << e
+    } else if e > -127 {
+        let shift = e.unsigned_abs();
+        let (whole, rest, half) = (
+            scaled >> shift,
+            scaled & ((1 << shift) - 1),
+            1 << (shift - 1),
+        );
+        whole + u128::from(rest > half || (rest == half && whole & 1 == 1))
+    } else if scaled == 0 {
+        0
+    } else {
+        return false;
+    };
+    let Ok(k) = u64::try_from(thousandths) else {
+        return false;
+    };
+    let mut digits = [0; 20];
+    out.push_str(crate::numbers::decimal(k / 1000, &mut digits));
+    out.push('.');
+    let frac = (k % 1000) as usize;
+    for d in [frac / 100, frac / 10 % 10, frac % 10] {
+        out.push(char::from(b'0' + d as u8));
+    }
+    true
 }
 
 /// The staging folder inside OUT_DIR (same file system, so a rename moves a file).
@@ -255,6 +313,14 @@ struct Wide {
     out: Out,
 }
 
+/// Where a template table's rows go in the wide tables: which one, and per block,
+/// which of the block's columns each wide column is (found when the outputs open, not
+/// by comparing the paths again for every document).
+struct WidePlan {
+    wide: usize,
+    at: Vec<Vec<Option<usize>>>,
+}
+
 /// The open output files of one run.
 pub struct OutputSet<'d> {
     dict: &'d Dictionaries,
@@ -263,6 +329,8 @@ pub struct OutputSet<'d> {
     corrections: Out,
     review: Out,
     wide: Vec<Wide>,
+    /// `[template][table]`.
+    plans: Vec<Vec<Option<WidePlan>>>,
     /// The quoted parts of every table's records.
     parts: Parts,
     /// Buffers the records of one document are put together in.
@@ -392,8 +460,34 @@ impl<'d> OutputSet<'d> {
                 out,
             });
         }
+        let plans = dict
+            .templates
+            .iter()
+            .map(|template| {
+                template
+                    .tables
+                    .iter()
+                    .map(|table| {
+                        let w = wide.iter().position(|w| w.table == table.id)?;
+                        let at = table
+                            .blocks
+                            .iter()
+                            .map(|b| {
+                                wide[w]
+                                    .columns
+                                    .iter()
+                                    .map(|path| b.columns.iter().position(|c| &c.path == path))
+                                    .collect()
+                            })
+                            .collect();
+                        Some(WidePlan { wide: w, at })
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(OutputSet {
             dict,
+            plans,
             cells: open(dir, "cells.csv", &strings(CELLS), bom)?,
             documents: open(dir, "documents.csv", &strings(DOCUMENTS), bom)?,
             corrections: open(dir, "corrections.csv", &strings(CORRECTIONS), bom)?,
@@ -436,33 +530,29 @@ impl<'d> OutputSet<'d> {
             return Ok(());
         };
         // Records go into reused buffers, a file's worth of a document at a time.
-        let (mut cells, mut wide_out, mut start) = (
+        let (mut cells, mut wide_out) = (
             std::mem::take(&mut self.cells_buf),
             std::mem::take(&mut self.wide_buf),
-            Vec::new(),
         );
         cells.clear();
         let mut quoted_id = Vec::new();
         let _ = csv_row::write_fields(&mut quoted_id, &[id]);
+        let id_part = cell_records::IdPart::new(&quoted_id);
+        // A wide row's flags (`col=status;…`), written as they are met.
+        let mut flags = String::new();
         for tr in &doc.tables {
             let table = &template.tables[tr.table];
             let parts = self.parts.table(t, tr.table);
-            let wide = self.wide.iter_mut().find(|w| w.table == table.id);
-            let mut wide_rows = Vec::new();
+            let plan = self.plans[t][tr.table].as_ref();
+            wide_out.clear();
             for (r, row) in table.rows.iter().enumerate() {
                 if tr.rows[r] == RowPresence::Omitted {
                     continue;
                 }
+                let row_cells = &tr.cells[r];
                 let columns = &table.blocks[row.block].columns;
-                // The wide row's flags (`col=status;…`), written as they are met.
-                let mut flags = String::new();
-                // What every cell of the row starts with: `doc_id,table,row_id,row_label,`.
-                start.clear();
-                start.extend_from_slice(&quoted_id);
-                start.push(b',');
-                start.extend_from_slice(&parts.cell_rows[r]);
-                for (c, col) in columns.iter().enumerate() {
-                    let cell = &tr.cells[r][c];
+                flags.clear();
+                for ((cell, col), part) in row_cells.iter().zip(columns).zip(&parts.cells[r]) {
                     if cell.status != CellStatus::Ok {
                         if !flags.is_empty() {
                             flags.push(';');
@@ -471,25 +561,12 @@ impl<'d> OutputSet<'d> {
                         flags.push('=');
                         flags.push_str(cell.status.as_str());
                     }
-                    cell_records::push_cell(&mut cells, &start, &parts.columns[row.block][c], cell);
+                    cell_records::push_cell(&mut cells, &id_part, part, cell);
                 }
-                wide_rows.push((r, flags));
-            }
-            if let Some(w) = wide {
-                // Which of its block's columns each wide column is, found once per
-                // block rather than by comparing the paths again for every row.
-                let mut placed: Vec<Option<Vec<Option<usize>>>> = vec![None; table.blocks.len()];
-                wide_out.clear();
-                for (r, flags) in wide_rows {
-                    let row = &table.rows[r];
-                    let columns = &table.blocks[row.block].columns;
-                    let at = placed[row.block].get_or_insert_with(|| {
-                        w.columns
-                            .iter()
-                            .map(|path| columns.iter().position(|c| &c.path == path))
-                            .collect()
-                    });
-                    let values = at.iter().map(|c| c.and_then(|c| tr.cells[r][c].value));
+                if let Some(plan) = plan {
+                    let values = plan.at[row.block]
+                        .iter()
+                        .map(|c| c.and_then(|c| row_cells[c].value));
                     cell_records::push_wide(
                         &mut wide_out,
                         &quoted_id,
@@ -498,27 +575,35 @@ impl<'d> OutputSet<'d> {
                         &flags,
                     );
                 }
-                w.out.bytes(&wide_out)?;
+            }
+            if let Some(plan) = plan {
+                self.wide[plan.wide].out.bytes(&wide_out)?;
             }
         }
         self.cells.bytes(&cells)?;
-        (self.cells_buf, self.wide_buf) = (cells, wide_out);
+        // corrections.csv's records, put together as cells.csv's are: the id quoted
+        // once, the line and score (digits and a point) as they are.
         let mut score = String::new();
+        cells.clear();
         for c in &doc.corrections {
-            let mut digits = [0; 20];
-            let line = crate::numbers::decimal(c.line as u64, &mut digits);
+            cells.extend_from_slice(&quoted_id);
+            cells.push(b',');
+            cell_records::push_decimal(&mut cells, c.line as u64);
+            cells.push(b',');
+            let _ = csv_row::write_fields(
+                &mut cells,
+                &[c.kind, &neutral(&c.before), &neutral(&c.after)],
+            );
             score.clear();
-            let _ = write!(score, "{:.3}", c.score);
-            self.corrections.row(&[
-                id,
-                line,
-                c.kind,
-                &neutral(&c.before),
-                &neutral(&c.after),
-                score.as_str(),
-                c.method,
-            ])?;
+            if !fixed3(c.score, &mut score) {
+                let _ = write!(score, "{:.3}", c.score);
+            }
+            cells.push(b',');
+            let _ = csv_row::write_fields(&mut cells, &[score.as_str(), c.method]);
+            cells.push(b'\n');
         }
+        self.corrections.bytes(&cells)?;
+        (self.cells_buf, self.wide_buf) = (cells, wide_out);
         for r in &doc.review {
             self.write_review(id, r)?;
         }
@@ -529,12 +614,12 @@ impl<'d> OutputSet<'d> {
     /// after every document's own rows).
     pub fn write_review(&mut self, doc_id: &str, r: &ReviewItem) -> Result<(), RunError> {
         self.review.row(&[
-            neutralize(doc_id),
-            r.table.clone(),
-            r.row_label.clone(),
-            r.column_label.clone(),
-            r.problem.into(),
-            neutralize(&r.detail),
+            &*neutral(doc_id),
+            &r.table,
+            &r.row_label,
+            &r.column_label,
+            r.problem,
+            &neutral(&r.detail),
         ])
     }
 
@@ -598,6 +683,48 @@ mod tests {
             msg.contains("/dev/full") && msg.contains("disk is full"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn every_character_that_changes_has_a_suspect_byte() {
+        for c in (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|&c| changes(c))
+        {
+            let mut b = [0; 4];
+            assert!(c.encode_utf8(&mut b).bytes().any(suspect), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn scores_are_written_as_display_writes_them() {
+        let mut xs = vec![0.0, 0.0625, 0.1875, 0.0005, 0.9995, 1.0, 1e-9, 8.9e12];
+        xs.extend((0..20_000).map(|i| f64::from(i) / 2000.0));
+        xs.extend((0..2_000).map(|i| f64::from(i) / 16.0));
+        let mut s = String::new();
+        for x in xs {
+            s.clear();
+            assert!(fixed3(x, &mut s));
+            assert_eq!(s, format!("{x:.3}"));
+        }
+        // Negative, not finite, too large, or too far below a thousandth for the
+        // shift: left to `Display`.
+        for x in [-0.0, -1.0, f64::NAN, f64::INFINITY, 9.0e12, 5e-324, 1e-300] {
+            assert!(!fixed3(x, &mut s));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_score_as_display_writes_it(x in 0.0..9.0e12f64, unit in 0.0..1.0f64, bits: u64) {
+            let any = f64::from_bits(bits);
+            for x in [x, unit, any] {
+                let mut s = String::new();
+                if fixed3(x, &mut s) {
+                    proptest::prop_assert_eq!(s, format!("{x:.3}"));
+                }
+            }
+        }
     }
 
     #[test]

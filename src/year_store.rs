@@ -2,7 +2,8 @@
 //! documents the run holds.
 //!
 //! Takes each document's [`YearFacts`] as it is written (a few dozen cells, a few KB in
-//! memory as a map) and appends them to a file in the output's staging folder; memory
+//! memory as a map) and appends them to a file in the output's staging folder (as
+//! length-prefixed bytes: the file is read back by this module only); memory
 //! keeps only the agency (one copy per agency), the year and the file offset, 16 bytes
 //! a document. At the end it gives the same warnings, in the same order, as
 //! [`crate::years::warnings`] over all the facts in memory, reading back from the file
@@ -10,34 +11,74 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-
-use serde::{Deserialize, Serialize};
 
 use crate::error::RunError;
 use crate::model::ReviewItem;
 use crate::numbers::Num;
 use crate::years::{pair_warnings, FactCells, Link, YearFacts};
 
-/// One document's facts as a line of the file.
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    doc_id: String,
-    agency: String,
-    year: u16,
-    /// (table, row, column, value in millionths as text: JSON numbers stop at 64 bits).
-    cells: Vec<(String, String, String, String)>,
+/// Appends `s` as its length (8 bytes, little-endian) and its bytes.
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
 }
 
-/// [`Stored`] as written, borrowing the facts' strings (the same JSON: serde writes
-/// a borrowed string as it writes an owned one).
-#[derive(Serialize)]
-struct StoredRef<'a> {
-    doc_id: &'a str,
-    agency: &'a str,
-    year: u16,
-    cells: Vec<(&'a str, &'a str, &'a str, String)>,
+/// One document's facts as the file holds them: `doc_id`, `agency` (strings as
+/// [`put_str`] writes them), the year (2 bytes), the cells' count (8 bytes), then per
+/// cell its table, row and column and its value in millionths (16 bytes), numbers
+/// little-endian. Serialised as JSON it cost more than the rest of the writer thread
+/// but the CSV records.
+fn encode(f: &FactCells, out: &mut Vec<u8>) {
+    out.clear();
+    put_str(out, f.doc_id);
+    put_str(out, f.agency);
+    out.extend_from_slice(&f.year.to_le_bytes());
+    out.extend_from_slice(&(f.cells.len() as u64).to_le_bytes());
+    for &(t, r, c, v) in &f.cells {
+        put_str(out, t);
+        put_str(out, r);
+        put_str(out, c);
+        out.extend_from_slice(&v.millionths().to_le_bytes());
+    }
+}
+
+/// Reads back what [`encode`] wrote.
+fn decode(input: &mut impl Read) -> std::io::Result<YearFacts> {
+    fn bytes<const N: usize>(input: &mut impl Read) -> std::io::Result<[u8; N]> {
+        let mut b = [0; N];
+        input.read_exact(&mut b)?;
+        Ok(b)
+    }
+    fn string(input: &mut impl Read) -> std::io::Result<String> {
+        let len = u64::from_le_bytes(bytes(input)?);
+        // No id, agency or document name is near this long; a damaged length is
+        // not to be allocated.
+        let len = usize::try_from(len)
+            .ok()
+            .filter(|&n| n < 1 << 30)
+            .ok_or(std::io::ErrorKind::InvalidData)?;
+        let mut s = vec![0; len];
+        input.read_exact(&mut s)?;
+        String::from_utf8(s).map_err(std::io::Error::other)
+    }
+    let doc_id = string(input)?;
+    let agency = string(input)?;
+    let year = u16::from_le_bytes(bytes(input)?);
+    let count = u64::from_le_bytes(bytes(input)?);
+    let mut cells = HashMap::new();
+    for _ in 0..count {
+        let key = (string(input)?, string(input)?, string(input)?);
+        let v = i128::from_le_bytes(bytes(input)?);
+        cells.insert(key, Num::from_millionths(v));
+    }
+    Ok(YearFacts {
+        doc_id,
+        agency,
+        year,
+        cells,
+    })
 }
 
 /// Where one document's facts are.
@@ -54,6 +95,8 @@ pub struct YearStore {
     written: u64,
     agencies: HashMap<String, u32>,
     entries: Vec<Entry>,
+    /// One document's bytes, put together before they are written.
+    record: Vec<u8>,
 }
 
 impl YearStore {
@@ -66,6 +109,7 @@ impl YearStore {
             written: 0,
             agencies: HashMap::new(),
             entries: Vec::new(),
+            record: Vec::new(),
         })
     }
 
@@ -87,23 +131,9 @@ impl YearStore {
 
     /// Appends one document's facts, given in order of (table, row, column), each once.
     pub(crate) fn add_cells(&mut self, f: &FactCells) -> Result<(), RunError> {
-        // The map's order varies from run to run; the file need not, so it does not.
-        let cells: Vec<_> = f
-            .cells
-            .iter()
-            .map(|&(t, r, c, v)| (t, r, c, v.millionths().to_string()))
-            .collect();
-        let stored = StoredRef {
-            doc_id: f.doc_id,
-            agency: f.agency,
-            year: f.year,
-            cells,
-        };
-        let mut line =
-            serde_json::to_vec(&stored).map_err(|e| output_error(&self.path, e.into()))?;
-        line.push(b'\n');
+        encode(f, &mut self.record);
         self.file
-            .write_all(&line)
+            .write_all(&self.record)
             .map_err(|e| output_error(&self.path, e))?;
         let next = self.agencies.len() as u32;
         let agency = match self.agencies.get(f.agency) {
@@ -118,7 +148,7 @@ impl YearStore {
             year: f.year,
             offset: self.written,
         });
-        self.written += line.len() as u64;
+        self.written += self.record.len() as u64;
         Ok(())
     }
 
@@ -146,22 +176,7 @@ impl YearStore {
         let mut read = |offset: u64| -> Result<YearFacts, RunError> {
             let err = |e: std::io::Error| output_error(&path, e);
             reader.seek(SeekFrom::Start(offset)).map_err(err)?;
-            let mut line = String::new();
-            reader.read_line(&mut line).map_err(err)?;
-            let s: Stored = serde_json::from_str(&line).map_err(|e| err(e.into()))?;
-            let mut cells = HashMap::new();
-            for (t, r, c, v) in s.cells {
-                let v = v
-                    .parse::<i128>()
-                    .map_err(|e| err(std::io::Error::other(e)))?;
-                cells.insert((t, r, c), Num::from_millionths(v));
-            }
-            Ok(YearFacts {
-                doc_id: s.doc_id,
-                agency: s.agency,
-                year: s.year,
-                cells,
-            })
+            decode(&mut reader).map_err(err)
         };
         for (i, e) in self.entries.iter().enumerate() {
             if one(e.agency, e.year) != Some(i) {
@@ -192,27 +207,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_borrowed_record_is_written_as_the_stored_one() {
-        let cells = vec![("requests", "carried", "natural", "1000000".to_string())];
-        let borrowed = StoredRef {
-            doc_id: "d\"1",
+    fn a_record_reads_back_as_it_was_given() {
+        let cells = vec![
+            ("requests", "carried", "natural", Num::int(7)),
+            ("t\n\"", "", "列", Num::from_millionths(i128::MIN)),
+            ("x", "y", "z", Num::from_millionths(i128::MAX)),
+            ("x", "y", "zz", Num::micro(-1_500_000)),
+        ];
+        let f = FactCells {
+            doc_id: "d\"1,\n",
             agency: "平潭",
             year: 2021,
             cells: cells.clone(),
         };
-        let owned = Stored {
-            doc_id: "d\"1".into(),
-            agency: "平潭".into(),
-            year: 2021,
-            cells: cells
-                .into_iter()
-                .map(|(t, r, c, v)| (t.into(), r.into(), c.into(), v))
-                .collect(),
-        };
+        let mut bytes = Vec::new();
+        encode(&f, &mut bytes);
+        bytes.extend_from_slice(b"next");
+        let mut input = &bytes[..];
+        let back = decode(&mut input).unwrap();
+        assert_eq!(input, b"next");
         assert_eq!(
-            serde_json::to_vec(&borrowed).unwrap(),
-            serde_json::to_vec(&owned).unwrap()
+            (back.doc_id.as_str(), back.agency.as_str(), back.year),
+            (f.doc_id, f.agency, f.year)
         );
+        let want: HashMap<_, _> = cells
+            .into_iter()
+            .map(|(t, r, c, v)| ((t.to_string(), r.to_string(), c.to_string()), v))
+            .collect();
+        assert_eq!(back.cells, want);
+        // A record cut short is an error, not facts.
+        assert!(decode(&mut &bytes[..bytes.len() - 10]).is_err());
     }
     use crate::years::{parse_links, warnings};
 

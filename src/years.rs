@@ -133,61 +133,113 @@ pub fn facts(doc: &DocResult, dict: &Dictionaries) -> Option<YearFacts> {
 
 /// [`facts`] in the store's form.
 pub(crate) fn fact_cells<'a>(doc: &'a DocResult, dict: &'a Dictionaries) -> Option<FactCells<'a>> {
-    let template = &dict.templates[doc.template?];
-    let year = doc.year?;
-    if doc.agency.is_empty() || dict.links.is_empty() {
-        return None;
+    FactIndex::new(dict).cells(doc, dict)
+}
+
+/// The cells some link term names, per template table: found once per run, not by
+/// comparing every term's ids with every table, row and column of every document.
+pub(crate) struct FactIndex {
+    /// `[template][table]`: the (row, column) of each named cell, in order of their
+    /// ids (row id, then column id; for equal ids, rows then columns in order).
+    named: Vec<Vec<Vec<(usize, usize)>>>,
+}
+
+impl FactIndex {
+    /// The named cells of every table of `dict`'s templates.
+    pub(crate) fn new(dict: &Dictionaries) -> FactIndex {
+        let terms: Vec<&Term> = dict
+            .links
+            .iter()
+            .flat_map(|l| l.left.iter().chain(&l.right))
+            .collect();
+        let named = dict
+            .templates
+            .iter()
+            .map(|template| {
+                template
+                    .tables
+                    .iter()
+                    .map(|table| {
+                        let mut cells = Vec::new();
+                        for (r, row) in table.rows.iter().enumerate() {
+                            for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
+                                if terms.iter().any(|x| {
+                                    x.table == table.id
+                                        && (x.row == ANY || x.row == row.id)
+                                        && (x.column == ANY || x.column == col.id)
+                                }) {
+                                    cells.push((r, c));
+                                }
+                            }
+                        }
+                        // Stable: cells of equal ids keep their order.
+                        cells.sort_by_key(|&(r, c)| {
+                            let row = &table.rows[r];
+                            (&row.id, &table.blocks[row.block].columns[c].id)
+                        });
+                        cells
+                    })
+                    .collect()
+            })
+            .collect();
+        FactIndex { named }
     }
-    // The cells some link term names: the terms are narrowed by table, then by row,
-    // so that a cell is not compared with every term (most tables have none).
-    let terms = dict
-        .links
-        .iter()
-        .flat_map(|l| l.left.iter().chain(&l.right));
-    // Sized for the cells a report's linked rows hold, so that it does not grow
-    // step by step.
-    let mut cells = Vec::with_capacity(64);
-    let mut of_table: Vec<&Term> = Vec::new();
-    let mut of_row: Vec<&Term> = Vec::new();
-    for tr in &doc.tables {
-        let table = &template.tables[tr.table];
-        of_table.clear();
-        of_table.extend(terms.clone().filter(|x| x.table == table.id));
-        if of_table.is_empty() {
-            continue;
+
+    /// The store's form of `doc`'s facts, or None when it has no agency, year or
+    /// tables.
+    pub(crate) fn cells<'a>(
+        &self,
+        doc: &'a DocResult,
+        dict: &'a Dictionaries,
+    ) -> Option<FactCells<'a>> {
+        let t = doc.template?;
+        let template = &dict.templates[t];
+        let year = doc.year?;
+        if doc.agency.is_empty() || dict.links.is_empty() {
+            return None;
         }
-        for (r, row) in table.rows.iter().enumerate() {
-            of_row.clear();
-            of_row.extend(of_table.iter().filter(|x| x.row == ANY || x.row == row.id));
-            if of_row.is_empty() {
-                continue;
-            }
-            for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
+        // The tables in order of their ids (stable), so that their cells, each table's
+        // in order already, come out in order of (table, row, column).
+        let mut tables: Vec<_> = doc.tables.iter().collect();
+        tables.sort_by_key(|tr| &template.tables[tr.table].id);
+        // Sized for the cells a report's linked rows hold, so that it does not grow
+        // step by step.
+        let mut cells = Vec::with_capacity(64);
+        for tr in &tables {
+            let table = &template.tables[tr.table];
+            for &(r, c) in &self.named[t][tr.table] {
                 let cell = &tr.cells[r][c];
                 let known = !matches!(cell.status, CellStatus::Missing | CellStatus::Unconfirmed);
                 if let (Some(v), true) = (cell.value, known) {
-                    if of_row.iter().any(|x| x.column == ANY || x.column == col.id) {
-                        cells.push((table.id.as_str(), row.id.as_str(), col.id.as_str(), v));
-                    }
+                    let row = &table.rows[r];
+                    let col = &table.blocks[row.block].columns[c];
+                    cells.push((table.id.as_str(), row.id.as_str(), col.id.as_str(), v));
                 }
             }
         }
-    }
-    // A cell named twice counts once, with its last value (as a map keeps it).
-    cells.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
-    let mut kept: Vec<(&str, &str, &str, Num)> = Vec::with_capacity(cells.len());
-    for cell in cells {
-        match kept.last_mut() {
-            Some(last) if (last.0, last.1, last.2) == (cell.0, cell.1, cell.2) => *last = cell,
-            _ => kept.push(cell),
+        // Two tables of one id would interleave: then sorted as a whole (stable, so
+        // that cells of equal ids keep the order they were met in).
+        if tables
+            .windows(2)
+            .any(|w| template.tables[w[0].table].id == template.tables[w[1].table].id)
+        {
+            cells.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
         }
+        // A cell named twice counts once, with its last value (as a map keeps it).
+        cells.dedup_by(|next, kept| {
+            let same = (next.0, next.1, next.2) == (kept.0, kept.1, kept.2);
+            if same {
+                *kept = *next;
+            }
+            same
+        });
+        Some(FactCells {
+            doc_id: &doc.doc_id,
+            agency: &doc.agency,
+            year,
+            cells,
+        })
     }
-    Some(FactCells {
-        doc_id: &doc.doc_id,
-        agency: &doc.agency,
-        year,
-        cells: kept,
-    })
 }
 
 /// Warnings for every report whose agency has exactly one report of the year before
@@ -368,8 +420,26 @@ mod tests {
                 }
             }
             assert_eq!(got.cells, want, "{path:?}");
-            // The store's form: the same cells, each once, in order of their ids.
+            // The store's form: the same cells, each once, in order of their ids, as
+            // when every known cell was listed and the list sorted.
             let listed = fact_cells(&doc, &dict).unwrap().cells;
+            let mut all = Vec::new();
+            for tr in &doc.tables {
+                let table = &template.tables[tr.table];
+                for (r, row) in table.rows.iter().enumerate() {
+                    for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
+                        let key = (table.id.clone(), row.id.clone(), col.id.clone());
+                        if let Some(&v) = want.get(&key) {
+                            if tr.cells[r][c].value == Some(v) {
+                                all.push((table.id.as_str(), row.id.as_str(), col.id.as_str(), v));
+                            }
+                        }
+                    }
+                }
+            }
+            all.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+            all.dedup_by(|b, a| (a.0, a.1, a.2) == (b.0, b.1, b.2));
+            assert_eq!(listed, all, "{path:?}");
             assert!(listed
                 .windows(2)
                 .all(|w| (w[0].0, w[0].1, w[0].2) < (w[1].0, w[1].1, w[1].2)));
