@@ -466,6 +466,15 @@ pub struct Dictionaries {
 }
 
 impl Dictionaries {
+    /// `f` of every table of every template, by template and then table index: the
+    /// shape of the tables that outputs plan for once a run.
+    pub fn per_table<T>(&self, mut f: impl FnMut(&Table) -> T) -> Vec<Vec<T>> {
+        self.templates
+            .iter()
+            .map(|template| template.tables.iter().map(&mut f).collect())
+            .collect()
+    }
+
     /// The match keys of every row label of every template.
     pub fn row_keys(&self) -> Vec<&str> {
         self.templates

@@ -460,31 +460,21 @@ impl<'d> OutputSet<'d> {
                 out,
             });
         }
-        let plans = dict
-            .templates
-            .iter()
-            .map(|template| {
-                template
-                    .tables
-                    .iter()
-                    .map(|table| {
-                        let w = wide.iter().position(|w| w.table == table.id)?;
-                        let at = table
-                            .blocks
-                            .iter()
-                            .map(|b| {
-                                wide[w]
-                                    .columns
-                                    .iter()
-                                    .map(|path| b.columns.iter().position(|c| &c.path == path))
-                                    .collect()
-                            })
-                            .collect();
-                        Some(WidePlan { wide: w, at })
-                    })
-                    .collect()
-            })
-            .collect();
+        let plans = dict.per_table(|table| {
+            let w = wide.iter().position(|w| w.table == table.id)?;
+            let at = table
+                .blocks
+                .iter()
+                .map(|b| {
+                    wide[w]
+                        .columns
+                        .iter()
+                        .map(|path| b.columns.iter().position(|c| &c.path == path))
+                        .collect()
+                })
+                .collect();
+            Some(WidePlan { wide: w, at })
+        });
         Ok(OutputSet {
             dict,
             plans,

@@ -152,36 +152,26 @@ impl FactIndex {
             .iter()
             .flat_map(|l| l.left.iter().chain(&l.right))
             .collect();
-        let named = dict
-            .templates
-            .iter()
-            .map(|template| {
-                template
-                    .tables
-                    .iter()
-                    .map(|table| {
-                        let mut cells = Vec::new();
-                        for (r, row) in table.rows.iter().enumerate() {
-                            for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
-                                if terms.iter().any(|x| {
-                                    x.table == table.id
-                                        && (x.row == ANY || x.row == row.id)
-                                        && (x.column == ANY || x.column == col.id)
-                                }) {
-                                    cells.push((r, c));
-                                }
-                            }
-                        }
-                        // Stable: cells of equal ids keep their order.
-                        cells.sort_by_key(|&(r, c)| {
-                            let row = &table.rows[r];
-                            (&row.id, &table.blocks[row.block].columns[c].id)
-                        });
-                        cells
-                    })
-                    .collect()
-            })
-            .collect();
+        let named = dict.per_table(|table| {
+            let mut cells = Vec::new();
+            for (r, row) in table.rows.iter().enumerate() {
+                for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
+                    if terms.iter().any(|x| {
+                        x.table == table.id
+                            && (x.row == ANY || x.row == row.id)
+                            && (x.column == ANY || x.column == col.id)
+                    }) {
+                        cells.push((r, c));
+                    }
+                }
+            }
+            // Stable: cells of equal ids keep their order.
+            cells.sort_by_key(|&(r, c)| {
+                let row = &table.rows[r];
+                (&row.id, &table.blocks[row.block].columns[c].id)
+            });
+            cells
+        });
         FactIndex { named }
     }
 
