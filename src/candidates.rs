@@ -230,23 +230,41 @@ fn blank(line: &str) -> bool {
     true
 }
 
+/// [`whitespace_at`] of the character whose first byte `x` is `b[i]`, the bytes that
+/// start no whitespace character answered at once: only ASCII whitespace and the
+/// characters that start with `C2` or `E1`–`E3` are whitespace, so a scan of a line
+/// (a spaced layout's runs of spaces) asks `whitespace_at` for few of its bytes.
+#[inline]
+fn space_len(b: &[u8], i: usize, x: u8) -> usize {
+    match x {
+        b'\t'..=b'\r' | b' ' => 1,
+        0xc2 | 0xe1..=0xe3 => whitespace_at(b, i),
+        _ => 0,
+    }
+}
+
+/// The length of the UTF-8 character whose first byte is `x`.
+#[inline]
+fn char_len(x: u8) -> usize {
+    match x {
+        0xf0.. => 4,
+        0xe0.. => 3,
+        0xc0.. => 2,
+        _ => 1,
+    }
+}
+
 /// Whether `line` holds exactly one whitespace-separated token (as
 /// `split_whitespace` counts them), by one look at each byte instead of decoding
-/// every character of its first token and what follows.
+/// every character of its first token and what follows; it stops at the second
+/// token's first byte.
 fn single_token(line: &str) -> bool {
     let b = line.as_bytes();
     let mut i = 0;
     // Tokens met so far, and whether the last byte looked at was inside one.
     let (mut tokens, mut inside) = (0, false);
     while let Some(&x) = b.get(i) {
-        // Only ASCII whitespace and the characters that start with these bytes are
-        // whitespace: the runs of spaces of a spaced layout are passed without asking
-        // `whitespace_at`.
-        let space = match x {
-            b'\t'..=b'\r' | b' ' => 1,
-            0xc2 | 0xe1..=0xe3 => whitespace_at(b, i),
-            _ => 0,
-        };
+        let space = space_len(b, i, x);
         if space > 0 {
             inside = false;
             i += space;
@@ -259,22 +277,14 @@ fn single_token(line: &str) -> bool {
             }
             inside = true;
         }
-        // The rest of the character: its continuation bytes are no whitespace.
-        i += match x {
-            0xf0.. => 4,
-            0xe0.. => 3,
-            0xc0.. => 2,
-            _ => 1,
-        };
+        i += char_len(x);
     }
     tokens == 1
 }
 
 /// The tokens of a line as `split_whitespace` gives them, found from each
-/// character's first byte: only the bytes that can start a whitespace character are
-/// looked at further, and a spaced layout's runs of spaces are passed a byte at a
-/// time, where `split_whitespace` decoded every character and asked whether it is
-/// whitespace.
+/// character's first byte ([`space_len`]), where `split_whitespace` decoded every
+/// character and asked whether it is whitespace.
 #[derive(Clone)]
 struct Words<'a>(&'a str);
 
@@ -284,32 +294,22 @@ impl<'a> Iterator for Words<'a> {
     fn next(&mut self) -> Option<&'a str> {
         let b = self.0.as_bytes();
         let mut i = 0;
-        // Spaced layouts set cells apart with long runs of spaces: passed a byte at a
-        // time without asking `whitespace_at`.
         loop {
-            match b.get(i) {
-                None => {
-                    self.0 = "";
-                    return None;
-                }
-                Some(b'\t'..=b'\r' | b' ') => i += 1,
-                Some(0xc2 | 0xe1..=0xe3) => match whitespace_at(b, i) {
-                    0 => break,
-                    n => i += n,
-                },
-                Some(_) => break,
+            let Some(&x) = b.get(i) else {
+                self.0 = "";
+                return None;
+            };
+            match space_len(b, i, x) {
+                0 => break,
+                n => i += n,
             }
         }
         let start = i;
         while let Some(&x) = b.get(i) {
-            i += match x {
-                b'\t'..=b'\r' | b' ' => break,
-                0x00..=0x7f => 1,
-                0xc2 | 0xe1..=0xe3 if whitespace_at(b, i) > 0 => break,
-                0xf0.. => 4,
-                0xe0.. => 3,
-                _ => 2,
-            };
+            if space_len(b, i, x) > 0 {
+                break;
+            }
+            i += char_len(x);
         }
         // Both ends are at character boundaries (the loop steps whole characters).
         let word = self.0.get(start..i)?;

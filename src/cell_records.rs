@@ -181,10 +181,10 @@ fn push_cell_end(out: &mut Vec<u8>, cell: &Cell) -> bool {
     if !plain(&raw[..raw_len]) {
         return false;
     }
-    let value = match cell.value.map(|v| u64::try_from(v.millionths())) {
+    let value = match cell.value.map(Num::as_count) {
         None => None,
-        Some(Ok(m)) if m % 1_000_000 == 0 => Some(m / 1_000_000),
-        Some(_) => return false,
+        Some(Some(n)) => Some(n),
+        Some(None) => return false,
     };
     let at = out.len();
     out.extend_from_slice(&[0; END_BYTES]);
@@ -272,9 +272,9 @@ pub fn push_wide(
         let Some(v) = v else {
             continue;
         };
-        match u64::try_from(v.millionths()) {
+        match v.as_count() {
             // Most values are a single digit: pushed here, not by a call.
-            Ok(m) if m < 10_000_000 && m % 1_000_000 == 0 => out.push(b'0' + (m / 1_000_000) as u8),
+            Some(n) if n < 10 => out.push(b'0' + n as u8),
             _ => push_num(out, v),
         }
     }
@@ -320,9 +320,9 @@ pub fn push_decimal(out: &mut Vec<u8>, n: u64) {
 /// Appends `v` as `{v}` writes it: a whole non-negative number (nearly every cell) by
 /// [`push_decimal`], any other by its `Display`.
 pub fn push_num(out: &mut Vec<u8>, v: Num) {
-    match u64::try_from(v.millionths()) {
-        Ok(m) if m % 1_000_000 == 0 => push_decimal(out, m / 1_000_000),
-        _ => {
+    match v.as_count() {
+        Some(n) => push_decimal(out, n),
+        None => {
             use std::io::Write;
             let _ = write!(out, "{v}");
         }

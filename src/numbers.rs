@@ -91,14 +91,17 @@ impl fmt::Display for Num {
 }
 
 impl Num {
-    /// The digits of a non-negative integer that fits 64 bits (a count as printed),
-    /// written into `buf` without allocating: what `to_string` gives for it. None for
-    /// any other number.
+    /// The number as a count: a non-negative integer that fits 64 bits (nearly every
+    /// cell), else None.
+    pub(crate) fn as_count(self) -> Option<u64> {
+        let m = u64::try_from(self.0).ok()?;
+        (m % SCALE as u64 == 0).then_some(m / SCALE as u64)
+    }
+
+    /// The digits of [`Num::as_count`], written into `buf` without allocating: what
+    /// `to_string` gives for it.
     pub(crate) fn count_digits(self, buf: &mut [u8; 20]) -> Option<&str> {
-        let whole = u64::try_from(self.0)
-            .ok()
-            .filter(|n| n % SCALE as u64 == 0)?;
-        Some(decimal(whole / SCALE as u64, buf))
+        Some(decimal(self.as_count()?, buf))
     }
 }
 
@@ -456,6 +459,8 @@ fn parse_decimal(s: &str, neg: bool) -> Option<Num> {
 mod tests {
     use super::*;
 
+    use proptest::prelude::*;
+
     #[test]
     fn count_digits_are_what_display_writes() {
         let mut buf = [0; 20];
@@ -468,7 +473,6 @@ mod tests {
         assert_eq!(Num::int(-3).count_digits(&mut buf), None);
         assert_eq!(Num::micro(1_500_000).count_digits(&mut buf), None);
     }
-    use proptest::prelude::*;
 
     fn lex() -> Lexicon {
         crate::dictionary::embedded_lexicon().unwrap()

@@ -269,22 +269,28 @@ fn judge_known(
 fn cure_values(sys: &System, base: &Outcome, touching: &[usize], x: At) -> Option<Vec<Num>> {
     let mut cures = Vec::new();
     for &j in touching.iter().filter(|&&j| base.failed[j]) {
-        let (_, _, l, r) = &sys.instances[j];
         if sys.cells(j).filter(|&y| y == x).count() != 1 {
             return None;
         }
-        // Summed in order, as `Num::sum` adds.
-        let side = |cs: &[At]| -> Option<Num> {
-            let mut sum = Num::default();
-            for &(a, b) in cs.iter().filter(|&&y| y != x) {
-                sum = sum + base.values[a][b]?;
-            }
-            Some(sum)
-        };
-        let (ls, rs) = (side(l)?, side(r)?);
-        cures.push(if l.contains(&x) { rs - ls } else { ls - rs });
+        cures.push(implied(sys, base, j, x)?);
     }
     Some(cures)
+}
+
+/// The value of cell `x` that makes instance `j` hold, its other cells as `base` has
+/// them (None while one is unknown), for an `x` the instance holds once. Summed in
+/// order, as `Num::sum` adds, without collecting the terms.
+fn implied(sys: &System, base: &Outcome, j: usize, x: At) -> Option<Num> {
+    let (_, _, l, r) = &sys.instances[j];
+    let side = |cs: &[At]| -> Option<Num> {
+        let mut sum = Num::default();
+        for &(a, b) in cs.iter().filter(|&&y| y != x) {
+            sum = sum + base.values[a][b]?;
+        }
+        Some(sum)
+    };
+    let (ls, rs) = (side(l)?, side(r)?);
+    Some(if l.contains(&x) { rs - ls } else { ls - rs })
 }
 
 /// Whether every identity instance of `sys` is complete and holds on `tr` (most
@@ -387,24 +393,9 @@ fn alternatives(
     };
     let mut out: Vec<Num> = lex.misread_values(read).into_iter().map(Num::int).collect();
     for &j in touching {
-        let (_, _, l, r) = &sys.instances[j];
-        // Summed in order, as `Num::sum` adds, without collecting the terms.
-        let side = |cs: &[At]| -> Option<Num> {
-            let mut sum = Num::default();
-            for &(a, b) in cs {
-                sum = sum
-                    + if (a, b) == x {
-                        Num::default()
-                    } else {
-                        base.values[a][b]?
-                    };
-            }
-            Some(sum)
-        };
-        let (Some(ls), Some(rs)) = (side(l), side(r)) else {
+        let Some(implied) = implied(sys, base, j, x) else {
             continue;
         };
-        let implied = if l.contains(&x) { rs - ls } else { ls - rs };
         if out.contains(&implied) {
             continue;
         }
