@@ -369,7 +369,6 @@ pub fn give_unconfirmed<'r>(
 /// taken as read (`3 0 1 1 局` gives 局 = 5 from the unconfirmed 3, 1, 1), as
 /// `unconfirmed` too, each logged: they are no surer than the values they rest on.
 pub fn infer_unconfirmed(tr: &mut TableResult, sys: &System) -> Vec<Correction> {
-    let g = grid(tr);
     if !tr
         .cells
         .iter()
@@ -378,7 +377,7 @@ pub fn infer_unconfirmed(tr: &mut TableResult, sys: &System) -> Vec<Correction> 
     {
         return Vec::new();
     }
-    let out = sys.propagate(&g);
+    let out = sys.propagate_owned(grid(tr));
     let mut log = Vec::new();
     for (r, row) in tr.cells.iter_mut().enumerate() {
         for (c, cell) in row.iter_mut().enumerate() {
