@@ -391,7 +391,7 @@ mod tests {
                 m.map(|m| {
                     c.segments[m.first..=m.last]
                         .iter()
-                        .map(|s| s.text.as_str())
+                        .map(|s| &*s.text)
                         .collect::<Vec<_>>()
                         .join("|")
                 })

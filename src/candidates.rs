@@ -24,6 +24,7 @@ use crate::numbers::{cells_from_first_token, parse_cell, parse_token, Parsed, To
 use crate::ordinal::{
     opens_with_garbled_ordinal, split_ordinal, split_segment_ordinal, Ordinal, OrdinalKind,
 };
+use std::rc::Rc;
 
 /// Segments with a longer key are prose, never a row label.
 const PROSE_KEY_CHARS: usize = 60;
@@ -38,12 +39,13 @@ const MAX_BARE_ORDINAL: i64 = 30;
 pub struct Segment {
     /// Line index in the document (0-based).
     pub line: usize,
-    /// The text as it stands in the NFKC line (tokens joined by one space).
-    pub text: String,
+    /// The text as it stands in the NFKC line (tokens joined by one space). Shared:
+    /// a line the lexer remembers gives its segments again report after report.
+    pub text: Rc<str>,
     /// Its leading ordinal.
     pub ordinal: Option<Ordinal>,
     /// Match key of the text after the ordinal.
-    pub body_key: String,
+    pub body_key: Rc<str>,
     /// Too long to be a label.
     pub prose: bool,
 }
@@ -811,9 +813,9 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
         let prose = body_key.chars().count() > PROSE_KEY_CHARS;
         out.segments.push(Segment {
             line: idx,
-            text,
+            text: text.into(),
             ordinal,
-            body_key,
+            body_key: body_key.into(),
             prose,
         });
         *last = Some(out.segments.len() - 1);
@@ -1103,7 +1105,7 @@ mod tests {
     #[test]
     fn tabbed_row_keeps_blank_cells_in_place() {
         let c = run("三、本年度办理结果\t(一) 予以公开\t2\t\t0\t\t\t\t2");
-        let texts: Vec<&str> = c.segments.iter().map(|s| s.text.as_str()).collect();
+        let texts: Vec<&str> = c.segments.iter().map(|s| &*s.text).collect();
         assert_eq!(texts, ["三、本年度办理结果", "(一) 予以公开"]);
         assert_eq!(c.groups.len(), 1);
         assert_eq!(values(&c.groups[0]), ["2", "_", "0", "_", "_", "_", "2"]);
@@ -1324,7 +1326,7 @@ mod tests {
     #[test]
     fn spaced_row_splits_group_cell_from_row_label_at_the_ordinal() {
         let c = run("办 （三）不 4.保护第三方合法权益 6 0 0 0 0 0 6");
-        let texts: Vec<&str> = c.segments.iter().map(|s| s.text.as_str()).collect();
+        let texts: Vec<&str> = c.segments.iter().map(|s| &*s.text).collect();
         assert_eq!(texts, ["办", "(三)不", "4.保护第三方合法权益"]);
         assert_eq!(c.groups[0].after_segment, Some(2));
         assert!(!c.groups[0].standalone);
@@ -1333,7 +1335,7 @@ mod tests {
     #[test]
     fn bare_ordinals_join_their_label() {
         let c = run("\t(三) 不予公开\t1. 属于国家秘密\t0\t0");
-        assert_eq!(c.segments[1].text, "1. 属于国家秘密");
+        assert_eq!(&*c.segments[1].text, "1. 属于国家秘密");
         assert_eq!(c.segments[1].ordinal.map(|o| o.n), Some(1));
         let c = run("1 属于国家秘密 0 0 0");
         assert_eq!(c.segments[0].ordinal.map(|o| o.n), Some(1));
@@ -1341,7 +1343,7 @@ mod tests {
         // A group cell's bare ordinal before a label with an ordinal of its own.
         let c = run("(三) | 4.保护第三方合法权益 3 0 0 0 0 0 3");
         assert_eq!(
-            c.segments.last().map(|s| s.text.as_str()),
+            c.segments.last().map(|s| &*s.text),
             Some("4.保护第三方合法权益")
         );
         assert_eq!(
@@ -1349,14 +1351,14 @@ mod tests {
             Some(4)
         );
         let c = run("(三) 不予公开 0 0");
-        assert_eq!(c.segments[0].text, "(三) 不予公开");
+        assert_eq!(&*c.segments[0].text, "(三) 不予公开");
         // Without tabs: text before a bare ordinal is a segment of its own, and so is
         // a bare ordinal before another ordinal.
         let c = run("不予公开 1. 属于国家秘密 0 0");
-        let texts: Vec<&str> = c.segments.iter().map(|s| s.text.as_str()).collect();
+        let texts: Vec<&str> = c.segments.iter().map(|s| &*s.text).collect();
         assert_eq!(texts, ["不予公开", "1. 属于国家秘密"]);
         let c = run("2. 1. 属于国家秘密 0");
-        let texts: Vec<&str> = c.segments.iter().map(|s| s.text.as_str()).collect();
+        let texts: Vec<&str> = c.segments.iter().map(|s| &*s.text).collect();
         assert_eq!(texts, ["2.", "1. 属于国家秘密"]);
     }
 
@@ -1388,7 +1390,7 @@ mod tests {
     #[test]
     fn a_label_glued_to_its_group_cell_is_split_at_its_ordinal() {
         let c = run("(四)无法提供1.本机关不掌握相关政府信息 0 0");
-        let texts: Vec<&str> = c.segments.iter().map(|s| s.text.as_str()).collect();
+        let texts: Vec<&str> = c.segments.iter().map(|s| &*s.text).collect();
         assert_eq!(texts, ["(四)无法提供", "1.本机关不掌握相关政府信息"]);
         let c = run("收到申请2件,答复1.5万元");
         assert_eq!(c.segments.len(), 1);

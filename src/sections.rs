@@ -139,9 +139,9 @@ pub fn find_sections(
         let body_key = key(body, lex);
         (!body_key.is_empty() && body_key.chars().count() <= MAX_HEADING_KEY).then(|| Segment {
             line: i,
-            text: text.to_string(),
+            text: text.into(),
             ordinal,
-            body_key,
+            body_key: body_key.into(),
             prose: false,
         })
     };

@@ -722,16 +722,12 @@ fn log_row_label(
 ) {
     let row = &table.rows[r];
     let segs = &cands.segments[m.first..=m.last];
-    let joined: String = segs.iter().map(|s| s.body_key.as_str()).collect();
+    let joined: String = segs.iter().map(|s| &*s.body_key).collect();
     let same_ordinal = segs[0].ordinal == row.label.ordinal;
     if joined == row.label.keys[0] && same_ordinal {
         return;
     }
-    let before = segs
-        .iter()
-        .map(|s| s.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let before = segs.iter().map(|s| &*s.text).collect::<Vec<_>>().join(" ");
     let method = if m.score.sim >= 1.0 && m.score.variant > 0 {
         "variant"
     } else if m.score.sim >= FUZZY_SIM {
@@ -790,7 +786,7 @@ fn log_header_repairs(
             continue;
         };
         if score.score < HEADER_REPAIR
-            || label.keys[0] == seg.body_key && seg.ordinal == label.ordinal
+            || *label.keys[0] == *seg.body_key && seg.ordinal == label.ordinal
         {
             continue;
         }
@@ -802,7 +798,7 @@ fn log_header_repairs(
         read.corrections.push(Correction {
             line: seg.line + 1,
             kind,
-            before: seg.text.clone(),
+            before: seg.text.to_string(),
             after: label.text.clone(),
             score: round3(score.score),
             method,
