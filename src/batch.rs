@@ -220,7 +220,7 @@ pub fn run_discovered(
     // The progress bar and an interruption tell the total: a first walk keeps only the
     // count (a fraction of a second for 300,000 files; archives' members are added as
     // they are read).
-    let files = Discovery::new(roots, globs)
+    let files = Discovery::counting(roots, globs)
         .filter(|i| !is_archive(i))
         .count() as u64;
     let mut opts = opts.clone();

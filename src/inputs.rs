@@ -71,7 +71,8 @@ pub struct Discovery<'a> {
     roots: std::slice::Iter<'a, PathBuf>,
     globs: &'a GlobSet,
     walk: Option<(&'a Path, walkdir::IntoIter)>,
-    ids: Ids,
+    /// None when only counting: the ids are left empty.
+    ids: Option<Ids>,
 }
 
 impl<'a> Discovery<'a> {
@@ -81,7 +82,17 @@ impl<'a> Discovery<'a> {
             roots: roots.iter(),
             globs,
             walk: None,
-            ids: Ids::new(roots.len() > 1),
+            ids: Some(Ids::new(roots.len() > 1)),
+        }
+    }
+
+    /// The same documents as [`Discovery::new`] with empty ids, for counting them:
+    /// making the ids (a string from each path, a map of those seen) would be work
+    /// for nothing.
+    pub fn counting(roots: &'a [PathBuf], globs: &'a GlobSet) -> Discovery<'a> {
+        Discovery {
+            ids: None,
+            ..Discovery::new(roots, globs)
         }
     }
 
@@ -101,7 +112,10 @@ impl<'a> Discovery<'a> {
                         });
                         return Some(Input {
                             path: e.path().to_path_buf(),
-                            doc_id: doc_id(rel),
+                            doc_id: match self.ids {
+                                Some(_) => doc_id(rel),
+                                None => String::new(),
+                            },
                             problem,
                         });
                     }
@@ -146,14 +160,19 @@ impl Iterator for Discovery<'_> {
     fn next(&mut self) -> Option<Input> {
         loop {
             if let Some(mut input) = self.next_in_folder() {
-                input.doc_id = self.ids.unique(input.doc_id);
+                if let Some(ids) = &mut self.ids {
+                    input.doc_id = ids.unique(input.doc_id);
+                }
                 return Some(input);
             }
             let root = self.roots.next()?;
             if root.is_dir() {
                 let walker = walkdir::WalkDir::new(root)
                     .follow_links(true)
-                    .sort_by_file_name();
+                    // Siblings' paths are their folder's path followed by their
+                    // names, so they sort as their names do, without the name parsed
+                    // out of each path at every comparison (`sort_by_file_name`).
+                    .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()));
                 self.walk = Some((root, walker.into_iter()));
                 continue;
             }
@@ -168,7 +187,10 @@ impl Iterator for Discovery<'_> {
                 .unwrap_or_else(|| root.clone());
             return Some(Input {
                 path: root.clone(),
-                doc_id: self.ids.unique(doc_id(&name)),
+                doc_id: match &mut self.ids {
+                    Some(ids) => ids.unique(doc_id(&name)),
+                    None => String::new(),
+                },
                 problem,
             });
         }
@@ -301,8 +323,54 @@ mod tests {
             assert!(ids.contains(&"b~2".to_string()), "{ids:?}");
             let unique: std::collections::HashSet<&String> = ids.iter().collect();
             assert_eq!(unique.len(), ids.len(), "{ids:?}");
+            // Counting finds the same documents, in the same order.
+            let counted: Vec<(PathBuf, Option<String>)> = Discovery::counting(&roots, &g)
+                .map(|i| (i.path, i.problem))
+                .collect();
+            let found: Vec<(PathBuf, Option<String>)> = got
+                .iter()
+                .map(|i| (i.path.clone(), i.problem.clone()))
+                .collect();
+            assert_eq!(counted, found, "{roots:?}");
             assert_eq!(ids, whole(got), "{roots:?}");
         }
+    }
+
+    #[test]
+    fn folders_walk_in_the_order_of_file_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "a.txt",
+            "a b.txt",
+            "a-.txt",
+            "ab.txt",
+            "a/x.txt",
+            "a.b/x.txt",
+            "A.txt",
+            "é.txt",
+            "z.txt",
+            "a0.txt",
+            "a.txt.txt",
+        ] {
+            let path = root.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let g = globs(&["*.txt".into()]).unwrap();
+        let ours: Vec<PathBuf> = discover(&[root.to_path_buf()], &g)
+            .into_iter()
+            .map(|i| i.path)
+            .collect();
+        let by_name: Vec<PathBuf> = walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        assert_eq!(ours, by_name);
     }
 
     #[test]

@@ -54,6 +54,10 @@ struct RawIgnore {
 pub struct Lexicon {
     /// Title keywords in match-key form (see [`crate::normalize::key`]).
     pub title_keys: Vec<String>,
+    /// A searcher for each of `title_keys`, built once (the title search asks of a
+    /// few lines of every report, and a searcher made for each asking cost more than
+    /// the search).
+    pub(crate) title_finders: Vec<memchr::memmem::Finder<'static>>,
     /// Prefixes crawler dumps put before a title, NFKC-normalised.
     pub title_prefixes: Vec<String>,
     /// Words that end the text before a title's year but are not the agency's name.
@@ -100,6 +104,10 @@ pub struct Lexicon {
     /// Every CJK Unified Ideograph (U+4E00–U+9FFF) stays in a key (no stray mark is
     /// one): keys copy runs of them without asking about each.
     pub(crate) keeps_ideographs: bool,
+    /// For each byte, how many bytes a key copies as they are when a character starts
+    /// with it (kept ASCII that lower-casing leaves alone: 1; the lead bytes `E5`–`E9`
+    /// of ideographs when `keeps_ideographs`: 3), else 0: one lookup a character.
+    pub(crate) key_steps: [u8; 256],
     /// Tells this lexicon from every other one made in the process: the lexer's memo
     /// of lines is kept for one lexicon.
     pub(crate) stamp: u64,
@@ -207,6 +215,7 @@ impl Lexicon {
         ))?;
         let mut lex = Lexicon {
             title_keys: Vec::new(),
+            title_finders: Vec::new(),
             title_agency_suffixes: raw.title_agency_suffixes.clone(),
             title_prefixes: raw
                 .title_prefixes
@@ -271,6 +280,7 @@ impl Lexicon {
             key_kept: Vec::new(),
             numeral_bits: Vec::new(),
             keeps_ideographs: false,
+            key_steps: [0; 256],
             stamp: {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
                 NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -337,10 +347,25 @@ impl Lexicon {
         }
         lex.numeral_bits = numeral_bits;
         lex.keeps_ideographs = ('\u{4e00}'..='\u{9fff}').all(|c| lex.keeps_in_key(c));
+        for x in 0..=255u8 {
+            let c = char::from(x);
+            lex.key_steps[usize::from(x)] = if x.is_ascii() {
+                u8::from(lex.keeps_in_key(c) && !c.is_ascii_uppercase())
+            } else if lex.keeps_ideographs && matches!(x, 0xe5..=0xe9) {
+                3
+            } else {
+                0
+            };
+        }
         lex.title_keys = raw
             .title_keywords
             .iter()
             .map(|k| crate::normalize::key(k, &lex))
+            .collect();
+        lex.title_finders = lex
+            .title_keys
+            .iter()
+            .map(|k| memchr::memmem::Finder::new(k).into_owned())
             .collect();
         Ok(lex)
     }

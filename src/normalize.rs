@@ -202,21 +202,26 @@ fn ideograph_at(b: &[u8], i: usize) -> Option<u32> {
 }
 
 /// [`key_into`] of a string made only of characters that [`direct`] normalises;
-/// false (and `out` partly written) at the first other character. Runs of
-/// ideographs, when the lexicon keeps them all, are copied in one piece each, and a
-/// run of spaces is passed over at once (spaced layouts put many between cells).
+/// false (and `out` partly written) at the first other character. What the key keeps
+/// as it is (the ideographs when the lexicon keeps them all, kept ASCII that
+/// lower-casing leaves alone: digits, lower-case letters) is copied in runs, one copy
+/// a run; a run of spaces is passed over at once (spaced layouts put many between
+/// cells).
 fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
     let b = s.as_bytes();
     let kept = lex.ascii_kept();
     let spaces_kept = kept >> b' ' & 1 == 1;
-    // An ideograph starts with `E4 B8`–`E4 BF` or `E5`–`E9` (the text is valid UTF-8).
-    let ideograph = |i: usize, x: u8| {
-        matches!(x, 0xe5..=0xe9) || x == 0xe4 && b.get(i + 1).is_some_and(|&y| y >= 0xb8)
-    };
-    // The pending run: from byte `run` to `i`.
+    let ideographs = lex.keeps_ideographs;
+    // The pending run: from byte `run` to `i`. An ideograph starts with `E4 B8`–`E4
+    // BF` (told here) or `E5`–`E9` (the steps; the text is valid UTF-8).
     let (mut run, mut i) = (0, 0);
     while let Some(&x) = b.get(i) {
-        if x >= 0x80 && lex.keeps_ideographs && ideograph(i, x) {
+        let step = lex.key_steps[usize::from(x)];
+        if step != 0 {
+            i += usize::from(step);
+            continue;
+        }
+        if x == 0xe4 && ideographs && b.get(i + 1).is_some_and(|&y| y >= 0xb8) {
             i += 3;
             continue;
         }
@@ -224,11 +229,7 @@ fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
             out.push_str(&s[run..i]);
         }
         if x == b' ' && !spaces_kept {
-            // Spaced layouts put runs of spaces between cells.
-            i += 1;
-            while b.get(i) == Some(&b' ') {
-                i += 1;
-            }
+            i = past_spaces(b, i + 1);
         } else if x < 0x80 {
             if kept >> x & 1 == 1 {
                 out.push(char::from(x).to_ascii_lowercase());
@@ -255,6 +256,21 @@ fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
     }
     out.push_str(&s[run..]);
     true
+}
+
+/// `i` moved past the spaces that follow it, eight at a time while it can.
+pub(crate) fn past_spaces(b: &[u8], mut i: usize) -> usize {
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+    while let Some(w) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+        if u64::from_le_bytes(w) != SPACES {
+            break;
+        }
+        i += 8;
+    }
+    while b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    i
 }
 
 /// The match key of a label: letters, digits and Han characters only, ASCII lower-cased,

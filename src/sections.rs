@@ -41,17 +41,26 @@ pub fn find_title(lines: &[String], lex: &Lexicon) -> Title {
     for (i, line) in lines.iter().enumerate().take(TITLE_SEARCH_LINES) {
         // A title may wrap onto the next line (…关于2021年政府信息 / 公开工作年度报告).
         let next = lines.get(i + 1).map_or("", |l| l.trim());
-        let joined = format!("{}{next}", line.trim());
         let keyword = |t: &str| {
             let k = key(t, lex);
-            lex.title_keys.iter().find(|kw| k.contains(kw.as_str()))
+            let mut finders = lex.title_keys.iter().zip(&lex.title_finders);
+            finders
+                .find(|(_, f)| f.find(k.as_bytes()).is_some())
+                .map(|(kw, _)| kw)
         };
-        let (kw, line) = match (keyword(line), keyword(&joined)) {
-            (Some(kw), _) => (kw, line.as_str()),
-            (None, Some(kw)) if !next.is_empty() && !key(next, lex).contains(kw.as_str()) => {
-                (kw, joined.as_str())
+        // The joined lines are read only when the line alone holds no keyword.
+        let joined;
+        let (kw, line) = match keyword(line) {
+            Some(kw) => (kw, line.as_str()),
+            None => {
+                joined = format!("{}{next}", line.trim());
+                match keyword(&joined) {
+                    Some(kw) if !next.is_empty() && !key(next, lex).contains(kw.as_str()) => {
+                        (kw, joined.as_str())
+                    }
+                    _ => continue,
+                }
             }
-            _ => continue,
         };
         let mut text = line.trim();
         for p in &lex.title_prefixes {
@@ -164,7 +173,7 @@ pub fn find_sections(
         .filter_map(|(i, line)| {
             // Only a line that starts with a numeral can open with `一、` (split_ordinal
             // reads `(` first, as a paren ordinal): the others are not parsed.
-            let start = line.trim_start();
+            let start = trim_start(line);
             if !start
                 .chars()
                 .next()
@@ -195,6 +204,25 @@ pub fn find_sections(
         })
         .collect();
     align(&segs)
+}
+
+/// `s.trim_start()`, the spaces and tabs that open many lines of spaced layouts
+/// passed over eight or one at a time first (the general trim decodes each character
+/// and asks whether it is whitespace).
+fn trim_start(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut i = crate::normalize::past_spaces(b, 0);
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    // Both are ASCII bytes, so `i` is a character boundary.
+    let rest = s.get(i..).unwrap_or_default();
+    // Every whitespace character starts with one of these bytes: a line that opens
+    // with another (a Han character, a digit) is not decoded to be asked.
+    match rest.as_bytes().first() {
+        Some(0x09..=0x0d | b' ' | 0xc2 | 0xe1..=0xe3) => rest.trim_start(),
+        _ => rest,
+    }
 }
 
 /// The lines that hold the table of section `s`: after its heading up to the next
@@ -235,6 +263,22 @@ mod tests {
             let section = split_ordinal(line.trim(), lex).is_some_and(|(o, _)| o.kind == OrdinalKind::Section);
             let first = line.trim_start().chars().next();
             proptest::prop_assert!(!section || first.is_some_and(|c| c != '(' && lex.is_numeral(c)));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trim_start_is_the_general_trim(s in "[ \t\u{3000}\u{b}\u{a0}a一]{0,40}") {
+            proptest::prop_assert_eq!(trim_start(&s), s.trim_start());
+        }
+    }
+
+    #[test]
+    fn trim_start_is_the_general_trim_for_every_character() {
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            for s in [format!("{c}a"), format!("  \t{c}{c}")] {
+                assert_eq!(trim_start(&s), s.trim_start(), "{s:?}");
+            }
         }
     }
 
