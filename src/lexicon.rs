@@ -114,6 +114,11 @@ pub struct Lexicon {
     /// No stray mark is a digit and no unit is made of digits, so a token of ASCII
     /// digits reads as the number it spells (`numbers::parse_token` takes a shortcut).
     pub plain_digits: bool,
+    /// Besides `plain_digits`, no ASCII digit is a rule mark (so no cell rule) or a
+    /// lone mark read as a digit: a token of ASCII digits is a cell and nothing else,
+    /// whatever stands around it, and the lexer reads lines of them without asking
+    /// what their neighbours are.
+    pub(crate) plain_digit_cells: bool,
     /// Letter → digit confusions inside numeric cells.
     pub digit_confusions: CharMap<char>,
     /// Marks (NFKC) that are a digit when one stands alone where a number is expected.
@@ -286,6 +291,7 @@ impl Lexicon {
                 NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             },
             plain_digits: false,
+            plain_digit_cells: false,
             ignore_any: None,
         };
         if !raw.ignore.line_patterns.is_empty() {
@@ -331,6 +337,8 @@ impl Lexicon {
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
         lex.plain_digits = !lex.stray_marks.iter().any(char::is_ascii_digit)
             && !lex.unit_suffixes.iter().any(|u| digits(u));
+        lex.plain_digit_cells = lex.plain_digits
+            && !('0'..='9').any(|d| lex.is_rule_mark(d) || lex.lone_digits.contains_key(&d));
         // Letters and digits (from build.rs), less the stray marks.
         let mut kept = crate::dictionary::ALPHANUMERIC_BELOW_A000.to_vec();
         for &c in &lex.stray_marks {
