@@ -105,7 +105,9 @@ impl LabelGate {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{agreement, LabelScore};
+    use super::super::{
+        agreement, finish, keep_best, text_similarity_at_least, weighting, LabelScore,
+    };
     use super::*;
     use crate::dictionary::Dictionaries;
     use crate::ordinal::OrdinalKind;
@@ -150,6 +152,69 @@ mod tests {
                 if !own {
                     runs.score_at_least(ordinal, label, None, &d.glyphs, floor, &mut out);
                     proptest::prop_assert!(out.iter().all(Option::is_none), "{}", label.text);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The floors that rule labels out before any pair (lengths, characters no run
+        /// holds, the cut comparison's bounds) change no score: every run scores
+        /// against every label what the weighted table alone gives.
+        #[test]
+        fn gated_scores_are_the_tables_scores(
+            template in 0usize..2,
+            table in 0usize..4,
+            pieces in proptest::collection::vec((0usize..60, 0usize..60, 0usize..14, 0usize..4), 1..5),
+            ordinal in proptest::option::of((0usize..3, 1u8..12)),
+            floor in proptest::sample::select(vec![0.5, 0.3, 0.75]),
+        ) {
+            let d = Dictionaries::embedded().unwrap();
+            let tables = &d.templates[template].tables;
+            let t = &tables[table % tables.len()];
+            let labels: Vec<&Label> = t.rows.iter().map(|r| &r.label).collect();
+            let ordinal = ordinal.map(|(k, n)| Ordinal {
+                kind: [OrdinalKind::Section, OrdinalKind::Paren, OrdinalKind::Arabic][k],
+                n,
+            });
+            // Pieces of label keys, some with a character dropped or doubled.
+            let mut runs = Runs::default();
+            let mut texts: Vec<String> = Vec::new();
+            for &(l, from, len, edit) in &pieces {
+                let mut key: Vec<char> = labels[l % labels.len()].key_chars[0].clone();
+                // Half of them a key's beginning (its cut comparison).
+                let from = if from >= 30 { 0 } else { from.min(key.len()) };
+                key = key[from..(from + len).min(key.len())].to_vec();
+                match edit {
+                    1 if key.len() > 1 => {
+                        key.remove(key.len() / 2);
+                    }
+                    2 if !key.is_empty() => key.insert(0, key[0]),
+                    // A key's first three fifths: only its cut comparison can match.
+                    3 => {
+                        key = labels[l % labels.len()].key_chars[0].clone();
+                        key.truncate((key.len() * 3 / 5).max(4));
+                    }
+                    _ => {}
+                }
+                let piece: String = key.iter().collect();
+                runs.push(&piece);
+                let run = texts.last().cloned().unwrap_or_default() + &piece;
+                texts.push(run);
+            }
+            runs.prepare();
+            let mut out: Vec<Option<LabelScore>> = Vec::new();
+            for label in &labels {
+                runs.score_at_least(ordinal, label, None, &d.glyphs, floor, &mut out);
+                let (weight, bonus) = weighting(label, ordinal);
+                let min_sim = (floor - bonus) / weight;
+                for (run, got) in texts.iter().zip(&out) {
+                    let mut best = None;
+                    for (i, key) in label.keys.iter().enumerate() {
+                        keep_best(&mut best, i, text_similarity_at_least(run, key, &d.glyphs, min_sim));
+                    }
+                    let want = finish(best, weight, bonus, floor);
+                    proptest::prop_assert_eq!(*got, want, "{} against {}", run, label.text);
                 }
             }
         }

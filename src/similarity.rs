@@ -1080,7 +1080,16 @@ impl Runs {
                     return false;
                 }
                 if let Some(max) = cut {
-                    // Only the key's first `lr` characters count for the cut comparison.
+                    // Only the key's first `lr` characters count for the cut comparison:
+                    // at most the whole key's count, at least that less the characters
+                    // cut off; counted only when those bounds do not tell.
+                    if !over(floor_full, max) {
+                        return false;
+                    }
+                    let cut_off = ids.len().saturating_sub(lr) as u32;
+                    if over(floor_full.saturating_sub(cut_off), max) {
+                        continue;
+                    }
                     let mut floor_cut = 0;
                     for &c in &ids[..lr.min(ids.len())] {
                         floor_cut += u32::from(self.pattern.first_prefix(c) > k);
