@@ -18,7 +18,9 @@
 use crate::candidates::Segment;
 use crate::dictionary::Label;
 use crate::ordinal::Ordinal;
-use crate::similarity::{label_memo, score_label, GlyphCosts, LabelMemo, LabelScore, Runs};
+use crate::similarity::{
+    label_memo, score_label, GlyphCosts, LabelGate, LabelMemo, LabelScore, Runs, GATED_LABELS,
+};
 
 /// A label may be wrapped over at most this many segments …
 const MAX_PIECES: usize = 5;
@@ -122,6 +124,12 @@ pub fn align_rows(
         0,
         (MAX_LABEL_SETS, MAX_REMEMBERED),
     );
+    // Most labels are out of reach of a missed segment's runs by their lengths alone:
+    // the set's gate tells them without asking for their scores.
+    if !set.gate.as_ref().is_some_and(|g| g.fits(glyphs, ACCEPT)) {
+        set.gate = Some(LabelGate::new(labels, glyphs, ACCEPT));
+    }
+    let gate = set.gate.take();
     let mut fresh: Found = Vec::new();
     let mut key: SegmentKey = (None, String::with_capacity(64));
     let mut run_key: SegmentKey = (None, String::with_capacity(64));
@@ -131,6 +139,9 @@ pub fn align_rows(
     let mut scores: Vec<Option<LabelScore>> = vec![None; m * MAX_PIECES];
     let mut remembered = [false; MAX_PIECES];
     let mut run_ends = [0usize; MAX_PIECES];
+    // The labels that runs remembered on their own have scores for (bit `j`: label
+    // `j`; every bit past GATED_LABELS labels).
+    let mut remembered_labels: u128 = 0;
     for i in 0..=n {
         // Every run of segments from `i` that may form one label; only needed while
         // row `i` of the table is relaxed, and only when its scores are not known.
@@ -151,6 +162,7 @@ pub fn align_rows(
             // scores are also remembered on their own, and only the runs not seen
             // before are scored.
             scores.fill(None);
+            remembered_labels = 0;
             let mut end = 0;
             for_runs_from(segments, i, |piece| {
                 end += piece.len() + 1;
@@ -161,6 +173,7 @@ pub fn align_rows(
                         runs.extend(piece);
                         for &(l, _, s) in found {
                             scores[l as usize * MAX_PIECES + pieces] = Some(s);
+                            remembered_labels |= 1u128.checked_shl(l).unwrap_or(0);
                         }
                         remembered[pieces] = true;
                     }
@@ -173,6 +186,7 @@ pub fn align_rows(
             });
         }
         runs.prepare();
+        let lengths = runs.lengths();
         let has_runs = !key.1.is_empty();
         fresh.clear();
         let row = i * w;
@@ -214,13 +228,26 @@ pub fn align_rows(
                 }
             }
         } else if has_runs {
+            // The labels the runs may reach (the gate leaves out those they cannot by
+            // their lengths), and those a remembered run has a score for: the others
+            // have no score here and are not visited.
+            let reach = match (&gate, lengths) {
+                (Some(gate), Some(lengths)) => {
+                    gate.reachable(segments[i].ordinal, lengths).unwrap_or(!0)
+                }
+                _ => !0,
+            };
+            let visit = reach | remembered_labels;
             for j in 0..m {
+                if !has(visit, j) {
+                    continue;
+                }
                 let here = best[row + j];
                 if here == f64::NEG_INFINITY {
                     continue;
                 }
                 let label_scores = &mut scores[j * MAX_PIECES..j * MAX_PIECES + pieces];
-                if !runs.is_empty() {
+                if !runs.is_empty() && has(reach, j) {
                     runs.score_at_least(
                         segments[i].ordinal,
                         labels[j],
@@ -284,6 +311,7 @@ pub fn align_rows(
             }
         }
     }
+    set.gate = gate;
     MEMO.with(|cell| cell.replace(memo));
     RUNS.with(|r| r.replace(runs));
     // Stable: a cell's entries stay in the order set.
@@ -328,6 +356,11 @@ pub fn align_rows(
     }
     MATCHED.with(|cell| cell.replace(matched));
     out
+}
+
+/// Whether bit `j` of `labels` is set; every label past [`GATED_LABELS`] is.
+fn has(labels: u128, j: usize) -> bool {
+    j >= GATED_LABELS || labels >> j & 1 != 0
 }
 
 /// The memo's key of the run whose segments' keys take the first `end` bytes of

@@ -641,6 +641,8 @@ pub(crate) struct LabelMemo<K, V> {
     /// What scoring reads of each label: its ordinal and its keys.
     labels: Vec<(Option<Ordinal>, Vec<Vec<char>>)>,
     pub(crate) found: HashMap<K, V, BuildHasherDefault<CharHasher>>,
+    /// The set's gate, made by the first caller that wants one.
+    pub(crate) gate: Option<LabelGate>,
 }
 
 impl<K, V> LabelMemo<K, V> {
@@ -699,6 +701,7 @@ fn memo_place<K, V>(
             .map(|l| (l.ordinal, l.key_chars.clone()))
             .collect(),
         found: HashMap::default(),
+        gate: None,
     });
     (sets.len() - 1, true)
 }
@@ -858,16 +861,36 @@ impl<'a> BestLabel<'a> {
     }
 }
 
+/// How many ways a segment's ordinal can agree with a label's ([`agreement`]).
+const AGREEMENTS: usize = 6;
+
+/// The text weight and the ordinal bonus of a score by [`agreement`]: score =
+/// weight · sim + bonus.
+const WEIGHTS: [(f64, f64); AGREEMENTS] = [
+    (TEXT_WEIGHT, 1.0 - TEXT_WEIGHT),
+    (TEXT_WEIGHT, (1.0 - TEXT_WEIGHT) * 0.5),
+    (TEXT_WEIGHT, -WRONG_ORDINAL),
+    (TEXT_WEIGHT, (1.0 - TEXT_WEIGHT) * LOST_ORDINAL),
+    (1.0, -WRONG_ORDINAL),
+    (1.0, 0.0),
+];
+
+/// How a segment's ordinal agrees with its label's: the same, the same number of
+/// another kind, another, lost by the segment, not in the label, neither has one.
+fn agreement(label: Option<Ordinal>, segment: Option<Ordinal>) -> usize {
+    match (label, segment) {
+        (Some(l), Some(s)) if l == s => 0,
+        (Some(l), Some(s)) if l.n == s.n => 1,
+        (Some(_), Some(_)) => 2,
+        (Some(_), None) => 3,
+        (None, Some(_)) => 4,
+        (None, None) => 5,
+    }
+}
+
 /// The text weight and the ordinal bonus of a score: score = weight · sim + bonus.
 fn weighting(label: &Label, ordinal: Option<Ordinal>) -> (f64, f64) {
-    match (label.ordinal, ordinal) {
-        (Some(l), Some(s)) if l == s => (TEXT_WEIGHT, 1.0 - TEXT_WEIGHT),
-        (Some(l), Some(s)) if l.n == s.n => (TEXT_WEIGHT, (1.0 - TEXT_WEIGHT) * 0.5),
-        (Some(_), Some(_)) => (TEXT_WEIGHT, -WRONG_ORDINAL),
-        (Some(_), None) => (TEXT_WEIGHT, (1.0 - TEXT_WEIGHT) * LOST_ORDINAL),
-        (None, Some(_)) => (1.0, -WRONG_ORDINAL),
-        (None, None) => (1.0, 0.0),
-    }
+    WEIGHTS[agreement(label.ordinal, ordinal)]
 }
 
 /// The best of the variants' similarities, the first on a tie.
@@ -949,6 +972,43 @@ impl Runs {
         self.pattern_ready = false;
     }
 
+    /// The run lengths (bit `l`: runs of `l` characters, `l` < 64) at which
+    /// [`Runs::score_at_least`] of `label` at `floor` may find a score for a segment
+    /// whose ordinal agrees with the label's as `agreement` says: at any other length
+    /// it finds none, by the length alone (an identical key is needed and none is that
+    /// long, or [`Runs::ruled_out`]'s limits leave no comparison open).
+    fn open_lengths(label: &Label, g: &GlyphCosts, floor: f64, agreement: usize) -> u64 {
+        let (weight, bonus) = WEIGHTS[agreement];
+        let min_sim = (floor - bonus) / weight;
+        let mut open = 0u64;
+        if min_sim >= 1.0 && g.min_cost > 0.0 {
+            for key in label.key_chars.iter().filter(|k| k.len() < 64) {
+                open |= 1 << key.len();
+            }
+        } else if !(min_sim > 0.0 && min_sim < 1.0) || g.is_empty() {
+            open = !0;
+        } else {
+            for lr in 0..64 {
+                let reach = |key: &Vec<char>| limits(lr, key.len(), min_sim) != (None, None);
+                if label.key_chars.iter().any(reach) {
+                    open |= 1 << lr;
+                }
+            }
+        }
+        open
+    }
+
+    /// The lengths of the runs as bits for [`LabelGate`], or None when a run is 64
+    /// characters or longer or there are more runs than [`Runs::ruled_out`] gates.
+    pub(crate) fn lengths(&self) -> Option<u64> {
+        if self.ends.len() > GATE_RUNS {
+            return None;
+        }
+        self.ends
+            .iter()
+            .try_fold(0u64, |bits, &e| (e < 64).then(|| bits | 1 << e))
+    }
+
     /// Whether no run can reach `min_sim` against any key of `label`, by the floors
     /// that [`Runs::score_at_least`] would find pair by pair (the length difference,
     /// and the key characters that nothing in the run equals or looks like), counted
@@ -1020,7 +1080,16 @@ impl Runs {
                     return false;
                 }
                 if let Some(max) = cut {
-                    // Only the key's first `lr` characters count for the cut comparison.
+                    // Only the key's first `lr` characters count for the cut comparison:
+                    // at most the whole key's count, at least that less the characters
+                    // cut off; counted only when those bounds do not tell.
+                    if !over(floor_full, max) {
+                        return false;
+                    }
+                    let cut_off = ids.len().saturating_sub(lr) as u32;
+                    if over(floor_full.saturating_sub(cut_off), max) {
+                        continue;
+                    }
                     let mut floor_cut = 0;
                     for &c in &ids[..lr.min(ids.len())] {
                         floor_cut += u32::from(self.pattern.first_prefix(c) > k);
@@ -1149,6 +1218,10 @@ impl Runs {
         out.extend(self.best.iter().map(|&b| finish(b, weight, bonus, floor)));
     }
 }
+
+#[path = "label_gate.rs"]
+mod label_gate;
+pub(crate) use label_gate::{LabelGate, GATED_LABELS};
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,222 @@
+//! A label set's length gate: which labels a segment's runs cannot reach a floor
+//! against by their lengths alone, told for the whole set at once.
+//!
+//! Takes a set of labels, the glyph table and the floor, once per set; gives, for a
+//! segment's ordinal and the lengths of its runs, the labels against which
+//! [`Runs::score_at_least`] could find any score, as one mask. Against the others
+//! (most of a table: their keys are far longer or shorter than the runs, or the
+//! ordinals contradict and no key is as long as a run) the caller need not ask, nor
+//! visit them.
+
+use super::{GlyphCosts, Label, Ordinal, Runs, AGREEMENTS};
+
+/// The most labels a set's masks hold (a template table has a few dozen rows).
+pub(crate) const GATED_LABELS: usize = 128;
+
+/// The run lengths each label of a set may be found at, by ordinal agreement.
+#[derive(Debug)]
+pub(crate) struct LabelGate {
+    floor: f64,
+    stamp: u64,
+    /// By run length (below 64), by agreement, the labels (bit
+    /// `j`: label `j`) open at that length. Empty past [`GATED_LABELS`] labels.
+    by_length: Vec<[u128; AGREEMENTS]>,
+    /// Each label's ordinal, and the labels that have one.
+    ordinals: Vec<Option<Ordinal>>,
+    numbered: u128,
+}
+
+impl LabelGate {
+    /// The gate of `labels` scored with `g` at `floor`.
+    pub(crate) fn new(labels: &[&Label], g: &GlyphCosts, floor: f64) -> LabelGate {
+        let open: Vec<[u64; AGREEMENTS]> = labels
+            .iter()
+            .map(|l| std::array::from_fn(|a| Runs::open_lengths(l, g, floor, a)))
+            .collect();
+        let mut by_length = Vec::new();
+        let mut numbered = 0;
+        if labels.len() <= GATED_LABELS {
+            by_length = (0..64)
+                .map(|lr| {
+                    std::array::from_fn(|a| {
+                        (open.iter().enumerate())
+                            .filter(|(_, o): &(usize, &[u64; AGREEMENTS])| o[a] >> lr & 1 != 0)
+                            .fold(0u128, |bits, (j, _)| bits | 1 << j)
+                    })
+                })
+                .collect();
+            for (j, l) in labels.iter().enumerate() {
+                if l.ordinal.is_some() {
+                    numbered |= 1u128 << j;
+                }
+            }
+        }
+        LabelGate {
+            floor,
+            stamp: g.stamp(),
+            by_length,
+            ordinals: labels.iter().map(|l| l.ordinal).collect(),
+            numbered,
+        }
+    }
+
+    /// Whether this is the gate of its labels with `g` at `floor` (the labels are the
+    /// caller's to tell).
+    pub(crate) fn fits(&self, g: &GlyphCosts, floor: f64) -> bool {
+        self.stamp == g.stamp() && self.floor.to_bits() == floor.to_bits()
+    }
+
+    /// The labels (bit `j`: label `j`) that may score at least the floor against a
+    /// segment with `ordinal` whose runs have `lengths` ([`Runs::lengths`]): a label
+    /// left out is one for which [`Runs::score_at_least`] would find nothing for any
+    /// of the runs. None past [`GATED_LABELS`] labels.
+    pub(crate) fn reachable(&self, ordinal: Option<Ordinal>, lengths: u64) -> Option<u128> {
+        if self.by_length.is_empty() && !self.ordinals.is_empty() {
+            return None;
+        }
+        let mut open = [0u128; AGREEMENTS];
+        let mut rest = lengths;
+        while rest != 0 {
+            let at = &self.by_length[rest.trailing_zeros() as usize];
+            for (o, a) in open.iter_mut().zip(at) {
+                *o |= a;
+            }
+            rest &= rest - 1;
+        }
+        // The labels in each agreement with the segment's ordinal (see `agreement`).
+        let plain = !self.numbered;
+        Some(match ordinal {
+            None => plain & open[5] | self.numbered & open[3],
+            Some(s) => {
+                let (mut same, mut same_n) = (0u128, 0u128);
+                for (j, o) in self.ordinals.iter().enumerate() {
+                    match o {
+                        Some(l) if *l == s => same |= 1 << j,
+                        Some(l) if l.n == s.n => same_n |= 1 << j,
+                        _ => {}
+                    }
+                }
+                let other = self.numbered & !same & !same_n;
+                plain & open[4] | same & open[0] | same_n & open[1] | other & open[2]
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{
+        agreement, finish, keep_best, text_similarity_at_least, weighting, LabelScore,
+    };
+    use super::*;
+    use crate::dictionary::Dictionaries;
+    use crate::ordinal::OrdinalKind;
+
+    proptest::proptest! {
+        /// A label the gate leaves out is one that every run scores nothing against,
+        /// and the mask is each label's own lengths at its agreement with the
+        /// segment's ordinal.
+        #[test]
+        fn a_label_left_out_scores_nothing(
+            template in 0usize..2,
+            table in 0usize..4,
+            pieces in proptest::collection::vec((0usize..60, 0usize..30, 0usize..12), 1..5),
+            ordinal in proptest::option::of((0usize..3, 1u8..12)),
+            floor in proptest::sample::select(vec![0.5, 0.3, 0.75]),
+        ) {
+            let d = Dictionaries::embedded().unwrap();
+            let tables = &d.templates[template].tables;
+            let t = &tables[table % tables.len()];
+            let labels: Vec<&Label> = t.rows.iter().map(|r| &r.label).collect();
+            let ordinal = ordinal.map(|(k, n)| Ordinal {
+                kind: [OrdinalKind::Section, OrdinalKind::Paren, OrdinalKind::Arabic][k],
+                n,
+            });
+            // Runs of pieces of label keys: a label's own key, cut, or two run together.
+            let mut runs = Runs::default();
+            for &(l, from, len) in &pieces {
+                let key: Vec<char> = labels[l % labels.len()].key_chars[0].clone();
+                let from = from.min(key.len());
+                let piece: String = key[from..(from + len).min(key.len())].iter().collect();
+                runs.push(&piece);
+            }
+            runs.prepare();
+            let gate = LabelGate::new(&labels, &d.glyphs, floor);
+            let Some(lengths) = runs.lengths() else { return Ok(()) };
+            let reach = gate.reachable(ordinal, lengths).unwrap();
+            let mut out: Vec<Option<LabelScore>> = Vec::new();
+            for (j, label) in labels.iter().enumerate() {
+                let a = agreement(label.ordinal, ordinal);
+                let own = Runs::open_lengths(label, &d.glyphs, floor, a) & lengths != 0;
+                proptest::prop_assert_eq!(reach >> j & 1 != 0, own);
+                if !own {
+                    runs.score_at_least(ordinal, label, None, &d.glyphs, floor, &mut out);
+                    proptest::prop_assert!(out.iter().all(Option::is_none), "{}", label.text);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The floors that rule labels out before any pair (lengths, characters no run
+        /// holds, the cut comparison's bounds) change no score: every run scores
+        /// against every label what the weighted table alone gives.
+        #[test]
+        fn gated_scores_are_the_tables_scores(
+            template in 0usize..2,
+            table in 0usize..4,
+            pieces in proptest::collection::vec((0usize..60, 0usize..60, 0usize..14, 0usize..4), 1..5),
+            ordinal in proptest::option::of((0usize..3, 1u8..12)),
+            floor in proptest::sample::select(vec![0.5, 0.3, 0.75]),
+        ) {
+            let d = Dictionaries::embedded().unwrap();
+            let tables = &d.templates[template].tables;
+            let t = &tables[table % tables.len()];
+            let labels: Vec<&Label> = t.rows.iter().map(|r| &r.label).collect();
+            let ordinal = ordinal.map(|(k, n)| Ordinal {
+                kind: [OrdinalKind::Section, OrdinalKind::Paren, OrdinalKind::Arabic][k],
+                n,
+            });
+            // Pieces of label keys, some with a character dropped or doubled.
+            let mut runs = Runs::default();
+            let mut texts: Vec<String> = Vec::new();
+            for &(l, from, len, edit) in &pieces {
+                let mut key: Vec<char> = labels[l % labels.len()].key_chars[0].clone();
+                // Half of them a key's beginning (its cut comparison).
+                let from = if from >= 30 { 0 } else { from.min(key.len()) };
+                key = key[from..(from + len).min(key.len())].to_vec();
+                match edit {
+                    1 if key.len() > 1 => {
+                        key.remove(key.len() / 2);
+                    }
+                    2 if !key.is_empty() => key.insert(0, key[0]),
+                    // A key's first three fifths: only its cut comparison can match.
+                    3 => {
+                        key = labels[l % labels.len()].key_chars[0].clone();
+                        key.truncate((key.len() * 3 / 5).max(4));
+                    }
+                    _ => {}
+                }
+                let piece: String = key.iter().collect();
+                runs.push(&piece);
+                let run = texts.last().cloned().unwrap_or_default() + &piece;
+                texts.push(run);
+            }
+            runs.prepare();
+            let mut out: Vec<Option<LabelScore>> = Vec::new();
+            for label in &labels {
+                runs.score_at_least(ordinal, label, None, &d.glyphs, floor, &mut out);
+                let (weight, bonus) = weighting(label, ordinal);
+                let min_sim = (floor - bonus) / weight;
+                for (run, got) in texts.iter().zip(&out) {
+                    let mut best = None;
+                    for (i, key) in label.keys.iter().enumerate() {
+                        keep_best(&mut best, i, text_similarity_at_least(run, key, &d.glyphs, min_sim));
+                    }
+                    let want = finish(best, weight, bonus, floor);
+                    proptest::prop_assert_eq!(*got, want, "{} against {}", run, label.text);
+                }
+            }
+        }
+    }
+}
