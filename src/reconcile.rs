@@ -325,8 +325,23 @@ pub fn drop_misread_row_in(
     sys: &System,
     lex: &Lexicon,
 ) -> Option<(usize, String)> {
-    let g = grid(tr);
-    let failing = sys.propagate(&g).failing();
+    let r = misread_row(&grid(tr), sys, lex, true)?;
+    let mut read = Vec::new();
+    for cell in tr.cells[r].iter_mut() {
+        let Some(v) = cell.value.take() else {
+            read.push("?".to_string());
+            continue;
+        };
+        read.push(v.to_string());
+        cell.status = CellStatus::Missing;
+    }
+    Some((r, read.join(" ")))
+}
+
+/// The row [`drop_misread_row_in`] drops from grid `g`, if any; `prune` rules out
+/// before propagating them the rows that cannot be it (the same row either way).
+fn misread_row(g: &Grid, sys: &System, lex: &Lexicon, prune: bool) -> Option<usize> {
+    let failing = sys.propagate(g).failing();
     if failing.len() < MIN_CURED {
         return None;
     }
@@ -338,6 +353,17 @@ pub fn drop_misread_row_in(
         .collect();
     rows.sort_unstable();
     rows.dedup();
+    // A failed instance with every cell known keeps failing when a row it has no cell
+    // in is dropped (its sums are unchanged, and propagation never rewrites a known
+    // cell): such a row cannot be the one, and is ruled out before its propagation.
+    let complete: Vec<usize> = failing
+        .iter()
+        .copied()
+        .filter(|&i| sys.cells(i).all(|(r, c)| g[r][c].is_some()))
+        .collect();
+    if prune {
+        rows.retain(|&r| complete.iter().all(|&i| sys.cells(i).any(|(a, _)| a == r)));
+    }
     let mut cures = rows.into_iter().filter(|&r| {
         let mut without = g.clone();
         without[r].iter_mut().for_each(|v| *v = None);
@@ -356,19 +382,10 @@ pub fn drop_misread_row_in(
         };
         out.failing().is_empty() && holding >= MIN_CURED && (0..g[r].len()).all(misread)
     });
-    let (Some(r), None) = (cures.next(), cures.next()) else {
-        return None;
-    };
-    let mut read = Vec::new();
-    for cell in tr.cells[r].iter_mut() {
-        let Some(v) = cell.value.take() else {
-            read.push("?".to_string());
-            continue;
-        };
-        read.push(v.to_string());
-        cell.status = CellStatus::Missing;
+    match (cures.next(), cures.next()) {
+        (Some(r), None) => Some(r),
+        _ => None,
     }
-    Some((r, read.join(" ")))
 }
 
 /// What a read value `v` at `x` may have been printed as: its plausible misreads, and
@@ -728,6 +745,32 @@ mod tests {
         }
     }
     proptest::proptest! {
+        /// The rows ruled out before their propagation change nothing: the row to drop
+        /// is the one the search over every candidate row finds (tables with misread
+        /// and unknown cells scattered, a row of them now and then).
+        #[test]
+        fn pruned_rows_are_never_the_misread_row(
+            which in 0usize..64,
+            base in 0i64..3,
+            set in proptest::collection::vec((0usize..64, 0usize..16, -1i64..10), 0..8),
+            row in proptest::option::of((0usize..64, 0i64..10)),
+        ) {
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            let (t, mut tr) = crate::solve::scattered(&d, which, base, set);
+            if let Some((r, v)) = row {
+                let r = r % tr.cells.len();
+                for (c, cell) in tr.cells[r].iter_mut().enumerate() {
+                    cell.value = Some(Num::int(if c == 0 { base } else { v }));
+                }
+            }
+            let sys = System::new(t, &tr);
+            let g = grid(&tr);
+            proptest::prop_assert_eq!(
+                misread_row(&g, &sys, &d.lexicon, true),
+                misread_row(&g, &sys, &d.lexicon, false)
+            );
+        }
+
         /// With every cell known, a value cures a failed identity of a cell exactly
         /// when it is one of the cell's cure values (the repairs judge no other).
         #[test]
