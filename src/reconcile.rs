@@ -41,6 +41,12 @@ pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Ve
 /// [`repair_misreads`] with the table's system already built for `tr` (its rows'
 /// presence, which no reconciliation step changes).
 pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> Vec<Correction> {
+    repair(tr, sys, lex, true)
+}
+
+/// [`repair_misreads_in`]; `cures_only` takes a cell's alternatives from its cure
+/// values alone where every cell is known (the same repairs either way).
+fn repair(tr: &mut TableResult, sys: &System, lex: &Lexicon, cures_only: bool) -> Vec<Correction> {
     if identities_hold(tr, sys) {
         return Vec::new();
     }
@@ -80,7 +86,34 @@ pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> 
                 } else {
                     None
                 };
-                for alt in alternatives(sys, &base, touching, x, v, lex) {
+                // With every cell known only cure values are judged, and a cure value
+                // is among the alternatives exactly when it is a plausible misread of
+                // the value read (the misreads `misread_values` lists are all
+                // plausible, and every cure value is an implied one): so the
+                // alternatives need not be listed. Their order within the cell does
+                // not matter: at most one value of a cell cures all its failures.
+                let alts = match &cures {
+                    Some(cures) if cures_only => {
+                        let mut buf = [0; 20];
+                        let spelled;
+                        let read = match v.count_digits(&mut buf) {
+                            Some(digits) => digits,
+                            None => {
+                                spelled = v.to_string();
+                                spelled.as_str()
+                            }
+                        };
+                        let mut out: Vec<Num> = Vec::new();
+                        for &c in cures {
+                            if !out.contains(&c) && plausible_value(lex, read, c) {
+                                out.push(c);
+                            }
+                        }
+                        out
+                    }
+                    _ => alternatives(sys, &base, touching, x, v, lex),
+                };
+                for alt in alts {
                     // A change that cures nothing is no fix and no rival: with every
                     // cell known, only a failed identity's own implied value cures it.
                     if cures.as_ref().is_some_and(|cures| !cures.contains(&alt)) {
@@ -413,19 +446,20 @@ fn alternatives(
         let Some(implied) = implied(sys, base, j, x) else {
             continue;
         };
-        if out.contains(&implied) {
-            continue;
-        }
-        let mut other = [0; 20];
-        let plausible = match implied.count_digits(&mut other) {
-            Some(digits) => lex.plausible_misread(read, digits),
-            None => lex.plausible_misread(read, &implied.to_string()),
-        };
-        if plausible {
+        if !out.contains(&implied) && plausible_value(lex, read, implied) {
             out.push(implied);
         }
     }
     out
+}
+
+/// Whether `value` is a plausible misread of the digits `read`.
+fn plausible_value(lex: &Lexicon, read: &str, value: Num) -> bool {
+    let mut buf = [0; 20];
+    match value.count_digits(&mut buf) {
+        Some(digits) => lex.plausible_misread(read, digits),
+        None => lex.plausible_misread(read, &value.to_string()),
+    }
 }
 
 /// Checks every identity of `table` on `tr`; marks conflicts and returns review items.
@@ -769,6 +803,37 @@ mod tests {
                 misread_row(&g, &sys, &d.lexicon, true),
                 misread_row(&g, &sys, &d.lexicon, false)
             );
+        }
+
+        /// Taking a cell's alternatives from its cure values alone repairs what
+        /// listing every plausible misread repairs (misread values scattered over
+        /// tables of 0s, 1s and 10s, some cells unknown).
+        #[test]
+        fn cure_values_alone_repair_as_every_alternative_does(
+            which in 0usize..64,
+            base in proptest::sample::select(vec![0i64, 1, 10]),
+            set in proptest::collection::vec(
+                (0usize..64, 0usize..16, proptest::sample::select(vec![-1i64, 0, 1, 2, 3, 6, 8, 9, 10, 11, 18, 100])),
+                1..6,
+            ),
+        ) {
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            let (t, tr) = crate::solve::scattered(&d, which, base, set);
+            let sys = System::new(t, &tr);
+            let (mut fast, mut full) = (tr.clone(), tr);
+            let log = repair(&mut fast, &sys, &d.lexicon, true);
+            proptest::prop_assert_eq!(log, repair(&mut full, &sys, &d.lexicon, false));
+            proptest::prop_assert_eq!(fast.cells, full.cells);
+        }
+
+        /// Every misread `misread_values` lists is a plausible misread.
+        #[test]
+        fn listed_misreads_are_plausible(n in 0i64..100_000) {
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            let read = n.to_string();
+            for v in d.lexicon.misread_values(&read) {
+                proptest::prop_assert!(plausible_value(&d.lexicon, &read, Num::int(v)), "{} {}", read, v);
+            }
         }
 
         /// With every cell known, a value cures a failed identity of a cell exactly
