@@ -304,7 +304,7 @@ fn fill_cells(
     read: &mut TableRead,
     row: RowOf,
     all: &[Slot],
-    fit: Fit,
+    fit: Fit<'_>,
     cells: &mut [Cell],
     anchored: bool,
 ) {
@@ -402,9 +402,9 @@ fn fill_cells(
         }
         return leave_damaged_row(read, row, &slots, anchored);
     }
-    for (c, slot) in slots.into_iter().enumerate() {
+    for (c, slot) in slots.iter().enumerate() {
         let line = Some(slot.line + 1);
-        let Some(p) = slot.number else {
+        let Some(p) = &slot.number else {
             if slot.unreadable {
                 read.review(
                     table,
@@ -418,7 +418,7 @@ fn fill_cells(
                 value: None,
                 status: CellStatus::Missing,
                 line: slot.unreadable.then_some(slot.line + 1),
-                raw: slot.raw,
+                raw: slot.raw.clone(),
             };
             continue;
         };
@@ -453,7 +453,7 @@ fn fill_cells(
             value: Some(p.value),
             status,
             line,
-            raw: slot.raw,
+            raw: slot.raw.clone(),
         };
     }
     infer_blanks(read, table, r, cells);
