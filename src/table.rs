@@ -58,6 +58,9 @@ pub fn read_table(
         .filter(|&r| !table.rows[r].label.keys[0].is_empty())
         .collect();
     let labels: Vec<&Label> = labelled.iter().map(|&r| &table.rows[r].label).collect();
+    // Asked of every row several times: a flag, not a search of `labelled`.
+    let mut is_labelled = vec![false; table.rows.len()];
+    labelled.iter().for_each(|&r| is_labelled[r] = true);
     let mut matches = vec![None; table.rows.len()];
     for (m, &r) in align_rows(&cands.segments, &labels, &dict.glyphs)
         .into_iter()
@@ -116,8 +119,12 @@ pub fn read_table(
         }
     }
     // A row without a label (table 四) is the stand-alone run of numbers that fits it.
-    let used: Vec<usize> = groups_of.iter().flatten().copied().collect();
-    for r in (0..table.rows.len()).filter(|r| !labelled.contains(r)) {
+    let unlabelled = (0..table.rows.len()).filter(|&r| !is_labelled[r]);
+    let used: Vec<usize> = match unlabelled.clone().next() {
+        Some(_) => groups_of.iter().flatten().copied().collect(),
+        None => Vec::new(),
+    };
+    for r in unlabelled {
         let n = table.blocks[table.rows[r].block].columns.len();
         // Alone on its line, or after header text that is no row's label when it is
         // the whole row (a crawler dump keeps the header and the row on one line; a
@@ -148,7 +155,7 @@ pub fn read_table(
         }
     }
     let found: Vec<bool> = (0..table.rows.len())
-        .map(|r| matches[r].is_some() || (!labelled.contains(&r) && !groups_of[r].is_empty()))
+        .map(|r| matches[r].is_some() || (!is_labelled[r] && !groups_of[r].is_empty()))
         .collect();
     if !found.iter().any(|&f| f) {
         return None;
@@ -204,7 +211,7 @@ pub fn read_table(
                                         && lone_glyph(g.text.trim())
                                 })
                         };
-                        let anchored = !labelled.contains(&r)
+                        let anchored = !is_labelled[r]
                             || matches[r].as_ref().is_some_and(|m| {
                                 group.after_segment.is_some_and(|s| {
                                     (m.first..=m.last).contains(&s) || glyph_after(m, s)

@@ -184,6 +184,9 @@ fn distance(g: &ValueGroup, s: Span) -> Option<f64> {
 }
 
 /// Order-preserving assignment of stand-alone runs to rows without values, at least cost.
+///
+/// Each state takes the cheapest of its three ways in, the first of equals in the
+/// order: pairing run and row, leaving the run, passing the row.
 fn match_in_order(
     groups: &[ValueGroup],
     floating: &[usize],
@@ -192,33 +195,46 @@ fn match_in_order(
 ) -> Vec<(usize, usize)> {
     let (n, m) = (floating.len(), rows.len());
     let w = m + 1;
-    let mut cost = vec![f64::INFINITY; (n + 1) * w];
     let mut back = vec![0u8; (n + 1) * w];
-    cost[0] = 0.0;
-    for a in 0..=n {
-        for b in 0..=m {
-            let here = cost[a * w + b];
-            if here.is_infinite() {
-                continue;
-            }
-            let mut relax = |to: usize, v: f64, step: u8| {
-                if v < cost[to] {
-                    cost[to] = v;
-                    back[to] = step;
+    let row_spans: Vec<Option<Span>> = rows.iter().map(|&r| spans[r]).collect();
+    // The costs of the states with `a - 1` and with `a` runs behind.
+    let mut prev = vec![f64::INFINITY; w];
+    let mut cur = vec![f64::INFINITY; w];
+    cur[0] = 0.0;
+    for b in 1..=m {
+        if cur[b - 1] < f64::INFINITY {
+            cur[b] = cur[b - 1];
+            back[b] = 2;
+        }
+    }
+    for a in 1..=n {
+        std::mem::swap(&mut prev, &mut cur);
+        let run = &groups[floating[a - 1]];
+        let back_row = &mut back[a * w..(a + 1) * w];
+        let mut best = f64::INFINITY;
+        let leave = prev[0] + UNUSED_RUN;
+        if leave < best {
+            best = leave;
+            back_row[0] = 1;
+        }
+        cur[0] = best;
+        for b in 1..=m {
+            let (mut best, mut step) = (f64::INFINITY, 0);
+            if let Some(d) = row_spans[b - 1].and_then(|s| distance(run, s)) {
+                let pair = prev[b - 1] + d;
+                if pair < best {
+                    (best, step) = (pair, 3);
                 }
-            };
-            if a < n {
-                relax((a + 1) * w + b, here + UNUSED_RUN, 1);
             }
-            if b < m {
-                relax(a * w + b + 1, here, 2);
-                if a < n {
-                    if let Some(d) = spans[rows[b]].and_then(|s| distance(&groups[floating[a]], s))
-                    {
-                        relax((a + 1) * w + b + 1, here + d, 3);
-                    }
-                }
+            let leave = prev[b] + UNUSED_RUN;
+            if leave < best {
+                (best, step) = (leave, 1);
             }
+            if cur[b - 1] < best {
+                (best, step) = (cur[b - 1], 2);
+            }
+            cur[b] = best;
+            back_row[b] = step;
         }
     }
     let mut pairs = Vec::new();
@@ -774,6 +790,96 @@ mod tests {
             proptest::prop_assert_eq!(
                 placements(&g, n).collect::<Vec<_>>(),
                 placements_by_trial(&g, n)
+            );
+        }
+    }
+
+    /// [`match_in_order`] as first written: each state passes its cost on.
+    fn match_in_order_by_relaxing(
+        groups: &[ValueGroup],
+        floating: &[usize],
+        rows: &[usize],
+        spans: &[Option<Span>],
+    ) -> Vec<(usize, usize)> {
+        let (n, m) = (floating.len(), rows.len());
+        let w = m + 1;
+        let mut cost = vec![f64::INFINITY; (n + 1) * w];
+        let mut back = vec![0u8; (n + 1) * w];
+        cost[0] = 0.0;
+        let row_spans: Vec<Option<Span>> = rows.iter().map(|&r| spans[r]).collect();
+        for a in 0..=n {
+            let run = floating.get(a).map(|&g| &groups[g]);
+            for b in 0..=m {
+                let here = cost[a * w + b];
+                if here.is_infinite() {
+                    continue;
+                }
+                let mut relax = |to: usize, v: f64, step: u8| {
+                    if v < cost[to] {
+                        cost[to] = v;
+                        back[to] = step;
+                    }
+                };
+                if a < n {
+                    relax((a + 1) * w + b, here + UNUSED_RUN, 1);
+                }
+                if b < m {
+                    relax(a * w + b + 1, here, 2);
+                    if let Some(run) = run {
+                        if let Some(d) = row_spans[b].and_then(|s| distance(run, s)) {
+                            relax((a + 1) * w + b + 1, here + d, 3);
+                        }
+                    }
+                }
+            }
+        }
+        let mut pairs = Vec::new();
+        let (mut a, mut b) = (n, m);
+        while a > 0 || b > 0 {
+            match back[a * w + b] {
+                1 => a -= 1,
+                2 => b -= 1,
+                3 => {
+                    pairs.push((floating[a - 1], rows[b - 1]));
+                    a -= 1;
+                    b -= 1;
+                }
+                _ => break,
+            }
+        }
+        pairs.reverse();
+        pairs
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn match_in_order_is_the_relaxing_order(
+            runs in proptest::collection::vec((0usize..30, 0usize..3, proptest::bool::ANY), 0..9),
+            labels in proptest::collection::vec(proptest::option::of((0usize..30, 0usize..3)), 0..9),
+        ) {
+            let groups: Vec<ValueGroup> = runs
+                .iter()
+                .map(|&(line, extra, _)| ValueGroup {
+                    line,
+                    last_line: line + extra,
+                    slots: Vec::new(),
+                    tabbed: false,
+                    after_segment: None,
+                    standalone: true,
+                    cell_per_line: false,
+                    text_after: false,
+                    ruled: None,
+                })
+                .collect();
+            let floating: Vec<usize> = (0..runs.len()).filter(|&g| runs[g].2).collect();
+            let spans: Vec<Option<Span>> = labels
+                .iter()
+                .map(|l| l.map(|(first, extra)| Span { first, last: first + extra }))
+                .collect();
+            let rows: Vec<usize> = (0..spans.len()).filter(|&r| spans[r].is_some()).collect();
+            proptest::prop_assert_eq!(
+                match_in_order(&groups, &floating, &rows, &spans),
+                match_in_order_by_relaxing(&groups, &floating, &rows, &spans)
             );
         }
     }
