@@ -18,8 +18,9 @@
 use crate::candidates::Segment;
 use crate::dictionary::Label;
 use crate::ordinal::Ordinal;
+use crate::similarity::label_gate_holds as holds;
 use crate::similarity::{
-    label_memo, score_label, GlyphCosts, LabelGate, LabelMemo, LabelScore, Runs, GATED_LABELS,
+    label_memo, score_label, GlyphCosts, LabelGate, LabelMemo, LabelScore, Runs,
 };
 
 /// A label may be wrapped over at most this many segments …
@@ -239,7 +240,7 @@ pub fn align_rows(
             };
             let visit = reach | remembered_labels;
             for j in 0..m {
-                if !has(visit, j) {
+                if !holds(visit, j) {
                     continue;
                 }
                 let here = best[row + j];
@@ -247,7 +248,7 @@ pub fn align_rows(
                     continue;
                 }
                 let label_scores = &mut scores[j * MAX_PIECES..j * MAX_PIECES + pieces];
-                if !runs.is_empty() && has(reach, j) {
+                if !runs.is_empty() && holds(reach, j) {
                     runs.score_at_least(
                         segments[i].ordinal,
                         labels[j],
@@ -356,11 +357,6 @@ pub fn align_rows(
     }
     MATCHED.with(|cell| cell.replace(matched));
     out
-}
-
-/// Whether bit `j` of `labels` is set; every label past [`GATED_LABELS`] is.
-fn has(labels: u128, j: usize) -> bool {
-    j >= GATED_LABELS || labels >> j & 1 != 0
 }
 
 /// The memo's key of the run whose segments' keys take the first `end` bytes of

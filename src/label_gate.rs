@@ -26,6 +26,11 @@ pub(crate) struct LabelGate {
     numbered: u128,
 }
 
+/// Whether bit `j` of `labels` is set; every label past [`GATED_LABELS`] is.
+pub(crate) fn holds(labels: u128, j: usize) -> bool {
+    j >= GATED_LABELS || labels >> j & 1 != 0
+}
+
 impl LabelGate {
     /// The gate of `labels` scored with `g` at `floor`.
     pub(crate) fn new(labels: &[&Label], g: &GlyphCosts, floor: f64) -> LabelGate {

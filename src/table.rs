@@ -58,6 +58,9 @@ pub fn read_table(
         .filter(|&r| !table.rows[r].label.keys[0].is_empty())
         .collect();
     let labels: Vec<&Label> = labelled.iter().map(|&r| &table.rows[r].label).collect();
+    // Asked of every row several times: a flag, not a search of `labelled`.
+    let mut is_labelled = vec![false; table.rows.len()];
+    labelled.iter().for_each(|&r| is_labelled[r] = true);
     let mut matches = vec![None; table.rows.len()];
     for (m, &r) in align_rows(&cands.segments, &labels, &dict.glyphs)
         .into_iter()
@@ -116,8 +119,12 @@ pub fn read_table(
         }
     }
     // A row without a label (table 四) is the stand-alone run of numbers that fits it.
-    let used: Vec<usize> = groups_of.iter().flatten().copied().collect();
-    for r in (0..table.rows.len()).filter(|r| !labelled.contains(r)) {
+    let unlabelled = (0..table.rows.len()).filter(|&r| !is_labelled[r]);
+    let used: Vec<usize> = match unlabelled.clone().next() {
+        Some(_) => groups_of.iter().flatten().copied().collect(),
+        None => Vec::new(),
+    };
+    for r in unlabelled {
         let n = table.blocks[table.rows[r].block].columns.len();
         // Alone on its line, or after header text that is no row's label when it is
         // the whole row (a crawler dump keeps the header and the row on one line; a
@@ -148,7 +155,7 @@ pub fn read_table(
         }
     }
     let found: Vec<bool> = (0..table.rows.len())
-        .map(|r| matches[r].is_some() || (!labelled.contains(&r) && !groups_of[r].is_empty()))
+        .map(|r| matches[r].is_some() || (!is_labelled[r] && !groups_of[r].is_empty()))
         .collect();
     if !found.iter().any(|&f| f) {
         return None;
@@ -204,7 +211,7 @@ pub fn read_table(
                                         && lone_glyph(g.text.trim())
                                 })
                         };
-                        let anchored = !labelled.contains(&r)
+                        let anchored = !is_labelled[r]
                             || matches[r].as_ref().is_some_and(|m| {
                                 group.after_segment.is_some_and(|s| {
                                     (m.first..=m.last).contains(&s) || glyph_after(m, s)
@@ -304,7 +311,7 @@ fn fill_cells(
     read: &mut TableRead,
     row: RowOf,
     all: &[Slot],
-    fit: Fit,
+    fit: Fit<'_>,
     cells: &mut [Cell],
     anchored: bool,
 ) {
@@ -402,9 +409,9 @@ fn fill_cells(
         }
         return leave_damaged_row(read, row, &slots, anchored);
     }
-    for (c, slot) in slots.into_iter().enumerate() {
+    for (c, slot) in slots.iter().enumerate() {
         let line = Some(slot.line + 1);
-        let Some(p) = slot.number else {
+        let Some(p) = &slot.number else {
             if slot.unreadable {
                 read.review(
                     table,
@@ -418,7 +425,7 @@ fn fill_cells(
                 value: None,
                 status: CellStatus::Missing,
                 line: slot.unreadable.then_some(slot.line + 1),
-                raw: slot.raw,
+                raw: slot.raw.clone(),
             };
             continue;
         };
@@ -453,7 +460,7 @@ fn fill_cells(
             value: Some(p.value),
             status,
             line,
-            raw: slot.raw,
+            raw: slot.raw.clone(),
         };
     }
     infer_blanks(read, table, r, cells);

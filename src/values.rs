@@ -10,6 +10,7 @@
 
 use crate::candidates::{Candidates, Slot, ValueGroup};
 use crate::cell_text::CellText;
+use std::borrow::Cow;
 
 /// A number run further than this many lines from a row is not that row's.
 const MAX_FLOAT_DISTANCE: usize = 3;
@@ -183,6 +184,9 @@ fn distance(g: &ValueGroup, s: Span) -> Option<f64> {
 }
 
 /// Order-preserving assignment of stand-alone runs to rows without values, at least cost.
+///
+/// Each state takes the cheapest of its three ways in, the first of equals in the
+/// order: pairing run and row, leaving the run, passing the row.
 fn match_in_order(
     groups: &[ValueGroup],
     floating: &[usize],
@@ -191,33 +195,46 @@ fn match_in_order(
 ) -> Vec<(usize, usize)> {
     let (n, m) = (floating.len(), rows.len());
     let w = m + 1;
-    let mut cost = vec![f64::INFINITY; (n + 1) * w];
     let mut back = vec![0u8; (n + 1) * w];
-    cost[0] = 0.0;
-    for a in 0..=n {
-        for b in 0..=m {
-            let here = cost[a * w + b];
-            if here.is_infinite() {
-                continue;
-            }
-            let mut relax = |to: usize, v: f64, step: u8| {
-                if v < cost[to] {
-                    cost[to] = v;
-                    back[to] = step;
+    let row_spans: Vec<Option<Span>> = rows.iter().map(|&r| spans[r]).collect();
+    // The costs of the states with `a - 1` and with `a` runs behind.
+    let mut prev = vec![f64::INFINITY; w];
+    let mut cur = vec![f64::INFINITY; w];
+    cur[0] = 0.0;
+    for b in 1..=m {
+        if cur[b - 1] < f64::INFINITY {
+            cur[b] = cur[b - 1];
+            back[b] = 2;
+        }
+    }
+    for a in 1..=n {
+        std::mem::swap(&mut prev, &mut cur);
+        let run = &groups[floating[a - 1]];
+        let back_row = &mut back[a * w..(a + 1) * w];
+        let mut best = f64::INFINITY;
+        let leave = prev[0] + UNUSED_RUN;
+        if leave < best {
+            best = leave;
+            back_row[0] = 1;
+        }
+        cur[0] = best;
+        for b in 1..=m {
+            let (mut best, mut step) = (f64::INFINITY, 0);
+            if let Some(d) = row_spans[b - 1].and_then(|s| distance(run, s)) {
+                let pair = prev[b - 1] + d;
+                if pair < best {
+                    (best, step) = (pair, 3);
                 }
-            };
-            if a < n {
-                relax((a + 1) * w + b, here + UNUSED_RUN, 1);
             }
-            if b < m {
-                relax(a * w + b + 1, here, 2);
-                if a < n {
-                    if let Some(d) = spans[rows[b]].and_then(|s| distance(&groups[floating[a]], s))
-                    {
-                        relax((a + 1) * w + b + 1, here + d, 3);
-                    }
-                }
+            let leave = prev[b] + UNUSED_RUN;
+            if leave < best {
+                (best, step) = (leave, 1);
             }
+            if cur[b - 1] < best {
+                (best, step) = (cur[b - 1], 2);
+            }
+            cur[b] = best;
+            back_row[b] = step;
         }
     }
     let mut pairs = Vec::new();
@@ -255,14 +272,18 @@ pub fn join_split_runs(
         let (Some(a), Some(b)) = (cands.groups.get(g0), cands.groups.get(g1)) else {
             continue;
         };
-        let taken = groups_of.iter().any(|gs| gs.contains(&g1));
-        let next_line = b.line > a.last_line && b.after_segment.is_none();
-        let nothing_between = !cands
-            .segments
-            .iter()
-            .any(|s| s.line > a.last_line && s.line < b.line);
         let fills = a.slots.len() < width(r) && a.slots.len() + b.slots.len() == width(r);
-        if !taken && next_line && nothing_between && fills && a.tabbed == b.tabbed {
+        let next_line = b.line > a.last_line && b.after_segment.is_none();
+        // The scans last: most rows' runs already fill them.
+        if fills
+            && next_line
+            && a.tabbed == b.tabbed
+            && !groups_of.iter().any(|gs| gs.contains(&g1))
+            && !cands
+                .segments
+                .iter()
+                .any(|s| s.line > a.last_line && s.line < b.line)
+        {
             let tail = b.slots.clone();
             let last = b.last_line;
             let joined = &mut cands.groups[g0];
@@ -275,9 +296,10 @@ pub fn join_split_runs(
 
 /// How a value run fits a row of `n` columns.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Fit {
-    /// One slot per column (blank slots are unknown cells).
-    Cells(Vec<Slot>),
+pub enum Fit<'g> {
+    /// One slot per column (blank slots are unknown cells): the run's own slots where
+    /// it fits as it stands, made ones where a reading changed it.
+    Cells(Cow<'g, [Slot]>),
     /// Fewer values than columns, and nothing says which are missing.
     Short(usize),
     /// More values than columns.
@@ -288,24 +310,23 @@ pub enum Fit {
 }
 
 /// The ways a run can be placed: offsets `i` such that dropping `i` leading and the
-/// rest trailing slots drops only blank cells.
-pub fn placements(g: &ValueGroup, n: usize) -> Vec<usize> {
+/// rest trailing slots drops only blank cells (an offset no further than the leading
+/// blanks, leaving no more than the trailing blanks after the row).
+pub fn placements(g: &ValueGroup, n: usize) -> std::ops::Range<usize> {
     let len = g.slots.len();
     if len < n {
-        return Vec::new();
+        return 0..0;
     }
-    (0..=len - n)
-        .filter(|&i| {
-            g.slots[..i].iter().all(Slot::is_blank) && g.slots[i + n..].iter().all(Slot::is_blank)
-        })
-        .collect()
+    let leading = g.slots.iter().take_while(|s| s.is_blank()).count();
+    let trailing = g.slots.iter().rev().take_while(|s| s.is_blank()).count();
+    (len - n).saturating_sub(trailing)..leading.min(len - n) + 1
 }
 
 /// Places a run's slots into `n` columns. Tab layouts keep blank cells in place;
 /// empty cells beyond the columns (merged label columns, a trailing tab) are dropped
 /// when only one placement is possible, or when `value_field` (the tab cell where the
 /// table's values start, learned from its unambiguous rows) picks one.
-pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit {
+pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit<'_> {
     if let Some(ruled) = &g.ruled {
         // Word boxes put tabs among a ruled row's cells: where its tab cells do not
         // fit the row, the cells the rules part may.
@@ -313,7 +334,7 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit 
             ruled: None,
             ..g.clone()
         };
-        let fit = fit_columns(&as_tabbed, n, value_field);
+        let fit = owned(fit_columns(&as_tabbed, n, value_field));
         if matches!(fit, Fit::Cells(_)) || ruled.len() != n {
             return fit;
         }
@@ -322,7 +343,7 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit 
             tabbed: false,
             ..as_tabbed
         };
-        return match fit_columns(&as_ruled, n, None) {
+        return match owned(fit_columns(&as_ruled, n, None)) {
             cells @ Fit::Cells(_) => cells,
             _ => fit,
         };
@@ -332,19 +353,19 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit 
     // row exactly (OCR read a `1` as the rule); otherwise it is the rule between
     // cells, and counting it would shift the cells after it.
     if len != n && g.slots.iter().any(Slot::is_rule) {
-        return fit_columns(&without(g, Slot::is_rule), n, value_field);
+        return owned(fit_columns(&without(g, Slot::is_rule), n, value_field));
     }
     // A mark read where the row's last cell should be is that cell only where the run
     // is then the row (`2 0 0 0 0 0 ;`); otherwise it is a stray mark.
     if len != n && g.slots.iter().any(Slot::is_mark_cell) {
-        return fit_columns(&without(g, Slot::is_mark_cell), n, value_field);
+        return owned(fit_columns(&without(g, Slot::is_mark_cell), n, value_field));
     }
     // Likewise a `]` read as a 1 is the rule when the run is then exactly the row
     // (`0 0 o o ] o 。 。` for seven zeros).
     if len > n && g.slots.iter().any(Slot::is_mark_read_as_digit) {
         let rest = without(g, Slot::is_mark_read_as_digit);
         if rest.slots.len() == n {
-            return fit_columns(&rest, n, value_field);
+            return owned(fit_columns(&rest, n, value_field));
         }
     }
     // Glyphs before a row's numbers in tab cells of their own are misread digits
@@ -353,7 +374,7 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit 
     if len > n && g.slots[..len - n].iter().all(Slot::is_glyph_cell) {
         let mut rest = g.clone();
         rest.slots.drain(..len - n);
-        return fit_columns(&rest, n, value_field);
+        return owned(fit_columns(&rest, n, value_field));
     }
     // A cell OCR garbled into two glyphs a space apart (`0 下 曲 0`) is one cell
     // where the run is then the row and no other pair could be it.
@@ -362,28 +383,35 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit 
         if let (Some(i), None) = (pairs.next(), pairs.next()) {
             let mut rest = g.clone();
             rest.slots.remove(i + 1);
-            return fit_columns(&rest, n, value_field);
+            return owned(fit_columns(&rest, n, value_field));
         }
     }
     if len < n {
         if let Some(cells) = spaced_cells(g, n) {
-            return Fit::Cells(cells);
+            return Fit::Cells(Cow::Owned(cells));
         }
         return Fit::Short(g.slots.iter().filter(|s| !s.is_blank()).count());
     }
-    let options = placements(g, n);
-    let chosen = match options.as_slice() {
-        [] => return Fit::Long(len),
-        [one] => *one,
-        many => match many
-            .iter()
-            .find(|&&i| g.tabbed && Some(g.slots[i].field) == value_field)
-        {
-            Some(&i) => i,
+    let mut options = placements(g, n);
+    let chosen = match options.len() {
+        0 => return Fit::Long(len),
+        1 => options.start,
+        _ => match options.find(|&i| g.tabbed && Some(g.slots[i].field) == value_field) {
+            Some(i) => i,
             None => return Fit::Ambiguous(len),
         },
     };
-    Fit::Cells(g.slots[chosen..chosen + n].to_vec())
+    Fit::Cells(Cow::Borrowed(&g.slots[chosen..chosen + n]))
+}
+
+/// A fit of a group made here, which does not outlive the call.
+fn owned(fit: Fit<'_>) -> Fit<'static> {
+    match fit {
+        Fit::Cells(cells) => Fit::Cells(Cow::Owned(cells.into_owned())),
+        Fit::Short(k) => Fit::Short(k),
+        Fit::Long(k) => Fit::Long(k),
+        Fit::Ambiguous(k) => Fit::Ambiguous(k),
+    }
 }
 
 /// Cells of a spaced row stand apart by at least this many characters for the gaps
@@ -472,11 +500,17 @@ fn without(g: &ValueGroup, drop: impl Fn(&Slot) -> bool) -> ValueGroup {
 /// The tab cell where values start in most of a table's rows that can be placed in
 /// only one way; None when no position is in the majority.
 pub fn learn_value_field<'a>(runs: impl Iterator<Item = (&'a ValueGroup, usize)>) -> Option<usize> {
-    let mut counts: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    // (field, rows): a table has a few positions, and at most one is a majority.
+    let mut counts: Vec<(usize, usize)> = Vec::new();
     let mut total = 0;
     for (g, n) in runs {
-        if let (true, [one]) = (g.tabbed, placements(g, n).as_slice()) {
-            *counts.entry(g.slots[*one].field).or_default() += 1;
+        let options = placements(g, n);
+        if g.tabbed && options.len() == 1 {
+            let field = g.slots[options.start].field;
+            match counts.iter_mut().find(|(f, _)| *f == field) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((field, 1)),
+            }
             total += 1;
         }
     }
@@ -708,5 +742,145 @@ mod tests {
         // If the row between is optional, the run goes to its nearest neighbour.
         let got = assign_groups(&mut c, &seg_row, &spans, &[true, false, true], |_| 3);
         assert_eq!(got, vec![vec![0], vec![], vec![1]]);
+    }
+
+    /// Every offset that drops only blank slots at both ends, tried one by one.
+    fn placements_by_trial(g: &ValueGroup, n: usize) -> Vec<usize> {
+        let len = g.slots.len();
+        if len < n {
+            return Vec::new();
+        }
+        (0..=len - n)
+            .filter(|&i| {
+                g.slots[..i].iter().all(Slot::is_blank)
+                    && g.slots[i + n..].iter().all(Slot::is_blank)
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn placements_are_the_offsets_that_drop_only_blanks(
+            filled in proptest::collection::vec(proptest::bool::ANY, 0..12),
+            n in 0usize..14,
+        ) {
+            let slots = filled
+                .iter()
+                .enumerate()
+                .map(|(i, &f)| Slot {
+                    raw: CellText::new(),
+                    line: 0,
+                    number: None,
+                    unreadable: f,
+                    field: i,
+                    at: 0,
+                })
+                .collect();
+            let g = ValueGroup {
+                line: 0,
+                last_line: 0,
+                slots,
+                tabbed: true,
+                after_segment: None,
+                standalone: true,
+                cell_per_line: false,
+                text_after: false,
+                ruled: None,
+            };
+            proptest::prop_assert_eq!(
+                placements(&g, n).collect::<Vec<_>>(),
+                placements_by_trial(&g, n)
+            );
+        }
+    }
+
+    /// [`match_in_order`] as first written: each state passes its cost on.
+    fn match_in_order_by_relaxing(
+        groups: &[ValueGroup],
+        floating: &[usize],
+        rows: &[usize],
+        spans: &[Option<Span>],
+    ) -> Vec<(usize, usize)> {
+        let (n, m) = (floating.len(), rows.len());
+        let w = m + 1;
+        let mut cost = vec![f64::INFINITY; (n + 1) * w];
+        let mut back = vec![0u8; (n + 1) * w];
+        cost[0] = 0.0;
+        let row_spans: Vec<Option<Span>> = rows.iter().map(|&r| spans[r]).collect();
+        for a in 0..=n {
+            let run = floating.get(a).map(|&g| &groups[g]);
+            for b in 0..=m {
+                let here = cost[a * w + b];
+                if here.is_infinite() {
+                    continue;
+                }
+                let mut relax = |to: usize, v: f64, step: u8| {
+                    if v < cost[to] {
+                        cost[to] = v;
+                        back[to] = step;
+                    }
+                };
+                if a < n {
+                    relax((a + 1) * w + b, here + UNUSED_RUN, 1);
+                }
+                if b < m {
+                    relax(a * w + b + 1, here, 2);
+                    if let Some(run) = run {
+                        if let Some(d) = row_spans[b].and_then(|s| distance(run, s)) {
+                            relax((a + 1) * w + b + 1, here + d, 3);
+                        }
+                    }
+                }
+            }
+        }
+        let mut pairs = Vec::new();
+        let (mut a, mut b) = (n, m);
+        while a > 0 || b > 0 {
+            match back[a * w + b] {
+                1 => a -= 1,
+                2 => b -= 1,
+                3 => {
+                    pairs.push((floating[a - 1], rows[b - 1]));
+                    a -= 1;
+                    b -= 1;
+                }
+                _ => break,
+            }
+        }
+        pairs.reverse();
+        pairs
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn match_in_order_is_the_relaxing_order(
+            runs in proptest::collection::vec((0usize..30, 0usize..3, proptest::bool::ANY), 0..9),
+            labels in proptest::collection::vec(proptest::option::of((0usize..30, 0usize..3)), 0..9),
+        ) {
+            let groups: Vec<ValueGroup> = runs
+                .iter()
+                .map(|&(line, extra, _)| ValueGroup {
+                    line,
+                    last_line: line + extra,
+                    slots: Vec::new(),
+                    tabbed: false,
+                    after_segment: None,
+                    standalone: true,
+                    cell_per_line: false,
+                    text_after: false,
+                    ruled: None,
+                })
+                .collect();
+            let floating: Vec<usize> = (0..runs.len()).filter(|&g| runs[g].2).collect();
+            let spans: Vec<Option<Span>> = labels
+                .iter()
+                .map(|l| l.map(|(first, extra)| Span { first, last: first + extra }))
+                .collect();
+            let rows: Vec<usize> = (0..spans.len()).filter(|&r| spans[r].is_some()).collect();
+            proptest::prop_assert_eq!(
+                match_in_order(&groups, &floating, &rows, &spans),
+                match_in_order_by_relaxing(&groups, &floating, &rows, &spans)
+            );
+        }
     }
 }
