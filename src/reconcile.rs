@@ -93,16 +93,7 @@ fn repair(tr: &mut TableResult, sys: &System, lex: &Lexicon, cures_only: bool) -
                 // alternatives need not be listed. Their order within the cell does
                 // not matter: at most one value of a cell cures all its failures.
                 let alts = match &cures {
-                    Some(cures) if cures_only => {
-                        let mut buf = [0; 20];
-                        let spelled;
-                        let read = match v.count_digits(&mut buf) {
-                            Some(digits) => digits,
-                            None => {
-                                spelled = v.to_string();
-                                spelled.as_str()
-                            }
-                        };
+                    Some(cures) if cures_only => spelled(v, |read| {
                         let mut out: Vec<Num> = Vec::new();
                         for &c in cures {
                             if !out.contains(&c) && plausible_value(lex, read, c) {
@@ -110,7 +101,7 @@ fn repair(tr: &mut TableResult, sys: &System, lex: &Lexicon, cures_only: bool) -
                             }
                         }
                         out
-                    }
+                    }),
                     _ => alternatives(sys, &base, touching, x, v, lex),
                 };
                 for alt in alts {
@@ -431,34 +422,32 @@ fn alternatives(
     v: Num,
     lex: &Lexicon,
 ) -> Vec<Num> {
-    // Counts are written without allocating (a repaired table asks for every cell).
-    let mut buf = [0; 20];
-    let spelled;
-    let read = match v.count_digits(&mut buf) {
-        Some(digits) => digits,
-        None => {
-            spelled = v.to_string();
-            spelled.as_str()
+    spelled(v, |read| {
+        let mut out: Vec<Num> = lex.misread_values(read).into_iter().map(Num::int).collect();
+        for &j in touching {
+            let Some(implied) = implied(sys, base, j, x) else {
+                continue;
+            };
+            if !out.contains(&implied) && plausible_value(lex, read, implied) {
+                out.push(implied);
+            }
         }
-    };
-    let mut out: Vec<Num> = lex.misread_values(read).into_iter().map(Num::int).collect();
-    for &j in touching {
-        let Some(implied) = implied(sys, base, j, x) else {
-            continue;
-        };
-        if !out.contains(&implied) && plausible_value(lex, read, implied) {
-            out.push(implied);
-        }
-    }
-    out
+        out
+    })
 }
 
 /// Whether `value` is a plausible misread of the digits `read`.
 fn plausible_value(lex: &Lexicon, read: &str, value: Num) -> bool {
+    spelled(value, |digits| lex.plausible_misread(read, digits))
+}
+
+/// `f` of `v` as written: a count's digits are written without allocating (a
+/// repaired table asks for every cell's).
+fn spelled<R>(v: Num, f: impl FnOnce(&str) -> R) -> R {
     let mut buf = [0; 20];
-    match value.count_digits(&mut buf) {
-        Some(digits) => lex.plausible_misread(read, digits),
-        None => lex.plausible_misread(read, &value.to_string()),
+    match v.count_digits(&mut buf) {
+        Some(digits) => f(digits),
+        None => f(&v.to_string()),
     }
 }
 

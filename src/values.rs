@@ -237,6 +237,15 @@ fn match_in_order(
             back_row[b] = step;
         }
     }
+    matched_pairs(&back, floating, rows)
+}
+
+/// The run and row paired along the cheapest way back from the last state of
+/// [`match_in_order`]'s table of steps (`back`: 1 leaves a run, 2 passes a row, 3
+/// pairs them), in order.
+fn matched_pairs(back: &[u8], floating: &[usize], rows: &[usize]) -> Vec<(usize, usize)> {
+    let (n, m) = (floating.len(), rows.len());
+    let w = m + 1;
     let mut pairs = Vec::new();
     let (mut a, mut b) = (n, m);
     while a > 0 || b > 0 {
@@ -833,22 +842,7 @@ mod tests {
                 }
             }
         }
-        let mut pairs = Vec::new();
-        let (mut a, mut b) = (n, m);
-        while a > 0 || b > 0 {
-            match back[a * w + b] {
-                1 => a -= 1,
-                2 => b -= 1,
-                3 => {
-                    pairs.push((floating[a - 1], rows[b - 1]));
-                    a -= 1;
-                    b -= 1;
-                }
-                _ => break,
-            }
-        }
-        pairs.reverse();
-        pairs
+        matched_pairs(&back, floating, rows)
     }
 
     proptest::proptest! {
