@@ -117,6 +117,25 @@ mod tests {
     use crate::dictionary::Dictionaries;
     use crate::ordinal::OrdinalKind;
 
+    /// The row labels of one table of an embedded template (`table` wraps).
+    fn table_labels(d: &Dictionaries, template: usize, table: usize) -> Vec<&Label> {
+        let tables = &d.templates[template].tables;
+        let t = &tables[table % tables.len()];
+        t.rows.iter().map(|r| &r.label).collect()
+    }
+
+    /// An ordinal of kind `k` (section, paren, arabic) and number `n`.
+    fn ordinal_of((k, n): (usize, u8)) -> Ordinal {
+        Ordinal {
+            kind: [
+                OrdinalKind::Section,
+                OrdinalKind::Paren,
+                OrdinalKind::Arabic,
+            ][k],
+            n,
+        }
+    }
+
     proptest::proptest! {
         /// A label the gate leaves out is one that every run scores nothing against,
         /// and the mask is each label's own lengths at its agreement with the
@@ -130,13 +149,8 @@ mod tests {
             floor in proptest::sample::select(vec![0.5, 0.3, 0.75]),
         ) {
             let d = Dictionaries::embedded().unwrap();
-            let tables = &d.templates[template].tables;
-            let t = &tables[table % tables.len()];
-            let labels: Vec<&Label> = t.rows.iter().map(|r| &r.label).collect();
-            let ordinal = ordinal.map(|(k, n)| Ordinal {
-                kind: [OrdinalKind::Section, OrdinalKind::Paren, OrdinalKind::Arabic][k],
-                n,
-            });
+            let labels = table_labels(&d, template, table);
+            let ordinal = ordinal.map(ordinal_of);
             // Runs of pieces of label keys: a label's own key, cut, or two run together.
             let mut runs = Runs::default();
             for &(l, from, len) in &pieces {
@@ -175,13 +189,8 @@ mod tests {
             floor in proptest::sample::select(vec![0.5, 0.3, 0.75]),
         ) {
             let d = Dictionaries::embedded().unwrap();
-            let tables = &d.templates[template].tables;
-            let t = &tables[table % tables.len()];
-            let labels: Vec<&Label> = t.rows.iter().map(|r| &r.label).collect();
-            let ordinal = ordinal.map(|(k, n)| Ordinal {
-                kind: [OrdinalKind::Section, OrdinalKind::Paren, OrdinalKind::Arabic][k],
-                n,
-            });
+            let labels = table_labels(&d, template, table);
+            let ordinal = ordinal.map(ordinal_of);
             // Pieces of label keys, some with a character dropped or doubled.
             let mut runs = Runs::default();
             let mut texts: Vec<String> = Vec::new();
