@@ -1,8 +1,8 @@
 //! Batch: inputs → cleaned documents, in parallel, written in input order.
 //!
-//! Documents are cleaned on a rayon pool in chunks; each chunk's results are written
-//! in input order before the next starts, so output bytes do not depend on the
-//! thread count and memory stays bounded by the chunk size. The chunks come from
+//! Documents are cleaned on a rayon pool and written in input order as they finish
+//! (`crate::ordered`), so output bytes do not depend on the thread count and memory
+//! stays bounded by how far cleaning may run ahead of writing. The chunks come from
 //! `crate::feed` on a thread of its own: files are found as the run goes
 //! ([`crate::inputs::Discovery`]) and archives read member by member, so nothing is
 //! held per document but the 16 bytes of its cross-year facts' place on disk
@@ -21,7 +21,6 @@ use std::time::{Duration, Instant};
 
 use globset::GlobSet;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 
 use crate::dictionary::Dictionaries;
 use crate::document::clean_document;
@@ -29,12 +28,14 @@ use crate::error::RunError;
 use crate::feed::{feed, is_archive, Job, Source};
 use crate::inputs::{globs, Discovery, Input, DEFAULT_GLOBS};
 use crate::model::{DocResult, DocStatus};
+use crate::ordered::run_ordered;
 use crate::output::OutputSet;
 use crate::output::STAGING;
 use crate::year_store::YearStore;
 use crate::years::FactIndex;
 
-/// Documents cleaned between writes.
+/// Documents the feed hands over at once, and the most that are cleaned but not yet
+/// written.
 pub(crate) const CHUNK: usize = 512;
 
 /// The cross-year facts' file in the staging folder.
@@ -273,22 +274,6 @@ fn run<'a>(
     // other staged files) so that memory does not grow with the archive.
     let mut year_facts = YearStore::create(&out_dir.join(STAGING).join(YEAR_FACTS))?;
     let fact_index = FactIndex::new(dict);
-    // Each chunk's results are written while the next chunk is cleaned, so the pool
-    // does not wait for the CSV writer.
-    let mut pending: Vec<DocResult> = Vec::new();
-    let mut write = |docs: Vec<DocResult>,
-                     out: &mut OutputSet,
-                     summary: &mut Summary|
-     -> Result<(), RunError> {
-        for d in &docs {
-            out.write(d)?;
-            summary.add(d);
-            if let Some(f) = fact_index.cells(d, dict) {
-                year_facts.add_cells(&f)?;
-            }
-        }
-        Ok(())
-    };
     // Archives are read front to back on a thread of their own, a chunk ahead of the
     // cleaning; the channel holds one chunk, so memory stays bounded.
     std::thread::scope(|scope| -> Result<(), RunError> {
@@ -306,45 +291,40 @@ fn run<'a>(
                 &mut |c| tx.send(c).is_ok(),
             )
         });
-        for chunk in rx.iter() {
-            let previous = std::mem::take(&mut pending);
-            let (results, written): (Vec<Option<DocResult>>, Result<(), RunError>) =
-                pool.install(|| {
-                    rayon::join(
-                        || {
-                            chunk
-                                .par_iter()
-                                .map(|job| {
-                                    // Documents already started finish; no new one starts.
-                                    if cancelled() {
-                                        return None;
-                                    }
-                                    let d = run_job(job, dict, max_bytes);
-                                    bar.inc(1);
-                                    Some(d)
-                                })
-                                .collect()
-                        },
-                        || write(previous, &mut out, &mut summary),
-                    )
-                });
-            written?;
-            pending = results.into_iter().flatten().collect();
-            if cancelled() {
-                break;
+        let mut chunk = Vec::new().into_iter();
+        // Dropping the receiver when the run ends early stops the feed.
+        let next_job = move || loop {
+            if let Some(job) = chunk.next() {
+                return Some(job);
             }
-        }
-        Ok(())
+            chunk = rx.recv().ok()?.into_iter();
+        };
+        let clean = |job: Job| {
+            let d = run_job(&job, dict, max_bytes);
+            bar.inc(1);
+            d
+        };
+        // Documents are written in input order by whichever worker finishes the next
+        // one, so writing needs no thread of its own and no worker waits for a chunk's
+        // slowest document.
+        let write = |d: DocResult| -> Result<(), RunError> {
+            out.write(&d)?;
+            summary.add(&d);
+            if let Some(f) = fact_index.cells(&d, dict) {
+                year_facts.add_cells(&f)?;
+            }
+            Ok(())
+        };
+        run_ordered(&pool, CHUNK, next_job, clean, write, cancelled)
     })?;
     if cancelled() {
         // Dropping `out` removes the partial files; OUT_DIR is untouched.
         bar.finish_and_clear();
         return Err(RunError::Interrupted {
-            done: summary.documents + pending.len(),
+            done: summary.documents,
             total: bar.length().unwrap_or(0) as usize,
         });
     }
-    write(std::mem::take(&mut pending), &mut out, &mut summary)?;
     // Across the archive: consecutive years of one agency (warnings only).
     year_facts.warnings(&dict.links, &mut |doc_id, item| {
         summary.flags += 1;

@@ -45,6 +45,7 @@ pub mod model;
 pub mod myers;
 pub mod normalize;
 pub mod numbers;
+pub mod ordered;
 pub mod ordinal;
 pub mod output;
 pub mod pin;
@@ -61,6 +62,7 @@ pub mod stream;
 pub mod table;
 pub mod trust;
 pub mod values;
+
 pub mod year_store;
 pub mod years;
 
