@@ -64,6 +64,7 @@ pub mod trust;
 pub mod values;
 
 pub mod year_store;
+pub mod writeback;
 pub mod years;
 
 pub use batch::{

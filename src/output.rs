@@ -27,6 +27,7 @@ use crate::csv_row;
 use crate::dictionary::Dictionaries;
 use crate::error::RunError;
 use crate::model::{CellStatus, DocResult, ReviewItem, RowPresence};
+use crate::writeback::Writeback;
 
 const CELLS: &[&str] = &[
     "doc_id",
@@ -301,7 +302,7 @@ pub fn recover(dir: &Path) -> Result<(), RunError> {
 struct Out {
     tmp: PathBuf,
     dest: PathBuf,
-    file: BufWriter<File>,
+    file: BufWriter<Writeback>,
     /// The header's length: every record has as many fields.
     fields: usize,
 }
@@ -349,7 +350,7 @@ fn open(dir: &Path, name: &str, header: &[String], bom: bool) -> Result<Out, Run
         path: tmp.clone(),
         source,
     };
-    let mut file = BufWriter::new(File::create(&tmp).map_err(err)?);
+    let mut file = BufWriter::new(Writeback::new(File::create(&tmp).map_err(err)?));
     if bom {
         file.write_all("\u{feff}".as_bytes()).map_err(err)?;
     }
@@ -407,7 +408,8 @@ impl Out {
         let file = self
             .file
             .into_inner()
-            .map_err(|e| err(&self.tmp, e.into_error()))?;
+            .map_err(|e| err(&self.tmp, e.into_error()))?
+            .into_file();
         file.sync_all().map_err(|e| err(&self.tmp, e))?;
         Ok((self.tmp, self.dest))
     }
@@ -658,7 +660,7 @@ mod tests {
         let mut out = Out {
             tmp: PathBuf::from("/dev/full"),
             dest: PathBuf::from("/nowhere/cells.csv"),
-            file: BufWriter::new(file),
+            file: BufWriter::new(Writeback::new(file)),
             fields: 10,
         };
         let row = vec!["x".repeat(1000); 10];
