@@ -63,8 +63,8 @@ pub mod table;
 pub mod trust;
 pub mod values;
 
-pub mod year_store;
 pub mod writeback;
+pub mod year_store;
 pub mod years;
 
 pub use batch::{

@@ -335,7 +335,7 @@ fn stream(
         Err(e) => return fail(&e),
     };
     let input = std::io::BufReader::new(std::io::stdin());
-    let output = std::io::BufWriter::new(std::io::stdout().lock());
+    let output = std::io::BufWriter::new(std::io::stdout());
     let max_bytes = max_bytes.unwrap_or(gongkai::DEFAULT_MAX_BYTES);
     match gongkai::run_stream(input, output, &dict, jobs, max_bytes) {
         Ok(s) => {

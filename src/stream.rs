@@ -15,14 +15,14 @@
 //! keyed by the CSV column names with the same text in each field. A line that cannot
 //! be read (not JSON, no `text`, over `--max-bytes`) gives a `failed` document with the
 //! reason; its `doc_id` is null when it cannot be recovered, and `line` says which
-//! input line it was. Lines are read and cleaned in chunks (the next chunk is read
-//! while one is cleaned), so memory stays bounded by the chunk size. The cross-year
+//! input line it was. A line is read when a worker is free to clean it and written
+//! in input order as soon as the lines before it are (`crate::ordered`), so memory
+//! stays bounded by the lines being cleaned and the results waiting. The cross-year
 //! checks are not run: they need every report of an agency, which one map task does
 //! not see.
 
 use std::io::{BufRead, Write};
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::batch::{guarded, CHUNK};
@@ -30,10 +30,8 @@ use crate::dictionary::Dictionaries;
 use crate::document::clean_document;
 use crate::error::RunError;
 use crate::model::{DocResult, DocStatus, RowPresence};
+use crate::ordered::run_ordered;
 use crate::output::neutralize;
-
-/// Input bytes in one chunk before it is closed.
-const CHUNK_BYTES: usize = 32 * 1024 * 1024;
 
 /// One input line as sent.
 #[derive(Deserialize)]
@@ -257,37 +255,33 @@ fn read_line(
     })
 }
 
-/// Reads the next chunk of non-blank lines; empty at the end of the input.
-fn read_chunk(
+/// Reads the next non-blank line; None at the end of the input.
+fn read_next(
     input: &mut impl BufRead,
     next_line: &mut u64,
     line_limit: usize,
-) -> Result<Vec<Read>, RunError> {
-    let mut chunk = Vec::new();
-    let mut bytes = 0;
-    while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
+) -> Result<Option<Read>, RunError> {
+    loop {
         let got = read_line(input, line_limit).map_err(|source| RunError::Input {
             what: "standard input".into(),
             source,
         })?;
-        let Some(got) = got else { break };
+        let Some(got) = got else { return Ok(None) };
         *next_line += 1;
         let line = *next_line;
         match got {
             Ok(b) if b.iter().all(u8::is_ascii_whitespace) => {}
-            Ok(b) => {
-                bytes += b.len();
-                chunk.push(Read { line, bytes: Ok(b) });
+            Ok(b) => return Ok(Some(Read { line, bytes: Ok(b) })),
+            Err(n) => {
+                return Ok(Some(Read {
+                    line,
+                    bytes: Err(format!(
+                        "skipped: the line has over {n} bytes, more than a document of --max-bytes can take; raise the limit to read it"
+                    )),
+                }))
             }
-            Err(n) => chunk.push(Read {
-                line,
-                bytes: Err(format!(
-                    "skipped: the line has over {n} bytes, more than a document of --max-bytes can take; raise the limit to read it"
-                )),
-            }),
         }
     }
-    Ok(chunk)
 }
 
 /// An output line, and whether its document failed.
@@ -353,10 +347,11 @@ fn render(line: &OutLine) -> String {
 
 /// Reads JSON lines from `input`, cleans them on a pool of `jobs` threads (None = one
 /// per core) and writes one JSON line per document to `output`, in input order, each
-/// chunk flushed as it is done. `max_bytes` limits a document's text.
+/// flushed every [`CHUNK`] documents and at the end. `max_bytes` limits a document's
+/// text.
 pub fn run_stream(
     mut input: impl BufRead + Send,
-    mut output: impl Write,
+    mut output: impl Write + Send,
     dict: &Dictionaries,
     jobs: Option<usize>,
     max_bytes: u64,
@@ -375,30 +370,32 @@ pub fn run_stream(
         .unwrap_or(usize::MAX);
     let mut summary = StreamSummary::default();
     let mut line = 0;
-    let mut next = read_chunk(&mut input, &mut line, line_limit)?;
-    while !next.is_empty() {
-        let chunk = std::mem::take(&mut next);
-        let (lines, read): (Vec<Cleaned>, Result<Vec<Read>, RunError>) = pool.install(|| {
-            rayon::join(
-                || {
-                    chunk
-                        .par_iter()
-                        .map(|r| clean_line(r, dict, max_bytes))
-                        .collect()
-                },
-                || read_chunk(&mut input, &mut line, line_limit),
-            )
-        });
-        let write_err = |source| RunError::Stream { source };
-        for (l, failed) in &lines {
-            output.write_all(l.as_bytes()).map_err(write_err)?;
-            output.write_all(b"\n").map_err(write_err)?;
-            summary.documents += 1;
-            summary.failed += usize::from(*failed);
+    let mut spent = false;
+    // A line is read when a worker is free for it, so only the lines being cleaned
+    // are held; a read error ends the input and, in its turn, the run.
+    let next = || {
+        if spent {
+            return None;
         }
-        output.flush().map_err(write_err)?;
-        next = read?;
-    }
+        let got = read_next(&mut input, &mut line, line_limit).transpose();
+        spent = !matches!(got, Some(Ok(_)));
+        got
+    };
+    let clean = |read: Result<Read, RunError>| read.map(|r| clean_line(&r, dict, max_bytes));
+    let write_err = |source| RunError::Stream { source };
+    let write = |cleaned: Result<Cleaned, RunError>| -> Result<(), RunError> {
+        let (l, failed) = cleaned?;
+        output.write_all(l.as_bytes()).map_err(write_err)?;
+        output.write_all(b"\n").map_err(write_err)?;
+        summary.documents += 1;
+        summary.failed += usize::from(failed);
+        if summary.documents % CHUNK == 0 {
+            output.flush().map_err(write_err)?;
+        }
+        Ok(())
+    };
+    run_ordered(&pool, CHUNK, next, clean, write, || false)?;
+    output.flush().map_err(write_err)?;
     Ok(summary)
 }
 
