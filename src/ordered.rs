@@ -28,6 +28,9 @@ struct Order<R, E> {
     failed: Option<E>,
     /// A thread panicked: the others stop (its item will never be handed on).
     broken: bool,
+    /// Threads waiting for the sink to move on (a wake-up is a system call, made
+    /// only when one of them is there to be woken).
+    waiting: usize,
 }
 
 impl<R, E> Order<R, E> {
@@ -71,6 +74,7 @@ where
         writing: false,
         failed: None,
         broken: false,
+        waiting: 0,
     });
     let advanced = Condvar::new();
     let sink = Mutex::new(sink);
@@ -120,7 +124,9 @@ where
     {
         let mut o = lock(order);
         while src.taken >= o.next + window && !o.halted() {
+            o.waiting += 1;
             o = advanced.wait(o).unwrap_or_else(|p| p.into_inner());
+            o.waiting -= 1;
         }
         if o.halted() {
             return None;
@@ -195,7 +201,9 @@ fn hand_on<R, E>(
             advanced.notify_all();
             return;
         }
-        advanced.notify_all();
+        if o.waiting > 0 {
+            advanced.notify_all();
+        }
     }
 }
 

@@ -350,7 +350,10 @@ fn open(dir: &Path, name: &str, header: &[String], bom: bool) -> Result<Out, Run
         path: tmp.clone(),
         source,
     };
-    let mut file = BufWriter::new(Writeback::new(File::create(&tmp).map_err(err)?));
+    // cells.csv takes about 30 KB a report: 64 KB writes make an eighth of the system
+    // calls of the default 8 KB.
+    let mut file =
+        BufWriter::with_capacity(64 * 1024, Writeback::new(File::create(&tmp).map_err(err)?));
     if bom {
         file.write_all("\u{feff}".as_bytes()).map_err(err)?;
     }
