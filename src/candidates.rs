@@ -179,6 +179,13 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
     };
     for (k, &idx) in kept.iter().enumerate() {
         let line = &lines[idx];
+        // Two in five kept lines are one plain number (`0`, most of them): its group
+        // is made at once, neither looked up in the memo (a hash and a copy cost
+        // more) nor kept there (where it crowded out lines that cost a lexing).
+        if let Some(group) = plain_number_group(line, idx, lex) {
+            out.groups.push(group);
+            continue;
+        }
         // A lone `O` or `l` between lines of numbers (one cell per line) is a digit.
         // A line that is one number already reads among numbers, so its neighbours
         // are not asked (two thirds of the lines of one token on the bench reports).
@@ -202,6 +209,51 @@ fn plain_number_line(line: &str, lex: &Lexicon) -> bool {
         && !t.is_empty()
         && t.bytes().all(|b| b.is_ascii_digit())
         && matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none())
+}
+
+/// What [`lex_line`] gives for a line that is ASCII spaces around one token of
+/// ASCII digits reading as a clean number: one stand-alone group of that one cell.
+/// None for any other line. Such a line has no tab, no rule and no ordinal
+/// separator (`Lexicon::plain_digit_cells`), so its lexed text is the line itself,
+/// and the hint changes nothing for it.
+fn plain_number_group(line: &str, idx: usize, lex: &Lexicon) -> Option<ValueGroup> {
+    if !lex.plain_digit_cells {
+        return None;
+    }
+    let b = line.as_bytes();
+    let start = b.iter().position(|&c| c != b' ')?;
+    let len = b[start..]
+        .iter()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(b.len() - start);
+    if len == 0 || b[start + len..].iter().any(|&c| c != b' ') {
+        return None;
+    }
+    let token = line.get(start..start + len)?;
+    let Token::Number(p) = parse_token(token, lex, false) else {
+        return None;
+    };
+    if p.repaired.is_some() {
+        return None;
+    }
+    Some(ValueGroup {
+        line: idx,
+        last_line: idx,
+        slots: vec![Slot {
+            raw: token.into(),
+            line: idx,
+            number: Some(p),
+            unreadable: false,
+            field: 0,
+            at: u32::try_from(start).unwrap_or(u32::MAX),
+        }],
+        tabbed: false,
+        after_segment: None,
+        standalone: true,
+        cell_per_line: false,
+        text_after: false,
+        ruled: None,
+    })
 }
 
 /// The length of the whitespace character (as `char::is_whitespace` says) that
@@ -1080,6 +1132,32 @@ mod tests {
             };
             if plain_number_line(&line, &lex) {
                 proptest::prop_assert_eq!(shown(true), shown(false));
+            }
+        }
+
+        /// A line that `plain_number_group` takes gives what `lex_line` gives for it,
+        /// with the hint and without.
+        #[test]
+        fn plain_number_groups_are_what_the_lexer_gives(
+            line in "[ \t]{0,3}(0|[1-9][0-9]{0,16}|0[0-9]{1,3}|[0-9]{0,2}[a-z一.|]?[0-9]{0,2})[ \t]{0,3}",
+            idx in 0usize..500,
+        ) {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let shown = |c: &Candidates| format!("{:?} {:?}", c.segments, c.groups);
+            if let Some(group) = plain_number_group(&line, idx, &lex) {
+                let direct = Candidates { segments: Vec::new(), groups: vec![group] };
+                for hint in [false, true] {
+                    let mut c = Candidates::default();
+                    lex_line(&line, idx, &lex, hint, &mut c);
+                    proptest::prop_assert_eq!(shown(&c), shown(&direct));
+                }
+            } else {
+                let t = line.trim_matches(' ');
+                proptest::prop_assert!(
+                    t.is_empty()
+                        || !t.bytes().all(|b| b.is_ascii_digit())
+                        || !matches!(parse_token(t, &lex, false), Token::Number(p) if p.repaired.is_none())
+                );
             }
         }
 
