@@ -8,8 +8,9 @@
 //! at an ordinal (`1.`, `（三）`), at a tab cell boundary, or after numbers.
 //!
 //! What a line gives depends only on its text, whether its neighbours make it a
-//! lone cell, and the lexicon: each thread remembers the lines it lexed (a bounded
-//! memo), and a line met again, in this report or another, is not lexed again.
+//! lone cell, and the lexicon: each thread remembers the lines it lexed twice (a
+//! bounded memo), and a line met again, in this report or another, is not lexed
+//! again. A line that is one plain number is read without the memo.
 
 use crate::cell_text::CellText;
 pub use crate::cell_tokens::lone_glyph;
@@ -389,12 +390,16 @@ impl<'a> Iterator for Words<'a> {
 /// Lines a thread remembers the lexing of, and segments and cells in all; past
 /// either the memo keeps only the lines replayed since it was last full, and starts
 /// again where those fill half of it. With lines of at most [`MAX_REMEMBERED_LINE`]
-/// bytes that bounds it at about 12 MB, whatever the documents hold (a few MB for
-/// ordinary tables).
-const MAX_REMEMBERED_LINES: usize = 4_096;
+/// bytes that bounds it at about 14 MB, whatever the documents hold (a few MB for
+/// ordinary tables). Only lines lexed twice are remembered ([`LineMemo::seen`]), so
+/// the memo fills more slowly than it did at 4,096 lines.
+const MAX_REMEMBERED_LINES: usize = 8_192;
 const MAX_REMEMBERED_ITEMS: usize = 65_536;
 /// Longer lines are lexed but not remembered (a table line is far shorter).
 const MAX_REMEMBERED_LINE: usize = 512;
+/// Lines lexed once that a thread keeps a hash of (8 bytes each, about 1 MB); past
+/// that it forgets them all and starts again.
+const MAX_SEEN_LINES: usize = 65_536;
 
 /// What [`lex_line`] added for a line, with the line's own index left out: the
 /// segments, and the groups with `after_segment` counted from the line's first
@@ -424,6 +429,25 @@ struct LineMemo {
         Lexed,
         std::hash::BuildHasherDefault<crate::similarity::CharHasher>,
     >; 2],
+    /// Hashes of the lines (with their hint) lexed once and not remembered: a line
+    /// is remembered when it is lexed a second time. Most lines of a report's table
+    /// are its own numbers, never met again (26,868 of the 33,166 distinct lines the
+    /// 2,000 bench reports lex), and copying each into the memo cost more than
+    /// lexing the few that come back once more.
+    seen: std::collections::HashSet<
+        u64,
+        std::hash::BuildHasherDefault<crate::similarity::CharHasher>,
+    >,
+}
+
+/// What [`LineMemo::seen`] holds for a line: a hash of its text and hint (two
+/// lines with one hash only make the second remembered at once).
+fn seen_key(line: &str, hint: bool) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::similarity::CharHasher::default();
+    h.write(line.as_bytes());
+    h.write_u32(u32::from(hint));
+    h.finish()
 }
 
 thread_local! {
@@ -463,32 +487,45 @@ fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut C
         return;
     }
     lex_line(line, idx, lex, hint, out);
-    // A group follows a segment of its own line, if any.
-    let groups: Option<Vec<ValueGroup>> = out.groups[first_group..]
-        .iter()
-        .map(|g| {
-            let mut g = g.clone();
-            g.after_segment = match g.after_segment {
-                Some(s) => Some(s.checked_sub(first_seg)?),
-                None => None,
-            };
-            Some(g)
-        })
-        .collect();
-    let Some(groups) = groups else {
-        return;
-    };
     if line.len() > MAX_REMEMBERED_LINE {
         return;
     }
     LINES.with(|memo| {
         let mut memo = memo.borrow_mut();
+        if memo.stamp != lex.stamp {
+            memo.lines
+                .iter_mut()
+                .for_each(std::collections::HashMap::clear);
+            memo.seen.clear();
+            memo.items = 0;
+            memo.stamp = lex.stamp;
+        }
+        if memo.seen.len() >= MAX_SEEN_LINES {
+            memo.seen.clear();
+        }
+        if memo.seen.insert(seen_key(line, hint)) {
+            return;
+        }
+        // A group follows a segment of its own line, if any.
+        let groups: Option<Vec<ValueGroup>> = out.groups[first_group..]
+            .iter()
+            .map(|g| {
+                let mut g = g.clone();
+                g.after_segment = match g.after_segment {
+                    Some(s) => Some(s.checked_sub(first_seg)?),
+                    None => None,
+                };
+                Some(g)
+            })
+            .collect();
+        let Some(groups) = groups else {
+            return;
+        };
         let full = |memo: &LineMemo| {
             memo.lines[0].len() + memo.lines[1].len() >= MAX_REMEMBERED_LINES
                 || memo.items >= MAX_REMEMBERED_ITEMS
         };
-        let mut start_again = memo.stamp != lex.stamp;
-        if !start_again && full(&memo) {
+        if full(&memo) {
             // A template's lines come back report after report, most others never:
             // the lines replayed since the memo was last full are kept, the rest let
             // go (on the 2,000 bench reports, lines lexed 52,370 -> 43,722).
@@ -502,15 +539,14 @@ fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut C
                 .map(Lexed::items)
                 .sum();
             // Kept lines that fill half the memo would leave it full again soon.
-            start_again = memo.lines[0].len() + memo.lines[1].len() >= MAX_REMEMBERED_LINES / 2
-                || memo.items >= MAX_REMEMBERED_ITEMS / 2;
-        }
-        if start_again {
-            memo.lines
-                .iter_mut()
-                .for_each(std::collections::HashMap::clear);
-            memo.items = 0;
-            memo.stamp = lex.stamp;
+            if memo.lines[0].len() + memo.lines[1].len() >= MAX_REMEMBERED_LINES / 2
+                || memo.items >= MAX_REMEMBERED_ITEMS / 2
+            {
+                memo.lines
+                    .iter_mut()
+                    .for_each(std::collections::HashMap::clear);
+                memo.items = 0;
+            }
         }
         let lexed = Lexed {
             segments: out.segments[first_seg..].to_vec(),
@@ -1113,6 +1149,8 @@ mod tests {
             let fresh = shown(&lex_lines(&region, 0..region.len(), &lex));
             LINES.with(|m| *m.borrow_mut() = LineMemo::default());
             let other = lines(&warm);
+            // Twice: a line is remembered the second time it is lexed.
+            lex_lines(&other, 0..other.len(), &lex);
             lex_lines(&other, 0..other.len(), &lex);
             proptest::prop_assert_eq!(&shown(&lex_lines(&region, 0..region.len(), &lex)), &fresh);
             proptest::prop_assert_eq!(&shown(&lex_lines(&region, 0..region.len(), &lex)), &fresh);
@@ -1178,11 +1216,17 @@ mod tests {
             .collect();
         let shown = |c: &Candidates| format!("{:?} {:?}", c.segments, c.groups);
         LINES.with(|m| *m.borrow_mut() = LineMemo::default());
+        let remembered = || LINES.with(|m| m.borrow().lines[0].contains_key(&region[0]));
+        // Remembered the second time it is lexed, replayed the third.
         let fresh = shown(&lex_lines(&region, 0..region.len(), &lex));
+        assert!(!remembered());
         lex_lines(&region, 0..region.len(), &lex);
+        assert!(remembered());
+        assert_eq!(shown(&lex_lines(&region, 0..region.len(), &lex)), fresh);
         let filler: Vec<String> = (0..MAX_REMEMBERED_LINES + 10)
             .map(|i| format!("填报 {i} 0 {}", i % 7))
             .collect();
+        lex_lines(&filler, 0..filler.len(), &lex);
         lex_lines(&filler, 0..filler.len(), &lex);
         let (size, kept) = LINES.with(|m| {
             let m = m.borrow();
