@@ -8,8 +8,9 @@
 //! at an ordinal (`1.`, `（三）`), at a tab cell boundary, or after numbers.
 //!
 //! What a line gives depends only on its text, whether its neighbours make it a
-//! lone cell, and the lexicon: each thread remembers the lines it lexed (a bounded
-//! memo), and a line met again, in this report or another, is not lexed again.
+//! lone cell, and the lexicon: each thread remembers the lines it lexed twice (a
+//! bounded memo), and a line met again, in this report or another, is not lexed
+//! again. A line that is one plain number is read without the memo.
 
 use crate::cell_text::CellText;
 pub use crate::cell_tokens::lone_glyph;
@@ -179,6 +180,13 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
     };
     for (k, &idx) in kept.iter().enumerate() {
         let line = &lines[idx];
+        // Two in five kept lines are one plain number (`0`, most of them): its group
+        // is made at once, neither looked up in the memo (a hash and a copy cost
+        // more) nor kept there (where it crowded out lines that cost a lexing).
+        if let Some(group) = plain_number_group(line, idx, lex) {
+            out.groups.push(group);
+            continue;
+        }
         // A lone `O` or `l` between lines of numbers (one cell per line) is a digit.
         // A line that is one number already reads among numbers, so its neighbours
         // are not asked (two thirds of the lines of one token on the bench reports).
@@ -202,6 +210,51 @@ fn plain_number_line(line: &str, lex: &Lexicon) -> bool {
         && !t.is_empty()
         && t.bytes().all(|b| b.is_ascii_digit())
         && matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none())
+}
+
+/// What [`lex_line`] gives for a line that is ASCII spaces around one token of
+/// ASCII digits reading as a clean number: one stand-alone group of that one cell.
+/// None for any other line. Such a line has no tab, no rule and no ordinal
+/// separator (`Lexicon::plain_digit_cells`), so its lexed text is the line itself,
+/// and the hint changes nothing for it.
+fn plain_number_group(line: &str, idx: usize, lex: &Lexicon) -> Option<ValueGroup> {
+    if !lex.plain_digit_cells {
+        return None;
+    }
+    let b = line.as_bytes();
+    let start = b.iter().position(|&c| c != b' ')?;
+    let len = b[start..]
+        .iter()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(b.len() - start);
+    if len == 0 || b[start + len..].iter().any(|&c| c != b' ') {
+        return None;
+    }
+    let token = line.get(start..start + len)?;
+    let Token::Number(p) = parse_token(token, lex, false) else {
+        return None;
+    };
+    if p.repaired.is_some() {
+        return None;
+    }
+    Some(ValueGroup {
+        line: idx,
+        last_line: idx,
+        slots: vec![Slot {
+            raw: token.into(),
+            line: idx,
+            number: Some(p),
+            unreadable: false,
+            field: 0,
+            at: u32::try_from(start).unwrap_or(u32::MAX),
+        }],
+        tabbed: false,
+        after_segment: None,
+        standalone: true,
+        cell_per_line: false,
+        text_after: false,
+        ruled: None,
+    })
 }
 
 /// The length of the whitespace character (as `char::is_whitespace` says) that
@@ -337,12 +390,16 @@ impl<'a> Iterator for Words<'a> {
 /// Lines a thread remembers the lexing of, and segments and cells in all; past
 /// either the memo keeps only the lines replayed since it was last full, and starts
 /// again where those fill half of it. With lines of at most [`MAX_REMEMBERED_LINE`]
-/// bytes that bounds it at about 12 MB, whatever the documents hold (a few MB for
-/// ordinary tables).
-const MAX_REMEMBERED_LINES: usize = 4_096;
+/// bytes that bounds it at about 14 MB, whatever the documents hold (a few MB for
+/// ordinary tables). Only lines lexed twice are remembered ([`LineMemo::seen`]), so
+/// the memo fills more slowly than it did at 4,096 lines.
+const MAX_REMEMBERED_LINES: usize = 8_192;
 const MAX_REMEMBERED_ITEMS: usize = 65_536;
 /// Longer lines are lexed but not remembered (a table line is far shorter).
 const MAX_REMEMBERED_LINE: usize = 512;
+/// Lines lexed once that a thread keeps a hash of (8 bytes each, about 1 MB); past
+/// that it forgets them all and starts again.
+const MAX_SEEN_LINES: usize = 65_536;
 
 /// What [`lex_line`] added for a line, with the line's own index left out: the
 /// segments, and the groups with `after_segment` counted from the line's first
@@ -372,6 +429,25 @@ struct LineMemo {
         Lexed,
         std::hash::BuildHasherDefault<crate::similarity::CharHasher>,
     >; 2],
+    /// Hashes of the lines (with their hint) lexed once and not remembered: a line
+    /// is remembered when it is lexed a second time. Most lines of a report's table
+    /// are its own numbers, never met again (26,868 of the 33,166 distinct lines the
+    /// 2,000 bench reports lex), and copying each into the memo cost more than
+    /// lexing the few that come back once more.
+    seen: std::collections::HashSet<
+        u64,
+        std::hash::BuildHasherDefault<crate::similarity::CharHasher>,
+    >,
+}
+
+/// What [`LineMemo::seen`] holds for a line: a hash of its text and hint (two
+/// lines with one hash only make the second remembered at once).
+fn seen_key(line: &str, hint: bool) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::similarity::CharHasher::default();
+    h.write(line.as_bytes());
+    h.write_u32(u32::from(hint));
+    h.finish()
 }
 
 thread_local! {
@@ -411,32 +487,45 @@ fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut C
         return;
     }
     lex_line(line, idx, lex, hint, out);
-    // A group follows a segment of its own line, if any.
-    let groups: Option<Vec<ValueGroup>> = out.groups[first_group..]
-        .iter()
-        .map(|g| {
-            let mut g = g.clone();
-            g.after_segment = match g.after_segment {
-                Some(s) => Some(s.checked_sub(first_seg)?),
-                None => None,
-            };
-            Some(g)
-        })
-        .collect();
-    let Some(groups) = groups else {
-        return;
-    };
     if line.len() > MAX_REMEMBERED_LINE {
         return;
     }
     LINES.with(|memo| {
         let mut memo = memo.borrow_mut();
+        if memo.stamp != lex.stamp {
+            memo.lines
+                .iter_mut()
+                .for_each(std::collections::HashMap::clear);
+            memo.seen.clear();
+            memo.items = 0;
+            memo.stamp = lex.stamp;
+        }
+        if memo.seen.len() >= MAX_SEEN_LINES {
+            memo.seen.clear();
+        }
+        if memo.seen.insert(seen_key(line, hint)) {
+            return;
+        }
+        // A group follows a segment of its own line, if any.
+        let groups: Option<Vec<ValueGroup>> = out.groups[first_group..]
+            .iter()
+            .map(|g| {
+                let mut g = g.clone();
+                g.after_segment = match g.after_segment {
+                    Some(s) => Some(s.checked_sub(first_seg)?),
+                    None => None,
+                };
+                Some(g)
+            })
+            .collect();
+        let Some(groups) = groups else {
+            return;
+        };
         let full = |memo: &LineMemo| {
             memo.lines[0].len() + memo.lines[1].len() >= MAX_REMEMBERED_LINES
                 || memo.items >= MAX_REMEMBERED_ITEMS
         };
-        let mut start_again = memo.stamp != lex.stamp;
-        if !start_again && full(&memo) {
+        if full(&memo) {
             // A template's lines come back report after report, most others never:
             // the lines replayed since the memo was last full are kept, the rest let
             // go (on the 2,000 bench reports, lines lexed 52,370 -> 43,722).
@@ -450,15 +539,14 @@ fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut C
                 .map(Lexed::items)
                 .sum();
             // Kept lines that fill half the memo would leave it full again soon.
-            start_again = memo.lines[0].len() + memo.lines[1].len() >= MAX_REMEMBERED_LINES / 2
-                || memo.items >= MAX_REMEMBERED_ITEMS / 2;
-        }
-        if start_again {
-            memo.lines
-                .iter_mut()
-                .for_each(std::collections::HashMap::clear);
-            memo.items = 0;
-            memo.stamp = lex.stamp;
+            if memo.lines[0].len() + memo.lines[1].len() >= MAX_REMEMBERED_LINES / 2
+                || memo.items >= MAX_REMEMBERED_ITEMS / 2
+            {
+                memo.lines
+                    .iter_mut()
+                    .for_each(std::collections::HashMap::clear);
+                memo.items = 0;
+            }
         }
         let lexed = Lexed {
             segments: out.segments[first_seg..].to_vec(),
@@ -1061,6 +1149,8 @@ mod tests {
             let fresh = shown(&lex_lines(&region, 0..region.len(), &lex));
             LINES.with(|m| *m.borrow_mut() = LineMemo::default());
             let other = lines(&warm);
+            // Twice: a line is remembered the second time it is lexed.
+            lex_lines(&other, 0..other.len(), &lex);
             lex_lines(&other, 0..other.len(), &lex);
             proptest::prop_assert_eq!(&shown(&lex_lines(&region, 0..region.len(), &lex)), &fresh);
             proptest::prop_assert_eq!(&shown(&lex_lines(&region, 0..region.len(), &lex)), &fresh);
@@ -1083,6 +1173,32 @@ mod tests {
             }
         }
 
+        /// A line that `plain_number_group` takes gives what `lex_line` gives for it,
+        /// with the hint and without.
+        #[test]
+        fn plain_number_groups_are_what_the_lexer_gives(
+            line in "[ \t]{0,3}(0|[1-9][0-9]{0,16}|0[0-9]{1,3}|[0-9]{0,2}[a-z一.|]?[0-9]{0,2})[ \t]{0,3}",
+            idx in 0usize..500,
+        ) {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let shown = |c: &Candidates| format!("{:?} {:?}", c.segments, c.groups);
+            if let Some(group) = plain_number_group(&line, idx, &lex) {
+                let direct = Candidates { segments: Vec::new(), groups: vec![group] };
+                for hint in [false, true] {
+                    let mut c = Candidates::default();
+                    lex_line(&line, idx, &lex, hint, &mut c);
+                    proptest::prop_assert_eq!(shown(&c), shown(&direct));
+                }
+            } else {
+                let t = line.trim_matches(' ');
+                proptest::prop_assert!(
+                    t.is_empty()
+                        || !t.bytes().all(|b| b.is_ascii_digit())
+                        || !matches!(parse_token(t, &lex, false), Token::Number(p) if p.repaired.is_none())
+                );
+            }
+        }
+
         #[test]
         fn space_split_is_split_on_spaces_less_the_empty_tokens(s in "[ a1一\t\u{3000}|]{0,12}") {
             let ours: Vec<&str> = SpaceSplit(&s).collect();
@@ -1100,11 +1216,17 @@ mod tests {
             .collect();
         let shown = |c: &Candidates| format!("{:?} {:?}", c.segments, c.groups);
         LINES.with(|m| *m.borrow_mut() = LineMemo::default());
+        let remembered = || LINES.with(|m| m.borrow().lines[0].contains_key(&region[0]));
+        // Remembered the second time it is lexed, replayed the third.
         let fresh = shown(&lex_lines(&region, 0..region.len(), &lex));
+        assert!(!remembered());
         lex_lines(&region, 0..region.len(), &lex);
+        assert!(remembered());
+        assert_eq!(shown(&lex_lines(&region, 0..region.len(), &lex)), fresh);
         let filler: Vec<String> = (0..MAX_REMEMBERED_LINES + 10)
             .map(|i| format!("填报 {i} 0 {}", i % 7))
             .collect();
+        lex_lines(&filler, 0..filler.len(), &lex);
         lex_lines(&filler, 0..filler.len(), &lex);
         let (size, kept) = LINES.with(|m| {
             let m = m.borrow();

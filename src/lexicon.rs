@@ -115,9 +115,10 @@ pub struct Lexicon {
     /// digits reads as the number it spells (`numbers::parse_token` takes a shortcut).
     pub plain_digits: bool,
     /// Besides `plain_digits`, no ASCII digit is a rule mark (so no cell rule) or a
-    /// lone mark read as a digit: a token of ASCII digits is a cell and nothing else,
-    /// whatever stands around it, and the lexer reads lines of them without asking
-    /// what their neighbours are.
+    /// lone mark read as a digit, and no rule mark or ordinal separator is a space
+    /// or a digit: a token of ASCII digits is a cell and nothing else, whatever
+    /// stands around it, and the lexer reads lines of them without asking what their
+    /// neighbours are (a line of one, between spaces, without lexing it at all).
     pub(crate) plain_digit_cells: bool,
     /// Letter → digit confusions inside numeric cells.
     pub digit_confusions: CharMap<char>,
@@ -338,7 +339,12 @@ impl Lexicon {
         lex.plain_digits = !lex.stray_marks.iter().any(char::is_ascii_digit)
             && !lex.unit_suffixes.iter().any(|u| digits(u));
         lex.plain_digit_cells = lex.plain_digits
-            && !('0'..='9').any(|d| lex.is_rule_mark(d) || lex.lone_digits.contains_key(&d));
+            && !('0'..='9').any(|d| lex.is_rule_mark(d) || lex.lone_digits.contains_key(&d))
+            && !lex.is_rule_mark(' ')
+            && !lex
+                .ordinal_separators
+                .iter()
+                .any(|&c| c == ' ' || c.is_ascii_digit());
         // Letters and digits (from build.rs), less the stray marks.
         let mut kept = crate::dictionary::ALPHANUMERIC_BELOW_A000.to_vec();
         for &c in &lex.stray_marks {
