@@ -28,7 +28,7 @@ pub fn baseline_document(bytes: &[u8], doc_id: &str, dict: &Dictionaries) -> Doc
     let lines: Vec<String> = decoded.text.lines().map(normalize_line).collect();
     let title = find_title(&lines, lex);
     let doc_key: String = lines.iter().map(|l| key(l, lex)).collect();
-    let ti = detect_template(&doc_key, title.year, &dict.templates).template;
+    let ti = detect_template(&doc_key, title.year, dict).template;
     let template = &dict.templates[ti];
     let mut tables: Vec<TableResult> = template
         .tables

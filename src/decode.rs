@@ -5,17 +5,20 @@
 //! not text (scans saved as .txt, archives) are refused rather than decoded into
 //! noise, with a reason the user can act on.
 
+use std::borrow::Cow;
+
 use encoding_rs::Encoding;
 
 /// Share of control or replacement characters above which decoded text is taken to
 /// be binary.
 const MAX_GARBAGE_SHARE: f64 = 0.02;
 
-/// Decoded text.
+/// Decoded text: the file's own bytes when they are UTF-8 without a BOM (most
+/// reports), not a copy of them.
 #[derive(Debug, PartialEq)]
-pub struct Decoded {
+pub struct Decoded<'a> {
     /// The text.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// Encoding name (`UTF-8`, `UTF-16LE`, `GBK` …).
     pub encoding: &'static str,
 }
@@ -42,31 +45,43 @@ impl std::fmt::Display for DecodeError {
 }
 
 /// Detects the encoding of `bytes` and decodes them.
-pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return finish(text.into_owned(), enc.name(), had_errors);
+        return finish(Cow::Owned(text.into_owned()), enc.name(), had_errors, None);
     }
-    if bytes.contains(&0) {
+    // A NUL is one of the control codes that the garbage share counts, so text
+    // without any (every report) is not searched for one; the count is the one
+    // that the share takes when the bytes are UTF-8.
+    let controls = ascii_garbage(bytes);
+    if controls > 0 && memchr::memchr(0, bytes).is_some() {
         return Err(DecodeError::Binary("it contains NUL bytes".into()));
     }
     // Most reports are UTF-8: checked a vector register at a time.
     if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
-        return finish(text.to_string(), "UTF-8", false);
+        return finish(Cow::Borrowed(text), "UTF-8", false, Some(controls));
     }
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(bytes, true);
     let enc = detector.guess(None, false);
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-    finish(text.into_owned(), enc.name(), had_errors)
+    finish(Cow::Owned(text.into_owned()), enc.name(), had_errors, None)
 }
 
-fn finish(text: String, encoding: &'static str, had_errors: bool) -> Result<Decoded, DecodeError> {
+/// The decoded text, or why it is not text. `controls` is [`ascii_garbage`] of the
+/// text when already counted.
+fn finish<'a>(
+    text: Cow<'a, str>,
+    encoding: &'static str,
+    had_errors: bool,
+    controls: Option<usize>,
+) -> Result<Decoded<'a>, DecodeError> {
     if text.trim().is_empty() {
         return Err(DecodeError::Empty);
     }
     // Without garbage the share is 0 whatever the total, which is not counted then.
-    let garbage = garbage(&text);
+    let b = text.as_bytes();
+    let garbage = controls.unwrap_or_else(|| ascii_garbage(b)) + other_garbage(b);
     let total = if garbage > 0 { chars(&text) } else { 0 };
     if garbage as f64 > total as f64 * MAX_GARBAGE_SHARE {
         let why = if had_errors {
@@ -92,17 +107,26 @@ fn is_garbage(c: char) -> bool {
 /// and neither lead byte is ever inside another character. The count is a pass that
 /// the compiler vectorises and `memchr` searches for bytes that Chinese text hardly
 /// holds, not one step per character.
+#[cfg(test)]
 fn garbage(text: &str) -> usize {
-    let b = text.as_bytes();
-    // The ASCII control codes but tab, line feed, form feed and carriage return; DEL.
-    let ascii = count_bytes(b, |x| {
+    ascii_garbage(text.as_bytes()) + other_garbage(text.as_bytes())
+}
+
+/// The ASCII control codes of `b` but tab, line feed, form feed and carriage return,
+/// and DEL: the one-byte characters of [`garbage`].
+fn ascii_garbage(b: &[u8]) -> usize {
+    count_bytes(b, |x| {
         (x < 0x20 && !matches!(x, b'\t' | b'\n' | 0x0c | b'\r')) | (x == 0x7f)
-    });
+    })
+}
+
+/// The C1 controls and replacement characters of `b`: the rest of [`garbage`].
+fn other_garbage(b: &[u8]) -> usize {
     let c1 = memchr::memchr_iter(0xc2, b)
         .filter(|&i| matches!(b.get(i + 1), Some(0x80..=0x9f)))
         .count();
     let replacement = memchr::memmem::find_iter(b, "\u{fffd}".as_bytes()).count();
-    ascii + c1 + replacement
+    c1 + replacement
 }
 
 /// How many characters `text` has: its bytes that do not continue another
@@ -191,7 +215,7 @@ mod tests {
         let mut b = vec![0xef, 0xbb, 0xbf];
         b.extend_from_slice(SAMPLE.as_bytes());
         let d = decode(&b).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), (SAMPLE, "UTF-8"));
+        assert_eq!((&*d.text, d.encoding), (SAMPLE, "UTF-8"));
     }
 
     #[test]
@@ -199,7 +223,7 @@ mod tests {
         let mut b = vec![0xff, 0xfe];
         b.extend(SAMPLE.encode_utf16().flat_map(|u| u.to_le_bytes()));
         let d = decode(&b).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), (SAMPLE, "UTF-16LE"));
+        assert_eq!((&*d.text, d.encoding), (SAMPLE, "UTF-16LE"));
     }
 
     #[test]

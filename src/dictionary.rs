@@ -400,9 +400,6 @@ pub struct Template {
     pub tables: Vec<Table>,
     /// Match keys of labels found in no other template: evidence for detection.
     pub signature: Vec<String>,
-    /// A searcher for each of `signature`, built once: building one costs about as
-    /// much as a search of a report's key.
-    pub signature_finders: Vec<memchr::memmem::Finder<'static>>,
 }
 
 impl Template {
@@ -459,6 +456,8 @@ pub struct Dictionaries {
     pub lexicon: Lexicon,
     /// Template versions, in file-name order.
     pub templates: Vec<Template>,
+    /// Every template's signature, indexed for detection.
+    pub signatures: crate::detect::Signatures,
     /// Substitution costs of look-alike characters.
     pub glyphs: GlyphCosts,
     /// Soft identities between consecutive years of one agency.
@@ -567,10 +566,6 @@ impl Dictionaries {
                     sig.push(k.clone());
                 }
             }
-            t.signature_finders = sig
-                .iter()
-                .map(|k| memchr::memmem::Finder::new(k).into_owned())
-                .collect();
             t.signature = sig;
         }
         // Keys of numbered characters are compared bit-parallel first (similarity.rs).
@@ -580,8 +575,11 @@ impl Dictionaries {
         for t in &mut templates {
             t.number_keys(&glyphs);
         }
+        let signatures =
+            crate::detect::Signatures::new(&templates, all.iter().flatten().map(String::as_str));
         Ok(Dictionaries {
             lexicon,
+            signatures,
             templates,
             glyphs,
             links,
@@ -614,7 +612,6 @@ fn compile(raw: RawTemplate, lex: &Lexicon) -> Result<Template, String> {
         sections,
         tables,
         signature: Vec::new(),
-        signature_finders: Vec::new(),
     })
 }
 

@@ -335,7 +335,7 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
     // nearly every report, where growing the key copied it about nine times.
     let mut doc_key = String::with_capacity(lines.iter().map(String::len).sum());
     lines.iter().for_each(|l| key_into(l, lex, &mut doc_key));
-    let detection = detect_template(&doc_key, title.year, &dict.templates);
+    let detection = detect_template(&doc_key, title.year, dict);
     let template = &dict.templates[detection.template];
     let headings = find_sections(&lines, template, lex, &dict.glyphs);
 
