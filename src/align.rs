@@ -181,7 +181,39 @@ impl Hash for SegmentKey {
 type Found = Vec<(u32, u8, LabelScore)>;
 
 /// The scores found against one label set with one glyph table.
-type LabelSet = LabelMemo<SegmentKey, Found>;
+type LabelSet = LabelMemo<SegmentKey, (Found, Hits)>;
+
+/// How often an entry was looked up since the memo last made room (saturating).
+type Hits = std::cell::Cell<u8>;
+
+/// Counts a look-up of a memo entry.
+fn hit((found, hits): &(Found, Hits)) -> &Found {
+    hits.set(hits.get().saturating_add(1));
+    found
+}
+
+/// Makes room in a full set's memo: keeps the entries looked up most since room was
+/// last made (a template's own label lines, met report after report), fewer than
+/// half the bound, and halves their counts, so that what stops being met goes in
+/// time. Emptying the whole memo lost the common lines with the rare ones (most
+/// entries are a report's own misreads, never met again).
+fn make_room(found: &mut HashMap<SegmentKey, (Found, Hits), impl std::hash::BuildHasher>) {
+    let mut least = 1u8;
+    loop {
+        found.retain(|_, (_, hits)| hits.get() >= least);
+        if found.len() < MAX_REMEMBERED / 2 {
+            break;
+        }
+        if least == u8::MAX {
+            found.clear();
+            break;
+        }
+        least = least.saturating_mul(2);
+    }
+    for (_, hits) in found.values() {
+        hits.set(hits.get() / 2);
+    }
+}
 
 /// Aligns `segments` to `labels` (template order). Returns one entry per label.
 pub fn align_rows(
@@ -212,8 +244,11 @@ pub fn align_rows(
         labels,
         glyphs,
         0,
-        (MAX_LABEL_SETS, MAX_REMEMBERED),
+        (MAX_LABEL_SETS, usize::MAX),
     );
+    if set.found.len() >= MAX_REMEMBERED {
+        make_room(&mut set.found);
+    }
     // Most labels are out of reach of a missed segment's runs by their lengths alone:
     // the set's gate tells them without asking for their scores.
     if !set.gate.as_ref().is_some_and(|g| g.fits(glyphs, ACCEPT)) {
@@ -234,7 +269,7 @@ pub fn align_rows(
         // when its scores are not known.
         let pieces = if i < n { pieces_from(segments, i) } else { 0 };
         let key = SegmentKey::of(segments, &names, i, pieces);
-        let known = set.found.get(&key);
+        let known = set.found.get(&key).map(hit);
         runs.clear();
         if known.is_none() && i < n {
             // A segment's key misses mostly for a later segment of its runs (each
@@ -244,7 +279,7 @@ pub fn align_rows(
             scores.fill(None);
             remembered_labels = 0;
             for (k, piece) in segments[i..i + pieces].iter().enumerate() {
-                match set.found.get(&key.run(k + 1)) {
+                match set.found.get(&key.run(k + 1)).map(hit) {
                     Some(found) => {
                         runs.extend(&piece.body_key);
                         for &(l, _, s) in found {
@@ -371,12 +406,12 @@ pub fn align_rows(
             }
         }
         if known.is_none() && has_runs && whole {
-            set.found.insert(key, fresh.clone());
+            set.found.insert(key, (fresh.clone(), Hits::default()));
             for k in (0..pieces).filter(|&k| !remembered[k]) {
                 let own = (0..m)
                     .filter_map(|j| scores[j * MAX_PIECES + k].map(|s| (j as u32, 0, s)))
                     .collect();
-                set.found.insert(key.run(k + 1), own);
+                set.found.insert(key.run(k + 1), (own, Hits::default()));
             }
         }
     }
@@ -581,6 +616,44 @@ mod tests {
                 MEMO.with(|m| m.borrow_mut().clear());
             }
             proptest::prop_assert_eq!(align_rows(&c.segments, &labels, &d.glyphs), cellwise);
+        }
+    }
+
+    proptest::proptest! {
+        /// Room is made by keeping the entries looked up most (every entry looked up
+        /// at least as often as one kept is kept), fewer than half the bound, with
+        /// their counts halved.
+        #[test]
+        fn room_keeps_the_entries_looked_up_most(
+            counts in proptest::collection::vec(0u8..=255, MAX_REMEMBERED..MAX_REMEMBERED + 64),
+            common in 0u8..=255,
+            share in 0usize..=MAX_REMEMBERED,
+        ) {
+            // Some share of the entries all looked up equally often.
+            let counts: Vec<u8> = counts
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| if i < share { common } else { c })
+                .collect();
+            let key = |i: usize| SegmentKey {
+                ordinal: None,
+                pieces: [i as u32, NO_NAME, NO_NAME, NO_NAME, NO_NAME],
+                run: false,
+            };
+            let mut found: HashMap<SegmentKey, (Found, Hits), BuildHasherDefault<CharHasher>> =
+                (counts.iter().enumerate())
+                    .map(|(i, &c)| (key(i), (Vec::new(), Hits::new(c))))
+                    .collect();
+            make_room(&mut found);
+            proptest::prop_assert!(found.len() < MAX_REMEMBERED / 2);
+            let kept = |i: usize| found.contains_key(&key(i));
+            let least_kept = (0..counts.len()).filter(|&i| kept(i)).map(|i| counts[i]).min();
+            for (i, &c) in counts.iter().enumerate() {
+                proptest::prop_assert_eq!(kept(i), c > 0 && least_kept.is_some_and(|l| c >= l));
+                if kept(i) {
+                    proptest::prop_assert_eq!(found[&key(i)].1.get(), c / 2);
+                }
+            }
         }
     }
 

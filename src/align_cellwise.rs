@@ -43,7 +43,7 @@ pub(super) fn align_rows_cellwise(
         // row `i` of the table is relaxed, and only when its scores are not known.
         let pieces = if i < n { pieces_from(segments, i) } else { 0 };
         let key = SegmentKey::of(segments, &names, i, pieces);
-        let known = set.found.get(&key);
+        let known = set.found.get(&key).map(|(found, _)| found);
         runs.clear();
         if known.is_none() && i < n {
             for s in &segments[i..i + pieces] {
@@ -118,7 +118,7 @@ pub(super) fn align_rows_cellwise(
             }
         }
         if known.is_none() && has_runs && whole {
-            set.found.insert(key, fresh.clone());
+            set.found.insert(key, (fresh.clone(), Hits::default()));
         }
     }
     MEMO.with(|cell| cell.replace(memo));
