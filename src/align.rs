@@ -15,12 +15,16 @@
 //! so each run is remembered too: a segment whose later runs are new (a misread
 //! segment among the next few) scores only those.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::rc::Rc;
+
 use crate::candidates::Segment;
 use crate::dictionary::Label;
 use crate::ordinal::Ordinal;
 use crate::similarity::label_gate_holds as holds;
 use crate::similarity::{
-    label_memo, score_label, GlyphCosts, LabelGate, LabelMemo, LabelScore, Runs,
+    label_memo, score_label, CharHasher, GlyphCosts, LabelGate, LabelMemo, LabelScore, Runs,
 };
 
 /// A label may be wrapped over at most this many segments …
@@ -65,7 +69,7 @@ fn relax(best: &mut [f64], back: &mut [Step], to: usize, value: f64, step: Step)
 
 thread_local! {
     static RUNS: std::cell::RefCell<Runs> = std::cell::RefCell::new(Runs::default());
-    static MEMO: std::cell::RefCell<Vec<LabelSet>> = const { std::cell::RefCell::new(Vec::new()) };
+    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
     static MATCHED: std::cell::RefCell<Matched> = std::cell::RefCell::new(Matched::default());
 }
 
@@ -77,16 +81,99 @@ type Matched = Vec<(u64, LabelScore)>;
 /// Label sets a thread remembers scores for (a run reads a few templates' tables
 /// and section lists); past this the memo starts again.
 const MAX_LABEL_SETS: usize = 16;
-/// Segments and runs remembered per label set; past this the set's memo starts again …
+/// Segments and runs remembered per label set; past this the set's memo starts again.
 const MAX_REMEMBERED: usize = 8_192;
-/// … and segments whose runs' keys are longer are scored but not remembered: at most
-/// about 1 MB a set.
-const MAX_REMEMBERED_KEY: usize = 256;
+/// Segment keys numbered per thread; past this the numbers and every set's memo
+/// (whose keys are numbers) start again.
+const MAX_NAMES: usize = 1 << 16;
+/// The number of no segment key: a run's pieces past its last.
+const NO_NAME: u32 = u32::MAX;
+
+/// What a thread remembers: the scores by label set, and the numbers of the segment
+/// keys that the sets' keys are made of.
+#[derive(Default)]
+struct Memo {
+    sets: Vec<LabelSet>,
+    /// Each segment key seen, numbered from 0 (a key is hashed once per segment
+    /// instead of once per run it is in).
+    names: HashMap<Rc<str>, u32, BuildHasherDefault<CharHasher>>,
+    /// The numbers of a table's segments, kept with its room.
+    names_buf: Vec<u32>,
+}
+
+impl Memo {
+    /// Numbers the keys of `segments` into `out` (NO_NAME for prose, which no run
+    /// holds), starting the numbers again, and with them every set's memo, when they
+    /// could run past [`MAX_NAMES`].
+    fn number(&mut self, segments: &[Segment], out: &mut Vec<u32>) {
+        if self.names.len() + segments.len() > MAX_NAMES {
+            self.names.clear();
+            for set in &mut self.sets {
+                set.found.clear();
+            }
+        }
+        out.clear();
+        out.extend(segments.iter().map(|s| {
+            if s.prose {
+                return NO_NAME;
+            }
+            let next = self.names.len() as u32;
+            *self.names.entry(Rc::clone(&s.body_key)).or_insert(next)
+        }));
+    }
+
+    #[cfg(test)]
+    fn clear(&mut self) {
+        self.sets.clear();
+        self.names.clear();
+    }
+}
 
 /// What a segment's scores depend on besides the labels and the glyph table: its
-/// ordinal, and the keys of its runs (each segment's key followed by `\u{1}`, which
-/// no key holds). A run remembered on its own is keyed by [`run_key_of`].
-type SegmentKey = (Option<Ordinal>, String);
+/// ordinal, and the keys of its runs' segments, by their numbers ([`Memo::number`];
+/// NO_NAME past the last). A run remembered on its own has `run` set, so that it is
+/// never taken for a segment whose last run it is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct SegmentKey {
+    ordinal: Option<Ordinal>,
+    pieces: [u32; MAX_PIECES],
+    run: bool,
+}
+
+impl SegmentKey {
+    /// The key of the segment at `i` (its runs' `pieces`), as numbered in `names`.
+    fn of(segments: &[Segment], names: &[u32], i: usize, pieces: usize) -> SegmentKey {
+        let mut key = SegmentKey {
+            ordinal: segments.get(i).and_then(|s| s.ordinal),
+            pieces: [NO_NAME; MAX_PIECES],
+            run: false,
+        };
+        key.pieces[..pieces].copy_from_slice(&names[i..i + pieces]);
+        key
+    }
+
+    /// The key of its run of the first `pieces` segments.
+    fn run(&self, pieces: usize) -> SegmentKey {
+        let mut key = SegmentKey { run: true, ..*self };
+        key.pieces[pieces..].fill(NO_NAME);
+        key
+    }
+}
+
+impl Hash for SegmentKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // Folded into one word here: `CharHasher` takes a word a step, and the
+        // numbers are small, so each is mixed in by a multiplication of its own.
+        let ordinal = self
+            .ordinal
+            .map_or(0, |o| 1 + ((o.kind as u64) << 8 | u64::from(o.n)));
+        let mut h = ordinal << 1 | u64::from(self.run);
+        for &p in &self.pieces {
+            h = (h.rotate_left(26) ^ u64::from(p)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        state.write_u64(h);
+    }
+}
 
 /// A segment's matches against a label set: (label, segments in the run − 1, score),
 /// in the order they were found (labels ascending, then runs); a run's own, with 0
@@ -94,7 +181,39 @@ type SegmentKey = (Option<Ordinal>, String);
 type Found = Vec<(u32, u8, LabelScore)>;
 
 /// The scores found against one label set with one glyph table.
-type LabelSet = LabelMemo<SegmentKey, Found>;
+type LabelSet = LabelMemo<SegmentKey, (Found, Hits)>;
+
+/// How often an entry was looked up since the memo last made room (saturating).
+type Hits = std::cell::Cell<u8>;
+
+/// Counts a look-up of a memo entry.
+fn hit((found, hits): &(Found, Hits)) -> &Found {
+    hits.set(hits.get().saturating_add(1));
+    found
+}
+
+/// Makes room in a full set's memo: keeps the entries looked up most since room was
+/// last made (a template's own label lines, met report after report), fewer than
+/// half the bound, and halves their counts, so that what stops being met goes in
+/// time. Emptying the whole memo lost the common lines with the rare ones (most
+/// entries are a report's own misreads, never met again).
+fn make_room(found: &mut HashMap<SegmentKey, (Found, Hits), impl std::hash::BuildHasher>) {
+    let mut least = 1u8;
+    loop {
+        found.retain(|_, (_, hits)| hits.get() >= least);
+        if found.len() < MAX_REMEMBERED / 2 {
+            break;
+        }
+        if least == u8::MAX {
+            found.clear();
+            break;
+        }
+        least = least.saturating_mul(2);
+    }
+    for (_, hits) in found.values() {
+        hits.set(hits.get() / 2);
+    }
+}
 
 /// Aligns `segments` to `labels` (template order). Returns one entry per label.
 pub fn align_rows(
@@ -118,13 +237,18 @@ pub fn align_rows(
     let mut matched = MATCHED.with(std::cell::RefCell::take);
     matched.clear();
     let mut memo = MEMO.with(std::cell::RefCell::take);
+    let mut names = std::mem::take(&mut memo.names_buf);
+    memo.number(segments, &mut names);
     let set = label_memo(
-        &mut memo,
+        &mut memo.sets,
         labels,
         glyphs,
         0,
-        (MAX_LABEL_SETS, MAX_REMEMBERED),
+        (MAX_LABEL_SETS, usize::MAX),
     );
+    if set.found.len() >= MAX_REMEMBERED {
+        make_room(&mut set.found);
+    }
     // Most labels are out of reach of a missed segment's runs by their lengths alone:
     // the set's gate tells them without asking for their scores.
     if !set.gate.as_ref().is_some_and(|g| g.fits(glyphs, ACCEPT)) {
@@ -132,31 +256,21 @@ pub fn align_rows(
     }
     let gate = set.gate.take();
     let mut fresh: Found = Vec::new();
-    let mut key: SegmentKey = (None, String::with_capacity(64));
-    let mut run_key: SegmentKey = (None, String::with_capacity(64));
     // On a miss, every run's score against every label (label by label, run by run),
-    // which runs were remembered on their own, and where each run's key ends in the
-    // segment's key.
+    // and which runs were remembered on their own.
     let mut scores: Vec<Option<LabelScore>> = vec![None; m * MAX_PIECES];
     let mut remembered = [false; MAX_PIECES];
-    let mut run_ends = [0usize; MAX_PIECES];
     // The labels that runs remembered on their own have scores for (bit `j`: label
     // `j`; every bit past GATED_LABELS labels).
     let mut remembered_labels: u128 = 0;
     for i in 0..=n {
-        // Every run of segments from `i` that may form one label; only needed while
-        // row `i` of the table is relaxed, and only when its scores are not known.
-        key.0 = segments.get(i).and_then(|s| s.ordinal);
-        key.1.clear();
-        if i < n {
-            for_runs_from(segments, i, |k| {
-                key.1.push_str(k);
-                key.1.push('\u{1}');
-            });
-        }
-        let known = set.found.get(&key);
+        // Every run of segments from `i` that may form one label (segments `i` up to
+        // `i + pieces`); only needed while row `i` of the table is relaxed, and only
+        // when its scores are not known.
+        let pieces = if i < n { pieces_from(segments, i) } else { 0 };
+        let key = SegmentKey::of(segments, &names, i, pieces);
+        let known = set.found.get(&key).map(hit);
         runs.clear();
-        let mut pieces = 0;
         if known.is_none() && i < n {
             // A segment's key misses mostly for a later segment of its runs (each
             // misread segment is in the runs of the four before it), so each run's
@@ -164,31 +278,26 @@ pub fn align_rows(
             // before are scored.
             scores.fill(None);
             remembered_labels = 0;
-            let mut end = 0;
-            for_runs_from(segments, i, |piece| {
-                end += piece.len() + 1;
-                run_key_of(&key, end, &mut run_key);
-                run_ends[pieces] = end;
-                match set.found.get(&run_key) {
+            for (k, piece) in segments[i..i + pieces].iter().enumerate() {
+                match set.found.get(&key.run(k + 1)).map(hit) {
                     Some(found) => {
-                        runs.extend(piece);
+                        runs.extend(&piece.body_key);
                         for &(l, _, s) in found {
-                            scores[l as usize * MAX_PIECES + pieces] = Some(s);
+                            scores[l as usize * MAX_PIECES + k] = Some(s);
                             remembered_labels |= 1u128.checked_shl(l).unwrap_or(0);
                         }
-                        remembered[pieces] = true;
+                        remembered[k] = true;
                     }
                     None => {
-                        runs.push(piece);
-                        remembered[pieces] = false;
+                        runs.push(&piece.body_key);
+                        remembered[k] = false;
                     }
                 }
-                pieces += 1;
-            });
+            }
         }
         runs.prepare();
         let lengths = runs.lengths();
-        let has_runs = !key.1.is_empty();
+        let has_runs = pieces > 0;
         fresh.clear();
         let row = i * w;
         // Row `i` of the table is final once each cell's left neighbour is: the rows
@@ -297,22 +406,17 @@ pub fn align_rows(
             }
         }
         if known.is_none() && has_runs && whole {
-            if key.1.len() <= MAX_REMEMBERED_KEY {
-                set.found.insert(key.clone(), fresh.clone());
-            }
+            set.found.insert(key, (fresh.clone(), Hits::default()));
             for k in (0..pieces).filter(|&k| !remembered[k]) {
-                if run_ends[k] + 1 > MAX_REMEMBERED_KEY {
-                    break;
-                }
-                run_key_of(&key, run_ends[k], &mut run_key);
                 let own = (0..m)
                     .filter_map(|j| scores[j * MAX_PIECES + k].map(|s| (j as u32, 0, s)))
                     .collect();
-                set.found.insert(run_key.clone(), own);
+                set.found.insert(key.run(k + 1), (own, Hits::default()));
             }
         }
     }
     set.gate = gate;
+    memo.names_buf = names;
     MEMO.with(|cell| cell.replace(memo));
     RUNS.with(|r| r.replace(runs));
     // Stable: a cell's entries stay in the order set.
@@ -359,42 +463,28 @@ pub fn align_rows(
     out
 }
 
-/// The memo's key of the run whose segments' keys take the first `end` bytes of
-/// `key`'s (each followed by `\u{1}`): those bytes and `\u{2}`, which neither a
-/// segment's key nor a whole run's key holds, so that a run is never taken for a
-/// segment whose runs end with it.
-fn run_key_of(key: &SegmentKey, end: usize, out: &mut SegmentKey) {
-    out.0 = key.0;
-    out.1.clear();
-    out.1.push_str(&key.1[..end]);
-    out.1.push('\u{2}');
-}
-
 /// Keys of the runs of segments starting at `i` that may be one wrapped label: the
 /// first may carry an ordinal, the others may not, and all sit within a few lines.
 fn runs_from(segments: &[Segment], i: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for_runs_from(segments, i, |key| {
-        let joined = out.last().map_or(String::new(), |l| l.clone()) + key;
+    for s in &segments[i..i + pieces_from(segments, i)] {
+        let joined = out.last().map_or(String::new(), |l| l.clone()) + &s.body_key;
         out.push(joined);
-    });
+    }
     out
 }
 
-/// Calls `add` with the key of each segment of the runs from `i` in turn (each run
-/// is the one before followed by that key).
-fn for_runs_from(segments: &[Segment], i: usize, mut add: impl FnMut(&str)) {
+/// How many segments from `i` the runs from `i` take (each run is the one before
+/// followed by the next segment's key): none, or up to [`MAX_PIECES`].
+fn pieces_from(segments: &[Segment], i: usize) -> usize {
     let first = &segments[i];
     if first.prose || first.body_key.is_empty() && first.ordinal.is_none() {
-        return;
+        return 0;
     }
-    add(&first.body_key);
-    for s in segments.iter().skip(i + 1).take(MAX_PIECES - 1) {
-        if s.ordinal.is_some() || s.prose || s.line > first.line + MAX_SPAN_LINES {
-            break;
-        }
-        add(&s.body_key);
-    }
+    let rest = segments[i + 1..].iter().take(MAX_PIECES - 1);
+    1 + rest
+        .take_while(|s| !(s.ordinal.is_some() || s.prose || s.line > first.line + MAX_SPAN_LINES))
+        .count()
 }
 
 #[cfg(test)]
@@ -526,6 +616,44 @@ mod tests {
                 MEMO.with(|m| m.borrow_mut().clear());
             }
             proptest::prop_assert_eq!(align_rows(&c.segments, &labels, &d.glyphs), cellwise);
+        }
+    }
+
+    proptest::proptest! {
+        /// Room is made by keeping the entries looked up most (every entry looked up
+        /// at least as often as one kept is kept), fewer than half the bound, with
+        /// their counts halved.
+        #[test]
+        fn room_keeps_the_entries_looked_up_most(
+            counts in proptest::collection::vec(0u8..=255, MAX_REMEMBERED..MAX_REMEMBERED + 64),
+            common in 0u8..=255,
+            share in 0usize..=MAX_REMEMBERED,
+        ) {
+            // Some share of the entries all looked up equally often.
+            let counts: Vec<u8> = counts
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| if i < share { common } else { c })
+                .collect();
+            let key = |i: usize| SegmentKey {
+                ordinal: None,
+                pieces: [i as u32, NO_NAME, NO_NAME, NO_NAME, NO_NAME],
+                run: false,
+            };
+            let mut found: HashMap<SegmentKey, (Found, Hits), BuildHasherDefault<CharHasher>> =
+                (counts.iter().enumerate())
+                    .map(|(i, &c)| (key(i), (Vec::new(), Hits::new(c))))
+                    .collect();
+            make_room(&mut found);
+            proptest::prop_assert!(found.len() < MAX_REMEMBERED / 2);
+            let kept = |i: usize| found.contains_key(&key(i));
+            let least_kept = (0..counts.len()).filter(|&i| kept(i)).map(|i| counts[i]).min();
+            for (i, &c) in counts.iter().enumerate() {
+                proptest::prop_assert_eq!(kept(i), c > 0 && least_kept.is_some_and(|l| c >= l));
+                if kept(i) {
+                    proptest::prop_assert_eq!(found[&key(i)].1.get(), c / 2);
+                }
+            }
         }
     }
 

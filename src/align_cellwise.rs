@@ -28,33 +28,30 @@ pub(super) fn align_rows_cellwise(
     // the table keeps its two bytes a cell.
     let mut matched: HashMap<u64, LabelScore, BuildHasherDefault<CharHasher>> = HashMap::default();
     let mut memo = MEMO.with(std::cell::RefCell::take);
+    let mut names = Vec::new();
+    memo.number(segments, &mut names);
     let set = label_memo(
-        &mut memo,
+        &mut memo.sets,
         labels,
         glyphs,
         0,
         (MAX_LABEL_SETS, MAX_REMEMBERED),
     );
     let mut fresh: Found = Vec::new();
-    let mut key: SegmentKey = (None, String::with_capacity(64));
     for i in 0..=n {
         // Every run of segments from `i` that may form one label; only needed while
         // row `i` of the table is relaxed, and only when its scores are not known.
-        key.0 = segments.get(i).and_then(|s| s.ordinal);
-        key.1.clear();
-        if i < n {
-            for_runs_from(segments, i, |k| {
-                key.1.push_str(k);
-                key.1.push('\u{1}');
-            });
-        }
-        let known = set.found.get(&key);
+        let pieces = if i < n { pieces_from(segments, i) } else { 0 };
+        let key = SegmentKey::of(segments, &names, i, pieces);
+        let known = set.found.get(&key).map(|(found, _)| found);
         runs.clear();
         if known.is_none() && i < n {
-            for_runs_from(segments, i, |key| runs.push(key));
+            for s in &segments[i..i + pieces] {
+                runs.push(&s.body_key);
+            }
         }
         runs.prepare();
-        let has_runs = !key.1.is_empty();
+        let has_runs = pieces > 0;
         fresh.clear();
         // Whether every label was scored (only then are the scores worth keeping).
         let mut whole = true;
@@ -120,8 +117,8 @@ pub(super) fn align_rows_cellwise(
                 }
             }
         }
-        if known.is_none() && has_runs && whole && key.1.len() <= MAX_REMEMBERED_KEY {
-            set.found.insert(key.clone(), fresh.clone());
+        if known.is_none() && has_runs && whole {
+            set.found.insert(key, (fresh.clone(), Hits::default()));
         }
     }
     MEMO.with(|cell| cell.replace(memo));
