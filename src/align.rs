@@ -81,8 +81,9 @@ type Matched = Vec<(u64, LabelScore)>;
 /// Label sets a thread remembers scores for (a run reads a few templates' tables
 /// and section lists); past this the memo starts again.
 const MAX_LABEL_SETS: usize = 16;
-/// Segments and runs remembered per label set; past this the set's memo starts again.
-const MAX_REMEMBERED: usize = 8_192;
+/// Segments and runs remembered per label set; past this the set keeps its most-used
+/// entries ([`make_room`]).
+const MAX_REMEMBERED: usize = 32_768;
 /// Segment keys numbered per thread; past this the numbers and every set's memo
 /// (whose keys are numbers) start again.
 const MAX_NAMES: usize = 1 << 16;
