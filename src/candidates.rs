@@ -145,6 +145,23 @@ pub struct ValueGroup {
     pub ruled: Option<Vec<Slot>>,
 }
 
+impl ValueGroup {
+    /// A group on lines of its own (no label text beside it), untabbed.
+    pub fn standalone(line: usize, last_line: usize, slots: Vec<Slot>) -> ValueGroup {
+        ValueGroup {
+            line,
+            last_line,
+            slots,
+            tabbed: false,
+            after_segment: None,
+            standalone: true,
+            cell_per_line: false,
+            text_after: false,
+            ruled: None,
+        }
+    }
+}
+
 /// Everything the lexer found in a region.
 #[derive(Debug, Default)]
 pub struct Candidates {
@@ -237,24 +254,15 @@ fn plain_number_group(line: &str, idx: usize, lex: &Lexicon) -> Option<ValueGrou
     if p.repaired.is_some() {
         return None;
     }
-    Some(ValueGroup {
+    let slot = Slot {
+        raw: token.into(),
         line: idx,
-        last_line: idx,
-        slots: vec![Slot {
-            raw: token.into(),
-            line: idx,
-            number: Some(p),
-            unreadable: false,
-            field: 0,
-            at: u32::try_from(start).unwrap_or(u32::MAX),
-        }],
-        tabbed: false,
-        after_segment: None,
-        standalone: true,
-        cell_per_line: false,
-        text_after: false,
-        ruled: None,
-    })
+        number: Some(p),
+        unreadable: false,
+        field: 0,
+        at: u32::try_from(start).unwrap_or(u32::MAX),
+    };
+    Some(ValueGroup::standalone(idx, idx, vec![slot]))
 }
 
 /// The length of the whitespace character (as `char::is_whitespace` says) that

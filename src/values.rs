@@ -786,15 +786,8 @@ mod tests {
                 })
                 .collect();
             let g = ValueGroup {
-                line: 0,
-                last_line: 0,
-                slots,
                 tabbed: true,
-                after_segment: None,
-                standalone: true,
-                cell_per_line: false,
-                text_after: false,
-                ruled: None,
+                ..ValueGroup::standalone(0, 0, slots)
             };
             proptest::prop_assert_eq!(
                 placements(&g, n).collect::<Vec<_>>(),
@@ -853,17 +846,7 @@ mod tests {
         ) {
             let groups: Vec<ValueGroup> = runs
                 .iter()
-                .map(|&(line, extra, _)| ValueGroup {
-                    line,
-                    last_line: line + extra,
-                    slots: Vec::new(),
-                    tabbed: false,
-                    after_segment: None,
-                    standalone: true,
-                    cell_per_line: false,
-                    text_after: false,
-                    ruled: None,
-                })
+                .map(|&(line, extra, _)| ValueGroup::standalone(line, line + extra, Vec::new()))
                 .collect();
             let floating: Vec<usize> = (0..runs.len()).filter(|&g| runs[g].2).collect();
             let spans: Vec<Option<Span>> = labels
