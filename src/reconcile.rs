@@ -66,6 +66,22 @@ fn repair(tr: &mut TableResult, sys: &System, lex: &Lexicon, cures_only: bool) -
         // instances that contain it: those are judged alone, without propagating a
         // copy of the grid for each alternative.
         let known = sys.all_known(&grid);
+        // Each failed instance's two sums, once a round: a cell's cure value is then
+        // their difference with the cell taken out, not a sum of the other cells for
+        // every cell visited.
+        let sides: Vec<Option<(Num, Num)>> = if known {
+            (0..base.failed.len())
+                .map(|j| {
+                    if base.failed[j] {
+                        exact_sides(sys, &base, j)
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         // (cell, value, failed identities it cures, whether it explains them all)
         let mut fixes: Vec<(At, Num, Vec<usize>, bool)> = Vec::new();
         let mut seen: Vec<At> = Vec::new();
@@ -79,10 +95,10 @@ fn repair(tr: &mut TableResult, sys: &System, lex: &Lexicon, cures_only: bool) -
                     continue;
                 }
                 seen.push(x);
-                let touching = touching_cell.of(x);
+                let (touching, ways) = touching_cell.of(x);
                 debug_assert_eq!(touching, sys.touching(x));
                 let cures = if known {
-                    cure_values(sys, &base, touching, x)
+                    cure_values(sys, &base, touching, ways, &sides, x)
                 } else {
                     None
                 };
@@ -191,7 +207,13 @@ struct Touching {
     /// Where each cell's instances start in `instances` (one more entry at the end).
     start: Vec<usize>,
     instances: Vec<usize>,
+    /// Beside each of `instances`: how it holds the cell.
+    ways: Vec<Way>,
 }
+
+/// How an instance holds a cell: only once, and on its left side (where it first
+/// holds it).
+type Way = (bool, bool);
 
 impl Touching {
     fn new(sys: &System, tr: &TableResult) -> Touching {
@@ -219,14 +241,19 @@ impl Touching {
         }
         let mut next = start.clone();
         let mut instances = vec![0; start[n]];
+        let mut ways = vec![(true, true); start[n]];
         last.fill(usize::MAX);
-        for i in 0..sys.instances.len() {
-            for x in sys.cells(i) {
+        for (i, (_, _, l, r)) in sys.instances.iter().enumerate() {
+            let sided = l.iter().map(|&x| (x, true));
+            for (x, left) in sided.chain(r.iter().map(|&x| (x, false))) {
                 let f = flat(x);
                 if last[f] != i {
                     last[f] = i;
                     instances[next[f]] = i;
+                    ways[next[f]].1 = left;
                     next[f] += 1;
+                } else {
+                    ways[next[f] - 1].0 = false;
                 }
             }
         }
@@ -234,12 +261,15 @@ impl Touching {
             row_start,
             start,
             instances,
+            ways,
         }
     }
 
-    fn of(&self, (r, c): At) -> &[usize] {
+    /// The instances that contain a cell, and how each holds it.
+    fn of(&self, (r, c): At) -> (&[usize], &[Way]) {
         let f = self.row_start[r] + c;
-        &self.instances[self.start[f]..self.start[f + 1]]
+        let span = self.start[f]..self.start[f + 1];
+        (&self.instances[span.clone()], &self.ways[span])
     }
 }
 
@@ -287,10 +317,74 @@ fn judge_known(
 }
 
 /// With every cell of `base` known: the values of cell `x` that would make one of
-/// its failed instances (`touching` those that contain it) hold, each instance's
-/// other cells as they are. None where an instance holds `x` more than once (its
-/// value is then not simply the difference of the sides) or lacks a sum.
-fn cure_values(sys: &System, base: &Outcome, touching: &[usize], x: At) -> Option<Vec<Num>> {
+/// its failed instances (`touching` those that contain it, held as `ways` says) hold,
+/// each instance's other cells as they are. None where an instance holds `x` more
+/// than once (its value is then not simply the difference of the sides) or lacks a
+/// sum. `sides` has the [`exact_sides`] of the failed instances (by instance; None,
+/// or none at all, where the other cells are summed afresh).
+fn cure_values(
+    sys: &System,
+    base: &Outcome,
+    touching: &[usize],
+    ways: &[Way],
+    sides: &[Option<(Num, Num)>],
+    x: At,
+) -> Option<Vec<Num>> {
+    let mut cures = Vec::new();
+    for (&j, &(once, left)) in touching.iter().zip(ways) {
+        if !base.failed[j] {
+            continue;
+        }
+        if !once {
+            return None;
+        }
+        cures.push(match sides.get(j).copied().flatten() {
+            // No sum saturates: the other cells' sum is the side's less the cell.
+            Some((ls, rs)) => {
+                let v = base.values[x.0][x.1]?;
+                if left {
+                    rs - (ls - v)
+                } else {
+                    ls - (rs - v)
+                }
+            }
+            None => implied(sys, base, j, x)?,
+        });
+    }
+    Some(cures)
+}
+
+/// Magnitude below which a cell's value takes part in [`exact_sides`]: sums of a
+/// few thousand such values stay far inside `Num`'s range.
+const EXACT_BELOW: u128 = 1 << 100;
+
+/// The sums of instance `j`'s two sides in `base`, where every cell is known and
+/// below [`EXACT_BELOW`] and the instance is short: then no sum of any of its cells,
+/// in any order, saturates, so taking one cell out of a side's sum gives exactly
+/// what [`implied`] adds up without it.
+fn exact_sides(sys: &System, base: &Outcome, j: usize) -> Option<(Num, Num)> {
+    let (_, _, l, r) = &sys.instances[j];
+    if l.len() + r.len() > 1 << 16 {
+        return None;
+    }
+    let side = |cs: &[At]| -> Option<Num> {
+        let mut sum = Num::default();
+        for &(a, b) in cs {
+            let v = base.values[a][b]?;
+            if v.millionths().unsigned_abs() >= EXACT_BELOW {
+                return None;
+            }
+            sum = sum + v;
+        }
+        Some(sum)
+    };
+    Some((side(l)?, side(r)?))
+}
+
+/// [`cure_values`] with every instance's other cells summed afresh (what
+/// `exact_sides` must agree with).
+#[cfg(test)]
+fn cure_values_summed(sys: &System, base: &Outcome, touching: &[usize], x: At) -> Option<Vec<Num>> {
     let mut cures = Vec::new();
     for &j in touching.iter().filter(|&&j| base.failed[j]) {
         if sys.cells(j).filter(|&y| y == x).count() != 1 {
@@ -825,6 +919,37 @@ mod tests {
             }
         }
 
+        /// A cell's cure values taken from its failed instances' side sums are those
+        /// summed afresh from the instances' other cells (large and small values
+        /// scattered, a cell now and then in an instance twice).
+        #[test]
+        fn cure_values_from_side_sums_are_those_summed(
+            which in 0usize..64,
+            base in proptest::sample::select(vec![0i64, 1, 10, 999_999_999]),
+            set in proptest::collection::vec(
+                (0usize..64, 0usize..16, proptest::sample::select(vec![0i64, 1, 8, 100, 123_456_789_012, i64::MAX / 3, i64::MAX])),
+                1..8,
+            ),
+        ) {
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            let (t, tr) = crate::solve::scattered(&d, which, base, set);
+            let sys = System::new(t, &tr);
+            let base = sys.propagate(&grid(&tr));
+            let sides: Vec<Option<(Num, Num)>> = (0..base.failed.len())
+                .map(|j| if base.failed[j] { exact_sides(&sys, &base, j) } else { None })
+                .collect();
+            let touching_cell = Touching::new(&sys, &tr);
+            for (r, row) in tr.cells.iter().enumerate() {
+                for c in 0..row.len() {
+                    let (touching, ways) = touching_cell.of((r, c));
+                    proptest::prop_assert_eq!(
+                        cure_values(&sys, &base, touching, ways, &sides, (r, c)),
+                        cure_values_summed(&sys, &base, touching, (r, c))
+                    );
+                }
+            }
+        }
+
         /// With every cell known, a value cures a failed identity of a cell exactly
         /// when it is one of the cell's cure values (the repairs judge no other).
         #[test]
@@ -842,7 +967,7 @@ mod tests {
             for (r, row) in g.iter().enumerate() {
                 for c in 0..row.len() {
                     let touching = sys.touching((r, c));
-                    let Some(cures) = cure_values(&sys, &base, &touching, (r, c)) else {
+                    let Some(cures) = cure_values_summed(&sys, &base, &touching, (r, c)) else {
                         continue;
                     };
                     let v = Num::int(tried);
