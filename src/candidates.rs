@@ -222,11 +222,19 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
 /// lexer reads such a line among numbers whether or not its neighbours are numbers
 /// (the numeric hint changes nothing for it).
 fn plain_number_line(line: &str, lex: &Lexicon) -> bool {
-    let t = line.trim_ascii();
-    lex.plain_digit_cells
-        && !t.is_empty()
-        && t.bytes().all(|b| b.is_ascii_digit())
-        && matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none())
+    plain_digits_number(line.trim_ascii(), lex).is_some()
+}
+
+/// The number that `token`, ASCII digits only, reads as when it reads as a clean
+/// one and the lexicon makes such a token a cell and nothing else; None otherwise.
+fn plain_digits_number(token: &str, lex: &Lexicon) -> Option<Parsed> {
+    if !lex.plain_digit_cells || token.is_empty() || !token.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match parse_token(token, lex, false) {
+        Token::Number(p) if p.repaired.is_none() => Some(p),
+        _ => None,
+    }
 }
 
 /// What [`lex_line`] gives for a line that is ASCII spaces around one token of
@@ -235,25 +243,9 @@ fn plain_number_line(line: &str, lex: &Lexicon) -> bool {
 /// separator (`Lexicon::plain_digit_cells`), so its lexed text is the line itself,
 /// and the hint changes nothing for it.
 fn plain_number_group(line: &str, idx: usize, lex: &Lexicon) -> Option<ValueGroup> {
-    if !lex.plain_digit_cells {
-        return None;
-    }
-    let b = line.as_bytes();
-    let start = b.iter().position(|&c| c != b' ')?;
-    let len = b[start..]
-        .iter()
-        .position(|c| !c.is_ascii_digit())
-        .unwrap_or(b.len() - start);
-    if len == 0 || b[start + len..].iter().any(|&c| c != b' ') {
-        return None;
-    }
-    let token = line.get(start..start + len)?;
-    let Token::Number(p) = parse_token(token, lex, false) else {
-        return None;
-    };
-    if p.repaired.is_some() {
-        return None;
-    }
+    let token = line.trim_matches(' ');
+    let p = plain_digits_number(token, lex)?;
+    let start = line.len() - line.trim_start_matches(' ').len();
     let slot = Slot {
         raw: token.into(),
         line: idx,

@@ -69,16 +69,8 @@ fn repair(tr: &mut TableResult, sys: &System, lex: &Lexicon, cures_only: bool) -
         // Each failed instance's two sums, once a round: a cell's cure value is then
         // their difference with the cell taken out, not a sum of the other cells for
         // every cell visited.
-        let sides: Vec<Option<(Num, Num)>> = if known {
-            (0..base.failed.len())
-                .map(|j| {
-                    if base.failed[j] {
-                        exact_sides(sys, &base, j)
-                    } else {
-                        None
-                    }
-                })
-                .collect()
+        let sides = if known {
+            failed_sides(sys, &base)
         } else {
             Vec::new()
         };
@@ -379,6 +371,14 @@ fn exact_sides(sys: &System, base: &Outcome, j: usize) -> Option<(Num, Num)> {
         Some(sum)
     };
     Some((side(l)?, side(r)?))
+}
+
+/// The [`exact_sides`] of each failed instance of `base`, by instance (None for the
+/// others).
+fn failed_sides(sys: &System, base: &Outcome) -> Vec<Option<(Num, Num)>> {
+    (0..base.failed.len())
+        .map(|j| base.failed[j].then(|| exact_sides(sys, base, j)).flatten())
+        .collect()
 }
 
 /// [`cure_values`] with every instance's other cells summed afresh (what
@@ -935,9 +935,7 @@ mod tests {
             let (t, tr) = crate::solve::scattered(&d, which, base, set);
             let sys = System::new(t, &tr);
             let base = sys.propagate(&grid(&tr));
-            let sides: Vec<Option<(Num, Num)>> = (0..base.failed.len())
-                .map(|j| if base.failed[j] { exact_sides(&sys, &base, j) } else { None })
-                .collect();
+            let sides = failed_sides(&sys, &base);
             let touching_cell = Touching::new(&sys, &tr);
             for (r, row) in tr.cells.iter().enumerate() {
                 for c in 0..row.len() {
