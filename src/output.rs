@@ -19,7 +19,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::cell_records::{self, Parts};
@@ -299,10 +299,19 @@ pub fn recover(dir: &Path) -> Result<(), RunError> {
     Ok(())
 }
 
+/// Bytes of records an output holds before it writes them to its file: cells.csv
+/// takes about 30 KB a report, and 64 KB writes make an eighth of the system calls of
+/// 8 KB ones.
+const WRITE_AT: usize = 64 * 1024;
+
 struct Out {
     tmp: PathBuf,
     dest: PathBuf,
-    file: BufWriter<Writeback>,
+    file: Writeback,
+    /// Records not yet written. Records are put together here, in place, rather than
+    /// in a buffer of their own that a `BufWriter` then copied (a copy of every byte
+    /// of cells.csv, about a hundredth of a run's instructions).
+    pending: Vec<u8>,
     /// The header's length: every record has as many fields.
     fields: usize,
 }
@@ -334,9 +343,6 @@ pub struct OutputSet<'d> {
     plans: Vec<Vec<Option<WidePlan>>>,
     /// The quoted parts of every table's records.
     parts: Parts,
-    /// Buffers the records of one document are put together in.
-    cells_buf: Vec<u8>,
-    wide_buf: Vec<u8>,
     dir: PathBuf,
     // Dropped in this order: the staging folder goes before the lock is released.
     staging: Staging,
@@ -350,19 +356,11 @@ fn open(dir: &Path, name: &str, header: &[String], bom: bool) -> Result<Out, Run
         path: tmp.clone(),
         source,
     };
-    // cells.csv takes about 30 KB a report: 64 KB writes make an eighth of the system
-    // calls of the default 8 KB.
-    let mut file =
-        BufWriter::with_capacity(64 * 1024, Writeback::new(File::create(&tmp).map_err(err)?));
+    let file = Writeback::new(File::create(&tmp).map_err(err)?);
+    let mut out = Out::new(tmp, dest, file, header.len());
     if bom {
-        file.write_all("\u{feff}".as_bytes()).map_err(err)?;
+        out.pending.extend_from_slice("\u{feff}".as_bytes());
     }
-    let mut out = Out {
-        tmp,
-        dest,
-        file,
-        fields: header.len(),
-    };
     out.row(header)?;
     Ok(out)
 }
@@ -372,26 +370,44 @@ fn strings(h: &[&str]) -> Vec<String> {
 }
 
 impl Out {
-    fn row<T: AsRef<[u8]>>(&mut self, record: &[T]) -> Result<(), RunError> {
-        let wrote = if record.len() == self.fields {
-            csv_row::write_record(&mut self.file, record)
-        } else {
-            Err(self.misfit(record.len()))
-        };
-        wrote.map_err(|source| RunError::Output {
-            path: self.tmp.clone(),
-            source,
-        })
+    fn new(tmp: PathBuf, dest: PathBuf, file: Writeback, fields: usize) -> Out {
+        Out {
+            tmp,
+            dest,
+            file,
+            pending: Vec::with_capacity(2 * WRITE_AT),
+            fields,
+        }
     }
 
-    /// Writes records put together elsewhere (by [`cell_records`]).
-    fn bytes(&mut self, records: &[u8]) -> Result<(), RunError> {
-        self.file
-            .write_all(records)
-            .map_err(|source| RunError::Output {
-                path: self.tmp.clone(),
-                source,
-            })
+    fn row<T: AsRef<[u8]>>(&mut self, record: &[T]) -> Result<(), RunError> {
+        if record.len() != self.fields {
+            return Err(self.output_error(self.misfit(record.len())));
+        }
+        csv_row::write_record(&mut self.pending, record).map_err(|e| self.output_error(e))?;
+        self.write_full()
+    }
+
+    /// Writes the pending records once they are [`WRITE_AT`] bytes or more; records
+    /// are appended to `pending` directly (by [`cell_records`]) before this is called.
+    fn write_full(&mut self) -> Result<(), RunError> {
+        if self.pending.len() < WRITE_AT {
+            return Ok(());
+        }
+        self.write_pending()
+    }
+
+    fn write_pending(&mut self) -> Result<(), RunError> {
+        let wrote = self.file.write_all(&self.pending);
+        self.pending.clear();
+        wrote.map_err(|e| self.output_error(e))
+    }
+
+    fn output_error(&self, source: std::io::Error) -> RunError {
+        RunError::Output {
+            path: self.tmp.clone(),
+            source,
+        }
     }
 
     fn misfit(&self, got: usize) -> std::io::Error {
@@ -403,17 +419,13 @@ impl Out {
     }
 
     /// Flushes and syncs the staged file; it is moved into place later, with the others.
-    fn complete(self) -> Result<(PathBuf, PathBuf), RunError> {
-        let err = |p: &Path, source| RunError::Output {
-            path: p.to_path_buf(),
+    fn complete(mut self) -> Result<(PathBuf, PathBuf), RunError> {
+        self.write_pending()?;
+        let file = self.file.into_file();
+        file.sync_all().map_err(|source| RunError::Output {
+            path: self.tmp.clone(),
             source,
-        };
-        let file = self
-            .file
-            .into_inner()
-            .map_err(|e| err(&self.tmp, e.into_error()))?
-            .into_file();
-        file.sync_all().map_err(|e| err(&self.tmp, e))?;
+        })?;
         Ok((self.tmp, self.dest))
     }
 }
@@ -489,8 +501,6 @@ impl<'d> OutputSet<'d> {
             review: open(dir, "review.csv", &strings(REVIEW), bom)?,
             wide,
             parts: Parts::new(dict),
-            cells_buf: Vec::new(),
-            wide_buf: Vec::new(),
             dir: dir.to_path_buf(),
             staging,
             _lock: lock,
@@ -524,12 +534,6 @@ impl<'d> OutputSet<'d> {
         let (Some(t), Some(template)) = (doc.template, template) else {
             return Ok(());
         };
-        // Records go into reused buffers, a file's worth of a document at a time.
-        let (mut cells, mut wide_out) = (
-            std::mem::take(&mut self.cells_buf),
-            std::mem::take(&mut self.wide_buf),
-        );
-        cells.clear();
         let mut quoted_id = Vec::new();
         let _ = csv_row::write_fields(&mut quoted_id, &[id]);
         let id_part = cell_records::IdPart::new(&quoted_id);
@@ -539,7 +543,6 @@ impl<'d> OutputSet<'d> {
             let table = &template.tables[tr.table];
             let parts = self.parts.table(t, tr.table);
             let plan = self.plans[t][tr.table].as_ref();
-            wide_out.clear();
             for (r, row) in table.rows.iter().enumerate() {
                 if tr.rows[r] == RowPresence::Omitted {
                     continue;
@@ -556,14 +559,14 @@ impl<'d> OutputSet<'d> {
                         flags.push('=');
                         flags.push_str(cell.status.as_str());
                     }
-                    cell_records::push_cell(&mut cells, &id_part, part, cell);
+                    cell_records::push_cell(&mut self.cells.pending, &id_part, part, cell);
                 }
                 if let Some(plan) = plan {
                     let values = plan.at[row.block]
                         .iter()
                         .map(|c| c.and_then(|c| row_cells[c].value));
                     cell_records::push_wide(
-                        &mut wide_out,
+                        &mut self.wide[plan.wide].out.pending,
                         &quoted_id,
                         &parts.wide_rows[r],
                         values,
@@ -572,33 +575,29 @@ impl<'d> OutputSet<'d> {
                 }
             }
             if let Some(plan) = plan {
-                self.wide[plan.wide].out.bytes(&wide_out)?;
+                self.wide[plan.wide].out.write_full()?;
             }
         }
-        self.cells.bytes(&cells)?;
+        self.cells.write_full()?;
         // corrections.csv's records, put together as cells.csv's are: the id quoted
         // once, the line and score (digits and a point) as they are.
         let mut score = String::new();
-        cells.clear();
+        let out = &mut self.corrections.pending;
         for c in &doc.corrections {
-            cells.extend_from_slice(&quoted_id);
-            cells.push(b',');
-            cell_records::push_decimal(&mut cells, c.line as u64);
-            cells.push(b',');
-            let _ = csv_row::write_fields(
-                &mut cells,
-                &[c.kind, &neutral(&c.before), &neutral(&c.after)],
-            );
+            out.extend_from_slice(&quoted_id);
+            out.push(b',');
+            cell_records::push_decimal(out, c.line as u64);
+            out.push(b',');
+            let _ = csv_row::write_fields(out, &[c.kind, &neutral(&c.before), &neutral(&c.after)]);
             score.clear();
             if !fixed3(c.score, &mut score) {
                 let _ = write!(score, "{:.3}", c.score);
             }
-            cells.push(b',');
-            let _ = csv_row::write_fields(&mut cells, &[score.as_str(), c.method]);
-            cells.push(b'\n');
+            out.push(b',');
+            let _ = csv_row::write_fields(out, &[score.as_str(), c.method]);
+            out.push(b'\n');
         }
-        self.corrections.bytes(&cells)?;
-        (self.cells_buf, self.wide_buf) = (cells, wide_out);
+        self.corrections.write_full()?;
         for r in &doc.review {
             self.write_review(id, r)?;
         }
@@ -660,12 +659,12 @@ mod tests {
     #[test]
     fn a_full_disk_is_a_clear_error() {
         let file = File::options().write(true).open("/dev/full").unwrap();
-        let mut out = Out {
-            tmp: PathBuf::from("/dev/full"),
-            dest: PathBuf::from("/nowhere/cells.csv"),
-            file: BufWriter::new(Writeback::new(file)),
-            fields: 10,
-        };
+        let mut out = Out::new(
+            PathBuf::from("/dev/full"),
+            PathBuf::from("/nowhere/cells.csv"),
+            Writeback::new(file),
+            10,
+        );
         let row = vec!["x".repeat(1000); 10];
         // Rows go to buffers first; the failure shows at a flush or at the end.
         let wrote = (0..100).try_for_each(|_| out.row(&row));
