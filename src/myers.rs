@@ -8,9 +8,10 @@
 //! exactly and once counting look-alike characters as equal. The two bracket the
 //! glyph-weighted distance of [`crate::similarity`] (insertions and deletions cost 1
 //! there too, and substitutions between 0 and 1), so most pairs are settled here
-//! without the weighted table. Cheaper still, [`Pattern::unmatched`] counts the key's
-//! characters that nothing in a prefix equals or looks like, a floor under both that
-//! rules out most pairs before the distances are computed.
+//! without the weighted table. Cheaper still, [`Pattern::floor`] counts the key's
+//! characters that nothing in a prefix equals or looks like, and the prefix's that
+//! nothing in the key does, a floor under both that rules out most pairs before the
+//! distances are computed.
 
 use crate::similarity::GlyphCosts;
 

@@ -6,11 +6,11 @@
 //! costs less than by an unrelated one, so a label that OCR misread stays closer to
 //! its own row than to a row that merely shares words with it. Most pairs are settled
 //! before the weighted table by two bit-parallel distances ([`crate::myers`]) that
-//! bracket it, and most labels before any pair, when the length and the characters a
-//! run lacks rule out every key for every run at once; the scores are the same as the
-//! table's alone. The best of a set of labels for a segment
-//! ([`best_label_at_least`]) is remembered per thread, by the segment's ordinal and
-//! key.
+//! bracket it, and most labels before any pair, when the length and the characters
+//! that a run and a key lack of each other rule out every key for every run at once;
+//! the scores are the same as the table's alone. The best of a set of labels for a
+//! segment ([`best_label_at_least`]) is remembered per thread, by the segment's
+//! ordinal and key.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
