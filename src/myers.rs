@@ -8,9 +8,10 @@
 //! exactly and once counting look-alike characters as equal. The two bracket the
 //! glyph-weighted distance of [`crate::similarity`] (insertions and deletions cost 1
 //! there too, and substitutions between 0 and 1), so most pairs are settled here
-//! without the weighted table. Cheaper still, [`Pattern::unmatched`] counts the key's
-//! characters that nothing in a prefix equals or looks like, a floor under both that
-//! rules out most pairs before the distances are computed.
+//! without the weighted table. Cheaper still, [`Pattern::floor`] counts the key's
+//! characters that nothing in a prefix equals or looks like, and the prefix's that
+//! nothing in the key does, a floor under both that rules out most pairs before the
+//! distances are computed.
 
 use crate::similarity::GlyphCosts;
 
@@ -153,6 +154,37 @@ impl Pattern {
         key.iter().filter(|c| !seen(c)).count() as u32
     }
 
+    /// A lower bound of both distances of the pattern's first `len` characters (at
+    /// most [`MAX_PATTERN`]) against `key`, as cheap as [`Pattern::unmatched`] and at
+    /// least as high. In any alignment, each key character that nothing in the prefix
+    /// equals or looks like is inserted or substituted, and each prefix character that
+    /// no key character equals or looks like is deleted or substituted; a substitution
+    /// covers one of each. With `u` and `v` those counts, `s` substitutions, `i`
+    /// insertions and `d` deletions: `u <= s + i`, `v <= s + d` and `d - i = len −
+    /// key.len()`, so the cost `s + i + d` is at least `u + (len − key.len())` and
+    /// `v + (key.len() − len)`, each difference counted when positive.
+    pub fn floor(&self, key: &[u16], len: usize) -> u32 {
+        let len = len.min(MAX_PATTERN);
+        let mask = if len >= 64 { !0 } else { (1u64 << len) - 1 };
+        let (mut missing, mut covered) = (0u32, 0u64);
+        for &c in key {
+            let seen = self.masks(c)[1] & mask;
+            covered |= seen;
+            missing += u32::from(seen == 0);
+        }
+        let lacking = len as u32 - covered.count_ones();
+        let longer = len.saturating_sub(key.len()) as u32;
+        let shorter = key.len().saturating_sub(len) as u32;
+        (missing + longer).max(lacking + shorter)
+    }
+
+    /// The positions character number `c` equals or looks like, in the pattern (the
+    /// second of [`Pattern::masks`]).
+    #[inline]
+    pub fn loose(&self, c: u16) -> u64 {
+        self.masks(c)[1]
+    }
+
     /// The first prepared prefix (an index into the `ends` given to
     /// [`Pattern::prepare`]) that holds a character equal to or looking like key
     /// character `c`, or the number of prefixes when none does. The key characters
@@ -198,6 +230,34 @@ mod tests {
             prev = cur;
         }
         prev[b.len()]
+    }
+
+    proptest::proptest! {
+        /// The floor is never above the look-alike distance (nor below the count of
+        /// unmatched key characters), for random runs and keys over characters with
+        /// look-alikes among them and one that no key holds.
+        #[test]
+        fn the_floor_is_under_the_distance(
+            run in proptest::collection::vec(0usize..12, 0..24),
+            key in proptest::collection::vec(0usize..11, 0..24),
+            end in 0usize..25,
+        ) {
+            let mut g = GlyphCosts::from_tsv("息\t自\t0.3\n案\t安\t0.4\n自\t目\t0.5\n").unwrap();
+            let alphabet: Vec<char> = "信息自案安卷属于目公开x".chars().collect();
+            g.learn_alphabet(alphabet[..11].iter().copied());
+            let near = |a: char, b: char| g.cost(a, b) < 1.0;
+            let a: Vec<char> = run.iter().map(|&i| alphabet[i]).collect();
+            let b: Vec<char> = key.iter().map(|&i| alphabet[i]).collect();
+            let end = end.min(a.len());
+            let Some(ids) = g.ids_of(&b) else {
+                return Ok(());
+            };
+            let mut p = Pattern::default();
+            p.prepare(&a, &[end], &g);
+            let floor = p.floor(&ids, end);
+            proptest::prop_assert!(p.unmatched(&ids, end) <= floor);
+            proptest::prop_assert!(floor <= table(&a[..end], &b, near), "{a:?}[..{end}] {b:?}");
+        }
     }
 
     #[test]
@@ -280,6 +340,11 @@ mod tests {
                     let floor = p.unmatched(&ids, m);
                     assert_eq!(floor, lacking(&b), "{a:?}[..{m}] {b:?} floor");
                     assert!(floor <= out[k].full.relaxed);
+                    let higher = p.floor(&ids, m);
+                    assert!(floor <= higher && higher <= out[k].full.relaxed);
+                    if let Some(cut) = out[k].cut {
+                        assert!(p.floor(&ids[..m], m) <= cut.relaxed, "{a:?}[..{m}] {b:?}");
+                    }
                     if m < b.len() {
                         let cut = p.unmatched(&ids[..m], m);
                         assert_eq!(cut, lacking(&b[..m]), "{a:?}[..{m}] {b:?} cut floor");

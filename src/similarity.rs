@@ -6,11 +6,11 @@
 //! costs less than by an unrelated one, so a label that OCR misread stays closer to
 //! its own row than to a row that merely shares words with it. Most pairs are settled
 //! before the weighted table by two bit-parallel distances ([`crate::myers`]) that
-//! bracket it, and most labels before any pair, when the length and the characters a
-//! run lacks rule out every key for every run at once; the scores are the same as the
-//! table's alone. The best of a set of labels for a segment
-//! ([`best_label_at_least`]) is remembered per thread, by the segment's ordinal and
-//! key.
+//! bracket it, and most labels before any pair, when the length and the characters
+//! that a run and a key lack of each other rule out every key for every run at once;
+//! the scores are the same as the table's alone. The best of a set of labels for a
+//! segment ([`best_label_at_least`]) is remembered per thread, by the segment's
+//! ordinal and key.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -1100,11 +1100,22 @@ impl Runs {
                 self.pattern_ready = true;
             }
             // How many key characters each prefix is the first to hold (the last
-            // entry: none holds them).
+            // entry: none holds them), and the run positions some key character
+            // equals or looks like.
             let mut firsts = [0u32; GATE_RUNS + 1];
+            let mut covered = 0u64;
             for &c in ids {
                 firsts[self.pattern.first_prefix(c)] += 1;
+                covered |= self.pattern.loose(c);
             }
+            // Pattern::floor of a run of `lr` characters against `lk` key characters
+            // that leave `missing` of them and the run positions outside `covered`
+            // unmatched.
+            let floor = |missing: u32, covered: u64, lr: usize, lk: usize| {
+                let mask = if lr >= 64 { !0 } else { (1u64 << lr) - 1 };
+                let lacking = lr as u32 - (covered & mask).count_ones();
+                (missing + lr.saturating_sub(lk) as u32).max(lacking + lk.saturating_sub(lr) as u32)
+            };
             for (k, (&lr, &(full, cut))) in self.ends.iter().zip(&lims).enumerate() {
                 if full.is_none() && cut.is_none() {
                     continue;
@@ -1113,15 +1124,19 @@ impl Runs {
                 if k >= self.prepared {
                     return false;
                 }
-                // Pattern::unmatched: the key characters that no prefix up to k holds.
-                let floor_full: u32 = firsts[k + 1..=self.prepared].iter().sum();
+                // The key characters that no prefix up to k holds.
+                let missing: u32 = firsts[k + 1..=self.prepared].iter().sum();
+                let floor_full = floor(missing, covered, lr, ids.len());
                 if full.is_some_and(|max| !over(floor_full, max)) {
                     return false;
                 }
                 if let Some(max) = cut {
-                    // Only the key's first `lr` characters count for the cut comparison:
-                    // at most the whole key's count, at least that less the characters
-                    // cut off; counted only when those bounds do not tell.
+                    // Only the key's first `lr` characters count for the cut comparison
+                    // (made when the run is the shorter): its floor is at most the whole
+                    // key's (its missing characters are among the key's, its run
+                    // positions left uncovered are the key's and at most those the cut
+                    // characters alone covered, `cut_off` of them or fewer), and at least
+                    // that less `cut_off`; counted only when those bounds do not tell.
                     if !over(floor_full, max) {
                         return false;
                     }
@@ -1129,10 +1144,12 @@ impl Runs {
                     if over(floor_full.saturating_sub(cut_off), max) {
                         continue;
                     }
-                    let mut floor_cut = 0;
+                    let (mut missing_cut, mut covered_cut) = (0, 0u64);
                     for &c in &ids[..lr.min(ids.len())] {
-                        floor_cut += u32::from(self.pattern.first_prefix(c) > k);
+                        missing_cut += u32::from(self.pattern.first_prefix(c) > k);
+                        covered_cut |= self.pattern.loose(c);
                     }
+                    let floor_cut = floor(missing_cut, covered_cut, lr, lr.min(ids.len()));
                     if !over(floor_cut, max) {
                         return false;
                     }
@@ -1225,7 +1242,7 @@ impl Runs {
                         Part::Full => found.len(),
                         Part::Cut => end.min(found.len()),
                     };
-                    if over(pattern.unmatched(&found[..part_len], end), max) {
+                    if over(pattern.floor(&found[..part_len], end), max) {
                         return Settled::Over;
                     }
                     if !measured {
@@ -1596,6 +1613,84 @@ mod tests {
                 weighted_distance_in(&a, &b, &masks, &d.glyphs, max).map(f64::to_bits),
                 weighted_distance(&a, &b, &d.glyphs, max).map(f64::to_bits)
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// The runs' scores, with every floor and bound that settles pairs before the
+        /// weighted table, are the plain table's, for misread labels of the
+        /// dictionaries (characters read as their look-alikes of the glyph table, as
+        /// other key characters, dropped or added) wrapped over up to three segments.
+        #[test]
+        fn the_runs_score_as_the_plain_table_does(
+            ti in 0usize..64,
+            li in 0usize..64,
+            edits in proptest::collection::vec((0usize..64, 0usize..4, 0usize..4096), 0..6),
+            cuts in proptest::collection::vec(0usize..64, 0..3),
+            with_ordinal in proptest::bool::ANY,
+            fi in 0usize..4,
+        ) {
+            let floor = [0.5, 0.6, 0.75, 0.9][fi];
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            let g = &d.glyphs;
+            let tables: Vec<_> = d.templates.iter().flat_map(|t| &t.tables).collect();
+            let table = tables[ti % tables.len()];
+            let labels: Vec<&Label> = table.rows.iter().map(|r| &r.label).collect();
+            let alphabet: Vec<char> = labels.iter().flat_map(|l| l.keys[0].chars()).collect();
+            if labels.is_empty() || alphabet.is_empty() {
+                return Ok(());
+            }
+            let label = labels[li % labels.len()];
+            let mut key: Vec<char> = label.keys[0].chars().collect();
+            for &(at, op, c) in &edits {
+                let at = at % (key.len() + 1);
+                match op {
+                    0 if at < key.len() => {
+                        key.remove(at);
+                    }
+                    1 if at < key.len() => {
+                        let near = g.neighbours(key[at]);
+                        if !near.is_empty() {
+                            key[at] = near[c % near.len()].0;
+                        }
+                    }
+                    2 if at < key.len() => key[at] = alphabet[c % alphabet.len()],
+                    _ => key.insert(at, alphabet[c % alphabet.len()]),
+                }
+            }
+            // Pieces of the misread key, as a wrapped label's segments.
+            let mut at: Vec<usize> = cuts.iter().map(|&c| c % (key.len() + 1)).collect();
+            at.sort_unstable();
+            at.push(key.len());
+            let mut runs = Runs::default();
+            let mut from = 0;
+            for &to in &at {
+                let piece: String = key[from..to].iter().collect();
+                runs.push(&piece);
+                from = to;
+            }
+            runs.prepare();
+            let ordinal = if with_ordinal { label.ordinal } else { None };
+            let mut out = Vec::new();
+            for l in &labels {
+                runs.score_at_least(ordinal, l, None, g, floor, &mut out);
+                let (weight, bonus) = weighting(l, ordinal);
+                let min_sim = (floor - bonus) / weight;
+                let want: Vec<Option<LabelScore>> = at
+                    .iter()
+                    .map(|&end| {
+                        let mut best = None;
+                        for (i, k) in l.key_chars.iter().enumerate() {
+                            let sim = chars_similarity_at_least(&key[..end], k, g, min_sim, |_, _| {
+                                Settled::Open
+                            });
+                            keep_best(&mut best, i, sim);
+                        }
+                        finish(best, weight, bonus, floor)
+                    })
+                    .collect();
+                proptest::prop_assert_eq!(&out, &want, "{:?} {:?} {}", key, at, l.text);
+            }
         }
     }
 
