@@ -62,7 +62,12 @@ fn for_each_nfkc(s: &str, mut f: impl FnMut(char)) {
 /// One text line in the form the lexer reads: NFKC, every Unicode space made an
 /// ASCII space, tabs kept (they separate cells), other control characters dropped.
 pub fn normalize_line(raw: &str) -> String {
-    let own = own_form_prefix(raw.as_bytes());
+    normalize_after(raw, own_form_prefix(raw.as_bytes()))
+}
+
+/// [`normalize_line`] of `raw`, whose first `own` bytes are known to be their own
+/// form ([`own_form_prefix`]).
+fn normalize_after(raw: &str, own: usize) -> String {
     if own == raw.len() {
         return raw.to_string();
     }
@@ -73,6 +78,68 @@ pub fn normalize_line(raw: &str) -> String {
     out.clear();
     line_into(raw, &mut out);
     out
+}
+
+/// `split_lines(text).map(normalize_line)` (see `document::split_lines`), appended to
+/// `lines`, and the lines' keys ([`key_into`] of each in turn), appended to `key`.
+///
+/// Each line is read once, by the scan that keys it, which also tells where the line
+/// ends and how much of it is its own line form. Most lines are their own form whole:
+/// such a line is copied as it is, and its key is the one read. A line whose
+/// characters [`direct`] all normalises has the key of its line form too (what the
+/// line form drops or makes a space are ASCII controls and whitespace, in no key);
+/// only the other lines are keyed again, once normalised. A lexicon that keeps
+/// ASCII controls or spaces in keys (none does) has its lines split, normalised and
+/// keyed one by one.
+pub(crate) fn lines_and_key_into(
+    text: &str,
+    lex: &Lexicon,
+    lines: &mut Vec<String>,
+    key: &mut String,
+) {
+    if !key_keeps_no_ascii_space(lex) {
+        lines.extend(crate::document::split_lines(text).map(normalize_line));
+        lines.iter().for_each(|l| key_into(l, lex, key));
+        return;
+    }
+    let b = text.as_bytes();
+    let mut pos = 0;
+    // A lone `\r` ended the last piece: a piece follows even when nothing is left.
+    let mut open = false;
+    while let Some(rest) = text.get(pos..).filter(|r| !r.is_empty()) {
+        let mark = key.len();
+        let (end, line) = match direct_key_to::<true>(rest, lex, key) {
+            Some((end, own)) => {
+                // `end` is at a line break or the text's end, so a character boundary.
+                (
+                    end,
+                    normalize_after(rest.get(..end).unwrap_or_default(), own),
+                )
+            }
+            None => {
+                key.truncate(mark);
+                let end = memchr::memchr2(b'\n', b'\r', rest.as_bytes()).unwrap_or(rest.len());
+                let line = normalize_line(rest.get(..end).unwrap_or_default());
+                key_into(&line, lex, key);
+                (end, line)
+            }
+        };
+        lines.push(line);
+        pos += end;
+        open = false;
+        match (b.get(pos), b.get(pos + 1)) {
+            (Some(b'\r'), Some(b'\n')) => pos += 2,
+            (Some(b'\r'), _) => {
+                pos += 1;
+                open = true;
+            }
+            (Some(_), _) => pos += 1,
+            (None, _) => {}
+        }
+    }
+    if open {
+        lines.push(String::new());
+    }
 }
 
 /// [`normalize_line`] by the general path, appended to `out`.
@@ -208,6 +275,18 @@ fn ideograph_at(b: &[u8], i: usize) -> Option<u32> {
 /// a run; a run of spaces is passed over at once (spaced layouts put many between
 /// cells).
 fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
+    direct_key_to::<false>(s, lex, out).is_some()
+}
+
+/// [`direct_key`], None where it gives false; else, with `LINE`, of `s` up to its first
+/// `\n` or `\r` only: where that line ends, and how long a prefix of it is its own
+/// line form ([`own_form_prefix`]), told in the branches that characters of another
+/// form take anyway (without `LINE`, `s.len()` twice).
+fn direct_key_to<const LINE: bool>(
+    s: &str,
+    lex: &Lexicon,
+    out: &mut String,
+) -> Option<(usize, usize)> {
     let b = s.as_bytes();
     let kept = lex.ascii_kept();
     let spaces_kept = kept >> b' ' & 1 == 1;
@@ -215,6 +294,8 @@ fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
     // The pending run: from byte `run` to `i`. An ideograph starts with `E4 B8`–`E4
     // BF` (told here) or `E5`–`E9` (the steps; the text is valid UTF-8).
     let (mut run, mut i) = (0, 0);
+    // Where the line form first differs, once it does.
+    let mut own = None;
     while let Some(&x) = b.get(i) {
         let step = lex.key_steps[usize::from(x)];
         if step != 0 {
@@ -231,6 +312,12 @@ fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
         if x == b' ' && !spaces_kept {
             i = past_spaces(b, i + 1);
         } else if x < 0x80 {
+            if LINE && matches!(x, b'\n' | b'\r') {
+                return Some((i, own.unwrap_or(i)));
+            }
+            if LINE && own.is_none() && !matches!(x, b' '..=b'~' | b'\t') {
+                own = Some(i);
+            }
             if kept >> x & 1 == 1 {
                 out.push(char::from(x).to_ascii_lowercase());
             }
@@ -241,12 +328,9 @@ fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
             }
             i += 3;
         } else {
-            let Some(c) = s[i..].chars().next() else {
-                return false;
-            };
-            let Some(d) = direct(c) else {
-                return false;
-            };
+            let c = s[i..].chars().next()?;
+            let d = direct(c)?;
+            own = own.or(Some(i));
             if lex.keeps_in_key(d) {
                 out.push(d.to_ascii_lowercase());
             }
@@ -255,7 +339,7 @@ fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
         run = i;
     }
     out.push_str(&s[run..]);
-    true
+    Some((s.len(), own.unwrap_or(s.len())))
 }
 
 /// `i` moved past the spaces that follow it, eight at a time while it can.
@@ -290,6 +374,16 @@ pub fn key_into(s: &str, lex: &Lexicon, out: &mut String) {
     }
     out.truncate(start);
     key_general(s, lex, out);
+}
+
+/// Whether the lexicon keeps in a key no ASCII control character and no space, which
+/// [`lines_and_key_into`] relies on: the line form drops or changes only such
+/// characters of a line that [`direct`] normalises, and they are the bytes that
+/// [`direct_key_to`] tells line breaks and another line form by, as they take its
+/// slower branch only when not kept.
+fn key_keeps_no_ascii_space(lex: &Lexicon) -> bool {
+    let kept = lex.ascii_kept();
+    (0..=b' ').chain([0x7f]).all(|x| kept >> x & 1 == 0)
 }
 
 /// [`key_into`] by the general path.
@@ -345,6 +439,23 @@ mod tests {
             let mut general = String::new();
             line_into(&s, &mut general);
             proptest::prop_assert_eq!(normalize_line(&s), general);
+        }
+    }
+
+    proptest::proptest! {
+        /// Splitting and normalising in one scan gives the pieces of `split_lines`,
+        /// each normalised, and keying stretches of lines as one text gives the
+        /// lines' keys.
+        #[test]
+        fn lines_and_key_are_the_split_lines_normalised_and_keyed(s in "[aB1 .\t\r\n一，。（１\u{3000}\u{7}\u{301}\u{a0}\u{200b}△¦]{0,40}") {
+            let lex = lex();
+            let (mut lines, mut key) = (Vec::new(), String::from("x"));
+            lines_and_key_into(&s, &lex, &mut lines, &mut key);
+            let plain: Vec<String> = crate::document::split_lines(&s).map(normalize_line).collect();
+            let mut plain_key = String::from("x");
+            plain.iter().for_each(|l| key_into(l, &lex, &mut plain_key));
+            proptest::prop_assert_eq!(lines, plain);
+            proptest::prop_assert_eq!(key, plain_key);
         }
     }
 
