@@ -62,12 +62,7 @@ fn for_each_nfkc(s: &str, mut f: impl FnMut(char)) {
 /// One text line in the form the lexer reads: NFKC, every Unicode space made an
 /// ASCII space, tabs kept (they separate cells), other control characters dropped.
 pub fn normalize_line(raw: &str) -> String {
-    normalize_after(raw, own_form_prefix(raw.as_bytes()))
-}
-
-/// [`normalize_line`] of `raw`, whose first `own` bytes are known to be their own
-/// form ([`own_form_prefix`]).
-fn normalize_after(raw: &str, own: usize) -> String {
+    let own = own_form_prefix(raw.as_bytes());
     if own == raw.len() {
         return raw.to_string();
     }
@@ -84,13 +79,14 @@ fn normalize_after(raw: &str, own: usize) -> String {
 /// `lines`, and the lines' keys ([`key_into`] of each in turn), appended to `key`.
 ///
 /// Each line is read once, by the scan that keys it, which also tells where the line
-/// ends and how much of it is its own line form. Most lines are their own form whole:
-/// such a line is copied as it is, and its key is the one read. A line whose
-/// characters [`direct`] all normalises has the key of its line form too (what the
-/// line form drops or makes a space are ASCII controls and whitespace, in no key);
-/// only the other lines are keyed again, once normalised. A lexicon that keeps
-/// ASCII controls or spaces in keys (none does) has its lines split, normalised and
-/// keyed one by one.
+/// ends and what its line form changes. A line whose characters [`direct`] all
+/// normalises (nearly every line) has as its line form the line with the few changes
+/// that scan notes (full-width forms and the ideographic space folded to ASCII,
+/// controls dropped or made spaces), copied in runs between them, and has the key
+/// of its line form (what the line form drops or makes a space are ASCII controls and
+/// whitespace, in no key); only the other lines are normalised and keyed on their
+/// own. A lexicon that keeps ASCII controls or spaces in keys (none does) has its
+/// lines split, normalised and keyed one by one.
 pub(crate) fn lines_and_key_into(
     text: &str,
     lex: &Lexicon,
@@ -106,15 +102,14 @@ pub(crate) fn lines_and_key_into(
     let mut pos = 0;
     // A lone `\r` ended the last piece: a piece follows even when nothing is left.
     let mut open = false;
+    let mut edits = Vec::new();
     while let Some(rest) = text.get(pos..).filter(|r| !r.is_empty()) {
         let mark = key.len();
-        let (end, line) = match direct_key_to::<true>(rest, lex, key) {
-            Some((end, own)) => {
+        edits.clear();
+        let (end, line) = match direct_key_to::<true>(rest, lex, key, &mut edits) {
+            Some(end) => {
                 // `end` is at a line break or the text's end, so a character boundary.
-                (
-                    end,
-                    normalize_after(rest.get(..end).unwrap_or_default(), own),
-                )
+                (end, edited(rest.get(..end).unwrap_or_default(), &edits))
             }
             None => {
                 key.truncate(mark);
@@ -140,6 +135,35 @@ pub(crate) fn lines_and_key_into(
     if open {
         lines.push(String::new());
     }
+}
+
+/// A change the line form makes to a line of characters that [`direct`] normalises:
+/// the character at byte `at`, `len` bytes long, replaced by the ASCII byte `by` or
+/// dropped.
+#[derive(Clone, Copy, Debug)]
+struct Edit {
+    at: usize,
+    len: usize,
+    by: Option<u8>,
+}
+
+/// `raw` with its `edits` (in order) made: its line form ([`lines_and_key_into`]).
+fn edited(raw: &str, edits: &[Edit]) -> String {
+    if edits.is_empty() {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut run = 0;
+    // Each edit is of a whole character, so its ends are character boundaries.
+    for e in edits {
+        out.push_str(raw.get(run..e.at).unwrap_or_default());
+        if let Some(x) = e.by {
+            out.push(char::from(x));
+        }
+        run = e.at + e.len;
+    }
+    out.push_str(raw.get(run..).unwrap_or_default());
+    out
 }
 
 /// [`normalize_line`] by the general path, appended to `out`.
@@ -275,18 +299,19 @@ fn ideograph_at(b: &[u8], i: usize) -> Option<u32> {
 /// a run; a run of spaces is passed over at once (spaced layouts put many between
 /// cells).
 fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
-    direct_key_to::<false>(s, lex, out).is_some()
+    direct_key_to::<false>(s, lex, out, &mut Vec::new()).is_some()
 }
 
 /// [`direct_key`], None where it gives false; else, with `LINE`, of `s` up to its first
-/// `\n` or `\r` only: where that line ends, and how long a prefix of it is its own
-/// line form ([`own_form_prefix`]), told in the branches that characters of another
-/// form take anyway (without `LINE`, `s.len()` twice).
+/// `\n` or `\r` only: where that line ends, with the changes its line form makes
+/// ([`Edit`]) pushed to `edits`, told in the branches that the characters changed
+/// take anyway (without `LINE`, `s.len()` and no edits).
 fn direct_key_to<const LINE: bool>(
     s: &str,
     lex: &Lexicon,
     out: &mut String,
-) -> Option<(usize, usize)> {
+    edits: &mut Vec<Edit>,
+) -> Option<usize> {
     let b = s.as_bytes();
     let kept = lex.ascii_kept();
     let spaces_kept = kept >> b' ' & 1 == 1;
@@ -294,8 +319,6 @@ fn direct_key_to<const LINE: bool>(
     // The pending run: from byte `run` to `i`. An ideograph starts with `E4 B8`–`E4
     // BF` (told here) or `E5`–`E9` (the steps; the text is valid UTF-8).
     let (mut run, mut i) = (0, 0);
-    // Where the line form first differs, once it does.
-    let mut own = None;
     while let Some(&x) = b.get(i) {
         let step = lex.key_steps[usize::from(x)];
         if step != 0 {
@@ -313,10 +336,12 @@ fn direct_key_to<const LINE: bool>(
             i = past_spaces(b, i + 1);
         } else if x < 0x80 {
             if LINE && matches!(x, b'\n' | b'\r') {
-                return Some((i, own.unwrap_or(i)));
+                return Some(i);
             }
-            if LINE && own.is_none() && !matches!(x, b' '..=b'~' | b'\t') {
-                own = Some(i);
+            // Other controls are dropped, or made spaces if they are whitespace.
+            if LINE && !matches!(x, b' '..=b'~' | b'\t') {
+                let by = char::from(x).is_whitespace().then_some(b' ');
+                edits.push(Edit { at: i, len: 1, by });
             }
             if kept >> x & 1 == 1 {
                 out.push(char::from(x).to_ascii_lowercase());
@@ -330,7 +355,18 @@ fn direct_key_to<const LINE: bool>(
         } else {
             let c = s[i..].chars().next()?;
             let d = direct(c)?;
-            own = own.or(Some(i));
+            // Full-width forms and the ideographic space fold to ASCII (a space);
+            // the CJK punctuation and quotes are their own line form.
+            if LINE && d.is_ascii() {
+                let by = u8::try_from(d)
+                    .ok()
+                    .map(|d| if d.is_ascii_whitespace() { b' ' } else { d });
+                edits.push(Edit {
+                    at: i,
+                    len: c.len_utf8(),
+                    by,
+                });
+            }
             if lex.keeps_in_key(d) {
                 out.push(d.to_ascii_lowercase());
             }
@@ -339,7 +375,7 @@ fn direct_key_to<const LINE: bool>(
         run = i;
     }
     out.push_str(&s[run..]);
-    Some((s.len(), own.unwrap_or(s.len())))
+    Some(s.len())
 }
 
 /// `i` moved past the spaces that follow it, eight at a time while it can.
@@ -447,7 +483,7 @@ mod tests {
         /// each normalised, and keying stretches of lines as one text gives the
         /// lines' keys.
         #[test]
-        fn lines_and_key_are_the_split_lines_normalised_and_keyed(s in "[aB1 .\t\r\n一，。（１\u{3000}\u{7}\u{301}\u{a0}\u{200b}△¦]{0,40}") {
+        fn lines_and_key_are_the_split_lines_normalised_and_keyed(s in "[aB1 .\t\r\n一，。、“（１ｅ\u{3000}\u{7}\u{b}\u{1c}\u{7f}\u{0}\u{301}\u{a0}\u{200b}△¦]{0,40}") {
             let lex = lex();
             let (mut lines, mut key) = (Vec::new(), String::from("x"));
             lines_and_key_into(&s, &lex, &mut lines, &mut key);
