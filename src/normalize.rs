@@ -17,7 +17,7 @@ pub fn nfkc(s: &str) -> String {
 
 /// NFKC of the characters that report text is almost all made of (ASCII, the CJK
 /// Unified Ideographs, full-width forms, the ideographic space, CJK brackets and
-/// quotes), or None. Each is, or decomposes to, one character that nothing before it
+/// quotes, and the marks OCR strews: the geometric shapes, `¦` and `·`), or None. Each is, or decomposes to, one character that nothing before it
 /// combines with or moves past, so a string may be normalised piece by piece, split
 /// before each of them (UAX #15's boundary before a character).
 fn direct(c: char) -> Option<char> {
@@ -26,6 +26,7 @@ fn direct(c: char) -> Option<char> {
         '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0),
         '\u{3000}' => Some(' '),
         '\u{3001}' | '\u{3002}' | '\u{3008}'..='\u{3011}' | '\u{2018}'..='\u{201d}' => Some(c),
+        '\u{25a0}'..='\u{25ff}' | '\u{a6}' | '\u{b7}' => Some(c),
         _ => None,
     }
 }
@@ -185,7 +186,7 @@ fn line_into(raw: &str, out: &mut String) {
 
 /// [`normalize_line`] of a line made only of characters that [`direct`] normalises
 /// (nearly every line of a report), into `out`; false (and `out` partly written) at
-/// the first other character. Such a string's NFKC is [`direct`] of each character
+/// the first other character (or OCR mark, which [`direct3`] leaves out). Such a string's NFKC is [`direct`] of each character
 /// ([`for_each_nfkc`] splits before every one of them), so the line form is the
 /// same, here without the general path's per-character calls. Told from the bytes:
 /// the characters kept as they are (printable ASCII, tabs, the ideographs, CJK
@@ -230,8 +231,9 @@ fn direct_line(raw: &str, own: usize, out: &mut String) -> bool {
 
 /// [`direct`] of the character that starts at `b[i]` (valid UTF-8) when it is one of
 /// the three-byte characters besides the ideographs that [`direct`] normalises (CJK
-/// punctuation and quotes, full-width forms, the ideographic space), else None: told
-/// from its lead bytes, which every such character shares with few others.
+/// punctuation and quotes, full-width forms, the ideographic space; the rarer marks
+/// are left to the general path), else None: told from its lead bytes, which every
+/// such character shares with few others.
 fn direct3(b: &[u8], i: usize) -> Option<char> {
     let (x, y, z) = (*b.get(i)?, *b.get(i + 1)?, *b.get(i + 2)?);
     if !matches!((x, y), (0xe2 | 0xe3, 0x80) | (0xef, 0xbc | 0xbd)) {
