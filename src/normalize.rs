@@ -17,9 +17,10 @@ pub fn nfkc(s: &str) -> String {
 
 /// NFKC of the characters that report text is almost all made of (ASCII, the CJK
 /// Unified Ideographs, full-width forms, the ideographic space, CJK brackets and
-/// quotes, and the marks OCR strews: the geometric shapes, `¦` and `·`), or None. Each is, or decomposes to, one character that nothing before it
-/// combines with or moves past, so a string may be normalised piece by piece, split
-/// before each of them (UAX #15's boundary before a character).
+/// quotes, and the marks OCR strews: the geometric shapes, `¦` and `·`), or None.
+/// Each is, or decomposes to, one character that nothing before it combines with or
+/// moves past, so a string may be normalised piece by piece, split before each of
+/// them (UAX #15's boundary before a character).
 fn direct(c: char) -> Option<char> {
     match c {
         '\0'..='\u{7f}' | '\u{4e00}'..='\u{9fff}' => Some(c),
@@ -186,9 +187,10 @@ fn line_into(raw: &str, out: &mut String) {
 
 /// [`normalize_line`] of a line made only of characters that [`direct`] normalises
 /// (nearly every line of a report), into `out`; false (and `out` partly written) at
-/// the first other character (or OCR mark, which [`direct3`] leaves out). Such a string's NFKC is [`direct`] of each character
-/// ([`for_each_nfkc`] splits before every one of them), so the line form is the
-/// same, here without the general path's per-character calls. Told from the bytes:
+/// the first other character (or OCR mark, which [`direct3`] leaves out). Such a
+/// string's NFKC is [`direct`] of each character ([`for_each_nfkc`] splits before
+/// every one of them), so the line form is the same, here without the general
+/// path's per-character calls. Told from the bytes:
 /// the characters kept as they are (printable ASCII, tabs, the ideographs, CJK
 /// punctuation and quotes) are copied in runs, one copy per run. `raw[..own]` is
 /// known to be its own form already ([`own_form_prefix`]): it is not looked at again.
@@ -357,16 +359,14 @@ fn direct_key_to<const LINE: bool>(
         } else {
             let c = s[i..].chars().next()?;
             let d = direct(c)?;
-            // Full-width forms and the ideographic space fold to ASCII (a space);
-            // the CJK punctuation and quotes are their own line form.
+            // Full-width forms fold to printable ASCII and the ideographic space to
+            // a space, as the line form keeps them; the CJK punctuation and quotes
+            // and the marks are their own line form.
             if LINE && d.is_ascii() {
-                let by = u8::try_from(d)
-                    .ok()
-                    .map(|d| if d.is_ascii_whitespace() { b' ' } else { d });
                 edits.push(Edit {
                     at: i,
                     len: c.len_utf8(),
-                    by,
+                    by: u8::try_from(d).ok(),
                 });
             }
             if lex.keeps_in_key(d) {
@@ -481,11 +481,10 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Splitting and normalising in one scan gives the pieces of `split_lines`,
-        /// each normalised, and keying stretches of lines as one text gives the
-        /// lines' keys.
+        /// Splitting, normalising and keying in one scan gives the pieces of
+        /// `split_lines`, each normalised, and the keys of those lines.
         #[test]
-        fn lines_and_key_are_the_split_lines_normalised_and_keyed(s in "[aB1 .\t\r\n一，。、“（１ｅ\u{3000}\u{7}\u{b}\u{1c}\u{7f}\u{0}\u{301}\u{a0}\u{200b}△¦]{0,40}") {
+        fn lines_and_key_are_the_split_lines_normalised_and_keyed(s in "[aB1 .\t\r\n一，。、“（１ｅ\u{3000}\u{7}\u{b}\u{1c}\u{7f}\u{0}\u{301}\u{a0}\u{200b}△□¦·]{0,40}") {
             let lex = lex();
             let (mut lines, mut key) = (Vec::new(), String::from("x"));
             lines_and_key_into(&s, &lex, &mut lines, &mut key);
