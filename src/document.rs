@@ -14,7 +14,7 @@ use crate::infer::infer_from_identities_in;
 use crate::joint::place_jointly_in;
 use crate::lexicon::Lexicon;
 use crate::model::{Balance, Correction, DocResult, DocStatus, ReviewItem, RowPresence};
-use crate::normalize::{key_into, normalize_line};
+use crate::normalize::{key_into, lines_and_key_into, normalize_line};
 use crate::placement::{
     give_unconfirmed, infer_unconfirmed, place_by_table_in, take_unique_cuts, zero_blanks,
 };
@@ -312,7 +312,13 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         failed.encoding = decoded.encoding.to_string();
         return failed;
     }
-    // Lines are normalised as they are split: a copy of each raw line is not needed.
+    // The match key of the whole document, used to detect the template. A key keeps
+    // at most a line's bytes (spaces and marks drop out; a character that
+    // normalisation widens is rare), so the text's length is room enough for nearly
+    // every report, where growing the key copied it about nine times.
+    let mut doc_key = String::with_capacity(decoded.text.len());
+    // Lines are normalised (and keyed) as they are split: a copy of each raw line is
+    // not needed.
     let (form, mut lines): (&'static str, Vec<String>) = if is_html(&decoded.text) {
         let raw = html_lines(&decoded.text);
         ("html", raw.iter().map(|l| normalize_line(l)).collect())
@@ -320,7 +326,7 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         // The lines were counted above: the vector is made at its size once
         // instead of growing (and copying) about a dozen times a report.
         let mut lines = Vec::with_capacity(n_lines);
-        lines.extend(split_lines(&decoded.text).map(normalize_line));
+        lines_and_key_into(&decoded.text, lex, &mut lines, &mut doc_key);
         ("text", lines)
     };
     let mut form = form;
@@ -328,13 +334,13 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
         let breaks = Breaks::of(dict);
         lines = unflatten(&lines, lex, &breaks);
         form = "flattened";
+        // The key is of the lines the stages read: the unflattened ones.
+        doc_key.clear();
+    }
+    if form != "text" {
+        lines.iter().for_each(|l| key_into(l, lex, &mut doc_key));
     }
     let title = find_title(&lines, lex);
-    // A key keeps at most a line's bytes (spaces and marks drop out; a character
-    // that normalisation widens is rare), so the lines' total is room enough for
-    // nearly every report, where growing the key copied it about nine times.
-    let mut doc_key = String::with_capacity(lines.iter().map(String::len).sum());
-    lines.iter().for_each(|l| key_into(l, lex, &mut doc_key));
     let detection = detect_template(&doc_key, title.year, dict);
     let template = &dict.templates[detection.template];
     let headings = find_sections(&lines, template, lex, &dict.glyphs);

@@ -17,15 +17,17 @@ pub fn nfkc(s: &str) -> String {
 
 /// NFKC of the characters that report text is almost all made of (ASCII, the CJK
 /// Unified Ideographs, full-width forms, the ideographic space, CJK brackets and
-/// quotes), or None. Each is, or decomposes to, one character that nothing before it
-/// combines with or moves past, so a string may be normalised piece by piece, split
-/// before each of them (UAX #15's boundary before a character).
+/// quotes, and the marks OCR strews: the geometric shapes, `¦` and `·`), or None.
+/// Each is, or decomposes to, one character that nothing before it combines with or
+/// moves past, so a string may be normalised piece by piece, split before each of
+/// them (UAX #15's boundary before a character).
 fn direct(c: char) -> Option<char> {
     match c {
         '\0'..='\u{7f}' | '\u{4e00}'..='\u{9fff}' => Some(c),
         '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0),
         '\u{3000}' => Some(' '),
         '\u{3001}' | '\u{3002}' | '\u{3008}'..='\u{3011}' | '\u{2018}'..='\u{201d}' => Some(c),
+        '\u{25a0}'..='\u{25ff}' | '\u{a6}' | '\u{b7}' => Some(c),
         _ => None,
     }
 }
@@ -75,6 +77,97 @@ pub fn normalize_line(raw: &str) -> String {
     out
 }
 
+/// `split_lines(text).map(normalize_line)` (see `document::split_lines`), appended to
+/// `lines`, and the lines' keys ([`key_into`] of each in turn), appended to `key`.
+///
+/// Each line is read once, by the scan that keys it, which also tells where the line
+/// ends and what its line form changes. A line whose characters [`direct`] all
+/// normalises (nearly every line) has as its line form the line with the few changes
+/// that scan notes (full-width forms and the ideographic space folded to ASCII,
+/// controls dropped or made spaces), copied in runs between them, and has the key
+/// of its line form (what the line form drops or makes a space are ASCII controls and
+/// whitespace, in no key); only the other lines are normalised and keyed on their
+/// own. A lexicon that keeps ASCII controls or spaces in keys (none does) has its
+/// lines split, normalised and keyed one by one.
+pub(crate) fn lines_and_key_into(
+    text: &str,
+    lex: &Lexicon,
+    lines: &mut Vec<String>,
+    key: &mut String,
+) {
+    if !key_keeps_no_ascii_space(lex) {
+        lines.extend(crate::document::split_lines(text).map(normalize_line));
+        lines.iter().for_each(|l| key_into(l, lex, key));
+        return;
+    }
+    let b = text.as_bytes();
+    let mut pos = 0;
+    // A lone `\r` ended the last piece: a piece follows even when nothing is left.
+    let mut open = false;
+    let mut edits = Vec::new();
+    while let Some(rest) = text.get(pos..).filter(|r| !r.is_empty()) {
+        let mark = key.len();
+        edits.clear();
+        let (end, line) = match direct_key_to::<true>(rest, lex, key, &mut edits) {
+            Some(end) => {
+                // `end` is at a line break or the text's end, so a character boundary.
+                (end, edited(rest.get(..end).unwrap_or_default(), &edits))
+            }
+            None => {
+                key.truncate(mark);
+                let end = memchr::memchr2(b'\n', b'\r', rest.as_bytes()).unwrap_or(rest.len());
+                let line = normalize_line(rest.get(..end).unwrap_or_default());
+                key_into(&line, lex, key);
+                (end, line)
+            }
+        };
+        lines.push(line);
+        pos += end;
+        open = false;
+        match (b.get(pos), b.get(pos + 1)) {
+            (Some(b'\r'), Some(b'\n')) => pos += 2,
+            (Some(b'\r'), _) => {
+                pos += 1;
+                open = true;
+            }
+            (Some(_), _) => pos += 1,
+            (None, _) => {}
+        }
+    }
+    if open {
+        lines.push(String::new());
+    }
+}
+
+/// A change the line form makes to a line of characters that [`direct`] normalises:
+/// the character at byte `at`, `len` bytes long, replaced by the ASCII byte `by` or
+/// dropped.
+#[derive(Clone, Copy, Debug)]
+struct Edit {
+    at: usize,
+    len: usize,
+    by: Option<u8>,
+}
+
+/// `raw` with its `edits` (in order) made: its line form ([`lines_and_key_into`]).
+fn edited(raw: &str, edits: &[Edit]) -> String {
+    if edits.is_empty() {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut run = 0;
+    // Each edit is of a whole character, so its ends are character boundaries.
+    for e in edits {
+        out.push_str(raw.get(run..e.at).unwrap_or_default());
+        if let Some(x) = e.by {
+            out.push(char::from(x));
+        }
+        run = e.at + e.len;
+    }
+    out.push_str(raw.get(run..).unwrap_or_default());
+    out
+}
+
 /// [`normalize_line`] by the general path, appended to `out`.
 fn line_into(raw: &str, out: &mut String) {
     for_each_nfkc(raw, |c| {
@@ -94,9 +187,10 @@ fn line_into(raw: &str, out: &mut String) {
 
 /// [`normalize_line`] of a line made only of characters that [`direct`] normalises
 /// (nearly every line of a report), into `out`; false (and `out` partly written) at
-/// the first other character. Such a string's NFKC is [`direct`] of each character
-/// ([`for_each_nfkc`] splits before every one of them), so the line form is the
-/// same, here without the general path's per-character calls. Told from the bytes:
+/// the first other character (or OCR mark, which [`direct3`] leaves out). Such a
+/// string's NFKC is [`direct`] of each character ([`for_each_nfkc`] splits before
+/// every one of them), so the line form is the same, here without the general
+/// path's per-character calls. Told from the bytes:
 /// the characters kept as they are (printable ASCII, tabs, the ideographs, CJK
 /// punctuation and quotes) are copied in runs, one copy per run. `raw[..own]` is
 /// known to be its own form already ([`own_form_prefix`]): it is not looked at again.
@@ -139,8 +233,9 @@ fn direct_line(raw: &str, own: usize, out: &mut String) -> bool {
 
 /// [`direct`] of the character that starts at `b[i]` (valid UTF-8) when it is one of
 /// the three-byte characters besides the ideographs that [`direct`] normalises (CJK
-/// punctuation and quotes, full-width forms, the ideographic space), else None: told
-/// from its lead bytes, which every such character shares with few others.
+/// punctuation and quotes, full-width forms, the ideographic space; the rarer marks
+/// are left to the general path), else None: told from its lead bytes, which every
+/// such character shares with few others.
 fn direct3(b: &[u8], i: usize) -> Option<char> {
     let (x, y, z) = (*b.get(i)?, *b.get(i + 1)?, *b.get(i + 2)?);
     if !matches!((x, y), (0xe2 | 0xe3, 0x80) | (0xef, 0xbc | 0xbd)) {
@@ -208,6 +303,19 @@ fn ideograph_at(b: &[u8], i: usize) -> Option<u32> {
 /// a run; a run of spaces is passed over at once (spaced layouts put many between
 /// cells).
 fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
+    direct_key_to::<false>(s, lex, out, &mut Vec::new()).is_some()
+}
+
+/// [`direct_key`], None where it gives false; else, with `LINE`, of `s` up to its first
+/// `\n` or `\r` only: where that line ends, with the changes its line form makes
+/// ([`Edit`]) pushed to `edits`, told in the branches that the characters changed
+/// take anyway (without `LINE`, `s.len()` and no edits).
+fn direct_key_to<const LINE: bool>(
+    s: &str,
+    lex: &Lexicon,
+    out: &mut String,
+    edits: &mut Vec<Edit>,
+) -> Option<usize> {
     let b = s.as_bytes();
     let kept = lex.ascii_kept();
     let spaces_kept = kept >> b' ' & 1 == 1;
@@ -231,6 +339,14 @@ fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
         if x == b' ' && !spaces_kept {
             i = past_spaces(b, i + 1);
         } else if x < 0x80 {
+            if LINE && matches!(x, b'\n' | b'\r') {
+                return Some(i);
+            }
+            // Other controls are dropped, or made spaces if they are whitespace.
+            if LINE && !matches!(x, b' '..=b'~' | b'\t') {
+                let by = char::from(x).is_whitespace().then_some(b' ');
+                edits.push(Edit { at: i, len: 1, by });
+            }
             if kept >> x & 1 == 1 {
                 out.push(char::from(x).to_ascii_lowercase());
             }
@@ -241,12 +357,18 @@ fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
             }
             i += 3;
         } else {
-            let Some(c) = s[i..].chars().next() else {
-                return false;
-            };
-            let Some(d) = direct(c) else {
-                return false;
-            };
+            let c = s[i..].chars().next()?;
+            let d = direct(c)?;
+            // Full-width forms fold to printable ASCII and the ideographic space to
+            // a space, as the line form keeps them; the CJK punctuation and quotes
+            // and the marks are their own line form.
+            if LINE && d.is_ascii() {
+                edits.push(Edit {
+                    at: i,
+                    len: c.len_utf8(),
+                    by: u8::try_from(d).ok(),
+                });
+            }
             if lex.keeps_in_key(d) {
                 out.push(d.to_ascii_lowercase());
             }
@@ -255,7 +377,7 @@ fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
         run = i;
     }
     out.push_str(&s[run..]);
-    true
+    Some(s.len())
 }
 
 /// `i` moved past the spaces that follow it, eight at a time while it can.
@@ -290,6 +412,16 @@ pub fn key_into(s: &str, lex: &Lexicon, out: &mut String) {
     }
     out.truncate(start);
     key_general(s, lex, out);
+}
+
+/// Whether the lexicon keeps in a key no ASCII control character and no space, which
+/// [`lines_and_key_into`] relies on: the line form drops or changes only such
+/// characters of a line that [`direct`] normalises, and they are the bytes that
+/// [`direct_key_to`] tells line breaks and another line form by, as they take its
+/// slower branch only when not kept.
+fn key_keeps_no_ascii_space(lex: &Lexicon) -> bool {
+    let kept = lex.ascii_kept();
+    (0..=b' ').chain([0x7f]).all(|x| kept >> x & 1 == 0)
 }
 
 /// [`key_into`] by the general path.
@@ -345,6 +477,22 @@ mod tests {
             let mut general = String::new();
             line_into(&s, &mut general);
             proptest::prop_assert_eq!(normalize_line(&s), general);
+        }
+    }
+
+    proptest::proptest! {
+        /// Splitting, normalising and keying in one scan gives the pieces of
+        /// `split_lines`, each normalised, and the keys of those lines.
+        #[test]
+        fn lines_and_key_are_the_split_lines_normalised_and_keyed(s in "[aB1 .\t\r\n一，。、“（１ｅ\u{3000}\u{7}\u{b}\u{1c}\u{7f}\u{0}\u{301}\u{a0}\u{200b}△□¦·]{0,40}") {
+            let lex = lex();
+            let (mut lines, mut key) = (Vec::new(), String::from("x"));
+            lines_and_key_into(&s, &lex, &mut lines, &mut key);
+            let plain: Vec<String> = crate::document::split_lines(&s).map(normalize_line).collect();
+            let mut plain_key = String::from("x");
+            plain.iter().for_each(|l| key_into(l, &lex, &mut plain_key));
+            proptest::prop_assert_eq!(lines, plain);
+            proptest::prop_assert_eq!(key, plain_key);
         }
     }
 
