@@ -250,12 +250,6 @@ pub fn align_rows(
     if set.found.len() >= MAX_REMEMBERED {
         make_room(&mut set.found);
     }
-    // A set's memo fills up to its bound report after report: its room is made once
-    // rather than grown (each growth moves every entry again). A set that fills has
-    // this room in the end anyway (its entries outgrow the room of half as many).
-    if set.found.capacity() == 0 {
-        set.found.reserve(MAX_REMEMBERED);
-    }
     // Most labels are out of reach of a missed segment's runs by their lengths alone:
     // the set's gate tells them without asking for their scores.
     if !set.gate.as_ref().is_some_and(|g| g.fits(glyphs, ACCEPT)) {
