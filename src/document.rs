@@ -67,6 +67,17 @@ pub(crate) fn count_lines(text: &str) -> usize {
     newlines + lone_cr + 1 - usize::from(last == b'\n')
 }
 
+/// The line break at byte `p` of `bytes` (a `\n` or `\r` there): how many bytes it
+/// takes (`\r\n` two), and whether it is a lone `\r`, after which a piece follows
+/// even at the text's end (as `split('\r')` gives an empty last piece).
+pub(crate) fn line_break(bytes: &[u8], p: usize) -> (usize, bool) {
+    match (bytes.get(p), bytes.get(p + 1)) {
+        (Some(b'\r'), Some(b'\n')) => (2, false),
+        (Some(b'\r'), _) => (1, true),
+        _ => (1, false),
+    }
+}
+
 /// The iterator of [`split_lines`].
 pub(crate) struct SplitLines<'a> {
     rest: &'a str,
@@ -89,11 +100,7 @@ impl<'a> Iterator for SplitLines<'a> {
         };
         // Both ends are ASCII bytes, so character boundaries.
         let piece = self.rest.get(..p).unwrap_or_default();
-        let (skip, open) = match (bytes[p], bytes.get(p + 1)) {
-            (b'\r', Some(b'\n')) => (2, false),
-            (b'\r', _) => (1, true),
-            _ => (1, false),
-        };
+        let (skip, open) = line_break(bytes, p);
         self.rest = self.rest.get(p + skip..).unwrap_or_default();
         self.open = open;
         Some(piece)

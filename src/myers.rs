@@ -149,7 +149,7 @@ impl Pattern {
     /// alignment pays at least 1 for each, so the count is a lower bound of both
     /// distances that costs a fraction of them.
     pub fn unmatched(&self, key: &[u16], len: usize) -> u32 {
-        let mask = if len >= 64 { !0 } else { (1u64 << len) - 1 };
+        let mask = low_bits(len);
         let seen = |&c: &u16| self.masks(c)[1] & mask != 0;
         key.iter().filter(|c| !seen(c)).count() as u32
     }
@@ -165,17 +165,14 @@ impl Pattern {
     /// `v + (key.len() − len)`, each difference counted when positive.
     pub fn floor(&self, key: &[u16], len: usize) -> u32 {
         let len = len.min(MAX_PATTERN);
-        let mask = if len >= 64 { !0 } else { (1u64 << len) - 1 };
+        let mask = low_bits(len);
         let (mut missing, mut covered) = (0u32, 0u64);
         for &c in key {
             let seen = self.masks(c)[1] & mask;
             covered |= seen;
             missing += u32::from(seen == 0);
         }
-        let lacking = len as u32 - covered.count_ones();
-        let longer = len.saturating_sub(key.len()) as u32;
-        let shorter = key.len().saturating_sub(len) as u32;
-        (missing + longer).max(lacking + shorter)
+        floor_of(missing, covered, len, key.len())
     }
 
     /// The positions character number `c` equals or looks like, in the pattern (the
@@ -202,7 +199,7 @@ impl Pattern {
 
 /// D[m][n] from the vertical deltas of column n (D[0][n] = n).
 fn at_row(vp: &[u64; 2], vn: &[u64; 2], m: usize, n: usize) -> Bounds {
-    let mask = if m >= 64 { !0 } else { (1u64 << m) - 1 };
+    let mask = low_bits(m);
     let d = |t: usize| {
         let up = (vp[t] & mask).count_ones() as i64;
         let down = (vn[t] & mask).count_ones() as i64;
@@ -212,6 +209,28 @@ fn at_row(vp: &[u64; 2], vn: &[u64; 2], m: usize, n: usize) -> Bounds {
         unit: d(0),
         relaxed: d(1),
     }
+}
+
+/// The lowest `n` bits set (all of them from 64 on): a prefix of `n` positions.
+#[inline]
+fn low_bits(n: usize) -> u64 {
+    if n >= 64 {
+        !0
+    } else {
+        (1u64 << n) - 1
+    }
+}
+
+/// [`Pattern::floor`] from its counts: `missing` key characters that nothing in a run
+/// of `len` characters equals or looks like, `covered` the run positions some key
+/// character (of `key_len`) does. Shared with the label gate, which counts them for
+/// several prefixes at once.
+pub fn floor_of(missing: u32, covered: u64, len: usize, key_len: usize) -> u32 {
+    let mask = low_bits(len);
+    let lacking = len as u32 - (covered & mask).count_ones();
+    let longer = len.saturating_sub(key_len) as u32;
+    let shorter = key_len.saturating_sub(len) as u32;
+    (missing + longer).max(lacking + shorter)
 }
 
 #[cfg(test)]

@@ -124,14 +124,10 @@ pub(crate) fn lines_and_key_into(
         lines.push(line);
         pos += end;
         open = false;
-        match (b.get(pos), b.get(pos + 1)) {
-            (Some(b'\r'), Some(b'\n')) => pos += 2,
-            (Some(b'\r'), _) => {
-                pos += 1;
-                open = true;
-            }
-            (Some(_), _) => pos += 1,
-            (None, _) => {}
+        if pos < b.len() {
+            let (skip, lone_cr) = crate::document::line_break(b, pos);
+            pos += skip;
+            open = lone_cr;
         }
     }
     if open {

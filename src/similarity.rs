@@ -1108,14 +1108,6 @@ impl Runs {
                 firsts[self.pattern.first_prefix(c)] += 1;
                 covered |= self.pattern.loose(c);
             }
-            // Pattern::floor of a run of `lr` characters against `lk` key characters
-            // that leave `missing` of them and the run positions outside `covered`
-            // unmatched.
-            let floor = |missing: u32, covered: u64, lr: usize, lk: usize| {
-                let mask = if lr >= 64 { !0 } else { (1u64 << lr) - 1 };
-                let lacking = lr as u32 - (covered & mask).count_ones();
-                (missing + lr.saturating_sub(lk) as u32).max(lacking + lk.saturating_sub(lr) as u32)
-            };
             for (k, (&lr, &(full, cut))) in self.ends.iter().zip(&lims).enumerate() {
                 if full.is_none() && cut.is_none() {
                     continue;
@@ -1126,7 +1118,7 @@ impl Runs {
                 }
                 // The key characters that no prefix up to k holds.
                 let missing: u32 = firsts[k + 1..=self.prepared].iter().sum();
-                let floor_full = floor(missing, covered, lr, ids.len());
+                let floor_full = crate::myers::floor_of(missing, covered, lr, ids.len());
                 if full.is_some_and(|max| !over(floor_full, max)) {
                     return false;
                 }
@@ -1149,7 +1141,8 @@ impl Runs {
                         missing_cut += u32::from(self.pattern.first_prefix(c) > k);
                         covered_cut |= self.pattern.loose(c);
                     }
-                    let floor_cut = floor(missing_cut, covered_cut, lr, lr.min(ids.len()));
+                    let floor_cut =
+                        crate::myers::floor_of(missing_cut, covered_cut, lr, lr.min(ids.len()));
                     if !over(floor_cut, max) {
                         return false;
                     }
