@@ -462,6 +462,11 @@ pub fn ways_to_place(run: &ShortRun, n: usize) -> Option<Vec<(Row, &'static str)
         return Some(vec![(row.clone(), "table_identity_placement")]);
     }
     let k = run.values.len();
+    // A run with too many placements is told from their count, before any is built
+    // (they were built up to the limit, each a row, and then thrown away).
+    if combinations_exceed(n, k, MAX_PLACEMENTS) {
+        return None;
+    }
     let mut ways = Vec::new();
     let mut positions: Vec<usize> = (0..k).collect();
     if k > 0 && k <= n {
@@ -483,6 +488,24 @@ pub fn ways_to_place(run: &ShortRun, n: usize) -> Option<Vec<(Row, &'static str)
         ways.push((row.iter().copied().map(Some).collect(), "split"));
     }
     Some(ways)
+}
+
+/// Whether there are more than `max` ways to choose `k` of `n` columns (none when
+/// `k` is 0 or above `n`, as [`ways_to_place`] makes them).
+fn combinations_exceed(n: usize, k: usize, max: usize) -> bool {
+    if k == 0 || k > n {
+        return false;
+    }
+    // C(n, i) grows with i up to n / 2, so past `max` on the way to the smaller of
+    // k and n - k it stays past it; each step's quotient is exact.
+    let (k, mut c) = (k.min(n - k), 1u128);
+    for i in 0..k {
+        c = c * (n - i) as u128 / (i + 1) as u128;
+        if c > max as u128 {
+            return true;
+        }
+    }
+    false
 }
 
 /// One way the table allows a run to be read: the values as placed, the row once
@@ -630,6 +653,34 @@ pub(crate) fn next_combination(pos: &mut [usize], n: usize) -> bool {
 mod tests {
     use super::*;
     use crate::dictionary::Dictionaries;
+    use proptest::prelude::*;
+
+    /// The combinations [`next_combination`] walks, counted one by one up to `cap`.
+    fn combinations_walked(n: usize, k: usize, cap: usize) -> usize {
+        if k == 0 || k > n {
+            return 0;
+        }
+        let mut pos: Vec<usize> = (0..k).collect();
+        let mut count = 1;
+        while count < cap && next_combination(&mut pos, n) {
+            count += 1;
+        }
+        count
+    }
+
+    proptest! {
+        #[test]
+        fn too_many_combinations_are_told_from_their_count(
+            n in 0usize..70,
+            k in 0usize..72,
+            max in prop_oneof![0usize..40, Just(MAX_PLACEMENTS), 0usize..12_000],
+        ) {
+            prop_assert_eq!(
+                combinations_exceed(n, k, max),
+                combinations_walked(n, k, max + 1) > max
+            );
+        }
+    }
 
     fn requests_ids() -> (Vec<RowIdentity>, Vec<Domain>) {
         let d = Dictionaries::embedded().unwrap();
