@@ -19,7 +19,8 @@ use crate::placement::{
     give_unconfirmed, infer_unconfirmed, place_by_table_in, take_unique_cuts, zero_blanks,
 };
 use crate::reconcile::{
-    check_identities_in, drop_misread_row_in, identities_hold, repair_misreads_in,
+    check_identities_in, drop_misread_row_in, every_identity_held, identities_hold,
+    repair_misreads_in,
 };
 use crate::sections::{find_sections, find_title, region};
 use crate::shared_columns::place_shared_columns;
@@ -170,7 +171,8 @@ pub fn reconcile_table(
     // none of the steps below changes: they are formed once for all of them.
     let sys = System::new(table, &read.result);
     // A table whose identities all hold as read (most) has no misread to explain.
-    if !identities_hold(&read.result, &sys) {
+    let held = identities_hold(&read.result, &sys);
+    if !held {
         read.corrections
             .extend(repair_misreads_in(&mut read.result, &sys, lex));
         drop_misread_row(read, table, &sys, lex);
@@ -184,7 +186,14 @@ pub fn reconcile_table(
         let (log, jointly) = place_jointly_in(&mut read.result, &sys, &read.short);
         placed.extend(jointly);
         read.corrections.extend(log);
-        let inferred = infer_from_identities_in(&mut read.result, table, &sys.instances);
+        // Placement and inference only fill unknown cells: where every identity cell
+        // was known and held as read, they still are and still do, with their values
+        // as read, and inference has nothing to fill.
+        let inferred = if held {
+            Vec::new()
+        } else {
+            infer_from_identities_in(&mut read.result, table, &sys.instances)
+        };
         let more = !inferred.is_empty();
         read.corrections.extend(inferred);
         if !more {
@@ -192,7 +201,11 @@ pub fn reconcile_table(
         }
     }
     drop_moot_review(read, table, &placed);
-    let checked = check_identities_in(&mut read.result, table, &sys.instances, lex);
+    let checked = if held {
+        every_identity_held(&sys.instances)
+    } else {
+        check_identities_in(&mut read.result, table, &sys.instances, lex)
+    };
     let (log, shared) = place_shared_columns(&mut read.result, &sys, &read.short);
     read.corrections.extend(log);
     let shared: Vec<(usize, String, usize)> = shared
