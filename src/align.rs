@@ -497,13 +497,13 @@ mod tests {
     use super::*;
     use crate::candidates::lex_lines;
     use crate::dictionary::Dictionaries;
-    use crate::normalize::normalize_line;
+    use crate::normalize::{as_strs, normalize_line};
 
     fn align_text(text: &str, template: usize) -> Vec<Option<String>> {
         let d = Dictionaries::embedded().unwrap();
         let table = d.templates[template].table("requests").unwrap();
         let lines: Vec<String> = text.lines().map(normalize_line).collect();
-        let c = lex_lines(&lines, 0..lines.len(), &d.lexicon);
+        let c = lex_lines(&as_strs(&lines), 0..lines.len(), &d.lexicon);
         let labels: Vec<&Label> = table.rows.iter().map(|r| &r.label).collect();
         align_rows(&c.segments, &labels, &d.glyphs)
             .into_iter()
@@ -552,7 +552,7 @@ mod tests {
                     .collect()
             };
             let align = |lines: &[String]| {
-                let c = lex_lines(lines, 0..lines.len(), &d.lexicon);
+                let c = lex_lines(&as_strs(lines), 0..lines.len(), &d.lexicon);
                 align_rows(&c.segments, &labels, &d.glyphs)
             };
             let lines = text(&picks);
@@ -607,7 +607,7 @@ mod tests {
                     normalize_line(&format!("{line} 1 0 2"))
                 })
                 .collect();
-            let c = lex_lines(&lines, 0..lines.len(), &d.lexicon);
+            let c = lex_lines(&as_strs(&lines), 0..lines.len(), &d.lexicon);
             MEMO.with(|m| m.borrow_mut().clear());
             if remembered {
                 align_rows(&c.segments, &labels, &d.glyphs);

@@ -25,7 +25,8 @@ pub fn baseline_document(bytes: &[u8], doc_id: &str, dict: &Dictionaries) -> Doc
         return DocResult::failed(doc_id, doc_id, DocStatus::Failed, "unreadable");
     };
     let lex = &dict.lexicon;
-    let lines: Vec<String> = decoded.text.lines().map(normalize_line).collect();
+    let owned: Vec<String> = decoded.text.lines().map(normalize_line).collect();
+    let lines: Vec<&str> = owned.iter().map(String::as_str).collect();
     let title = find_title(&lines, lex);
     let doc_key: String = lines.iter().map(|l| key(l, lex)).collect();
     let ti = detect_template(&doc_key, title.year, dict).template;

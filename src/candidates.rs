@@ -184,7 +184,7 @@ enum Event<'a> {
 }
 
 /// Lexes lines `lines[range]` (NFKC form) into segments and value groups.
-pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon) -> Candidates {
+pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -> Candidates {
     let mut out = Candidates::default();
     let skippable = |i: usize| lines.get(i).is_none_or(|l| blank(l) || lex.is_ignored(l));
     let kept: Vec<usize> = range
@@ -1103,7 +1103,7 @@ fn merge_one_cell_lines(groups: &mut Vec<ValueGroup>, skippable: impl Fn(usize) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::normalize_line;
+    use crate::normalize::{as_strs, normalize_line};
 
     #[test]
     fn words_are_split_whitespace() {
@@ -1189,14 +1189,14 @@ mod tests {
             let shown = |c: &Candidates| format!("{:?} {:?}", c.segments, c.groups);
             let region = lines(&picks);
             LINES.with(|m| *m.borrow_mut() = LineMemo::default());
-            let fresh = shown(&lex_lines(&region, 0..region.len(), &lex));
+            let fresh = shown(&lex_lines(&as_strs(&region), 0..region.len(), &lex));
             LINES.with(|m| *m.borrow_mut() = LineMemo::default());
             let other = lines(&warm);
             // Twice: a line is remembered the second time it is lexed.
-            lex_lines(&other, 0..other.len(), &lex);
-            lex_lines(&other, 0..other.len(), &lex);
-            proptest::prop_assert_eq!(&shown(&lex_lines(&region, 0..region.len(), &lex)), &fresh);
-            proptest::prop_assert_eq!(&shown(&lex_lines(&region, 0..region.len(), &lex)), &fresh);
+            lex_lines(&as_strs(&other), 0..other.len(), &lex);
+            lex_lines(&as_strs(&other), 0..other.len(), &lex);
+            proptest::prop_assert_eq!(&shown(&lex_lines(&as_strs(&region), 0..region.len(), &lex)), &fresh);
+            proptest::prop_assert_eq!(&shown(&lex_lines(&as_strs(&region), 0..region.len(), &lex)), &fresh);
         }
 
         /// A line that `plain_number_line` lets go without the hint lexes alike with
@@ -1266,16 +1266,19 @@ mod tests {
         LINES.with(|m| *m.borrow_mut() = LineMemo::default());
         let remembered = || LINES.with(|m| m.borrow().lines[0].contains_key(&region[0]));
         // Remembered the second time it is lexed, replayed the third.
-        let fresh = shown(&lex_lines(&region, 0..region.len(), &lex));
+        let fresh = shown(&lex_lines(&as_strs(&region), 0..region.len(), &lex));
         assert!(!remembered());
-        lex_lines(&region, 0..region.len(), &lex);
+        lex_lines(&as_strs(&region), 0..region.len(), &lex);
         assert!(remembered());
-        assert_eq!(shown(&lex_lines(&region, 0..region.len(), &lex)), fresh);
+        assert_eq!(
+            shown(&lex_lines(&as_strs(&region), 0..region.len(), &lex)),
+            fresh
+        );
         let filler: Vec<String> = (0..MAX_REMEMBERED_LINES + 10)
             .map(|i| format!("填报 {i} 0 {}", i % 7))
             .collect();
-        lex_lines(&filler, 0..filler.len(), &lex);
-        lex_lines(&filler, 0..filler.len(), &lex);
+        lex_lines(&as_strs(&filler), 0..filler.len(), &lex);
+        lex_lines(&as_strs(&filler), 0..filler.len(), &lex);
         let (size, kept) = LINES.with(|m| {
             let m = m.borrow();
             let size = m.lines[0].len() + m.lines[1].len();
@@ -1283,13 +1286,16 @@ mod tests {
         });
         assert!(size <= MAX_REMEMBERED_LINES, "{size}");
         assert!(kept);
-        assert_eq!(shown(&lex_lines(&region, 0..region.len(), &lex)), fresh);
+        assert_eq!(
+            shown(&lex_lines(&as_strs(&region), 0..region.len(), &lex)),
+            fresh
+        );
     }
 
     fn run(text: &str) -> Candidates {
         let lex = crate::dictionary::embedded_lexicon().unwrap();
         let lines: Vec<String> = text.lines().map(normalize_line).collect();
-        lex_lines(&lines, 0..lines.len(), &lex)
+        lex_lines(&as_strs(&lines), 0..lines.len(), &lex)
     }
 
     fn values(g: &ValueGroup) -> Vec<String> {

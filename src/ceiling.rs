@@ -59,9 +59,10 @@ impl Ceiling {
 /// The oracle ceilings of `text` against its truth (see the module docs).
 pub fn ceiling(text: &str, truth: &TruthDoc, dict: &Dictionaries) -> Ceiling {
     let labels = row_labels(truth, dict);
-    let lines: Vec<String> = split_lines(text).map(normalize_line).collect();
+    let owned: Vec<String> = split_lines(text).map(normalize_line).collect();
+    let lines: Vec<&str> = owned.iter().map(String::as_str).collect();
     let known = survivors(
-        &lines,
+        &owned,
         truth,
         &labels,
         &table_regions(&lines, truth, dict),
@@ -244,7 +245,7 @@ fn line_values(norm: &str, lex: &Lexicon) -> Vec<Num> {
 /// from table 二 laid on table 三's total would let the identities credit the whole
 /// table. A heading not found widens the region (see [`crate::sections::region`]).
 fn table_regions(
-    lines: &[String],
+    lines: &[&str],
     truth: &TruthDoc,
     dict: &Dictionaries,
 ) -> HashMap<String, Range<usize>> {

@@ -113,7 +113,7 @@ impl<'a> Iterator for SplitLines<'a> {
 /// only a year that no known template covers, or a table of numbers with no known
 /// distinctive label in the whole text, counts.
 fn unknown_template(
-    lines: &[String],
+    lines: &[&str],
     year: Option<u16>,
     evidence: usize,
     dict: &Dictionaries,
@@ -338,26 +338,33 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
     // every report, where growing the key copied it about nine times.
     let mut doc_key = String::with_capacity(decoded.text.len());
     // Lines are normalised (and keyed) as they are split: a copy of each raw line is
-    // not needed.
-    let (form, mut lines): (&'static str, Vec<String>) = if is_html(&decoded.text) {
-        let raw = html_lines(&decoded.text);
-        ("html", raw.iter().map(|l| normalize_line(l)).collect())
+    // not needed. A text's lines are slices of the decoded text or of `made`; the
+    // other forms' lines are owned by `owned`.
+    let mut made = String::new();
+    let mut owned: Vec<String> = Vec::new();
+    let mut form = "text";
+    let mut lines: Vec<&str> = Vec::new();
+    if is_html(&decoded.text) {
+        owned = html_lines(&decoded.text)
+            .iter()
+            .map(|l| normalize_line(l))
+            .collect();
+        form = "html";
     } else {
         // The lines were counted above: the vector is made at its size once
         // instead of growing (and copying) about a dozen times a report.
-        let mut lines = Vec::with_capacity(n_lines);
-        lines_and_key_into(&decoded.text, lex, &mut lines, &mut doc_key);
-        ("text", lines)
-    };
-    let mut form = form;
-    if form == "text" && is_flattened(&lines, || dict.row_keys(), lex) {
-        let breaks = Breaks::of(dict);
-        lines = unflatten(&lines, lex, &breaks);
-        form = "flattened";
-        // The key is of the lines the stages read: the unflattened ones.
-        doc_key.clear();
+        lines.reserve_exact(n_lines);
+        lines_and_key_into(&decoded.text, lex, &mut made, &mut lines, &mut doc_key);
+        if is_flattened(&lines, || dict.row_keys(), lex) {
+            let breaks = Breaks::of(dict);
+            owned = unflatten(&lines, lex, &breaks);
+            form = "flattened";
+            // The key is of the lines the stages read: the unflattened ones.
+            doc_key.clear();
+        }
     }
     if form != "text" {
+        lines = owned.iter().map(String::as_str).collect();
         lines.iter().for_each(|l| key_into(l, lex, &mut doc_key));
     }
     let title = find_title(&lines, lex);

@@ -36,11 +36,11 @@ static DIGITS_LABEL: LazyLock<Regex> =
 /// holds at least `FLAT_LINE_LABELS` of `labels` (row label match keys). `labels` is
 /// only asked for when a line is long enough, so ordinary text pays nothing for it.
 pub fn is_flattened<'a>(
-    lines: &[String],
+    lines: &[&str],
     labels: impl FnOnce() -> Vec<&'a str>,
     lex: &Lexicon,
 ) -> bool {
-    let long: Vec<&String> = lines.iter().filter(|l| long_line(l)).collect();
+    let long: Vec<&&str> = lines.iter().filter(|l| long_line(l)).collect();
     if long.is_empty() {
         return false;
     }
@@ -96,11 +96,11 @@ impl<'a> Breaks<'a> {
 
 /// The lines broken back into one row (or heading) each; short lines (the title, a
 /// header block) are kept as they are.
-pub fn unflatten(lines: &[String], lex: &Lexicon, breaks: &Breaks) -> Vec<String> {
+pub fn unflatten(lines: &[&str], lex: &Lexicon, breaks: &Breaks) -> Vec<String> {
     let mut out = Vec::new();
     for line in lines {
         if line.chars().count() < FLAT_LINE_CHARS {
-            out.push(line.clone());
+            out.push(line.to_string());
             continue;
         }
         let broken = lex.numeral_ordinal.replace_all(line, "$1\n$2");
@@ -208,7 +208,7 @@ mod tests {
             ],
             headings: vec!["四政府信息公开行政复议行政诉讼情况"],
         };
-        let got = unflatten(&[format!("{line}{prose}")], &lex, &breaks);
+        let got = unflatten(&[format!("{line}{prose}").as_str()], &lex, &breaks);
         assert_eq!(
             got,
             [
@@ -240,8 +240,12 @@ mod tests {
         ];
         let row = |l: &str| format!("{l}0000000");
         let flat: String = labels.iter().map(|l| row(l)).collect::<String>().repeat(6);
-        assert!(is_flattened(&[flat], || labels.to_vec(), &lex));
+        assert!(is_flattened(&[flat.as_str()], || labels.to_vec(), &lex));
         let lines: Vec<String> = labels.iter().map(|l| row(l)).collect();
-        assert!(!is_flattened(&lines, || labels.to_vec(), &lex));
+        assert!(!is_flattened(
+            &crate::normalize::as_strs(&lines),
+            || labels.to_vec(),
+            &lex
+        ));
     }
 }

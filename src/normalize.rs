@@ -6,6 +6,8 @@
 //! form drops everything but letters, digits and Han characters, and is only ever
 //! compared, never written out.
 
+use std::ops::Range;
+
 use unicode_normalization::UnicodeNormalization;
 
 use crate::lexicon::Lexicon;
@@ -80,6 +82,11 @@ pub fn normalize_line(raw: &str) -> String {
 /// `split_lines(text).map(normalize_line)` (see `document::split_lines`), appended to
 /// `lines`, and the lines' keys ([`key_into`] of each in turn), appended to `key`.
 ///
+/// A line that is its own line form is a slice of `text`; the others are written
+/// one after another into `made` (cleared first) and given as slices of it: no line
+/// is a `String` of its own (an allocation and a free a line, 278,034 lines on the
+/// bench reports).
+///
 /// Each line is read once, by the scan that keys it, which also tells where the line
 /// ends and what its line form changes. A line whose characters [`direct`] all
 /// normalises (nearly every line) has as its line form the line with the few changes
@@ -89,50 +96,99 @@ pub fn normalize_line(raw: &str) -> String {
 /// whitespace, in no key); only the other lines are normalised and keyed on their
 /// own. A lexicon that keeps ASCII controls or spaces in keys (none does) has its
 /// lines split, normalised and keyed one by one.
-pub(crate) fn lines_and_key_into(
-    text: &str,
+pub(crate) fn lines_and_key_into<'a>(
+    text: &'a str,
     lex: &Lexicon,
-    lines: &mut Vec<String>,
+    made: &'a mut String,
+    lines: &mut Vec<&'a str>,
     key: &mut String,
 ) {
+    made.clear();
+    // Made lines are at most the text's length but for what NFKC widens (rare): room
+    // made once instead of growing (about a dozen copies a report).
+    made.reserve(text.len());
+    // Where each made line lies in `made` (which grows until every line is made, so
+    // is borrowed after): `lines` holds an empty stand-in for it until then. About a
+    // third of the lines are made.
+    let mut spans: Vec<(usize, Range<usize>)> =
+        Vec::with_capacity(lines.capacity().saturating_sub(lines.len()) / 2);
+    let mut stand_in = |lines: &mut Vec<&'a str>, span: Range<usize>| {
+        spans.push((lines.len(), span));
+        lines.push("");
+    };
     if !key_keeps_no_ascii_space(lex) {
-        lines.extend(crate::document::split_lines(text).map(normalize_line));
-        lines.iter().for_each(|l| key_into(l, lex, key));
-        return;
-    }
-    let b = text.as_bytes();
-    let mut pos = 0;
-    // A lone `\r` ended the last piece: a piece follows even when nothing is left.
-    let mut open = false;
-    let mut edits = Vec::new();
-    while let Some(rest) = text.get(pos..).filter(|r| !r.is_empty()) {
-        let mark = key.len();
-        edits.clear();
-        let (end, line) = match direct_key_to::<true>(rest, lex, key, &mut edits) {
-            Some(end) => {
-                // `end` is at a line break or the text's end, so a character boundary.
-                (end, edited(rest.get(..end).unwrap_or_default(), &edits))
+        for raw in crate::document::split_lines(text) {
+            let line = normalize_line(raw);
+            key_into(&line, lex, key);
+            let at = made.len();
+            made.push_str(&line);
+            stand_in(lines, at..made.len());
+        }
+    } else {
+        let b = text.as_bytes();
+        let mut pos = 0;
+        // A lone `\r` ended the last piece: a piece follows even when nothing is left.
+        let mut open = false;
+        let mut edits = Vec::new();
+        while let Some(rest) = text.get(pos..).filter(|r| !r.is_empty()) {
+            let mark = key.len();
+            edits.clear();
+            let at = made.len();
+            let end = match line_key_to(rest, lex, key, &mut edits) {
+                Some(end) => {
+                    // `end` is at a line break or the text's end, so a character boundary.
+                    let raw = rest.get(..end).unwrap_or_default();
+                    if edits.is_empty() {
+                        lines.push(raw);
+                    } else {
+                        edited_into(raw, &edits, made);
+                        stand_in(lines, at..made.len());
+                    }
+                    end
+                }
+                None => {
+                    key.truncate(mark);
+                    let end = memchr::memchr2(b'\n', b'\r', rest.as_bytes()).unwrap_or(rest.len());
+                    let line = normalize_line(rest.get(..end).unwrap_or_default());
+                    key_into(&line, lex, key);
+                    made.push_str(&line);
+                    stand_in(lines, at..made.len());
+                    end
+                }
+            };
+            pos += end;
+            open = false;
+            if pos < b.len() {
+                let (skip, lone_cr) = crate::document::line_break(b, pos);
+                pos += skip;
+                open = lone_cr;
             }
-            None => {
-                key.truncate(mark);
-                let end = memchr::memchr2(b'\n', b'\r', rest.as_bytes()).unwrap_or(rest.len());
-                let line = normalize_line(rest.get(..end).unwrap_or_default());
-                key_into(&line, lex, key);
-                (end, line)
-            }
-        };
-        lines.push(line);
-        pos += end;
-        open = false;
-        if pos < b.len() {
-            let (skip, lone_cr) = crate::document::line_break(b, pos);
-            pos += skip;
-            open = lone_cr;
+        }
+        if open {
+            lines.push("");
         }
     }
-    if open {
-        lines.push(String::new());
+    let made: &'a String = made;
+    for (i, span) in spans {
+        // Each span is a whole line pushed onto `made`, so on character boundaries.
+        if let (Some(slot), Some(line)) = (lines.get_mut(i), made.get(span)) {
+            *slot = line;
+        }
     }
+}
+
+/// `direct_key_to::<true>`, kept out of [`lines_and_key_into`]'s loop: inlined
+/// there (beside the lines' slices and stand-ins), its scan took more instructions
+/// than the call costs (`lines_and_key_into` 185.6 → 180.6 M on the bench reports).
+#[inline(never)]
+fn line_key_to(s: &str, lex: &Lexicon, out: &mut String, edits: &mut Vec<Edit>) -> Option<usize> {
+    direct_key_to::<true>(s, lex, out, edits)
+}
+
+/// Lines as the stages take them: tests that make lines of their own own them.
+#[cfg(test)]
+pub(crate) fn as_strs(lines: &[String]) -> Vec<&str> {
+    lines.iter().map(String::as_str).collect()
 }
 
 /// A change the line form makes to a line of characters that [`direct`] normalises:
@@ -145,12 +201,9 @@ struct Edit {
     by: Option<u8>,
 }
 
-/// `raw` with its `edits` (in order) made: its line form ([`lines_and_key_into`]).
-fn edited(raw: &str, edits: &[Edit]) -> String {
-    if edits.is_empty() {
-        return raw.to_string();
-    }
-    let mut out = String::with_capacity(raw.len());
+/// `raw` with its `edits` (in order) made, appended to `out`: its line form
+/// ([`lines_and_key_into`]).
+fn edited_into(raw: &str, edits: &[Edit], out: &mut String) {
     let mut run = 0;
     // Each edit is of a whole character, so its ends are character boundaries.
     for e in edits {
@@ -161,7 +214,6 @@ fn edited(raw: &str, edits: &[Edit]) -> String {
         run = e.at + e.len;
     }
     out.push_str(raw.get(run..).unwrap_or_default());
-    out
 }
 
 /// [`normalize_line`] by the general path, appended to `out`.
@@ -482,8 +534,9 @@ mod tests {
         #[test]
         fn lines_and_key_are_the_split_lines_normalised_and_keyed(s in "[aB1 .\t\r\n一，。、“（１ｅ\u{3000}\u{7}\u{b}\u{1c}\u{7f}\u{0}\u{301}\u{a0}\u{200b}△□¦·]{0,40}") {
             let lex = lex();
-            let (mut lines, mut key) = (Vec::new(), String::from("x"));
-            lines_and_key_into(&s, &lex, &mut lines, &mut key);
+            let (mut made, mut lines, mut key) = (String::from("stale"), vec!["kept"], String::from("x"));
+            lines_and_key_into(&s, &lex, &mut made, &mut lines, &mut key);
+            let lines = lines.split_off(1);
             let plain: Vec<String> = crate::document::split_lines(&s).map(normalize_line).collect();
             let mut plain_key = String::from("x");
             plain.iter().for_each(|l| key_into(l, &lex, &mut plain_key));

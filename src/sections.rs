@@ -37,7 +37,7 @@ pub struct Title {
 }
 
 /// Finds the report title near the top and reads the agency and year from it.
-pub fn find_title(lines: &[String], lex: &Lexicon) -> Title {
+pub fn find_title(lines: &[&str], lex: &Lexicon) -> Title {
     for (i, line) in lines.iter().enumerate().take(TITLE_SEARCH_LINES) {
         // A title may wrap onto the next line (…关于2021年政府信息 / 公开工作年度报告).
         let next = lines.get(i + 1).map_or("", |l| l.trim());
@@ -51,7 +51,7 @@ pub fn find_title(lines: &[String], lex: &Lexicon) -> Title {
         // The joined lines are read only when the line alone holds no keyword.
         let joined;
         let (kw, line) = match keyword(line) {
-            Some(kw) => (kw, line.as_str()),
+            Some(kw) => (kw, *line),
             None => {
                 joined = format!("{}{next}", line.trim());
                 match keyword(&joined) {
@@ -120,7 +120,7 @@ fn before_keyword(text: &str, kw: &str, lex: &Lexicon) -> String {
     String::new()
 }
 
-fn agency_above(lines: &[String], title: usize, lex: &Lexicon) -> String {
+fn agency_above(lines: &[&str], title: usize, lex: &Lexicon) -> String {
     for l in lines[..title].iter().rev().take(3) {
         let t = l.trim();
         if t.is_empty() {
@@ -138,7 +138,7 @@ fn agency_above(lines: &[String], title: usize, lex: &Lexicon) -> String {
 
 /// The line (0-based) of each of the template's section headings, if found.
 pub fn find_sections(
-    lines: &[String],
+    lines: &[&str],
     template: &Template,
     lex: &Lexicon,
     glyphs: &GlyphCosts,
@@ -248,8 +248,10 @@ mod tests {
     use crate::dictionary::Dictionaries;
     use crate::normalize::normalize_line;
 
-    fn lines(text: &str) -> Vec<String> {
-        text.lines().map(normalize_line).collect()
+    /// The normalised lines of `text`, leaked (a test's few lines) so that they can
+    /// be handed out as the pipeline hands them: as `&str`.
+    fn lines(text: &str) -> Vec<&'static str> {
+        text.lines().map(|l| &*normalize_line(l).leak()).collect()
     }
 
     proptest::proptest! {

@@ -45,7 +45,7 @@ pub struct TableRead {
 /// Reads table `ti` of `template` from `lines[region]`; None when none of its rows
 /// is there.
 pub fn read_table(
-    lines: &[String],
+    lines: &[&str],
     region: Range<usize>,
     template: &Template,
     ti: usize,
@@ -304,7 +304,7 @@ struct RowOf<'a> {
     r: usize,
     lex: &'a Lexicon,
     /// The table's lines as lexed, which the slots' offsets point into.
-    lines: &'a [String],
+    lines: &'a [&'a str],
 }
 
 fn fill_cells(
@@ -532,7 +532,7 @@ const MAX_RULE_ONES: usize = 3;
 /// either side (`80|120|`, ` 1149|`), as a scan's cell border often reads as `|1`.
 /// Every combination of such numbers, each reading without its `1`; empty when there
 /// are none or too many. Which reading (if any) stands is left to the identities.
-fn rule_one_readings(placed: &Row, slots: &[Slot], lines: &[String], lex: &Lexicon) -> Vec<Row> {
+fn rule_one_readings(placed: &Row, slots: &[Slot], lines: &[&str], lex: &Lexicon) -> Vec<Row> {
     let touches_rule = |s: &Slot| {
         let Some(line) = lines.get(s.line) else {
             return false;
@@ -820,7 +820,7 @@ fn round3(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::normalize_line;
+    use crate::normalize::{as_strs, normalize_line};
 
     fn read(text: &str, d: &Dictionaries) -> TableRead {
         read_in(text, d, "requests")
@@ -833,7 +833,7 @@ mod tests {
             .iter()
             .position(|t| t.id == table)
             .unwrap();
-        read_table(&lines, 0..lines.len(), &d.templates[1], ti, d).unwrap()
+        read_table(&as_strs(&lines), 0..lines.len(), &d.templates[1], ti, d).unwrap()
     }
 
     #[test]

@@ -533,12 +533,12 @@ pub fn learn_value_field<'a>(runs: impl Iterator<Item = (&'a ValueGroup, usize)>
 mod tests {
     use super::*;
     use crate::candidates::lex_lines;
-    use crate::normalize::normalize_line;
+    use crate::normalize::{as_strs, normalize_line};
 
     fn cands(text: &str) -> Candidates {
         let lex = crate::dictionary::embedded_lexicon().unwrap();
         let lines: Vec<String> = text.lines().map(normalize_line).collect();
-        lex_lines(&lines, 0..lines.len(), &lex)
+        lex_lines(&as_strs(&lines), 0..lines.len(), &lex)
     }
 
     fn groups(text: &str) -> Vec<ValueGroup> {
@@ -723,14 +723,14 @@ mod tests {
             .iter()
             .map(|l| normalize_line(l))
             .collect();
-        let mut c = lex_lines(&lines, 0..lines.len(), &lex);
+        let mut c = lex_lines(&as_strs(&lines), 0..lines.len(), &lex);
         let mut groups_of = vec![vec![0]];
         join_split_runs(&mut c, &mut groups_of, |_| 7);
         let got: Vec<&str> = c.groups[0].slots.iter().map(|s| s.raw.as_str()).collect();
         assert_eq!(got, ["1", "0", "0", "0", "0", "0", "1"]);
         assert!(c.groups[1].slots.is_empty());
         // Three plus four is not eight: left alone.
-        let mut c = lex_lines(&lines, 0..lines.len(), &lex);
+        let mut c = lex_lines(&as_strs(&lines), 0..lines.len(), &lex);
         join_split_runs(&mut c, &mut groups_of, |_| 8);
         assert_eq!(c.groups[0].slots.len(), 3);
     }
