@@ -45,8 +45,7 @@ pub struct RowMatch {
     pub score: LabelScore,
 }
 
-/// How the best path reached a DP cell. Two bytes, so that the table stays small on a
-/// document of a million lines; a match's score is computed again on the way back.
+/// How the best path reached a DP cell.
 #[derive(Clone, Copy)]
 enum Step {
     Start,
@@ -56,15 +55,35 @@ enum Step {
     Match(u8),
 }
 
-/// Sets cell `to` of the table to `value` reached by `step` if that is better than
-/// what it holds (the first of equal values stays); whether it was.
-fn relax(best: &mut [f64], back: &mut [Step], to: usize, value: f64, step: Step) -> bool {
+/// Sets cell `to` of the table to `value` if that is better than what it holds (the
+/// first of equal values stays); whether it was.
+fn relax(best: &mut [f64], to: usize, value: f64) -> bool {
     let better = value > best[to];
     if better {
         best[to] = value;
-        back[to] = step;
     }
     better
+}
+
+/// The step that set cell `cell` (row `i`, column `j`) of the finished table, told
+/// from the values alone, so that no step is written while the table is filled. A
+/// cell is relaxed in one order: the matches that end in it (from earlier rows), then
+/// the skip of a segment from the cell above, then the skip of a row from the cell
+/// to its left; each only when strictly better, so the step is the first in that
+/// order whose value is the cell's. `last_match` is the last match recorded for the
+/// cell (the best of its matches, each recorded when it was better), with the value
+/// it gave.
+fn step_at(best: &[f64], w: usize, i: usize, j: usize, last_match: Option<(u8, f64)>) -> Step {
+    let value = best[i * w + j];
+    if value == f64::NEG_INFINITY {
+        return Step::Start;
+    }
+    match last_match {
+        Some((k, v)) if v == value => Step::Match(k),
+        _ if i > 0 && best[(i - 1) * w + j] == value => Step::SkipSegment,
+        _ if j > 0 && best[i * w + j - 1] == value => Step::SkipRow,
+        _ => Step::Start,
+    }
 }
 
 thread_local! {
@@ -73,10 +92,11 @@ thread_local! {
     static MATCHED: std::cell::RefCell<Matched> = std::cell::RefCell::new(Matched::default());
 }
 
-/// The scores of the matches that cells of the table were reached by, by cell, in the
-/// order set: a cell's last entry is its match (a push costs a fraction of a hash
-/// insert, and the way back looks up only the cells of the path).
-type Matched = Vec<(u64, LabelScore)>;
+/// The matches that set cells of the table when they were relaxed, by cell, in the
+/// order set, with their segment counts and scores: a cell's last entry is its best
+/// match (a push costs a fraction of a hash insert, and the way back looks up only
+/// the cells of the path).
+type Matched = Vec<(u64, u8, LabelScore)>;
 
 /// Label sets a thread remembers scores for (a run reads a few templates' tables
 /// and section lists); past this the memo starts again.
@@ -225,7 +245,6 @@ pub fn align_rows(
     let (n, m) = (segments.len(), labels.len());
     let w = m + 1;
     let mut best = vec![f64::NEG_INFINITY; (n + 1) * w];
-    let mut back = vec![Step::Start; (n + 1) * w];
     best[0] = 0.0;
     // The runs' buffers (their pattern tables are alphabet-sized) are kept per thread.
     let mut runs = RUNS.with(std::cell::RefCell::take);
@@ -306,16 +325,9 @@ pub fn align_rows(
         // The best so far along the row is carried in a register (the relaxations in
         // turn, each from the cell just set).
         let mut carry = best[row];
-        for (cell, step) in best[row + 1..row + w]
-            .iter_mut()
-            .zip(&mut back[row + 1..row + w])
-        {
-            if carry > *cell {
-                *cell = carry;
-                *step = Step::SkipRow;
-            } else {
-                carry = *cell;
-            }
+        for cell in &mut best[row + 1..row + w] {
+            carry = if carry > *cell { carry } else { *cell };
+            *cell = carry;
         }
         // Whether every label was scored (only then are the scores worth keeping): the
         // row now never falls, so its first cell is its least.
@@ -334,8 +346,8 @@ pub fn align_rows(
                 }
                 let to = (i + usize::from(k) + 1) * w + j + 1;
                 let value = here + s.score - ACCEPT;
-                if relax(&mut best, &mut back, to, value, Step::Match(k + 1)) {
-                    matched.push((to as u64, s));
+                if relax(&mut best, to, value) {
+                    matched.push((to as u64, k + 1, s));
                 }
             }
         } else if has_runs {
@@ -387,9 +399,8 @@ pub fn align_rows(
                         // k < MAX_PIECES, so it fits in a byte; j < labels.len().
                         fresh.push((j as u32, k as u8, *s));
                         let to = (i + k + 1) * w + j + 1;
-                        let step = Step::Match((k + 1) as u8);
-                        if relax(&mut best, &mut back, to, here + s.score - ACCEPT, step) {
-                            matched.push((to as u64, *s));
+                        if relax(&mut best, to, here + s.score - ACCEPT) {
+                            matched.push((to as u64, (k + 1) as u8, *s));
                         }
                     }
                 }
@@ -398,12 +409,8 @@ pub fn align_rows(
         if i < n {
             let (done, next) = best.split_at_mut(row + w);
             let (from, to) = (&done[row..], &mut next[..w]);
-            let steps = &mut back[row + w..row + 2 * w];
-            for ((&here, there), step) in from.iter().zip(to).zip(steps) {
-                if here > *there {
-                    *there = here;
-                    *step = Step::SkipSegment;
-                }
+            for (&here, there) in from.iter().zip(to) {
+                *there = if here > *there { here } else { *there };
             }
         }
         if known.is_none() && has_runs && whole {
@@ -421,22 +428,29 @@ pub fn align_rows(
     MEMO.with(|cell| cell.replace(memo));
     RUNS.with(|r| r.replace(runs));
     // Stable: a cell's entries stay in the order set.
-    matched.sort_by_key(|&(cell, _)| cell);
+    matched.sort_by_key(|&(cell, _, _)| cell);
     let mut out = vec![None; m];
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
-        match back[i * w + j] {
+        let cell = (i * w + j) as u64;
+        let last = matched.partition_point(|&(c, _, _)| c <= cell);
+        let last = last.checked_sub(1).map(|at| matched[at]);
+        let last = last.filter(|&(c, _, _)| c == cell);
+        // The value the match gave: the cell it came from is final since.
+        let last_match = last.map(|(_, k, s)| {
+            let from = (i - usize::from(k)) * w + j - 1;
+            (k, best[from] + s.score - ACCEPT)
+        });
+        match step_at(&best, w, i, j, last_match) {
             Step::Start => break,
             Step::SkipSegment => i -= 1,
             Step::SkipRow => j -= 1,
             Step::Match(k) => {
                 let k = k as usize;
                 let first = i - k;
-                let cell = (i * w + j) as u64;
-                let last = matched.partition_point(|&(c, _)| c <= cell);
-                let score = match last.checked_sub(1).map(|at| matched[at]) {
-                    Some((c, s)) if c == cell => s,
-                    _ => {
+                let score = match last {
+                    Some((_, _, s)) => s,
+                    None => {
                         let joined = &runs_from(segments, first)[k - 1];
                         score_label(segments[first].ordinal, joined, labels[j - 1], glyphs)
                     }
