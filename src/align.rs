@@ -321,21 +321,32 @@ pub fn align_rows(
         fresh.clear();
         let row = i * w;
         // Row `i` of the table is final once each cell's left neighbour is: the rows
-        // before it are done, and a skipped label is the only step within a row.
-        // The best so far along the row is carried in a register (the relaxations in
-        // turn, each from the cell just set).
-        let mut carry = best[row];
-        for cell in &mut best[row + 1..row + w] {
-            carry = if carry > *cell { carry } else { *cell };
-            *cell = carry;
+        // before it are done (the matches ending in it relaxed), then the segment
+        // skipped from the row above, then a skipped label, the only step within a
+        // row. One pass does both skips; the best so far along the row is carried in
+        // a register (the relaxations in turn, each from the cell just set).
+        let (done, rest) = best.split_at_mut(row);
+        let cells = &mut rest[..w];
+        let mut carry = f64::NEG_INFINITY;
+        if i > 0 {
+            for (&up, cell) in done[row - w..].iter().zip(cells) {
+                let v = if up > *cell { up } else { *cell };
+                carry = if carry > v { carry } else { v };
+                *cell = carry;
+            }
+        } else {
+            for cell in cells {
+                carry = if carry > *cell { carry } else { *cell };
+                *cell = carry;
+            }
         }
         // Whether every label was scored (only then are the scores worth keeping): the
         // row now never falls, so its first cell is its least.
         let whole = best[row] != f64::NEG_INFINITY;
         // Matches before skipped segments: a cell of the next row gets the match that
-        // ends in it (from the cell before its column) ahead of the skip from above,
-        // the order a cell-by-cell pass relaxed them in. An unreachable cell starts
-        // nothing (no score is asked for it).
+        // ends in it (from the cell before its column) ahead of the skip from above
+        // (made when that row is finished), the order a cell-by-cell pass relaxed them
+        // in. An unreachable cell starts nothing (no score is asked for it).
         if let (Some(known), true) = (known, has_runs) {
             // The matches remembered, in the order found (labels ascending).
             for &(l, k, s) in known {
@@ -404,13 +415,6 @@ pub fn align_rows(
                         }
                     }
                 }
-            }
-        }
-        if i < n {
-            let (done, next) = best.split_at_mut(row + w);
-            let (from, to) = (&done[row..], &mut next[..w]);
-            for (&here, there) in from.iter().zip(to) {
-                *there = if here > *there { here } else { *there };
             }
         }
         if known.is_none() && has_runs && whole {
