@@ -90,6 +90,40 @@ thread_local! {
     static RUNS: std::cell::RefCell<Runs> = std::cell::RefCell::new(Runs::default());
     static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
     static MATCHED: std::cell::RefCell<Matched> = std::cell::RefCell::new(Matched::default());
+    static DECODED: std::cell::RefCell<Decoded> = std::cell::RefCell::new(Decoded::default());
+}
+
+/// The characters of a table's segment keys, each key decoded when a run first needs
+/// it: a missed segment's runs take the keys of up to five segments, and a misread
+/// segment misses the segments before it too, so a key was decoded up to five times.
+#[derive(Default)]
+struct Decoded {
+    chars: Vec<char>,
+    /// By segment: where its characters are in `chars`, None until decoded.
+    at: Vec<Option<(usize, usize)>>,
+}
+
+impl Decoded {
+    /// Forgets every key, for a table of `n` segments.
+    fn reset(&mut self, n: usize) {
+        self.chars.clear();
+        self.at.clear();
+        self.at.resize(n, None);
+    }
+
+    /// The characters of segment `i`'s key.
+    fn chars(&mut self, segments: &[Segment], i: usize) -> &[char] {
+        let (start, end) = match self.at[i] {
+            Some(span) => span,
+            None => {
+                let start = self.chars.len();
+                self.chars.extend(segments[i].body_key.chars());
+                self.at[i] = Some((start, self.chars.len()));
+                (start, self.chars.len())
+            }
+        };
+        &self.chars[start..end]
+    }
 }
 
 /// The matches that set cells of the table when they were relaxed, by cell, in the
@@ -283,6 +317,8 @@ pub fn align_rows(
     // The labels that runs remembered on their own have scores for (bit `j`: label
     // `j`; every bit past GATED_LABELS labels).
     let mut remembered_labels: u128 = 0;
+    let mut decoded = DECODED.with(std::cell::RefCell::take);
+    decoded.reset(n);
     for i in 0..=n {
         // Every run of segments from `i` that may form one label (segments `i` up to
         // `i + pieces`); only needed while row `i` of the table is relaxed, and only
@@ -298,10 +334,11 @@ pub fn align_rows(
             // before are scored.
             scores.fill(None);
             remembered_labels = 0;
-            for (k, piece) in segments[i..i + pieces].iter().enumerate() {
+            for k in 0..pieces {
+                let piece = decoded.chars(segments, i + k);
                 match set.found.get(&key.run(k + 1)).map(hit) {
                     Some(found) => {
-                        runs.extend(&piece.body_key);
+                        runs.extend_chars(piece);
                         for &(l, _, s) in found {
                             scores[l as usize * MAX_PIECES + k] = Some(s);
                             remembered_labels |= 1u128.checked_shl(l).unwrap_or(0);
@@ -309,7 +346,7 @@ pub fn align_rows(
                         remembered[k] = true;
                     }
                     None => {
-                        runs.push(&piece.body_key);
+                        runs.push_chars(piece);
                         remembered[k] = false;
                     }
                 }
@@ -428,6 +465,7 @@ pub fn align_rows(
         }
     }
     set.gate = gate;
+    DECODED.with(|cell| cell.replace(decoded));
     memo.names_buf = names;
     MEMO.with(|cell| cell.replace(memo));
     RUNS.with(|r| r.replace(runs));
