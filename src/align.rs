@@ -283,10 +283,10 @@ pub fn align_rows(
     // The runs' buffers (their pattern tables are alphabet-sized) are kept per thread.
     let mut runs = RUNS.with(std::cell::RefCell::take);
     let mut found = Vec::new();
-    // The score of the match that a cell's `Step::Match` stands for, kept when it is
-    // set (the cells reached by a match are few): the way back then reads it instead
-    // of scoring the run against the label again. Beside `back`, not in it, so that
-    // the table keeps its two bytes a cell.
+    // The matches that set cells, kept when they do (the cells reached by a match are
+    // few): the way back tells from them which cells a match set ([`step_at`]) and
+    // reads their scores instead of scoring the runs against the labels again; the
+    // table itself holds values only.
     // Kept per thread with its room.
     let mut matched = MATCHED.with(std::cell::RefCell::take);
     matched.clear();
