@@ -45,8 +45,7 @@ pub struct RowMatch {
     pub score: LabelScore,
 }
 
-/// How the best path reached a DP cell. Two bytes, so that the table stays small on a
-/// document of a million lines; a match's score is computed again on the way back.
+/// How the best path reached a DP cell.
 #[derive(Clone, Copy)]
 enum Step {
     Start,
@@ -56,27 +55,82 @@ enum Step {
     Match(u8),
 }
 
-/// Sets cell `to` of the table to `value` reached by `step` if that is better than
-/// what it holds (the first of equal values stays); whether it was.
-fn relax(best: &mut [f64], back: &mut [Step], to: usize, value: f64, step: Step) -> bool {
+/// Sets cell `to` of the table to `value` if that is better than what it holds (the
+/// first of equal values stays); whether it was.
+fn relax(best: &mut [f64], to: usize, value: f64) -> bool {
     let better = value > best[to];
     if better {
         best[to] = value;
-        back[to] = step;
     }
     better
+}
+
+/// The step that set cell `cell` (row `i`, column `j`) of the finished table, told
+/// from the values alone, so that no step is written while the table is filled. A
+/// cell is relaxed in one order: the matches that end in it (from earlier rows), then
+/// the skip of a segment from the cell above, then the skip of a row from the cell
+/// to its left; each only when strictly better, so the step is the first in that
+/// order whose value is the cell's. `last_match` is the last match recorded for the
+/// cell (the best of its matches, each recorded when it was better), with the value
+/// it gave.
+fn step_at(best: &[f64], w: usize, i: usize, j: usize, last_match: Option<(u8, f64)>) -> Step {
+    let value = best[i * w + j];
+    if value == f64::NEG_INFINITY {
+        return Step::Start;
+    }
+    match last_match {
+        Some((k, v)) if v == value => Step::Match(k),
+        _ if i > 0 && best[(i - 1) * w + j] == value => Step::SkipSegment,
+        _ if j > 0 && best[i * w + j - 1] == value => Step::SkipRow,
+        _ => Step::Start,
+    }
 }
 
 thread_local! {
     static RUNS: std::cell::RefCell<Runs> = std::cell::RefCell::new(Runs::default());
     static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
     static MATCHED: std::cell::RefCell<Matched> = std::cell::RefCell::new(Matched::default());
+    static DECODED: std::cell::RefCell<Decoded> = std::cell::RefCell::new(Decoded::default());
 }
 
-/// The scores of the matches that cells of the table were reached by, by cell, in the
-/// order set: a cell's last entry is its match (a push costs a fraction of a hash
-/// insert, and the way back looks up only the cells of the path).
-type Matched = Vec<(u64, LabelScore)>;
+/// The characters of a table's segment keys, each key decoded when a run first needs
+/// it: a missed segment's runs take the keys of up to five segments, and a misread
+/// segment misses the segments before it too, so a key was decoded up to five times.
+#[derive(Default)]
+struct Decoded {
+    chars: Vec<char>,
+    /// By segment: where its characters are in `chars`, None until decoded.
+    at: Vec<Option<(usize, usize)>>,
+}
+
+impl Decoded {
+    /// Forgets every key, for a table of `n` segments.
+    fn reset(&mut self, n: usize) {
+        self.chars.clear();
+        self.at.clear();
+        self.at.resize(n, None);
+    }
+
+    /// The characters of segment `i`'s key.
+    fn chars(&mut self, segments: &[Segment], i: usize) -> &[char] {
+        let (start, end) = match self.at[i] {
+            Some(span) => span,
+            None => {
+                let start = self.chars.len();
+                self.chars.extend(segments[i].body_key.chars());
+                self.at[i] = Some((start, self.chars.len()));
+                (start, self.chars.len())
+            }
+        };
+        &self.chars[start..end]
+    }
+}
+
+/// The matches that set cells of the table when they were relaxed, by cell, in the
+/// order set, with their segment counts and scores: a cell's last entry is its best
+/// match (a push costs a fraction of a hash insert, and the way back looks up only
+/// the cells of the path).
+type Matched = Vec<(u64, u8, LabelScore)>;
 
 /// Label sets a thread remembers scores for (a run reads a few templates' tables
 /// and section lists); past this the memo starts again.
@@ -225,15 +279,14 @@ pub fn align_rows(
     let (n, m) = (segments.len(), labels.len());
     let w = m + 1;
     let mut best = vec![f64::NEG_INFINITY; (n + 1) * w];
-    let mut back = vec![Step::Start; (n + 1) * w];
     best[0] = 0.0;
     // The runs' buffers (their pattern tables are alphabet-sized) are kept per thread.
     let mut runs = RUNS.with(std::cell::RefCell::take);
     let mut found = Vec::new();
-    // The score of the match that a cell's `Step::Match` stands for, kept when it is
-    // set (the cells reached by a match are few): the way back then reads it instead
-    // of scoring the run against the label again. Beside `back`, not in it, so that
-    // the table keeps its two bytes a cell.
+    // The matches that set cells, kept when they do (the cells reached by a match are
+    // few): the way back tells from them which cells a match set ([`step_at`]) and
+    // reads their scores instead of scoring the runs against the labels again; the
+    // table itself holds values only.
     // Kept per thread with its room.
     let mut matched = MATCHED.with(std::cell::RefCell::take);
     matched.clear();
@@ -264,6 +317,8 @@ pub fn align_rows(
     // The labels that runs remembered on their own have scores for (bit `j`: label
     // `j`; every bit past GATED_LABELS labels).
     let mut remembered_labels: u128 = 0;
+    let mut decoded = DECODED.with(std::cell::RefCell::take);
+    decoded.reset(n);
     for i in 0..=n {
         // Every run of segments from `i` that may form one label (segments `i` up to
         // `i + pieces`); only needed while row `i` of the table is relaxed, and only
@@ -279,10 +334,11 @@ pub fn align_rows(
             // before are scored.
             scores.fill(None);
             remembered_labels = 0;
-            for (k, piece) in segments[i..i + pieces].iter().enumerate() {
+            for k in 0..pieces {
+                let piece = decoded.chars(segments, i + k);
                 match set.found.get(&key.run(k + 1)).map(hit) {
                     Some(found) => {
-                        runs.extend(&piece.body_key);
+                        runs.extend_chars(piece);
                         for &(l, _, s) in found {
                             scores[l as usize * MAX_PIECES + k] = Some(s);
                             remembered_labels |= 1u128.checked_shl(l).unwrap_or(0);
@@ -290,7 +346,7 @@ pub fn align_rows(
                         remembered[k] = true;
                     }
                     None => {
-                        runs.push(&piece.body_key);
+                        runs.push_chars(piece);
                         remembered[k] = false;
                     }
                 }
@@ -302,28 +358,32 @@ pub fn align_rows(
         fresh.clear();
         let row = i * w;
         // Row `i` of the table is final once each cell's left neighbour is: the rows
-        // before it are done, and a skipped label is the only step within a row.
-        // The best so far along the row is carried in a register (the relaxations in
-        // turn, each from the cell just set).
-        let mut carry = best[row];
-        for (cell, step) in best[row + 1..row + w]
-            .iter_mut()
-            .zip(&mut back[row + 1..row + w])
-        {
-            if carry > *cell {
+        // before it are done (the matches ending in it relaxed), then the segment
+        // skipped from the row above, then a skipped label, the only step within a
+        // row. One pass does both skips; the best so far along the row is carried in
+        // a register (the relaxations in turn, each from the cell just set).
+        let (done, rest) = best.split_at_mut(row);
+        let cells = &mut rest[..w];
+        let mut carry = f64::NEG_INFINITY;
+        if i > 0 {
+            for (&up, cell) in done[row - w..].iter().zip(cells) {
+                let v = if up > *cell { up } else { *cell };
+                carry = if carry > v { carry } else { v };
                 *cell = carry;
-                *step = Step::SkipRow;
-            } else {
-                carry = *cell;
+            }
+        } else {
+            for cell in cells {
+                carry = if carry > *cell { carry } else { *cell };
+                *cell = carry;
             }
         }
         // Whether every label was scored (only then are the scores worth keeping): the
         // row now never falls, so its first cell is its least.
         let whole = best[row] != f64::NEG_INFINITY;
         // Matches before skipped segments: a cell of the next row gets the match that
-        // ends in it (from the cell before its column) ahead of the skip from above,
-        // the order a cell-by-cell pass relaxed them in. An unreachable cell starts
-        // nothing (no score is asked for it).
+        // ends in it (from the cell before its column) ahead of the skip from above
+        // (made when that row is finished), the order a cell-by-cell pass relaxed them
+        // in. An unreachable cell starts nothing (no score is asked for it).
         if let (Some(known), true) = (known, has_runs) {
             // The matches remembered, in the order found (labels ascending).
             for &(l, k, s) in known {
@@ -334,8 +394,8 @@ pub fn align_rows(
                 }
                 let to = (i + usize::from(k) + 1) * w + j + 1;
                 let value = here + s.score - ACCEPT;
-                if relax(&mut best, &mut back, to, value, Step::Match(k + 1)) {
-                    matched.push((to as u64, s));
+                if relax(&mut best, to, value) {
+                    matched.push((to as u64, k + 1, s));
                 }
             }
         } else if has_runs {
@@ -387,22 +447,10 @@ pub fn align_rows(
                         // k < MAX_PIECES, so it fits in a byte; j < labels.len().
                         fresh.push((j as u32, k as u8, *s));
                         let to = (i + k + 1) * w + j + 1;
-                        let step = Step::Match((k + 1) as u8);
-                        if relax(&mut best, &mut back, to, here + s.score - ACCEPT, step) {
-                            matched.push((to as u64, *s));
+                        if relax(&mut best, to, here + s.score - ACCEPT) {
+                            matched.push((to as u64, (k + 1) as u8, *s));
                         }
                     }
-                }
-            }
-        }
-        if i < n {
-            let (done, next) = best.split_at_mut(row + w);
-            let (from, to) = (&done[row..], &mut next[..w]);
-            let steps = &mut back[row + w..row + 2 * w];
-            for ((&here, there), step) in from.iter().zip(to).zip(steps) {
-                if here > *there {
-                    *there = here;
-                    *step = Step::SkipSegment;
                 }
             }
         }
@@ -417,26 +465,34 @@ pub fn align_rows(
         }
     }
     set.gate = gate;
+    DECODED.with(|cell| cell.replace(decoded));
     memo.names_buf = names;
     MEMO.with(|cell| cell.replace(memo));
     RUNS.with(|r| r.replace(runs));
     // Stable: a cell's entries stay in the order set.
-    matched.sort_by_key(|&(cell, _)| cell);
+    matched.sort_by_key(|&(cell, _, _)| cell);
     let mut out = vec![None; m];
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
-        match back[i * w + j] {
+        let cell = (i * w + j) as u64;
+        let last = matched.partition_point(|&(c, _, _)| c <= cell);
+        let last = last.checked_sub(1).map(|at| matched[at]);
+        let last = last.filter(|&(c, _, _)| c == cell);
+        // The value the match gave: the cell it came from is final since.
+        let last_match = last.map(|(_, k, s)| {
+            let from = (i - usize::from(k)) * w + j - 1;
+            (k, best[from] + s.score - ACCEPT)
+        });
+        match step_at(&best, w, i, j, last_match) {
             Step::Start => break,
             Step::SkipSegment => i -= 1,
             Step::SkipRow => j -= 1,
             Step::Match(k) => {
                 let k = k as usize;
                 let first = i - k;
-                let cell = (i * w + j) as u64;
-                let last = matched.partition_point(|&(c, _)| c <= cell);
-                let score = match last.checked_sub(1).map(|at| matched[at]) {
-                    Some((c, s)) if c == cell => s,
-                    _ => {
+                let score = match last {
+                    Some((_, _, s)) => s,
+                    None => {
                         let joined = &runs_from(segments, first)[k - 1];
                         score_label(segments[first].ordinal, joined, labels[j - 1], glyphs)
                     }

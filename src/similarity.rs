@@ -986,11 +986,19 @@ impl Runs {
         self.ends.push(self.chars.len());
     }
 
-    /// Adds `key` to the text of the runs that follow without making a run of it:
-    /// a run whose scores the caller knows still begins the longer ones. A run's
-    /// scores depend on its own characters alone, not on which other runs are held.
-    pub fn extend(&mut self, key: &str) {
-        self.chars.extend(key.chars());
+    /// [`Runs::push`] of a key already split into characters (a caller that takes a
+    /// key into several sets of runs splits it once).
+    pub fn push_chars(&mut self, key: &[char]) {
+        self.chars.extend_from_slice(key);
+        self.ends.push(self.chars.len());
+    }
+
+    /// Adds `key` (split into characters) to the text of the runs that follow
+    /// without making a run of it: a run whose scores the caller knows still begins
+    /// the longer ones. A run's scores depend on its own characters alone, not on
+    /// which other runs are held.
+    pub fn extend_chars(&mut self, key: &[char]) {
+        self.chars.extend_from_slice(key);
     }
 
     /// Number of runs.
