@@ -21,7 +21,9 @@ use crate::cell_tokens::{
 };
 use crate::lexicon::Lexicon;
 use crate::normalize::key_into;
-use crate::numbers::{cells_from_first_token, parse_cell, parse_token, Parsed, Token};
+use crate::numbers::{
+    cells_from_first_token, parse_cell, parse_token, starts_a_word, Parsed, Token,
+};
 use crate::ordinal::{
     opens_with_garbled_ordinal, split_ordinal, split_segment_ordinal, Ordinal, OrdinalKind,
 };
@@ -194,11 +196,7 @@ pub fn lex_lines(lines: &[String], range: std::ops::Range<usize>, lex: &Lexicon)
     // from nothing, the two vectors were moved some 50,000 times on the bench reports.
     out.groups.reserve(kept.len());
     out.segments.reserve(kept.len());
-    let numbers_only = |i: usize| {
-        lines[i]
-            .split_whitespace()
-            .all(|t| matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()))
-    };
+    let numbers_only = |i: usize| numbers_only(&lines[i], lex);
     for (k, &idx) in kept.iter().enumerate() {
         let line = &lines[idx];
         // Two in five kept lines are one plain number (`0`, most of them): its group
@@ -247,9 +245,19 @@ fn plain_digits_number(token: &str, lex: &Lexicon) -> Option<Parsed> {
 /// separator (`Lexicon::plain_digit_cells`), so its lexed text is the line itself,
 /// and the hint changes nothing for it.
 fn plain_number_group(line: &str, idx: usize, lex: &Lexicon) -> Option<ValueGroup> {
-    let token = line.trim_matches(' ');
+    if !lex.plain_digit_cells {
+        return None;
+    }
+    // Told from the bytes (`trim_matches(' ')` went through a character searcher for
+    // every kept line): spaces, digits, spaces; most lines fail at their first byte.
+    let b = line.as_bytes();
+    let start = b.iter().position(|&c| c != b' ')?;
+    let digits = b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 || b[start + digits..].iter().any(|&c| c != b' ') {
+        return None;
+    }
+    let token = line.get(start..start + digits)?;
     let p = plain_digits_number(token, lex)?;
-    let start = line.len() - line.trim_start_matches(' ').len();
     let slot = Slot {
         raw: token.into(),
         line: idx,
@@ -259,6 +267,26 @@ fn plain_number_group(line: &str, idx: usize, lex: &Lexicon) -> Option<ValueGrou
         at: u32::try_from(start).unwrap_or(u32::MAX),
     };
     Some(ValueGroup::standalone(idx, idx, vec![slot]))
+}
+
+/// Whether every token of `line` (as `split_whitespace` gives them) reads as a clean
+/// number: a line a lone cell's neighbour reads among numbers. A token whose first
+/// character starts a word ([`starts_a_word`]) answers no before its end is looked
+/// for (most neighbours asked are labels).
+fn numbers_only(line: &str, lex: &Lexicon) -> bool {
+    let mut words = Words(line);
+    while let Some(c) = words.next_start() {
+        if starts_a_word(c, lex) {
+            return false;
+        }
+        let Some(t) = words.next() else {
+            return true;
+        };
+        if !matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()) {
+            return false;
+        }
+    }
+    true
 }
 
 /// The length of the whitespace character (as `char::is_whitespace` says) that
@@ -388,6 +416,24 @@ impl<'a> Iterator for Words<'a> {
         let word = self.0.get(start..i)?;
         self.0 = self.0.get(i..).unwrap_or_default();
         Some(word)
+    }
+}
+
+impl Words<'_> {
+    /// The first character of the next word, with the whitespace before it passed
+    /// (the word itself is left for `next`); None when no word is left.
+    fn next_start(&mut self) -> Option<char> {
+        let b = self.0.as_bytes();
+        let mut i = 0;
+        while let Some(&x) = b.get(i) {
+            match space_len(b, i, x) {
+                0 => break,
+                n => i += n,
+            }
+        }
+        // `i` is at a character boundary (whole whitespace characters were passed).
+        self.0 = self.0.get(i..).unwrap_or_default();
+        self.0.chars().next()
     }
 }
 
@@ -1240,6 +1286,19 @@ mod tests {
                         || !matches!(parse_token(t, &lex, false), Token::Number(p) if p.repaired.is_none())
                 );
             }
+        }
+
+        /// The neighbour test's early answer at a word's first character is the
+        /// plain one's.
+        #[test]
+        fn numbers_only_is_every_word_a_clean_number(
+            line in "([ \t\u{3000}\u{a0}]{0,2}(0|[1-9][0-9]{0,3}|0[0-9]|[-+.,]?[0-9]{1,3}[.,%]?|[Oo l|]|一|属于|△1|元|1元))*[ \t]{0,2}",
+        ) {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let plain = line
+                .split_whitespace()
+                .all(|t| matches!(parse_token(t, &lex, false), Token::Number(p) if p.repaired.is_none()));
+            proptest::prop_assert_eq!(numbers_only(&line, &lex), plain);
         }
 
         #[test]
