@@ -21,9 +21,7 @@ use crate::cell_tokens::{
 };
 use crate::lexicon::Lexicon;
 use crate::normalize::key_into;
-use crate::numbers::{
-    cells_from_first_token, parse_cell, parse_token, starts_a_word, Parsed, Token,
-};
+use crate::numbers::{cells_from_first_token, parse_cell, parse_token, Parsed, Token};
 use crate::ordinal::{
     opens_with_garbled_ordinal, split_ordinal, split_segment_ordinal, Ordinal, OrdinalKind,
 };
@@ -271,12 +269,12 @@ fn plain_number_group(line: &str, idx: usize, lex: &Lexicon) -> Option<ValueGrou
 
 /// Whether every token of `line` (as `split_whitespace` gives them) reads as a clean
 /// number: a line a lone cell's neighbour reads among numbers. A token whose first
-/// character starts a word ([`starts_a_word`]) answers no before its end is looked
+/// character starts a word ([`Lexicon::starts_a_word`]) answers no before its end is looked
 /// for (most neighbours asked are labels).
 fn numbers_only(line: &str, lex: &Lexicon) -> bool {
     let mut words = Words(line);
     while let Some(c) = words.next_start() {
-        if starts_a_word(c, lex) {
+        if lex.starts_a_word(c) {
             return false;
         }
         let Some(t) = words.next() else {

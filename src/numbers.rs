@@ -256,21 +256,11 @@ fn parse_general(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
     if let Some(c) = token.chars().next() {
         // Among a row's numbers a token may start with a rule OCR read (`]1`, `io0i`).
         let rule = numeric_context && lex.is_rule_mark(c);
-        if !rule && starts_a_word(c, lex) {
+        if !rule && lex.starts_a_word(c) {
             return Token::Text;
         }
     }
     parse_trimmed(token, lex, numeric_context)
-}
-
-/// Whether a token that starts with `c` is text outside a row's numbers, whatever
-/// follows: `c` is no digit, nothing a digit is read from, no sign and no stray mark
-/// ([`parse_token`] without the numeric context reads such a token as text).
-pub(crate) fn starts_a_word(c: char, lex: &Lexicon) -> bool {
-    let digitish =
-        c.is_ascii_digit() || c == '.' || c == ',' || lex.digit_confusions.contains_key(&c);
-    let sign = matches!(c, '-' | '\u{2212}' | '+');
-    !digitish && !sign && !lex.stray_marks.contains(&c)
 }
 
 /// A mark OCR makes of a digit (`。` for a small printed 0, `]` for a serifed 1),
