@@ -354,31 +354,42 @@ fn char_len(x: u8) -> usize {
 }
 
 /// Whether `line` holds exactly one whitespace-separated token (as
-/// `split_whitespace` counts them), by one look at each byte instead of decoding
-/// every character of its first token and what follows; it stops at the second
-/// token's first byte.
+/// `split_whitespace` counts them): it stops at the second token's first byte.
 fn single_token(line: &str) -> bool {
-    let b = line.as_bytes();
-    let mut i = 0;
-    // Tokens met so far, and whether the last byte looked at was inside one.
-    let (mut tokens, mut inside) = (0, false);
-    while let Some(&x) = b.get(i) {
-        let space = space_len(b, i, x);
-        if space > 0 {
-            inside = false;
-            i += space;
-            continue;
+    let mut words = Words(line);
+    words.next().is_some() && words.next_start().is_none()
+}
+
+/// The first byte of `b` at or after `i` that may start a whitespace character (as
+/// [`space_len`] tells them): an ASCII byte below `!`, or a lead byte `C2` or
+/// `E0`–`E3`; `b.len()` if none. Eight bytes a step (a token of ideographs is three
+/// bytes a character, none of them such a byte). No continuation byte is one, so
+/// from a character boundary the answer is one too.
+#[inline]
+fn space_candidate(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bit 7 of each byte that is zero: exact for the lowest such byte (a borrow only
+    // runs upward from a zero byte).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let low = w.wrapping_sub(ONES * 0x21) & !w & HIGH;
+        let found = low | zero(w ^ (ONES * 0xc2)) | zero((w & (ONES * 0xfc)) ^ (ONES * 0xe0));
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
         }
-        if !inside {
-            tokens += 1;
-            if tokens > 1 {
-                return false;
-            }
-            inside = true;
-        }
-        i += char_len(x);
+        i += 8;
     }
-    tokens == 1
+    while let Some(&x) = b.get(i) {
+        if x < 0x21 || x == 0xc2 || x & 0xfc == 0xe0 {
+            return i;
+        }
+        i += 1;
+    }
+    b.len()
 }
 
 /// The tokens of a line as `split_whitespace` gives them, found from each
@@ -392,19 +403,17 @@ impl<'a> Iterator for Words<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         let b = self.0.as_bytes();
-        let mut i = 0;
-        loop {
-            let Some(&x) = b.get(i) else {
-                self.0 = "";
-                return None;
-            };
-            match space_len(b, i, x) {
-                0 => break,
-                n => i += n,
-            }
+        let mut i = past_whitespace(b);
+        if i == b.len() {
+            self.0 = "";
+            return None;
         }
         let start = i;
-        while let Some(&x) = b.get(i) {
+        loop {
+            i = space_candidate(b, i);
+            let Some(&x) = b.get(i) else {
+                break;
+            };
             if space_len(b, i, x) > 0 {
                 break;
             }
@@ -420,18 +429,41 @@ impl<'a> Iterator for Words<'a> {
 impl Words<'_> {
     /// The first character of the next word, with the whitespace before it passed
     /// (the word itself is left for `next`); None when no word is left.
+    #[inline]
     fn next_start(&mut self) -> Option<char> {
-        let b = self.0.as_bytes();
-        let mut i = 0;
-        while let Some(&x) = b.get(i) {
-            match space_len(b, i, x) {
-                0 => break,
-                n => i += n,
-            }
-        }
+        let i = past_whitespace(self.0.as_bytes());
         // `i` is at a character boundary (whole whitespace characters were passed).
         self.0 = self.0.get(i..).unwrap_or_default();
         self.0.chars().next()
+    }
+}
+
+/// Where the whitespace at the start of `b` (valid UTF-8) ends: `b.len()` if it is
+/// all whitespace. Runs of ASCII spaces (a spaced layout's gaps between cells) are
+/// passed eight bytes a step.
+#[inline]
+fn past_whitespace(b: &[u8]) -> usize {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let mut i = 0;
+    loop {
+        while let Some(chunk) = b.get(i..i + 8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            // The lowest set bit is in the first byte that is no space.
+            let other = u64::from_le_bytes(word) ^ SPACES;
+            if other != 0 {
+                i += (other.trailing_zeros() / 8) as usize;
+                break;
+            }
+            i += 8;
+        }
+        let Some(&x) = b.get(i) else {
+            return b.len();
+        };
+        match space_len(b, i, x) {
+            0 => return i,
+            n => i += n,
+        }
     }
 }
 
@@ -1163,6 +1195,20 @@ mod tests {
                 let words: Vec<&str> = Words(&s).collect();
                 assert_eq!(words, s.split_whitespace().collect::<Vec<_>>(), "{s:?}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Long lines, so that the eight-byte steps of `space_candidate` meet every
+        /// kind of byte at every place in a word.
+        #[test]
+        fn words_of_long_lines_are_split_whitespace(
+            s in "[ a一。·\u{85}\u{a0}\u{800}\u{2028}\u{2029}\u{3000}\u{1680}\u{2000}\u{202f}\u{205f}\u{1}\t\n“\u{10000}]{0,40}",
+        ) {
+            let words: Vec<&str> = Words(&s).collect();
+            proptest::prop_assert_eq!(words, s.split_whitespace().collect::<Vec<_>>());
+            let mut t = s.split_whitespace();
+            proptest::prop_assert_eq!(single_token(&s), t.next().is_some() && t.next().is_none());
         }
     }
 
