@@ -194,11 +194,7 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
     // from nothing, the two vectors were moved some 50,000 times on the bench reports.
     out.groups.reserve(kept.len());
     out.segments.reserve(kept.len());
-    let numbers_only = |i: usize| {
-        lines[i]
-            .split_whitespace()
-            .all(|t| matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()))
-    };
+    let numbers_only = |i: usize| numbers_only(&lines[i], lex);
     for (k, &idx) in kept.iter().enumerate() {
         let line = &lines[idx];
         // Two in five kept lines are one plain number (`0`, most of them): its group
@@ -247,9 +243,19 @@ fn plain_digits_number(token: &str, lex: &Lexicon) -> Option<Parsed> {
 /// separator (`Lexicon::plain_digit_cells`), so its lexed text is the line itself,
 /// and the hint changes nothing for it.
 fn plain_number_group(line: &str, idx: usize, lex: &Lexicon) -> Option<ValueGroup> {
-    let token = line.trim_matches(' ');
+    if !lex.plain_digit_cells {
+        return None;
+    }
+    // Told from the bytes (`trim_matches(' ')` went through a character searcher for
+    // every kept line): spaces, digits, spaces; most lines fail at their first byte.
+    let b = line.as_bytes();
+    let start = b.iter().position(|&c| c != b' ')?;
+    let digits = b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 || b[start + digits..].iter().any(|&c| c != b' ') {
+        return None;
+    }
+    let token = line.get(start..start + digits)?;
     let p = plain_digits_number(token, lex)?;
-    let start = line.len() - line.trim_start_matches(' ').len();
     let slot = Slot {
         raw: token.into(),
         line: idx,
@@ -259,6 +265,26 @@ fn plain_number_group(line: &str, idx: usize, lex: &Lexicon) -> Option<ValueGrou
         at: u32::try_from(start).unwrap_or(u32::MAX),
     };
     Some(ValueGroup::standalone(idx, idx, vec![slot]))
+}
+
+/// Whether every token of `line` (as `split_whitespace` gives them) reads as a clean
+/// number: a line a lone cell's neighbour reads among numbers. A token whose first
+/// character starts a word ([`Lexicon::starts_a_word`]) answers no before its end is looked
+/// for (most neighbours asked are labels).
+fn numbers_only(line: &str, lex: &Lexicon) -> bool {
+    let mut words = Words(line);
+    while let Some(c) = words.next_start() {
+        if lex.starts_a_word(c) {
+            return false;
+        }
+        let Some(t) = words.next() else {
+            return true;
+        };
+        if !matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()) {
+            return false;
+        }
+    }
+    true
 }
 
 /// The length of the whitespace character (as `char::is_whitespace` says) that
@@ -328,31 +354,42 @@ fn char_len(x: u8) -> usize {
 }
 
 /// Whether `line` holds exactly one whitespace-separated token (as
-/// `split_whitespace` counts them), by one look at each byte instead of decoding
-/// every character of its first token and what follows; it stops at the second
-/// token's first byte.
+/// `split_whitespace` counts them): it stops at the second token's first byte.
 fn single_token(line: &str) -> bool {
-    let b = line.as_bytes();
-    let mut i = 0;
-    // Tokens met so far, and whether the last byte looked at was inside one.
-    let (mut tokens, mut inside) = (0, false);
-    while let Some(&x) = b.get(i) {
-        let space = space_len(b, i, x);
-        if space > 0 {
-            inside = false;
-            i += space;
-            continue;
+    let mut words = Words(line);
+    words.next().is_some() && words.next_start().is_none()
+}
+
+/// The first byte of `b` at or after `i` that may start a whitespace character (as
+/// [`space_len`] tells them): an ASCII byte below `!`, or a lead byte `C2` or
+/// `E0`–`E3`; `b.len()` if none. Eight bytes a step (a token of ideographs is three
+/// bytes a character, none of them such a byte). No continuation byte is one, so
+/// from a character boundary the answer is one too.
+#[inline]
+fn space_candidate(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bit 7 of each byte that is zero: exact for the lowest such byte (a borrow only
+    // runs upward from a zero byte).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let low = w.wrapping_sub(ONES * 0x21) & !w & HIGH;
+        let found = low | zero(w ^ (ONES * 0xc2)) | zero((w & (ONES * 0xfc)) ^ (ONES * 0xe0));
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
         }
-        if !inside {
-            tokens += 1;
-            if tokens > 1 {
-                return false;
-            }
-            inside = true;
-        }
-        i += char_len(x);
+        i += 8;
     }
-    tokens == 1
+    while let Some(&x) = b.get(i) {
+        if x < 0x21 || x == 0xc2 || x & 0xfc == 0xe0 {
+            return i;
+        }
+        i += 1;
+    }
+    b.len()
 }
 
 /// The tokens of a line as `split_whitespace` gives them, found from each
@@ -366,19 +403,17 @@ impl<'a> Iterator for Words<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         let b = self.0.as_bytes();
-        let mut i = 0;
-        loop {
-            let Some(&x) = b.get(i) else {
-                self.0 = "";
-                return None;
-            };
-            match space_len(b, i, x) {
-                0 => break,
-                n => i += n,
-            }
+        let mut i = past_whitespace(b);
+        if i == b.len() {
+            self.0 = "";
+            return None;
         }
         let start = i;
-        while let Some(&x) = b.get(i) {
+        loop {
+            i = space_candidate(b, i);
+            let Some(&x) = b.get(i) else {
+                break;
+            };
             if space_len(b, i, x) > 0 {
                 break;
             }
@@ -388,6 +423,47 @@ impl<'a> Iterator for Words<'a> {
         let word = self.0.get(start..i)?;
         self.0 = self.0.get(i..).unwrap_or_default();
         Some(word)
+    }
+}
+
+impl Words<'_> {
+    /// The first character of the next word, with the whitespace before it passed
+    /// (the word itself is left for `next`); None when no word is left.
+    #[inline]
+    fn next_start(&mut self) -> Option<char> {
+        let i = past_whitespace(self.0.as_bytes());
+        // `i` is at a character boundary (whole whitespace characters were passed).
+        self.0 = self.0.get(i..).unwrap_or_default();
+        self.0.chars().next()
+    }
+}
+
+/// Where the whitespace at the start of `b` (valid UTF-8) ends: `b.len()` if it is
+/// all whitespace. Runs of ASCII spaces (a spaced layout's gaps between cells) are
+/// passed eight bytes a step.
+#[inline]
+fn past_whitespace(b: &[u8]) -> usize {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let mut i = 0;
+    loop {
+        while let Some(chunk) = b.get(i..i + 8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            // The lowest set bit is in the first byte that is no space.
+            let other = u64::from_le_bytes(word) ^ SPACES;
+            if other != 0 {
+                i += (other.trailing_zeros() / 8) as usize;
+                break;
+            }
+            i += 8;
+        }
+        let Some(&x) = b.get(i) else {
+            return b.len();
+        };
+        match space_len(b, i, x) {
+            0 => return i,
+            n => i += n,
+        }
     }
 }
 
@@ -1122,6 +1198,20 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Long lines, so that the eight-byte steps of `space_candidate` meet every
+        /// kind of byte at every place in a word.
+        #[test]
+        fn words_of_long_lines_are_split_whitespace(
+            s in "[ a一。·\u{85}\u{a0}\u{800}\u{2028}\u{2029}\u{3000}\u{1680}\u{2000}\u{202f}\u{205f}\u{1}\t\n“\u{10000}]{0,40}",
+        ) {
+            let words: Vec<&str> = Words(&s).collect();
+            proptest::prop_assert_eq!(words, s.split_whitespace().collect::<Vec<_>>());
+            let mut t = s.split_whitespace();
+            proptest::prop_assert_eq!(single_token(&s), t.next().is_some() && t.next().is_none());
+        }
+    }
+
     #[test]
     fn single_tokens_are_told_as_split_whitespace_tells_them() {
         let std = |s: &str| {
@@ -1240,6 +1330,19 @@ mod tests {
                         || !matches!(parse_token(t, &lex, false), Token::Number(p) if p.repaired.is_none())
                 );
             }
+        }
+
+        /// The neighbour test's early answer at a word's first character is the
+        /// plain one's.
+        #[test]
+        fn numbers_only_is_every_word_a_clean_number(
+            line in "([ \t\u{3000}\u{a0}]{0,2}(0|[1-9][0-9]{0,3}|0[0-9]|[-+.,]?[0-9]{1,3}[.,%]?|[Oo l|]|一|属于|△1|元|1元))*[ \t]{0,2}",
+        ) {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let plain = line
+                .split_whitespace()
+                .all(|t| matches!(parse_token(t, &lex, false), Token::Number(p) if p.repaired.is_none()));
+            proptest::prop_assert_eq!(numbers_only(&line, &lex), plain);
         }
 
         #[test]

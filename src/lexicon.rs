@@ -79,11 +79,10 @@ pub struct Lexicon {
     separator_starts: Vec<u8>,
     /// Letters OCR makes of a rule glued to the end of a number.
     pub rule_lookalikes: Vec<char>,
-    /// [`Lexicon::is_rule_mark`] of every ASCII character, bit `c` for `c`, and of
-    /// those that are also `lone_digits` marks: a line's every token is asked
+    /// The ASCII characters that are rule marks ([`Lexicon::is_rule_mark`]) and
+    /// `lone_digits` marks, bit `c` for `c`: a line's every token is asked
     /// (`numbers::lone_mark_among_numbers`), nearly all of them ASCII, and the lists
     /// and the map cost a scan and a hash each time.
-    rule_marks_ascii: u128,
     lone_rule_marks_ascii: u128,
     /// Every lone-digit rule mark is ASCII (so `lone_rule_marks_ascii` holds them all).
     lone_rule_marks_all_ascii: bool,
@@ -98,6 +97,14 @@ pub struct Lexicon {
     /// bit each: ordinals and headings ask of most lines' first characters, and the
     /// list cost a scan each time.
     numeral_bits: Vec<u64>,
+    /// Whether each character below [`KEY_TABLE_END`] may start a number (a digit,
+    /// a sign, a stray mark or a digit's confusion: [`Lexicon::starts_a_word_listed`]
+    /// says no), one bit each: every token the lexer reads is asked of its first
+    /// character, and the lists cost a hash and a scan each time.
+    number_start_bits: Vec<u64>,
+    /// Whether each character below [`KEY_TABLE_END`] is a rule mark
+    /// ([`Lexicon::is_rule_mark_listed`]), one bit each.
+    rule_mark_bits: Vec<u64>,
     /// Whether each character below [`KEY_TABLE_END`] stays in a match key, one bit
     /// each: `key` asks for every character of every line.
     key_kept: Vec<u64>,
@@ -278,13 +285,14 @@ impl Lexicon {
             numeral_ordinal,
             rules_utf8: Vec::new(),
             rule_ends: [false; 256],
-            rule_marks_ascii: 0,
             lone_rule_marks_ascii: 0,
             lone_rule_marks_all_ascii: false,
             lone_rule_mark_bytes: Vec::new(),
             separator_starts: Vec::new(),
             key_kept: Vec::new(),
             numeral_bits: Vec::new(),
+            number_start_bits: Vec::new(),
+            rule_mark_bits: Vec::new(),
             keeps_ideographs: false,
             key_steps: [0; 256],
             stamp: {
@@ -322,12 +330,9 @@ impl Lexicon {
             }
         }
         for c in (0..128u8).map(char::from) {
-            if lex.is_rule_mark_listed(c) {
-                lex.rule_marks_ascii |= 1 << u32::from(c);
-                if lex.lone_digits.contains_key(&c) {
-                    lex.lone_rule_marks_ascii |= 1 << u32::from(c);
-                    lex.lone_rule_mark_bytes.push(c as u8);
-                }
+            if lex.is_rule_mark_listed(c) && lex.lone_digits.contains_key(&c) {
+                lex.lone_rule_marks_ascii |= 1 << u32::from(c);
+                lex.lone_rule_mark_bytes.push(c as u8);
             }
         }
         lex.lone_rule_marks_all_ascii = lex
@@ -360,6 +365,23 @@ impl Lexicon {
             }
         }
         lex.numeral_bits = numeral_bits;
+        // From the lists themselves: each test is a membership in one of them.
+        let table = |chars: &mut dyn Iterator<Item = char>| {
+            let mut bits = vec![0u64; KEY_TABLE_END / 64];
+            for c in chars {
+                if let Some(w) = bits.get_mut(c as usize / 64) {
+                    *w |= 1 << (c as usize % 64);
+                }
+            }
+            bits
+        };
+        lex.number_start_bits = table(
+            &mut ('0'..='9')
+                .chain(['.', ',', '-', '\u{2212}', '+'])
+                .chain(lex.digit_confusions.keys().copied())
+                .chain(lex.stray_marks.iter().copied()),
+        );
+        lex.rule_mark_bits = table(&mut lex.rule_lookalikes.iter().chain(&lex.cell_rules).copied());
         lex.keeps_ideographs = ('\u{4e00}'..='\u{9fff}').all(|c| lex.keeps_in_key(c));
         for x in 0..=255u8 {
             let c = char::from(x);
@@ -488,9 +510,10 @@ impl Lexicon {
 
     /// Whether `c` is a table rule or what OCR makes of one (`|`, `]`, `l` …).
     pub fn is_rule_mark(&self, c: char) -> bool {
-        match u32::from(c) {
-            n @ 0..128 => self.rule_marks_ascii >> n & 1 == 1,
-            _ => self.is_rule_mark_listed(c),
+        let i = c as usize;
+        match self.rule_mark_bits.get(i / 64) {
+            Some(w) => w >> (i % 64) & 1 == 1,
+            None => self.is_rule_mark_listed(c),
         }
     }
 
@@ -718,6 +741,27 @@ impl Lexicon {
         out
     }
 
+    /// Whether a token that starts with `c` is text outside a row's numbers, whatever
+    /// follows: `c` is no digit, nothing a digit is read from, no sign and no stray
+    /// mark (`numbers::parse_token` without the numeric context reads such a token as
+    /// text).
+    #[inline]
+    pub fn starts_a_word(&self, c: char) -> bool {
+        let i = c as usize;
+        match self.number_start_bits.get(i / 64) {
+            Some(w) => w >> (i % 64) & 1 == 0,
+            None => self.starts_a_word_listed(c),
+        }
+    }
+
+    /// [`Lexicon::starts_a_word`] from the lists.
+    fn starts_a_word_listed(&self, c: char) -> bool {
+        let digitish =
+            c.is_ascii_digit() || c == '.' || c == ',' || self.digit_confusions.contains_key(&c);
+        let sign = matches!(c, '-' | '\u{2212}' | '+');
+        !digitish && !sign && !self.stray_marks.contains(&c)
+    }
+
     /// Whether `c` is one of the Chinese numerals.
     pub fn is_numeral(&self, c: char) -> bool {
         let i = c as usize;
@@ -731,6 +775,14 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_starts_by_bits_are_the_listed_ones() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            assert_eq!(lex.starts_a_word(c), lex.starts_a_word_listed(c), "{c:?}");
+        }
+    }
 
     /// [`Lexicon::plausible_misread`] as it was written, over lists of characters.
     fn plausible_misread_by_chars(lex: &Lexicon, a: &str, b: &str) -> bool {
@@ -831,7 +883,7 @@ mod tests {
             assert_eq!(lex.is_lone_rule_mark(c), lone, "{c:?}");
         }
         // The test is not empty: the lexicon reads some ASCII marks so.
-        assert!(lex.rule_marks_ascii != 0 && lex.lone_rule_marks_ascii != 0);
+        assert!(lex.lone_rule_marks_ascii != 0);
     }
 
     proptest::proptest! {

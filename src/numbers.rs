@@ -254,12 +254,9 @@ fn parse_general(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
     // first after trimming), no sign and nothing a digit is read from is text, with
     // or without a trailing rule, before the trimming and the units are tried.
     if let Some(c) = token.chars().next() {
-        let digitish =
-            c.is_ascii_digit() || c == '.' || c == ',' || lex.digit_confusions.contains_key(&c);
-        let sign = matches!(c, '-' | '\u{2212}' | '+');
         // Among a row's numbers a token may start with a rule OCR read (`]1`, `io0i`).
         let rule = numeric_context && lex.is_rule_mark(c);
-        if !digitish && !sign && !rule && !lex.stray_marks.contains(&c) {
+        if !rule && lex.starts_a_word(c) {
             return Token::Text;
         }
     }
