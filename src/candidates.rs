@@ -194,7 +194,7 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
     // from nothing, the two vectors were moved some 50,000 times on the bench reports.
     out.groups.reserve(kept.len());
     out.segments.reserve(kept.len());
-    let numbers_only = |i: usize| numbers_only(&lines[i], lex);
+    let numbers_only = |i: usize| numbers_only(lines[i], lex);
     for (k, &idx) in kept.iter().enumerate() {
         let line = &lines[idx];
         // Two in five kept lines are one plain number (`0`, most of them): its group
