@@ -1977,6 +1977,22 @@ mod tests {
     }
 
     #[test]
+    fn keys_that_hash_alike_keep_their_own_numbers() {
+        use std::hash::BuildHasher;
+        // Forty bytes that differ only outside the three words KeyHasher reads.
+        let a: Rc<str> = Rc::from("abcdefgh-1-xxxxxijklmnop-2-yyyyyqrstuvwx");
+        let b: Rc<str> = Rc::from("abcdefgh-3-xxxxxijklmnop-4-yyyyyqrstuvwx");
+        let hasher = BuildHasherDefault::<KeyHasher>::default();
+        assert_eq!(hasher.hash_one(&*a), hasher.hash_one(&*b));
+        let mut names = SegmentNames::default();
+        number_keys([Some(&a), Some(&b), None, Some(&a)].into_iter(), &mut names);
+        assert_eq!(names.name(0), names.name(3));
+        assert_ne!(names.name(0), names.name(1));
+        assert_eq!(names.name(2), None);
+        assert_eq!(name_of(&b), names.name(1).unwrap());
+    }
+
+    #[test]
     fn costs_of_two_decimals_are_parsed_as_str_parse_parses_them() {
         for n in 0..100 {
             let text = format!("0.{n:02}");
