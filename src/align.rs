@@ -16,15 +16,15 @@
 //! segment among the next few) scores only those.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
-use std::rc::Rc;
+use std::hash::{Hash, Hasher};
 
 use crate::candidates::Segment;
 use crate::dictionary::Label;
 use crate::ordinal::Ordinal;
 use crate::similarity::label_gate_holds as holds;
 use crate::similarity::{
-    label_memo, score_label, CharHasher, GlyphCosts, LabelGate, LabelMemo, LabelScore, Runs,
+    label_memo, number_keys, score_label, GlyphCosts, LabelGate, LabelMemo, LabelScore, Runs,
+    SegmentNames, NO_NAME,
 };
 
 /// A label may be wrapped over at most this many segments …
@@ -138,54 +138,48 @@ const MAX_LABEL_SETS: usize = 16;
 /// Segments and runs remembered per label set; past this the set keeps its most-used
 /// entries ([`make_room`]).
 const MAX_REMEMBERED: usize = 32_768;
-/// Segment keys numbered per thread; past this the numbers and every set's memo
-/// (whose keys are numbers) start again.
-const MAX_NAMES: usize = 1 << 16;
-/// The number of no segment key: a run's pieces past its last.
-const NO_NAME: u32 = u32::MAX;
-
-/// What a thread remembers: the scores by label set, and the numbers of the segment
-/// keys that the sets' keys are made of.
+/// What a thread remembers: the scores by label set, keyed by the numbers of the
+/// segment keys ([`number_segments`]) of one generation.
 #[derive(Default)]
 struct Memo {
     sets: Vec<LabelSet>,
-    /// Each segment key seen, numbered from 0 (a key is hashed once per segment
-    /// instead of once per run it is in).
-    names: HashMap<Rc<str>, u32, BuildHasherDefault<CharHasher>>,
-    /// The numbers of a table's segments, kept with its room.
-    names_buf: Vec<u32>,
+    /// The generation of the names the sets' keys are made of.
+    generation: u64,
+    /// The names of a table's segments, kept with its room ([`align_rows`]).
+    names_buf: SegmentNames,
 }
 
 impl Memo {
-    /// Numbers the keys of `segments` into `out` (NO_NAME for prose, which no run
-    /// holds), starting the numbers again, and with them every set's memo, when they
-    /// could run past [`MAX_NAMES`].
-    fn number(&mut self, segments: &[Segment], out: &mut Vec<u32>) {
-        if self.names.len() + segments.len() > MAX_NAMES {
-            self.names.clear();
+    /// Forgets every score when `names` are of another generation than those
+    /// remembered (their numbers may then stand for other keys).
+    fn take_names_of(&mut self, names: &SegmentNames) {
+        if self.generation != names.generation {
+            self.generation = names.generation;
             for set in &mut self.sets {
                 set.found.clear();
             }
         }
-        out.clear();
-        out.extend(segments.iter().map(|s| {
-            if s.prose {
-                return NO_NAME;
-            }
-            let next = self.names.len() as u32;
-            *self.names.entry(Rc::clone(&s.body_key)).or_insert(next)
-        }));
     }
 
     #[cfg(test)]
     fn clear(&mut self) {
         self.sets.clear();
-        self.names.clear();
     }
 }
 
+/// Numbers the keys of `segments` (none for prose, which no run holds): a key is
+/// hashed once per table instead of once per run it is in, and the stages after the
+/// alignment that remember answers by key ([`crate::similarity::BestLabel`]) take
+/// the same numbers.
+pub fn number_segments(segments: &[Segment], out: &mut SegmentNames) {
+    number_keys(
+        segments.iter().map(|s| (!s.prose).then_some(&s.body_key)),
+        out,
+    );
+}
+
 /// What a segment's scores depend on besides the labels and the glyph table: its
-/// ordinal, and the keys of its runs' segments, by their numbers ([`Memo::number`];
+/// ordinal, and the keys of its runs' segments, by their numbers ([`number_segments`];
 /// NO_NAME past the last). A run remembered on its own has `run` set, so that it is
 /// never taken for a segment whose last run it is.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -276,6 +270,21 @@ pub fn align_rows(
     labels: &[&Label],
     glyphs: &GlyphCosts,
 ) -> Vec<Option<RowMatch>> {
+    let mut names = MEMO.with(|memo| std::mem::take(&mut memo.borrow_mut().names_buf));
+    number_segments(segments, &mut names);
+    let out = align_named(segments, labels, glyphs, &names);
+    MEMO.with(|memo| memo.borrow_mut().names_buf = names);
+    out
+}
+
+/// [`align_rows`] of segments whose keys were numbered before: `names` is
+/// [`number_segments`] of `segments`.
+pub fn align_named(
+    segments: &[Segment],
+    labels: &[&Label],
+    glyphs: &GlyphCosts,
+    names: &SegmentNames,
+) -> Vec<Option<RowMatch>> {
     let (n, m) = (segments.len(), labels.len());
     let w = m + 1;
     let mut best = vec![f64::NEG_INFINITY; (n + 1) * w];
@@ -291,8 +300,7 @@ pub fn align_rows(
     let mut matched = MATCHED.with(std::cell::RefCell::take);
     matched.clear();
     let mut memo = MEMO.with(std::cell::RefCell::take);
-    let mut names = std::mem::take(&mut memo.names_buf);
-    memo.number(segments, &mut names);
+    memo.take_names_of(names);
     let set = label_memo(
         &mut memo.sets,
         labels,
@@ -324,7 +332,7 @@ pub fn align_rows(
         // `i + pieces`); only needed while row `i` of the table is relaxed, and only
         // when its scores are not known.
         let pieces = if i < n { pieces_from(segments, i) } else { 0 };
-        let key = SegmentKey::of(segments, &names, i, pieces);
+        let key = SegmentKey::of(segments, &names.numbers, i, pieces);
         let known = set.found.get(&key).map(hit);
         runs.clear();
         if known.is_none() && i < n {
@@ -466,7 +474,6 @@ pub fn align_rows(
     }
     set.gate = gate;
     DECODED.with(|cell| cell.replace(decoded));
-    memo.names_buf = names;
     MEMO.with(|cell| cell.replace(memo));
     RUNS.with(|r| r.replace(runs));
     // Stable: a cell's entries stay in the order set.
@@ -554,6 +561,8 @@ mod tests {
     use crate::candidates::lex_lines;
     use crate::dictionary::Dictionaries;
     use crate::normalize::{as_strs, normalize_line};
+    use crate::similarity::CharHasher;
+    use std::hash::BuildHasherDefault;
 
     fn align_text(text: &str, template: usize) -> Vec<Option<String>> {
         let d = Dictionaries::embedded().unwrap();

@@ -28,8 +28,9 @@ pub(super) fn align_rows_cellwise(
     // the table keeps its two bytes a cell.
     let mut matched: HashMap<u64, LabelScore, BuildHasherDefault<CharHasher>> = HashMap::default();
     let mut memo = MEMO.with(std::cell::RefCell::take);
-    let mut names = Vec::new();
-    memo.number(segments, &mut names);
+    let mut names = SegmentNames::default();
+    number_segments(segments, &mut names);
+    memo.take_names_of(&names);
     let set = label_memo(
         &mut memo.sets,
         labels,
@@ -42,7 +43,7 @@ pub(super) fn align_rows_cellwise(
         // Every run of segments from `i` that may form one label; only needed while
         // row `i` of the table is relaxed, and only when its scores are not known.
         let pieces = if i < n { pieces_from(segments, i) } else { 0 };
-        let key = SegmentKey::of(segments, &names, i, pieces);
+        let key = SegmentKey::of(segments, &names.numbers, i, pieces);
         let known = set.found.get(&key).map(|(found, _)| found);
         runs.clear();
         if known.is_none() && i < n {

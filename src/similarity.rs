@@ -15,6 +15,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 
 use crate::dictionary::Label;
 use crate::myers::{Bounds, Pattern, PrefixBounds, MAX_PATTERN};
@@ -725,44 +726,193 @@ fn memo_place<K, V>(
     (sets.len() - 1, true)
 }
 
-/// The answers [`best_label_at_least`] found for one label set, floor (the memo's
-/// `extra`) and glyph table, by [`answer_key`] of the segment.
-type BestAnswers = LabelMemo<String, Option<(usize, LabelScore)>>;
+/// Segment keys numbered per thread; past this the numbers start again, under a new
+/// generation.
+const MAX_NAMES: usize = 1 << 16;
+/// The number of no segment key (a prose segment's, which no label run holds).
+pub(crate) const NO_NAME: u32 = u32::MAX;
 
-/// What a thread remembers for [`best_label_at_least`]: the answers by label set, a
-/// buffer for the segment's key, and the sets' generation, changed whenever a set is
-/// made or the sets dropped (so a place in `sets` found under one generation is the
-/// same set while it lasts).
+/// A segment key's number: the same key has the same number within one generation of
+/// the thread's names, and no other key has it. A memo keyed by names keeps the
+/// generation its keys are from and forgets them when it changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Name {
+    generation: u64,
+    number: u32,
+}
+
+/// Hashes a segment key by its length and at most three of its words (its first,
+/// middle and last eight bytes): every key of every table is numbered, and keys
+/// that agree in all four are rare enough that telling them apart by comparing the
+/// keys costs less than hashing every byte of every key.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let n = bytes.len();
+        let word = |at: usize| {
+            let mut w = [0; 8];
+            let part = &bytes[at..(at + 8).min(n)];
+            w[..part.len()].copy_from_slice(part);
+            u64::from_le_bytes(w)
+        };
+        let mut h = self.0 ^ n as u64;
+        let mut mix = |w: u64| h = (h.rotate_left(26) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+        mix(word(0));
+        if n > 8 {
+            mix(word(n - 8));
+        }
+        if n > 16 {
+            mix(word(n / 2 - 4));
+        }
+        self.0 = h;
+    }
+    fn write_u8(&mut self, _: u8) {
+        // The end mark `str` hashes after its bytes: the map's keys are whole strings,
+        // never parts of a longer key, so it tells nothing here.
+    }
+}
+
+/// Each segment key a thread has seen, numbered from 0: a key is hashed once per
+/// table, and the memos of the alignment and of [`BestLabel`] look numbers up.
+struct Names {
+    numbers: HashMap<Rc<str>, u32, BuildHasherDefault<KeyHasher>>,
+    generation: u64,
+}
+
+impl Names {
+    /// Starts the numbers again when `more` keys could run past [`MAX_NAMES`].
+    fn make_room(&mut self, more: usize) {
+        if self.numbers.len() + more > MAX_NAMES {
+            self.numbers.clear();
+            self.generation = next_stamp();
+        }
+    }
+
+    fn number(&mut self, key: &Rc<str>) -> u32 {
+        // Looked up before an entry is made: most keys were seen before, and an
+        // entry's key is a clone of the `Rc` even when it is there.
+        if let Some(&n) = self.numbers.get(&**key) {
+            return n;
+        }
+        let next = self.numbers.len() as u32;
+        self.numbers.insert(Rc::clone(key), next);
+        next
+    }
+}
+
+thread_local! {
+    static NAMES: RefCell<Names> = RefCell::new(Names {
+        numbers: HashMap::default(),
+        generation: next_stamp(),
+    });
+}
+
+/// The numbers of a table's segment keys ([`number_keys`]), shared by the stages that
+/// remember answers by segment key.
+#[derive(Clone, Debug, Default)]
+pub struct SegmentNames {
+    pub(crate) numbers: Vec<u32>,
+    pub(crate) generation: u64,
+}
+
+impl SegmentNames {
+    /// The name of key `i`, None for a key left unnumbered.
+    pub fn name(&self, i: usize) -> Option<Name> {
+        let number = *self.numbers.get(i)?;
+        (number != NO_NAME).then_some(Name {
+            generation: self.generation,
+            number,
+        })
+    }
+}
+
+/// Numbers `keys` into `out` (NO_NAME for None), all under one generation.
+pub(crate) fn number_keys<'a>(
+    keys: impl ExactSizeIterator<Item = Option<&'a Rc<str>>>,
+    out: &mut SegmentNames,
+) {
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        names.make_room(keys.len());
+        out.numbers.clear();
+        out.numbers
+            .extend(keys.map(|k| k.map_or(NO_NAME, |k| names.number(k))));
+        out.generation = names.generation;
+    });
+}
+
+/// The name of one key.
+fn name_of(key: &str) -> Name {
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        names.make_room(1);
+        let number = match names.numbers.get(key) {
+            Some(&n) => n,
+            None => names.number(&Rc::from(key)),
+        };
+        Name {
+            generation: names.generation,
+            number,
+        }
+    })
+}
+
+/// What an answer of [`best_label_at_least`] depends on besides the label set: the
+/// segment's ordinal and key (by its number).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct AnswerKey {
+    ordinal: Option<Ordinal>,
+    number: u32,
+}
+
+impl std::hash::Hash for AnswerKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // One word: `CharHasher` mixes a word a step.
+        let ordinal = self
+            .ordinal
+            .map_or(0, |o| 1 + ((o.kind as u64) << 8 | u64::from(o.n)));
+        state.write_u64(ordinal << 32 | u64::from(self.number));
+    }
+}
+
+/// The answers [`best_label_at_least`] found for one label set, floor (the memo's
+/// `extra`) and glyph table, by [`AnswerKey`] of the segment.
+type BestAnswers = LabelMemo<AnswerKey, Option<(usize, LabelScore)>>;
+
+/// What a thread remembers for [`best_label_at_least`]: the answers by label set, the
+/// generation of the names the answers are keyed by, and the sets' generation,
+/// changed whenever a set is made or the sets dropped (so a place in `sets` found
+/// under one generation is the same set while it lasts).
 struct BestMemo {
     sets: Vec<BestAnswers>,
-    key: String,
+    names: u64,
     generation: u64,
+}
+
+impl BestMemo {
+    /// Forgets every answer when `name` is of another generation of names than
+    /// those remembered (its number may then stand for another key).
+    fn take_names_of(&mut self, name: Name) {
+        if self.names != name.generation {
+            self.names = name.generation;
+            for set in &mut self.sets {
+                set.found.clear();
+            }
+        }
+    }
 }
 
 thread_local! {
     static BEST: RefCell<BestMemo> = RefCell::new(BestMemo {
         sets: Vec::new(),
-        key: String::new(),
+        names: 0,
         generation: next_stamp(),
     });
-}
-
-/// A segment's ordinal and key as one string (its first characters the ordinal, which
-/// no key character can be mistaken for: keys hold letters, digits and Han only).
-fn answer_key(ordinal: Option<Ordinal>, body_key: &str, out: &mut String) {
-    out.clear();
-    match ordinal {
-        None => out.push('\u{0}'),
-        Some(o) => {
-            out.push(match o.kind {
-                crate::ordinal::OrdinalKind::Section => '\u{1}',
-                crate::ordinal::OrdinalKind::Paren => '\u{2}',
-                crate::ordinal::OrdinalKind::Arabic => '\u{3}',
-            });
-            out.push(char::from(o.n));
-        }
-    }
-    out.push_str(body_key);
 }
 
 /// The first of the labels that scores highest against a segment, if any reaches
@@ -828,16 +978,30 @@ impl<'a> BestLabel<'a> {
         ordinal: Option<Ordinal>,
         body_key: &str,
     ) -> Option<(usize, LabelScore)> {
+        self.best_named(ordinal, body_key, name_of(body_key))
+    }
+
+    /// [`Self::best`] of a segment whose key was numbered before (`name` is the
+    /// name of `body_key`): the memo is looked up without hashing the key again.
+    pub fn best_named(
+        &mut self,
+        ordinal: Option<Ordinal>,
+        body_key: &str,
+        name: Name,
+    ) -> Option<(usize, LabelScore)> {
+        let key = AnswerKey {
+            ordinal,
+            number: name.number,
+        };
         // A miss asks only the labels the set's gate says the key may reach.
         let remembered = BEST.with(|memo| {
             let mut memo = memo.borrow_mut();
+            memo.take_names_of(name);
             let Some(at) = self.place_in(&memo) else {
                 return Err(!0);
             };
-            let memo = &mut *memo;
-            answer_key(ordinal, body_key, &mut memo.key);
             let set = &mut memo.sets[at];
-            if let Some(&answer) = set.found.get(memo.key.as_str()) {
+            if let Some(&answer) = set.found.get(&key) {
                 return Ok(answer);
             }
             if !set
@@ -888,13 +1052,13 @@ impl<'a> BestLabel<'a> {
                     at
                 }
             };
-            let memo = &mut *memo;
-            answer_key(ordinal, body_key, &mut memo.key);
+            // The names' generation was taken before the scoring, and only numbering
+            // keys changes it: this thread numbered none since.
             let set = &mut memo.sets[at];
             if set.found.len() >= MAX_BEST_ANSWERS {
                 set.found.clear();
             }
-            set.found.insert(memo.key.clone(), answer);
+            set.found.insert(key, answer);
         });
         answer
     }
@@ -1753,6 +1917,79 @@ mod tests {
             proptest::prop_assert_eq!(chooser.best(ordinal, &key), all);
             proptest::prop_assert_eq!(chooser.best(ordinal, &key), all);
         }
+
+        /// Answers looked up by a table's key numbers are those of asking every label,
+        /// whatever the mix of numbered and plain calls, repeats and ordinals; keys
+        /// share a number exactly when they are equal.
+        #[test]
+        fn answers_by_key_numbers_are_the_answers_of_every_label(
+            ti in 0usize..16,
+            picks in proptest::collection::vec((0usize..64, proptest::collection::vec((0usize..40, 0usize..4, 0usize..400), 0..3), 0usize..3, proptest::bool::ANY), 1..12),
+            fi in 0usize..3,
+        ) {
+            let floor = [0.5, 0.7, 0.85][fi];
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            let tables = &d.templates[1].tables;
+            let table = &tables[ti % tables.len()];
+            let mut labels: Vec<&Label> = Vec::new();
+            for b in &table.blocks {
+                labels.extend(b.columns.iter().map(|c| &c.label));
+            }
+            labels.extend(table.groups.iter().map(|g| &g.label));
+            labels.extend(table.header_labels.iter());
+            let alphabet: Vec<char> = labels.iter().flat_map(|l| l.keys[0].chars()).collect();
+            if labels.is_empty() || alphabet.is_empty() {
+                return Ok(());
+            }
+            let segments: Vec<(Option<Ordinal>, Rc<str>, bool)> = picks
+                .iter()
+                .map(|(li, edits, oi, plain)| {
+                    let label = labels[li % labels.len()];
+                    let key: String = misread(&label.keys[0], edits, &alphabet, &d.glyphs)
+                        .into_iter()
+                        .collect();
+                    let ordinal = [None, label.ordinal, Some(Ordinal { kind: crate::ordinal::OrdinalKind::Arabic, n: 1 })][*oi];
+                    (ordinal, Rc::from(key), *plain)
+                })
+                .collect();
+            let mut names = SegmentNames::default();
+            number_keys(segments.iter().map(|(_, k, _)| Some(k)), &mut names);
+            let mut chooser = BestLabel::new(&labels, &d.glyphs, floor);
+            for (i, (ordinal, key, plain)) in segments.iter().enumerate() {
+                for (j, (_, other, _)) in segments.iter().enumerate() {
+                    proptest::prop_assert_eq!(names.name(i) == names.name(j), key == other);
+                }
+                let mut all: Option<(usize, LabelScore)> = None;
+                score_labels_at_least(*ordinal, key, labels.iter().copied(), &d.glyphs, floor, |t, score| {
+                    if let Some(s) = score {
+                        if !all.is_some_and(|b| b.1.score >= s.score) {
+                            all = Some((t, s));
+                        }
+                    }
+                });
+                let got = match names.name(i) {
+                    Some(name) if !plain => chooser.best_named(*ordinal, key, name),
+                    _ => chooser.best(*ordinal, key),
+                };
+                proptest::prop_assert_eq!(got, all);
+            }
+        }
+    }
+
+    #[test]
+    fn keys_that_hash_alike_keep_their_own_numbers() {
+        use std::hash::BuildHasher;
+        // Forty bytes that differ only outside the three words KeyHasher reads.
+        let a: Rc<str> = Rc::from("abcdefgh-1-xxxxxijklmnop-2-yyyyyqrstuvwx");
+        let b: Rc<str> = Rc::from("abcdefgh-3-xxxxxijklmnop-4-yyyyyqrstuvwx");
+        let hasher = BuildHasherDefault::<KeyHasher>::default();
+        assert_eq!(hasher.hash_one(&*a), hasher.hash_one(&*b));
+        let mut names = SegmentNames::default();
+        number_keys([Some(&a), Some(&b), None, Some(&a)].into_iter(), &mut names);
+        assert_eq!(names.name(0), names.name(3));
+        assert_ne!(names.name(0), names.name(1));
+        assert_eq!(names.name(2), None);
+        assert_eq!(name_of(&b), names.name(1).unwrap());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::align::{align_rows, RowMatch};
+use crate::align::{align_named, number_segments, RowMatch};
 use crate::candidates::{lex_lines, lone_glyph, Candidates, Slot, ValueGroup};
 use crate::dictionary::{Dictionaries, Domain, Label, Over, Table, Template};
 use crate::lexicon::Lexicon;
@@ -15,7 +15,7 @@ use crate::numbers::Num;
 use crate::pin::{pin_by_order, pin_by_ordinal, segment_used};
 use crate::placement::{complete, place_short_run, row_identities, Row, ShortRun};
 use crate::ruled::cut_ruled_runs;
-use crate::similarity::{BestLabel, GlyphCosts};
+use crate::similarity::{BestLabel, GlyphCosts, SegmentNames};
 use crate::split::{cut_runs, Cuts};
 use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Span};
 
@@ -62,7 +62,10 @@ pub fn read_table(
     let mut is_labelled = vec![false; table.rows.len()];
     labelled.iter().for_each(|&r| is_labelled[r] = true);
     let mut matches = vec![None; table.rows.len()];
-    for (m, &r) in align_rows(&cands.segments, &labels, &dict.glyphs)
+    // The keys are numbered once for the alignment's memo and the header repairs'.
+    let mut names = SegmentNames::default();
+    number_segments(&cands.segments, &mut names);
+    for (m, &r) in align_named(&cands.segments, &labels, &dict.glyphs, &names)
         .into_iter()
         .zip(&labelled)
     {
@@ -232,7 +235,7 @@ pub fn read_table(
         }
         read.result.cells.push(cells);
     }
-    log_header_repairs(&mut read, table, &cands, &seg_row, &dict.glyphs);
+    log_header_repairs(&mut read, table, &cands, &names, &seg_row, &dict.glyphs);
     Some(read)
 }
 
@@ -770,6 +773,7 @@ fn log_header_repairs(
     read: &mut TableRead,
     table: &Table,
     cands: &Candidates,
+    names: &SegmentNames,
     seg_row: &[Option<usize>],
     glyphs: &GlyphCosts,
 ) {
@@ -787,7 +791,10 @@ fn log_header_repairs(
         }
         // Only a match at HEADER_REPAIR or above is logged: weaker ones need not be
         // scored. The first of the best scores wins.
-        let best = chooser.best(seg.ordinal, &seg.body_key);
+        let best = match names.name(s) {
+            Some(name) => chooser.best_named(seg.ordinal, &seg.body_key, name),
+            None => chooser.best(seg.ordinal, &seg.body_key),
+        };
         let Some((kind, label, score)) = best.map(|(t, s)| (&targets[t].0, &targets[t].1, s))
         else {
             continue;
