@@ -532,7 +532,9 @@ fn alternatives(
 
 /// Whether `value` is a plausible misread of the digits `read`.
 fn plausible_value(lex: &Lexicon, read: &str, value: Num) -> bool {
-    spelled(value, |digits| lex.plausible_misread(read, digits))
+    // Only digits are a misread of digits: a negative value (as most cure values
+    // of a misread total are) is none, and need not be written out to be told so.
+    !value.is_negative() && spelled(value, |digits| lex.plausible_misread(read, digits))
 }
 
 /// `f` of `v` as written: a count's digits are written without allocating (a
@@ -917,6 +919,25 @@ mod tests {
             let log = repair(&mut fast, &sys, &d.lexicon, true);
             proptest::prop_assert_eq!(log, repair(&mut full, &sys, &d.lexicon, false));
             proptest::prop_assert_eq!(fast.cells, full.cells);
+        }
+
+        /// A value is a plausible misread exactly when its written form is, negative
+        /// values (told without writing them) included.
+        #[test]
+        fn plausible_values_are_those_written_plausible(
+            read in "-?[0-9]{0,6}(\\.[0-9]{1,2})?",
+            value in proptest::prop_oneof![
+                -2_000_000i64..2_000_000,
+                proptest::sample::select(vec![i64::MIN, -1, 0, 1, i64::MAX]),
+            ],
+            micro: bool,
+        ) {
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            let value = if micro { Num::micro(value) } else { Num::int(value) };
+            proptest::prop_assert_eq!(
+                plausible_value(&d.lexicon, &read, value),
+                d.lexicon.plausible_misread(&read, &value.to_string())
+            );
         }
 
         /// Every misread `misread_values` lists is a plausible misread.
