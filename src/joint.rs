@@ -84,7 +84,7 @@ pub fn place_jointly_in(
         let ways: Vec<Way> = ways
             .into_iter()
             .filter_map(|(put, _)| {
-                let out = consistent(sys, &base, &with_row(&base.values, run.row, &put))?;
+                let out = consistent(sys, &base, with_row(&base.values, run.row, &put))?;
                 // A table that breaks nothing is its own clean table.
                 let clean = if failing.is_empty() {
                     out.values[run.row].clone()
@@ -152,9 +152,10 @@ pub fn place_jointly_in(
     (log, filled)
 }
 
-/// The propagated grid when `g` breaks no identity the table as read did not.
-fn consistent(sys: &System, base: &Outcome, g: &Grid) -> Option<Outcome> {
-    let out = sys.propagate(g);
+/// The propagated grid when `g` breaks no identity the table as read did not (`g` is
+/// propagated in place: every caller builds it for this alone).
+fn consistent(sys: &System, base: &Outcome, g: Grid) -> Option<Outcome> {
+    let out = sys.propagate_owned(g);
     let broken = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
     (!broken).then_some(out)
 }
@@ -172,7 +173,7 @@ fn agreement(
     let mut fixed = start.clone();
     for (run, ways) in runs {
         if let [only] = ways.as_slice() {
-            fixed = with_row(&fixed, run.row, &only.put);
+            put_row(&mut fixed, run.row, &only.put);
         }
     }
     let mut search = Search {
@@ -255,7 +256,7 @@ struct Search<'a> {
 
 impl Search<'_> {
     /// [`consistent`], counting a step.
-    fn consistent(&mut self, g: &Grid) -> Option<Outcome> {
+    fn consistent(&mut self, g: Grid) -> Option<Outcome> {
         self.steps += 1;
         consistent(self.sys, self.base, g)
     }
@@ -267,7 +268,7 @@ impl Search<'_> {
         chosen[fixed] = w;
         let (run, ways) = &self.runs[fixed];
         let g = with_row(&self.base.values, run.row, &ways[w].put);
-        let out = self.consistent(&g)?;
+        let out = self.consistent(g)?;
         self.extend(0, out.values, &mut chosen).then_some(chosen)
     }
 
@@ -282,9 +283,9 @@ impl Search<'_> {
             // cell on the way down is not taken for a check of it.
             let mut leaf = self.start.clone();
             for (k, (run, ways)) in self.runs.iter().enumerate() {
-                leaf = with_row(&leaf, run.row, &ways[chosen[k]].put);
+                put_row(&mut leaf, run.row, &ways[chosen[k]].put);
             }
-            return self.consistent(&leaf).is_some();
+            return self.consistent(leaf).is_some();
         }
         if chosen[i] != usize::MAX {
             return self.extend(i + 1, g, chosen);
@@ -301,7 +302,7 @@ impl Search<'_> {
                 continue;
             }
             let next = with_row(&g, row, put);
-            if let Some(out) = self.consistent(&next) {
+            if let Some(out) = self.consistent(next) {
                 chosen[i] = w;
                 if self.extend(i + 1, out.values, chosen) {
                     return true;
@@ -320,7 +321,7 @@ impl Search<'_> {
     fn record(&mut self, chosen: &[usize]) {
         let mut leaf = self.start.clone();
         for (k, (run, ways)) in self.runs.iter().enumerate() {
-            leaf = with_row(&leaf, run.row, &ways[chosen[k]].put);
+            put_row(&mut leaf, run.row, &ways[chosen[k]].put);
         }
         for (k, &w) in chosen.iter().enumerate() {
             let (run, ways) = &self.runs[k];
@@ -361,12 +362,17 @@ fn implied(sys: &System, g: &Grid, x: (usize, usize), v: Num) -> bool {
 /// `g` with `way`'s values written into row `r` (its gaps keep what `g` had).
 fn with_row(g: &Grid, r: usize, way: &Row) -> Grid {
     let mut next = g.clone();
-    for (cell, put) in next[r].iter_mut().zip(way) {
+    put_row(&mut next, r, way);
+    next
+}
+
+/// Puts the cells of `way` into row `r` of `g` (its gaps leave what is there).
+fn put_row(g: &mut Grid, r: usize, way: &Row) {
+    for (cell, put) in g[r].iter_mut().zip(way) {
         if put.is_some() {
             *cell = *put;
         }
     }
-    next
 }
 
 #[cfg(test)]

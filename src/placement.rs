@@ -527,7 +527,7 @@ fn consistent_readings(
     let judge = |placed: Row, how: &'static str| {
         let mut g = grid.clone();
         g[run.row] = placed.clone();
-        let out = sys.propagate(&g);
+        let out = sys.propagate_owned(g);
         let contradicts = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
         // A value read on a line that lost cells may itself be misread (94 read as
         // 9): each placed count must be checked by an identity it did not help force.

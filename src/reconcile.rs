@@ -41,12 +41,20 @@ pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Ve
 /// [`repair_misreads`] with the table's system already built for `tr` (its rows'
 /// presence, which no reconciliation step changes).
 pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> Vec<Correction> {
-    repair(tr, sys, lex, true)
+    repair(tr, sys, lex, true, true)
 }
 
 /// [`repair_misreads_in`]; `cures_only` takes a cell's alternatives from its cure
-/// values alone where every cell is known (the same repairs either way).
-fn repair(tr: &mut TableResult, sys: &System, lex: &Lexicon, cures_only: bool) -> Vec<Correction> {
+/// values alone where every cell is known, and `carry` takes a round's table and
+/// outcome from the round before where every cell was known (the same repairs
+/// either way).
+fn repair(
+    tr: &mut TableResult,
+    sys: &System,
+    lex: &Lexicon,
+    cures_only: bool,
+    carry: bool,
+) -> Vec<Correction> {
     if identities_hold(tr, sys) {
         return Vec::new();
     }
@@ -55,17 +63,26 @@ fn repair(tr: &mut TableResult, sys: &System, lex: &Lexicon, cures_only: bool) -
     // The instances that contain each cell ([`System::touching`]), found once in one
     // pass over the instances, not by a scan of them all for every cell looked at.
     let touching_cell = Touching::new(sys, tr);
+    // The table and its outcome after a repair where every cell was known: they are
+    // the last round's with the repaired cell changed.
+    let mut carried: Option<(Grid, Outcome)> = None;
     for _ in 0..MAX_REPAIR_ROUNDS {
-        let grid: Grid = grid(tr);
-        let base = sys.propagate(&grid);
+        // With every cell known nothing is forced, so a changed cell changes only the
+        // instances that contain it: those are judged alone, without propagating a
+        // copy of the grid for each alternative.
+        let (grid, base, known) = match carried.take() {
+            Some((grid, base)) => (grid, base, true),
+            None => {
+                let grid: Grid = grid(tr);
+                let base = sys.propagate(&grid);
+                let known = sys.all_known(&grid);
+                (grid, base, known)
+            }
+        };
         let failing = base.failing();
         if failing.is_empty() {
             break;
         }
-        // With every cell known nothing is forced, so a changed cell changes only the
-        // instances that contain it: those are judged alone, without propagating a
-        // copy of the grid for each alternative.
-        let known = sys.all_known(&grid);
         // Each failed instance's two sums, once a round: a cell's cure value is then
         // their difference with the cell taken out, not a sum of the other cells for
         // every cell visited.
@@ -186,8 +203,31 @@ fn repair(tr: &mut TableResult, sys: &System, lex: &Lexicon, cures_only: bool) -
         cell.value = Some(fixed);
         cell.status = CellStatus::Repaired;
         repaired.push((r, c));
+        if known && carry {
+            carried = changed_known(sys, grid, base, touching_cell.of((r, c)).0, (r, c), fixed);
+        }
     }
     log
+}
+
+/// The grid and outcome of [`System::propagate`] once cell `x` of `grid` (of which
+/// [`System::all_known`] holds, `base` its outcome) is `v`: with every cell still
+/// known nothing is forced, and only the instances that contain `x` (`touching`) are
+/// judged again. None if one of them cannot be judged so.
+fn changed_known(
+    sys: &System,
+    mut grid: Grid,
+    mut base: Outcome,
+    touching: &[usize],
+    x: At,
+    v: Num,
+) -> Option<(Grid, Outcome)> {
+    for &j in touching {
+        base.failed[j] = sys.judge_changed(j, &grid, x, v)?.0;
+    }
+    grid[x.0][x.1] = Some(v);
+    base.values[x.0][x.1] = Some(v);
+    Some((grid, base))
 }
 
 /// [`System::touching`] of every cell of a table at once: each cell's instances, in
@@ -532,7 +572,9 @@ fn alternatives(
 
 /// Whether `value` is a plausible misread of the digits `read`.
 fn plausible_value(lex: &Lexicon, read: &str, value: Num) -> bool {
-    spelled(value, |digits| lex.plausible_misread(read, digits))
+    // Only digits are a misread of digits: a negative value (as most cure values
+    // of a misread total are) is none, and need not be written out to be told so.
+    !value.is_negative() && spelled(value, |digits| lex.plausible_misread(read, digits))
 }
 
 /// `f` of `v` as written: a count's digits are written without allocating (a
@@ -914,9 +956,83 @@ mod tests {
             let (t, tr) = crate::solve::scattered(&d, which, base, set);
             let sys = System::new(t, &tr);
             let (mut fast, mut full) = (tr.clone(), tr);
-            let log = repair(&mut fast, &sys, &d.lexicon, true);
-            proptest::prop_assert_eq!(log, repair(&mut full, &sys, &d.lexicon, false));
+            let log = repair(&mut fast, &sys, &d.lexicon, true, true);
+            proptest::prop_assert_eq!(log, repair(&mut full, &sys, &d.lexicon, false, true));
             proptest::prop_assert_eq!(fast.cells, full.cells);
+        }
+
+        /// A known cell changed in a table whose cells are all known gives the grid
+        /// and outcome that propagating the changed table afresh gives (large,
+        /// negative and misread values scattered, the cell in any instance or none).
+        #[test]
+        fn a_changed_known_cell_is_judged_as_propagation_judges_it(
+            which in 0usize..64,
+            base in proptest::sample::select(vec![0i64, 1, 10, 999_999]),
+            set in proptest::collection::vec(
+                (0usize..64, 0usize..16, proptest::sample::select(vec![0i64, 1, 2, 9, 100, i64::MAX / 2])),
+                0..6,
+            ),
+            at in (0usize..64, 0usize..16),
+            v in proptest::sample::select(vec![-7i64, 0, 1, 3, 10, 1_000_000, i64::MAX]),
+        ) {
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            let (t, tr) = crate::solve::scattered(&d, which, base, set);
+            let sys = System::new(t, &tr);
+            let g = grid(&tr);
+            proptest::prop_assert!(sys.all_known(&g));
+            let r = at.0 % tr.cells.len();
+            let x = (r, at.1 % tr.cells[r].len());
+            let (v, touching) = (Num::int(v), sys.touching(x));
+            let changed = changed_known(&sys, g.clone(), sys.propagate(&g), &touching, x, v);
+            let mut fresh = g;
+            fresh[x.0][x.1] = Some(v);
+            let out = sys.propagate(&fresh);
+            let (grid, carried) = changed.unwrap();
+            proptest::prop_assert_eq!(grid, fresh);
+            proptest::prop_assert_eq!(carried.values, out.values);
+            proptest::prop_assert_eq!(carried.failed, out.failed);
+            proptest::prop_assert_eq!(carried.derived, out.derived);
+        }
+
+        /// A round after a repair of a table whose cells are all known, carried over
+        /// from the round before, repairs what a round that propagates the table
+        /// afresh does (misread values, some large, scattered over complete tables,
+        /// several to a table so that a repair is followed by more rounds).
+        #[test]
+        fn carried_rounds_repair_as_fresh_ones_do(
+            which in 0usize..64,
+            base in proptest::sample::select(vec![0i64, 1, 10, 999_999]),
+            set in proptest::collection::vec(
+                (0usize..64, 0usize..16, proptest::sample::select(vec![0i64, 1, 2, 3, 6, 8, 9, 10, 11, 18, 100, 9_999_999, i64::MAX / 2])),
+                1..8,
+            ),
+        ) {
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            let (t, tr) = crate::solve::scattered(&d, which, base, set);
+            let sys = System::new(t, &tr);
+            let (mut carried, mut fresh) = (tr.clone(), tr);
+            let log = repair(&mut carried, &sys, &d.lexicon, true, true);
+            proptest::prop_assert_eq!(log, repair(&mut fresh, &sys, &d.lexicon, true, false));
+            proptest::prop_assert_eq!(carried.cells, fresh.cells);
+        }
+
+        /// A value is a plausible misread exactly when its written form is, negative
+        /// values (told without writing them) included.
+        #[test]
+        fn plausible_values_are_those_written_plausible(
+            read in "-?[0-9]{0,6}(\\.[0-9]{1,2})?",
+            value in proptest::prop_oneof![
+                -2_000_000i64..2_000_000,
+                proptest::sample::select(vec![i64::MIN, -1, 0, 1, i64::MAX]),
+            ],
+            micro: bool,
+        ) {
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            let value = if micro { Num::micro(value) } else { Num::int(value) };
+            proptest::prop_assert_eq!(
+                plausible_value(&d.lexicon, &read, value),
+                d.lexicon.plausible_misread(&read, &value.to_string())
+            );
         }
 
         /// Every misread `misread_values` lists is a plausible misread.
