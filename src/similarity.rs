@@ -1810,6 +1810,19 @@ mod tests {
         key
     }
 
+    /// A table's header labels (its columns', groups' and header rows'), as a header
+    /// chooser sees them, and the characters of their keys to misread them with.
+    fn header_labels(table: &crate::dictionary::Table) -> (Vec<&Label>, Vec<char>) {
+        let mut labels: Vec<&Label> = Vec::new();
+        for b in &table.blocks {
+            labels.extend(b.columns.iter().map(|c| &c.label));
+        }
+        labels.extend(table.groups.iter().map(|g| &g.label));
+        labels.extend(table.header_labels.iter());
+        let alphabet = labels.iter().flat_map(|l| l.keys[0].chars()).collect();
+        (labels, alphabet)
+    }
+
     proptest::proptest! {
         /// The runs' scores, with every floor and bound that settles pairs before the
         /// weighted table, are the plain table's, for misread labels of the
@@ -1886,14 +1899,7 @@ mod tests {
             let floor = [0.5, 0.7, 0.8, 0.85, 0.9][fi];
             let d = crate::dictionary::Dictionaries::embedded().unwrap();
             let tables = &d.templates[1].tables;
-            let table = &tables[ti % tables.len()];
-            let mut labels: Vec<&Label> = Vec::new();
-            for b in &table.blocks {
-                labels.extend(b.columns.iter().map(|c| &c.label));
-            }
-            labels.extend(table.groups.iter().map(|g| &g.label));
-            labels.extend(table.header_labels.iter());
-            let alphabet: Vec<char> = labels.iter().flat_map(|l| l.keys[0].chars()).collect();
+            let (labels, alphabet) = header_labels(&tables[ti % tables.len()]);
             if labels.is_empty() || alphabet.is_empty() {
                 return Ok(());
             }
@@ -1930,14 +1936,7 @@ mod tests {
             let floor = [0.5, 0.7, 0.85][fi];
             let d = crate::dictionary::Dictionaries::embedded().unwrap();
             let tables = &d.templates[1].tables;
-            let table = &tables[ti % tables.len()];
-            let mut labels: Vec<&Label> = Vec::new();
-            for b in &table.blocks {
-                labels.extend(b.columns.iter().map(|c| &c.label));
-            }
-            labels.extend(table.groups.iter().map(|g| &g.label));
-            labels.extend(table.header_labels.iter());
-            let alphabet: Vec<char> = labels.iter().flat_map(|l| l.keys[0].chars()).collect();
+            let (labels, alphabet) = header_labels(&tables[ti % tables.len()]);
             if labels.is_empty() || alphabet.is_empty() {
                 return Ok(());
             }
