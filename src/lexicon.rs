@@ -96,18 +96,18 @@ pub struct Lexicon {
     /// Whether each character below [`KEY_TABLE_END`] is one of the `numerals`, one
     /// bit each: ordinals and headings ask of most lines' first characters, and the
     /// list cost a scan each time.
-    numeral_bits: Vec<u64>,
+    numeral_bits: CharBits,
     /// Whether each character below [`KEY_TABLE_END`] may start a number (a digit,
     /// a sign, a stray mark or a digit's confusion: [`Lexicon::starts_a_word_listed`]
     /// says no), one bit each: every token the lexer reads is asked of its first
     /// character, and the lists cost a hash and a scan each time.
-    number_start_bits: Vec<u64>,
+    number_start_bits: CharBits,
     /// Whether each character below [`KEY_TABLE_END`] is a rule mark
     /// ([`Lexicon::is_rule_mark_listed`]), one bit each.
-    rule_mark_bits: Vec<u64>,
+    rule_mark_bits: CharBits,
     /// Whether each character below [`KEY_TABLE_END`] stays in a match key, one bit
     /// each: `key` asks for every character of every line.
-    key_kept: Vec<u64>,
+    key_kept: CharBits,
     /// Every CJK Unified Ideograph (U+4E00–U+9FFF) stays in a key (no stray mark is
     /// one): keys copy runs of them without asking about each.
     pub(crate) keeps_ideographs: bool,
@@ -289,10 +289,10 @@ impl Lexicon {
             lone_rule_marks_all_ascii: false,
             lone_rule_mark_bytes: Vec::new(),
             separator_starts: Vec::new(),
-            key_kept: Vec::new(),
-            numeral_bits: Vec::new(),
-            number_start_bits: Vec::new(),
-            rule_mark_bits: Vec::new(),
+            key_kept: CharBits::default(),
+            numeral_bits: CharBits::default(),
+            number_start_bits: CharBits::default(),
+            rule_mark_bits: CharBits::default(),
             keeps_ideographs: false,
             key_steps: [0; 256],
             stamp: {
@@ -351,37 +351,21 @@ impl Lexicon {
                 .iter()
                 .any(|&c| c == ' ' || c.is_ascii_digit());
         // Letters and digits (from build.rs), less the stray marks.
-        let mut kept = crate::dictionary::ALPHANUMERIC_BELOW_A000.to_vec();
+        let mut kept = CharBits(crate::dictionary::ALPHANUMERIC_BELOW_A000.to_vec());
         for &c in &lex.stray_marks {
-            if let Some(w) = kept.get_mut(c as usize / 64) {
-                *w &= !(1 << (c as usize % 64));
-            }
+            kept.set(c, false);
         }
         lex.key_kept = kept;
-        let mut numeral_bits = vec![0u64; KEY_TABLE_END / 64];
-        for &c in &lex.numerals {
-            if let Some(w) = numeral_bits.get_mut(c as usize / 64) {
-                *w |= 1 << (c as usize % 64);
-            }
-        }
-        lex.numeral_bits = numeral_bits;
+        lex.numeral_bits = CharBits::of(lex.numerals.iter().copied());
         // From the lists themselves: each test is a membership in one of them.
-        let table = |chars: &mut dyn Iterator<Item = char>| {
-            let mut bits = vec![0u64; KEY_TABLE_END / 64];
-            for c in chars {
-                if let Some(w) = bits.get_mut(c as usize / 64) {
-                    *w |= 1 << (c as usize % 64);
-                }
-            }
-            bits
-        };
-        lex.number_start_bits = table(
-            &mut ('0'..='9')
+        lex.number_start_bits = CharBits::of(
+            ('0'..='9')
                 .chain(['.', ',', '-', '\u{2212}', '+'])
                 .chain(lex.digit_confusions.keys().copied())
                 .chain(lex.stray_marks.iter().copied()),
         );
-        lex.rule_mark_bits = table(&mut lex.rule_lookalikes.iter().chain(&lex.cell_rules).copied());
+        lex.rule_mark_bits =
+            CharBits::of(lex.rule_lookalikes.iter().chain(&lex.cell_rules).copied());
         lex.keeps_ideographs = ('\u{4e00}'..='\u{9fff}').all(|c| lex.keeps_in_key(c));
         for x in 0..=255u8 {
             let c = char::from(x);
@@ -510,9 +494,8 @@ impl Lexicon {
 
     /// Whether `c` is a table rule or what OCR makes of one (`|`, `]`, `l` …).
     pub fn is_rule_mark(&self, c: char) -> bool {
-        let i = c as usize;
-        match self.rule_mark_bits.get(i / 64) {
-            Some(w) => w >> (i % 64) & 1 == 1,
+        match self.rule_mark_bits.get(c) {
+            Some(bit) => bit,
             None => self.is_rule_mark_listed(c),
         }
     }
@@ -571,9 +554,8 @@ impl Lexicon {
     /// stray marks.
     #[inline]
     pub fn keeps_in_key(&self, c: char) -> bool {
-        let i = c as usize;
-        match self.key_kept.get(i / 64) {
-            Some(w) => w >> (i % 64) & 1 == 1,
+        match self.key_kept.get(c) {
+            Some(bit) => bit,
             None => self.keeps_rare(c),
         }
     }
@@ -581,7 +563,7 @@ impl Lexicon {
     /// [`Lexicon::keeps_in_key`] of every ASCII character at once, bit `c` for `c`:
     /// keys test a line's ASCII bytes against it without a call per byte.
     pub(crate) fn ascii_kept(&self) -> u128 {
-        match self.key_kept.get(..2) {
+        match self.key_kept.0.get(..2) {
             Some(&[low, high]) => u128::from(low) | u128::from(high) << 64,
             _ => (0..128u8)
                 .filter(|&b| self.keeps_rare(char::from(b)))
@@ -747,9 +729,8 @@ impl Lexicon {
     /// text).
     #[inline]
     pub fn starts_a_word(&self, c: char) -> bool {
-        let i = c as usize;
-        match self.number_start_bits.get(i / 64) {
-            Some(w) => w >> (i % 64) & 1 == 0,
+        match self.number_start_bits.get(c) {
+            Some(bit) => !bit,
             None => self.starts_a_word_listed(c),
         }
     }
@@ -764,11 +745,46 @@ impl Lexicon {
 
     /// Whether `c` is one of the Chinese numerals.
     pub fn is_numeral(&self, c: char) -> bool {
-        let i = c as usize;
-        match self.numeral_bits.get(i / 64) {
-            Some(w) => w >> (i % 64) & 1 == 1,
+        match self.numeral_bits.get(c) {
+            Some(bit) => bit,
             None => self.numerals.contains(&c),
         }
+    }
+}
+
+/// One bit for each character below [`KEY_TABLE_END`] (bit `c % 64` of word `c / 64`):
+/// a class of the lexicon's characters that is asked of nearly every character or
+/// token, told without a hash or a list scan; above the table, `get` says nothing and
+/// the lists answer.
+#[derive(Debug, Default)]
+struct CharBits(Vec<u64>);
+
+impl CharBits {
+    /// The characters of `chars` (those below the table's end).
+    fn of(chars: impl IntoIterator<Item = char>) -> CharBits {
+        let mut bits = CharBits(vec![0; KEY_TABLE_END / 64]);
+        for c in chars {
+            bits.set(c, true);
+        }
+        bits
+    }
+
+    fn set(&mut self, c: char, on: bool) {
+        if let Some(w) = self.0.get_mut(c as usize / 64) {
+            let bit = 1 << (c as usize % 64);
+            if on {
+                *w |= bit;
+            } else {
+                *w &= !bit;
+            }
+        }
+    }
+
+    /// Whether `c` is in the class, if it is below the table's end.
+    #[inline]
+    fn get(&self, c: char) -> Option<bool> {
+        let i = c as usize;
+        self.0.get(i / 64).map(|w| w >> (i % 64) & 1 == 1)
     }
 }
 
