@@ -983,7 +983,7 @@ mod tests {
             let r = at.0 % tr.cells.len();
             let x = (r, at.1 % tr.cells[r].len());
             let (v, touching) = (Num::int(v), sys.touching(x));
-            let changed = changed_known(&sys, g.clone(), sys.propagate(&g), &touching, x, v);
+            let changed = changed_known(&sys, g.clone(), sys.propagate(&g), touching, x, v);
             let mut fresh = g;
             fresh[x.0][x.1] = Some(v);
             let out = sys.propagate(&fresh);
@@ -1091,7 +1091,7 @@ mod tests {
             for (r, row) in g.iter().enumerate() {
                 for c in 0..row.len() {
                     let touching = sys.touching((r, c));
-                    let Some(cures) = cure_values_summed(&sys, &base, &touching, (r, c)) else {
+                    let Some(cures) = cure_values_summed(&sys, &base, touching, (r, c)) else {
                         continue;
                     };
                     let v = Num::int(tried);

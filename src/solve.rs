@@ -126,15 +126,31 @@ impl Touch {
         touch
     }
 
-    fn at_mut(&mut self, (r, c): At) -> Option<&mut Vec<usize>> {
-        let at = self.starts.get(r)? + c;
+    /// Where cell `x`'s list is, if `x` is in its row's domains.
+    fn place(&self, (r, c): At) -> Option<usize> {
+        let start = *self.starts.get(r)?;
+        let end = self
+            .starts
+            .get(r + 1)
+            .copied()
+            .unwrap_or(self.instances.len());
+        (start + c < end).then_some(start + c)
+    }
+
+    fn at_mut(&mut self, x: At) -> Option<&mut Vec<usize>> {
+        let at = self.place(x)?;
         self.instances.get_mut(at)
+    }
+
+    /// The instances that contain `x`; None for a cell outside the rows' domains.
+    fn at(&self, x: At) -> Option<&[usize]> {
+        Some(self.instances.get(self.place(x)?)?.as_slice())
     }
 
     /// Marks the instances that contain `x`. A cell outside the rows' domains is in
     /// no list: every instance is marked, as if all of them held it.
-    fn mark(&self, (r, c): At, dirty: &mut [bool]) {
-        match self.starts.get(r).and_then(|s| self.instances.get(s + c)) {
+    fn mark(&self, x: At, dirty: &mut [bool]) {
+        match self.at(x) {
             Some(list) => list.iter().for_each(|&j| dirty[j] = true),
             None => dirty.iter_mut().for_each(|d| *d = true),
         }
@@ -244,11 +260,10 @@ impl System {
         }
     }
 
-    /// The instances that contain `x`.
-    pub fn touching(&self, x: At) -> Vec<usize> {
-        (0..self.instances.len())
-            .filter(|&i| self.cells(i).any(|y| y == x))
-            .collect()
+    /// The instances that contain `x`, in order (the shape's list: an instance holds
+    /// only cells of its rows' domains, so a cell outside them is in none).
+    pub fn touching(&self, x: At) -> &[usize] {
+        self.touch.at(x).unwrap_or_default()
     }
 
     /// Every cell of instance `i`, left side first.
@@ -564,6 +579,33 @@ mod tests {
                 let (kept, formed) = (System::new(t, &tr), System::formed(t, &tr));
                 proptest::prop_assert_eq!(&kept.instances[..], &formed.instances[..]);
                 proptest::prop_assert_eq!(&kept.domains[..], &formed.domains[..]);
+            }
+        }
+
+        /// The instances a cell's list gives are those that hold the cell, for every
+        /// cell of tables with rows found, missing or left out, and for cells past a
+        /// row's end.
+        #[test]
+        fn a_cells_instances_are_those_that_hold_it(
+            which in 0usize..64,
+            presence in proptest::collection::vec(0u8..3, 0..40),
+        ) {
+            use crate::model::RowPresence;
+            let d = Dictionaries::embedded().unwrap();
+            let all: Vec<&Table> = d.templates.iter().flat_map(|t| &t.tables).collect();
+            let t = all[which % all.len()];
+            let mut tr = table_of(|_, _| 0, t);
+            for (r, &p) in presence.iter().enumerate().take(tr.rows.len()) {
+                tr.rows[r] = [RowPresence::Found, RowPresence::NotFound, RowPresence::Omitted][usize::from(p)];
+            }
+            let sys = System::formed(t, &tr);
+            for (r, row) in tr.cells.iter().enumerate() {
+                for c in 0..=row.len() {
+                    let holding: Vec<usize> = (0..sys.instances.len())
+                        .filter(|&i| sys.cells(i).any(|y| y == (r, c)))
+                        .collect();
+                    proptest::prop_assert_eq!(sys.touching((r, c)), &holding[..]);
+                }
             }
         }
 
