@@ -505,7 +505,8 @@ fn combinations_exceed(n: usize, k: usize, max: usize) -> bool {
             return true;
         }
     }
-    false
+    // The one way of choosing all or none of the rest, past a `max` of 0.
+    c > max as u128
 }
 
 /// One way the table allows a run to be read: the values as placed, the row once
