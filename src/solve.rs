@@ -332,94 +332,133 @@ impl System {
     /// [`System::propagate`] of a grid the caller no longer needs (one copy fewer: a
     /// repair tries a changed copy of the table for every candidate value).
     pub fn propagate_owned(&self, grid: Grid) -> Outcome {
-        let mut g = grid;
-        let mut failed = vec![false; self.instances.len()];
-        let mut derived = vec![false; self.instances.len()];
+        let mut out = Outcome {
+            values: grid,
+            failed: vec![false; self.instances.len()],
+            derived: vec![false; self.instances.len()],
+        };
         // An instance is looked at again only once one of its cells has changed: with
         // the same values it would find what it found before, which changed nothing (an
         // instance that fills or fails changes its own cell or is done).
         let mut dirty = vec![true; self.instances.len()];
         loop {
             let mut changed = false;
-            for (i, (_, _, lhs, rhs)) in self.instances.iter().enumerate() {
-                if failed[i] || !dirty[i] {
+            for i in 0..self.instances.len() {
+                if out.failed[i] || !dirty[i] {
                     continue;
                 }
                 dirty[i] = false;
-                // Each side's known sum (added in order, as Num::sum does) and the
-                // unknown cells (how many, and the first) in one pass, without a list
-                // per instance: most passes over most instances end here.
-                let mut unknowns = 0;
-                let mut first = None;
-                let mut known = |cs: &[At]| {
-                    let mut sum = Num::default();
-                    for &(r, c) in cs {
-                        match g[r][c] {
-                            Some(v) => sum = sum + v,
-                            None => {
-                                unknowns += 1;
-                                first = first.or(Some((r, c)));
-                            }
-                        }
-                    }
-                    sum
-                };
-                let (known_lhs, known_rhs) = (known(lhs), known(rhs));
-                let need = known_rhs - known_lhs;
-                match (unknowns, first) {
-                    (0, _) => failed[i] = need != Num::default(),
-                    (1, Some(x)) => {
-                        let v = if lhs.contains(&x) {
-                            need
-                        } else {
-                            Num::default() - need
-                        };
-                        if self.allows(x, v) {
-                            g[x.0][x.1] = Some(v);
-                            self.touch.mark(x, &mut dirty);
-                            derived[i] = true;
-                            changed = true;
-                        } else {
-                            failed[i] = true;
-                        }
-                    }
-                    _ => {
-                        let many = lhs
-                            .iter()
-                            .chain(rhs)
-                            .copied()
-                            .filter(|&(r, c)| g[r][c].is_none());
-                        let all_lhs = many.clone().all(|x| lhs.contains(&x));
-                        let all_rhs = many.clone().all(|x| rhs.contains(&x));
-                        if !(all_lhs || all_rhs) || !many.clone().all(|x| self.non_negative(x)) {
-                            continue;
-                        }
-                        // Non-negative unknowns on one side must make up the difference.
-                        let sum = if all_lhs { need } else { Num::default() - need };
-                        if sum.is_negative() {
-                            failed[i] = true;
-                        } else if sum == Num::default() {
-                            let many: Vec<At> = many.collect();
-                            for &(r, c) in &many {
-                                g[r][c] = Some(Num::default());
-                                self.touch.mark((r, c), &mut dirty);
-                            }
-                            derived[i] = true;
-                            changed = true;
-                        }
-                    }
-                }
+                changed |= self.apply(i, &mut out, &mut dirty);
             }
             if !changed {
                 break;
             }
         }
-        Outcome {
-            values: g,
-            failed,
-            derived,
+        out
+    }
+
+    /// Looks at instance `i` with `out`'s values and does what it finds: fails it, or
+    /// fills what it forces (marking in `dirty` the instances that contain a filled
+    /// cell). Whether a value was filled.
+    fn apply(&self, i: usize, out: &mut Outcome, dirty: &mut [bool]) -> bool {
+        let g = &mut out.values;
+        match self.look(i, g) {
+            Look::Nothing => return false,
+            Look::Fails => {
+                out.failed[i] = true;
+                return false;
+            }
+            Look::Fills(x, v) => {
+                g[x.0][x.1] = Some(v);
+                self.touch.mark(x, dirty);
+            }
+            Look::Zeros => {
+                let (_, _, lhs, rhs) = &self.instances[i];
+                for &(r, c) in lhs.iter().chain(rhs) {
+                    if g[r][c].is_none() {
+                        g[r][c] = Some(Num::default());
+                        self.touch.mark((r, c), dirty);
+                    }
+                }
+            }
+        }
+        out.derived[i] = true;
+        true
+    }
+
+    /// What instance `i` says of `g`'s unknown cells.
+    fn look(&self, i: usize, g: &Grid) -> Look {
+        let (_, _, lhs, rhs) = &self.instances[i];
+        // Each side's known sum (added in order, as Num::sum does) and the unknown
+        // cells (how many, and the first) in one pass, without a list per instance:
+        // most looks at most instances end here.
+        let mut unknowns = 0;
+        let mut first = None;
+        let mut known = |cs: &[At]| {
+            let mut sum = Num::default();
+            for &(r, c) in cs {
+                match g[r][c] {
+                    Some(v) => sum = sum + v,
+                    None => {
+                        unknowns += 1;
+                        first = first.or(Some((r, c)));
+                    }
+                }
+            }
+            sum
+        };
+        let (known_lhs, known_rhs) = (known(lhs), known(rhs));
+        let need = known_rhs - known_lhs;
+        match (unknowns, first) {
+            (0, _) if need != Num::default() => Look::Fails,
+            (0, _) => Look::Nothing,
+            (1, Some(x)) => {
+                let v = if lhs.contains(&x) {
+                    need
+                } else {
+                    Num::default() - need
+                };
+                if self.allows(x, v) {
+                    Look::Fills(x, v)
+                } else {
+                    Look::Fails
+                }
+            }
+            _ => {
+                let mut many = lhs
+                    .iter()
+                    .chain(rhs)
+                    .copied()
+                    .filter(|&(r, c)| g[r][c].is_none());
+                let all_lhs = many.clone().all(|x| lhs.contains(&x));
+                let all_rhs = many.clone().all(|x| rhs.contains(&x));
+                if !(all_lhs || all_rhs) || !many.all(|x| self.non_negative(x)) {
+                    return Look::Nothing;
+                }
+                // Non-negative unknowns on one side must make up the difference.
+                let sum = if all_lhs { need } else { Num::default() - need };
+                if sum.is_negative() {
+                    Look::Fails
+                } else if sum == Num::default() {
+                    Look::Zeros
+                } else {
+                    Look::Nothing
+                }
+            }
         }
     }
+}
+
+/// What one look at an instance finds.
+enum Look {
+    /// Nothing to do with these values.
+    Nothing,
+    /// It cannot hold.
+    Fails,
+    /// Its one unknown cell must be this value.
+    Fills(At, Num),
+    /// Its unknown cells, all on one side and none signed, must all be zero.
+    Zeros,
 }
 
 #[cfg(test)]
@@ -447,86 +486,24 @@ mod tests {
     /// Propagation as it was before it looked again only at changed instances: every
     /// instance on every pass.
     fn propagate_plain(sys: &System, grid: Grid) -> Outcome {
-        let mut g = grid;
-        let mut failed = vec![false; sys.instances.len()];
-        let mut derived = vec![false; sys.instances.len()];
+        let mut out = Outcome {
+            values: grid,
+            failed: vec![false; sys.instances.len()],
+            derived: vec![false; sys.instances.len()],
+        };
+        let mut ignored = vec![false; sys.instances.len()];
         loop {
             let mut changed = false;
-            for (i, (_, _, lhs, rhs)) in sys.instances.iter().enumerate() {
-                if failed[i] {
-                    continue;
-                }
-                // Each side's known sum (added in order, as Num::sum does) and the
-                // unknown cells (how many, and the first) in one pass, without a list
-                // per instance: most passes over most instances end here.
-                let mut unknowns = 0;
-                let mut first = None;
-                let mut known = |cs: &[At]| {
-                    let mut sum = Num::default();
-                    for &(r, c) in cs {
-                        match g[r][c] {
-                            Some(v) => sum = sum + v,
-                            None => {
-                                unknowns += 1;
-                                first = first.or(Some((r, c)));
-                            }
-                        }
-                    }
-                    sum
-                };
-                let (known_lhs, known_rhs) = (known(lhs), known(rhs));
-                let need = known_rhs - known_lhs;
-                match (unknowns, first) {
-                    (0, _) => failed[i] = need != Num::default(),
-                    (1, Some(x)) => {
-                        let v = if lhs.contains(&x) {
-                            need
-                        } else {
-                            Num::default() - need
-                        };
-                        if sys.allows(x, v) {
-                            g[x.0][x.1] = Some(v);
-                            derived[i] = true;
-                            changed = true;
-                        } else {
-                            failed[i] = true;
-                        }
-                    }
-                    _ => {
-                        let many = lhs
-                            .iter()
-                            .chain(rhs)
-                            .copied()
-                            .filter(|&(r, c)| g[r][c].is_none());
-                        let all_lhs = many.clone().all(|x| lhs.contains(&x));
-                        let all_rhs = many.clone().all(|x| rhs.contains(&x));
-                        if !(all_lhs || all_rhs) || !many.clone().all(|x| sys.non_negative(x)) {
-                            continue;
-                        }
-                        // Non-negative unknowns on one side must make up the difference.
-                        let sum = if all_lhs { need } else { Num::default() - need };
-                        if sum.is_negative() {
-                            failed[i] = true;
-                        } else if sum == Num::default() {
-                            let many: Vec<At> = many.collect();
-                            for &(r, c) in &many {
-                                g[r][c] = Some(Num::default());
-                            }
-                            derived[i] = true;
-                            changed = true;
-                        }
-                    }
+            for i in 0..sys.instances.len() {
+                if !out.failed[i] {
+                    changed |= sys.apply(i, &mut out, &mut ignored);
                 }
             }
             if !changed {
                 break;
             }
         }
-        Outcome {
-            values: g,
-            failed,
-            derived,
-        }
+        out
     }
 
     proptest::proptest! {
