@@ -699,51 +699,20 @@ mod tests {
     #[test]
     fn blanks_beside_a_total_that_already_balances_are_zero() {
         let (ids, dom) = requests_ids();
-        let v = [
-            Some(Num::int(2)),
-            None,
-            Some(Num::int(0)),
-            None,
-            None,
-            None,
-            Some(Num::int(2)),
-        ];
+        let row = |xs: [Option<i64>; 7]| xs.map(|x| x.map(Num::int));
+        let v = row([Some(2), None, Some(0), None, None, None, Some(2)]);
         let got = complete(&v, &ids, &dom).unwrap();
         assert!(got.iter().all(|x| x.is_some()));
         assert_eq!(got[1], Some(Num::int(0)));
         // One blank and a total that does not balance: the blank is the difference.
-        let v = [
-            Some(Num::int(2)),
-            None,
-            Some(Num::int(0)),
-            Some(Num::int(0)),
-            Some(Num::int(0)),
-            Some(Num::int(0)),
-            Some(Num::int(5)),
-        ];
+        let v = row([Some(2), None, Some(0), Some(0), Some(0), Some(0), Some(5)]);
         assert_eq!(complete(&v, &ids, &dom).unwrap()[1], Some(Num::int(3)));
         // Two blanks that must share 3: left unknown.
-        let v = [
-            Some(Num::int(2)),
-            None,
-            None,
-            Some(Num::int(0)),
-            Some(Num::int(0)),
-            Some(Num::int(0)),
-            Some(Num::int(5)),
-        ];
+        let v = row([Some(2), None, None, Some(0), Some(0), Some(0), Some(5)]);
         let got = complete(&v, &ids, &dom).unwrap();
         assert_eq!((got[1], got[2]), (None, None));
         // Known cells that already exceed the total: a contradiction, not a repair.
-        let v = [
-            Some(Num::int(9)),
-            None,
-            Some(Num::int(0)),
-            Some(Num::int(0)),
-            Some(Num::int(0)),
-            Some(Num::int(0)),
-            Some(Num::int(5)),
-        ];
+        let v = row([Some(9), None, Some(0), Some(0), Some(0), Some(0), Some(5)]);
         assert!(complete(&v, &ids, &dom).is_none());
     }
 
