@@ -79,6 +79,18 @@ impl Parts {
         )
     }
 
+    /// The room [`push_row`] needs for the records of any row of these tables: each
+    /// cell's id block, part and largest end.
+    pub fn row_room(&self) -> usize {
+        self.0
+            .iter()
+            .flatten()
+            .flat_map(|t| &t.cells)
+            .map(|row| row.iter().map(|p| ID_BLOCK + p.len() + END_BYTES).sum())
+            .max()
+            .unwrap_or(0)
+    }
+
     /// The parts of table `table` of template `template`.
     pub fn table(&self, template: usize, table: usize) -> &TableParts {
         &self.0[template][table]
@@ -118,16 +130,62 @@ impl IdPart {
     }
 }
 
-/// Appends a cell's record: `id` the document's part, `cell_part` the row's and
-/// column's ([`TableParts::cells`]).
-pub fn push_cell(out: &mut Vec<u8>, id: &IdPart, cell_part: &[u8], cell: &Cell) {
-    id.push(out);
-    out.extend_from_slice(cell_part);
-    if !push_cell_end(out, cell) {
-        push_cell_end_appending(out, cell);
+/// Appends the records of a row's cells, `parts` their row's and columns' parts
+/// ([`TableParts::cells`]) in the same order; true when any cell's status is not ok
+/// (its wide record then has flags).
+///
+/// The records are put together in `room` ([`Parts::row_room`] bytes, kept from row
+/// to row) by constant-size stores (the id's block, the end's fields), each cut back
+/// to what it took, and the row's go into `out` by one copy: appended one by one,
+/// every field checked the capacity, set the length and zeroed the end's block again.
+pub fn push_row(
+    out: &mut Vec<u8>,
+    room: &mut [u8],
+    id: &IdPart,
+    parts: &[Vec<u8>],
+    cells: &[Cell],
+) -> bool {
+    let flagged = cells.iter().any(|c| c.status != CellStatus::Ok);
+    let mut n = 0;
+    for (cell, part) in cells.iter().zip(parts) {
+        match room.get_mut(n..).and_then(|r| put_cell(r, id, part, cell)) {
+            Some(len) => n += len,
+            None => {
+                // Any other cell (about one in three hundred), or a long id: appended
+                // field by field after the records before it.
+                out.extend_from_slice(&room[..n]);
+                n = 0;
+                push_cell(out, id, part, cell);
+            }
+        }
     }
+    out.extend_from_slice(&room[..n]);
+    flagged
 }
 
+/// Writes a cell's record at the start of `buf` and returns its length, for a cell
+/// as nearly every one is ([`put_cell_end`]) of a document whose id fits its block;
+/// None, with what it wrote to be dropped, for any other.
+#[inline(always)]
+fn put_cell(buf: &mut [u8], id: &IdPart, part: &[u8], cell: &Cell) -> Option<usize> {
+    let id_len = id.bytes.len();
+    if id_len > ID_BLOCK {
+        return None;
+    }
+    *buf.first_chunk_mut::<ID_BLOCK>()? = id.block;
+    let rest = buf.get_mut(id_len..)?;
+    rest.get_mut(..part.len())?.copy_from_slice(part);
+    let end = rest.get_mut(part.len()..)?.first_chunk_mut::<END_BYTES>()?;
+    Some(id_len + part.len() + put_cell_end(end, cell)?)
+}
+
+/// Appends a cell's record field by field: `id` the document's part, `cell_part`
+/// the row's and column's ([`TableParts::cells`]); what [`push_row`] writes.
+fn push_cell(out: &mut Vec<u8>, id: &IdPart, cell_part: &[u8], cell: &Cell) {
+    id.push(out);
+    out.extend_from_slice(cell_part);
+    push_cell_end_appending(out, cell);
+}
 /// The statuses' words, padded to a block of [`STATUS_BYTES`]: room for the longest
 /// (`unconfirmed`; a longer word would not compile).
 const STATUS_BYTES: usize = 16;
@@ -169,27 +227,20 @@ fn status_word(s: CellStatus) -> ([u8; STATUS_BYTES], usize) {
 /// raw text and four marks.
 const END_BYTES: usize = 2 * 20 + STATUS_BYTES + INLINE_BYTES + 4;
 
-/// The end of a cell's record (`value,status,line,raw` and the newline) for a cell
-/// as nearly every one is (a whole non-negative value, raw text that is short and
-/// plain), written in place: the output grows by [`END_BYTES`] (constant-size
-/// stores, not a copy call), the fields go in, and it is cut back to what they took.
-/// Returns false, having appended nothing, for any other cell.
-fn push_cell_end(out: &mut Vec<u8>, cell: &Cell) -> bool {
-    let Some((raw, raw_len)) = cell.raw.padded() else {
-        return false;
-    };
+/// Writes the end of a cell's record (`value,status,line,raw` and the newline) at
+/// the start of `buf` and returns its length, for a cell as nearly every one is (a
+/// whole non-negative value, raw text that is short and plain): constant-size
+/// stores, not copy calls. None, for any other cell.
+#[inline(always)]
+fn put_cell_end(buf: &mut [u8; END_BYTES], cell: &Cell) -> Option<usize> {
+    let (raw, raw_len) = cell.raw.padded()?;
     if !plain(&raw[..raw_len]) {
-        return false;
+        return None;
     }
     let value = match cell.value.map(Num::as_count) {
         None => None,
         Some(Some(n)) => Some(n),
-        Some(None) => return false,
-    };
-    let at = out.len();
-    out.extend_from_slice(&[0; END_BYTES]);
-    let Some(buf) = out[at..].first_chunk_mut::<END_BYTES>() else {
-        return false;
+        Some(None) => return None,
     };
     let mut n = 0;
     if let Some(v) = value {
@@ -210,8 +261,7 @@ fn push_cell_end(out: &mut Vec<u8>, cell: &Cell) -> bool {
     buf[n..n + INLINE_BYTES].copy_from_slice(raw);
     n += raw_len;
     buf[n] = b'\n';
-    out.truncate(at + n + 1);
-    true
+    Some(n + 1)
 }
 
 /// Writes `v` in decimal at `buf[at..]` and returns where it ends. Most cells'
@@ -238,7 +288,7 @@ fn put_decimal(buf: &mut [u8], at: usize, v: u64) -> usize {
     }
 }
 
-/// [`push_cell_end`] field by field, for any cell.
+/// [`put_cell_end`] field by field, for any cell.
 fn push_cell_end_appending(out: &mut Vec<u8>, cell: &Cell) {
     if let Some(v) = cell.value {
         push_num(out, v);
@@ -298,13 +348,42 @@ pub fn push_text(out: &mut Vec<u8>, text: &str) {
 
 /// Whether neither [`neutral`] nor quoting would change `text`, told from its bytes:
 /// printable ASCII without `,` or `"` that starts with none of ` = + - @` (nearly
-/// every raw cell: digits).
+/// every raw cell: digits). By table: the tests one by one took about 20
+/// instructions for a cell of one digit.
 fn plain(text: &[u8]) -> bool {
-    if let Some(b' ' | b'=' | b'+' | b'-' | b'@') = text.first() {
-        return false;
+    match text.split_first() {
+        None => true,
+        Some((&first, rest)) => {
+            PLAIN[usize::from(first)] & PLAIN_START != 0
+                && rest
+                    .iter()
+                    .all(|&b| PLAIN[usize::from(b)] & PLAIN_BYTE != 0)
+        }
     }
-    text.iter()
-        .all(|&b| matches!(b, b' '..=b'~') && b != b',' && b != b'"')
+}
+
+/// [`PLAIN`]'s mark of a byte that may be in plain text.
+const PLAIN_BYTE: u8 = 1;
+/// [`PLAIN`]'s mark of a byte that may start it.
+const PLAIN_START: u8 = 2;
+
+/// Per byte, its marks for [`plain`], made when compiled from [`plain_by_tests`].
+const PLAIN: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let (inside, start) = plain_by_tests(b as u8);
+        table[b] = if inside { PLAIN_BYTE } else { 0 } | if start { PLAIN_START } else { 0 };
+        b += 1;
+    }
+    table
+};
+
+/// Whether byte `b` may be in plain text, and whether it may start it.
+const fn plain_by_tests(b: u8) -> (bool, bool) {
+    let inside = matches!(b, b' '..=b'~') && b != b',' && b != b'"';
+    let start = inside && !matches!(b, b' ' | b'=' | b'+' | b'-' | b'@');
+    (inside, start)
 }
 
 /// Appends `n` in decimal, as `{n}` writes it.
@@ -370,7 +449,13 @@ mod tests {
         let part = parts.table(t, table);
         let id = IdPart::new(&quoted(&[&neutral(id)]));
         let mut out = b"before".to_vec();
-        push_cell(&mut out, &id, &part.cells[r][c], cell);
+        push_row(
+            &mut out,
+            &mut vec![0; parts.row_room()],
+            &id,
+            std::slice::from_ref(&part.cells[r][c]),
+            std::slice::from_ref(cell),
+        );
         out.split_off(6)
     }
 
@@ -441,7 +526,31 @@ mod tests {
         }
     }
 
+    /// [`plain`] as it was written before its table.
+    fn plain_one_by_one(text: &[u8]) -> bool {
+        if let Some(b' ' | b'=' | b'+' | b'-' | b'@') = text.first() {
+            return false;
+        }
+        text.iter()
+            .all(|&b| matches!(b, b' '..=b'~') && b != b',' && b != b'"')
+    }
+
+    #[test]
+    fn every_byte_alone_and_after_a_digit_is_plain_as_told_one_by_one() {
+        for b in 0..=255u8 {
+            assert_eq!(plain(&[b]), plain_one_by_one(&[b]), "{b}");
+            assert_eq!(plain(&[b'1', b]), plain_one_by_one(&[b'1', b]), "{b}");
+        }
+        assert!(plain(b""));
+    }
+
     proptest! {
+        #[test]
+        fn any_text_is_plain_as_told_one_by_one(text in prop::collection::vec(any::<u8>(), 0..8), digits in "[0-9 a@=,-]{0,5}") {
+            prop_assert_eq!(plain(&text), plain_one_by_one(&text));
+            prop_assert_eq!(plain(digits.as_bytes()), plain_one_by_one(digits.as_bytes()));
+        }
+
         #[test]
         fn any_cell_as_the_fields_quoted_one_by_one(
             id in "[a=\",\n -]{0,4}|[a-z0/_-]{28,34}",
@@ -464,13 +573,48 @@ mod tests {
             let c = pick / 13 % tables[i].blocks[tables[i].rows[r].block].columns.len();
             prop_assert_eq!(ours(&id, t, i, r, c, &cell), plain_cell(&id, t, i, r, c, &cell));
             // The end put together at once is the end appended field by field.
-            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            let mut slow = Vec::new();
             push_cell_end_appending(&mut slow, &cell);
-            if push_cell_end(&mut fast, &cell) {
-                prop_assert_eq!(fast, slow);
-            } else {
-                prop_assert!(fast.is_empty());
+            let mut fast = [b'x'; END_BYTES];
+            if let Some(n) = put_cell_end(&mut fast, &cell) {
+                prop_assert_eq!(&fast[..n], &slow[..]);
             }
+        }
+
+        #[test]
+        fn a_row_as_its_cells_appended_one_by_one(
+            id in "[a-z0/_-]{0,4}|[a-z0/_-]{28,40}",
+            cells in prop::collection::vec((
+                prop::option::of(prop_oneof![
+                    (0i64..200).prop_map(Num::int),
+                    any::<i64>().prop_map(Num::micro),
+                ]),
+                0usize..6,
+                prop::option::of(0usize..100_000),
+                "[0-9 a=+\",\n\u{3000}-]{0,3}|[0-9a ]{20,26}",
+            ), 0..12),
+            pick in 0usize..10_000,
+        ) {
+            let t = pick % dict().templates.len();
+            let tables = &dict().templates[t].tables;
+            let i = pick / 7 % tables.len();
+            let r = pick / 11 % tables[i].rows.len();
+            let parts = Parts::new(dict());
+            let parts = &parts.table(t, i).cells[r];
+            let cells: Vec<Cell> = cells
+                .into_iter()
+                .map(|(value, status, line, raw)| Cell { value, status: STATUSES[status], line, raw: raw.into() })
+                .take(parts.len())
+                .collect();
+            let id = IdPart::new(&quoted(&[&neutral(&id)]));
+            let (mut ours, mut theirs) = (b"before".to_vec(), b"before".to_vec());
+            let room = Parts::new(dict()).row_room();
+            let flagged = push_row(&mut ours, &mut vec![0; room], &id, parts, &cells);
+            for (cell, part) in cells.iter().zip(parts) {
+                push_cell(&mut theirs, &id, part, cell);
+            }
+            prop_assert_eq!(ours, theirs);
+            prop_assert_eq!(flagged, cells.iter().any(|c| c.status != CellStatus::Ok));
         }
 
         #[test]

@@ -343,6 +343,8 @@ pub struct OutputSet<'d> {
     plans: Vec<Vec<Option<WidePlan>>>,
     /// The quoted parts of every table's records.
     parts: Parts,
+    /// Where a row's cell records are put together ([`cell_records::push_row`]).
+    row_room: Vec<u8>,
     dir: PathBuf,
     // Dropped in this order: the staging folder goes before the lock is released.
     staging: Staging,
@@ -492,6 +494,7 @@ impl<'d> OutputSet<'d> {
                 .collect();
             Some(WidePlan { wide: w, at })
         });
+        let parts = Parts::new(dict);
         Ok(OutputSet {
             dict,
             plans,
@@ -500,7 +503,8 @@ impl<'d> OutputSet<'d> {
             corrections: open(dir, "corrections.csv", &strings(CORRECTIONS), bom)?,
             review: open(dir, "review.csv", &strings(REVIEW), bom)?,
             wide,
-            parts: Parts::new(dict),
+            row_room: vec![0; parts.row_room()],
+            parts,
             dir: dir.to_path_buf(),
             staging,
             _lock: lock,
@@ -537,7 +541,7 @@ impl<'d> OutputSet<'d> {
         let mut quoted_id = Vec::new();
         let _ = csv_row::write_fields(&mut quoted_id, &[id]);
         let id_part = cell_records::IdPart::new(&quoted_id);
-        // A wide row's flags (`col=status;…`), written as they are met.
+        // A wide row's flags (`col=status;…`), for a row with a cell not ok.
         let mut flags = String::new();
         for tr in &doc.tables {
             let table = &template.tables[tr.table];
@@ -550,16 +554,24 @@ impl<'d> OutputSet<'d> {
                 let row_cells = &tr.cells[r];
                 let columns = &table.blocks[row.block].columns;
                 flags.clear();
-                for ((cell, col), part) in row_cells.iter().zip(columns).zip(&parts.cells[r]) {
-                    if cell.status != CellStatus::Ok {
-                        if !flags.is_empty() {
-                            flags.push(';');
+                let flagged = cell_records::push_row(
+                    &mut self.cells.pending,
+                    &mut self.row_room,
+                    &id_part,
+                    &parts.cells[r],
+                    row_cells,
+                );
+                if flagged {
+                    for (cell, col) in row_cells.iter().zip(columns) {
+                        if cell.status != CellStatus::Ok {
+                            if !flags.is_empty() {
+                                flags.push(';');
+                            }
+                            flags.push_str(&col.id);
+                            flags.push('=');
+                            flags.push_str(cell.status.as_str());
                         }
-                        flags.push_str(&col.id);
-                        flags.push('=');
-                        flags.push_str(cell.status.as_str());
                     }
-                    cell_records::push_cell(&mut self.cells.pending, &id_part, part, cell);
                 }
                 if let Some(plan) = plan {
                     let values = plan.at[row.block]
