@@ -657,7 +657,7 @@ fn lexed_text<'a>(line: &'a str, lex: &Lexicon) -> std::borrow::Cow<'a, str> {
     let unruled: std::borrow::Cow<str> = if lex.has_cell_rule(line) {
         let mut out = String::with_capacity(line.len() + 8);
         // Tab layouts keep their own empty cells.
-        let tabbed = line.contains('\t');
+        let tabbed = has_tab(line);
         let mut chars = line.chars().peekable();
         while let Some(c) = chars.next() {
             if !lex.cell_rules.contains(&c) {
@@ -720,7 +720,7 @@ fn events_of<'a>(
     lex: &Lexicon,
     numeric_hint: bool,
 ) -> (Vec<Event<'a>>, bool) {
-    let tabbed = line.contains('\t');
+    let tabbed = has_tab(line);
     let tokens = || Words(line);
     let numeric_context = numeric_hint
         || tabbed
@@ -740,7 +740,7 @@ fn events_of<'a>(
     let split: Vec<&str>;
     let fields: &[&str] = if tabbed {
         let mut v = Vec::with_capacity(16);
-        v.extend(line.split('\t'));
+        v.extend(TabFields(Some(line)));
         split = v;
         &split
     } else {
@@ -873,8 +873,7 @@ fn events_of<'a>(
         if tabbed && !any {
             // Rules and glued ordinals never add or remove a tab, so the field of the
             // line as read lines up with this one: did it hold nothing but rules?
-            let rule = original
-                .split('\t')
+            let rule = TabFields(Some(original))
                 .nth(fi)
                 .map(str::trim)
                 .filter(|f| {
@@ -890,6 +889,31 @@ fn events_of<'a>(
         events.pop();
     }
     (events, tabbed)
+}
+
+/// Whether `line` holds a tab: a byte search (`contains('\t')` went through a
+/// character searcher, about 200 instructions a line).
+fn has_tab(line: &str) -> bool {
+    memchr::memchr(b'\t', line.as_bytes()).is_some()
+}
+
+/// The fields of a line between its tabs, as `split('\t')` gives them, found by a
+/// byte search (a tab is one byte, so every cut is at a character boundary).
+struct TabFields<'a>(Option<&'a str>);
+
+impl<'a> Iterator for TabFields<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.0?;
+        match memchr::memchr(b'\t', rest.as_bytes()) {
+            Some(p) => {
+                self.0 = rest.get(p + 1..);
+                rest.get(..p)
+            }
+            None => self.0.take(),
+        }
+    }
 }
 
 /// The tokens of a line between ASCII spaces (`split(' ')` less the empty ones),
@@ -1025,11 +1049,19 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
             return;
         }
         let prose = is_prose(&body_key);
+        let text: Rc<str> = text.into();
+        // Most labels without an ordinal are their own key (Han characters only):
+        // then one allocation serves both.
+        let body_key: Rc<str> = if *body_key == *text {
+            Rc::clone(&text)
+        } else {
+            body_key.as_str().into()
+        };
         out.segments.push(Segment {
             line: idx,
-            text: text.into(),
+            text,
             ordinal,
-            body_key: body_key.as_str().into(),
+            body_key,
             prose,
         });
         *last = Some(out.segments.len() - 1);
@@ -1350,6 +1382,14 @@ mod tests {
             let ours: Vec<&str> = SpaceSplit(&s).collect();
             let std: Vec<&str> = s.split(' ').filter(|t| !t.is_empty()).collect();
             proptest::prop_assert_eq!(ours, std);
+        }
+
+        #[test]
+        fn tab_fields_are_split_on_tabs(s in "[ a1一\t\u{3000}|]{0,16}") {
+            let ours: Vec<&str> = TabFields(Some(&s)).collect();
+            let std: Vec<&str> = s.split('\t').collect();
+            proptest::prop_assert_eq!(ours, std);
+            proptest::prop_assert_eq!(has_tab(&s), s.contains('\t'));
         }
 
         #[test]
