@@ -205,14 +205,11 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
             continue;
         }
         // A lone `O` or `l` between lines of numbers (one cell per line) is a digit.
-        // A line that is one number already reads among numbers, so its neighbours
-        // are not asked (two thirds of the lines of one token on the bench reports).
-        let single = single_token(line);
-        let hint = single
-            && !plain_number_line(line, lex)
-            && ((k > 0 && numbers_only(kept[k - 1]))
-                || kept.get(k + 1).is_some_and(|&j| numbers_only(j)));
-        lex_remembered(line, idx, lex, hint, &mut out);
+        let among_numbers = || {
+            (k > 0 && numbers_only(kept[k - 1]))
+                || kept.get(k + 1).is_some_and(|&j| numbers_only(j))
+        };
+        lex_remembered(line, idx, lex, among_numbers, &mut out);
     }
     merge_one_cell_lines(&mut out.groups, skippable);
     out
@@ -485,6 +482,10 @@ const MAX_SEEN_LINES: usize = 65_536;
 /// segments, and the groups with `after_segment` counted from the line's first
 /// segment.
 struct Lexed {
+    /// The line's text (the memo is keyed by its hash).
+    text: Box<str>,
+    /// The line may take the numeric hint ([`hint_may_apply`]).
+    hintable: bool,
     segments: Vec<Segment>,
     groups: Vec<ValueGroup>,
     /// Replayed since the memo was last full.
@@ -504,8 +505,10 @@ struct LineMemo {
     stamp: u64,
     /// Segments and cells remembered.
     items: usize,
+    /// By [`line_hash`] of the text: a line is hashed once, whether it is found,
+    /// marked seen or remembered.
     lines: [std::collections::HashMap<
-        String,
+        u64,
         Lexed,
         std::hash::BuildHasherDefault<crate::similarity::CharHasher>,
     >; 2],
@@ -520,14 +523,50 @@ struct LineMemo {
     >,
 }
 
-/// What [`LineMemo::seen`] holds for a line: a hash of its text and hint (two
-/// lines with one hash only make the second remembered at once).
-fn seen_key(line: &str, hint: bool) -> u64 {
+/// A hash of a line's text: its key in [`LineMemo::lines`] (two lines with one
+/// hash are told apart by the text the entry keeps).
+fn line_hash(line: &str) -> u64 {
     use std::hash::Hasher;
     let mut h = crate::similarity::CharHasher::default();
     h.write(line.as_bytes());
-    h.write_u32(u32::from(hint));
+    h.write_u32(0xff);
     h.finish()
+}
+
+/// What [`LineMemo::seen`] holds for a line: its hash and hint (two lines with one
+/// key only make the second remembered at once).
+fn seen_key(hash: u64, hint: bool) -> u64 {
+    hash ^ u64::from(hint)
+}
+
+/// Whether the numeric hint may apply to `line`: one token that is not one plain
+/// number (such a line reads among numbers whatever its neighbours are; two thirds
+/// of the lines of one token on the bench reports).
+fn hint_may_apply(line: &str, lex: &Lexicon) -> bool {
+    single_token(line) && !plain_number_line(line, lex)
+}
+
+/// What a look in the memo without the hint found.
+#[derive(PartialEq)]
+enum Found {
+    /// The line, which takes no hint: replayed.
+    Replayed,
+    /// The line, which may take the hint: the hint decides.
+    Hintable,
+    /// Nothing.
+    Missing,
+}
+
+impl LineMemo {
+    /// The remembered lexing of `line` (hashed `key`) with or without the hint.
+    fn find(&self, key: u64, line: &str, hint: bool, lex: &Lexicon) -> Option<&Lexed> {
+        if self.stamp != lex.stamp {
+            return None;
+        }
+        self.lines[usize::from(hint)]
+            .get(&key)
+            .filter(|l| *l.text == *line)
+    }
 }
 
 thread_local! {
@@ -537,22 +576,49 @@ thread_local! {
 /// [`lex_line`], or what it gave for the same text and hint before (reports of a
 /// template print most of their table lines alike): what a line gives depends on
 /// nothing else but the lexicon and the line's index, which is set again here.
-fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut Candidates) {
+/// `among_numbers` says whether a neighbour is a line of numbers: asked only of a
+/// line the hint may apply to, and not of a remembered line it does not.
+fn lex_remembered(
+    line: &str,
+    idx: usize,
+    lex: &Lexicon,
+    among_numbers: impl FnOnce() -> bool,
+    out: &mut Candidates,
+) {
     let (first_seg, first_group) = (out.segments.len(), out.groups.len());
-    let replayed = LINES.with(|memo| {
+    let key = line_hash(line);
+    // Most lines met again are no lone token: found without the hint, they are
+    // replayed before it is worked out.
+    let found = LINES.with(|memo| {
         let memo = memo.borrow();
-        if memo.stamp != lex.stamp {
-            return false;
+        match memo.find(key, line, false, lex) {
+            Some(lexed) if !lexed.hintable => {
+                lexed.replayed.set(true);
+                replay(lexed, idx, out);
+                Found::Replayed
+            }
+            Some(_) => Found::Hintable,
+            None => Found::Missing,
         }
-        let Some(lexed) = memo.lines[usize::from(hint)].get(line) else {
-            return false;
-        };
-        lexed.replayed.set(true);
-        replay(lexed, idx, out);
-        true
     });
-    if replayed {
+    if found == Found::Replayed {
         return;
+    }
+    let hintable = found == Found::Hintable || hint_may_apply(line, lex);
+    let hint = hintable && among_numbers();
+    if hintable {
+        let replayed = LINES.with(|memo| {
+            let memo = memo.borrow();
+            let Some(lexed) = memo.find(key, line, hint, lex) else {
+                return false;
+            };
+            lexed.replayed.set(true);
+            replay(lexed, idx, out);
+            true
+        });
+        if replayed {
+            return;
+        }
     }
     lex_line(line, idx, lex, hint, out);
     if line.len() > MAX_REMEMBERED_LINE {
@@ -571,7 +637,7 @@ fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut C
         if memo.seen.len() >= MAX_SEEN_LINES {
             memo.seen.clear();
         }
-        if memo.seen.insert(seen_key(line, hint)) {
+        if memo.seen.insert(seen_key(key, hint)) {
             return;
         }
         // A group follows a segment of its own line, if any.
@@ -617,12 +683,17 @@ fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut C
             }
         }
         let lexed = Lexed {
+            text: line.into(),
+            hintable,
             segments: out.segments[first_seg..].to_vec(),
             groups,
             replayed: std::cell::Cell::new(false),
         };
         memo.items += lexed.items();
-        memo.lines[usize::from(hint)].insert(line.to_string(), lexed);
+        // Another line of the same hash gives way to this one.
+        if let Some(other) = memo.lines[usize::from(hint)].insert(key, lexed) {
+            memo.items = memo.items.saturating_sub(other.items());
+        }
     });
 }
 
@@ -1407,7 +1478,8 @@ mod tests {
             .collect();
         let shown = |c: &Candidates| format!("{:?} {:?}", c.segments, c.groups);
         LINES.with(|m| *m.borrow_mut() = LineMemo::default());
-        let remembered = || LINES.with(|m| m.borrow().lines[0].contains_key(&region[0]));
+        let remembered =
+            || LINES.with(|m| m.borrow().lines[0].contains_key(&line_hash(&region[0])));
         // Remembered the second time it is lexed, replayed the third.
         let fresh = shown(&lex_lines(&as_strs(&region), 0..region.len(), &lex));
         assert!(!remembered());
@@ -1425,7 +1497,7 @@ mod tests {
         let (size, kept) = LINES.with(|m| {
             let m = m.borrow();
             let size = m.lines[0].len() + m.lines[1].len();
-            (size, m.lines[0].contains_key(&region[0]))
+            (size, m.lines[0].contains_key(&line_hash(&region[0])))
         });
         assert!(size <= MAX_REMEMBERED_LINES, "{size}");
         assert!(kept);
