@@ -171,11 +171,11 @@ pub struct Candidates {
     pub groups: Vec<ValueGroup>,
 }
 
-/// What a token of a line is. Text stays a slice of the line until its segment is
-/// joined: most text tokens are only looked at, never kept alone.
-enum Event<'a> {
+/// What a token of a line is. Text stays where it is in the line until its
+/// segment is joined: most text tokens are only looked at, never kept alone.
+enum Event {
     Text {
-        token: &'a str,
+        token: Span,
         new_cell: bool,
     },
     Value(Slot),
@@ -195,6 +195,7 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
     out.groups.reserve(kept.len());
     out.segments.reserve(kept.len());
     let numbers_only = |i: usize| numbers_only(lines[i], lex);
+    let mut scratch = Scratch::default();
     for (k, &idx) in kept.iter().enumerate() {
         let line = &lines[idx];
         // Two in five kept lines are one plain number (`0`, most of them): its group
@@ -209,7 +210,7 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
             (k > 0 && numbers_only(kept[k - 1]))
                 || kept.get(k + 1).is_some_and(|&j| numbers_only(j))
         };
-        lex_remembered(line, idx, lex, among_numbers, &mut out);
+        lex_remembered(line, idx, lex, among_numbers, &mut out, &mut scratch);
     }
     merge_one_cell_lines(&mut out.groups, skippable);
     out
@@ -584,6 +585,7 @@ fn lex_remembered(
     lex: &Lexicon,
     among_numbers: impl FnOnce() -> bool,
     out: &mut Candidates,
+    scratch: &mut Scratch,
 ) {
     let (first_seg, first_group) = (out.segments.len(), out.groups.len());
     let key = line_hash(line);
@@ -620,7 +622,7 @@ fn lex_remembered(
             return;
         }
     }
-    lex_line(line, idx, lex, hint, out);
+    lex_line_in(line, idx, lex, hint, out, scratch);
     if line.len() > MAX_REMEMBERED_LINE {
         return;
     }
@@ -784,13 +786,14 @@ fn lexed_text<'a>(line: &'a str, lex: &Lexicon) -> std::borrow::Cow<'a, str> {
 
 /// The events of `line` (from [`lexed_text`] of `original`, the line as read), and
 /// whether it is tab-separated.
-fn events_of<'a>(
+fn events_of(
     original: &str,
-    line: &'a str,
+    line: &str,
     idx: usize,
     lex: &Lexicon,
     numeric_hint: bool,
-) -> (Vec<Event<'a>>, bool) {
+    events: &mut Vec<Event>,
+) -> bool {
     let tabbed = has_tab(line);
     let tokens = || Words(line);
     let numeric_context = numeric_hint
@@ -817,8 +820,6 @@ fn events_of<'a>(
     } else {
         std::slice::from_ref(&line)
     };
-    // Room for a row's label and cells: growing from nothing took three reallocations.
-    let mut events = Vec::with_capacity(16);
     let mut seen_value = false;
     // Whether the token before was a number (a lone `]` after one is its cell's 1).
     let mut after_number = false;
@@ -935,7 +936,7 @@ fn events_of<'a>(
                 }
                 Token::Unreadable => events.push(Event::Value(slot(None, true))),
                 Token::Text => events.push(Event::Text {
-                    token: tok,
+                    token: Span::of(line, tok),
                     new_cell,
                 }),
             }
@@ -959,7 +960,7 @@ fn events_of<'a>(
     while matches!(events.last(), Some(Event::Blank(_, raw)) if raw == "||") {
         events.pop();
     }
-    (events, tabbed)
+    tabbed
 }
 
 /// Whether `line` holds a tab: a byte search (`contains('\t')` went through a
@@ -1030,13 +1031,65 @@ fn within_numbers<'a>(
     numbers_before >= 2 && same_cell && number_next(rest, fields_after, lex)
 }
 
+/// Buffers the lines of a region are lexed in, emptied and kept from line to line
+/// (made afresh, they cost about four allocations a line).
+#[derive(Default)]
+struct Scratch {
+    /// The room of a line's events and of a segment's tokens, held empty.
+    events: Vec<Event>,
+    seg: Vec<Span>,
+    /// A segment's text joined from its tokens, and its key.
+    joined: String,
+    body_key: String,
+}
+
+/// Where a token stands in a line's lexed text: events and segments hold these,
+/// not slices, so that their buffers outlive the line ([`Scratch`]).
+#[derive(Clone, Copy)]
+struct Span {
+    at: usize,
+    len: usize,
+}
+
+impl Span {
+    /// Where `token`, a slice of `line`, stands in it.
+    fn of(line: &str, token: &str) -> Span {
+        Span {
+            at: offset_in(line, token),
+            len: token.len(),
+        }
+    }
+
+    /// The token in `line`, the text it was found in.
+    fn text(self, line: &str) -> &str {
+        line.get(self.at..self.at + self.len).unwrap_or_default()
+    }
+}
+
+/// [`lex_line_in`] with buffers of its own.
+#[cfg(test)]
 fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut Candidates) {
-    let text = lexed_text(line, lex);
-    let (mut events, tabbed) = events_of(line, &text, idx, lex, numeric_hint);
+    lex_line_in(line, idx, lex, numeric_hint, out, &mut Scratch::default());
+}
+
+fn lex_line_in(
+    line: &str,
+    idx: usize,
+    lex: &Lexicon,
+    numeric_hint: bool,
+    out: &mut Candidates,
+    scratch: &mut Scratch,
+) {
+    let lexed = lexed_text(line, lex);
+    let mut events = std::mem::take(&mut scratch.events);
+    // Room for a row's label and cells: growing from nothing took three reallocations.
+    events.reserve(16);
+    let tabbed = events_of(line, &lexed, idx, lex, numeric_hint, &mut events);
     // A bare number right before a label that has no ordinal of its own is the label's
     // ordinal with its dot lost (`1 属于国家秘密`), not a value.
     let mut forced: Option<Ordinal> = None;
     if let [Event::Value(s), Event::Text { token, .. }, ..] = events.as_slice() {
+        let token = token.text(&lexed);
         if let Some(p) = &s.number {
             let small = p.value.is_integer()
                 && p.value >= crate::numbers::Num::int(1)
@@ -1058,6 +1111,7 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
                 let garbled = opens_with_garbled_ordinal(token, lex)
                     || match events.get(2) {
                         Some(Event::Text { token: next, .. }) if token.chars().count() == 1 => {
+                            let next = next.text(&lexed);
                             opens_with_garbled_ordinal(&format!("{token}{next}"), lex)
                         }
                         _ => false,
@@ -1076,7 +1130,8 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
     let first_seg = out.segments.len();
     let first_group = out.groups.len();
     // Room for a label's words and a row's cells at once (each grew from nothing).
-    let mut seg: Vec<&str> = Vec::with_capacity(8);
+    let mut seg = std::mem::take(&mut scratch.seg);
+    seg.reserve(8);
     // Whether `seg` is one token that is an ordinal alone (`1.`): its label follows.
     let mut seg_bare = false;
     let mut group: Option<ValueGroup> = None;
@@ -1084,24 +1139,25 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
     // The text and key of a segment are built in these, reused for every segment of
     // the line, and copied once each into the segment's `Rc<str>`s: a segment the key
     // drops costs no allocation at all.
-    let mut joined = String::new();
-    let mut body_key = String::new();
-    let mut flush_seg = |seg: &mut Vec<&str>,
+    let Scratch {
+        joined, body_key, ..
+    } = &mut *scratch;
+    let mut flush_seg = |seg: &mut Vec<Span>,
                          forced: &mut Option<Ordinal>,
                          out: &mut Candidates,
                          last: &mut Option<usize>| {
         let text: &str = match *seg.as_slice() {
             [] => return,
-            [token] => token,
+            [token] => token.text(&lexed),
             [first, ref rest @ ..] => {
                 joined.clear();
-                joined.reserve(rest.iter().map(|t| t.len() + 1).sum::<usize>() + first.len());
-                joined.push_str(first);
+                joined.reserve(rest.iter().map(|t| t.len + 1).sum::<usize>() + first.len);
+                joined.push_str(first.text(&lexed));
                 for token in rest {
                     joined.push(' ');
-                    joined.push_str(token);
+                    joined.push_str(token.text(&lexed));
                 }
-                &joined
+                joined.as_str()
             }
         };
         seg.clear();
@@ -1115,7 +1171,7 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
         body_key.clear();
         // Room for the key of nearly every text (NFKC seldom lengthens one).
         body_key.reserve(body.len());
-        key_into(body, lex, &mut body_key);
+        key_into(body, lex, body_key);
         if body_key.is_empty() && ordinal.is_none() {
             return;
         }
@@ -1145,9 +1201,13 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
         }
     };
     let mut prev_was_value = false;
-    for ev in events {
+    for ev in events.drain(..) {
         match ev {
-            Event::Text { token, new_cell } => {
+            Event::Text {
+                token: span,
+                new_cell,
+            } => {
+                let token = span.text(&lexed);
                 if let Some(g) = group.as_mut() {
                     g.text_after = true;
                 }
@@ -1167,7 +1227,7 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
                     flush_seg(&mut seg, &mut forced, out, &mut last_seg);
                 }
                 seg_bare = seg.is_empty() && bare;
-                seg.push(token);
+                seg.push(span);
                 prev_was_value = false;
             }
             Event::Value(slot) => {
@@ -1197,10 +1257,20 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
     }
     flush_seg(&mut seg, &mut forced, out, &mut last_seg);
     flush_group(&mut group, out);
+    seg.clear();
+    scratch.seg = seg;
+    scratch.events = events;
     if tabbed && out.groups.len() == first_group + 1 && lex.has_cell_rule(line) {
         // The same line with its tabs as spaces: one run after the same labels.
         let mut ruled = Candidates::default();
-        lex_line(&line.replace('\t', " "), idx, lex, numeric_hint, &mut ruled);
+        lex_line_in(
+            &line.replace('\t', " "),
+            idx,
+            lex,
+            numeric_hint,
+            &mut ruled,
+            scratch,
+        );
         let same_labels = ruled.segments.len() == out.segments.len() - first_seg
             && ruled
                 .segments
