@@ -885,7 +885,7 @@ fn events_of(
                             || tabbed
                                 && glyph_pair(tok)
                                 && within_numbers(
-                                    &events,
+                                    events,
                                     fi,
                                     toks.clone(),
                                     fields_after,
@@ -1175,7 +1175,7 @@ fn lex_line_in(
         if body_key.is_empty() && ordinal.is_none() {
             return;
         }
-        let prose = is_prose(&body_key);
+        let prose = is_prose(body_key);
         let text: Rc<str> = text.into();
         // Most labels without an ordinal are their own key (Han characters only):
         // then one allocation serves both.
