@@ -194,8 +194,10 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
     // from nothing, the two vectors were moved some 50,000 times on the bench reports.
     out.groups.reserve(kept.len());
     out.segments.reserve(kept.len());
-    let numbers_only = |i: usize| numbers_only(lines[i], lex);
     let mut scratch = Scratch::default();
+    // Whether each kept line is numbers only, once asked: a line between two lone
+    // tokens is asked by both, and a plain number is known to be one.
+    let mut numeric: Vec<Option<bool>> = vec![None; kept.len()];
     for (k, &idx) in kept.iter().enumerate() {
         let line = &lines[idx];
         // Two in five kept lines are one plain number (`0`, most of them): its group
@@ -203,13 +205,15 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
         // more) nor kept there (where it crowded out lines that cost a lexing).
         if let Some(group) = plain_number_group(line, idx, lex) {
             out.groups.push(group);
+            numeric[k] = Some(true);
             continue;
         }
         // A lone `O` or `l` between lines of numbers (one cell per line) is a digit.
-        let among_numbers = || {
-            (k > 0 && numbers_only(kept[k - 1]))
-                || kept.get(k + 1).is_some_and(|&j| numbers_only(j))
+        let mut asked = |j: usize| match numeric.get_mut(j) {
+            Some(known) => *known.get_or_insert_with(|| numbers_only(lines[kept[j]], lex)),
+            None => false,
         };
+        let among_numbers = || (k > 0 && asked(k - 1)) || asked(k + 1);
         lex_remembered(line, idx, lex, among_numbers, &mut out, &mut scratch);
     }
     merge_one_cell_lines(&mut out.groups, skippable);
