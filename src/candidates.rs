@@ -171,11 +171,11 @@ pub struct Candidates {
     pub groups: Vec<ValueGroup>,
 }
 
-/// What a token of a line is. Text stays a slice of the line until its segment is
-/// joined: most text tokens are only looked at, never kept alone.
-enum Event<'a> {
+/// What a token of a line is. Text stays where it is in the line until its
+/// segment is joined: most text tokens are only looked at, never kept alone.
+enum Event {
     Text {
-        token: &'a str,
+        token: Span,
         new_cell: bool,
     },
     Value(Slot),
@@ -194,7 +194,10 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
     // from nothing, the two vectors were moved some 50,000 times on the bench reports.
     out.groups.reserve(kept.len());
     out.segments.reserve(kept.len());
-    let numbers_only = |i: usize| numbers_only(lines[i], lex);
+    let mut scratch = Scratch::default();
+    // Whether each kept line is numbers only, once asked: a line between two lone
+    // tokens is asked by both, and a plain number is known to be one.
+    let mut numeric: Vec<Option<bool>> = vec![None; kept.len()];
     for (k, &idx) in kept.iter().enumerate() {
         let line = &lines[idx];
         // Two in five kept lines are one plain number (`0`, most of them): its group
@@ -202,17 +205,16 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
         // more) nor kept there (where it crowded out lines that cost a lexing).
         if let Some(group) = plain_number_group(line, idx, lex) {
             out.groups.push(group);
+            numeric[k] = Some(true);
             continue;
         }
         // A lone `O` or `l` between lines of numbers (one cell per line) is a digit.
-        // A line that is one number already reads among numbers, so its neighbours
-        // are not asked (two thirds of the lines of one token on the bench reports).
-        let single = single_token(line);
-        let hint = single
-            && !plain_number_line(line, lex)
-            && ((k > 0 && numbers_only(kept[k - 1]))
-                || kept.get(k + 1).is_some_and(|&j| numbers_only(j)));
-        lex_remembered(line, idx, lex, hint, &mut out);
+        let mut asked = |j: usize| match numeric.get_mut(j) {
+            Some(known) => *known.get_or_insert_with(|| numbers_only(lines[kept[j]], lex)),
+            None => false,
+        };
+        let among_numbers = || (k > 0 && asked(k - 1)) || asked(k + 1);
+        lex_remembered(line, idx, lex, among_numbers, &mut out, &mut scratch);
     }
     merge_one_cell_lines(&mut out.groups, skippable);
     out
@@ -485,6 +487,10 @@ const MAX_SEEN_LINES: usize = 65_536;
 /// segments, and the groups with `after_segment` counted from the line's first
 /// segment.
 struct Lexed {
+    /// The line's text (the memo is keyed by its hash).
+    text: Box<str>,
+    /// The line may take the numeric hint ([`hint_may_apply`]).
+    hintable: bool,
     segments: Vec<Segment>,
     groups: Vec<ValueGroup>,
     /// Replayed since the memo was last full.
@@ -504,8 +510,10 @@ struct LineMemo {
     stamp: u64,
     /// Segments and cells remembered.
     items: usize,
+    /// By [`line_hash`] of the text: a line is hashed once, whether it is found,
+    /// marked seen or remembered.
     lines: [std::collections::HashMap<
-        String,
+        u64,
         Lexed,
         std::hash::BuildHasherDefault<crate::similarity::CharHasher>,
     >; 2],
@@ -520,14 +528,50 @@ struct LineMemo {
     >,
 }
 
-/// What [`LineMemo::seen`] holds for a line: a hash of its text and hint (two
-/// lines with one hash only make the second remembered at once).
-fn seen_key(line: &str, hint: bool) -> u64 {
+/// A hash of a line's text: its key in [`LineMemo::lines`] (two lines with one
+/// hash are told apart by the text the entry keeps).
+fn line_hash(line: &str) -> u64 {
     use std::hash::Hasher;
     let mut h = crate::similarity::CharHasher::default();
     h.write(line.as_bytes());
-    h.write_u32(u32::from(hint));
+    h.write_u32(0xff);
     h.finish()
+}
+
+/// What [`LineMemo::seen`] holds for a line: its hash and hint (two lines with one
+/// key only make the second remembered at once).
+fn seen_key(hash: u64, hint: bool) -> u64 {
+    hash ^ u64::from(hint)
+}
+
+/// Whether the numeric hint may apply to `line`: one token that is not one plain
+/// number (such a line reads among numbers whatever its neighbours are; two thirds
+/// of the lines of one token on the bench reports).
+fn hint_may_apply(line: &str, lex: &Lexicon) -> bool {
+    single_token(line) && !plain_number_line(line, lex)
+}
+
+/// What a look in the memo without the hint found.
+#[derive(PartialEq)]
+enum Found {
+    /// The line, which takes no hint: replayed.
+    Replayed,
+    /// The line, which may take the hint: the hint decides.
+    Hintable,
+    /// Nothing.
+    Missing,
+}
+
+impl LineMemo {
+    /// The remembered lexing of `line` (hashed `key`) with or without the hint.
+    fn find(&self, key: u64, line: &str, hint: bool, lex: &Lexicon) -> Option<&Lexed> {
+        if self.stamp != lex.stamp {
+            return None;
+        }
+        self.lines[usize::from(hint)]
+            .get(&key)
+            .filter(|l| *l.text == *line)
+    }
 }
 
 thread_local! {
@@ -537,24 +581,52 @@ thread_local! {
 /// [`lex_line`], or what it gave for the same text and hint before (reports of a
 /// template print most of their table lines alike): what a line gives depends on
 /// nothing else but the lexicon and the line's index, which is set again here.
-fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut Candidates) {
+/// `among_numbers` says whether a neighbour is a line of numbers: asked only of a
+/// line the hint may apply to, and not of a remembered line it does not.
+fn lex_remembered(
+    line: &str,
+    idx: usize,
+    lex: &Lexicon,
+    among_numbers: impl FnOnce() -> bool,
+    out: &mut Candidates,
+    scratch: &mut Scratch,
+) {
     let (first_seg, first_group) = (out.segments.len(), out.groups.len());
-    let replayed = LINES.with(|memo| {
+    let key = line_hash(line);
+    // Most lines met again are no lone token: found without the hint, they are
+    // replayed before it is worked out.
+    let found = LINES.with(|memo| {
         let memo = memo.borrow();
-        if memo.stamp != lex.stamp {
-            return false;
+        match memo.find(key, line, false, lex) {
+            Some(lexed) if !lexed.hintable => {
+                lexed.replayed.set(true);
+                replay(lexed, idx, out);
+                Found::Replayed
+            }
+            Some(_) => Found::Hintable,
+            None => Found::Missing,
         }
-        let Some(lexed) = memo.lines[usize::from(hint)].get(line) else {
-            return false;
-        };
-        lexed.replayed.set(true);
-        replay(lexed, idx, out);
-        true
     });
-    if replayed {
+    if found == Found::Replayed {
         return;
     }
-    lex_line(line, idx, lex, hint, out);
+    let hintable = found == Found::Hintable || hint_may_apply(line, lex);
+    let hint = hintable && among_numbers();
+    if hintable {
+        let replayed = LINES.with(|memo| {
+            let memo = memo.borrow();
+            let Some(lexed) = memo.find(key, line, hint, lex) else {
+                return false;
+            };
+            lexed.replayed.set(true);
+            replay(lexed, idx, out);
+            true
+        });
+        if replayed {
+            return;
+        }
+    }
+    lex_line_in(line, idx, lex, hint, out, scratch);
     if line.len() > MAX_REMEMBERED_LINE {
         return;
     }
@@ -571,7 +643,7 @@ fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut C
         if memo.seen.len() >= MAX_SEEN_LINES {
             memo.seen.clear();
         }
-        if memo.seen.insert(seen_key(line, hint)) {
+        if memo.seen.insert(seen_key(key, hint)) {
             return;
         }
         // A group follows a segment of its own line, if any.
@@ -617,12 +689,17 @@ fn lex_remembered(line: &str, idx: usize, lex: &Lexicon, hint: bool, out: &mut C
             }
         }
         let lexed = Lexed {
+            text: line.into(),
+            hintable,
             segments: out.segments[first_seg..].to_vec(),
             groups,
             replayed: std::cell::Cell::new(false),
         };
         memo.items += lexed.items();
-        memo.lines[usize::from(hint)].insert(line.to_string(), lexed);
+        // Another line of the same hash gives way to this one.
+        if let Some(other) = memo.lines[usize::from(hint)].insert(key, lexed) {
+            memo.items = memo.items.saturating_sub(other.items());
+        }
     });
 }
 
@@ -657,7 +734,7 @@ fn lexed_text<'a>(line: &'a str, lex: &Lexicon) -> std::borrow::Cow<'a, str> {
     let unruled: std::borrow::Cow<str> = if lex.has_cell_rule(line) {
         let mut out = String::with_capacity(line.len() + 8);
         // Tab layouts keep their own empty cells.
-        let tabbed = line.contains('\t');
+        let tabbed = has_tab(line);
         let mut chars = line.chars().peekable();
         while let Some(c) = chars.next() {
             if !lex.cell_rules.contains(&c) {
@@ -713,14 +790,15 @@ fn lexed_text<'a>(line: &'a str, lex: &Lexicon) -> std::borrow::Cow<'a, str> {
 
 /// The events of `line` (from [`lexed_text`] of `original`, the line as read), and
 /// whether it is tab-separated.
-fn events_of<'a>(
+fn events_of(
     original: &str,
-    line: &'a str,
+    line: &str,
     idx: usize,
     lex: &Lexicon,
     numeric_hint: bool,
-) -> (Vec<Event<'a>>, bool) {
-    let tabbed = line.contains('\t');
+    events: &mut Vec<Event>,
+) -> bool {
+    let tabbed = has_tab(line);
     let tokens = || Words(line);
     let numeric_context = numeric_hint
         || tabbed
@@ -740,14 +818,12 @@ fn events_of<'a>(
     let split: Vec<&str>;
     let fields: &[&str] = if tabbed {
         let mut v = Vec::with_capacity(16);
-        v.extend(line.split('\t'));
+        v.extend(TabFields(Some(line)));
         split = v;
         &split
     } else {
         std::slice::from_ref(&line)
     };
-    // Room for a row's label and cells: growing from nothing took three reallocations.
-    let mut events = Vec::with_capacity(16);
     let mut seen_value = false;
     // Whether the token before was a number (a lone `]` after one is its cell's 1).
     let mut after_number = false;
@@ -813,7 +889,7 @@ fn events_of<'a>(
                             || tabbed
                                 && glyph_pair(tok)
                                 && within_numbers(
-                                    &events,
+                                    events,
                                     fi,
                                     toks.clone(),
                                     fields_after,
@@ -864,7 +940,7 @@ fn events_of<'a>(
                 }
                 Token::Unreadable => events.push(Event::Value(slot(None, true))),
                 Token::Text => events.push(Event::Text {
-                    token: tok,
+                    token: Span::of(line, tok),
                     new_cell,
                 }),
             }
@@ -873,8 +949,7 @@ fn events_of<'a>(
         if tabbed && !any {
             // Rules and glued ordinals never add or remove a tab, so the field of the
             // line as read lines up with this one: did it hold nothing but rules?
-            let rule = original
-                .split('\t')
+            let rule = TabFields(Some(original))
                 .nth(fi)
                 .map(str::trim)
                 .filter(|f| {
@@ -889,7 +964,32 @@ fn events_of<'a>(
     while matches!(events.last(), Some(Event::Blank(_, raw)) if raw == "||") {
         events.pop();
     }
-    (events, tabbed)
+    tabbed
+}
+
+/// Whether `line` holds a tab: a byte search (`contains('\t')` went through a
+/// character searcher, about 200 instructions a line).
+fn has_tab(line: &str) -> bool {
+    memchr::memchr(b'\t', line.as_bytes()).is_some()
+}
+
+/// The fields of a line between its tabs, as `split('\t')` gives them, found by a
+/// byte search (a tab is one byte, so every cut is at a character boundary).
+struct TabFields<'a>(Option<&'a str>);
+
+impl<'a> Iterator for TabFields<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.0?;
+        match memchr::memchr(b'\t', rest.as_bytes()) {
+            Some(p) => {
+                self.0 = rest.get(p + 1..);
+                rest.get(..p)
+            }
+            None => self.0.take(),
+        }
+    }
 }
 
 /// The tokens of a line between ASCII spaces (`split(' ')` less the empty ones),
@@ -935,13 +1035,65 @@ fn within_numbers<'a>(
     numbers_before >= 2 && same_cell && number_next(rest, fields_after, lex)
 }
 
+/// Buffers the lines of a region are lexed in, emptied and kept from line to line
+/// (made afresh, they cost about four allocations a line).
+#[derive(Default)]
+struct Scratch {
+    /// The room of a line's events and of a segment's tokens, held empty.
+    events: Vec<Event>,
+    seg: Vec<Span>,
+    /// A segment's text joined from its tokens, and its key.
+    joined: String,
+    body_key: String,
+}
+
+/// Where a token stands in a line's lexed text: events and segments hold these,
+/// not slices, so that their buffers outlive the line ([`Scratch`]).
+#[derive(Clone, Copy)]
+struct Span {
+    at: usize,
+    len: usize,
+}
+
+impl Span {
+    /// Where `token`, a slice of `line`, stands in it.
+    fn of(line: &str, token: &str) -> Span {
+        Span {
+            at: offset_in(line, token),
+            len: token.len(),
+        }
+    }
+
+    /// The token in `line`, the text it was found in.
+    fn text(self, line: &str) -> &str {
+        line.get(self.at..self.at + self.len).unwrap_or_default()
+    }
+}
+
+/// [`lex_line_in`] with buffers of its own.
+#[cfg(test)]
 fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut Candidates) {
-    let text = lexed_text(line, lex);
-    let (mut events, tabbed) = events_of(line, &text, idx, lex, numeric_hint);
+    lex_line_in(line, idx, lex, numeric_hint, out, &mut Scratch::default());
+}
+
+fn lex_line_in(
+    line: &str,
+    idx: usize,
+    lex: &Lexicon,
+    numeric_hint: bool,
+    out: &mut Candidates,
+    scratch: &mut Scratch,
+) {
+    let lexed = lexed_text(line, lex);
+    let mut events = std::mem::take(&mut scratch.events);
+    // Room for a row's label and cells: growing from nothing took three reallocations.
+    events.reserve(16);
+    let tabbed = events_of(line, &lexed, idx, lex, numeric_hint, &mut events);
     // A bare number right before a label that has no ordinal of its own is the label's
     // ordinal with its dot lost (`1 属于国家秘密`), not a value.
     let mut forced: Option<Ordinal> = None;
     if let [Event::Value(s), Event::Text { token, .. }, ..] = events.as_slice() {
+        let token = token.text(&lexed);
         if let Some(p) = &s.number {
             let small = p.value.is_integer()
                 && p.value >= crate::numbers::Num::int(1)
@@ -963,6 +1115,7 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
                 let garbled = opens_with_garbled_ordinal(token, lex)
                     || match events.get(2) {
                         Some(Event::Text { token: next, .. }) if token.chars().count() == 1 => {
+                            let next = next.text(&lexed);
                             opens_with_garbled_ordinal(&format!("{token}{next}"), lex)
                         }
                         _ => false,
@@ -981,7 +1134,8 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
     let first_seg = out.segments.len();
     let first_group = out.groups.len();
     // Room for a label's words and a row's cells at once (each grew from nothing).
-    let mut seg: Vec<&str> = Vec::with_capacity(8);
+    let mut seg = std::mem::take(&mut scratch.seg);
+    seg.reserve(8);
     // Whether `seg` is one token that is an ordinal alone (`1.`): its label follows.
     let mut seg_bare = false;
     let mut group: Option<ValueGroup> = None;
@@ -989,24 +1143,25 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
     // The text and key of a segment are built in these, reused for every segment of
     // the line, and copied once each into the segment's `Rc<str>`s: a segment the key
     // drops costs no allocation at all.
-    let mut joined = String::new();
-    let mut body_key = String::new();
-    let mut flush_seg = |seg: &mut Vec<&str>,
+    let Scratch {
+        joined, body_key, ..
+    } = &mut *scratch;
+    let mut flush_seg = |seg: &mut Vec<Span>,
                          forced: &mut Option<Ordinal>,
                          out: &mut Candidates,
                          last: &mut Option<usize>| {
         let text: &str = match *seg.as_slice() {
             [] => return,
-            [token] => token,
+            [token] => token.text(&lexed),
             [first, ref rest @ ..] => {
                 joined.clear();
-                joined.reserve(rest.iter().map(|t| t.len() + 1).sum::<usize>() + first.len());
-                joined.push_str(first);
+                joined.reserve(rest.iter().map(|t| t.len + 1).sum::<usize>() + first.len);
+                joined.push_str(first.text(&lexed));
                 for token in rest {
                     joined.push(' ');
-                    joined.push_str(token);
+                    joined.push_str(token.text(&lexed));
                 }
-                &joined
+                joined.as_str()
             }
         };
         seg.clear();
@@ -1020,16 +1175,24 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
         body_key.clear();
         // Room for the key of nearly every text (NFKC seldom lengthens one).
         body_key.reserve(body.len());
-        key_into(body, lex, &mut body_key);
+        key_into(body, lex, body_key);
         if body_key.is_empty() && ordinal.is_none() {
             return;
         }
-        let prose = is_prose(&body_key);
+        let prose = is_prose(body_key);
+        let text: Rc<str> = text.into();
+        // Most labels without an ordinal are their own key (Han characters only):
+        // then one allocation serves both.
+        let body_key: Rc<str> = if *body_key == *text {
+            Rc::clone(&text)
+        } else {
+            body_key.as_str().into()
+        };
         out.segments.push(Segment {
             line: idx,
-            text: text.into(),
+            text,
             ordinal,
-            body_key: body_key.as_str().into(),
+            body_key,
             prose,
         });
         *last = Some(out.segments.len() - 1);
@@ -1042,9 +1205,13 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
         }
     };
     let mut prev_was_value = false;
-    for ev in events {
+    for ev in events.drain(..) {
         match ev {
-            Event::Text { token, new_cell } => {
+            Event::Text {
+                token: span,
+                new_cell,
+            } => {
+                let token = span.text(&lexed);
                 if let Some(g) = group.as_mut() {
                     g.text_after = true;
                 }
@@ -1064,7 +1231,7 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
                     flush_seg(&mut seg, &mut forced, out, &mut last_seg);
                 }
                 seg_bare = seg.is_empty() && bare;
-                seg.push(token);
+                seg.push(span);
                 prev_was_value = false;
             }
             Event::Value(slot) => {
@@ -1094,10 +1261,20 @@ fn lex_line(line: &str, idx: usize, lex: &Lexicon, numeric_hint: bool, out: &mut
     }
     flush_seg(&mut seg, &mut forced, out, &mut last_seg);
     flush_group(&mut group, out);
+    seg.clear();
+    scratch.seg = seg;
+    scratch.events = events;
     if tabbed && out.groups.len() == first_group + 1 && lex.has_cell_rule(line) {
         // The same line with its tabs as spaces: one run after the same labels.
         let mut ruled = Candidates::default();
-        lex_line(&line.replace('\t', " "), idx, lex, numeric_hint, &mut ruled);
+        lex_line_in(
+            &line.replace('\t', " "),
+            idx,
+            lex,
+            numeric_hint,
+            &mut ruled,
+            scratch,
+        );
         let same_labels = ruled.segments.len() == out.segments.len() - first_seg
             && ruled
                 .segments
@@ -1353,6 +1530,14 @@ mod tests {
         }
 
         #[test]
+        fn tab_fields_are_split_on_tabs(s in "[ a1一\t\u{3000}|]{0,16}") {
+            let ours: Vec<&str> = TabFields(Some(&s)).collect();
+            let std: Vec<&str> = s.split('\t').collect();
+            proptest::prop_assert_eq!(ours, std);
+            proptest::prop_assert_eq!(has_tab(&s), s.contains('\t'));
+        }
+
+        #[test]
         fn prose_is_a_key_of_more_characters_than_the_bound(s in "[a1一\u{3000}\u{20000}]{0,70}") {
             proptest::prop_assert_eq!(is_prose(&s), s.chars().count() > PROSE_KEY_CHARS);
         }
@@ -1367,7 +1552,8 @@ mod tests {
             .collect();
         let shown = |c: &Candidates| format!("{:?} {:?}", c.segments, c.groups);
         LINES.with(|m| *m.borrow_mut() = LineMemo::default());
-        let remembered = || LINES.with(|m| m.borrow().lines[0].contains_key(&region[0]));
+        let remembered =
+            || LINES.with(|m| m.borrow().lines[0].contains_key(&line_hash(&region[0])));
         // Remembered the second time it is lexed, replayed the third.
         let fresh = shown(&lex_lines(&as_strs(&region), 0..region.len(), &lex));
         assert!(!remembered());
@@ -1385,7 +1571,7 @@ mod tests {
         let (size, kept) = LINES.with(|m| {
             let m = m.borrow();
             let size = m.lines[0].len() + m.lines[1].len();
-            (size, m.lines[0].contains_key(&region[0]))
+            (size, m.lines[0].contains_key(&line_hash(&region[0])))
         });
         assert!(size <= MAX_REMEMBERED_LINES, "{size}");
         assert!(kept);

@@ -587,8 +587,15 @@ impl Lexicon {
                 .map(|i| i as u8 + 1)
         };
         let ten = *self.numerals.get(9)?;
-        let cs: Vec<char> = s.chars().collect();
-        match cs.as_slice() {
+        // At most three characters read as a numeral: held in an array, not a vector
+        // made for every ordinal a lexed token may start with.
+        let mut held = ['\0'; 3];
+        let mut n = 0;
+        for c in s.chars() {
+            *held.get_mut(n)? = c;
+            n += 1;
+        }
+        match &held[..n] {
             [a] => digit(*a),
             [t, b] if *t == ten => Some(10 + digit(*b).filter(|&d| d < 10)?),
             [a, t] if *t == ten => Some(digit(*a).filter(|&d| d < 10)? * 10),
@@ -979,6 +986,36 @@ mod tests {
         ] {
             let any = lex.ignore_lines.iter().any(|r| r.is_match(line));
             assert_eq!(lex.is_ignored(line), any, "{line:?}");
+        }
+    }
+
+    /// [`Lexicon::numeral_value`] as it read a numeral before, from a vector of its
+    /// characters.
+    fn numeral_value_by_vec(lex: &Lexicon, s: &str) -> Option<u8> {
+        let digit = |c: char| {
+            lex.numerals
+                .iter()
+                .position(|&n| n == c)
+                .map(|i| i as u8 + 1)
+        };
+        let ten = *lex.numerals.get(9)?;
+        let cs: Vec<char> = s.chars().collect();
+        match cs.as_slice() {
+            [a] => digit(*a),
+            [t, b] if *t == ten => Some(10 + digit(*b).filter(|&d| d < 10)?),
+            [a, t] if *t == ten => Some(digit(*a).filter(|&d| d < 10)? * 10),
+            [a, t, b] if *t == ten => {
+                Some(digit(*a).filter(|&d| d < 10)? * 10 + digit(*b).filter(|&d| d < 10)?)
+            }
+            _ => None,
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn numerals_read_as_from_a_vector(s in "[一二三四五六七八九十百0a]{0,5}") {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            proptest::prop_assert_eq!(lex.numeral_value(&s), numeral_value_by_vec(&lex, &s));
         }
     }
 

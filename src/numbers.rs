@@ -208,11 +208,23 @@ pub fn parse_token(token: &str, lex: &Lexicon, numeric_context: bool) -> Token {
 /// is a cell (`among_numbers`): only there is a lone mark that is
 /// also a rule look-alike (`]`) read as the digit of `lone_digits` rather than as
 /// a rule (before a label or in a header it is the table's border).
+#[inline]
 pub fn parse_cell(token: &str, lex: &Lexicon, numeric_context: bool, among_numbers: bool) -> Token {
-    // Most numbers are plain digits (`0`, `1288`).
+    // Most numbers are plain digits (`0`, `1288`): told where the token is read,
+    // before a call to the rest (whose frame cost as much as reading the digits).
     if lex.plain_digits && !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
         return plain_digits(token);
     }
+    parse_other_cell(token, lex, numeric_context, among_numbers)
+}
+
+/// [`parse_cell`] for a token that is not plain digits.
+fn parse_other_cell(
+    token: &str,
+    lex: &Lexicon,
+    numeric_context: bool,
+    among_numbers: bool,
+) -> Token {
     if let Some(digit) = lone_digit(token, lex, numeric_context, among_numbers) {
         return digit;
     }
@@ -259,6 +271,7 @@ pub fn cells_from_first_token<'a>(
 /// What [`read_number`] gives for a token of ASCII digits (no stray mark to trim, no
 /// unit to cut: see `Lexicon::plain_digits`), without its steps for letters, signs,
 /// separators and units.
+#[inline]
 fn plain_digits(t: &str) -> Token {
     // Digits no count is printed as (`007`), or too many for one cell.
     if t.len() > MAX_INT_DIGITS || (t.len() > 1 && t.starts_with('0')) {
