@@ -888,13 +888,7 @@ fn events_of(
                         && (lone_glyph(tok)
                             || tabbed
                                 && glyph_pair(tok)
-                                && within_numbers(
-                                    events,
-                                    fi,
-                                    toks.clone(),
-                                    fields_after,
-                                    lex,
-                                ))
+                                && within_numbers(events, fi, toks.clone(), fields_after, lex))
                         && glyphs_then_number(toks.clone(), lex) =>
                 {
                     Token::Unreadable
