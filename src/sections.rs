@@ -12,8 +12,8 @@ use crate::align::align_rows;
 use crate::candidates::Segment;
 use crate::dictionary::{Label, Template};
 use crate::lexicon::Lexicon;
-use crate::normalize::key;
-use crate::ordinal::{split_ordinal, OrdinalKind};
+use crate::normalize::{key, key_into};
+use crate::ordinal::{split_ordinal, Ordinal, OrdinalKind};
 use crate::similarity::GlyphCosts;
 
 /// Headings are short; a longer line is prose.
@@ -143,17 +143,6 @@ pub fn find_sections(
     lex: &Lexicon,
     glyphs: &GlyphCosts,
 ) -> Vec<Option<usize>> {
-    // A line as a heading candidate: short once reduced to its key.
-    let segment = |i: usize, text: &str, ordinal, body: &str| {
-        let body_key = key(body, lex);
-        (!body_key.is_empty() && body_key.chars().count() <= MAX_HEADING_KEY).then(|| Segment {
-            line: i,
-            text: text.into(),
-            ordinal,
-            body_key: body_key.into(),
-            prose: false,
-        })
-    };
     let labels: Vec<&Label> = template.sections.iter().map(|s| &s.label).collect();
     let align = |segs: &[Segment]| -> Vec<Option<usize>> {
         align_rows(segs, &labels, glyphs)
@@ -164,30 +153,27 @@ pub fn find_sections(
             })
             .collect()
     };
+    // One key buffer for every candidate: most keys are dropped at once (too long).
+    let mut body_key = String::new();
     // Most headings keep their `一、`: try those lines alone first (no other line's
     // key is needed then), and read every short line only when one is missing (a
     // heading whose ordinal OCR lost).
-    let numbered: Vec<Segment> = lines
-        .iter()
-        .enumerate()
-        .filter_map(|(i, line)| {
-            // Only a line that starts with a numeral can open with `一、` (split_ordinal
-            // reads `(` first, as a paren ordinal): the others are not parsed.
-            let start = trim_start(line);
-            if !start
-                .chars()
-                .next()
-                .is_some_and(|c| c != '(' && lex.is_numeral(c))
-            {
-                return None;
-            }
-            let text = start.trim_end();
-            let (o, rest) = split_ordinal(text, lex)?;
-            (o.kind == OrdinalKind::Section)
-                .then(|| segment(i, text, Some(o), rest))
-                .flatten()
-        })
-        .collect();
+    let leads = numeral_leads(lex);
+    let mut numbered = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        // Only a line that starts with a numeral can open with `一、` (split_ordinal
+        // reads `(` first, as a paren ordinal): the others are not parsed.
+        let Some(start) = numeral_start(line, &leads, lex) else {
+            continue;
+        };
+        let text = start.trim_end();
+        let Some((o, rest)) = split_ordinal(text, lex) else {
+            continue;
+        };
+        if o.kind == OrdinalKind::Section {
+            numbered.extend(segment(i, text, Some(o), rest, lex, &mut body_key));
+        }
+    }
     let quick = align(&numbered);
     if quick.iter().all(Option::is_some) {
         return quick;
@@ -198,12 +184,59 @@ pub fn find_sections(
         .filter_map(|(i, line)| {
             let text = line.trim();
             match split_ordinal(text, lex) {
-                Some((o, rest)) => segment(i, text, Some(o), rest),
-                None => segment(i, text, None, text),
+                Some((o, rest)) => segment(i, text, Some(o), rest, lex, &mut body_key),
+                None => segment(i, text, None, text, lex, &mut body_key),
             }
         })
         .collect();
     align(&segs)
+}
+
+/// A line as a heading candidate: short once reduced to its key (made in `buf`).
+fn segment(
+    i: usize,
+    text: &str,
+    ordinal: Option<Ordinal>,
+    body: &str,
+    lex: &Lexicon,
+    buf: &mut String,
+) -> Option<Segment> {
+    buf.clear();
+    key_into(body, lex, buf);
+    (!buf.is_empty() && buf.chars().count() <= MAX_HEADING_KEY).then(|| Segment {
+        line: i,
+        text: text.into(),
+        ordinal,
+        body_key: buf.as_str().into(),
+        prose: false,
+    })
+}
+
+/// Which bytes open a numeral's UTF-8 form.
+fn numeral_leads(lex: &Lexicon) -> [bool; 256] {
+    let mut leads = [false; 256];
+    for c in &lex.numerals {
+        let mut utf8 = [0; 4];
+        if let Some(&b) = c.encode_utf8(&mut utf8).as_bytes().first() {
+            leads[usize::from(b)] = true;
+        }
+    }
+    leads
+}
+
+/// `line` from its first character on (its leading whitespace gone) when that is a
+/// numeral other than `(`; `leads` is [`numeral_leads`]. A line whose first byte opens
+/// no numeral (most: prose, numbers) is not decoded.
+fn numeral_start<'a>(line: &'a str, leads: &[bool; 256], lex: &Lexicon) -> Option<&'a str> {
+    let start = trim_start(line);
+    if !leads[usize::from(*start.as_bytes().first()?)] {
+        return None;
+    }
+    start
+        .chars()
+        .next()
+        .is_some_and(|c| c != '(' && lex.is_numeral(c))
+        .then_some(start)
 }
 
 /// `s.trim_start()`, the spaces and tabs that open many lines of spaced layouts
@@ -265,6 +298,23 @@ mod tests {
             let section = split_ordinal(line.trim(), lex).is_some_and(|(o, _)| o.kind == OrdinalKind::Section);
             let first = line.trim_start().chars().next();
             proptest::prop_assert!(!section || first.is_some_and(|c| c != '(' && lex.is_numeral(c)));
+        }
+    }
+
+    proptest::proptest! {
+        /// The lead-byte test passes over exactly the lines whose first character,
+        /// decoded after the general trim, is no numeral (or is `(`).
+        #[test]
+        fn numeral_start_is_the_decoded_test(line in "[ \t\u{3000}\u{a0}(（)）一二三十、.,1２a属五九]{0,8}") {
+            let d = Dictionaries::embedded().unwrap();
+            let lex = &d.lexicon;
+            let start = line.trim_start();
+            let plain = start
+                .chars()
+                .next()
+                .is_some_and(|c| c != '(' && lex.is_numeral(c))
+                .then_some(start);
+            proptest::prop_assert_eq!(numeral_start(&line, &numeral_leads(lex), lex), plain);
         }
     }
 
