@@ -159,7 +159,8 @@ pub fn find_sections(
     // key is needed then), and read every short line only when one is missing (a
     // heading whose ordinal OCR lost).
     let leads = numeral_leads(lex);
-    let mut numbered = Vec::new();
+    // About ten such lines a report.
+    let mut numbered = Vec::with_capacity(16);
     for (i, line) in lines.iter().enumerate() {
         // Only a line that starts with a numeral can open with `一、` (split_ordinal
         // reads `(` first, as a paren ordinal): the others are not parsed.
@@ -203,7 +204,10 @@ fn segment(
 ) -> Option<Segment> {
     buf.clear();
     key_into(body, lex, buf);
-    (!buf.is_empty() && buf.chars().count() <= MAX_HEADING_KEY).then(|| Segment {
+    // A character takes one to four bytes: the count is needed only in between.
+    let short = buf.len() <= MAX_HEADING_KEY
+        || buf.len() <= 4 * MAX_HEADING_KEY && buf.chars().count() <= MAX_HEADING_KEY;
+    (!buf.is_empty() && short).then(|| Segment {
         line: i,
         text: text.into(),
         ordinal,
@@ -212,13 +216,22 @@ fn segment(
     })
 }
 
-/// Which bytes open a numeral's UTF-8 form.
-fn numeral_leads(lex: &Lexicon) -> [bool; 256] {
-    let mut leads = [false; 256];
+/// A byte that opens a numeral's UTF-8 form ([`numeral_leads`]).
+const NUMERAL_LEAD: u8 = 1;
+/// A byte that may open a whitespace character (every one starts with one of these).
+const SPACE_LEAD: u8 = 2;
+
+/// Which bytes open a numeral's UTF-8 form or may open whitespace (bits
+/// [`NUMERAL_LEAD`], [`SPACE_LEAD`]).
+fn numeral_leads(lex: &Lexicon) -> [u8; 256] {
+    let mut leads = [0; 256];
+    for b in (0x09..=0x0d).chain([b' ', 0xc2]).chain(0xe1..=0xe3) {
+        leads[usize::from(b)] = SPACE_LEAD;
+    }
     for c in &lex.numerals {
         let mut utf8 = [0; 4];
         if let Some(&b) = c.encode_utf8(&mut utf8).as_bytes().first() {
-            leads[usize::from(b)] = true;
+            leads[usize::from(b)] |= NUMERAL_LEAD;
         }
     }
     leads
@@ -226,10 +239,14 @@ fn numeral_leads(lex: &Lexicon) -> [bool; 256] {
 
 /// `line` from its first character on (its leading whitespace gone) when that is a
 /// numeral other than `(`; `leads` is [`numeral_leads`]. A line whose first byte opens
-/// no numeral (most: prose, numbers) is not decoded.
-fn numeral_start<'a>(line: &'a str, leads: &[bool; 256], lex: &Lexicon) -> Option<&'a str> {
+/// neither a numeral nor whitespace (most: prose, numbers) is passed over at once, and
+/// one whose first byte after its whitespace opens no numeral is not decoded.
+fn numeral_start<'a>(line: &'a str, leads: &[u8; 256], lex: &Lexicon) -> Option<&'a str> {
+    if leads[usize::from(*line.as_bytes().first()?)] == 0 {
+        return None;
+    }
     let start = trim_start(line);
-    if !leads[usize::from(*start.as_bytes().first()?)] {
+    if leads[usize::from(*start.as_bytes().first()?)] & NUMERAL_LEAD == 0 {
         return None;
     }
     start
@@ -305,7 +322,7 @@ mod tests {
         /// The lead-byte test passes over exactly the lines whose first character,
         /// decoded after the general trim, is no numeral (or is `(`).
         #[test]
-        fn numeral_start_is_the_decoded_test(line in "[ \t\u{3000}\u{a0}(（)）一二三十、.,1２a属五九]{0,8}") {
+        fn numeral_start_is_the_decoded_test(line in "[ \t\u{b}\u{3000}\u{a0}\u{2003}\u{1680}(（)）一二三十、.,1２a属五九]{0,8}") {
             let d = Dictionaries::embedded().unwrap();
             let lex = &d.lexicon;
             let start = line.trim_start();
@@ -322,6 +339,22 @@ mod tests {
         #[test]
         fn trim_start_is_the_general_trim(s in "[ \t\u{3000}\u{b}\u{a0}a一]{0,40}") {
             proptest::prop_assert_eq!(trim_start(&s), s.trim_start());
+        }
+    }
+
+    #[test]
+    fn every_whitespace_character_opens_with_a_space_lead() {
+        let d = Dictionaries::embedded().unwrap();
+        let leads = numeral_leads(&d.lexicon);
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            let mut utf8 = [0; 4];
+            let first = c.encode_utf8(&mut utf8).as_bytes()[0];
+            let lead = leads[usize::from(first)];
+            assert!(!c.is_whitespace() || lead & SPACE_LEAD != 0, "{c:?}");
+            assert!(
+                !d.lexicon.is_numeral(c) || lead & NUMERAL_LEAD != 0,
+                "{c:?}"
+            );
         }
     }
 
