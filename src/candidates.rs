@@ -54,7 +54,8 @@ pub struct Segment {
 impl Segment {
     /// Too short to mean anything alone (a character of a vertical label).
     pub fn is_noise(&self) -> bool {
-        self.ordinal.is_none() && self.body_key.chars().count() <= NOISE_KEY_CHARS
+        // No character past the first NOISE_KEY_CHARS: the whole key is not counted.
+        self.ordinal.is_none() && self.body_key.chars().nth(NOISE_KEY_CHARS).is_none()
     }
 }
 
@@ -1366,6 +1367,23 @@ mod tests {
                 let words: Vec<&str> = Words(&s).collect();
                 assert_eq!(words, s.split_whitespace().collect::<Vec<_>>(), "{s:?}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Noise is told by looking for a character past the first few, as counting
+        /// every character of the key tells it.
+        #[test]
+        fn noise_is_told_as_the_count_tells_it(key in "[a1一。\u{10000}]{0,5}", ordinal: bool) {
+            let seg = Segment {
+                line: 0,
+                text: key.as_str().into(),
+                ordinal: ordinal.then_some(Ordinal { kind: crate::ordinal::OrdinalKind::Section, n: 1 }),
+                body_key: key.as_str().into(),
+                prose: false,
+            };
+            let plain = !ordinal && key.chars().count() <= NOISE_KEY_CHARS;
+            proptest::prop_assert_eq!(seg.is_noise(), plain);
         }
     }
 

@@ -10,6 +10,8 @@ use std::fmt;
 use crate::lexicon::Lexicon;
 
 const SCALE: i128 = 1_000_000;
+/// [`SCALE`] as an `i64`.
+const SCALE_64: i64 = 1_000_000;
 const MAX_INT_DIGITS: usize = 15;
 const MAX_FRAC_DIGITS: usize = 6;
 
@@ -40,7 +42,12 @@ impl Num {
 
     /// Whether the value has no fractional part.
     pub fn is_integer(self) -> bool {
-        self.0 % SCALE == 0
+        // Nearly every value fits in 64 bits, where the remainder by a constant is a
+        // multiply and a shift; the 128-bit one is a call into the runtime.
+        match i64::try_from(self.0) {
+            Ok(v) => v % SCALE_64 == 0,
+            Err(_) => self.0 % SCALE == 0,
+        }
     }
 
     /// Whether the value is below zero.
@@ -596,6 +603,15 @@ mod tests {
         ) {
             prop_assert_eq!((Num(a) + Num(b)).0, a.saturating_add(b));
             prop_assert_eq!((Num(a) - Num(b)).0, a.saturating_sub(b));
+        }
+
+        #[test]
+        fn is_integer_is_the_128_bit_remainder(a in any_millionths(), near in -3i128..3, whole: bool) {
+            // Values beside the 64-bit bounds, and whole ones, as well as any.
+            for v in [a, i128::from(i64::MAX) + near, i128::from(i64::MIN) + near, a / SCALE * SCALE] {
+                let v = if whole { v / SCALE * SCALE } else { v };
+                prop_assert_eq!(Num(v).is_integer(), v % SCALE == 0);
+            }
         }
 
         #[test]

@@ -12,8 +12,8 @@ use crate::align::align_rows;
 use crate::candidates::Segment;
 use crate::dictionary::{Label, Template};
 use crate::lexicon::Lexicon;
-use crate::normalize::key;
-use crate::ordinal::{split_ordinal, OrdinalKind};
+use crate::normalize::{key, key_into};
+use crate::ordinal::{split_ordinal, Ordinal, OrdinalKind};
 use crate::similarity::GlyphCosts;
 
 /// Headings are short; a longer line is prose.
@@ -143,17 +143,6 @@ pub fn find_sections(
     lex: &Lexicon,
     glyphs: &GlyphCosts,
 ) -> Vec<Option<usize>> {
-    // A line as a heading candidate: short once reduced to its key.
-    let segment = |i: usize, text: &str, ordinal, body: &str| {
-        let body_key = key(body, lex);
-        (!body_key.is_empty() && body_key.chars().count() <= MAX_HEADING_KEY).then(|| Segment {
-            line: i,
-            text: text.into(),
-            ordinal,
-            body_key: body_key.into(),
-            prose: false,
-        })
-    };
     let labels: Vec<&Label> = template.sections.iter().map(|s| &s.label).collect();
     let align = |segs: &[Segment]| -> Vec<Option<usize>> {
         align_rows(segs, &labels, glyphs)
@@ -164,30 +153,28 @@ pub fn find_sections(
             })
             .collect()
     };
+    // One key buffer for every candidate: most keys are dropped at once (too long).
+    let mut body_key = String::new();
     // Most headings keep their `一、`: try those lines alone first (no other line's
     // key is needed then), and read every short line only when one is missing (a
     // heading whose ordinal OCR lost).
-    let numbered: Vec<Segment> = lines
-        .iter()
-        .enumerate()
-        .filter_map(|(i, line)| {
-            // Only a line that starts with a numeral can open with `一、` (split_ordinal
-            // reads `(` first, as a paren ordinal): the others are not parsed.
-            let start = trim_start(line);
-            if !start
-                .chars()
-                .next()
-                .is_some_and(|c| c != '(' && lex.is_numeral(c))
-            {
-                return None;
-            }
-            let text = start.trim_end();
-            let (o, rest) = split_ordinal(text, lex)?;
-            (o.kind == OrdinalKind::Section)
-                .then(|| segment(i, text, Some(o), rest))
-                .flatten()
-        })
-        .collect();
+    let leads = numeral_leads(lex);
+    // About ten such lines a report.
+    let mut numbered = Vec::with_capacity(16);
+    for (i, line) in lines.iter().enumerate() {
+        // Only a line that starts with a numeral can open with `一、` (split_ordinal
+        // reads `(` first, as a paren ordinal): the others are not parsed.
+        let Some(start) = numeral_start(line, &leads, lex) else {
+            continue;
+        };
+        let text = start.trim_end();
+        let Some((o, rest)) = split_ordinal(text, lex) else {
+            continue;
+        };
+        if o.kind == OrdinalKind::Section {
+            numbered.extend(segment(i, text, Some(o), rest, lex, &mut body_key));
+        }
+    }
     let quick = align(&numbered);
     if quick.iter().all(Option::is_some) {
         return quick;
@@ -198,12 +185,75 @@ pub fn find_sections(
         .filter_map(|(i, line)| {
             let text = line.trim();
             match split_ordinal(text, lex) {
-                Some((o, rest)) => segment(i, text, Some(o), rest),
-                None => segment(i, text, None, text),
+                Some((o, rest)) => segment(i, text, Some(o), rest, lex, &mut body_key),
+                None => segment(i, text, None, text, lex, &mut body_key),
             }
         })
         .collect();
     align(&segs)
+}
+
+/// A line as a heading candidate: short once reduced to its key (made in `buf`).
+fn segment(
+    i: usize,
+    text: &str,
+    ordinal: Option<Ordinal>,
+    body: &str,
+    lex: &Lexicon,
+    buf: &mut String,
+) -> Option<Segment> {
+    buf.clear();
+    key_into(body, lex, buf);
+    // A character takes one to four bytes: the count is needed only in between.
+    let short = buf.len() <= MAX_HEADING_KEY
+        || buf.len() <= 4 * MAX_HEADING_KEY && buf.chars().count() <= MAX_HEADING_KEY;
+    (!buf.is_empty() && short).then(|| Segment {
+        line: i,
+        text: text.into(),
+        ordinal,
+        body_key: buf.as_str().into(),
+        prose: false,
+    })
+}
+
+/// A byte that opens a numeral's UTF-8 form ([`numeral_leads`]).
+const NUMERAL_LEAD: u8 = 1;
+/// A byte that may open a whitespace character (every one starts with one of these).
+const SPACE_LEAD: u8 = 2;
+
+/// Which bytes open a numeral's UTF-8 form or may open whitespace (bits
+/// [`NUMERAL_LEAD`], [`SPACE_LEAD`]).
+fn numeral_leads(lex: &Lexicon) -> [u8; 256] {
+    let mut leads = [0; 256];
+    for b in (0x09..=0x0d).chain([b' ', 0xc2]).chain(0xe1..=0xe3) {
+        leads[usize::from(b)] = SPACE_LEAD;
+    }
+    for c in &lex.numerals {
+        let mut utf8 = [0; 4];
+        if let Some(&b) = c.encode_utf8(&mut utf8).as_bytes().first() {
+            leads[usize::from(b)] |= NUMERAL_LEAD;
+        }
+    }
+    leads
+}
+
+/// `line` from its first character on (its leading whitespace gone) when that is a
+/// numeral other than `(`; `leads` is [`numeral_leads`]. A line whose first byte opens
+/// neither a numeral nor whitespace (most: prose, numbers) is passed over at once, and
+/// one whose first byte after its whitespace opens no numeral is not decoded.
+fn numeral_start<'a>(line: &'a str, leads: &[u8; 256], lex: &Lexicon) -> Option<&'a str> {
+    if leads[usize::from(*line.as_bytes().first()?)] == 0 {
+        return None;
+    }
+    let start = trim_start(line);
+    if leads[usize::from(*start.as_bytes().first()?)] & NUMERAL_LEAD == 0 {
+        return None;
+    }
+    start
+        .chars()
+        .next()
+        .is_some_and(|c| c != '(' && lex.is_numeral(c))
+        .then_some(start)
 }
 
 /// `s.trim_start()`, the spaces and tabs that open many lines of spaced layouts
@@ -269,9 +319,42 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The lead-byte test passes over exactly the lines whose first character,
+        /// decoded after the general trim, is no numeral (or is `(`).
+        #[test]
+        fn numeral_start_is_the_decoded_test(line in "[ \t\u{b}\u{3000}\u{a0}\u{2003}\u{1680}(（)）一二三十、.,1２a属五九]{0,8}") {
+            let d = Dictionaries::embedded().unwrap();
+            let lex = &d.lexicon;
+            let start = line.trim_start();
+            let plain = start
+                .chars()
+                .next()
+                .is_some_and(|c| c != '(' && lex.is_numeral(c))
+                .then_some(start);
+            proptest::prop_assert_eq!(numeral_start(&line, &numeral_leads(lex), lex), plain);
+        }
+    }
+
+    proptest::proptest! {
         #[test]
         fn trim_start_is_the_general_trim(s in "[ \t\u{3000}\u{b}\u{a0}a一]{0,40}") {
             proptest::prop_assert_eq!(trim_start(&s), s.trim_start());
+        }
+    }
+
+    #[test]
+    fn every_whitespace_character_opens_with_a_space_lead() {
+        let d = Dictionaries::embedded().unwrap();
+        let leads = numeral_leads(&d.lexicon);
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            let mut utf8 = [0; 4];
+            let first = c.encode_utf8(&mut utf8).as_bytes()[0];
+            let lead = leads[usize::from(first)];
+            assert!(!c.is_whitespace() || lead & SPACE_LEAD != 0, "{c:?}");
+            assert!(
+                !d.lexicon.is_numeral(c) || lead & NUMERAL_LEAD != 0,
+                "{c:?}"
+            );
         }
     }
 

@@ -168,7 +168,7 @@ pub fn read_table(
         result: TableResult {
             table: ti,
             rows: presence.clone(),
-            cells: Vec::new(),
+            cells: Vec::with_capacity(table.rows.len()),
         },
         corrections: Vec::new(),
         review: Vec::new(),
@@ -176,7 +176,9 @@ pub fn read_table(
     };
     for (r, row) in table.rows.iter().enumerate() {
         let columns = &table.blocks[row.block].columns;
-        let mut cells = vec![Cell::missing(); columns.len()];
+        // Each cell made in place: `vec![cell; n]` clones one cell n - 1 times.
+        let mut cells = Vec::with_capacity(columns.len());
+        cells.resize_with(columns.len(), Cell::missing);
         match presence[r] {
             RowPresence::Omitted => {}
             RowPresence::NotFound => read.review(
