@@ -41,17 +41,28 @@ pub struct PrefixBounds {
 /// (`GlyphCosts::id`), the positions it matches exactly and loosely.
 #[derive(Debug, Default)]
 pub struct Pattern {
-    /// By character number: the positions it matches exactly, and loosely (side by
-    /// side, so that a key character costs one cache line), and the pattern they were
-    /// set for: an entry of an earlier pattern holds none of this one's, so nothing
-    /// is cleared between patterns.
-    masks: Vec<([u64; 2], u32)>,
+    /// By character number: what the pattern holds of it ([`Entry`]), side by side
+    /// so that a key character costs one cache line.
+    masks: Vec<Entry>,
     /// The pattern prepared, counted from 1.
     generation: u32,
     /// Prefix lengths asked for, ascending, each at most [`MAX_PATTERN`].
     ends: Vec<usize>,
-    /// By position in the pattern: the first prefix that includes it.
-    first_prefix: Vec<usize>,
+}
+
+/// What a pattern holds of one character number.
+#[derive(Clone, Copy, Debug, Default)]
+struct Entry {
+    /// The positions it equals, and equals or looks like.
+    masks: [u64; 2],
+    /// The pattern they were set for: an entry of an earlier pattern holds none of
+    /// this one's, so nothing is cleared between patterns.
+    set_for: u32,
+    /// The first prefix that holds a position of the loose mask. Positions are set
+    /// in ascending order, so the one that starts an entry is its lowest: the
+    /// prefix is known then, and the label gate reads it with the mask in one
+    /// look-up instead of working it out from the mask's lowest bit.
+    first: u32,
 }
 
 impl Pattern {
@@ -60,7 +71,7 @@ impl Pattern {
     pub fn prepare(&mut self, chars: &[char], ends: &[usize], g: &GlyphCosts) {
         let n = g.alphabet_len();
         if self.masks.len() != n || self.generation == u32::MAX {
-            self.masks = vec![([0; 2], 0); n];
+            self.masks = vec![Entry::default(); n];
             self.generation = 0;
         }
         self.generation += 1;
@@ -68,29 +79,30 @@ impl Pattern {
         self.ends.clear();
         self.ends.extend_from_slice(ends);
         let len = ends.last().copied().unwrap_or(0).min(MAX_PATTERN);
-        self.first_prefix.clear();
-        let mut k = 0;
-        for p in 0..len {
-            while ends.get(k).is_some_and(|&e| e <= p) {
-                k += 1;
-            }
-            self.first_prefix.push(k);
-        }
+        // The first prefix that includes the position at hand.
+        let mut k = 0u32;
         // A character without a number is in no key and looks like none of theirs; the
         // keys' characters are all numbered (GlyphCosts::ids_of), so only they and
         // their look-alikes need a mask.
         for (p, &c) in chars[..len.min(chars.len())].iter().enumerate() {
+            while ends.get(k as usize).is_some_and(|&e| e <= p) {
+                k += 1;
+            }
             let Some(id) = g.id(c) else { continue };
             let bit = 1u64 << p;
             let mut set = |n: u16, exact: bool| {
-                if let Some((m, set_for)) = self.masks.get_mut(usize::from(n)) {
-                    if *set_for != generation {
-                        (*m, *set_for) = ([0; 2], generation);
+                if let Some(e) = self.masks.get_mut(usize::from(n)) {
+                    if e.set_for != generation {
+                        *e = Entry {
+                            masks: [0; 2],
+                            set_for: generation,
+                            first: k,
+                        };
                     }
                     if exact {
-                        m[0] |= bit;
+                        e.masks[0] |= bit;
                     }
-                    m[1] |= bit;
+                    e.masks[1] |= bit;
                 }
             };
             set(id, true);
@@ -105,7 +117,7 @@ impl Pattern {
     #[inline]
     pub fn masks(&self, c: u16) -> [u64; 2] {
         match self.masks.get(usize::from(c)) {
-            Some(&(m, set_for)) if set_for == self.generation => m,
+            Some(e) if e.set_for == self.generation => e.masks,
             _ => [0; 2],
         }
     }
@@ -189,11 +201,16 @@ impl Pattern {
     /// character tells it for every prefix (a key is compared with up to five).
     #[inline]
     pub fn first_prefix(&self, c: u16) -> usize {
-        let seen = self.masks(c)[1];
-        // Masks hold no position past the pattern (trailing zeros of 0: 64).
-        self.first_prefix
-            .get(seen.trailing_zeros() as usize)
-            .map_or(self.ends.len(), |&k| k)
+        self.first_and_loose(c).0
+    }
+
+    /// [`Pattern::first_prefix`] and [`Pattern::loose`] of `c` in one look-up.
+    #[inline]
+    pub fn first_and_loose(&self, c: u16) -> (usize, u64) {
+        match self.masks.get(usize::from(c)) {
+            Some(e) if e.set_for == self.generation => (e.first as usize, e.masks[1]),
+            _ => (self.ends.len(), 0),
+        }
     }
 }
 
@@ -276,6 +293,45 @@ mod tests {
             let floor = p.floor(&ids, end);
             proptest::prop_assert!(p.unmatched(&ids, end) <= floor);
             proptest::prop_assert!(floor <= table(&a[..end], &b, near), "{a:?}[..{end}] {b:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// A character's first prefix and loose mask, read from its entry, are the
+        /// plain ones: the positions of the run it equals or looks like, and the first
+        /// prefix that ends past the lowest of them (the number of prefixes for none),
+        /// on a pattern prepared over an earlier one.
+        #[test]
+        fn the_first_prefix_is_the_first_that_holds_the_character(
+            before in proptest::collection::vec(0usize..12, 0..24),
+            run in proptest::collection::vec(0usize..12, 0..70),
+            cuts in proptest::collection::vec(0usize..71, 0..7),
+        ) {
+            let mut g = GlyphCosts::from_tsv("息\t自\t0.3\n案\t安\t0.4\n自\t目\t0.5\n").unwrap();
+            let alphabet: Vec<char> = "信息自案安卷属于目公开x".chars().collect();
+            g.learn_alphabet(alphabet[..11].iter().copied());
+            let near = |a: char, b: char| a == b || g.cost(a, b) < 1.0;
+            let a: Vec<char> = run.iter().map(|&i| alphabet[i]).collect();
+            let b: Vec<char> = before.iter().map(|&i| alphabet[i]).collect();
+            let mut ends: Vec<usize> = cuts.iter().map(|&e| e.min(a.len()).min(MAX_PATTERN)).collect();
+            ends.sort_unstable();
+            let mut p = Pattern::default();
+            p.prepare(&b, &[b.len().min(MAX_PATTERN)], &g);
+            p.prepare(&a, &ends, &g);
+            let len = ends.last().copied().unwrap_or(0);
+            for id in 0..=g.alphabet_len() as u16 {
+                let c = alphabet.iter().copied().find(|&c| g.id(c) == Some(id));
+                let loose = c.map_or(0, |c| {
+                    (a[..len].iter().enumerate())
+                        .filter(|&(_, &x)| near(x, c))
+                        .fold(0u64, |m, (i, _)| m | 1 << i)
+                });
+                let first = (0..len)
+                    .find(|&i| loose >> i & 1 != 0)
+                    .map_or(ends.len(), |i| ends.iter().filter(|&&e| e <= i).count());
+                proptest::prop_assert_eq!(p.first_and_loose(id), (first, loose), "{:?}", c);
+                proptest::prop_assert_eq!(p.loose(id), loose);
+            }
         }
     }
 

@@ -1277,8 +1277,9 @@ impl Runs {
             let mut firsts = [0u32; GATE_RUNS + 1];
             let mut covered = 0u64;
             for &c in ids {
-                firsts[self.pattern.first_prefix(c)] += 1;
-                covered |= self.pattern.loose(c);
+                let (first, loose) = self.pattern.first_and_loose(c);
+                firsts[first] += 1;
+                covered |= loose;
             }
             for (k, (&lr, &(full, cut))) in self.ends.iter().zip(&lims).enumerate() {
                 if full.is_none() && cut.is_none() {
@@ -1310,8 +1311,9 @@ impl Runs {
                     }
                     let (mut missing_cut, mut covered_cut) = (0, 0u64);
                     for &c in &ids[..lr.min(ids.len())] {
-                        missing_cut += u32::from(self.pattern.first_prefix(c) > k);
-                        covered_cut |= self.pattern.loose(c);
+                        let (first, loose) = self.pattern.first_and_loose(c);
+                        missing_cut += u32::from(first > k);
+                        covered_cut |= loose;
                     }
                     let floor_cut =
                         crate::myers::floor_of(missing_cut, covered_cut, lr, lr.min(ids.len()));
