@@ -69,6 +69,32 @@ impl Pattern {
     /// Prepares `chars[..ends.last()]`; `ends` must ascend and stay within
     /// [`MAX_PATTERN`] and `chars`. The buffers are kept for the next pattern.
     pub fn prepare(&mut self, chars: &[char], ends: &[usize], g: &GlyphCosts) {
+        self.prepare_with(chars, ends, g, |id| (true, g.near_keys(id)));
+    }
+
+    /// [`Pattern::prepare`] for the keys of one label set only: the masks of the
+    /// characters `targets` was made for are those [`Pattern::prepare`] gives; those
+    /// of any other character are left empty (no key of the set asks for them).
+    pub fn prepare_in(
+        &mut self,
+        chars: &[char],
+        ends: &[usize],
+        g: &GlyphCosts,
+        targets: &Targets,
+    ) {
+        self.prepare_with(chars, ends, g, |id| targets.of(id));
+    }
+
+    /// [`Pattern::prepare`] with `targets` giving, for a run character's number,
+    /// whether its own entry is wanted and the look-alikes whose entries are.
+    #[inline(always)]
+    fn prepare_with<'t>(
+        &mut self,
+        chars: &[char],
+        ends: &[usize],
+        g: &GlyphCosts,
+        targets: impl Fn(u16) -> (bool, &'t [u16]),
+    ) {
         let n = g.alphabet_len();
         if self.masks.len() != n || self.generation == u32::MAX {
             self.masks = vec![Entry::default(); n];
@@ -79,14 +105,16 @@ impl Pattern {
         self.ends.clear();
         self.ends.extend_from_slice(ends);
         let len = ends.last().copied().unwrap_or(0).min(MAX_PATTERN);
-        // The first prefix that includes the position at hand.
+        // The first prefix that includes the position at hand, and where it ends.
         let mut k = 0u32;
+        let mut end = ends.first().copied().unwrap_or(usize::MAX);
         // A character without a number is in no key and looks like none of theirs; the
         // keys' characters are all numbered (GlyphCosts::ids_of), so only they and
         // their look-alikes need a mask.
         for (p, &c) in chars[..len.min(chars.len())].iter().enumerate() {
-            while ends.get(k as usize).is_some_and(|&e| e <= p) {
+            while end <= p {
                 k += 1;
+                end = ends.get(k as usize).copied().unwrap_or(usize::MAX);
             }
             let Some(id) = g.id(c) else { continue };
             let bit = 1u64 << p;
@@ -105,8 +133,11 @@ impl Pattern {
                     e.masks[1] |= bit;
                 }
             };
-            set(id, true);
-            for &n in g.near_keys(id) {
+            let (own, near) = targets(id);
+            if own {
+                set(id, true);
+            }
+            for &n in near {
                 set(n, false);
             }
         }
@@ -210,6 +241,60 @@ impl Pattern {
         match self.masks.get(usize::from(c)) {
             Some(e) if e.set_for == self.generation => (e.first as usize, e.masks[1]),
             _ => (self.ends.len(), 0),
+        }
+    }
+}
+
+/// The characters the keys of one label set are made of, for
+/// [`Pattern::prepare_in`]: a run character's entry, and those of its look-alikes,
+/// are set only when a key of the set holds them (a table's labels hold a part of
+/// the template's alphabet, and most look-alikes of a run character are in none).
+#[derive(Debug, Default)]
+pub struct Targets {
+    /// By character number: where its look-alikes that the set holds are in `near`,
+    /// and whether the set holds it.
+    of: Vec<(u32, u16, bool)>,
+    near: Vec<u16>,
+}
+
+impl Targets {
+    /// The targets of keys whose characters have the numbers in `keys` (numbers
+    /// past the glyph table's alphabet are left out).
+    pub fn new<'k>(g: &GlyphCosts, keys: impl IntoIterator<Item = &'k [u16]>) -> Targets {
+        let mut held = vec![false; g.alphabet_len()];
+        for key in keys {
+            for &c in key {
+                if let Some(h) = held.get_mut(usize::from(c)) {
+                    *h = true;
+                }
+            }
+        }
+        let mut t = Targets::default();
+        for (id, &own) in held.iter().enumerate() {
+            let start = t.near.len();
+            let near = g.near_keys(id as u16).iter();
+            t.near
+                .extend(near.filter(|&&n| held.get(usize::from(n)) == Some(&true)));
+            // At most as many look-alikes as there are numbers (u16).
+            t.of.push((start as u32, (t.near.len() - start) as u16, own));
+        }
+        t
+    }
+
+    /// Whether the set holds character number `id`, and its look-alikes that it holds.
+    #[inline]
+    fn of(&self, id: u16) -> (bool, &[u16]) {
+        match self.of.get(usize::from(id)) {
+            Some(&(start, len, own)) => {
+                let start = start as usize;
+                (
+                    own,
+                    self.near
+                        .get(start..start + usize::from(len))
+                        .unwrap_or(&[]),
+                )
+            }
+            None => (false, &[]),
         }
     }
 }
@@ -331,6 +416,43 @@ mod tests {
                     .map_or(ends.len(), |i| ends.iter().filter(|&&e| e <= i).count());
                 proptest::prop_assert_eq!(p.first_and_loose(id), (first, loose), "{:?}", c);
                 proptest::prop_assert_eq!(p.loose(id), loose);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A pattern prepared for one set's keys reads, for every character of those
+        /// keys, as the pattern prepared for all: the same masks and first prefixes,
+        /// also when prepared over a pattern of either kind.
+        #[test]
+        fn a_pattern_for_a_set_reads_as_the_whole_one_for_its_keys(
+            before in proptest::collection::vec(0usize..12, 0..24),
+            run in proptest::collection::vec(0usize..12, 0..70),
+            cuts in proptest::collection::vec(0usize..71, 0..7),
+            keys in proptest::collection::vec(proptest::collection::vec(0usize..11, 0..8), 0..4),
+            first_whole in proptest::bool::ANY,
+        ) {
+            let mut g = GlyphCosts::from_tsv("息\t自\t0.3\n案\t安\t0.4\n自\t目\t0.5\n").unwrap();
+            let alphabet: Vec<char> = "信息自案安卷属于目公开x".chars().collect();
+            g.learn_alphabet(alphabet[..11].iter().copied());
+            let chars = |v: &[usize]| v.iter().map(|&i| alphabet[i]).collect::<Vec<char>>();
+            let (a, b) = (chars(&run), chars(&before));
+            let ids: Vec<Vec<u16>> = keys.iter().filter_map(|k| g.ids_of(&chars(k))).collect();
+            let targets = Targets::new(&g, ids.iter().map(Vec::as_slice));
+            let mut ends: Vec<usize> = cuts.iter().map(|&e| e.min(a.len()).min(MAX_PATTERN)).collect();
+            ends.sort_unstable();
+            let (mut whole, mut set) = (Pattern::default(), Pattern::default());
+            let b_end = [b.len().min(MAX_PATTERN)];
+            if first_whole {
+                set.prepare(&b, &b_end, &g);
+            } else {
+                set.prepare_in(&b, &b_end, &g, &targets);
+            }
+            whole.prepare(&a, &ends, &g);
+            set.prepare_in(&a, &ends, &g, &targets);
+            for &c in ids.iter().flatten() {
+                proptest::prop_assert_eq!(set.masks(c), whole.masks(c), "{}", c);
+                proptest::prop_assert_eq!(set.first_and_loose(c), whole.first_and_loose(c));
             }
         }
     }
