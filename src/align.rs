@@ -317,6 +317,9 @@ pub fn align_named(
         set.gate = Some(LabelGate::new(labels, glyphs, ACCEPT));
     }
     let gate = set.gate.take();
+    // Every label scored here is of the set: the runs' patterns need only the masks
+    // of its characters.
+    runs.within(gate.as_ref().map(|g| std::rc::Rc::clone(&g.targets)));
     let mut fresh: Found = Vec::new();
     // On a miss, every run's score against every label (label by label, run by run),
     // and which runs were remembered on their own.
@@ -475,6 +478,7 @@ pub fn align_named(
     set.gate = gate;
     DECODED.with(|cell| cell.replace(decoded));
     MEMO.with(|cell| cell.replace(memo));
+    runs.within(None);
     RUNS.with(|r| r.replace(runs));
     // Stable: a cell's entries stay in the order set.
     matched.sort_by_key(|&(cell, _, _)| cell);

@@ -8,7 +8,10 @@
 //! ordinals contradict and no key is as long as a run) the caller need not ask, nor
 //! visit them.
 
+use std::rc::Rc;
+
 use super::{GlyphCosts, Label, Ordinal, Runs, AGREEMENTS};
+use crate::myers::Targets;
 
 /// The most labels a set's masks hold (a template table has a few dozen rows).
 pub(crate) const GATED_LABELS: usize = 128;
@@ -24,6 +27,8 @@ pub(crate) struct LabelGate {
     /// Each label's ordinal, and the labels that have one.
     ordinals: Vec<Option<Ordinal>>,
     numbered: u128,
+    /// The characters of the labels' keys, for [`Runs::within`].
+    pub(crate) targets: Rc<Targets>,
 }
 
 /// Whether bit `j` of `labels` is set; every label past [`GATED_LABELS`] is.
@@ -56,12 +61,17 @@ impl LabelGate {
                 }
             }
         }
+        // A key not made of key characters only is never compared by masks.
+        let ids: Vec<Vec<u16>> = (labels.iter())
+            .flat_map(|l| l.key_chars.iter().filter_map(|k| g.ids_of(k)))
+            .collect();
         LabelGate {
             floor,
             stamp: g.stamp(),
             by_length,
             ordinals: labels.iter().map(|l| l.ordinal).collect(),
             numbered,
+            targets: Rc::new(Targets::new(g, ids.iter().map(Vec::as_slice))),
         }
     }
 

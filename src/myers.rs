@@ -41,26 +41,63 @@ pub struct PrefixBounds {
 /// (`GlyphCosts::id`), the positions it matches exactly and loosely.
 #[derive(Debug, Default)]
 pub struct Pattern {
-    /// By character number: the positions it matches exactly, and loosely (side by
-    /// side, so that a key character costs one cache line), and the pattern they were
-    /// set for: an entry of an earlier pattern holds none of this one's, so nothing
-    /// is cleared between patterns.
-    masks: Vec<([u64; 2], u32)>,
+    /// By character number: what the pattern holds of it ([`Entry`]), side by side
+    /// so that a key character costs one cache line.
+    masks: Vec<Entry>,
     /// The pattern prepared, counted from 1.
     generation: u32,
     /// Prefix lengths asked for, ascending, each at most [`MAX_PATTERN`].
     ends: Vec<usize>,
-    /// By position in the pattern: the first prefix that includes it.
-    first_prefix: Vec<usize>,
+}
+
+/// What a pattern holds of one character number.
+#[derive(Clone, Copy, Debug, Default)]
+struct Entry {
+    /// The positions it equals, and equals or looks like.
+    masks: [u64; 2],
+    /// The pattern they were set for: an entry of an earlier pattern holds none of
+    /// this one's, so nothing is cleared between patterns.
+    set_for: u32,
+    /// The first prefix that holds a position of the loose mask. Positions are set
+    /// in ascending order, so the one that starts an entry is its lowest: the
+    /// prefix is known then, and the label gate reads it with the mask in one
+    /// look-up instead of working it out from the mask's lowest bit.
+    first: u32,
 }
 
 impl Pattern {
     /// Prepares `chars[..ends.last()]`; `ends` must ascend and stay within
     /// [`MAX_PATTERN`] and `chars`. The buffers are kept for the next pattern.
     pub fn prepare(&mut self, chars: &[char], ends: &[usize], g: &GlyphCosts) {
+        self.prepare_with(chars, ends, g, |id| (true, g.near_keys(id)));
+    }
+
+    /// [`Pattern::prepare`] for the keys of one label set only: the masks of the
+    /// characters `targets` was made for are those [`Pattern::prepare`] gives; those
+    /// of any other character are left empty (no key of the set asks for them).
+    pub fn prepare_in(
+        &mut self,
+        chars: &[char],
+        ends: &[usize],
+        g: &GlyphCosts,
+        targets: &Targets,
+    ) {
+        self.prepare_with(chars, ends, g, |id| targets.of(id));
+    }
+
+    /// [`Pattern::prepare`] with `targets` giving, for a run character's number,
+    /// whether its own entry is wanted and the look-alikes whose entries are.
+    #[inline(always)]
+    fn prepare_with<'t>(
+        &mut self,
+        chars: &[char],
+        ends: &[usize],
+        g: &GlyphCosts,
+        targets: impl Fn(u16) -> (bool, &'t [u16]),
+    ) {
         let n = g.alphabet_len();
         if self.masks.len() != n || self.generation == u32::MAX {
-            self.masks = vec![([0; 2], 0); n];
+            self.masks = vec![Entry::default(); n];
             self.generation = 0;
         }
         self.generation += 1;
@@ -68,33 +105,39 @@ impl Pattern {
         self.ends.clear();
         self.ends.extend_from_slice(ends);
         let len = ends.last().copied().unwrap_or(0).min(MAX_PATTERN);
-        self.first_prefix.clear();
-        let mut k = 0;
-        for p in 0..len {
-            while ends.get(k).is_some_and(|&e| e <= p) {
-                k += 1;
-            }
-            self.first_prefix.push(k);
-        }
+        // The first prefix that includes the position at hand, and where it ends.
+        let mut k = 0u32;
+        let mut end = ends.first().copied().unwrap_or(usize::MAX);
         // A character without a number is in no key and looks like none of theirs; the
         // keys' characters are all numbered (GlyphCosts::ids_of), so only they and
         // their look-alikes need a mask.
         for (p, &c) in chars[..len.min(chars.len())].iter().enumerate() {
+            while end <= p {
+                k += 1;
+                end = ends.get(k as usize).copied().unwrap_or(usize::MAX);
+            }
             let Some(id) = g.id(c) else { continue };
             let bit = 1u64 << p;
             let mut set = |n: u16, exact: bool| {
-                if let Some((m, set_for)) = self.masks.get_mut(usize::from(n)) {
-                    if *set_for != generation {
-                        (*m, *set_for) = ([0; 2], generation);
+                if let Some(e) = self.masks.get_mut(usize::from(n)) {
+                    if e.set_for != generation {
+                        *e = Entry {
+                            masks: [0; 2],
+                            set_for: generation,
+                            first: k,
+                        };
                     }
                     if exact {
-                        m[0] |= bit;
+                        e.masks[0] |= bit;
                     }
-                    m[1] |= bit;
+                    e.masks[1] |= bit;
                 }
             };
-            set(id, true);
-            for &n in g.near_keys(id) {
+            let (own, near) = targets(id);
+            if own {
+                set(id, true);
+            }
+            for &n in near {
                 set(n, false);
             }
         }
@@ -105,7 +148,7 @@ impl Pattern {
     #[inline]
     pub fn masks(&self, c: u16) -> [u64; 2] {
         match self.masks.get(usize::from(c)) {
-            Some(&(m, set_for)) if set_for == self.generation => m,
+            Some(e) if e.set_for == self.generation => e.masks,
             _ => [0; 2],
         }
     }
@@ -189,11 +232,70 @@ impl Pattern {
     /// character tells it for every prefix (a key is compared with up to five).
     #[inline]
     pub fn first_prefix(&self, c: u16) -> usize {
-        let seen = self.masks(c)[1];
-        // Masks hold no position past the pattern (trailing zeros of 0: 64).
-        self.first_prefix
-            .get(seen.trailing_zeros() as usize)
-            .map_or(self.ends.len(), |&k| k)
+        self.first_and_loose(c).0
+    }
+
+    /// [`Pattern::first_prefix`] and [`Pattern::loose`] of `c` in one look-up.
+    #[inline]
+    pub fn first_and_loose(&self, c: u16) -> (usize, u64) {
+        match self.masks.get(usize::from(c)) {
+            Some(e) if e.set_for == self.generation => (e.first as usize, e.masks[1]),
+            _ => (self.ends.len(), 0),
+        }
+    }
+}
+
+/// The characters the keys of one label set are made of, for
+/// [`Pattern::prepare_in`]: a run character's entry, and those of its look-alikes,
+/// are set only when a key of the set holds them (a table's labels hold a part of
+/// the template's alphabet, and most look-alikes of a run character are in none).
+#[derive(Debug, Default)]
+pub struct Targets {
+    /// By character number: where its look-alikes that the set holds are in `near`,
+    /// and whether the set holds it.
+    of: Vec<(u32, u16, bool)>,
+    near: Vec<u16>,
+}
+
+impl Targets {
+    /// The targets of keys whose characters have the numbers in `keys` (numbers
+    /// past the glyph table's alphabet are left out).
+    pub fn new<'k>(g: &GlyphCosts, keys: impl IntoIterator<Item = &'k [u16]>) -> Targets {
+        let mut held = vec![false; g.alphabet_len()];
+        for key in keys {
+            for &c in key {
+                if let Some(h) = held.get_mut(usize::from(c)) {
+                    *h = true;
+                }
+            }
+        }
+        let mut t = Targets::default();
+        for (id, &own) in held.iter().enumerate() {
+            let start = t.near.len();
+            let near = g.near_keys(id as u16).iter();
+            t.near
+                .extend(near.filter(|&&n| held.get(usize::from(n)) == Some(&true)));
+            // At most as many look-alikes as there are numbers (u16).
+            t.of.push((start as u32, (t.near.len() - start) as u16, own));
+        }
+        t
+    }
+
+    /// Whether the set holds character number `id`, and its look-alikes that it holds.
+    #[inline]
+    fn of(&self, id: u16) -> (bool, &[u16]) {
+        match self.of.get(usize::from(id)) {
+            Some(&(start, len, own)) => {
+                let start = start as usize;
+                (
+                    own,
+                    self.near
+                        .get(start..start + usize::from(len))
+                        .unwrap_or(&[]),
+                )
+            }
+            None => (false, &[]),
+        }
     }
 }
 
@@ -276,6 +378,82 @@ mod tests {
             let floor = p.floor(&ids, end);
             proptest::prop_assert!(p.unmatched(&ids, end) <= floor);
             proptest::prop_assert!(floor <= table(&a[..end], &b, near), "{a:?}[..{end}] {b:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// A character's first prefix and loose mask, read from its entry, are the
+        /// plain ones: the positions of the run it equals or looks like, and the first
+        /// prefix that ends past the lowest of them (the number of prefixes for none),
+        /// on a pattern prepared over an earlier one.
+        #[test]
+        fn the_first_prefix_is_the_first_that_holds_the_character(
+            before in proptest::collection::vec(0usize..12, 0..24),
+            run in proptest::collection::vec(0usize..12, 0..70),
+            cuts in proptest::collection::vec(0usize..71, 0..7),
+        ) {
+            let mut g = GlyphCosts::from_tsv("息\t自\t0.3\n案\t安\t0.4\n自\t目\t0.5\n").unwrap();
+            let alphabet: Vec<char> = "信息自案安卷属于目公开x".chars().collect();
+            g.learn_alphabet(alphabet[..11].iter().copied());
+            let near = |a: char, b: char| a == b || g.cost(a, b) < 1.0;
+            let a: Vec<char> = run.iter().map(|&i| alphabet[i]).collect();
+            let b: Vec<char> = before.iter().map(|&i| alphabet[i]).collect();
+            let mut ends: Vec<usize> = cuts.iter().map(|&e| e.min(a.len()).min(MAX_PATTERN)).collect();
+            ends.sort_unstable();
+            let mut p = Pattern::default();
+            p.prepare(&b, &[b.len().min(MAX_PATTERN)], &g);
+            p.prepare(&a, &ends, &g);
+            let len = ends.last().copied().unwrap_or(0);
+            for id in 0..=g.alphabet_len() as u16 {
+                let c = alphabet.iter().copied().find(|&c| g.id(c) == Some(id));
+                let loose = c.map_or(0, |c| {
+                    (a[..len].iter().enumerate())
+                        .filter(|&(_, &x)| near(x, c))
+                        .fold(0u64, |m, (i, _)| m | 1 << i)
+                });
+                let first = (0..len)
+                    .find(|&i| loose >> i & 1 != 0)
+                    .map_or(ends.len(), |i| ends.iter().filter(|&&e| e <= i).count());
+                proptest::prop_assert_eq!(p.first_and_loose(id), (first, loose), "{:?}", c);
+                proptest::prop_assert_eq!(p.loose(id), loose);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A pattern prepared for one set's keys reads, for every character of those
+        /// keys, as the pattern prepared for all: the same masks and first prefixes,
+        /// also when prepared over a pattern of either kind.
+        #[test]
+        fn a_pattern_for_a_set_reads_as_the_whole_one_for_its_keys(
+            before in proptest::collection::vec(0usize..12, 0..24),
+            run in proptest::collection::vec(0usize..12, 0..70),
+            cuts in proptest::collection::vec(0usize..71, 0..7),
+            keys in proptest::collection::vec(proptest::collection::vec(0usize..11, 0..8), 0..4),
+            first_whole in proptest::bool::ANY,
+        ) {
+            let mut g = GlyphCosts::from_tsv("息\t自\t0.3\n案\t安\t0.4\n自\t目\t0.5\n").unwrap();
+            let alphabet: Vec<char> = "信息自案安卷属于目公开x".chars().collect();
+            g.learn_alphabet(alphabet[..11].iter().copied());
+            let chars = |v: &[usize]| v.iter().map(|&i| alphabet[i]).collect::<Vec<char>>();
+            let (a, b) = (chars(&run), chars(&before));
+            let ids: Vec<Vec<u16>> = keys.iter().filter_map(|k| g.ids_of(&chars(k))).collect();
+            let targets = Targets::new(&g, ids.iter().map(Vec::as_slice));
+            let mut ends: Vec<usize> = cuts.iter().map(|&e| e.min(a.len()).min(MAX_PATTERN)).collect();
+            ends.sort_unstable();
+            let (mut whole, mut set) = (Pattern::default(), Pattern::default());
+            let b_end = [b.len().min(MAX_PATTERN)];
+            if first_whole {
+                set.prepare(&b, &b_end, &g);
+            } else {
+                set.prepare_in(&b, &b_end, &g, &targets);
+            }
+            whole.prepare(&a, &ends, &g);
+            set.prepare_in(&a, &ends, &g, &targets);
+            for &c in ids.iter().flatten() {
+                proptest::prop_assert_eq!(set.masks(c), whole.masks(c), "{}", c);
+                proptest::prop_assert_eq!(set.first_and_loose(c), whole.first_and_loose(c));
+            }
         }
     }
 

@@ -18,7 +18,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use crate::dictionary::Label;
-use crate::myers::{Bounds, Pattern, PrefixBounds, MAX_PATTERN};
+use crate::myers::{Bounds, Pattern, PrefixBounds, Targets, MAX_PATTERN};
 use crate::ordinal::Ordinal;
 
 /// A multiplicative hash for `char` keys (FxHash's step): the glyph table is looked
@@ -589,6 +589,7 @@ pub fn score_label_at_least(
         let mut last = last.borrow_mut();
         let (key, runs, out) = &mut *last;
         prepare_for(key, runs, body_key);
+        runs.within(None);
         runs.score_at_least(ordinal, label, None, g, floor, out);
         out.pop().flatten()
     })
@@ -617,25 +618,27 @@ pub fn score_labels_at_least<'l>(
     floor: f64,
     each: impl FnMut(usize, Option<LabelScore>),
 ) {
-    score_labels_reaching(ordinal, body_key, labels, g, floor, !0, each);
+    score_labels_reaching(ordinal, body_key, labels, g, floor, (!0, None), each);
 }
 
 /// [`score_labels_at_least`] of the labels in `reach` (bit `i`: the `i`th label;
 /// [`label_gate::holds`]); the others are given None unscored, which is their
-/// score when `reach` is [`LabelGate::reachable`] of the segment.
+/// score when `reach` is [`LabelGate::reachable`] of the segment. `targets`, if
+/// any, are those of the set's gate ([`Runs::within`]).
 fn score_labels_reaching<'l>(
     ordinal: Option<Ordinal>,
     body_key: &str,
     labels: impl IntoIterator<Item = &'l Label>,
     g: &GlyphCosts,
     floor: f64,
-    reach: u128,
+    (reach, targets): (u128, Option<Rc<Targets>>),
     mut each: impl FnMut(usize, Option<LabelScore>),
 ) {
     LAST.with(|last| {
         let mut last = last.borrow_mut();
         let (key, runs, out) = &mut *last;
         prepare_for(key, runs, body_key);
+        runs.within(targets);
         for (i, label) in labels.into_iter().enumerate() {
             if !label_gate::holds(reach, i) {
                 each(i, None);
@@ -998,7 +1001,7 @@ impl<'a> BestLabel<'a> {
             let mut memo = memo.borrow_mut();
             memo.take_names_of(name);
             let Some(at) = self.place_in(&memo) else {
-                return Err(!0);
+                return Err((!0, None));
             };
             let set = &mut memo.sets[at];
             if let Some(&answer) = set.found.get(&key) {
@@ -1015,7 +1018,8 @@ impl<'a> BestLabel<'a> {
             let reach = (set.gate.as_ref())
                 .filter(|_| len < 64)
                 .and_then(|gate| gate.reachable(ordinal, 1 << len));
-            Err(reach.unwrap_or(!0))
+            let targets = set.gate.as_ref().map(|gate| Rc::clone(&gate.targets));
+            Err((reach.unwrap_or(!0), targets))
         });
         let reach = match remembered {
             Ok(answer) => return answer,
@@ -1133,6 +1137,9 @@ pub struct Runs {
     ids: Vec<u16>,
     /// The pattern's masks of a key's characters, for [`weighted_distance_in`].
     key_masks: Vec<[u64; 2]>,
+    /// The characters of the label set scored, when the caller scores one set only
+    /// ([`Runs::within`]).
+    targets: Option<Rc<Targets>>,
 }
 
 impl Runs {
@@ -1173,6 +1180,36 @@ impl Runs {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+
+    /// Scores only labels whose keys `targets` was made for ([`LabelGate`]'s), until
+    /// called again: the pattern then holds the masks of their characters alone.
+    /// None: any label.
+    pub(crate) fn within(&mut self, targets: Option<Rc<Targets>>) {
+        // The pattern stays if it was prepared for the same characters (a set held
+        // here keeps its targets alive, so another set's are never at their address).
+        let same = match (&self.targets, &targets) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        if !same {
+            self.targets = targets;
+            self.pattern_ready = false;
+        }
+    }
+
+    /// Prepares the pattern of the runs that fit one.
+    fn prepare_pattern(
+        pattern: &mut Pattern,
+        targets: Option<&Targets>,
+        chars: &[char],
+        ends: &[usize],
+        g: &GlyphCosts,
+    ) {
+        match targets {
+            Some(t) => pattern.prepare_in(chars, ends, g, t),
+            None => pattern.prepare(chars, ends, g),
+        }
     }
 
     /// Readies the runs for scoring (after the last [`Runs::push`]).
@@ -1267,8 +1304,13 @@ impl Runs {
                 return false;
             };
             if !self.pattern_ready && self.prepared > 0 {
-                self.pattern
-                    .prepare(&self.chars, &self.ends[..self.prepared], g);
+                Runs::prepare_pattern(
+                    &mut self.pattern,
+                    self.targets.as_deref(),
+                    &self.chars,
+                    &self.ends[..self.prepared],
+                    g,
+                );
                 self.pattern_ready = true;
             }
             // How many key characters each prefix is the first to hold (the last
@@ -1277,8 +1319,9 @@ impl Runs {
             let mut firsts = [0u32; GATE_RUNS + 1];
             let mut covered = 0u64;
             for &c in ids {
-                firsts[self.pattern.first_prefix(c)] += 1;
-                covered |= self.pattern.loose(c);
+                let (first, loose) = self.pattern.first_and_loose(c);
+                firsts[first] += 1;
+                covered |= loose;
             }
             for (k, (&lr, &(full, cut))) in self.ends.iter().zip(&lims).enumerate() {
                 if full.is_none() && cut.is_none() {
@@ -1310,8 +1353,9 @@ impl Runs {
                     }
                     let (mut missing_cut, mut covered_cut) = (0, 0u64);
                     for &c in &ids[..lr.min(ids.len())] {
-                        missing_cut += u32::from(self.pattern.first_prefix(c) > k);
-                        covered_cut |= self.pattern.loose(c);
+                        let (first, loose) = self.pattern.first_and_loose(c);
+                        missing_cut += u32::from(first > k);
+                        covered_cut |= loose;
                     }
                     let floor_cut =
                         crate::myers::floor_of(missing_cut, covered_cut, lr, lr.min(ids.len()));
@@ -1370,12 +1414,13 @@ impl Runs {
             for (k, &end) in self.ends.iter().enumerate() {
                 let (pattern, bounds, prepared) =
                     (&mut self.pattern, &mut self.bounds, self.prepared);
-                let (ids, ready, chars, ends, key_masks) = (
+                let (ids, ready, chars, ends, key_masks, targets) = (
                     &mut self.ids,
                     &mut self.pattern_ready,
                     &self.chars,
                     &self.ends,
                     &mut self.key_masks,
+                    self.targets.as_deref(),
                 );
                 let settle = |part: Part, max: f64| {
                     if k >= prepared {
@@ -1392,7 +1437,7 @@ impl Runs {
                             all.get(i).and_then(Option::as_deref)
                         });
                         if found.is_some() && !*ready {
-                            pattern.prepare(chars, &ends[..prepared], g);
+                            Runs::prepare_pattern(pattern, targets, chars, &ends[..prepared], g);
                             *ready = true;
                         }
                         found.is_some()
