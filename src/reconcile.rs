@@ -14,7 +14,7 @@ use crate::dictionary::{Block, Domain, Identity, Over, Table, Term};
 use crate::lexicon::Lexicon;
 use crate::model::{Balance, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
-use crate::solve::{grid, At, Grid, Outcome, System};
+use crate::solve::{grid, At, Grid, Outcome, System, Way};
 
 /// Sums with more terms than this are shown without their zero terms.
 const SHOW_ALL_TERMS: usize = 6;
@@ -60,9 +60,6 @@ fn repair(
     }
     let mut log = Vec::new();
     let mut repaired: Vec<At> = Vec::new();
-    // The instances that contain each cell ([`System::touching`]), found once in one
-    // pass over the instances, not by a scan of them all for every cell looked at.
-    let touching_cell = Touching::new(sys, tr);
     // The table and its outcome after a repair where every cell was known: they are
     // the last round's with the repaired cell changed.
     let mut carried: Option<(Grid, Outcome)> = None;
@@ -104,8 +101,7 @@ fn repair(
                     continue;
                 }
                 seen.push(x);
-                let (touching, ways) = touching_cell.of(x);
-                debug_assert_eq!(touching, sys.touching(x));
+                let (touching, ways) = sys.touching_ways(x);
                 let cures = if known {
                     cure_values(sys, &base, touching, ways, &sides, x)
                 } else {
@@ -204,7 +200,7 @@ fn repair(
         cell.status = CellStatus::Repaired;
         repaired.push((r, c));
         if known && carry {
-            carried = changed_known(sys, grid, base, touching_cell.of((r, c)).0, (r, c), fixed);
+            carried = changed_known(sys, grid, base, sys.touching((r, c)), (r, c), fixed);
         }
     }
     log
@@ -230,9 +226,9 @@ fn changed_known(
     Some((grid, base))
 }
 
-/// [`System::touching`] of every cell of a table at once: each cell's instances, in
-/// order, in one list (a list per cell cost an allocation per cell of every table
-/// repaired).
+/// [`System::touching_ways`] of every cell of a table found afresh from its instances
+/// (what the shape's lists must agree with).
+#[cfg(test)]
 struct Touching {
     /// Where each row's cells start among `start`.
     row_start: Vec<usize>,
@@ -243,10 +239,7 @@ struct Touching {
     ways: Vec<Way>,
 }
 
-/// How an instance holds a cell: only once, and on its left side (where it first
-/// holds it).
-type Way = (bool, bool);
-
+#[cfg(test)]
 impl Touching {
     fn new(sys: &System, tr: &TableResult) -> Touching {
         let mut row_start = Vec::with_capacity(tr.cells.len());
@@ -1065,7 +1058,9 @@ mod tests {
             let touching_cell = Touching::new(&sys, &tr);
             for (r, row) in tr.cells.iter().enumerate() {
                 for c in 0..row.len() {
-                    let (touching, ways) = touching_cell.of((r, c));
+                    let (touching, ways) = sys.touching_ways((r, c));
+                    // The shape's lists are those found from this table's instances.
+                    proptest::prop_assert_eq!((touching, ways), touching_cell.of((r, c)));
                     proptest::prop_assert_eq!(
                         cure_values(&sys, &base, touching, ways, &sides, (r, c)),
                         cure_values_summed(&sys, &base, touching, (r, c))
