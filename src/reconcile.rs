@@ -146,6 +146,9 @@ fn repair(
                         confirmed,
                     } = match judged {
                         Some(judged) => judged,
+                        // Most alternatives break an identity of known cells that held:
+                        // told from its sums, without a copy of the grid propagated.
+                        None if breaks_held(sys, &grid, &base, touching, x, alt) => continue,
                         None => {
                             let mut g = grid.clone();
                             g[x.0][x.1] = Some(alt);
@@ -296,6 +299,26 @@ impl Touching {
         let span = self.start[f]..self.start[f + 1];
         (&self.instances[span.clone()], &self.ways[span])
     }
+}
+
+/// Whether an instance of `touching` (those that contain `x`) that held in `base`
+/// has every cell of `grid` known and its sums disagree once `x` is `v`: propagation
+/// never rewrites a known cell, so it would mark the instance failed, and the change
+/// introduces a failure (no fix, no rival).
+fn breaks_held(
+    sys: &System,
+    grid: &Grid,
+    base: &Outcome,
+    touching: &[usize],
+    x: At,
+    v: Num,
+) -> bool {
+    touching.iter().any(|&j| {
+        !base.failed[j]
+            && sys
+                .judge_changed(j, grid, x, v)
+                .is_some_and(|(fails, _)| fails)
+    })
 }
 
 /// What one changed cell does to a table's failures.
@@ -1066,6 +1089,35 @@ mod tests {
                         cure_values_summed(&sys, &base, touching, (r, c))
                     );
                 }
+            }
+        }
+
+        /// A change [`breaks_held`] rules out is one propagation finds introducing a
+        /// failure, over scattered tables with unknown cells and huge values.
+        #[test]
+        fn changes_ruled_out_by_their_sums_introduce_a_failure(
+            which in 0usize..64,
+            base in proptest::sample::select(vec![0i64, 1, 10, 999_999_999]),
+            set in proptest::collection::vec(
+                (0usize..64, 0usize..16, proptest::sample::select(vec![-1i64, 0, 1, 8, 100, i64::MAX])),
+                1..8,
+            ),
+            at in (0usize..64, 0usize..16),
+            v in proptest::sample::select(vec![0i64, 1, 2, 9, 11, 1000, i64::MAX]),
+        ) {
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            let (t, tr) = crate::solve::scattered(&d, which, base, set);
+            let sys = System::new(t, &tr);
+            let g = grid(&tr);
+            let out = sys.propagate(&g);
+            let r = at.0 % g.len();
+            let x = (r, at.1 % g[r].len());
+            let v = Num::int(v);
+            if breaks_held(&sys, &g, &out, sys.touching(x), x, v) {
+                let mut changed = g.clone();
+                changed[x.0][x.1] = Some(v);
+                let after = sys.propagate_owned(changed);
+                proptest::prop_assert!((0..after.failed.len()).any(|j| after.failed[j] && !out.failed[j]));
             }
         }
 
