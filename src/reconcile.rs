@@ -14,7 +14,7 @@ use crate::dictionary::{Block, Domain, Identity, Over, Table, Term};
 use crate::lexicon::Lexicon;
 use crate::model::{Balance, CellStatus, Correction, ReviewItem, RowPresence, TableResult};
 use crate::numbers::Num;
-use crate::solve::{grid, At, Grid, Outcome, System};
+use crate::solve::{grid, At, Grid, Outcome, System, Way};
 
 /// Sums with more terms than this are shown without their zero terms.
 const SHOW_ALL_TERMS: usize = 6;
@@ -60,9 +60,6 @@ fn repair(
     }
     let mut log = Vec::new();
     let mut repaired: Vec<At> = Vec::new();
-    // The instances that contain each cell ([`System::touching`]), found once in one
-    // pass over the instances, not by a scan of them all for every cell looked at.
-    let touching_cell = Touching::new(sys, tr);
     // The table and its outcome after a repair where every cell was known: they are
     // the last round's with the repaired cell changed.
     let mut carried: Option<(Grid, Outcome)> = None;
@@ -104,8 +101,7 @@ fn repair(
                     continue;
                 }
                 seen.push(x);
-                let (touching, ways) = touching_cell.of(x);
-                debug_assert_eq!(touching, sys.touching(x));
+                let (touching, ways) = sys.touching_ways(x);
                 let cures = if known {
                     cure_values(sys, &base, touching, ways, &sides, x)
                 } else {
@@ -150,6 +146,9 @@ fn repair(
                         confirmed,
                     } = match judged {
                         Some(judged) => judged,
+                        // Most alternatives break an identity of known cells that held:
+                        // told from its sums, without a copy of the grid propagated.
+                        None if breaks_held(sys, &grid, &base, touching, x, alt) => continue,
                         None => {
                             let mut g = grid.clone();
                             g[x.0][x.1] = Some(alt);
@@ -204,7 +203,7 @@ fn repair(
         cell.status = CellStatus::Repaired;
         repaired.push((r, c));
         if known && carry {
-            carried = changed_known(sys, grid, base, touching_cell.of((r, c)).0, (r, c), fixed);
+            carried = changed_known(sys, grid, base, sys.touching((r, c)), (r, c), fixed);
         }
     }
     log
@@ -230,9 +229,9 @@ fn changed_known(
     Some((grid, base))
 }
 
-/// [`System::touching`] of every cell of a table at once: each cell's instances, in
-/// order, in one list (a list per cell cost an allocation per cell of every table
-/// repaired).
+/// [`System::touching_ways`] of every cell of a table found afresh from its instances
+/// (what the shape's lists must agree with).
+#[cfg(test)]
 struct Touching {
     /// Where each row's cells start among `start`.
     row_start: Vec<usize>,
@@ -243,10 +242,7 @@ struct Touching {
     ways: Vec<Way>,
 }
 
-/// How an instance holds a cell: only once, and on its left side (where it first
-/// holds it).
-type Way = (bool, bool);
-
+#[cfg(test)]
 impl Touching {
     fn new(sys: &System, tr: &TableResult) -> Touching {
         let mut row_start = Vec::with_capacity(tr.cells.len());
@@ -303,6 +299,26 @@ impl Touching {
         let span = self.start[f]..self.start[f + 1];
         (&self.instances[span.clone()], &self.ways[span])
     }
+}
+
+/// Whether an instance of `touching` (those that contain `x`) that held in `base`
+/// has every cell of `grid` known and its sums disagree once `x` is `v`: propagation
+/// never rewrites a known cell, so it would mark the instance failed, and the change
+/// introduces a failure (no fix, no rival).
+fn breaks_held(
+    sys: &System,
+    grid: &Grid,
+    base: &Outcome,
+    touching: &[usize],
+    x: At,
+    v: Num,
+) -> bool {
+    touching.iter().any(|&j| {
+        !base.failed[j]
+            && sys
+                .judge_changed(j, grid, x, v)
+                .is_some_and(|(fails, _)| fails)
+    })
 }
 
 /// What one changed cell does to a table's failures.
@@ -1065,12 +1081,43 @@ mod tests {
             let touching_cell = Touching::new(&sys, &tr);
             for (r, row) in tr.cells.iter().enumerate() {
                 for c in 0..row.len() {
-                    let (touching, ways) = touching_cell.of((r, c));
+                    let (touching, ways) = sys.touching_ways((r, c));
+                    // The shape's lists are those found from this table's instances.
+                    proptest::prop_assert_eq!((touching, ways), touching_cell.of((r, c)));
                     proptest::prop_assert_eq!(
                         cure_values(&sys, &base, touching, ways, &sides, (r, c)),
                         cure_values_summed(&sys, &base, touching, (r, c))
                     );
                 }
+            }
+        }
+
+        /// A change [`breaks_held`] rules out is one propagation finds introducing a
+        /// failure, over scattered tables with unknown cells and huge values.
+        #[test]
+        fn changes_ruled_out_by_their_sums_introduce_a_failure(
+            which in 0usize..64,
+            base in proptest::sample::select(vec![0i64, 1, 10, 999_999_999]),
+            set in proptest::collection::vec(
+                (0usize..64, 0usize..16, proptest::sample::select(vec![-1i64, 0, 1, 8, 100, i64::MAX])),
+                1..8,
+            ),
+            at in (0usize..64, 0usize..16),
+            v in proptest::sample::select(vec![0i64, 1, 2, 9, 11, 1000, i64::MAX]),
+        ) {
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            let (t, tr) = crate::solve::scattered(&d, which, base, set);
+            let sys = System::new(t, &tr);
+            let g = grid(&tr);
+            let out = sys.propagate(&g);
+            let r = at.0 % g.len();
+            let x = (r, at.1 % g[r].len());
+            let v = Num::int(v);
+            if breaks_held(&sys, &g, &out, sys.touching(x), x, v) {
+                let mut changed = g.clone();
+                changed[x.0][x.1] = Some(v);
+                let after = sys.propagate_owned(changed);
+                proptest::prop_assert!((0..after.failed.len()).any(|j| after.failed[j] && !out.failed[j]));
             }
         }
 

@@ -99,7 +99,15 @@ struct Touch {
     starts: Vec<usize>,
     /// Per cell, row by row: the instances that contain it.
     instances: Vec<Vec<usize>>,
+    /// Beside each of `instances`: how the instance holds the cell (kept with the
+    /// shape: the misread repair asks it of every cell it looks at, and building it
+    /// per repaired table cost a pass over every instance).
+    ways: Vec<Vec<Way>>,
 }
+
+/// How an instance holds a cell: only once, and on its left side (where it first
+/// holds it).
+pub type Way = (bool, bool);
 
 impl Touch {
     fn new(instances: &[Instance], domains: &[Vec<Domain>]) -> Touch {
@@ -112,14 +120,21 @@ impl Touch {
         let mut touch = Touch {
             starts,
             instances: vec![Vec::new(); n],
+            ways: vec![Vec::new(); n],
         };
         for (i, (_, _, l, r)) in instances.iter().enumerate() {
-            for &x in l.iter().chain(r) {
-                if let Some(list) = touch.at_mut(x) {
-                    // A cell on both sides of an instance is listed once.
-                    if list.last() != Some(&i) {
-                        list.push(i);
-                    }
+            let sided = l.iter().map(|&x| (x, true));
+            for (x, left) in sided.chain(r.iter().map(|&x| (x, false))) {
+                let Some(at) = touch.place(x) else {
+                    continue;
+                };
+                let (list, ways) = (&mut touch.instances[at], &mut touch.ways[at]);
+                // A cell on both sides of an instance (or twice on one) is listed once.
+                if list.last() != Some(&i) {
+                    list.push(i);
+                    ways.push((true, left));
+                } else if let Some(way) = ways.last_mut() {
+                    way.0 = false;
                 }
             }
         }
@@ -135,11 +150,6 @@ impl Touch {
             .copied()
             .unwrap_or(self.instances.len());
         (start + c < end).then_some(start + c)
-    }
-
-    fn at_mut(&mut self, x: At) -> Option<&mut Vec<usize>> {
-        let at = self.place(x)?;
-        self.instances.get_mut(at)
     }
 
     /// The instances that contain `x`; None for a cell outside the rows' domains.
@@ -264,6 +274,14 @@ impl System {
     /// only cells of its rows' domains, so a cell outside them is in none).
     pub fn touching(&self, x: At) -> &[usize] {
         self.touch.at(x).unwrap_or_default()
+    }
+
+    /// [`System::touching`] of `x`, and beside each instance how it holds `x`.
+    pub fn touching_ways(&self, x: At) -> (&[usize], &[Way]) {
+        match self.touch.place(x) {
+            Some(at) => (&self.touch.instances[at], &self.touch.ways[at]),
+            None => (&[], &[]),
+        }
     }
 
     /// Every cell of instance `i`, left side first.
