@@ -1140,6 +1140,8 @@ pub struct Runs {
     /// The characters of the label set scored, when the caller scores one set only
     /// ([`Runs::within`]).
     targets: Option<Rc<Targets>>,
+    /// [`Runs::ruled_out`]'s limits, by similarity.
+    limit_tables: limit_table::LimitTables,
 }
 
 impl Runs {
@@ -1276,7 +1278,10 @@ impl Runs {
         if !(min_sim > 0.0 && min_sim < 1.0) || g.is_empty() || n == 0 || n > GATE_RUNS {
             return false;
         }
-        let mut lims = [(None, None); GATE_RUNS];
+        // Each run's limits as thresholds: a floor is within a limit when below it,
+        // and 0 stands for a comparison that is not made.
+        let mut lims = [(0u32, 0u32); GATE_RUNS];
+        let mut table = self.limit_tables.of(min_sim);
         for (i, key) in label.key_chars.iter().enumerate() {
             // The limits of each run, as `chars_similarity_at_least` computes them.
             let mut open = false;
@@ -1287,12 +1292,12 @@ impl Runs {
                 // per character, the limit by 1 − min of one), and no cut comparison
                 // is made for them.
                 if past {
-                    *l = (None, None);
+                    *l = (0, 0);
                     continue;
                 }
-                *l = limits(lr, key.len(), min_sim);
-                open |= *l != (None, None);
-                past = lr >= key.len() && l.0.is_none();
+                *l = table.get(lr, key.len());
+                open |= l.0 | l.1 != 0;
+                past = lr >= key.len() && l.0 == 0;
             }
             if !open {
                 continue;
@@ -1323,32 +1328,44 @@ impl Runs {
                 firsts[first] += 1;
                 covered |= loose;
             }
+            // The key characters that no prefix up to k holds, from the prefixes' counts
+            // (none is past the pattern's runs) less those up to k.
+            let mut missing = ids.len() as u32;
             for (k, (&lr, &(full, cut))) in self.ends.iter().zip(&lims).enumerate() {
-                if full.is_none() && cut.is_none() {
+                missing = missing.wrapping_sub(firsts[k]);
+                if full | cut == 0 {
                     continue;
                 }
                 // A run too long for the pattern has no floor.
                 if k >= self.prepared {
                     return false;
                 }
-                // The key characters that no prefix up to k holds.
-                let missing: u32 = firsts[k + 1..=self.prepared].iter().sum();
-                let floor_full = crate::myers::floor_of(missing, covered, lr, ids.len());
-                if full.is_some_and(|max| !over(floor_full, max)) {
+                // The floor is the larger of two parts (`myers::floor_of`); the part
+                // that counts uncovered run positions is worked out only when the
+                // other part alone does not settle the limits.
+                let by_missing = missing + lr.saturating_sub(ids.len()) as u32;
+                let cut_off = ids.len().saturating_sub(lr) as u32;
+                let floor_full = if by_missing >= full
+                    && (cut == 0 || by_missing.saturating_sub(cut_off) >= cut)
+                {
+                    by_missing
+                } else {
+                    crate::myers::floor_of(missing, covered, lr, ids.len())
+                };
+                if floor_full < full {
                     return false;
                 }
-                if let Some(max) = cut {
+                if cut != 0 {
                     // Only the key's first `lr` characters count for the cut comparison
                     // (made when the run is the shorter): its floor is at most the whole
                     // key's (its missing characters are among the key's, its run
                     // positions left uncovered are the key's and at most those the cut
                     // characters alone covered, `cut_off` of them or fewer), and at least
                     // that less `cut_off`; counted only when those bounds do not tell.
-                    if !over(floor_full, max) {
+                    if floor_full < cut {
                         return false;
                     }
-                    let cut_off = ids.len().saturating_sub(lr) as u32;
-                    if over(floor_full.saturating_sub(cut_off), max) {
+                    if floor_full.saturating_sub(cut_off) >= cut {
                         continue;
                     }
                     let (mut missing_cut, mut covered_cut) = (0, 0u64);
@@ -1359,7 +1376,7 @@ impl Runs {
                     }
                     let floor_cut =
                         crate::myers::floor_of(missing_cut, covered_cut, lr, lr.min(ids.len()));
-                    if !over(floor_cut, max) {
+                    if floor_cut < cut {
                         return false;
                     }
                 }
@@ -1484,6 +1501,9 @@ impl Runs {
         out.extend(self.best.iter().map(|&b| finish(b, weight, bonus, floor)));
     }
 }
+
+#[path = "limit_table.rs"]
+mod limit_table;
 
 #[path = "label_gate.rs"]
 mod label_gate;
