@@ -14,6 +14,9 @@ use serde::Deserialize;
 
 use crate::error::DictionaryError;
 
+mod ignore_filter;
+use ignore_filter::IgnoreFilter;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawLexicon {
@@ -140,6 +143,9 @@ pub struct Lexicon {
     /// `ignore_lines` as one alternation (None without patterns): every line of every
     /// table region is asked, and one search costs a third of three.
     ignore_any: Option<Regex>,
+    /// A test derived from the same patterns that rejects most lines before the
+    /// regex: its per-call set-up costs more than the short lines it is asked about.
+    ignore_filter: Option<IgnoreFilter>,
     /// An arabic ordinal glued to the text before it (`不予公开1.属于`): groups 1 and 2
     /// are the two sides, to be written with a space between.
     pub glued_ordinal: Regex,
@@ -302,6 +308,7 @@ impl Lexicon {
             plain_digits: false,
             plain_digit_cells: false,
             ignore_any: None,
+            ignore_filter: None,
         };
         if !raw.ignore.line_patterns.is_empty() {
             // Each pattern in a group of its own keeps its anchors and flags to itself.
@@ -312,6 +319,7 @@ impl Lexicon {
                 .map(|p| format!("(?:{p})"))
                 .collect();
             lex.ignore_any = Some(regex(&any.join("|"))?);
+            lex.ignore_filter = IgnoreFilter::new(&raw.ignore.line_patterns);
         }
         lex.rules_utf8 = lex
             .cell_rules
@@ -547,7 +555,12 @@ impl Lexicon {
 
     /// Whether `line` is page furniture: one of `ignore_lines` matches it.
     pub fn is_ignored(&self, line: &str) -> bool {
-        self.ignore_any.as_ref().is_some_and(|r| r.is_match(line))
+        self.ignore_any.as_ref().is_some_and(|r| {
+            self.ignore_filter
+                .as_ref()
+                .is_none_or(|f| f.may_match(line))
+                && r.is_match(line)
+        })
     }
 
     /// Whether `c` stays in a match key: letters, digits and Han characters, except the
