@@ -593,13 +593,6 @@ impl Lexicon {
 
     /// The value of a Chinese numeral string such as 三 or 十二 (1..=99), if it is one.
     pub fn numeral_value(&self, s: &str) -> Option<u8> {
-        let digit = |c: char| {
-            self.numerals
-                .iter()
-                .position(|&n| n == c)
-                .map(|i| i as u8 + 1)
-        };
-        let ten = *self.numerals.get(9)?;
         // At most three characters read as a numeral: held in an array, not a vector
         // made for every ordinal a lexed token may start with.
         let mut held = ['\0'; 3];
@@ -608,7 +601,19 @@ impl Lexicon {
             *held.get_mut(n)? = c;
             n += 1;
         }
-        match &held[..n] {
+        self.numeral_of(&held[..n])
+    }
+
+    /// [`Lexicon::numeral_value`] of a numeral's characters.
+    fn numeral_of(&self, cs: &[char]) -> Option<u8> {
+        let digit = |c: char| {
+            self.numerals
+                .iter()
+                .position(|&n| n == c)
+                .map(|i| i as u8 + 1)
+        };
+        let ten = *self.numerals.get(9)?;
+        match cs {
             [a] => digit(*a),
             [t, b] if *t == ten => Some(10 + digit(*b).filter(|&d| d < 10)?),
             [a, t] if *t == ten => Some(digit(*a).filter(|&d| d < 10)? * 10),
@@ -1005,23 +1010,7 @@ mod tests {
     /// [`Lexicon::numeral_value`] as it read a numeral before, from a vector of its
     /// characters.
     fn numeral_value_by_vec(lex: &Lexicon, s: &str) -> Option<u8> {
-        let digit = |c: char| {
-            lex.numerals
-                .iter()
-                .position(|&n| n == c)
-                .map(|i| i as u8 + 1)
-        };
-        let ten = *lex.numerals.get(9)?;
-        let cs: Vec<char> = s.chars().collect();
-        match cs.as_slice() {
-            [a] => digit(*a),
-            [t, b] if *t == ten => Some(10 + digit(*b).filter(|&d| d < 10)?),
-            [a, t] if *t == ten => Some(digit(*a).filter(|&d| d < 10)? * 10),
-            [a, t, b] if *t == ten => {
-                Some(digit(*a).filter(|&d| d < 10)? * 10 + digit(*b).filter(|&d| d < 10)?)
-            }
-            _ => None,
-        }
+        lex.numeral_of(&s.chars().collect::<Vec<char>>())
     }
 
     proptest::proptest! {

@@ -363,9 +363,7 @@ mod tests {
             key in proptest::collection::vec(0usize..11, 0..24),
             end in 0usize..25,
         ) {
-            let mut g = GlyphCosts::from_tsv("息\t自\t0.3\n案\t安\t0.4\n自\t目\t0.5\n").unwrap();
-            let alphabet: Vec<char> = "信息自案安卷属于目公开x".chars().collect();
-            g.learn_alphabet(alphabet[..11].iter().copied());
+            let (g, alphabet) = look_alike_alphabet();
             let near = |a: char, b: char| g.cost(a, b) < 1.0;
             let a: Vec<char> = run.iter().map(|&i| alphabet[i]).collect();
             let b: Vec<char> = key.iter().map(|&i| alphabet[i]).collect();
@@ -381,6 +379,15 @@ mod tests {
         }
     }
 
+    /// Glyph costs with three look-alike pairs, and an alphabet of eleven characters it
+    /// has learnt and one (`x`) it has not.
+    fn look_alike_alphabet() -> (GlyphCosts, Vec<char>) {
+        let mut g = GlyphCosts::from_tsv("息\t自\t0.3\n案\t安\t0.4\n自\t目\t0.5\n").unwrap();
+        let alphabet: Vec<char> = "信息自案安卷属于目公开x".chars().collect();
+        g.learn_alphabet(alphabet[..11].iter().copied());
+        (g, alphabet)
+    }
+
     proptest::proptest! {
         /// A character's first prefix and loose mask, read from its entry, are the
         /// plain ones: the positions of the run it equals or looks like, and the first
@@ -392,9 +399,7 @@ mod tests {
             run in proptest::collection::vec(0usize..12, 0..70),
             cuts in proptest::collection::vec(0usize..71, 0..7),
         ) {
-            let mut g = GlyphCosts::from_tsv("息\t自\t0.3\n案\t安\t0.4\n自\t目\t0.5\n").unwrap();
-            let alphabet: Vec<char> = "信息自案安卷属于目公开x".chars().collect();
-            g.learn_alphabet(alphabet[..11].iter().copied());
+            let (g, alphabet) = look_alike_alphabet();
             let near = |a: char, b: char| a == b || g.cost(a, b) < 1.0;
             let a: Vec<char> = run.iter().map(|&i| alphabet[i]).collect();
             let b: Vec<char> = before.iter().map(|&i| alphabet[i]).collect();
@@ -432,9 +437,7 @@ mod tests {
             keys in proptest::collection::vec(proptest::collection::vec(0usize..11, 0..8), 0..4),
             first_whole in proptest::bool::ANY,
         ) {
-            let mut g = GlyphCosts::from_tsv("息\t自\t0.3\n案\t安\t0.4\n自\t目\t0.5\n").unwrap();
-            let alphabet: Vec<char> = "信息自案安卷属于目公开x".chars().collect();
-            g.learn_alphabet(alphabet[..11].iter().copied());
+            let (g, alphabet) = look_alike_alphabet();
             let chars = |v: &[usize]| v.iter().map(|&i| alphabet[i]).collect::<Vec<char>>();
             let (a, b) = (chars(&run), chars(&before));
             let ids: Vec<Vec<u16>> = keys.iter().filter_map(|k| g.ids_of(&chars(k))).collect();
