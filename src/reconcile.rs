@@ -929,6 +929,25 @@ mod tests {
             }
         }
     }
+    /// Whether a table with `set` scattered over it repairs (log and cells) with cure
+    /// values alone and rounds carried over as it does with `other`'s (cure values
+    /// alone, rounds carried) flags.
+    fn repairs_alike(
+        which: usize,
+        base: i64,
+        set: Vec<(usize, usize, i64)>,
+        other: (bool, bool),
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let d = crate::dictionary::Dictionaries::embedded().unwrap();
+        let (t, tr) = crate::solve::scattered(&d, which, base, set);
+        let sys = System::new(t, &tr);
+        let (mut usual, mut plain) = (tr.clone(), tr);
+        let log = repair(&mut usual, &sys, &d.lexicon, true, true);
+        proptest::prop_assert_eq!(log, repair(&mut plain, &sys, &d.lexicon, other.0, other.1));
+        proptest::prop_assert_eq!(usual.cells, plain.cells);
+        Ok(())
+    }
+
     proptest::proptest! {
         /// The rows ruled out before their propagation change nothing: the row to drop
         /// is the one the search over every candidate row finds (tables with misread
@@ -968,13 +987,8 @@ mod tests {
                 1..6,
             ),
         ) {
-            let d = crate::dictionary::Dictionaries::embedded().unwrap();
-            let (t, tr) = crate::solve::scattered(&d, which, base, set);
-            let sys = System::new(t, &tr);
-            let (mut fast, mut full) = (tr.clone(), tr);
-            let log = repair(&mut fast, &sys, &d.lexicon, true, true);
-            proptest::prop_assert_eq!(log, repair(&mut full, &sys, &d.lexicon, false, true));
-            proptest::prop_assert_eq!(fast.cells, full.cells);
+            // The full list of alternatives, rounds carried over.
+            repairs_alike(which, base, set, (false, true))?;
         }
 
         /// A known cell changed in a table whose cells are all known gives the grid
@@ -1023,13 +1037,8 @@ mod tests {
                 1..8,
             ),
         ) {
-            let d = crate::dictionary::Dictionaries::embedded().unwrap();
-            let (t, tr) = crate::solve::scattered(&d, which, base, set);
-            let sys = System::new(t, &tr);
-            let (mut carried, mut fresh) = (tr.clone(), tr);
-            let log = repair(&mut carried, &sys, &d.lexicon, true, true);
-            proptest::prop_assert_eq!(log, repair(&mut fresh, &sys, &d.lexicon, true, false));
-            proptest::prop_assert_eq!(carried.cells, fresh.cells);
+            // Cure values alone, rounds propagated afresh.
+            repairs_alike(which, base, set, (true, false))?;
         }
 
         /// A value is a plausible misread exactly when its written form is, negative
