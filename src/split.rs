@@ -14,8 +14,14 @@ use crate::placement::RowIdentity;
 
 /// More readings than this are not worth listing: the run is left unknown.
 pub const MAX_READINGS: usize = 64;
-/// Bound on the search, so that a long run cannot stall a document.
+/// Bound on the search (calls and texts tried), so that a long run cannot stall a
+/// document.
 const MAX_STEPS: usize = 200_000;
+/// The longest text [`cell`] reads: a sign, the 19 digits an `i64` holds (a 20th
+/// without a leading zero overflows it) and a point with six decimals. A text that
+/// is longer, or holds a character outside ASCII, is no cell, and neither is any
+/// text it begins.
+const MAX_CELL_CHARS: usize = 1 + 19 + 1 + 6;
 
 /// What cutting a run gave.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,18 +95,32 @@ impl Search<'_> {
         }
         // A total whose parts are all read must be their sum: one length to try.
         let forced = self.forced(col).map(|v| v.to_string().chars().count());
+        // The cell's text, grown one character a time: a long run costs each step
+        // at most MAX_CELL_CHARS tries, not a scan and a copy of the whole run a try.
+        let mut text = [0u8; MAX_CELL_CHARS];
         for end in pos + 1..=self.chars.len() {
-            if self.boundary[pos + 1..end].iter().any(|&b| b) {
+            let len = end - pos;
+            if len > 1 && self.boundary[end - 1] {
                 break;
             }
+            let ch = self.chars[end - 1];
+            // Neither this text nor any longer one is a cell (see MAX_CELL_CHARS).
+            if len > MAX_CELL_CHARS || !ch.is_ascii() {
+                break;
+            }
+            text[len - 1] = ch as u8;
+            // Each text tried is a step too, so that the bound is on the work.
+            self.steps += 1;
             if !self.boundary[end] && end == self.chars.len() {
                 continue;
             }
-            if forced.is_some_and(|len| end - pos != len) {
+            if forced.is_some_and(|n| len != n) {
                 continue;
             }
-            let text: String = self.chars[pos..end].iter().collect();
-            let Some(v) = cell(&text, self.domains[col]) else {
+            let Some(v) = std::str::from_utf8(&text[..len])
+                .ok()
+                .and_then(|t| cell(t, self.domains[col]))
+            else {
                 continue;
             };
             self.parts.push(v);
@@ -233,6 +253,106 @@ mod tests {
         assert_eq!(readings(&["1234567"], "requests"), Cuts::Readings(vec![]));
         assert_eq!(readings(&["12-3"], "requests"), Cuts::Readings(vec![]));
         assert_eq!(readings(&["1"], "requests"), Cuts::Readings(vec![]));
+    }
+
+    /// Every cut of every token into whole cells, in the search's order, kept when
+    /// each cell reads in its column and the row balances: no bound, no pruning.
+    fn every_reading(tokens: &[&str], ids: &[RowIdentity], domains: &[Domain]) -> Vec<Vec<Num>> {
+        fn go(
+            tokens: &[Vec<char>],
+            at: usize,
+            from: usize,
+            row: &mut Vec<String>,
+            out: &mut Vec<Vec<String>>,
+        ) {
+            let Some(token) = tokens.get(at) else {
+                out.push(row.clone());
+                return;
+            };
+            for end in from + 1..=token.len() {
+                // A `-` begins a cell; it never sits inside one.
+                if token[from + 1..end].contains(&'-') {
+                    break;
+                }
+                row.push(token[from..end].iter().collect());
+                if end == token.len() {
+                    go(tokens, at + 1, 0, row, out);
+                } else {
+                    go(tokens, at, end, row, out);
+                }
+                row.pop();
+            }
+        }
+        let chars: Vec<Vec<char>> = tokens.iter().map(|t| t.chars().collect()).collect();
+        let mut texts = Vec::new();
+        go(&chars, 0, 0, &mut Vec::new(), &mut texts);
+        texts
+            .iter()
+            .filter(|row| row.len() == domains.len())
+            .filter_map(|row| {
+                let cells: Option<Vec<Num>> =
+                    row.iter().zip(domains).map(|(t, &d)| cell(t, d)).collect();
+                cells.filter(|c| balances(ids, c))
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        // The search's pruning (forced totals, no text past MAX_CELL_CHARS or a
+        // character outside ASCII) loses no reading that trying every cut finds.
+        #[test]
+        fn the_search_finds_what_trying_every_cut_finds(
+            tokens in proptest::collection::vec("[0-9.一-]{1,6}", 1..4),
+            which in 0usize..64,
+        ) {
+            let d = Dictionaries::embedded().unwrap();
+            let rows: Vec<(Vec<RowIdentity>, Vec<Domain>)> = d
+                .templates
+                .iter()
+                .flat_map(|t| &t.tables)
+                .flat_map(|t| (0..t.blocks.len()).map(move |b| (t, b)))
+                .map(|(t, b)| {
+                    let domains = t.blocks[b].columns.iter().map(|c| c.domain).collect();
+                    (row_identities(t, b), domains)
+                })
+                .collect();
+            let (ids, domains) = &rows[which % rows.len()];
+            let refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
+            let want = every_reading(&refs, ids, domains);
+            if want.len() <= MAX_READINGS {
+                proptest::prop_assert_eq!(
+                    cut_runs(&refs, domains.len(), ids, domains),
+                    Cuts::Readings(want)
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        // What lets the search stop growing a cell's text: past MAX_CELL_CHARS, or
+        // with a character outside ASCII, no text is a cell, whatever follows.
+        #[test]
+        fn no_text_past_the_limit_or_outside_ascii_is_a_cell(
+            text in "[0-9.-]{28,40}|[0-9.-]{0,12}[一-龥０-９][0-9.-]{0,12}",
+        ) {
+            for d in [Domain::Count, Domain::Signed, Domain::Decimal] {
+                proptest::prop_assert_eq!(cell(&text, d), None);
+            }
+            let long = format!("{}{}", "9".repeat(MAX_CELL_CHARS + 1), text);
+            proptest::prop_assert_eq!(cell(&long, Domain::Decimal), None);
+        }
+    }
+
+    #[test]
+    fn a_long_run_too_many_ways_to_try_is_left_unknown() {
+        // The run a fuzzer found (each step once scanned and copied the whole run).
+        let run = format!(
+            "0{}{}{}1439191205732965125",
+            "2".repeat(22),
+            ".".repeat(70),
+            "0".repeat(58)
+        );
+        assert_eq!(readings(&[&run], "requests"), Cuts::TooMany);
     }
 
     #[test]
