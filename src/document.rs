@@ -20,7 +20,7 @@ use crate::placement::{
 };
 use crate::reconcile::{
     check_identities_in, drop_misread_row_in, every_identity_held, identities_hold,
-    repair_misreads_in,
+    repair_then_drop_row_in,
 };
 use crate::sections::{find_sections, find_title, region};
 use crate::shared_columns::place_shared_columns;
@@ -173,9 +173,9 @@ pub fn reconcile_table(
     // A table whose identities all hold as read (most) has no misread to explain.
     let held = identities_hold(&read.result, &sys);
     if !held {
-        read.corrections
-            .extend(repair_misreads_in(&mut read.result, &sys, lex));
-        drop_misread_row(read, table, &sys, lex);
+        let (log, dropped) = repair_then_drop_row_in(&mut read.result, &sys, lex);
+        read.corrections.extend(log);
+        note_dropped_row(read, table, dropped);
     }
     // Cells the identities fill can settle short runs that were open before, and
     // what those runs then give can fill more: a few rounds reach the fixed point.
@@ -227,7 +227,14 @@ pub fn reconcile_table(
 /// Drops a row whose read values OCR garbled as a whole ([`drop_misread_row_in`]),
 /// with its correction and a review item.
 pub fn drop_misread_row(read: &mut TableRead, table: &Table, sys: &System, lex: &Lexicon) {
-    let Some((r, values)) = drop_misread_row_in(&mut read.result, sys, lex) else {
+    let dropped = drop_misread_row_in(&mut read.result, sys, lex);
+    note_dropped_row(read, table, dropped);
+}
+
+/// The correction and review item of a row dropped by [`drop_misread_row_in`] (the
+/// row and its values as read), if one was.
+fn note_dropped_row(read: &mut TableRead, table: &Table, dropped: Option<(usize, String)>) {
+    let Some((r, values)) = dropped else {
         return;
     };
     let line = read.result.cells[r]

@@ -41,7 +41,27 @@ pub fn repair_misreads(tr: &mut TableResult, table: &Table, lex: &Lexicon) -> Ve
 /// [`repair_misreads`] with the table's system already built for `tr` (its rows'
 /// presence, which no reconciliation step changes).
 pub fn repair_misreads_in(tr: &mut TableResult, sys: &System, lex: &Lexicon) -> Vec<Correction> {
-    repair(tr, sys, lex, true, true)
+    if identities_hold(tr, sys) {
+        return Vec::new();
+    }
+    repair(tr, sys, lex, true, true).0
+}
+
+/// [`repair_misreads_in`] of a table whose identities do not all hold as read
+/// ([`identities_hold`] is false), then [`drop_misread_row_in`]: the repair's last
+/// round propagated the table as it leaves it, and the row drop starts from that
+/// outcome instead of propagating the table again.
+pub fn repair_then_drop_row_in(
+    tr: &mut TableResult,
+    sys: &System,
+    lex: &Lexicon,
+) -> (Vec<Correction>, Option<(usize, String)>) {
+    let (log, last) = repair(tr, sys, lex, true, true);
+    let failing = match last {
+        Some(base) => base.failing(),
+        None => sys.propagate(&grid(tr)).failing(),
+    };
+    (log, drop_row_failing(tr, sys, lex, failing))
 }
 
 /// [`repair_misreads_in`]; `cures_only` takes a cell's alternatives from its cure
@@ -54,10 +74,7 @@ fn repair(
     lex: &Lexicon,
     cures_only: bool,
     carry: bool,
-) -> Vec<Correction> {
-    if identities_hold(tr, sys) {
-        return Vec::new();
-    }
+) -> (Vec<Correction>, Option<Outcome>) {
     let mut log = Vec::new();
     let mut repaired: Vec<At> = Vec::new();
     // The table and its outcome after a repair where every cell was known: they are
@@ -78,7 +95,7 @@ fn repair(
         };
         let failing = base.failing();
         if failing.is_empty() {
-            break;
+            return (log, Some(base));
         }
         // Each failed instance's two sums, once a round: a cell's cure value is then
         // their difference with the cell taken out, not a sum of the other cells for
@@ -188,7 +205,7 @@ fn repair(
                 })
         });
         let Some(&((r, c), fixed, _, _)) = unique else {
-            break;
+            return (log, Some(base));
         };
         let cell = &mut tr.cells[r][c];
         log.push(Correction {
@@ -206,7 +223,8 @@ fn repair(
             carried = changed_known(sys, grid, base, sys.touching((r, c)), (r, c), fixed);
         }
     }
-    log
+    // The rounds ran out after a repair: the table as left was not propagated.
+    (log, None)
 }
 
 /// The grid and outcome of [`System::propagate`] once cell `x` of `grid` (of which
@@ -499,7 +517,18 @@ pub fn drop_misread_row_in(
     sys: &System,
     lex: &Lexicon,
 ) -> Option<(usize, String)> {
-    let r = misread_row(&grid(tr), sys, lex, true)?;
+    let failing = sys.propagate(&grid(tr)).failing();
+    drop_row_failing(tr, sys, lex, failing)
+}
+
+/// [`drop_misread_row_in`] given the instances that fail when `tr` is propagated.
+fn drop_row_failing(
+    tr: &mut TableResult,
+    sys: &System,
+    lex: &Lexicon,
+    failing: Vec<usize>,
+) -> Option<(usize, String)> {
+    let r = misread_row(&grid(tr), &failing, sys, lex, true)?;
     let mut read = Vec::new();
     for cell in tr.cells[r].iter_mut() {
         let Some(v) = cell.value.take() else {
@@ -514,8 +543,13 @@ pub fn drop_misread_row_in(
 
 /// The row [`drop_misread_row_in`] drops from grid `g`, if any; `prune` rules out
 /// before propagating them the rows that cannot be it (the same row either way).
-fn misread_row(g: &Grid, sys: &System, lex: &Lexicon, prune: bool) -> Option<usize> {
-    let failing = sys.propagate(g).failing();
+fn misread_row(
+    g: &Grid,
+    failing: &[usize],
+    sys: &System,
+    lex: &Lexicon,
+    prune: bool,
+) -> Option<usize> {
     if failing.len() < MIN_CURED {
         return None;
     }
@@ -942,8 +976,11 @@ mod tests {
         let (t, tr) = crate::solve::scattered(&d, which, base, set);
         let sys = System::new(t, &tr);
         let (mut usual, mut plain) = (tr.clone(), tr);
-        let log = repair(&mut usual, &sys, &d.lexicon, true, true);
-        proptest::prop_assert_eq!(log, repair(&mut plain, &sys, &d.lexicon, other.0, other.1));
+        let log = repair(&mut usual, &sys, &d.lexicon, true, true).0;
+        proptest::prop_assert_eq!(
+            log,
+            repair(&mut plain, &sys, &d.lexicon, other.0, other.1).0
+        );
         proptest::prop_assert_eq!(usual.cells, plain.cells);
         Ok(())
     }
@@ -969,10 +1006,43 @@ mod tests {
             }
             let sys = System::new(t, &tr);
             let g = grid(&tr);
+            let failing = sys.propagate(&g).failing();
             proptest::prop_assert_eq!(
-                misread_row(&g, &sys, &d.lexicon, true),
-                misread_row(&g, &sys, &d.lexicon, false)
+                misread_row(&g, &failing, &sys, &d.lexicon, true),
+                misread_row(&g, &failing, &sys, &d.lexicon, false)
             );
+        }
+
+        /// The repair hands the row drop the outcome of propagating the table as it
+        /// leaves it: the same repairs, and the same row dropped, as the two steps
+        /// run apart, each propagating afresh (misread and unknown cells scattered, a
+        /// garbled row now and then).
+        #[test]
+        fn the_repairs_last_outcome_drops_the_row_a_fresh_one_drops(
+            which in 0usize..64,
+            base in 0i64..3,
+            set in proptest::collection::vec((0usize..64, 0usize..16, -1i64..10), 0..8),
+            row in proptest::option::of((0usize..64, 0i64..10)),
+        ) {
+            let d = crate::dictionary::Dictionaries::embedded().unwrap();
+            let (t, mut tr) = crate::solve::scattered(&d, which, base, set);
+            if let Some((r, v)) = row {
+                let r = r % tr.cells.len();
+                for (c, cell) in tr.cells[r].iter_mut().enumerate() {
+                    cell.value = Some(Num::int(if c == 0 { base } else { v }));
+                }
+            }
+            let sys = System::new(t, &tr);
+            let mut apart = tr.clone();
+            let log = repair_misreads_in(&mut apart, &sys, &d.lexicon);
+            let fresh = sys.propagate(&grid(&apart)).failing();
+            if let (_, Some(last)) = repair(&mut tr.clone(), &sys, &d.lexicon, true, true) {
+                proptest::prop_assert_eq!(last.failing(), fresh);
+            }
+            let dropped = drop_misread_row_in(&mut apart, &sys, &d.lexicon);
+            let together = repair_then_drop_row_in(&mut tr, &sys, &d.lexicon);
+            proptest::prop_assert_eq!(together, (log, dropped));
+            proptest::prop_assert_eq!(tr.cells, apart.cells);
         }
 
         /// Taking a cell's alternatives from its cure values alone repairs what

@@ -103,6 +103,9 @@ struct Touch {
     /// shape: the misread repair asks it of every cell it looks at, and building it
     /// per repaired table cost a pass over every instance).
     ways: Vec<Vec<Way>>,
+    /// Whether every cell of every instance is in its row's domains (and so in the
+    /// lists): only then do the lists tell which cells the instances hold.
+    all_placed: bool,
 }
 
 /// How an instance holds a cell: only once, and on its left side (where it first
@@ -121,11 +124,13 @@ impl Touch {
             starts,
             instances: vec![Vec::new(); n],
             ways: vec![Vec::new(); n],
+            all_placed: true,
         };
         for (i, (_, _, l, r)) in instances.iter().enumerate() {
             let sided = l.iter().map(|&x| (x, true));
             for (x, left) in sided.chain(r.iter().map(|&x| (x, false))) {
                 let Some(at) = touch.place(x) else {
+                    touch.all_placed = false;
                     continue;
                 };
                 let (list, ways) = (&mut touch.instances[at], &mut touch.ways[at]);
@@ -307,6 +312,21 @@ impl System {
     /// holds by its own sums alone, and a change to one cell can change only the
     /// instances that contain it ([`System::judge_changed`]).
     pub fn all_known(&self, g: &Grid) -> bool {
+        // A table's cells are fewer than its instances' cells (each cell is in a row's
+        // and a column's identities): the unknown cells are looked up in the shape's
+        // lists, once each, instead.
+        if !self.touch.all_placed {
+            return self.all_known_plain(g);
+        }
+        g.iter().enumerate().all(|(r, row)| {
+            row.iter()
+                .enumerate()
+                .all(|(c, v)| v.is_some() || self.touching((r, c)).is_empty())
+        })
+    }
+
+    /// [`System::all_known`] by a pass over every instance's cells.
+    fn all_known_plain(&self, g: &Grid) -> bool {
         self.instances
             .iter()
             .all(|(_, _, l, r)| l.iter().chain(r).all(|&(a, b)| g[a][b].is_some()))
@@ -602,6 +622,27 @@ mod tests {
                     proptest::prop_assert_eq!(sys.touching((r, c)), &holding[..]);
                 }
             }
+        }
+
+        /// Whether every instance's cells are known, told from the shape's lists of
+        /// the cells the instances hold, is what a pass over the instances tells
+        /// (unknown cells scattered over tables with rows found, missing or left out).
+        #[test]
+        fn known_cells_by_the_lists_are_known_by_the_instances(
+            which in 0usize..64,
+            presence in proptest::collection::vec(0u8..3, 0..40),
+            set in proptest::collection::vec((0usize..64, 0usize..16, -1i64..2), 0..4),
+        ) {
+            use crate::model::RowPresence;
+            let d = Dictionaries::embedded().unwrap();
+            let (t, mut tr) = scattered(&d, which, 0, set);
+            for (r, &p) in presence.iter().enumerate().take(tr.rows.len()) {
+                tr.rows[r] = [RowPresence::Found, RowPresence::NotFound, RowPresence::Omitted][usize::from(p)];
+            }
+            let sys = System::formed(t, &tr);
+            proptest::prop_assert!(sys.touch.all_placed);
+            let g = grid(&tr);
+            proptest::prop_assert_eq!(sys.all_known(&g), sys.all_known_plain(&g));
         }
 
         /// The repairs judge a changed cell of a fully known grid by the instances
