@@ -204,7 +204,11 @@ impl SegmentKey {
     /// The key of its run of the first `pieces` segments.
     fn run(&self, pieces: usize) -> SegmentKey {
         let mut key = SegmentKey { run: true, ..*self };
-        key.pieces[pieces..].fill(NO_NAME);
+        // A select for each of the fixed five: a fill of a length known only here is
+        // a call to `memset`, dearer (asked for every run of every missed segment).
+        for (k, n) in key.pieces.iter_mut().enumerate() {
+            *n = if k < pieces { *n } else { NO_NAME };
+        }
         key
     }
 }
@@ -467,9 +471,13 @@ pub fn align_named(
         }
         if known.is_none() && has_runs && whole {
             set.found.insert(key, (fresh.clone(), Hits::default()));
+            // A new run's own scores are the segment's matches of its length: every
+            // label was visited (`whole`), and `fresh` holds each score found, labels
+            // ascending, so it is read instead of every label's slot of `scores`.
             for k in (0..pieces).filter(|&k| !remembered[k]) {
-                let own = (0..m)
-                    .filter_map(|j| scores[j * MAX_PIECES + k].map(|s| (j as u32, 0, s)))
+                let own = (fresh.iter())
+                    .filter(|&&(_, pk, _)| usize::from(pk) == k)
+                    .map(|&(j, _, s)| (j, 0, s))
                     .collect();
                 set.found.insert(key.run(k + 1), (own, Hits::default()));
             }
