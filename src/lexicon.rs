@@ -108,6 +108,13 @@ pub struct Lexicon {
     /// Whether each character below [`KEY_TABLE_END`] is a rule mark
     /// ([`Lexicon::is_rule_mark_listed`]), one bit each.
     rule_mark_bits: CharBits,
+    /// Whether each character below [`KEY_TABLE_END`] starts a token that is text in
+    /// any context ([`Lexicon::starts_plain_word_listed`]), one bit each: nearly every
+    /// token the lexer reads that is not plain digits is asked.
+    plain_word_bits: CharBits,
+    /// Whether each character below [`KEY_TABLE_END`] may end a token that reads
+    /// as a number ([`Lexicon::may_end_a_number_listed`]), one bit each.
+    number_end_bits: CharBits,
     /// Whether each character below [`KEY_TABLE_END`] stays in a match key, one bit
     /// each: `key` asks for every character of every line.
     key_kept: CharBits,
@@ -299,6 +306,8 @@ impl Lexicon {
             numeral_bits: CharBits::default(),
             number_start_bits: CharBits::default(),
             rule_mark_bits: CharBits::default(),
+            plain_word_bits: CharBits::default(),
+            number_end_bits: CharBits::default(),
             keeps_ideographs: false,
             key_steps: [0; 256],
             stamp: {
@@ -374,6 +383,32 @@ impl Lexicon {
         );
         lex.rule_mark_bits =
             CharBits::of(lex.rule_lookalikes.iter().chain(&lex.cell_rules).copied());
+        // Word by word from the two tables (asking the lists of every character took
+        // about 4 M instructions at each start).
+        let mut plain = CharBits(
+            lex.number_start_bits
+                .0
+                .iter()
+                .zip(&lex.rule_mark_bits.0)
+                .map(|(&number, &rule)| !number & !rule)
+                .collect(),
+        );
+        for &c in lex.lone_digits.keys() {
+            plain.set(c, false);
+        }
+        lex.plain_word_bits = plain;
+        lex.number_end_bits = CharBits::of(
+            lex.stray_marks
+                .iter()
+                .chain(&lex.rule_lookalikes)
+                .chain(&lex.cell_rules)
+                .copied()
+                .chain(
+                    lex.unit_suffixes
+                        .iter()
+                        .filter_map(|u| u.chars().next_back()),
+                ),
+        );
         lex.keeps_ideographs = ('\u{4e00}'..='\u{9fff}').all(|c| lex.keeps_in_key(c));
         for x in 0..=255u8 {
             let c = char::from(x);
@@ -768,6 +803,43 @@ impl Lexicon {
         !digitish && !sign && !self.stray_marks.contains(&c)
     }
 
+    /// Whether a token that starts with `c` is text in every context, whatever
+    /// follows (`numbers::parse_cell` reads it so): `c` starts a word
+    /// ([`Lexicon::starts_a_word`]), is no rule mark (among a row's numbers a token
+    /// may start with a rule OCR read) and no lone digit (`。` alone is a 0).
+    #[inline]
+    pub fn starts_plain_word(&self, c: char) -> bool {
+        match self.plain_word_bits.get(c) {
+            Some(bit) => bit,
+            None => self.starts_plain_word_listed(c),
+        }
+    }
+
+    /// [`Lexicon::starts_plain_word`] from the lists.
+    fn starts_plain_word_listed(&self, c: char) -> bool {
+        self.starts_a_word_listed(c)
+            && !self.is_rule_mark_listed(c)
+            && !self.lone_digits.contains_key(&c)
+    }
+
+    /// Whether a token ending with `c` may be trimmed, cut or read otherwise at its
+    /// end (`numbers::parse_other_cell`): `c` is a stray mark, a rule mark or the
+    /// last character of a unit.
+    #[inline]
+    pub fn may_end_a_number(&self, c: char) -> bool {
+        match self.number_end_bits.get(c) {
+            Some(bit) => bit,
+            None => self.may_end_a_number_listed(c),
+        }
+    }
+
+    /// [`Lexicon::may_end_a_number`] from the lists.
+    fn may_end_a_number_listed(&self, c: char) -> bool {
+        self.stray_marks.contains(&c)
+            || self.is_rule_mark_listed(c)
+            || self.unit_suffixes.iter().any(|u| u.ends_with(c))
+    }
+
     /// Whether `c` is one of the Chinese numerals.
     pub fn is_numeral(&self, c: char) -> bool {
         match self.numeral_bits.get(c) {
@@ -822,6 +894,16 @@ mod tests {
         let lex = crate::dictionary::embedded_lexicon().unwrap();
         for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
             assert_eq!(lex.starts_a_word(c), lex.starts_a_word_listed(c), "{c:?}");
+            assert_eq!(
+                lex.starts_plain_word(c),
+                lex.starts_plain_word_listed(c),
+                "{c:?}"
+            );
+            assert_eq!(
+                lex.may_end_a_number(c),
+                lex.may_end_a_number_listed(c),
+                "{c:?}"
+            );
         }
     }
 
