@@ -299,10 +299,11 @@ fn put_cell_end(buf: &mut [u8; END_BYTES], cell: &Cell) -> Option<usize> {
     if !plain(&raw[..raw_len]) {
         return None;
     }
-    let value = match cell.value.map(Num::as_count) {
+    let value = match cell.value {
         None => None,
-        Some(Some(n)) => Some(n),
-        Some(None) => return None,
+        // Nearly nine values in ten are 0: told without the division.
+        Some(v) if v == Num::default() => Some(0),
+        Some(v) => Some(v.as_count()?),
     };
     let mut n = 0;
     if let Some(v) = value {
@@ -384,6 +385,10 @@ pub fn push_wide(
         let Some(v) = v else {
             continue;
         };
+        if v == Num::default() {
+            out.push(b'0');
+            continue;
+        }
         match v.as_count() {
             // Most values are a single digit: pushed here, not by a call.
             Some(n) if n < 10 => out.push(b'0' + n as u8),
@@ -688,7 +693,10 @@ mod tests {
         #[test]
         fn a_wide_record_as_the_fields_quoted_one_by_one(
             id in "[a=\",\n -]{0,4}",
-            values in prop::collection::vec(prop::option::of(any::<i128>().prop_map(Num::from_millionths)), 0..5),
+            values in prop::collection::vec(prop::option::of(prop_oneof![
+                (0i64..3).prop_map(Num::int),
+                any::<i128>().prop_map(Num::from_millionths),
+            ]), 0..5),
             flags in "[a=;\",]{0,5}",
             pick in 0usize..10_000,
         ) {
