@@ -343,8 +343,9 @@ pub struct OutputSet<'d> {
     plans: Vec<Vec<Option<WidePlan>>>,
     /// The quoted parts of every table's records.
     parts: Parts,
-    /// Where a row's cell records are put together ([`cell_records::push_row`]).
-    row_room: Vec<u8>,
+    /// cells.csv's records, put together and held until written
+    /// ([`cell_records::push_row`], [`Out::write_room`]).
+    cell_room: cell_records::Room,
     dir: PathBuf,
     // Dropped in this order: the staging folder goes before the lock is released.
     staging: Staging,
@@ -402,6 +403,24 @@ impl Out {
     fn write_pending(&mut self) -> Result<(), RunError> {
         let wrote = self.file.write_all(&self.pending);
         self.pending.clear();
+        wrote.map_err(|e| self.output_error(e))
+    }
+
+    /// Writes the records held in `room` once they are `at_least` bytes or more,
+    /// after the pending ones (the header).
+    fn write_room(
+        &mut self,
+        room: &mut cell_records::Room,
+        at_least: usize,
+    ) -> Result<(), RunError> {
+        if room.len() < at_least || room.is_empty() {
+            return Ok(());
+        }
+        if !self.pending.is_empty() {
+            self.write_pending()?;
+        }
+        let wrote = self.file.write_all(room.records());
+        room.clear();
         wrote.map_err(|e| self.output_error(e))
     }
 
@@ -503,7 +522,7 @@ impl<'d> OutputSet<'d> {
             corrections: open(dir, "corrections.csv", &strings(CORRECTIONS), bom)?,
             review: open(dir, "review.csv", &strings(REVIEW), bom)?,
             wide,
-            row_room: vec![0; parts.row_room()],
+            cell_room: cell_records::Room::new(parts.row_room(), WRITE_AT),
             parts,
             dir: dir.to_path_buf(),
             staging,
@@ -555,8 +574,7 @@ impl<'d> OutputSet<'d> {
                 let columns = &table.blocks[row.block].columns;
                 flags.clear();
                 let flagged = cell_records::push_row(
-                    &mut self.cells.pending,
-                    &mut self.row_room,
+                    &mut self.cell_room,
                     &id_part,
                     &parts.cells[r],
                     row_cells,
@@ -590,7 +608,7 @@ impl<'d> OutputSet<'d> {
                 self.wide[plan.wide].out.write_full()?;
             }
         }
-        self.cells.write_full()?;
+        self.cells.write_room(&mut self.cell_room, WRITE_AT)?;
         // corrections.csv's records, put together as cells.csv's are: the id quoted
         // once, the line and score (digits and a point) as they are.
         let mut score = String::new();
@@ -631,6 +649,7 @@ impl<'d> OutputSet<'d> {
 
     /// Completes every file, then moves them all into place under the journal.
     pub fn finish(mut self) -> Result<(), RunError> {
+        self.cells.write_room(&mut self.cell_room, 0)?;
         let mut done = Vec::new();
         for out in [self.cells, self.documents, self.corrections, self.review] {
             done.push(out.complete()?);
