@@ -199,24 +199,37 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
     // Whether each kept line is numbers only, once asked: a line between two lone
     // tokens is asked by both, and a plain number is known to be one.
     let mut numeric: Vec<Option<bool>> = vec![None; kept.len()];
-    for (k, &idx) in kept.iter().enumerate() {
-        let line = &lines[idx];
-        // Two in five kept lines are one plain number (`0`, most of them): its group
-        // is made at once, neither looked up in the memo (a hash and a copy cost
-        // more) nor kept there (where it crowded out lines that cost a lexing).
-        if let Some(group) = plain_number_group(line, idx, lex) {
-            out.groups.push(group);
-            numeric[k] = Some(true);
-            continue;
+    // One borrow of the thread's memo for the region, not three a line: nothing the
+    // lexing of a line calls looks in the memo.
+    LINES.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        for (k, &idx) in kept.iter().enumerate() {
+            let line = &lines[idx];
+            // Two in five kept lines are one plain number (`0`, most of them): its group
+            // is made at once, neither looked up in the memo (a hash and a copy cost
+            // more) nor kept there (where it crowded out lines that cost a lexing).
+            if let Some(group) = plain_number_group(line, idx, lex) {
+                out.groups.push(group);
+                numeric[k] = Some(true);
+                continue;
+            }
+            // A lone `O` or `l` between lines of numbers (one cell per line) is a digit.
+            let mut asked = |j: usize| match numeric.get_mut(j) {
+                Some(known) => *known.get_or_insert_with(|| numbers_only(lines[kept[j]], lex)),
+                None => false,
+            };
+            let among_numbers = || (k > 0 && asked(k - 1)) || asked(k + 1);
+            lex_remembered(
+                &mut memo,
+                line,
+                idx,
+                lex,
+                among_numbers,
+                &mut out,
+                &mut scratch,
+            );
         }
-        // A lone `O` or `l` between lines of numbers (one cell per line) is a digit.
-        let mut asked = |j: usize| match numeric.get_mut(j) {
-            Some(known) => *known.get_or_insert_with(|| numbers_only(lines[kept[j]], lex)),
-            None => false,
-        };
-        let among_numbers = || (k > 0 && asked(k - 1)) || asked(k + 1);
-        lex_remembered(line, idx, lex, among_numbers, &mut out, &mut scratch);
-    }
+    });
     merge_one_cell_lines(&mut out.groups, skippable);
     out
 }
@@ -480,9 +493,8 @@ const MAX_REMEMBERED_LINES: usize = 8_192;
 const MAX_REMEMBERED_ITEMS: usize = 65_536;
 /// Longer lines are lexed but not remembered (a table line is far shorter).
 const MAX_REMEMBERED_LINE: usize = 512;
-/// Lines lexed once that a thread keeps a hash of (8 bytes each, about 1 MB); past
-/// that it forgets them all and starts again.
-const MAX_SEEN_LINES: usize = 65_536;
+/// Slots of [`LineMemo::seen`] (8 bytes each, 512 kB a thread), as a power of two.
+const SEEN_BITS: u32 = 16;
 
 /// What [`lex_line`] added for a line, with the line's own index left out: the
 /// segments, and the groups with `after_segment` counted from the line's first
@@ -522,11 +534,13 @@ struct LineMemo {
     /// is remembered when it is lexed a second time. Most lines of a report's table
     /// are its own numbers, never met again (26,868 of the 33,166 distinct lines the
     /// 2,000 bench reports lex), and copying each into the memo cost more than
-    /// lexing the few that come back once more.
-    seen: std::collections::HashSet<
-        u64,
-        std::hash::BuildHasherDefault<crate::similarity::CharHasher>,
-    >,
+    /// lexing the few that come back once more. One slot a hash, by its top bits,
+    /// a newer hash taking the slot of an older: a hash set cost about 300
+    /// instructions a mark (hashing, growing, clearing), a slot a few. A line whose
+    /// mark was taken over is lexed once more; a stale mark (another lexicon, or a
+    /// line of the same hash) only remembers a line at its first lexing. Either way
+    /// what a line gives is unchanged. Empty until first marked.
+    seen: Vec<u64>,
 }
 
 /// A hash of a line's text: its key in [`LineMemo::lines`] (two lines with one
@@ -542,7 +556,8 @@ fn line_hash(line: &str) -> u64 {
 /// What [`LineMemo::seen`] holds for a line: its hash and hint (two lines with one
 /// key only make the second remembered at once).
 fn seen_key(hash: u64, hint: bool) -> u64 {
-    hash ^ u64::from(hint)
+    // The top bit, so that the two readings of a line take two slots.
+    hash ^ (u64::from(hint) << 63)
 }
 
 /// Whether the numeric hint may apply to `line`: one token that is not one plain
@@ -564,6 +579,22 @@ enum Found {
 }
 
 impl LineMemo {
+    /// Marks `key` seen; whether its slot held it already.
+    fn mark_seen(&mut self, key: u64) -> bool {
+        if self.seen.is_empty() {
+            self.seen = vec![0; 1 << SEEN_BITS];
+        }
+        let slot = usize::try_from(key >> (64 - SEEN_BITS)).unwrap_or(0);
+        match self.seen.get_mut(slot) {
+            Some(held) if *held == key => true,
+            Some(held) => {
+                *held = key;
+                false
+            }
+            None => false,
+        }
+    }
+
     /// The remembered lexing of `line` (hashed `key`) with or without the hint.
     fn find(&self, key: u64, line: &str, hint: bool, lex: &Lexicon) -> Option<&Lexed> {
         if self.stamp != lex.stamp {
@@ -585,6 +616,7 @@ thread_local! {
 /// `among_numbers` says whether a neighbour is a line of numbers: asked only of a
 /// line the hint may apply to, and not of a remembered line it does not.
 fn lex_remembered(
+    memo: &mut LineMemo,
     line: &str,
     idx: usize,
     lex: &Lexicon,
@@ -596,34 +628,24 @@ fn lex_remembered(
     let key = line_hash(line);
     // Most lines met again are no lone token: found without the hint, they are
     // replayed before it is worked out.
-    let found = LINES.with(|memo| {
-        let memo = memo.borrow();
-        match memo.find(key, line, false, lex) {
-            Some(lexed) if !lexed.hintable => {
-                lexed.replayed.set(true);
-                replay(lexed, idx, out);
-                Found::Replayed
-            }
-            Some(_) => Found::Hintable,
-            None => Found::Missing,
+    let found = match memo.find(key, line, false, lex) {
+        Some(lexed) if !lexed.hintable => {
+            lexed.replayed.set(true);
+            replay(lexed, idx, out);
+            Found::Replayed
         }
-    });
+        Some(_) => Found::Hintable,
+        None => Found::Missing,
+    };
     if found == Found::Replayed {
         return;
     }
     let hintable = found == Found::Hintable || hint_may_apply(line, lex);
     let hint = hintable && among_numbers();
     if hintable {
-        let replayed = LINES.with(|memo| {
-            let memo = memo.borrow();
-            let Some(lexed) = memo.find(key, line, hint, lex) else {
-                return false;
-            };
+        if let Some(lexed) = memo.find(key, line, hint, lex) {
             lexed.replayed.set(true);
             replay(lexed, idx, out);
-            true
-        });
-        if replayed {
             return;
         }
     }
@@ -631,20 +653,15 @@ fn lex_remembered(
     if line.len() > MAX_REMEMBERED_LINE {
         return;
     }
-    LINES.with(|memo| {
-        let mut memo = memo.borrow_mut();
+    {
         if memo.stamp != lex.stamp {
             memo.lines
                 .iter_mut()
                 .for_each(std::collections::HashMap::clear);
-            memo.seen.clear();
             memo.items = 0;
             memo.stamp = lex.stamp;
         }
-        if memo.seen.len() >= MAX_SEEN_LINES {
-            memo.seen.clear();
-        }
-        if memo.seen.insert(seen_key(key, hint)) {
+        if !memo.mark_seen(seen_key(key, hint)) {
             return;
         }
         // A group follows a segment of its own line, if any.
@@ -666,7 +683,7 @@ fn lex_remembered(
             memo.lines[0].len() + memo.lines[1].len() >= MAX_REMEMBERED_LINES
                 || memo.items >= MAX_REMEMBERED_ITEMS
         };
-        if full(&memo) {
+        if full(memo) {
             // A template's lines come back report after report, most others never:
             // the lines replayed since the memo was last full are kept, the rest let
             // go (on the 2,000 bench reports, lines lexed 52,370 -> 43,722).
@@ -701,7 +718,7 @@ fn lex_remembered(
         if let Some(other) = memo.lines[usize::from(hint)].insert(key, lexed) {
             memo.items = memo.items.saturating_sub(other.items());
         }
-    });
+    }
 }
 
 /// Adds what `lexed` remembers to `out`, as given for line `idx`. Out of line so
@@ -1591,6 +1608,22 @@ mod tests {
             shown(&lex_lines(&as_strs(&region), 0..region.len(), &lex)),
             fresh
         );
+    }
+
+    #[test]
+    fn a_seen_mark_is_found_until_a_hash_of_the_same_slot_takes_it_over() {
+        let mut memo = LineMemo::default();
+        let key = line_hash("1.属于国家秘密 2 0");
+        let (plain, hinted) = (seen_key(key, false), seen_key(key, true));
+        assert!(!memo.mark_seen(plain));
+        assert!(!memo.mark_seen(hinted), "the two readings take two slots");
+        assert!(memo.mark_seen(plain));
+        assert!(memo.mark_seen(hinted));
+        // Same top bits, another hash: the slot is taken over.
+        let other = plain ^ 1;
+        assert!(!memo.mark_seen(other));
+        assert!(!memo.mark_seen(plain));
+        assert!(memo.mark_seen(plain));
     }
 
     fn run(text: &str) -> Candidates {
