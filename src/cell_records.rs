@@ -119,7 +119,8 @@ impl IdPart {
         IdPart { block, bytes }
     }
 
-    fn push(&self, out: &mut Vec<u8>) {
+    /// Appends the part (`doc_id,`).
+    pub fn push(&self, out: &mut Vec<u8>) {
         if self.bytes.len() <= ID_BLOCK {
             let at = out.len();
             out.extend_from_slice(&self.block);

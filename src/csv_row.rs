@@ -26,6 +26,16 @@ pub fn write_record<W: Write, T: AsRef<[u8]>>(out: &mut W, record: &[T]) -> io::
     out.write_all(b"\n")
 }
 
+/// Appends one field as [`write_fields`] writes it (quoted only when it must be),
+/// without the loop over fields and the writer's calls.
+pub fn push_field(out: &mut Vec<u8>, field: &[u8]) {
+    if needs_quotes(field) {
+        let _ = write_fields(out, &[field]);
+    } else {
+        out.extend_from_slice(field);
+    }
+}
+
 /// Appends `fields` with commas between them and no terminator (the start of a
 /// record that many records share); true when nothing was written.
 pub fn write_fields<W: Write, T: AsRef<[u8]>>(out: &mut W, fields: &[T]) -> io::Result<bool> {
