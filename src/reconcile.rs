@@ -985,6 +985,26 @@ mod tests {
         Ok(())
     }
 
+    /// A table with misread and unknown cells scattered over it
+    /// ([`crate::solve::scattered`]) and, given `row`, one row garbled: its first
+    /// cell `base`, every other `v`.
+    fn with_garbled_row(
+        d: &crate::dictionary::Dictionaries,
+        which: usize,
+        base: i64,
+        set: Vec<(usize, usize, i64)>,
+        row: Option<(usize, i64)>,
+    ) -> (&Table, TableResult) {
+        let (t, mut tr) = crate::solve::scattered(d, which, base, set);
+        if let Some((r, v)) = row {
+            let r = r % tr.cells.len();
+            for (c, cell) in tr.cells[r].iter_mut().enumerate() {
+                cell.value = Some(Num::int(if c == 0 { base } else { v }));
+            }
+        }
+        (t, tr)
+    }
+
     proptest::proptest! {
         /// The rows ruled out before their propagation change nothing: the row to drop
         /// is the one the search over every candidate row finds (tables with misread
@@ -997,13 +1017,7 @@ mod tests {
             row in proptest::option::of((0usize..64, 0i64..10)),
         ) {
             let d = crate::dictionary::Dictionaries::embedded().unwrap();
-            let (t, mut tr) = crate::solve::scattered(&d, which, base, set);
-            if let Some((r, v)) = row {
-                let r = r % tr.cells.len();
-                for (c, cell) in tr.cells[r].iter_mut().enumerate() {
-                    cell.value = Some(Num::int(if c == 0 { base } else { v }));
-                }
-            }
+            let (t, tr) = with_garbled_row(&d, which, base, set, row);
             let sys = System::new(t, &tr);
             let g = grid(&tr);
             let failing = sys.propagate(&g).failing();
@@ -1025,13 +1039,7 @@ mod tests {
             row in proptest::option::of((0usize..64, 0i64..10)),
         ) {
             let d = crate::dictionary::Dictionaries::embedded().unwrap();
-            let (t, mut tr) = crate::solve::scattered(&d, which, base, set);
-            if let Some((r, v)) = row {
-                let r = r % tr.cells.len();
-                for (c, cell) in tr.cells[r].iter_mut().enumerate() {
-                    cell.value = Some(Num::int(if c == 0 { base } else { v }));
-                }
-            }
+            let (t, mut tr) = with_garbled_row(&d, which, base, set, row);
             let sys = System::new(t, &tr);
             let mut apart = tr.clone();
             let log = repair_misreads_in(&mut apart, &sys, &d.lexicon);
