@@ -741,12 +741,14 @@ impl<'a> Iterator for TabFields<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         let rest = self.0?;
-        match memchr::memchr(b'\t', rest.as_bytes()) {
-            Some(p) => {
-                self.0 = rest.get(p + 1..);
-                rest.get(..p)
-            }
-            None => self.0.take(),
+        // Fields are short (a cell's number, a label): a call of `memchr` a field
+        // cost more than looking at their bytes.
+        let p = find_byte(rest.as_bytes(), 0, b'\t');
+        if p < rest.len() {
+            self.0 = rest.get(p + 1..);
+            rest.get(..p)
+        } else {
+            self.0.take()
         }
     }
 }
@@ -761,16 +763,75 @@ impl<'a> Iterator for SpaceSplit<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         let bytes = self.0.as_bytes();
-        let start = bytes.iter().position(|&b| b != b' ')?;
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| b == b' ')
-            .map_or(bytes.len(), |n| start + n);
+        let start = past_byte(bytes, 0, b' ');
+        if start == bytes.len() {
+            self.0 = "";
+            return None;
+        }
+        let end = find_byte(bytes, start, b' ');
         // A space is one byte, so both ends are character boundaries.
         let token = self.0.get(start..end)?;
         self.0 = self.0.get(end..).unwrap_or_default();
         Some(token)
     }
+}
+
+/// Bytes `b` holds eight at a time from `i` (its low byte the first), or None past
+/// the last whole eight.
+#[inline]
+fn eight_at(b: &[u8], i: usize) -> Option<u64> {
+    let chunk = b.get(i..i + 8)?;
+    let mut word = [0; 8];
+    word.copy_from_slice(chunk);
+    Some(u64::from_le_bytes(word))
+}
+
+/// The first byte of `b` at or after `i` that is `x`, or `b.len()`: eight bytes a
+/// step (a label's token is tens of bytes; a loop a byte cost about four
+/// instructions each).
+#[inline]
+fn find_byte(b: &[u8], mut i: usize, x: u8) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(w) = eight_at(b, i) {
+        // Bit 7 of each byte that is `x`: exact for the lowest such byte (a borrow
+        // only runs upward from a zero byte).
+        let v = w ^ (ONES * u64::from(x));
+        let found = v.wrapping_sub(ONES) & !v & HIGH;
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&y) = b.get(i) {
+        if y == x {
+            return i;
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// The first byte of `b` at or after `i` that is not `x`, or `b.len()`: eight bytes
+/// a step (a spaced layout's gaps run to tens of spaces).
+#[inline]
+fn past_byte(b: &[u8], mut i: usize, x: u8) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    while let Some(w) = eight_at(b, i) {
+        // The lowest set bit is in the first byte that is not `x`.
+        let other = w ^ (ONES * u64::from(x));
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&y) = b.get(i) {
+        if y != x {
+            return i;
+        }
+        i += 1;
+    }
+    b.len()
 }
 
 /// Whether a token in tab cell `field` stands well inside a row's numbers: at least
@@ -1303,6 +1364,35 @@ mod tests {
             let ours: Vec<&str> = SpaceSplit(&s).collect();
             let std: Vec<&str> = s.split(' ').filter(|t| !t.is_empty()).collect();
             proptest::prop_assert_eq!(ours, std);
+        }
+
+        #[test]
+        fn space_split_and_tab_fields_of_long_lines_are_split_alike(
+            s in "[ a1一\t\u{3000}|\u{a0}\u{80}]{0,80}",
+            runs in proptest::collection::vec((0usize..20, 0usize..80), 0..4),
+        ) {
+            // Runs of spaces and of other bytes longer than a step of eight.
+            let mut s = s;
+            for (n, at) in runs {
+                let at = (0..=at.min(s.len())).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+                s.insert_str(at, &" ".repeat(n));
+                s.insert_str(at, &"一a".repeat(n / 3));
+            }
+            let ours: Vec<&str> = SpaceSplit(&s).collect();
+            let std: Vec<&str> = s.split(' ').filter(|t| !t.is_empty()).collect();
+            proptest::prop_assert_eq!(ours, std);
+            let ours: Vec<&str> = TabFields(Some(&s)).collect();
+            let std: Vec<&str> = s.split('\t').collect();
+            proptest::prop_assert_eq!(ours, std);
+            for i in 0..=s.len() {
+                let b = s.as_bytes();
+                let plain = |x: u8, eq: bool| {
+                    b[i..].iter().position(|&y| (y == x) == eq).map_or(b.len(), |n| i + n)
+                };
+                proptest::prop_assert_eq!(find_byte(b, i, b' '), plain(b' ', true));
+                proptest::prop_assert_eq!(find_byte(b, i, b'\t'), plain(b'\t', true));
+                proptest::prop_assert_eq!(past_byte(b, i, b' '), plain(b' ', false));
+            }
         }
 
         #[test]
