@@ -661,8 +661,9 @@ const MAX_BEST_ANSWERS: usize = 2_048;
 pub(crate) struct LabelMemo<K, V> {
     stamp: u64,
     extra: u64,
-    /// What scoring reads of each label: its ordinal and its keys.
-    labels: Vec<(Option<Ordinal>, Vec<Vec<char>>)>,
+    /// What scoring reads of each label, its ordinal and its keys, by the label's
+    /// stamp (which tells them apart).
+    labels: Vec<u64>,
     pub(crate) found: HashMap<K, V, BuildHasherDefault<CharHasher>>,
     /// The set's gate, made by the first caller that wants one.
     pub(crate) gate: Option<LabelGate>,
@@ -674,11 +675,7 @@ impl<K, V> LabelMemo<K, V> {
         self.stamp == g.stamp()
             && self.extra == extra
             && self.labels.len() == labels.len()
-            && self
-                .labels
-                .iter()
-                .zip(labels)
-                .all(|((o, keys), l)| *o == l.ordinal && *keys == l.key_chars)
+            && self.labels.iter().zip(labels).all(|(&s, l)| s == l.stamp)
     }
 }
 
@@ -719,10 +716,7 @@ fn memo_place<K, V>(
     sets.push(LabelMemo {
         stamp: g.stamp(),
         extra,
-        labels: labels
-            .iter()
-            .map(|l| (l.ordinal, l.key_chars.clone()))
-            .collect(),
+        labels: labels.iter().map(|l| l.stamp).collect(),
         found: HashMap::default(),
         gate: None,
     });
@@ -2038,6 +2032,45 @@ mod tests {
                 proptest::prop_assert_eq!(got, all);
             }
         }
+    }
+
+    /// A label set's memo is told by its labels' stamps: two labels with one stamp
+    /// (a label and its clones) have the same ordinal and keys, what scoring reads.
+    #[test]
+    fn labels_with_one_stamp_score_alike() {
+        let d = crate::dictionary::Dictionaries::embedded().unwrap();
+        let mut all: Vec<Label> = (d.templates.iter())
+            .flat_map(|t| &t.tables)
+            .flat_map(|t| {
+                let rows = t.rows.iter().map(|r| &r.label);
+                let columns = t
+                    .blocks
+                    .iter()
+                    .flat_map(|b| b.columns.iter().map(|c| &c.label));
+                let groups = t.groups.iter().map(|g| &g.label);
+                rows.chain(columns).chain(groups).chain(&t.header_labels)
+            })
+            .cloned()
+            .collect();
+        all.extend(all.clone());
+        let mut by_stamp: HashMap<u64, &Label> = HashMap::new();
+        for l in &all {
+            let first = by_stamp.entry(l.stamp).or_insert(l);
+            assert_eq!(first.ordinal, l.ordinal, "{}", l.text);
+            assert_eq!(first.key_chars, l.key_chars, "{}", l.text);
+        }
+        let lex = &d.lexicon;
+        let (a, b) = (Label::for_tests("其他", lex), Label::for_tests("其他", lex));
+        assert_ne!(a.stamp, b.stamp);
+        // The same labels gathered again find their set's memo; another set does not.
+        let labels: Vec<&Label> = all.iter().take(6).collect();
+        let again: Vec<&Label> = all.iter().take(6).collect();
+        let mut sets: Vec<BestAnswers> = Vec::new();
+        let (at, made) = memo_place(&mut sets, &labels, &d.glyphs, 0, 4);
+        assert!(made);
+        assert_eq!(memo_place(&mut sets, &again, &d.glyphs, 0, 4), (at, false));
+        let other: Vec<&Label> = all.iter().skip(1).take(6).collect();
+        assert!(memo_place(&mut sets, &other, &d.glyphs, 0, 4).1);
     }
 
     #[test]
