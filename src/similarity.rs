@@ -352,8 +352,8 @@ thread_local! {
 /// or None as soon as it must exceed `max` (every later row of the table only grows,
 /// so most unrelated pairs stop after a few characters).
 fn weighted_distance(a: &[char], b: &[char], g: &GlyphCosts, max: f64) -> Option<f64> {
-    weighted_table(a, b.len(), max, |i, j| {
-        let (ca, cb) = (a[i], b[j]);
+    weighted_table(a, b, max, |i, _, &cb| {
+        let ca = a[i];
         if ca == cb {
             0.0
         } else {
@@ -378,8 +378,8 @@ fn weighted_distance_in(
     if a.len() > MAX_PATTERN || b.len() != masks.len() {
         return weighted_distance(a, b, g, max);
     }
-    weighted_table(a, b.len(), max, |i, j| {
-        let (bit, m) = (1u64 << i, masks[j]);
+    weighted_table(a, masks, max, |i, j, m| {
+        let bit = 1u64 << i;
         if m[0] & bit != 0 {
             0.0
         } else if m[1] & bit == 0 {
@@ -390,16 +390,17 @@ fn weighted_distance_in(
     })
 }
 
-/// The weighted edit table of `a` against a key of `b_len` characters, with `cost(i,
-/// j)` the substitution cost of their characters `i` and `j`, two rows kept per
-/// thread; None as soon as a row's lowest entry exceeds `max`.
+/// The weighted edit table of `a` against a key of `cols.len()` characters, with
+/// `cost(i, j, &cols[j])` the substitution cost of their characters `i` and `j`, two
+/// rows kept per thread; None as soon as a row's lowest entry exceeds `max`.
 #[inline(always)]
-fn weighted_table(
+fn weighted_table<T>(
     a: &[char],
-    b_len: usize,
+    cols: &[T],
     max: f64,
-    mut cost: impl FnMut(usize, usize) -> f64,
+    mut cost: impl FnMut(usize, usize, &T) -> f64,
 ) -> Option<f64> {
+    let b_len = cols.len();
     ROWS.with(|rows| {
         let mut rows = rows.borrow_mut();
         let (prev, cur) = &mut *rows;
@@ -412,19 +413,24 @@ fn weighted_table(
             // picks what `f64::min` picks, without its NaN handling; the entry to the
             // left is kept in a register; the rows are cut to the key's length so that
             // no index is checked. About a fifth of the instructions a cell.
+            // The columns, the row above and the row walked together (no index is
+            // checked); the entry above-left is carried in a register like the left one.
             let (above, row) = (&prev[..=b_len], &mut cur[..=b_len]);
             let mut left = (i + 1) as f64;
             row[0] = left;
             let mut lowest = left;
-            for j in 0..b_len {
-                let sub = above[j] + cost(i, j);
-                let up = above[j + 1] + 1.0;
+            let mut diagonal = above[0];
+            let cells = cols.iter().zip(&above[1..]).zip(&mut row[1..]);
+            for (j, ((col, &above_j), out)) in cells.enumerate() {
+                let sub = diagonal + cost(i, j, col);
+                diagonal = above_j;
+                let up = above_j + 1.0;
                 let side = left + 1.0;
                 let mut v = if up < sub { up } else { sub };
                 if side < v {
                     v = side;
                 }
-                row[j + 1] = v;
+                *out = v;
                 left = v;
                 if v < lowest {
                     lowest = v;
