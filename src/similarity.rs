@@ -757,11 +757,19 @@ impl Hasher for KeyHasher {
     }
     fn write(&mut self, bytes: &[u8]) {
         let n = bytes.len();
-        let word = |at: usize| {
-            let mut w = [0; 8];
-            let part = &bytes[at..(at + 8).min(n)];
-            w[..part.len()].copy_from_slice(part);
-            u64::from_le_bytes(w)
+        // Eight bytes from `at`, read as one word when there are eight (every word of
+        // a key of eight bytes or more): a copy of a length known only at run time is
+        // a call to `memcpy`. A shorter key's one word is padded with zeros.
+        let word = |at: usize| match bytes.get(at..at + 8) {
+            Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) => {
+                u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7])
+            }
+            _ => {
+                let mut w = [0; 8];
+                let part = &bytes[at.min(n)..(at + 8).min(n)];
+                w[..part.len()].copy_from_slice(part);
+                u64::from_le_bytes(w)
+            }
         };
         let mut h = self.0 ^ n as u64;
         let mut mix = |w: u64| h = (h.rotate_left(26) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
@@ -2037,6 +2045,38 @@ mod tests {
                 };
                 proptest::prop_assert_eq!(got, all);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// A key's words read whole (eight bytes there) hash as the words copied
+        /// into a zeroed buffer, the plain reading, for keys of every length.
+        #[test]
+        fn key_words_read_whole_hash_as_copied_words(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..48),
+        ) {
+            let plain = {
+                let n = bytes.len();
+                let word = |at: usize| {
+                    let mut w = [0; 8];
+                    let part = &bytes[at..(at + 8).min(n)];
+                    w[..part.len()].copy_from_slice(part);
+                    u64::from_le_bytes(w)
+                };
+                let mut h = n as u64;
+                let mut mix = |w: u64| h = (h.rotate_left(26) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+                mix(word(0));
+                if n > 8 {
+                    mix(word(n - 8));
+                }
+                if n > 16 {
+                    mix(word(n / 2 - 4));
+                }
+                h
+            };
+            let mut hasher = KeyHasher::default();
+            hasher.write(&bytes);
+            proptest::prop_assert_eq!(hasher.finish(), plain);
         }
     }
 
