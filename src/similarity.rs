@@ -1515,7 +1515,7 @@ mod limit_table;
 
 #[path = "label_gate.rs"]
 mod label_gate;
-pub(crate) use label_gate::{holds as label_gate_holds, LabelGate};
+pub(crate) use label_gate::{held as label_gate_held, holds as label_gate_holds, LabelGate};
 
 #[cfg(test)]
 mod tests {
