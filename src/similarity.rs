@@ -943,8 +943,8 @@ pub fn best_label_at_least(
 }
 
 /// [`best_label_at_least`] of one label set, glyph table and floor for segment after
-/// segment: the set's memo is told apart from the others (by comparing every label's
-/// keys) once, not once per segment.
+/// segment: the set's memo is told apart from the others (by its labels' stamps)
+/// once, not once per segment.
 pub struct BestLabel<'a> {
     labels: &'a [&'a Label],
     g: &'a GlyphCosts,
