@@ -21,7 +21,7 @@ use std::hash::{Hash, Hasher};
 use crate::candidates::Segment;
 use crate::dictionary::Label;
 use crate::ordinal::Ordinal;
-use crate::similarity::label_gate_holds as holds;
+use crate::similarity::{label_gate_held as held, label_gate_holds as holds};
 use crate::similarity::{
     label_memo, number_keys, score_label, GlyphCosts, LabelGate, LabelMemo, LabelScore, Runs,
     SegmentNames, NO_NAME,
@@ -93,32 +93,59 @@ thread_local! {
     static DECODED: std::cell::RefCell<Decoded> = std::cell::RefCell::new(Decoded::default());
 }
 
-/// The characters of a table's segment keys, each key decoded when a run first needs
-/// it: a missed segment's runs take the keys of up to five segments, and a misread
-/// segment misses the segments before it too, so a key was decoded up to five times.
+/// The most characters [`Decoded`] keeps (4 MB); past this it starts again.
+const MAX_DECODED: usize = 1 << 20;
+
+/// The characters of the segment keys a thread has numbered, each key decoded when a
+/// run first needs it and kept while its number stands for it (one generation of the
+/// names): a missed segment's runs take the keys of up to five segments, a misread
+/// segment misses the segments before it too, and a template's reports print the
+/// same keys, so a key was decoded many times.
 #[derive(Default)]
 struct Decoded {
     chars: Vec<char>,
-    /// By segment: where its characters are in `chars`, None until decoded.
+    /// By key number: where its characters are in `chars`, None until decoded.
     at: Vec<Option<(usize, usize)>>,
+    /// The generation of the names the numbers are of.
+    generation: u64,
 }
 
 impl Decoded {
-    /// Forgets every key, for a table of `n` segments.
-    fn reset(&mut self, n: usize) {
-        self.chars.clear();
-        self.at.clear();
-        self.at.resize(n, None);
+    /// Forgets every key when `names` are of another generation than those kept.
+    fn take_names_of(&mut self, names: &SegmentNames) {
+        if self.generation != names.generation {
+            self.generation = names.generation;
+            self.forget();
+        }
     }
 
-    /// The characters of segment `i`'s key.
-    fn chars(&mut self, segments: &[Segment], i: usize) -> &[char] {
-        let (start, end) = match self.at[i] {
+    fn forget(&mut self) {
+        self.chars.clear();
+        self.at.clear();
+    }
+
+    /// The characters of segment `i`'s key; `names` numbers the segments' keys.
+    fn chars(&mut self, segments: &[Segment], names: &[u32], i: usize) -> &[char] {
+        let key = &segments[i].body_key;
+        if self.chars.len() + key.len() > MAX_DECODED {
+            self.forget();
+        }
+        // A key without a number (prose, in no run) is decoded and not kept.
+        let number = names.get(i).copied().filter(|&n| n != NO_NAME);
+        let Some(number) = number.map(|n| n as usize) else {
+            let start = self.chars.len();
+            self.chars.extend(key.chars());
+            return &self.chars[start..];
+        };
+        if self.at.len() <= number {
+            self.at.resize(number + 1, None);
+        }
+        let (start, end) = match self.at[number] {
             Some(span) => span,
             None => {
                 let start = self.chars.len();
-                self.chars.extend(segments[i].body_key.chars());
-                self.at[i] = Some((start, self.chars.len()));
+                self.chars.extend(key.chars());
+                self.at[number] = Some((start, self.chars.len()));
                 (start, self.chars.len())
             }
         };
@@ -215,14 +242,17 @@ impl SegmentKey {
 
 impl Hash for SegmentKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        // Folded into one word here: `CharHasher` takes a word a step, and the
-        // numbers are small, so each is mixed in by a multiplication of its own.
+        // Folded into one word here: `CharHasher` takes a word a step. The numbers
+        // fit 32 bits (the ordinal and the run flag 18), so two go in a word, each
+        // word mixed in by a multiplication of its own: three, not five.
         let ordinal = self
             .ordinal
             .map_or(0, |o| 1 + ((o.kind as u64) << 8 | u64::from(o.n)));
-        let mut h = ordinal << 1 | u64::from(self.run);
-        for &p in &self.pieces {
-            h = (h.rotate_left(26) ^ u64::from(p)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        let tag = ordinal << 1 | u64::from(self.run);
+        let [a, b, c, d, e] = self.pieces.map(u64::from);
+        let mut h = 0u64;
+        for w in [tag | a << 32, b | c << 32, d | e << 32] {
+            h = (h.rotate_left(26) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
         }
         state.write_u64(h);
     }
@@ -333,7 +363,11 @@ pub fn align_named(
     // `j`; every bit past GATED_LABELS labels).
     let mut remembered_labels: u128 = 0;
     let mut decoded = DECODED.with(std::cell::RefCell::take);
-    decoded.reset(n);
+    decoded.take_names_of(names);
+    // The rows a match set a cell of: bit 0 the row at hand, bit `k` the `k`th after
+    // it; shifted as a row is taken, so that its matches, `k + 1` segments long, set
+    // bit `k` (a run is at most MAX_PIECES segments).
+    let mut pending: u32 = 0;
     for i in 0..=n {
         // Every run of segments from `i` that may form one label (segments `i` up to
         // `i + pieces`); only needed while row `i` of the table is relaxed, and only
@@ -350,7 +384,7 @@ pub fn align_named(
             scores.fill(None);
             remembered_labels = 0;
             for k in 0..pieces {
-                let piece = decoded.chars(segments, i + k);
+                let piece = decoded.chars(segments, &names.numbers, i + k);
                 match set.found.get(&key.run(k + 1)).map(hit) {
                     Some(found) => {
                         runs.extend_chars(piece);
@@ -380,7 +414,13 @@ pub fn align_named(
         let (done, rest) = best.split_at_mut(row);
         let cells = &mut rest[..w];
         let mut carry = f64::NEG_INFINITY;
-        if i > 0 {
+        let set_here = pending & 1 != 0;
+        pending >>= 1;
+        if i > 0 && !set_here {
+            // No match set a cell of this row, so each cell is the one above: the row
+            // above never falls along its length, so the pass below would copy it.
+            cells.copy_from_slice(&done[row - w..]);
+        } else if i > 0 {
             for (&up, cell) in done[row - w..].iter().zip(cells) {
                 let v = if up > *cell { up } else { *cell };
                 carry = if carry > v { carry } else { v };
@@ -411,6 +451,7 @@ pub fn align_named(
                 let value = here + s.score - ACCEPT;
                 if relax(&mut best, to, value) {
                     matched.push((to as u64, k + 1, s));
+                    pending |= 1 << k;
                 }
             }
         } else if has_runs {
@@ -424,10 +465,7 @@ pub fn align_named(
                 _ => !0,
             };
             let visit = reach | remembered_labels;
-            for j in 0..m {
-                if !holds(visit, j) {
-                    continue;
-                }
+            for j in held(visit, m) {
                 let here = best[row + j];
                 if here == f64::NEG_INFINITY {
                     continue;
@@ -464,6 +502,7 @@ pub fn align_named(
                         let to = (i + k + 1) * w + j + 1;
                         if relax(&mut best, to, here + s.score - ACCEPT) {
                             matched.push((to as u64, (k + 1) as u8, *s));
+                            pending |= 1 << k;
                         }
                     }
                 }
@@ -575,6 +614,7 @@ mod tests {
     use crate::normalize::{as_strs, normalize_line};
     use crate::similarity::CharHasher;
     use std::hash::BuildHasherDefault;
+    use std::rc::Rc;
 
     fn align_text(text: &str, template: usize) -> Vec<Option<String>> {
         let d = Dictionaries::embedded().unwrap();
@@ -594,6 +634,58 @@ mod tests {
                 })
             })
             .collect()
+    }
+
+    proptest::proptest! {
+        /// A key's characters kept by its number are its key's, table after table,
+        /// across generations of the names and past the bound on what is kept
+        /// (keys of up to 3,000 characters, a number seen again with the key it was
+        /// given, a key without one).
+        #[test]
+        fn kept_characters_are_the_keys(
+            tables in proptest::collection::vec(
+                (proptest::collection::vec((0usize..40, 0usize..3_000), 1..12), proptest::bool::ANY),
+                1..40,
+            ),
+        ) {
+            let text: Vec<char> = "属于国家秘密行政执法a1".chars().collect();
+            let key_of = |n: usize, len: usize| -> Rc<str> {
+                let len = if n % 3 == 0 { len } else { len % 40 };
+                (0..len).map(|i| text[(n + i) % text.len()]).collect::<String>().into()
+            };
+            let mut decoded = Decoded::default();
+            let mut generation = 1;
+            // Within a generation a number stands for one key.
+            let mut lengths: HashMap<usize, usize> = HashMap::new();
+            for (keys, new_generation) in &tables {
+                if *new_generation {
+                    generation += 1;
+                    lengths.clear();
+                }
+                let segments: Vec<Segment> = keys
+                    .iter()
+                    .map(|&(n, len)| Segment {
+                        line: 0,
+                        text: Rc::from(""),
+                        ordinal: None,
+                        body_key: key_of(n, *lengths.entry(n).or_insert(len)),
+                        prose: false,
+                    })
+                    .collect();
+                let names = SegmentNames {
+                    numbers: keys
+                        .iter()
+                        .map(|&(n, _)| if n == 39 { NO_NAME } else { n as u32 })
+                        .collect(),
+                    generation,
+                };
+                decoded.take_names_of(&names);
+                for (i, s) in segments.iter().enumerate().rev() {
+                    let want: Vec<char> = s.body_key.chars().collect();
+                    proptest::prop_assert_eq!(decoded.chars(&segments, &names.numbers, i), &want[..]);
+                }
+            }
+        }
     }
 
     proptest::proptest! {

@@ -159,6 +159,11 @@ pub struct Label {
     /// once the dictionaries are loaded: every comparison of a label needs them, and
     /// they depend on the dictionaries alone. Empty until then (a label made alone).
     pub key_ids: Vec<Option<Vec<u16>>>,
+    /// Tells its ordinal and keys from those of every other label made in the process
+    /// (a clone keeps it, and nothing changes a label's keys once it is made): the
+    /// similarity memos tell a label set by its labels' stamps instead of comparing
+    /// every key of every label.
+    pub(crate) stamp: u64,
 }
 
 impl Label {
@@ -188,6 +193,10 @@ impl Label {
             key_ids: Vec::new(),
             keys,
             full_keys,
+            stamp: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         }
     }
 }

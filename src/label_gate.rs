@@ -36,6 +36,23 @@ pub(crate) fn holds(labels: u128, j: usize) -> bool {
     j >= GATED_LABELS || labels >> j & 1 != 0
 }
 
+/// The labels of a set of `m` that `labels` holds ([`holds`]), ascending: a caller
+/// that visits only those walks the set bits instead of asking of every label.
+pub(crate) fn held(labels: u128, m: usize) -> impl Iterator<Item = usize> {
+    let mut bits = match u32::try_from(m).ok().and_then(|m| 1u128.checked_shl(m)) {
+        Some(past) => labels & (past - 1),
+        None => labels,
+    };
+    std::iter::from_fn(move || {
+        (bits != 0).then(|| {
+            let j = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            j
+        })
+    })
+    .chain(GATED_LABELS..m)
+}
+
 impl LabelGate {
     /// The gate of `labels` scored with `g` at `floor`.
     pub(crate) fn new(labels: &[&Label], g: &GlyphCosts, floor: f64) -> LabelGate {
@@ -143,6 +160,21 @@ mod tests {
                 OrdinalKind::Arabic,
             ][k],
             n,
+        }
+    }
+
+    proptest::proptest! {
+        /// The labels `held` walks are those `holds` says the mask holds, in order,
+        /// for sets shorter and longer than the mask.
+        #[test]
+        fn held_walks_the_labels_holds_tells(
+            high in proptest::num::u64::ANY,
+            low in proptest::num::u64::ANY,
+            m in 0usize..300,
+        ) {
+            let labels = u128::from(high) << 64 | u128::from(low);
+            let plain: Vec<usize> = (0..m).filter(|&j| holds(labels, j)).collect();
+            proptest::prop_assert_eq!(held(labels, m).collect::<Vec<_>>(), plain);
         }
     }
 

@@ -352,8 +352,8 @@ thread_local! {
 /// or None as soon as it must exceed `max` (every later row of the table only grows,
 /// so most unrelated pairs stop after a few characters).
 fn weighted_distance(a: &[char], b: &[char], g: &GlyphCosts, max: f64) -> Option<f64> {
-    weighted_table(a, b.len(), max, |i, j| {
-        let (ca, cb) = (a[i], b[j]);
+    weighted_table(a, b, max, |i, _, &cb| {
+        let ca = a[i];
         if ca == cb {
             0.0
         } else {
@@ -378,8 +378,8 @@ fn weighted_distance_in(
     if a.len() > MAX_PATTERN || b.len() != masks.len() {
         return weighted_distance(a, b, g, max);
     }
-    weighted_table(a, b.len(), max, |i, j| {
-        let (bit, m) = (1u64 << i, masks[j]);
+    weighted_table(a, masks, max, |i, j, m| {
+        let bit = 1u64 << i;
         if m[0] & bit != 0 {
             0.0
         } else if m[1] & bit == 0 {
@@ -390,16 +390,17 @@ fn weighted_distance_in(
     })
 }
 
-/// The weighted edit table of `a` against a key of `b_len` characters, with `cost(i,
-/// j)` the substitution cost of their characters `i` and `j`, two rows kept per
-/// thread; None as soon as a row's lowest entry exceeds `max`.
+/// The weighted edit table of `a` against a key of `cols.len()` characters, with
+/// `cost(i, j, &cols[j])` the substitution cost of their characters `i` and `j`, two
+/// rows kept per thread; None as soon as a row's lowest entry exceeds `max`.
 #[inline(always)]
-fn weighted_table(
+fn weighted_table<T>(
     a: &[char],
-    b_len: usize,
+    cols: &[T],
     max: f64,
-    mut cost: impl FnMut(usize, usize) -> f64,
+    mut cost: impl FnMut(usize, usize, &T) -> f64,
 ) -> Option<f64> {
+    let b_len = cols.len();
     ROWS.with(|rows| {
         let mut rows = rows.borrow_mut();
         let (prev, cur) = &mut *rows;
@@ -412,19 +413,24 @@ fn weighted_table(
             // picks what `f64::min` picks, without its NaN handling; the entry to the
             // left is kept in a register; the rows are cut to the key's length so that
             // no index is checked. About a fifth of the instructions a cell.
+            // The columns, the row above and the row walked together (no index is
+            // checked); the entry above-left is carried in a register like the left one.
             let (above, row) = (&prev[..=b_len], &mut cur[..=b_len]);
             let mut left = (i + 1) as f64;
             row[0] = left;
             let mut lowest = left;
-            for j in 0..b_len {
-                let sub = above[j] + cost(i, j);
-                let up = above[j + 1] + 1.0;
+            let mut diagonal = above[0];
+            let cells = cols.iter().zip(&above[1..]).zip(&mut row[1..]);
+            for (j, ((col, &above_j), out)) in cells.enumerate() {
+                let sub = diagonal + cost(i, j, col);
+                diagonal = above_j;
+                let up = above_j + 1.0;
                 let side = left + 1.0;
                 let mut v = if up < sub { up } else { sub };
                 if side < v {
                     v = side;
                 }
-                row[j + 1] = v;
+                *out = v;
                 left = v;
                 if v < lowest {
                     lowest = v;
@@ -661,8 +667,9 @@ const MAX_BEST_ANSWERS: usize = 2_048;
 pub(crate) struct LabelMemo<K, V> {
     stamp: u64,
     extra: u64,
-    /// What scoring reads of each label: its ordinal and its keys.
-    labels: Vec<(Option<Ordinal>, Vec<Vec<char>>)>,
+    /// What scoring reads of each label, its ordinal and its keys, by the label's
+    /// stamp (which tells them apart).
+    labels: Vec<u64>,
     pub(crate) found: HashMap<K, V, BuildHasherDefault<CharHasher>>,
     /// The set's gate, made by the first caller that wants one.
     pub(crate) gate: Option<LabelGate>,
@@ -674,11 +681,7 @@ impl<K, V> LabelMemo<K, V> {
         self.stamp == g.stamp()
             && self.extra == extra
             && self.labels.len() == labels.len()
-            && self
-                .labels
-                .iter()
-                .zip(labels)
-                .all(|((o, keys), l)| *o == l.ordinal && *keys == l.key_chars)
+            && self.labels.iter().zip(labels).all(|(&s, l)| s == l.stamp)
     }
 }
 
@@ -719,10 +722,7 @@ fn memo_place<K, V>(
     sets.push(LabelMemo {
         stamp: g.stamp(),
         extra,
-        labels: labels
-            .iter()
-            .map(|l| (l.ordinal, l.key_chars.clone()))
-            .collect(),
+        labels: labels.iter().map(|l| l.stamp).collect(),
         found: HashMap::default(),
         gate: None,
     });
@@ -757,11 +757,19 @@ impl Hasher for KeyHasher {
     }
     fn write(&mut self, bytes: &[u8]) {
         let n = bytes.len();
-        let word = |at: usize| {
-            let mut w = [0; 8];
-            let part = &bytes[at..(at + 8).min(n)];
-            w[..part.len()].copy_from_slice(part);
-            u64::from_le_bytes(w)
+        // Eight bytes from `at`, read as one word when there are eight (every word of
+        // a key of eight bytes or more): a copy of a length known only at run time is
+        // a call to `memcpy`. A shorter key's one word is padded with zeros.
+        let word = |at: usize| match bytes.get(at..at + 8) {
+            Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) => {
+                u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7])
+            }
+            _ => {
+                let mut w = [0; 8];
+                let part = &bytes[at.min(n)..(at + 8).min(n)];
+                w[..part.len()].copy_from_slice(part);
+                u64::from_le_bytes(w)
+            }
         };
         let mut h = self.0 ^ n as u64;
         let mut mix = |w: u64| h = (h.rotate_left(26) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
@@ -935,8 +943,8 @@ pub fn best_label_at_least(
 }
 
 /// [`best_label_at_least`] of one label set, glyph table and floor for segment after
-/// segment: the set's memo is told apart from the others (by comparing every label's
-/// keys) once, not once per segment.
+/// segment: the set's memo is told apart from the others (by its labels' stamps)
+/// once, not once per segment.
 pub struct BestLabel<'a> {
     labels: &'a [&'a Label],
     g: &'a GlyphCosts,
@@ -1507,7 +1515,7 @@ mod limit_table;
 
 #[path = "label_gate.rs"]
 mod label_gate;
-pub(crate) use label_gate::{holds as label_gate_holds, LabelGate};
+pub(crate) use label_gate::{held as label_gate_held, holds as label_gate_holds, LabelGate};
 
 #[cfg(test)]
 mod tests {
@@ -2038,6 +2046,77 @@ mod tests {
                 proptest::prop_assert_eq!(got, all);
             }
         }
+    }
+
+    proptest::proptest! {
+        /// A key's words read whole (eight bytes there) hash as the words copied
+        /// into a zeroed buffer, the plain reading, for keys of every length.
+        #[test]
+        fn key_words_read_whole_hash_as_copied_words(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..48),
+        ) {
+            let plain = {
+                let n = bytes.len();
+                let word = |at: usize| {
+                    let mut w = [0; 8];
+                    let part = &bytes[at..(at + 8).min(n)];
+                    w[..part.len()].copy_from_slice(part);
+                    u64::from_le_bytes(w)
+                };
+                let mut h = n as u64;
+                let mut mix = |w: u64| h = (h.rotate_left(26) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+                mix(word(0));
+                if n > 8 {
+                    mix(word(n - 8));
+                }
+                if n > 16 {
+                    mix(word(n / 2 - 4));
+                }
+                h
+            };
+            let mut hasher = KeyHasher::default();
+            hasher.write(&bytes);
+            proptest::prop_assert_eq!(hasher.finish(), plain);
+        }
+    }
+
+    /// A label set's memo is told by its labels' stamps: two labels with one stamp
+    /// (a label and its clones) have the same ordinal and keys, what scoring reads.
+    #[test]
+    fn labels_with_one_stamp_score_alike() {
+        let d = crate::dictionary::Dictionaries::embedded().unwrap();
+        let mut all: Vec<Label> = (d.templates.iter())
+            .flat_map(|t| &t.tables)
+            .flat_map(|t| {
+                let rows = t.rows.iter().map(|r| &r.label);
+                let columns = t
+                    .blocks
+                    .iter()
+                    .flat_map(|b| b.columns.iter().map(|c| &c.label));
+                let groups = t.groups.iter().map(|g| &g.label);
+                rows.chain(columns).chain(groups).chain(&t.header_labels)
+            })
+            .cloned()
+            .collect();
+        all.extend(all.clone());
+        let mut by_stamp: HashMap<u64, &Label> = HashMap::new();
+        for l in &all {
+            let first = by_stamp.entry(l.stamp).or_insert(l);
+            assert_eq!(first.ordinal, l.ordinal, "{}", l.text);
+            assert_eq!(first.key_chars, l.key_chars, "{}", l.text);
+        }
+        let lex = &d.lexicon;
+        let (a, b) = (Label::for_tests("其他", lex), Label::for_tests("其他", lex));
+        assert_ne!(a.stamp, b.stamp);
+        // The same labels gathered again find their set's memo; another set does not.
+        let labels: Vec<&Label> = all.iter().take(6).collect();
+        let again: Vec<&Label> = all.iter().take(6).collect();
+        let mut sets: Vec<BestAnswers> = Vec::new();
+        let (at, made) = memo_place(&mut sets, &labels, &d.glyphs, 0, 4);
+        assert!(made);
+        assert_eq!(memo_place(&mut sets, &again, &d.glyphs, 0, 4), (at, false));
+        let other: Vec<&Label> = all.iter().skip(1).take(6).collect();
+        assert!(memo_place(&mut sets, &other, &d.glyphs, 0, 4).1);
     }
 
     #[test]
