@@ -525,10 +525,14 @@ fn consistent_readings(
 ) -> Option<Vec<Reading>> {
     let n = grid[run.row].len();
     let mut readings = Vec::new();
-    let judge = |placed: Row, how: &'static str| {
-        let mut g = grid.clone();
-        g[run.row] = placed.clone();
-        let out = sys.propagate_owned(g);
+    let mut out = Outcome {
+        values: Vec::new(),
+        failed: Vec::new(),
+        derived: Vec::new(),
+    };
+    let mut dirty = Vec::new();
+    let mut judge = |placed: Row, how: &'static str| {
+        sys.propagate_with_row(grid, run.row, &placed, &mut out, &mut dirty);
         let contradicts = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
         // A value read on a line that lost cells may itself be misread (94 read as
         // 9): each placed count must be checked by an identity it did not help force.

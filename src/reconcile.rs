@@ -77,6 +77,15 @@ fn repair(
 ) -> (Vec<Correction>, Option<Outcome>) {
     let mut log = Vec::new();
     let mut repaired: Vec<At> = Vec::new();
+    // Where each row's cells start among the table's cells: a round marks the cells
+    // it has seen there instead of searching a list of them for every cell it meets.
+    let mut starts = Vec::with_capacity(tr.cells.len());
+    let mut cells = 0;
+    for row in &tr.cells {
+        starts.push(cells);
+        cells += row.len();
+    }
+    let mut seen = vec![false; cells];
     // The table and its outcome after a repair where every cell was known: they are
     // the last round's with the repaired cell changed.
     let mut carried: Option<(Grid, Outcome)> = None;
@@ -107,17 +116,21 @@ fn repair(
         };
         // (cell, value, failed identities it cures, whether it explains them all)
         let mut fixes: Vec<(At, Num, Vec<usize>, bool)> = Vec::new();
-        let mut seen: Vec<At> = Vec::new();
+        seen.fill(false);
         for &i in &failing {
             for x in sys.cells(i) {
                 let cell = &tr.cells[x.0][x.1];
                 let Some(v) = cell.value.filter(|v| v.is_integer()) else {
                     continue;
                 };
-                if seen.contains(&x) || repaired.contains(&x) {
+                // A cell of the table (it was just read): its place is in `seen`.
+                let Some(mark) = starts.get(x.0).and_then(|&s| seen.get_mut(s + x.1)) else {
+                    continue;
+                };
+                if *mark || repaired.contains(&x) {
                     continue;
                 }
-                seen.push(x);
+                *mark = true;
                 let (touching, ways) = sys.touching_ways(x);
                 let cures = if known {
                     cure_values(sys, &base, touching, ways, &sides, x)

@@ -298,11 +298,14 @@ impl System {
     /// Whether instance `i` holds: `None` while one of its cells is unknown.
     pub fn holds(&self, i: usize, g: &Grid) -> Option<bool> {
         let (_, _, l, r) = &self.instances[i];
+        // Added in order with no list of the values (as Num::sum adds them): the
+        // placement of a short run asks it of every instance of every placement.
         let side = |cs: &[At]| -> Option<Num> {
-            cs.iter()
-                .map(|&(r, c)| g[r][c])
-                .collect::<Option<Vec<_>>>()
-                .map(Num::sum)
+            let mut sum = Num::default();
+            for &(r, c) in cs {
+                sum = sum + g[r][c]?;
+            }
+            Some(sum)
         };
         Some(side(l)? == side(r)?)
     }
@@ -375,10 +378,42 @@ impl System {
             failed: vec![false; self.instances.len()],
             derived: vec![false; self.instances.len()],
         };
+        self.settle(&mut out, &mut vec![true; self.instances.len()]);
+        out
+    }
+
+    /// [`System::propagate`] of `grid` with row `r` read as `row`, into `out` (its
+    /// buffers reused, `dirty` a scratch list): the placement of a short run tries
+    /// thousands of rows in one table, and a fresh grid and outcome each cost an
+    /// allocation a row.
+    pub fn propagate_with_row(
+        &self,
+        grid: &Grid,
+        r: usize,
+        row: &[Option<Num>],
+        out: &mut Outcome,
+        dirty: &mut Vec<bool>,
+    ) {
+        let n = self.instances.len();
+        out.values.clone_from(grid);
+        if let Some(cells) = out.values.get_mut(r) {
+            cells.clear();
+            cells.extend_from_slice(row);
+        }
+        for flags in [&mut out.failed, &mut out.derived] {
+            flags.clear();
+            flags.resize(n, false);
+        }
+        dirty.clear();
+        dirty.resize(n, true);
+        self.settle(out, dirty);
+    }
+
+    /// Propagation of `out`'s values with the instances `dirty` marks to look at.
+    fn settle(&self, out: &mut Outcome, dirty: &mut [bool]) {
         // An instance is looked at again only once one of its cells has changed: with
         // the same values it would find what it found before, which changed nothing (an
         // instance that fills or fails changes its own cell or is done).
-        let mut dirty = vec![true; self.instances.len()];
         loop {
             let mut changed = false;
             for i in 0..self.instances.len() {
@@ -386,13 +421,12 @@ impl System {
                     continue;
                 }
                 dirty[i] = false;
-                changed |= self.apply(i, &mut out, &mut dirty);
+                changed |= self.apply(i, out, dirty);
             }
             if !changed {
                 break;
             }
         }
-        out
     }
 
     /// Looks at instance `i` with `out`'s values and does what it finds: fails it, or
@@ -430,10 +464,9 @@ impl System {
         // Each side's known sum (added in order, as Num::sum does) and the unknown
         // cells (how many, and the first) in one pass, without a list per instance:
         // most looks at most instances end here.
-        let mut unknowns = 0;
         let mut first = None;
         let mut known = |cs: &[At]| {
-            let mut sum = Num::default();
+            let (mut sum, mut unknowns) = (Num::default(), 0usize);
             for &(r, c) in cs {
                 match g[r][c] {
                     Some(v) => sum = sum + v,
@@ -443,15 +476,19 @@ impl System {
                     }
                 }
             }
-            sum
+            (sum, unknowns)
         };
-        let (known_lhs, known_rhs) = (known(lhs), known(rhs));
+        let (known_lhs, on_left) = known(lhs);
+        let (known_rhs, on_right) = known(rhs);
+        let unknowns = on_left + on_right;
         let need = known_rhs - known_lhs;
         match (unknowns, first) {
             (0, _) if need != Num::default() => Look::Fails,
             (0, _) => Look::Nothing,
             (1, Some(x)) => {
-                let v = if lhs.contains(&x) {
+                // The one unknown is on the left iff the left side's pass met it (were
+                // it on both sides, both passes would have counted it).
+                let v = if on_left == 1 {
                     need
                 } else {
                     Num::default() - need
@@ -468,8 +505,10 @@ impl System {
                     .chain(rhs)
                     .copied()
                     .filter(|&(r, c)| g[r][c].is_none());
-                let all_lhs = many.clone().all(|x| lhs.contains(&x));
-                let all_rhs = many.clone().all(|x| rhs.contains(&x));
+                // A side that met no unknown holds them all on the other side; only
+                // a cell on both sides needs the lists searched.
+                let all_lhs = on_right == 0 || many.clone().all(|x| lhs.contains(&x));
+                let all_rhs = on_left == 0 || many.clone().all(|x| rhs.contains(&x));
                 if !(all_lhs || all_rhs) || !many.all(|x| self.non_negative(x)) {
                     return Look::Nothing;
                 }
@@ -488,6 +527,7 @@ impl System {
 }
 
 /// What one look at an instance finds.
+#[cfg_attr(test, derive(Debug, PartialEq))]
 enum Look {
     /// Nothing to do with these values.
     Nothing,
@@ -544,6 +584,63 @@ mod tests {
         out
     }
 
+    /// [`System::look`] as it was before each side counted its own unknowns: the
+    /// side of one unknown, and of many, found by searching the sides' lists.
+    fn look_plain(sys: &System, i: usize, g: &Grid) -> Look {
+        let (_, _, lhs, rhs) = &sys.instances[i];
+        let unknown: Vec<At> = lhs
+            .iter()
+            .chain(rhs)
+            .copied()
+            .filter(|&(r, c)| g[r][c].is_none())
+            .collect();
+        let known = |cs: &[At]| Num::sum(cs.iter().filter_map(|&(r, c)| g[r][c]));
+        let need = known(rhs) - known(lhs);
+        match unknown.as_slice() {
+            [] if need != Num::default() => Look::Fails,
+            [] => Look::Nothing,
+            [x] => {
+                let v = if lhs.contains(x) {
+                    need
+                } else {
+                    Num::default() - need
+                };
+                if sys.allows(*x, v) {
+                    Look::Fills(*x, v)
+                } else {
+                    Look::Fails
+                }
+            }
+            many => {
+                let all_lhs = many.iter().all(|x| lhs.contains(x));
+                let all_rhs = many.iter().all(|x| rhs.contains(x));
+                if !(all_lhs || all_rhs) || !many.iter().all(|&x| sys.non_negative(x)) {
+                    return Look::Nothing;
+                }
+                let sum = if all_lhs { need } else { Num::default() - need };
+                if sum.is_negative() {
+                    Look::Fails
+                } else if sum == Num::default() {
+                    Look::Zeros
+                } else {
+                    Look::Nothing
+                }
+            }
+        }
+    }
+
+    /// [`System::holds`] by a list of each side's values.
+    fn holds_plain(sys: &System, i: usize, g: &Grid) -> Option<bool> {
+        let (_, _, l, r) = &sys.instances[i];
+        let side = |cs: &[At]| -> Option<Num> {
+            cs.iter()
+                .map(|&(r, c)| g[r][c])
+                .collect::<Option<Vec<_>>>()
+                .map(Num::sum)
+        };
+        Some(side(l)? == side(r)?)
+    }
+
     proptest::proptest! {
         /// Looking again only at the instances whose cells changed propagates as
         /// looking at every instance on every pass does: tables with cells unknown,
@@ -570,6 +667,70 @@ mod tests {
             proptest::prop_assert_eq!(fast.values, plain.values);
             proptest::prop_assert_eq!(fast.failed, plain.failed);
             proptest::prop_assert_eq!(fast.derived, plain.derived);
+        }
+
+        /// Each side counting its own unknowns looks at an instance as searching
+        /// the sides' lists for them does, and a side summed in place holds as its
+        /// list of values does: every instance of tables with cells unknown, zero,
+        /// or read with other values, values near the ends of `Num`'s range too.
+        #[test]
+        fn an_instance_is_looked_at_and_held_as_by_its_lists(
+            which in 0usize..64,
+            base in 0i64..3,
+            set in proptest::collection::vec((0usize..64, 0usize..16, -6i64..12), 0..40),
+            huge in proptest::option::of((0usize..64, 0usize..16)),
+        ) {
+            let d = Dictionaries::embedded().unwrap();
+            let (t, tr) = scattered(&d, which, base, set);
+            let sys = System::new(t, &tr);
+            let mut g = grid(&tr);
+            if let Some((r, c)) = huge {
+                let r = r % g.len();
+                let c = c % g[r].len();
+                g[r][c] = Some(Num::micro(i64::MAX) + Num::micro(i64::MAX));
+            }
+            for i in 0..sys.instances.len() {
+                proptest::prop_assert_eq!(sys.look(i, &g), look_plain(&sys, i, &g));
+                proptest::prop_assert_eq!(sys.holds(i, &g), holds_plain(&sys, i, &g));
+            }
+        }
+
+        /// Propagating a grid with one row replaced into reused buffers gives what
+        /// propagating a fresh copy of it gives, whatever the buffers held before
+        /// (the rows of one table tried one after another, unknown cells among them).
+        #[test]
+        fn a_row_propagated_into_reused_buffers_is_propagated_afresh(
+            which in 0usize..64,
+            base in 0i64..3,
+            set in proptest::collection::vec((0usize..64, 0usize..16, -6i64..12), 0..40),
+            rows in proptest::collection::vec(
+                (0usize..64, proptest::collection::vec(-2i64..6, 0..16)),
+                1..6,
+            ),
+        ) {
+            let d = Dictionaries::embedded().unwrap();
+            let (t, tr) = scattered(&d, which, base, set);
+            let sys = System::new(t, &tr);
+            let g = grid(&tr);
+            let mut out = Outcome {
+                values: Vec::new(),
+                failed: Vec::new(),
+                derived: Vec::new(),
+            };
+            let mut dirty = Vec::new();
+            for (r, values) in rows {
+                let r = r % g.len();
+                let row: Vec<Option<Num>> = (0..g[r].len())
+                    .map(|c| values.get(c).copied().filter(|&v| v >= 0).map(Num::int))
+                    .collect();
+                sys.propagate_with_row(&g, r, &row, &mut out, &mut dirty);
+                let mut fresh = g.clone();
+                fresh[r] = row;
+                let fresh = sys.propagate_owned(fresh);
+                proptest::prop_assert_eq!(&out.values, &fresh.values);
+                proptest::prop_assert_eq!(&out.failed, &fresh.failed);
+                proptest::prop_assert_eq!(&out.derived, &fresh.derived);
+            }
         }
 
         /// A system of a shape kept from before is the one formed from nothing, with

@@ -17,7 +17,7 @@ use crate::placement::{complete, place_short_run, row_identities, Row, ShortRun}
 use crate::ruled::cut_ruled_runs;
 use crate::similarity::{BestLabel, GlyphCosts, SegmentNames};
 use crate::split::{cut_runs, Cuts};
-use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Span};
+use crate::values::{assign_groups, fit_columns, learn_value_field, Fit, Groups, Span};
 
 /// A row label matched below this score goes to review.
 const CONFIDENT_LABEL: f64 = 0.7;
@@ -154,7 +154,7 @@ pub fn read_table(
             .copied()
             .max_by_key(|&g| (cands.groups[g].slots.len(), std::cmp::Reverse(g)));
         if let Some(g) = exact.or(biggest) {
-            groups_of[r] = vec![g];
+            groups_of[r] = Groups::one(g);
         }
     }
     let found: Vec<bool> = (0..table.rows.len())

@@ -28,6 +28,65 @@ pub struct Span {
     pub last: usize,
 }
 
+/// The value groups of one row, in the order given. Nearly every row has one or
+/// none: up to two are kept in place, more in a list, so that giving each of a
+/// table's rows its run (about 11 a table) allocates nothing.
+#[derive(Clone, Debug, Default)]
+pub struct Groups {
+    inline: [usize; 2],
+    len: usize,
+    spill: Vec<usize>,
+}
+
+impl Groups {
+    /// A row with the one group `g`.
+    pub fn one(g: usize) -> Groups {
+        Groups {
+            inline: [g, 0],
+            len: 1,
+            spill: Vec::new(),
+        }
+    }
+
+    /// Adds group `g` after the others.
+    pub fn push(&mut self, g: usize) {
+        if self.spill.is_empty() {
+            if let Some(slot) = self.inline.get_mut(self.len) {
+                *slot = g;
+                self.len += 1;
+                return;
+            }
+            self.spill.extend_from_slice(&self.inline);
+        }
+        self.spill.push(g);
+    }
+}
+
+impl std::ops::Deref for Groups {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        if self.spill.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.spill
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Groups {
+    type Item = &'a usize;
+    type IntoIter = std::slice::Iter<'a, usize>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl PartialEq<Vec<usize>> for Groups {
+    fn eq(&self, other: &Vec<usize>) -> bool {
+        **self == other[..]
+    }
+}
+
 /// For each row, the value groups that belong to it (same-line groups first).
 ///
 /// `seg_row[s]` is the row whose label uses segment `s`; `spans[r]` is where row `r`'s
@@ -40,7 +99,7 @@ pub fn assign_groups(
     spans: &[Option<Span>],
     required: &[bool],
     width: impl Fn(usize) -> usize,
-) -> Vec<Vec<usize>> {
+) -> Vec<Groups> {
     let mut out = attach_same_line(&cands.groups, seg_row, spans.len());
     // A short run continued on the next line is joined before anything floats.
     join_split_runs(cands, &mut out, width);
@@ -142,12 +201,10 @@ pub fn assign_groups(
 const MIN_LAYOUT_EVIDENCE: usize = 3;
 
 /// Runs that follow a row's label on its own line.
-fn attach_same_line(
-    groups: &[ValueGroup],
-    seg_row: &[Option<usize>],
-    rows: usize,
-) -> Vec<Vec<usize>> {
-    let mut out = vec![Vec::new(); rows];
+fn attach_same_line(groups: &[ValueGroup], seg_row: &[Option<usize>], rows: usize) -> Vec<Groups> {
+    // Made in place: `vec![x; n]` clones one row's groups n - 1 times.
+    let mut out = Vec::with_capacity(rows);
+    out.resize_with(rows, Groups::default);
     for (gi, g) in groups.iter().enumerate() {
         if let Some(r) = g
             .after_segment
@@ -165,16 +222,20 @@ fn attach_same_line(
 /// not found between them (the last line of the one, the first of the other): most
 /// tables have none, and a run is tested against these alone.
 fn lost_row_gaps(spans: &[Option<Span>], required: &[bool]) -> Vec<(usize, usize)> {
-    let found: Vec<(usize, Span)> = spans
-        .iter()
-        .enumerate()
-        .filter_map(|(r, s)| s.map(|s| (r, s)))
-        .collect();
-    found
-        .windows(2)
-        .filter(|w| (w[0].0 + 1..w[1].0).any(|r| required.get(r).copied().unwrap_or(false)))
-        .map(|w| (w[0].1.last, w[1].1.first))
-        .collect()
+    // One pass carrying the last found row, with no list of the found rows: the
+    // gaps' list is then made only where there is one.
+    let mut gaps = Vec::new();
+    let mut before: Option<(usize, Span)> = None;
+    for (r, s) in spans.iter().enumerate() {
+        let Some(s) = *s else { continue };
+        if let Some((p, ps)) = before {
+            if (p + 1..r).any(|q| required.get(q).copied().unwrap_or(false)) {
+                gaps.push((ps.last, s.first));
+            }
+        }
+        before = Some((r, s));
+    }
+    gaps
 }
 
 fn beside_a_lost_row(g: &ValueGroup, gaps: &[(usize, usize)]) -> bool {
@@ -293,7 +354,7 @@ fn matched_pairs(back: &[u8], floating: &[usize], rows: &[usize]) -> Vec<(usize,
 /// together fill the row exactly, they are joined.
 pub fn join_split_runs(
     cands: &mut Candidates,
-    groups_of: &mut [Vec<usize>],
+    groups_of: &mut [Groups],
     width: impl Fn(usize) -> usize,
 ) {
     for r in 0..groups_of.len() {
@@ -747,7 +808,7 @@ mod tests {
             .map(|l| normalize_line(l))
             .collect();
         let mut c = lex_lines(&as_strs(&lines), 0..lines.len(), &lex);
-        let mut groups_of = vec![vec![0]];
+        let mut groups_of = vec![Groups::one(0)];
         join_split_runs(&mut c, &mut groups_of, |_| 7);
         let got: Vec<&str> = c.groups[0].slots.iter().map(|s| s.raw.as_str()).collect();
         assert_eq!(got, ["1", "0", "0", "0", "0", "0", "1"]);
@@ -873,7 +934,59 @@ mod tests {
         (d <= MAX_FLOAT_DISTANCE as f64 + ABOVE_PENALTY).then_some(d)
     }
 
+    /// [`lost_row_gaps`] from the list of found rows, pair by pair.
+    fn lost_row_gaps_by_pairs(spans: &[Option<Span>], required: &[bool]) -> Vec<(usize, usize)> {
+        let found: Vec<(usize, Span)> = spans
+            .iter()
+            .enumerate()
+            .filter_map(|(r, s)| s.map(|s| (r, s)))
+            .collect();
+        found
+            .windows(2)
+            .filter(|w| (w[0].0 + 1..w[1].0).any(|r| required.get(r).copied().unwrap_or(false)))
+            .map(|w| (w[0].1.last, w[1].1.first))
+            .collect()
+    }
+
     proptest::proptest! {
+        /// A row's groups kept in place, then in a list, read back as a list of
+        /// the same pushes does, after each push (rows of one to many runs).
+        #[test]
+        fn a_rows_groups_read_as_a_list_of_them(
+            first in proptest::option::of(0usize..100),
+            pushed in proptest::collection::vec(0usize..100, 0..7),
+        ) {
+            let (mut groups, mut list) = match first {
+                Some(g) => (Groups::one(g), vec![g]),
+                None => (Groups::default(), Vec::new()),
+            };
+            proptest::prop_assert_eq!(&groups, &list);
+            for g in pushed {
+                groups.push(g);
+                list.push(g);
+                proptest::prop_assert_eq!(&groups[..], &list[..]);
+                proptest::prop_assert_eq!((&groups).into_iter().copied().collect::<Vec<_>>(), list.clone());
+            }
+        }
+
+        /// The gaps of lost rows found in one pass are those of the found rows
+        /// taken pair by pair (rows found or not, required or not, a list of
+        /// required rows shorter or longer than the rows).
+        #[test]
+        fn lost_row_gaps_are_those_of_pairs_of_found_rows(
+            spans in proptest::collection::vec(proptest::option::of((0usize..40, 0usize..3)), 0..12),
+            required in proptest::collection::vec(proptest::bool::ANY, 0..14),
+        ) {
+            let spans: Vec<Option<Span>> = spans
+                .into_iter()
+                .map(|s| s.map(|(first, n)| Span { first, last: first + n }))
+                .collect();
+            proptest::prop_assert_eq!(
+                lost_row_gaps(&spans, &required),
+                lost_row_gaps_by_pairs(&spans, &required)
+            );
+        }
+
         #[test]
         fn distance_is_the_float_limit(
             line in 0usize..40,
