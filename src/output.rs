@@ -351,6 +351,8 @@ struct Wide {
     table: String,
     columns: Vec<String>,
     out: Out,
+    /// The records put together and held until written, as cells.csv's are.
+    room: cell_records::Room,
 }
 
 /// Where a template table's rows go in the wide tables: which one, and per block,
@@ -526,6 +528,7 @@ impl<'d> OutputSet<'d> {
                 table,
                 columns,
                 out,
+                room: cell_records::Room::new(0, WRITE_AT),
             });
         }
         let plans = dict.per_table(|table| {
@@ -626,8 +629,8 @@ impl<'d> OutputSet<'d> {
                         .iter()
                         .map(|c| c.and_then(|c| row_cells[c].value));
                     cell_records::push_wide(
-                        &mut self.wide[plan.wide].out.pending,
-                        &quoted_id,
+                        &mut self.wide[plan.wide].room,
+                        &id_part,
                         &parts.wide_rows[r],
                         values,
                         &flags,
@@ -635,7 +638,8 @@ impl<'d> OutputSet<'d> {
                 }
             }
             if let Some(plan) = plan {
-                self.wide[plan.wide].out.write_full()?;
+                let wide = &mut self.wide[plan.wide];
+                wide.out.write_room(&mut wide.room, WRITE_AT)?;
             }
         }
         self.cells.write_room(&mut self.cell_room, WRITE_AT)?;
@@ -691,7 +695,8 @@ impl<'d> OutputSet<'d> {
         for out in [self.cells, self.documents, self.corrections, self.review] {
             done.push(out.complete()?);
         }
-        for w in self.wide {
+        for mut w in self.wide {
+            w.out.write_room(&mut w.room, 0)?;
             done.push(w.out.complete()?);
         }
         let names: Vec<String> = done
@@ -790,7 +795,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn any_text_field_as_neutral_then_quoted(
-            text in "[a1,\"\n\t =+@\\-五（\u{3000}\u{ff1d}\u{200e}\u{85}\u{a0}]{0,12}"
+            text in "[a1,\"\n\t =+@\\-五（\u{3000}\u{ff1d}\u{200e}\u{85}\u{a0}]{0,12}|[a五（]{5,15}[,\"\n\u{200e}\u{85}]?[a五（]{0,15}"
         ) {
             let mut fast = b"x,".to_vec();
             push_neutral_field(&mut fast, &text);
