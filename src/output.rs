@@ -211,6 +211,42 @@ fn fixed3(x: f64, out: &mut Vec<u8>) -> bool {
     true
 }
 
+/// Appends documents.csv's record of `doc`, `id` its id made safe: the fields as
+/// [`csv_row::write_record`] writes them (a test holds the two together), put in
+/// one by one rather than made into sixteen strings first.
+fn push_document(out: &mut Vec<u8>, doc: &DocResult, id: &str, template: Option<&str>) {
+    let count = |out: &mut Vec<u8>, n: usize| {
+        cell_records::push_decimal(out, n as u64);
+        out.push(b',');
+    };
+    let field = |out: &mut Vec<u8>, text: &str| {
+        csv_row::push_field(out, text.as_bytes());
+        out.push(b',');
+    };
+    field(out, id);
+    push_neutral_field(out, &doc.source);
+    out.push(b',');
+    field(out, &doc.encoding);
+    field(out, doc.form);
+    field(out, template.unwrap_or(""));
+    push_neutral_field(out, &doc.agency);
+    out.push(b',');
+    if let Some(y) = doc.year {
+        cell_records::push_decimal(out, u64::from(y));
+    }
+    out.push(b',');
+    field(out, doc.status.as_str());
+    count(out, doc.label_repairs());
+    count(out, doc.count_corrections("value"));
+    count(out, doc.review.len());
+    field(out, doc.balance.verdict());
+    count(out, doc.balance.held);
+    count(out, doc.balance.failed);
+    count(out, doc.balance.undetermined);
+    push_neutral_field(out, &doc.error);
+    out.push(b'\n');
+}
+
 /// The staging folder inside OUT_DIR (same file system, so a rename moves a file).
 pub const STAGING: &str = ".gongkai.partial";
 /// The journal of a commit in progress.
@@ -568,25 +604,13 @@ impl<'d> OutputSet<'d> {
         let id = neutral(&doc.doc_id);
         let id = id.as_ref();
         let template = doc.template.map(|t| &self.dict.templates[t]);
-        let label_repairs = doc.label_repairs();
-        self.documents.row(&[
-            id.to_string(),
-            neutralize(&doc.source),
-            doc.encoding.clone(),
-            doc.form.into(),
-            template.map_or(String::new(), |t| t.id.clone()),
-            neutralize(&doc.agency),
-            doc.year.map_or(String::new(), |y| y.to_string()),
-            doc.status.as_str().into(),
-            label_repairs.to_string(),
-            doc.count_corrections("value").to_string(),
-            doc.review.len().to_string(),
-            doc.balance.verdict().into(),
-            doc.balance.held.to_string(),
-            doc.balance.failed.to_string(),
-            doc.balance.undetermined.to_string(),
-            neutralize(&doc.error),
-        ])?;
+        push_document(
+            &mut self.documents.pending,
+            doc,
+            id,
+            template.map(|t| &t.id[..]),
+        );
+        self.documents.write_full()?;
         let (Some(t), Some(template)) = (doc.template, template) else {
             return Ok(());
         };
@@ -792,7 +816,64 @@ mod tests {
         }
     }
 
+    /// documents.csv's record as the writer made it before: sixteen strings, then
+    /// the record.
+    fn document_as_strings(doc: &DocResult, id: &str, template: Option<&str>) -> Vec<u8> {
+        let fields = [
+            id.to_string(),
+            neutralize(&doc.source),
+            doc.encoding.clone(),
+            doc.form.into(),
+            template.map_or(String::new(), String::from),
+            neutralize(&doc.agency),
+            doc.year.map_or(String::new(), |y| y.to_string()),
+            doc.status.as_str().into(),
+            doc.label_repairs().to_string(),
+            doc.count_corrections("value").to_string(),
+            doc.review.len().to_string(),
+            doc.balance.verdict().into(),
+            doc.balance.held.to_string(),
+            doc.balance.failed.to_string(),
+            doc.balance.undetermined.to_string(),
+            neutralize(&doc.error),
+        ];
+        assert_eq!(fields.len(), DOCUMENTS.len());
+        let mut out = Vec::new();
+        csv_row::write_record(&mut out, &fields).unwrap();
+        out
+    }
+
+    fn a_document() -> &'static DocResult {
+        static D: std::sync::OnceLock<DocResult> = std::sync::OnceLock::new();
+        D.get_or_init(|| {
+            let dict = Dictionaries::embedded().unwrap();
+            crate::document::clean_document(b"x", "d", "d.txt", &dict)
+        })
+    }
+
     proptest::proptest! {
+        #[test]
+        fn a_document_record_as_its_fields_as_strings(
+            text in proptest::collection::vec("[a1,\"\n\t =+@\\-五（\u{3000}\u{ff1d}\u{200e}\u{85}]{0,8}|[a五]{14,30}", 5),
+            year in proptest::option::of(proptest::prelude::any::<u16>()),
+            counts in proptest::collection::vec(0usize..100_000, 3),
+            template in proptest::option::of("[a,\"五]{0,4}"),
+        ) {
+            let mut doc = a_document().clone();
+            doc.source = text[0].clone();
+            doc.encoding = text[1].clone();
+            doc.agency = text[2].clone();
+            doc.error = text[3].clone();
+            doc.year = year;
+            doc.balance.held = counts[0];
+            doc.balance.failed = counts[1];
+            doc.balance.undetermined = counts[2];
+            let id = neutral(&text[4]);
+            let mut ours = Vec::new();
+            push_document(&mut ours, &doc, &id, template.as_deref());
+            proptest::prop_assert_eq!(ours, document_as_strings(&doc, &id, template.as_deref()));
+        }
+
         #[test]
         fn any_text_field_as_neutral_then_quoted(
             text in "[a1,\"\n\t =+@\\-五（\u{3000}\u{ff1d}\u{200e}\u{85}\u{a0}]{0,12}|[a五（]{5,15}[,\"\n\u{200e}\u{85}]?[a五（]{0,15}"
