@@ -9,7 +9,8 @@
 
 use std::io::{self, Write};
 
-fn needs_quotes(field: &[u8]) -> bool {
+/// Whether a field must be quoted.
+pub fn needs_quotes(field: &[u8]) -> bool {
     // Without an early exit the compiler tests many bytes at once; fields are short
     // and almost never need quotes.
     field
