@@ -9,7 +9,8 @@
 
 use std::io::{self, Write};
 
-fn needs_quotes(field: &[u8]) -> bool {
+/// Whether a field must be quoted.
+pub fn needs_quotes(field: &[u8]) -> bool {
     // Without an early exit the compiler tests many bytes at once; fields are short
     // and almost never need quotes.
     field
@@ -53,12 +54,15 @@ pub fn write_fields<W: Write, T: AsRef<[u8]>>(out: &mut W, fields: &[T]) -> io::
         }
         empty = false;
         out.write_all(b"\"")?;
-        for (j, part) in field.split(|&b| b == b'"').enumerate() {
-            if j > 0 {
-                out.write_all(b"\"\"")?;
-            }
-            out.write_all(part)?;
+        // Each quote doubled, the quotes found by memchr: split by a closure, a
+        // review's detail (about 170 bytes) took some 1,200 instructions.
+        let mut rest = field;
+        while let Some(at) = memchr::memchr(b'"', rest) {
+            out.write_all(&rest[..=at])?;
+            out.write_all(b"\"")?;
+            rest = &rest[at + 1..];
         }
+        out.write_all(rest)?;
         out.write_all(b"\"")?;
     }
     Ok(empty)
