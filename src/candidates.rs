@@ -32,7 +32,7 @@ mod tokens;
 use line_memo::{lex_remembered, LINES};
 #[cfg(test)]
 use line_memo::{line_hash, seen_key, LineMemo, MAX_REMEMBERED_LINES};
-use tokens::{blank, has_tab, single_token, SpaceSplit, TabFields, Words};
+use tokens::{blank, has_tab, past_byte, single_token, SpaceSplit, TabFields, Words};
 
 /// Segments with a longer key are prose, never a row label.
 const PROSE_KEY_CHARS: usize = 60;
@@ -206,6 +206,8 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
     // Whether each kept line is numbers only, once asked: a line between two lone
     // tokens is asked by both, and a plain number is known to be one.
     let mut numeric: Vec<Option<bool>> = vec![None; kept.len()];
+    // `0` is most of the lines of one plain number: read once a region, not a line.
+    let zero = plain_digits_number("0", lex);
     // One borrow of the thread's memo for the region, not three a line: nothing the
     // lexing of a line calls looks in the memo.
     LINES.with(|memo| {
@@ -215,7 +217,7 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
             // Two in five kept lines are one plain number (`0`, most of them): its group
             // is made at once, neither looked up in the memo (a hash and a copy cost
             // more) nor kept there (where it crowded out lines that cost a lexing).
-            if let Some(group) = plain_number_group(line, idx, lex) {
+            if let Some(group) = plain_number_group(line, idx, lex, zero.as_ref()) {
                 out.groups.push(group);
                 numeric[k] = Some(true);
                 continue;
@@ -265,20 +267,30 @@ fn plain_digits_number(token: &str, lex: &Lexicon) -> Option<Parsed> {
 /// None for any other line. Such a line has no tab, no rule and no ordinal
 /// separator (`Lexicon::plain_digit_cells`), so its lexed text is the line itself,
 /// and the hint changes nothing for it.
-fn plain_number_group(line: &str, idx: usize, lex: &Lexicon) -> Option<ValueGroup> {
+///
+/// `zero` is what [`plain_digits_number`] gives for `0`.
+fn plain_number_group(
+    line: &str,
+    idx: usize,
+    lex: &Lexicon,
+    zero: Option<&Parsed>,
+) -> Option<ValueGroup> {
     if !lex.plain_digit_cells {
         return None;
     }
     // Told from the bytes (`trim_matches(' ')` went through a character searcher for
     // every kept line): spaces, digits, spaces; most lines fail at their first byte.
     let b = line.as_bytes();
-    let start = b.iter().position(|&c| c != b' ')?;
+    let start = past_byte(b, 0, b' ');
     let digits = b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
-    if digits == 0 || b[start + digits..].iter().any(|&c| c != b' ') {
+    if digits == 0 || past_byte(b, start + digits, b' ') != b.len() {
         return None;
     }
     let token = line.get(start..start + digits)?;
-    let p = plain_digits_number(token, lex)?;
+    let p = match zero {
+        Some(z) if token == "0" => z.clone(),
+        _ => plain_digits_number(token, lex)?,
+    };
     let slot = Slot {
         raw: token.into(),
         line: idx,
@@ -375,6 +387,23 @@ fn lexed_text<'a>(line: &'a str, lex: &Lexicon) -> std::borrow::Cow<'a, str> {
     glued.map_or(unruled, std::borrow::Cow::Owned)
 }
 
+/// Whether a token of `line` reads as a clean number, or `line` is at least
+/// [`MIN_LETTER_CELLS`] tokens that all read as numbers where numbers are expected (a
+/// row of zeros scanned as letters, `O  O  O  O`). One walk of the tokens: the two
+/// tests walked them up to three times, and a line of text to its end each time.
+fn numeric_tokens(line: &str, lex: &Lexicon) -> bool {
+    let mut count = 0;
+    let mut all_cells = true;
+    for t in Words(line) {
+        if matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()) {
+            return true;
+        }
+        count += 1;
+        all_cells = all_cells && matches!(parse_token(t, lex, true), Token::Number(_));
+    }
+    all_cells && count >= MIN_LETTER_CELLS
+}
+
 /// The events of `line` (from [`lexed_text`] of `original`, the line as read), and
 /// whether it is tab-separated.
 fn events_of(
@@ -389,13 +418,8 @@ fn events_of(
     let tokens = || Words(line);
     let numeric_context = numeric_hint
         || tabbed
-        || tokens().any(
-            |t| matches!(parse_token(t, lex, false), Token::Number(p) if p.repaired.is_none()),
-        )
-        // A row of zeros scanned as letters (`O  O  O  O`): nothing but cells, or
-        // nothing but cells after its label (`4保护第三方合法权益 | ol oj oj ol %| | 。`).
-        || (tokens().nth(MIN_LETTER_CELLS - 1).is_some()
-            && tokens().all(|t| matches!(parse_token(t, lex, true), Token::Number(_))))
+        || numeric_tokens(line, lex)
+        // Nothing but cells after its label (`4保护第三方合法权益 | ol oj oj ol %| | 。`).
         || letter_cells_after_label(line, lex);
     // A line of nothing but cells reads a lone `]` as its digit from the first token.
     let cells_only =
@@ -976,7 +1000,8 @@ mod tests {
         ) {
             let lex = crate::dictionary::embedded_lexicon().unwrap();
             let shown = |c: &Candidates| format!("{:?} {:?}", c.segments, c.groups);
-            if let Some(group) = plain_number_group(&line, idx, &lex) {
+            let zero = plain_digits_number("0", &lex);
+            if let Some(group) = plain_number_group(&line, idx, &lex, zero.as_ref()) {
                 let direct = Candidates { segments: Vec::new(), groups: vec![group] };
                 for hint in [false, true] {
                     let mut c = Candidates::default();
@@ -1004,6 +1029,20 @@ mod tests {
                 .split_whitespace()
                 .all(|t| matches!(parse_token(t, &lex, false), Token::Number(p) if p.repaired.is_none()));
             proptest::prop_assert_eq!(numbers_only(&line, &lex), plain);
+        }
+
+        /// The one walk answers as the plain tests it replaced.
+        #[test]
+        fn numeric_tokens_are_the_plain_tests(
+            line in "([ \t\u{3000}\u{a0}]{0,2}(0|[1-9][0-9]{0,3}|0[0-9]|[-+.,]?[0-9]{1,3}[.,%]?|[Oo l|\\]]|[Oo][lj]|一|属于|△1|元|1元|1.属于|%|。))*[ \t]{0,2}",
+        ) {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let tokens = || line.split_whitespace();
+            let plain = tokens().any(
+                |t| matches!(parse_token(t, &lex, false), Token::Number(p) if p.repaired.is_none()),
+            ) || (tokens().nth(MIN_LETTER_CELLS - 1).is_some()
+                && tokens().all(|t| matches!(parse_token(t, &lex, true), Token::Number(_))));
+            proptest::prop_assert_eq!(numeric_tokens(&line, &lex), plain);
         }
 
         #[test]

@@ -32,13 +32,16 @@ fn whitespace_at(b: &[u8], i: usize) -> usize {
 /// this sees at the first byte where `trim` went through a character searcher.
 pub(super) fn blank(line: &str) -> bool {
     let b = line.as_bytes();
-    // Spaced layouts start many lines with a run of ASCII spaces: passed in one
-    // tight loop, and an ASCII byte after them decides at once.
-    let Some(mut i) = b.iter().position(|&c| !matches!(c, b'\t'..=b'\r' | b' ')) else {
-        return true;
-    };
-    if b[i] < 0x80 {
-        return false;
+    // Spaced layouts start many lines with a run of ASCII spaces: passed eight a
+    // step, and an ASCII byte after the ASCII whitespace decides at once.
+    let mut i = past_byte(b, 0, b' ');
+    while b.get(i).is_some_and(|c| matches!(c, b'\t'..=b'\r' | b' ')) {
+        i += 1;
+    }
+    match b.get(i) {
+        None => return true,
+        Some(&c) if c < 0x80 => return false,
+        Some(_) => {}
     }
     while i < b.len() {
         match whitespace_at(b, i) {
@@ -76,8 +79,26 @@ fn char_len(x: u8) -> usize {
 /// Whether `line` holds exactly one whitespace-separated token (as
 /// `split_whitespace` counts them): it stops at the second token's first byte.
 pub(super) fn single_token(line: &str) -> bool {
-    let mut words = Words(line);
-    words.next().is_some() && words.next_start().is_none()
+    // One walk of the bytes: past the leading whitespace, to the end of the first
+    // token, past the whitespace after it; `Words` sliced the line at each cut and
+    // decoded the next token's first character.
+    let b = line.as_bytes();
+    let mut i = past_whitespace(b);
+    if i == b.len() {
+        return false;
+    }
+    loop {
+        i = space_candidate(b, i);
+        let Some(&x) = b.get(i) else {
+            return true;
+        };
+        if space_len(b, i, x) > 0 {
+            break;
+        }
+        i += char_len(x);
+    }
+    b.get(i..)
+        .is_none_or(|rest| past_whitespace(rest) == rest.len())
 }
 
 /// The first byte of `b` at or after `i` that may start a whitespace character (as
@@ -282,7 +303,7 @@ fn find_byte(b: &[u8], mut i: usize, x: u8) -> usize {
 /// The first byte of `b` at or after `i` that is not `x`, or `b.len()`: eight bytes
 /// a step (a spaced layout's gaps run to tens of spaces).
 #[inline]
-fn past_byte(b: &[u8], mut i: usize, x: u8) -> usize {
+pub(super) fn past_byte(b: &[u8], mut i: usize, x: u8) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     while let Some(w) = eight_at(b, i) {
         // The lowest set bit is in the first byte that is not `x`.
