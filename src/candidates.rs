@@ -207,7 +207,7 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
     // tokens is asked by both, and a plain number is known to be one.
     let mut numeric: Vec<Option<bool>> = vec![None; kept.len()];
     // `0` is most of the lines of one plain number: read once a region, not a line.
-    let zero = plain_digits_number("0", lex);
+    let zero = plain_digits_number("0", lex).map(|p| (CellText::from("0"), p));
     // One borrow of the thread's memo for the region, not three a line: nothing the
     // lexing of a line calls looks in the memo.
     LINES.with(|memo| {
@@ -268,12 +268,12 @@ fn plain_digits_number(token: &str, lex: &Lexicon) -> Option<Parsed> {
 /// separator (`Lexicon::plain_digit_cells`), so its lexed text is the line itself,
 /// and the hint changes nothing for it.
 ///
-/// `zero` is what [`plain_digits_number`] gives for `0`.
+/// `zero` is the cell text `0` and what [`plain_digits_number`] gives for it.
 fn plain_number_group(
     line: &str,
     idx: usize,
     lex: &Lexicon,
-    zero: Option<&Parsed>,
+    zero: Option<&(CellText, Parsed)>,
 ) -> Option<ValueGroup> {
     if !lex.plain_digit_cells {
         return None;
@@ -287,12 +287,12 @@ fn plain_number_group(
         return None;
     }
     let token = line.get(start..start + digits)?;
-    let p = match zero {
+    let (raw, p) = match zero {
         Some(z) if token == "0" => z.clone(),
-        _ => plain_digits_number(token, lex)?,
+        _ => (token.into(), plain_digits_number(token, lex)?),
     };
     let slot = Slot {
-        raw: token.into(),
+        raw,
         line: idx,
         number: Some(p),
         unreadable: false,
@@ -1000,7 +1000,7 @@ mod tests {
         ) {
             let lex = crate::dictionary::embedded_lexicon().unwrap();
             let shown = |c: &Candidates| format!("{:?} {:?}", c.segments, c.groups);
-            let zero = plain_digits_number("0", &lex);
+            let zero = plain_digits_number("0", &lex).map(|p| (CellText::from("0"), p));
             if let Some(group) = plain_number_group(&line, idx, &lex, zero.as_ref()) {
                 let direct = Candidates { segments: Vec::new(), groups: vec![group] };
                 for hint in [false, true] {
