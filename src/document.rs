@@ -16,7 +16,8 @@ use crate::lexicon::Lexicon;
 use crate::model::{Balance, Correction, DocResult, DocStatus, ReviewItem, RowPresence};
 use crate::normalize::{key_into, lines_and_key_into, normalize_line};
 use crate::placement::{
-    give_unconfirmed, infer_unconfirmed, place_by_table_in, take_unique_cuts, zero_blanks,
+    give_unconfirmed_from, infer_unconfirmed_if, place_by_table_noting, take_unique_cuts,
+    zero_blanks, Readings,
 };
 use crate::reconcile::{
     check_identities_in, drop_misread_row_in, every_identity_held, identities_hold,
@@ -179,8 +180,10 @@ pub fn reconcile_table(
     }
     // Cells the identities fill can settle short runs that were open before, and
     // what those runs then give can fill more: a few rounds reach the fixed point.
+    let mut noted = Readings::default();
     for _ in 0..MAX_ROUNDS {
-        let (log, by_table) = place_by_table_in(&mut read.result, &sys, &read.short);
+        let (log, by_table) =
+            place_by_table_noting(&mut read.result, &sys, &read.short, &mut noted);
         placed.extend(by_table);
         read.corrections.extend(log);
         let (log, jointly) = place_jointly_in(&mut read.result, &sys, &read.short);
@@ -207,18 +210,23 @@ pub fn reconcile_table(
         check_identities_in(&mut read.result, table, &sys.instances, lex)
     };
     let (log, shared) = place_shared_columns(&mut read.result, &sys, &read.short);
+    // A table as read has no unconfirmed cell: only the shared columns and the runs
+    // given below make them, so what they did tells whether there is any.
+    let mut unconfirmed = !log.is_empty();
     read.corrections.extend(log);
     let shared: Vec<(usize, String, usize)> = shared
         .into_iter()
         .map(|run| (run.row, run.raw.clone(), run.line))
         .collect();
     note_shared_columns(read, table, &shared);
-    let given: Vec<(usize, String, usize)> = give_unconfirmed(&mut read.result, &sys, &read.short)
+    let (given, gave) = give_unconfirmed_from(&mut read.result, &sys, &read.short, &mut noted);
+    unconfirmed |= gave;
+    let given: Vec<(usize, String, usize)> = given
         .into_iter()
         .map(|run| (run.row, run.raw.clone(), run.line))
         .collect();
     note_unconfirmed_runs(read, table, &given);
-    let log = infer_unconfirmed(&mut read.result, &sys);
+    let log = infer_unconfirmed_if(&mut read.result, &sys, unconfirmed);
     read.corrections.extend(log);
     check_soft(&mut read.result, table, &mut read.review);
     checked

@@ -259,17 +259,57 @@ pub fn place_by_table_in(
     sys: &System,
     runs: &[ShortRun],
 ) -> (Vec<Correction>, Vec<usize>) {
+    place_by_table_noting(tr, sys, runs, &mut Readings::default())
+}
+
+/// The consistent readings of each run of a table (by its place among the runs) as
+/// last worked out, with the grid they were worked out on: [`give_unconfirmed_from`]
+/// takes them up where the table has not changed since [`place_by_table_noting`]
+/// judged the run, instead of propagating every placement again.
+#[derive(Default)]
+pub struct Readings(Vec<Option<(Grid, Option<Vec<Reading>>)>>);
+
+impl Readings {
+    fn note(&mut self, k: usize, grid: Grid, readings: Option<Vec<Reading>>) {
+        if self.0.len() <= k {
+            self.0.resize_with(k + 1, || None);
+        }
+        self.0[k] = Some((grid, readings));
+    }
+
+    /// The readings of run `k` noted on a grid equal to `grid`, taken out.
+    fn take(&mut self, k: usize, grid: &Grid) -> Option<Option<Vec<Reading>>> {
+        let slot = self.0.get_mut(k)?;
+        match slot {
+            Some((noted, _)) if noted == grid => slot.take().map(|(_, readings)| readings),
+            _ => None,
+        }
+    }
+}
+
+/// [`place_by_table_in`], noting in `noted` the readings it works out.
+pub fn place_by_table_noting(
+    tr: &mut TableResult,
+    sys: &System,
+    runs: &[ShortRun],
+    noted: &mut Readings,
+) -> (Vec<Correction>, Vec<usize>) {
     let mut log = Vec::new();
     let mut placed = Vec::new();
     loop {
         let mut progress = false;
-        for run in runs {
+        for (k, run) in runs.iter().enumerate() {
             if placed.contains(&run.row) || tr.cells[run.row].iter().any(|c| c.value.is_some()) {
                 continue;
             }
             let grid = grid(tr);
             let base = sys.propagate(&grid);
-            let Some((row, method)) = one_reading(sys, &grid, &base, run) else {
+            let readings = consistent_readings(sys, &grid, &base, run);
+            let one = readings
+                .as_deref()
+                .and_then(|readings| one_reading(sys, &grid, &base, run, readings));
+            noted.note(k, grid, readings);
+            let Some((row, method)) = one else {
                 continue;
             };
             log.push(Correction {
@@ -324,8 +364,21 @@ pub fn give_unconfirmed<'r>(
     sys: &System,
     runs: &'r [ShortRun],
 ) -> Vec<&'r ShortRun> {
+    give_unconfirmed_from(tr, sys, runs, &mut Readings::default()).0
+}
+
+/// [`give_unconfirmed`] with the readings [`place_by_table_noting`] noted (a run's
+/// are taken up where the table is as they were worked out on), and whether any cell
+/// was given.
+pub fn give_unconfirmed_from<'r>(
+    tr: &mut TableResult,
+    sys: &System,
+    runs: &'r [ShortRun],
+    noted: &mut Readings,
+) -> (Vec<&'r ShortRun>, bool) {
     let mut placed_in_order = Vec::new();
-    for run in runs {
+    let mut any = false;
+    for (k, run) in runs.iter().enumerate() {
         if tr.cells.get(run.row).is_none() {
             continue;
         }
@@ -338,8 +391,11 @@ pub fn give_unconfirmed<'r>(
             }) =>
             {
                 let grid = grid(tr);
-                let base = sys.propagate(&grid);
-                match consistent_readings(sys, &grid, &base, run).as_deref() {
+                let readings = match noted.take(k, &grid) {
+                    Some(readings) => readings,
+                    None => consistent_readings(sys, &grid, &sys.propagate(&grid), run),
+                };
+                match readings.as_deref() {
                     Some([first, rest @ ..]) => agreed(&first.0, rest),
                     _ => continue,
                 }
@@ -358,23 +414,30 @@ pub fn give_unconfirmed<'r>(
                 gave = true;
             }
         }
+        any |= gave;
         if gave && run.columns.is_none() {
             placed_in_order.push(run);
         }
     }
-    placed_in_order
+    (placed_in_order, any)
 }
 
 /// Fills the cells that the identities determine once the `unconfirmed` values are
 /// taken as read (`3 0 1 1 局` gives 局 = 5 from the unconfirmed 3, 1, 1), as
 /// `unconfirmed` too, each logged: they are no surer than the values they rest on.
 pub fn infer_unconfirmed(tr: &mut TableResult, sys: &System) -> Vec<Correction> {
-    if !tr
+    let any = tr
         .cells
         .iter()
         .flatten()
-        .any(|c| c.status == CellStatus::Unconfirmed)
-    {
+        .any(|c| c.status == CellStatus::Unconfirmed);
+    infer_unconfirmed_if(tr, sys, any)
+}
+
+/// [`infer_unconfirmed`] where the caller knows whether any cell is `unconfirmed`
+/// (`any`): with none there is nothing to infer from.
+pub fn infer_unconfirmed_if(tr: &mut TableResult, sys: &System, any: bool) -> Vec<Correction> {
+    if !any {
         return Vec::new();
     }
     let out = sys.propagate_owned(grid(tr));
@@ -558,23 +621,24 @@ fn consistent_readings(
 }
 
 /// The row `run` gives when the table allows one reading of it (gaps as `None`), and
-/// how it was read (`table_identity_placement`, or `split` for a value cut in two).
+/// how it was read (`table_identity_placement`, or `split` for a value cut in two);
+/// `readings` are its [`consistent_readings`] on `grid`.
 fn one_reading(
     sys: &System,
     grid: &Grid,
     base: &Outcome,
     run: &ShortRun,
+    readings: &[Reading],
 ) -> Option<(Row, &'static str)> {
-    let readings = consistent_readings(sys, grid, base, run)?;
     // Every consistent reading is a possibility, checked or not: leaving an unchecked
     // one out would favour readings that let the identities force more.
     if !readings.iter().all(|r| r.3) {
-        return match (readings.as_slice(), &run.columns) {
+        return match (readings, &run.columns) {
             ([(placed, _, how, _)], Some(_)) => checked_part(sys, grid, base, run.row, placed, how),
             _ => None,
         };
     }
-    match readings.as_slice() {
+    match readings {
         [(placed, _, how, _)] => Some((placed.clone(), how)),
         [(_, first, _, _), rest @ ..]
             if first.iter().all(Option::is_some) && rest.iter().all(|(_, f, _, _)| f == first) =>
@@ -813,6 +877,80 @@ mod tests {
         let sys = System::new(t, &tr);
         give_unconfirmed(&mut tr, &sys, std::slice::from_ref(&run));
         assert!(tr.cells[granted].iter().all(|c| c.value.is_none()));
+    }
+
+    /// A table of the `requests` template with the cells `values` gives (the rows of
+    /// `blank` missing in `lost` columns, row `row` missing whole) and a run that read
+    /// `kept` of that row's values in order.
+    fn with_run(
+        values: &[i64],
+        row: usize,
+        kept: &[bool],
+        blank: &[(usize, usize)],
+    ) -> (&'static Table, TableResult, ShortRun) {
+        static DICT: std::sync::OnceLock<Dictionaries> = std::sync::OnceLock::new();
+        let d = DICT.get_or_init(|| Dictionaries::embedded().unwrap());
+        let t = d.templates[1].table("requests").unwrap();
+        let mut tr = crate::solve::table_of(|r, c| values[(r * 7 + c) % values.len()], t);
+        let row = row % tr.cells.len();
+        let read: Vec<Num> = tr.cells[row]
+            .iter()
+            .zip(kept.iter().cycle())
+            .filter(|(_, &k)| k)
+            .filter_map(|(c, _)| c.value)
+            .collect();
+        tr.cells[row] = vec![Cell::missing(); tr.cells[row].len()];
+        for &(r, c) in blank {
+            let r = r % tr.cells.len();
+            if let Some(cell) = tr.cells[r].get_mut(c) {
+                *cell = Cell::missing();
+            }
+        }
+        let raw = read
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        (t, tr, short_run(row, read, Vec::new(), &raw))
+    }
+
+    proptest! {
+        #[test]
+        fn noted_readings_give_what_fresh_ones_give(
+            values in prop::collection::vec(0i64..4, 1..30),
+            row in 0usize..40,
+            kept in prop::collection::vec(any::<bool>(), 7),
+            blank in prop::collection::vec((0usize..40, 0usize..7), 0..12),
+            changed in prop::option::of((0usize..40, 0usize..7, 0i64..3)),
+        ) {
+            let (t, tr, run) = with_run(&values, row, &kept, &blank);
+            let runs = std::slice::from_ref(&run);
+            let sys = System::new(t, &tr);
+            let (mut noting, mut fresh) = (tr.clone(), tr);
+            let mut noted = Readings::default();
+            let a = place_by_table_noting(&mut noting, &sys, runs, &mut noted);
+            let b = place_by_table_in(&mut fresh, &sys, runs);
+            prop_assert_eq!(a, b);
+            // A table changed in between must not take up the noted readings.
+            if let Some((r, c, v)) = changed {
+                let r = r % noting.cells.len();
+                for tr in [&mut noting, &mut fresh] {
+                    if let Some(cell) = tr.cells[r].get_mut(c) {
+                        cell.value = Some(Num::int(v));
+                    }
+                }
+            }
+            let (given, gave) = give_unconfirmed_from(&mut noting, &sys, runs, &mut noted);
+            let given: Vec<usize> = given.iter().map(|run| run.row).collect();
+            let was = fresh.cells.clone();
+            let plain: Vec<usize> = give_unconfirmed(&mut fresh, &sys, runs)
+                .iter()
+                .map(|run| run.row)
+                .collect();
+            prop_assert_eq!(given, plain);
+            prop_assert_eq!(gave, fresh.cells != was);
+            prop_assert_eq!(&noting.cells, &fresh.cells);
+        }
     }
 
     #[test]
