@@ -641,6 +641,27 @@ mod tests {
         Some(side(l)? == side(r)?)
     }
 
+    /// `scattered`'s table as its system and grid, with the cell `huge` names (if
+    /// any) set past the end of `Num`'s range: where the propagation property tests
+    /// start.
+    fn scattered_system(
+        which: usize,
+        base: i64,
+        set: Vec<(usize, usize, i64)>,
+        huge: Option<(usize, usize)>,
+    ) -> (System, Grid) {
+        let d = Dictionaries::embedded().unwrap();
+        let (t, tr) = scattered(&d, which, base, set);
+        let sys = System::new(t, &tr);
+        let mut g = grid(&tr);
+        if let Some((r, c)) = huge {
+            let r = r % g.len();
+            let c = c % g[r].len();
+            g[r][c] = Some(Num::micro(i64::MAX) + Num::micro(i64::MAX));
+        }
+        (sys, g)
+    }
+
     proptest::proptest! {
         /// Looking again only at the instances whose cells changed propagates as
         /// looking at every instance on every pass does: tables with cells unknown,
@@ -653,15 +674,7 @@ mod tests {
             set in proptest::collection::vec((0usize..64, 0usize..16, -6i64..12), 0..40),
             huge in proptest::option::of((0usize..64, 0usize..16)),
         ) {
-            let d = Dictionaries::embedded().unwrap();
-            let (t, tr) = scattered(&d, which, base, set);
-            let sys = System::new(t, &tr);
-            let mut g = grid(&tr);
-            if let Some((r, c)) = huge {
-                let r = r % g.len();
-                let c = c % g[r].len();
-                g[r][c] = Some(Num::micro(i64::MAX) + Num::micro(i64::MAX));
-            }
+            let (sys, g) = scattered_system(which, base, set, huge);
             let fast = sys.propagate(&g);
             let plain = propagate_plain(&sys, g);
             proptest::prop_assert_eq!(fast.values, plain.values);
@@ -680,15 +693,7 @@ mod tests {
             set in proptest::collection::vec((0usize..64, 0usize..16, -6i64..12), 0..40),
             huge in proptest::option::of((0usize..64, 0usize..16)),
         ) {
-            let d = Dictionaries::embedded().unwrap();
-            let (t, tr) = scattered(&d, which, base, set);
-            let sys = System::new(t, &tr);
-            let mut g = grid(&tr);
-            if let Some((r, c)) = huge {
-                let r = r % g.len();
-                let c = c % g[r].len();
-                g[r][c] = Some(Num::micro(i64::MAX) + Num::micro(i64::MAX));
-            }
+            let (sys, g) = scattered_system(which, base, set, huge);
             for i in 0..sys.instances.len() {
                 proptest::prop_assert_eq!(sys.look(i, &g), look_plain(&sys, i, &g));
                 proptest::prop_assert_eq!(sys.holds(i, &g), holds_plain(&sys, i, &g));
