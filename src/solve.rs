@@ -512,15 +512,7 @@ impl System {
                 if !(all_lhs || all_rhs) || !many.all(|x| self.non_negative(x)) {
                     return Look::Nothing;
                 }
-                // Non-negative unknowns on one side must make up the difference.
-                let sum = if all_lhs { need } else { Num::default() - need };
-                if sum.is_negative() {
-                    Look::Fails
-                } else if sum == Num::default() {
-                    Look::Zeros
-                } else {
-                    Look::Nothing
-                }
+                Look::making_up(if all_lhs { need } else { Num::default() - need })
             }
         }
     }
@@ -537,6 +529,20 @@ enum Look {
     Fills(At, Num),
     /// Its unknown cells, all on one side and none signed, must all be zero.
     Zeros,
+}
+
+impl Look {
+    /// What non-negative unknown cells, all on one side, say when together they must
+    /// make up `sum`: a negative sum cannot be, a zero one makes each of them zero.
+    fn making_up(sum: Num) -> Look {
+        if sum.is_negative() {
+            Look::Fails
+        } else if sum == Num::default() {
+            Look::Zeros
+        } else {
+            Look::Nothing
+        }
+    }
 }
 
 #[cfg(test)]
@@ -617,14 +623,7 @@ mod tests {
                 if !(all_lhs || all_rhs) || !many.iter().all(|&x| sys.non_negative(x)) {
                     return Look::Nothing;
                 }
-                let sum = if all_lhs { need } else { Num::default() - need };
-                if sum.is_negative() {
-                    Look::Fails
-                } else if sum == Num::default() {
-                    Look::Zeros
-                } else {
-                    Look::Nothing
-                }
+                Look::making_up(if all_lhs { need } else { Num::default() - need })
             }
         }
     }
