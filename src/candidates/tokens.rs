@@ -108,17 +108,10 @@ pub(super) fn single_token(line: &str) -> bool {
 /// from a character boundary the answer is one too.
 #[inline]
 fn space_candidate(b: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Bit 7 of each byte that is zero: exact for the lowest such byte (a borrow only
-    // runs upward from a zero byte).
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    while let Some(chunk) = b.get(i..i + 8) {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
+    while let Some(w) = eight_at(b, i) {
         let low = w.wrapping_sub(ONES * 0x21) & !w & HIGH;
-        let found = low | zero(w ^ (ONES * 0xc2)) | zero((w & (ONES * 0xfc)) ^ (ONES * 0xe0));
+        let found =
+            low | zero_bytes(w ^ (ONES * 0xc2)) | zero_bytes((w & (ONES * 0xfc)) ^ (ONES * 0xe0));
         if found != 0 {
             return i + (found.trailing_zeros() / 8) as usize;
         }
@@ -184,20 +177,9 @@ impl Words<'_> {
 /// passed eight bytes a step.
 #[inline]
 fn past_whitespace(b: &[u8]) -> usize {
-    const SPACES: u64 = 0x2020_2020_2020_2020;
     let mut i = 0;
     loop {
-        while let Some(chunk) = b.get(i..i + 8) {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            // The lowest set bit is in the first byte that is no space.
-            let other = u64::from_le_bytes(word) ^ SPACES;
-            if other != 0 {
-                i += (other.trailing_zeros() / 8) as usize;
-                break;
-            }
-            i += 8;
-        }
+        i = past_byte(b, i, b' ');
         let Some(&x) = b.get(i) else {
             return b.len();
         };
@@ -264,6 +246,17 @@ impl<'a> Iterator for SpaceSplit<'a> {
     }
 }
 
+/// A byte of ones in each of a word's eight bytes, and their top bits.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Bit 7 of each byte of `v` that is zero: exact for the lowest such byte (a borrow
+/// only runs upward from a zero byte), which is all the searches below ask.
+#[inline]
+fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(ONES) & !v & HIGH
+}
+
 /// Bytes `b` holds eight at a time from `i` (its low byte the first), or None past
 /// the last whole eight.
 #[inline]
@@ -279,13 +272,8 @@ fn eight_at(b: &[u8], i: usize) -> Option<u64> {
 /// instructions each).
 #[inline]
 fn find_byte(b: &[u8], mut i: usize, x: u8) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     while let Some(w) = eight_at(b, i) {
-        // Bit 7 of each byte that is `x`: exact for the lowest such byte (a borrow
-        // only runs upward from a zero byte).
-        let v = w ^ (ONES * u64::from(x));
-        let found = v.wrapping_sub(ONES) & !v & HIGH;
+        let found = zero_bytes(w ^ (ONES * u64::from(x)));
         if found != 0 {
             return i + (found.trailing_zeros() / 8) as usize;
         }
@@ -304,7 +292,6 @@ fn find_byte(b: &[u8], mut i: usize, x: u8) -> usize {
 /// a step (a spaced layout's gaps run to tens of spaces).
 #[inline]
 pub(super) fn past_byte(b: &[u8], mut i: usize, x: u8) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
     while let Some(w) = eight_at(b, i) {
         // The lowest set bit is in the first byte that is not `x`.
         let other = w ^ (ONES * u64::from(x));
