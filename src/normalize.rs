@@ -112,61 +112,29 @@ pub(crate) fn lines_and_key_into<'a>(
     // third of the lines are made.
     let mut spans: Vec<(usize, Range<usize>)> =
         Vec::with_capacity(lines.capacity().saturating_sub(lines.len()) / 2);
-    let mut stand_in = |lines: &mut Vec<&'a str>, span: Range<usize>| {
-        spans.push((lines.len(), span));
-        lines.push("");
-    };
     if !key_keeps_no_ascii_space(lex) {
         for raw in crate::document::split_lines(text) {
             let line = normalize_line(raw);
             key_into(&line, lex, key);
             let at = made.len();
             made.push_str(&line);
-            stand_in(lines, at..made.len());
-        }
-    } else {
-        let b = text.as_bytes();
-        let mut pos = 0;
-        // A lone `\r` ended the last piece: a piece follows even when nothing is left.
-        let mut open = false;
-        let mut edits = Vec::new();
-        while let Some(rest) = text.get(pos..).filter(|r| !r.is_empty()) {
-            let mark = key.len();
-            edits.clear();
-            let at = made.len();
-            let end = match line_key_to(rest, lex, key, &mut edits) {
-                Some(end) => {
-                    // `end` is at a line break or the text's end, so a character boundary.
-                    let raw = rest.get(..end).unwrap_or_default();
-                    if edits.is_empty() {
-                        lines.push(raw);
-                    } else {
-                        edited_into(raw, &edits, made);
-                        stand_in(lines, at..made.len());
-                    }
-                    end
-                }
-                None => {
-                    key.truncate(mark);
-                    let end = memchr::memchr2(b'\n', b'\r', rest.as_bytes()).unwrap_or(rest.len());
-                    let line = normalize_line(rest.get(..end).unwrap_or_default());
-                    key_into(&line, lex, key);
-                    made.push_str(&line);
-                    stand_in(lines, at..made.len());
-                    end
-                }
-            };
-            pos += end;
-            open = false;
-            if pos < b.len() {
-                let (skip, lone_cr) = crate::document::line_break(b, pos);
-                pos += skip;
-                open = lone_cr;
-            }
-        }
-        if open {
+            spans.push((lines.len(), at..made.len()));
             lines.push("");
         }
+    } else {
+        let mut scan = LineScan {
+            text,
+            made: &mut *made,
+            lines: &mut *lines,
+            spans,
+            edits: Vec::new(),
+            start: 0,
+            mark: key.len(),
+            open: false,
+        };
+        direct_key_to::<true>(text, lex, key, Some(&mut scan));
+        scan.finish();
+        spans = scan.spans;
     }
     let made: &'a String = made;
     for (i, span) in spans {
@@ -175,14 +143,6 @@ pub(crate) fn lines_and_key_into<'a>(
             *slot = line;
         }
     }
-}
-
-/// `direct_key_to::<true>`, kept out of [`lines_and_key_into`]'s loop: inlined
-/// there (beside the lines' slices and stand-ins), its scan took more instructions
-/// than the call costs (`lines_and_key_into` 185.6 → 180.6 M on the bench reports).
-#[inline(never)]
-fn line_key_to(s: &str, lex: &Lexicon, out: &mut String, edits: &mut Vec<Edit>) -> Option<usize> {
-    direct_key_to::<true>(s, lex, out, edits)
 }
 
 /// Lines as the stages take them: tests that make lines of their own own them.
@@ -201,19 +161,99 @@ struct Edit {
     by: Option<u8>,
 }
 
-/// `raw` with its `edits` (in order) made, appended to `out`: its line form
-/// ([`lines_and_key_into`]).
-fn edited_into(raw: &str, edits: &[Edit], out: &mut String) {
-    let mut run = 0;
-    // Each edit is of a whole character, so its ends are character boundaries.
-    for e in edits {
-        out.push_str(raw.get(run..e.at).unwrap_or_default());
-        if let Some(x) = e.by {
-            out.push(char::from(x));
+/// The lines of a text as [`direct_key_to`] scans it whole: where the line it is in
+/// started, and where each finished line goes (see [`lines_and_key_into`]).
+struct LineScan<'a, 'b> {
+    text: &'a str,
+    made: &'b mut String,
+    lines: &'b mut Vec<&'a str>,
+    /// The made lines' stand-ins in `lines` and their bytes in `made`.
+    spans: Vec<(usize, Range<usize>)>,
+    /// What the line form changes in the current line, by offsets in `text`.
+    edits: Vec<Edit>,
+    /// Where the current line starts in `text`, and the key's length there.
+    start: usize,
+    mark: usize,
+    /// The last line break was a lone `\r`, after which a piece follows even at the
+    /// text's end (as `split('\r')` gives an empty last piece).
+    open: bool,
+}
+
+impl LineScan<'_, '_> {
+    /// Ends the current line at `end` (a line break or the text's end), all of whose
+    /// characters [`direct`] normalises: its slice, or its line form made.
+    fn push_line(&mut self, end: usize) {
+        let raw = self.text.get(self.start..end).unwrap_or_default();
+        if self.edits.is_empty() {
+            self.lines.push(raw);
+            return;
         }
-        run = e.at + e.len;
+        let at = self.made.len();
+        let mut run = self.start;
+        // Each edit is of a whole character, so its ends are character boundaries.
+        for e in &self.edits {
+            self.made
+                .push_str(self.text.get(run..e.at).unwrap_or_default());
+            if let Some(x) = e.by {
+                self.made.push(char::from(x));
+            }
+            run = e.at + e.len;
+        }
+        self.made
+            .push_str(self.text.get(run..end).unwrap_or_default());
+        self.edits.clear();
+        self.stand_in(at);
     }
-    out.push_str(raw.get(run..).unwrap_or_default());
+
+    /// The line made last in `made`, from `at`, given a stand-in in `lines`.
+    fn stand_in(&mut self, at: usize) {
+        self.spans.push((self.lines.len(), at..self.made.len()));
+        self.lines.push("");
+    }
+
+    /// Starts the next line past the line break at `at`, the key `key_len` bytes long
+    /// then: where it starts.
+    fn next_line(&mut self, at: usize, key_len: usize) -> usize {
+        let (skip, lone_cr) = crate::document::line_break(self.text.as_bytes(), at);
+        self.open = lone_cr;
+        self.start = at + skip;
+        self.mark = key_len;
+        self.start
+    }
+
+    /// Ends the current line, which holds a character that [`direct`] does not
+    /// normalise, by the general path: its line form made and keyed in place of
+    /// what the scan wrote of its key. Where the next line starts (or the text's end).
+    #[cold]
+    #[inline(never)]
+    fn general(&mut self, lex: &Lexicon, key: &mut String) -> usize {
+        key.truncate(self.mark);
+        self.edits.clear();
+        let rest = self.text.get(self.start..).unwrap_or_default();
+        let end = memchr::memchr2(b'\n', b'\r', rest.as_bytes()).unwrap_or(rest.len());
+        let line = normalize_line(rest.get(..end).unwrap_or_default());
+        key_into(&line, lex, key);
+        let at = self.made.len();
+        self.made.push_str(&line);
+        self.stand_in(at);
+        let end = self.start + end;
+        if end < self.text.len() {
+            return self.next_line(end, key.len());
+        }
+        self.start = end;
+        self.open = false;
+        end
+    }
+
+    /// Ends the last line at the text's end: the line that no break ended, or after
+    /// a lone `\r` an empty one.
+    fn finish(&mut self) {
+        if self.start < self.text.len() {
+            self.push_line(self.text.len());
+        } else if self.open {
+            self.lines.push("");
+        }
+    }
 }
 
 /// [`normalize_line`] by the general path, appended to `out`.
@@ -351,19 +391,22 @@ fn ideograph_at(b: &[u8], i: usize) -> Option<u32> {
 /// a run; a run of spaces is passed over at once (spaced layouts put many between
 /// cells).
 fn direct_key(s: &str, lex: &Lexicon, out: &mut String) -> bool {
-    direct_key_to::<false>(s, lex, out, &mut Vec::new()).is_some()
+    direct_key_to::<false>(s, lex, out, None).is_some()
 }
 
-/// [`direct_key`], None where it gives false; else, with `LINE`, of `s` up to its first
-/// `\n` or `\r` only: where that line ends, with the changes its line form makes
-/// ([`Edit`]) pushed to `edits`, told in the branches that the characters changed
-/// take anyway (without `LINE`, `s.len()` and no edits).
+/// [`direct_key`], None where it gives false. With `LINE` (and `lines`), the key of
+/// every line of `s` in turn, `s` split as `document::split_lines` splits it, and
+/// the lines given to `lines`: the changes a line's form makes ([`Edit`]) are told in
+/// the branches that the characters changed take anyway, and a line with a character
+/// that [`direct`] does not normalise is made and keyed by the general path. One scan
+/// of the whole text, where one a line cost a call and its set-up each (278,034 on
+/// the bench reports).
 fn direct_key_to<const LINE: bool>(
     s: &str,
     lex: &Lexicon,
     out: &mut String,
-    edits: &mut Vec<Edit>,
-) -> Option<usize> {
+    mut lines: Option<&mut LineScan<'_, '_>>,
+) -> Option<()> {
     let b = s.as_bytes();
     let kept = lex.ascii_kept();
     let spaces_kept = kept >> b' ' & 1 == 1;
@@ -387,13 +430,18 @@ fn direct_key_to<const LINE: bool>(
         if x == b' ' && !spaces_kept {
             i = past_spaces(b, i + 1);
         } else if x < 0x80 {
-            if LINE && matches!(x, b'\n' | b'\r') {
-                return Some(i);
-            }
-            // Other controls are dropped, or made spaces if they are whitespace.
-            if LINE && !matches!(x, b' '..=b'~' | b'\t') {
-                let by = char::from(x).is_whitespace().then_some(b' ');
-                edits.push(Edit { at: i, len: 1, by });
+            if let Some(l) = lines.as_deref_mut().filter(|_| LINE) {
+                if matches!(x, b'\n' | b'\r') {
+                    l.push_line(i);
+                    i = l.next_line(i, out.len());
+                    run = i;
+                    continue;
+                }
+                // Other controls are dropped, or made spaces if they are whitespace.
+                if !matches!(x, b' '..=b'~' | b'\t') {
+                    let by = char::from(x).is_whitespace().then_some(b' ');
+                    l.edits.push(Edit { at: i, len: 1, by });
+                }
             }
             if kept >> x & 1 == 1 {
                 out.push(char::from(x).to_ascii_lowercase());
@@ -404,8 +452,8 @@ fn direct_key_to<const LINE: bool>(
             // of `direct`'s ranges (about one a line).
             let kept = match u8::try_from(d) {
                 Ok(x) if x.is_ascii() => {
-                    if LINE {
-                        edits.push(Edit {
+                    if let Some(l) = lines.as_deref_mut().filter(|_| LINE) {
+                        l.edits.push(Edit {
                             at: i,
                             len: 3,
                             by: Some(x),
@@ -425,13 +473,17 @@ fn direct_key_to<const LINE: bool>(
             }
             i += 3;
         } else {
-            let c = s[i..].chars().next()?;
-            let d = direct(c)?;
+            let Some((c, d)) = s[i..].chars().next().and_then(|c| Some((c, direct(c)?))) else {
+                let l = lines.as_deref_mut().filter(|_| LINE)?;
+                i = l.general(lex, out);
+                run = i;
+                continue;
+            };
             // Full-width forms fold to printable ASCII and the ideographic space to
             // a space, as the line form keeps them; the CJK punctuation and quotes
             // and the marks are their own line form.
-            if LINE && d.is_ascii() {
-                edits.push(Edit {
+            if let Some(l) = lines.as_deref_mut().filter(|_| LINE && d.is_ascii()) {
+                l.edits.push(Edit {
                     at: i,
                     len: c.len_utf8(),
                     by: u8::try_from(d).ok(),
@@ -445,7 +497,7 @@ fn direct_key_to<const LINE: bool>(
         run = i;
     }
     out.push_str(&s[run..]);
-    Some(s.len())
+    Some(())
 }
 
 /// [`direct`] of the character that starts at `b[i]` (valid UTF-8) when it is a
