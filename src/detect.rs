@@ -159,8 +159,8 @@ impl Signatures {
 
     /// How many of each template's signatures occur in `doc_key`, by template index
     /// (`templates` of them).
-    pub fn hits(&self, doc_key: &str, templates: usize) -> Vec<usize> {
-        let b = doc_key.as_bytes();
+    pub fn hits(&self, doc_key: &(impl AsRef<[u8]> + ?Sized), templates: usize) -> Vec<usize> {
+        let b = doc_key.as_ref();
         let mut found = vec![false; self.keys.len()];
         for &s in &self.short {
             found[s] = memchr::memmem::find(b, self.keys[s].1.as_bytes()).is_some();
@@ -184,7 +184,11 @@ impl Signatures {
 }
 
 /// Picks the template for a document whose whole-text match key is `doc_key`.
-pub fn detect_template(doc_key: &str, year: Option<u16>, dict: &Dictionaries) -> Detection {
+pub fn detect_template(
+    doc_key: &(impl AsRef<[u8]> + ?Sized),
+    year: Option<u16>,
+    dict: &Dictionaries,
+) -> Detection {
     let templates = &dict.templates;
     let hits = dict.signatures.hits(doc_key, templates.len());
     let max = hits.iter().copied().max().unwrap_or(0);

@@ -351,7 +351,7 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
     // at most a line's bytes (spaces and marks drop out; a character that
     // normalisation widens is rare), so the text's length is room enough for nearly
     // every report, where growing the key copied it about nine times.
-    let mut doc_key = String::with_capacity(decoded.text.len());
+    let mut doc_key = Vec::with_capacity(decoded.text.len());
     // Lines are normalised (and keyed) as they are split: a copy of each raw line is
     // not needed. A text's lines are slices of the decoded text or of `made`; the
     // other forms' lines are owned by `owned`.
@@ -380,7 +380,9 @@ pub fn clean_document(bytes: &[u8], doc_id: &str, source: &str, dict: &Dictionar
     }
     if form != "text" {
         lines = owned.iter().map(String::as_str).collect();
-        lines.iter().for_each(|l| key_into(l, lex, &mut doc_key));
+        let mut key = String::new();
+        lines.iter().for_each(|l| key_into(l, lex, &mut key));
+        doc_key.extend_from_slice(key.as_bytes());
     }
     let title = find_title(&lines, lex);
     let detection = detect_template(&doc_key, title.year, dict);
