@@ -160,7 +160,13 @@ impl Signatures {
     /// How many of each template's signatures occur in `doc_key`, by template index
     /// (`templates` of them).
     pub fn hits(&self, doc_key: &(impl AsRef<[u8]> + ?Sized), templates: usize) -> Vec<usize> {
-        let b = doc_key.as_ref();
+        self.hits_in(doc_key.as_ref(), templates)
+    }
+
+    // Out of line: inlined into the generic `detect_template`, the sampling loop
+    // was compiled worse (22.3 -> 27.2 M on the 2,000).
+    #[inline(never)]
+    fn hits_in(&self, b: &[u8], templates: usize) -> Vec<usize> {
         let mut found = vec![false; self.keys.len()];
         for &s in &self.short {
             found[s] = memchr::memmem::find(b, self.keys[s].1.as_bytes()).is_some();
