@@ -32,7 +32,7 @@ mod tokens;
 use line_memo::{lex_remembered, LINES};
 #[cfg(test)]
 use line_memo::{line_hash, seen_key, LineMemo, MAX_REMEMBERED_LINES};
-use tokens::{blank, has_tab, past_byte, single_token, SpaceSplit, TabFields, Words};
+use tokens::{blank, digit_row, has_tab, past_byte, single_token, SpaceSplit, TabFields, Words};
 
 /// Segments with a longer key are prose, never a row label.
 const PROSE_KEY_CHARS: usize = 60;
@@ -195,9 +195,7 @@ enum Event {
 pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -> Candidates {
     let mut out = Candidates::default();
     let skippable = |i: usize| lines.get(i).is_none_or(|l| blank(l) || lex.is_ignored(l));
-    let kept: Vec<usize> = range
-        .filter(|&i| i < lines.len() && !skippable(i))
-        .collect();
+    let kept = kept_lines(lines, range, lex);
     // Room for a group and a segment per kept line, about what a region gives: grown
     // from nothing, the two vectors were moved some 50,000 times on the bench reports.
     out.groups.reserve(kept.len());
@@ -212,19 +210,26 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
     // lexing of a line calls looks in the memo.
     LINES.with(|memo| {
         let mut memo = memo.borrow_mut();
-        for (k, &idx) in kept.iter().enumerate() {
+        for (k, &(idx, shape)) in kept.iter().enumerate() {
             let line = &lines[idx];
             // Two in five kept lines are one plain number (`0`, most of them): its group
             // is made at once, neither looked up in the memo (a hash and a copy cost
             // more) nor kept there (where it crowded out lines that cost a lexing).
-            if let Some(group) = plain_number_group(line, idx, lex, zero.as_ref()) {
+            let plain = match shape {
+                Shape::Plain(start, end) => {
+                    plain_group_at(line, idx, lex, zero.as_ref(), start, end)
+                }
+                Shape::Other => None,
+                Shape::Unknown => plain_number_group(line, idx, lex, zero.as_ref()),
+            };
+            if let Some(group) = plain {
                 out.groups.push(group);
                 numeric[k] = Some(true);
                 continue;
             }
             // A lone `O` or `l` between lines of numbers (one cell per line) is a digit.
             let mut asked = |j: usize| match numeric.get_mut(j) {
-                Some(known) => *known.get_or_insert_with(|| numbers_only(lines[kept[j]], lex)),
+                Some(known) => *known.get_or_insert_with(|| numbers_only(lines[kept[j].0], lex)),
                 None => false,
             };
             let among_numbers = || (k > 0 && asked(k - 1)) || asked(k + 1);
@@ -241,6 +246,45 @@ pub fn lex_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -
     });
     merge_one_cell_lines(&mut out.groups, skippable);
     out
+}
+
+/// What the kept-line filter learnt of a kept line: whether it is ASCII spaces around
+/// one run of ASCII digits, the line [`plain_number_group`] reads.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Shape {
+    /// Not looked at: the lexicon may take a row of digits for page furniture, so the
+    /// filter asked it as it asks any line.
+    Unknown,
+    /// Spaces, the digits at `start..end`, spaces.
+    Plain(usize, usize),
+    /// Any other line.
+    Other,
+}
+
+/// The lines of `lines[range]` that are neither blank nor page furniture
+/// ([`Lexicon::is_ignored`]), with their [`Shape`]. A row of digits and spaces (two in
+/// five kept lines, most of them one plain number) is neither when the lexicon says
+/// so ([`Lexicon::keeps_digit_rows`]): it is kept from its bytes, without the two
+/// tests, and its shape comes from that same look.
+fn kept_lines(lines: &[&str], range: std::ops::Range<usize>, lex: &Lexicon) -> Vec<(usize, Shape)> {
+    let keeps_rows = lex.keeps_digit_rows();
+    let end = range.end.min(lines.len());
+    let mut kept = Vec::with_capacity(end.saturating_sub(range.start));
+    for (i, &line) in lines.iter().enumerate().take(end).skip(range.start) {
+        let row = if keeps_rows { digit_row(line) } else { None };
+        if row.is_none() && (blank(line) || lex.is_ignored(line)) {
+            continue;
+        }
+        let b = line.as_bytes();
+        let shape = match row {
+            Some((start, end)) if past_byte(b, end, b' ') == b.len() => Shape::Plain(start, end),
+            // A plain number's line is a row of digits: every other line is none.
+            _ if keeps_rows => Shape::Other,
+            _ => Shape::Unknown,
+        };
+        kept.push((i, shape));
+    }
+    kept
 }
 
 /// Whether `line` is one token of ASCII digits that reads as a clean number: the
@@ -286,7 +330,23 @@ fn plain_number_group(
     if digits == 0 || past_byte(b, start + digits, b' ') != b.len() {
         return None;
     }
-    let token = line.get(start..start + digits)?;
+    plain_group_at(line, idx, lex, zero, start, start + digits)
+}
+
+/// [`plain_number_group`] of a line known to be spaces, the digits at `start..end`
+/// and spaces.
+fn plain_group_at(
+    line: &str,
+    idx: usize,
+    lex: &Lexicon,
+    zero: Option<&(CellText, Parsed)>,
+    start: usize,
+    end: usize,
+) -> Option<ValueGroup> {
+    if !lex.plain_digit_cells {
+        return None;
+    }
+    let token = line.get(start..end)?;
     let (raw, p) = match zero {
         Some(z) if token == "0" => z.clone(),
         _ => (token.into(), plain_digits_number(token, lex)?),
@@ -988,6 +1048,39 @@ mod tests {
             };
             if plain_number_line(&line, &lex) {
                 proptest::prop_assert_eq!(shown(true), shown(false));
+            }
+        }
+
+        /// The kept-line filter keeps the lines that are neither blank nor page
+        /// furniture, as the two plain tests tell them, and a line's shape is what
+        /// `plain_number_group` reads from it, on hostile lines: rows of digits,
+        /// page numbers (`- 3 -`, `第 2 页`, `3/4`), other whitespace.
+        #[test]
+        fn kept_lines_are_the_plain_filter(
+            lines in proptest::collection::vec(
+                "[ 0-9]{0,8}|[ \t\u{3000}\u{a0}0-9—/第页共a.-]{0,8}|[ ]{0,2}[-—][ ]?[0-9]{1,2}[ ]?[-—][ ]{0,2}",
+                0..12,
+            ),
+            from in 0usize..14,
+            to in 0usize..14,
+        ) {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let lines = as_strs(&lines);
+            let kept = kept_lines(&lines, from..to, &lex);
+            let plain: Vec<usize> = (from..to)
+                .filter(|&i| lines.get(i).is_some_and(|l| !blank(l) && !lex.is_ignored(l)))
+                .collect();
+            let kept_at: Vec<usize> = kept.iter().map(|&(i, _)| i).collect();
+            proptest::prop_assert_eq!(&kept_at, &plain);
+            let zero = plain_digits_number("0", &lex).map(|p| (CellText::from("0"), p));
+            let shown = |g: Option<ValueGroup>| format!("{g:?}");
+            for &(i, shape) in &kept {
+                let read = match shape {
+                    Shape::Plain(start, end) => plain_group_at(lines[i], i, &lex, zero.as_ref(), start, end),
+                    Shape::Other => None,
+                    Shape::Unknown => plain_number_group(lines[i], i, &lex, zero.as_ref()),
+                };
+                proptest::prop_assert_eq!(shown(read), shown(plain_number_group(lines[i], i, &lex, zero.as_ref())));
             }
         }
 

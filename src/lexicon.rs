@@ -598,6 +598,17 @@ impl Lexicon {
         })
     }
 
+    /// Whether [`Lexicon::is_ignored`] says no to every line of ASCII digits and spaces
+    /// only that holds a digit (a row of plain numbers): then the kept-line filter need
+    /// not ask it of such lines, two in five of a region's.
+    pub fn keeps_digit_rows(&self) -> bool {
+        self.ignore_any.is_none()
+            || self
+                .ignore_filter
+                .as_ref()
+                .is_some_and(IgnoreFilter::turns_away_digit_rows)
+    }
+
     /// Whether `c` stays in a match key: letters, digits and Han characters, except the
     /// stray marks.
     #[inline]

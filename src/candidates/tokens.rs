@@ -52,6 +52,17 @@ pub(super) fn blank(line: &str) -> bool {
     true
 }
 
+/// Where the first run of digits of `line` starts and ends, when `line` is ASCII
+/// digits and spaces only and holds a digit (a row of plain numbers: neither blank
+/// nor, where the lexicon says so, page furniture); None for any other line.
+pub(super) fn digit_row(line: &str) -> Option<(usize, usize)> {
+    let b = line.as_bytes();
+    let start = past_byte(b, 0, b' ');
+    let end = start + b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let rest = b.get(end..).unwrap_or_default();
+    (end > start && rest.iter().all(|&c| c == b' ' || c.is_ascii_digit())).then_some((start, end))
+}
+
 /// [`whitespace_at`] of the character whose first byte `x` is `b[i]`, the bytes that
 /// start no whitespace character answered at once: only ASCII whitespace and the
 /// characters that start with `C2` or `E1`–`E3` are whitespace, so a scan of a line

@@ -79,6 +79,15 @@ impl IgnoreFilter {
         Some(IgnoreFilter { table })
     }
 
+    /// Whether no line of ASCII digits and spaces only gets past [`IgnoreFilter::may_match`]:
+    /// none of those bytes is the first byte of a character every match holds, so such
+    /// a line is turned away whether or not its bytes are all allowed.
+    pub(crate) fn turns_away_digit_rows(&self) -> bool {
+        b"0123456789 "
+            .iter()
+            .all(|&b| self.table[usize::from(b)] & REQUIRED == 0)
+    }
+
     /// False when no pattern can match `line`; true when one may.
     #[inline]
     pub(crate) fn may_match(&self, line: &str) -> bool {
@@ -249,6 +258,35 @@ mod tests {
                 proptest::prop_assert_eq!(lex.is_ignored(l), any, "{:?}", l);
                 proptest::prop_assert_eq!(check(&sets, l), Ok(()));
             }
+        }
+
+        /// A filter that says it turns away every row of digits and spaces
+        /// (`turns_away_digit_rows`, which lets the kept-line filter skip asking) is
+        /// right: no pattern of its set matches such a row. Sets that do match rows of
+        /// digits are among those asked, so that the test can fail.
+        #[test]
+        fn digit_rows_turned_away_match_no_pattern(
+            row in "[ ]{0,3}[0-9]{1,4}([ ]{1,3}[0-9]{1,4}){0,4}[ ]{0,3}",
+        ) {
+            let digit_sets: &[&[&str]] = &[&[r"^[0-9]+( +[0-9]+)*$"], &[r"^\s*[0-9]+\s*$"], &[r"[0-9]"]];
+            for set in PATTERN_SETS.iter().chain(digit_sets) {
+                let owned: Vec<String> = set.iter().map(|p| p.to_string()).collect();
+                if IgnoreFilter::new(&owned).is_some_and(|f| f.turns_away_digit_rows()) {
+                    for p in &owned {
+                        proptest::prop_assert!(!Regex::new(p).unwrap().is_match(&row), "{:?} {:?}", p, row);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn digit_rows_are_told_apart_by_their_patterns() {
+        let lex = crate::dictionary::embedded_lexicon().unwrap();
+        assert!(lex.keeps_digit_rows());
+        for p in [r"^[0-9]+( +[0-9]+)*$", r"^\s*[0-9]+\s*$", r"[0-9]"] {
+            let f = IgnoreFilter::new(&[p.to_string()]).unwrap();
+            assert!(!f.turns_away_digit_rows(), "{p:?}");
         }
     }
 }
