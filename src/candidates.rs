@@ -28,6 +28,8 @@ use crate::ordinal::{
 use std::rc::Rc;
 
 mod line_memo;
+mod slots;
+pub use slots::Slots;
 mod tokens;
 use line_memo::{lex_remembered, LINES};
 #[cfg(test)]
@@ -71,8 +73,9 @@ impl Segment {
 pub struct Slot {
     /// The token as read ("" for a blank tab cell).
     pub raw: CellText,
-    /// Line index (0-based).
-    pub line: usize,
+    /// Its line, counted from its group's first line ([`ValueGroup::line`]): a
+    /// remembered line's cells serve whichever line it is met on.
+    pub line_offset: usize,
     /// The value, when the token is a number.
     pub number: Option<Parsed>,
     /// A token of digits that cannot be a single cell.
@@ -135,7 +138,7 @@ pub struct ValueGroup {
     /// Last line (0-based).
     pub last_line: usize,
     /// The cells in order, blanks included when the layout shows them.
-    pub slots: Vec<Slot>,
+    pub slots: Slots,
     /// From a tab-separated line: blank cells are real and positions count.
     pub tabbed: bool,
     /// The segment just before it on the same line.
@@ -150,7 +153,7 @@ pub struct ValueGroup {
     /// alone part them (`| 0 | 0 | o | |\t|\t| 。`, where word boxes put tabs among
     /// the rules), when that reading differs ([`crate::values::fit_columns`] takes it
     /// where the tab cells do not fit the row and it does).
-    pub ruled: Option<Vec<Slot>>,
+    pub ruled: Option<Slots>,
 }
 
 impl ValueGroup {
@@ -159,7 +162,7 @@ impl ValueGroup {
         ValueGroup {
             line,
             last_line,
-            slots,
+            slots: slots.into(),
             tabbed: false,
             after_segment: None,
             standalone: true,
@@ -353,7 +356,7 @@ fn plain_group_at(
     };
     let slot = Slot {
         raw,
-        line: idx,
+        line_offset: 0,
         number: Some(p),
         unreadable: false,
         field: 0,
@@ -469,7 +472,6 @@ fn numeric_tokens(line: &str, lex: &Lexicon) -> bool {
 fn events_of(
     original: &str,
     line: &str,
-    idx: usize,
     lex: &Lexicon,
     numeric_hint: bool,
     events: &mut Vec<Event>,
@@ -515,7 +517,7 @@ fn events_of(
             }
             let slot = |number, unreadable| Slot {
                 raw: tok.into(),
-                line: idx,
+                line_offset: 0,
                 number,
                 unreadable,
                 field: fi,
@@ -531,7 +533,7 @@ fn events_of(
                     let at = offset_in(line, tok);
                     let part = |raw: &str, number, unreadable, from: usize| Slot {
                         raw: raw.into(),
-                        line: idx,
+                        line_offset: 0,
                         number,
                         unreadable,
                         field: fi,
@@ -706,7 +708,7 @@ fn lex_line_in(
     let mut events = std::mem::take(&mut scratch.events);
     // Room for a row's label and cells: growing from nothing took three reallocations.
     events.reserve(16);
-    let tabbed = events_of(line, &lexed, idx, lex, numeric_hint, &mut events);
+    let tabbed = events_of(line, &lexed, lex, numeric_hint, &mut events);
     // A bare number right before a label that has no ordinal of its own is the label's
     // ordinal with its dot lost (`1 属于国家秘密`), not a value.
     let mut forced: Option<Ordinal> = None;
@@ -857,6 +859,7 @@ fn lex_line_in(
                 group
                     .get_or_insert_with(|| new_group(idx, tabbed, last_seg))
                     .slots
+                    .to_mut()
                     .push(slot);
                 prev_was_value = true;
             }
@@ -865,9 +868,10 @@ fn lex_line_in(
                 group
                     .get_or_insert_with(|| new_group(idx, tabbed, last_seg))
                     .slots
+                    .to_mut()
                     .push(Slot {
                         raw,
-                        line: idx,
+                        line_offset: 0,
                         number: None,
                         unreadable: false,
                         field,
@@ -925,7 +929,7 @@ fn new_group(line: usize, tabbed: bool, after_segment: Option<usize>) -> ValueGr
     ValueGroup {
         line,
         last_line: line,
-        slots: Vec::with_capacity(8),
+        slots: Vec::with_capacity(8).into(),
         tabbed,
         after_segment,
         standalone: false,
@@ -959,7 +963,8 @@ fn merge_one_cell_lines(groups: &mut Vec<ValueGroup>, skippable: impl Fn(usize) 
                 && starts_run(&g);
             if (last.cell_per_line || merged_opening) && adjacent && opens_line {
                 last.last_line = g.line;
-                last.slots.extend(g.slots);
+                let down = g.line.saturating_sub(last.line);
+                g.slots.append_to(last.slots.to_mut(), down);
                 // A label after the numbers starts the next row: the run ends here.
                 last.cell_per_line = !g.text_after;
                 continue;

@@ -222,7 +222,13 @@ pub fn read_table(
                                     (m.first..=m.last).contains(&s) || glyph_after(m, s)
                                 }) || group.line == cands.segments[m.last].line + 1
                             });
-                        let row = RowOf { table, r, lex, lines };
+                        let row = RowOf {
+                            table,
+                            r,
+                            lex,
+                            lines,
+                            first_line: group.line,
+                        };
                         fill_cells(&mut read, row, &group.slots, fit, &mut cells, anchored);
                     }
                 }
@@ -310,6 +316,8 @@ struct RowOf<'a> {
     lex: &'a Lexicon,
     /// The table's lines as lexed, which the slots' offsets point into.
     lines: &'a [&'a str],
+    /// The run's first line, which its slots count their lines from.
+    first_line: usize,
 }
 
 fn fill_cells(
@@ -320,12 +328,18 @@ fn fill_cells(
     cells: &mut [Cell],
     anchored: bool,
 ) {
-    let RowOf { table, r, lex, .. } = row;
+    let RowOf {
+        table,
+        r,
+        lex,
+        first_line,
+        ..
+    } = row;
     let columns = &table.blocks[table.rows[r].block].columns;
     let slots = match fit {
         Fit::Cells(s) => s,
         Fit::Short(k) => {
-            if place_run(read, table, r, all, cells) {
+            if place_run(read, table, r, all, first_line, cells) {
                 return;
             }
             // Only a run read cleanly is worth placing by the table: a letter read as
@@ -339,7 +353,7 @@ fn fill_cells(
                     readings,
                     columns: None,
                     ruled: Vec::new(),
-                    line: all.first().map_or(0, |s| s.line + 1),
+                    line: all.first().map_or(0, |s| first_line + s.line_offset + 1),
                     raw: slots_text(all),
                 });
             }
@@ -378,7 +392,7 @@ fn fill_cells(
                             readings: Vec::new(),
                             columns: None,
                             ruled: Vec::new(),
-                            line: all.first().map_or(0, |s| s.line + 1),
+                            line: all.first().map_or(0, |s| first_line + s.line_offset + 1),
                             raw: slots_text(all),
                         });
                     }
@@ -408,14 +422,14 @@ fn fill_cells(
                 .filter(|s| !s.is_mark_cell())
                 .cloned()
                 .collect();
-            if place_run(read, table, r, &without, cells) {
+            if place_run(read, table, r, &without, first_line, cells) {
                 return;
             }
         }
         return leave_damaged_row(read, row, &slots, anchored);
     }
     for (c, slot) in slots.iter().enumerate() {
-        let line = Some(slot.line + 1);
+        let line = Some(first_line + slot.line_offset + 1);
         let Some(p) = &slot.number else {
             if slot.unreadable {
                 read.review(
@@ -429,7 +443,7 @@ fn fill_cells(
             cells[c] = Cell {
                 value: None,
                 status: CellStatus::Missing,
-                line: slot.unreadable.then_some(slot.line + 1),
+                line: slot.unreadable.then_some(first_line + slot.line_offset + 1),
                 raw: slot.raw.clone(),
             };
             continue;
@@ -438,7 +452,7 @@ fn fill_cells(
         if let Some(fixed) = &p.repaired {
             status = CellStatus::Repaired;
             read.corrections.push(Correction {
-                line: slot.line + 1,
+                line: first_line + slot.line_offset + 1,
                 kind: "value",
                 before: slot.raw.to_string(),
                 after: fixed.clone(),
@@ -497,6 +511,7 @@ fn leave_damaged_row(read: &mut TableRead, row: RowOf, slots: &[Slot], anchored:
         r,
         lex,
         lines,
+        first_line,
     } = row;
     let columns = &table.blocks[table.rows[r].block].columns;
     for (c, slot) in slots.iter().enumerate() {
@@ -515,14 +530,14 @@ fn leave_damaged_row(read: &mut TableRead, row: RowOf, slots: &[Slot], anchored:
         .map(|s| s.number.as_ref().map(|p| p.value))
         .collect();
     if anchored {
-        let ruled = rule_one_readings(&placed, slots, lines, lex);
+        let ruled = rule_one_readings(&placed, slots, &lines[first_line.min(lines.len())..], lex);
         read.short.push(ShortRun {
             row: r,
             values: placed.iter().flatten().copied().collect(),
             readings: Vec::new(),
             columns: Some(placed),
             ruled,
-            line: slots.first().map_or(0, |s| s.line + 1),
+            line: slots.first().map_or(0, |s| first_line + s.line_offset + 1),
             raw: slots_text(slots),
         });
     }
@@ -537,9 +552,10 @@ const MAX_RULE_ONES: usize = 3;
 /// either side (`80|120|`, ` 1149|`), as a scan's cell border often reads as `|1`.
 /// Every combination of such numbers, each reading without its `1`; empty when there
 /// are none or too many. Which reading (if any) stands is left to the identities.
+/// `lines` start at the run's first line, as its slots count theirs.
 fn rule_one_readings(placed: &Row, slots: &[Slot], lines: &[&str], lex: &Lexicon) -> Vec<Row> {
     let touches_rule = |s: &Slot| {
-        let Some(line) = lines.get(s.line) else {
+        let Some(line) = lines.get(s.line_offset) else {
             return false;
         };
         let at = s.at as usize;
@@ -692,6 +708,7 @@ fn place_run(
     table: &Table,
     r: usize,
     all: &[Slot],
+    first_line: usize,
     cells: &mut [Cell],
 ) -> bool {
     let values: Option<Vec<Num>> = all
@@ -704,7 +721,7 @@ fn place_run(
     let Some(row) = place_short_run(&values, cells.len(), &ids, &row_domains(table, r)) else {
         return false;
     };
-    let line = all.first().map_or(0, |s| s.line + 1);
+    let line = all.first().map_or(0, |s| first_line + s.line_offset + 1);
     let text = slots_text(all);
     read.corrections.push(Correction {
         line,

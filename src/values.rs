@@ -377,12 +377,12 @@ pub fn join_split_runs(
                 .iter()
                 .any(|s| s.line > a.last_line && s.line < b.line)
         {
-            let tail = b.slots.clone();
-            let last = b.last_line;
+            let (next, last) = (b.line, b.last_line);
+            let tail = std::mem::take(&mut cands.groups[g1].slots);
             let joined = &mut cands.groups[g0];
-            joined.slots.extend(tail);
+            let down = next.saturating_sub(joined.line);
+            tail.append_to(joined.slots.to_mut(), down);
             joined.last_line = last;
-            cands.groups[g1].slots.clear();
         }
     }
 }
@@ -466,7 +466,7 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit<
     // too long with them (`收费\t上\t二\t0` for one column).
     if len > n && g.slots[..len - n].iter().all(Slot::is_glyph_cell) {
         let mut rest = g.clone();
-        rest.slots.drain(..len - n);
+        rest.slots.to_mut().drain(..len - n);
         return owned(fit_columns(&rest, n, value_field));
     }
     // A cell OCR garbled into two glyphs a space apart (`0 下 曲 0`) is one cell
@@ -475,7 +475,7 @@ pub fn fit_columns(g: &ValueGroup, n: usize, value_field: Option<usize>) -> Fit<
         let mut pairs = (0..len - 1).filter(|&i| split_glyph(&g.slots[i], &g.slots[i + 1]));
         if let (Some(i), None) = (pairs.next(), pairs.next()) {
             let mut rest = g.clone();
-            rest.slots.remove(i + 1);
+            rest.slots.to_mut().remove(i + 1);
             return owned(fit_columns(&rest, n, value_field));
         }
     }
@@ -520,12 +520,12 @@ const MIN_PITCH: i64 = 3;
 /// run stays short.
 fn spaced_cells(g: &ValueGroup, n: usize) -> Option<Vec<Slot>> {
     let s = &g.slots;
-    let line = s.first()?.line;
+    let line = s.first()?.line_offset;
     if g.tabbed
         || g.cell_per_line
         || s.len() < 3
         || s.iter()
-            .any(|x| x.line != line || x.is_blank() || x.at == u32::MAX)
+            .any(|x| x.line_offset != line || x.is_blank() || x.at == u32::MAX)
     {
         return None;
     }
@@ -561,7 +561,7 @@ fn spaced_cells(g: &ValueGroup, n: usize) -> Option<Vec<Slot>> {
         for _ in 1..pitches {
             cells.push(Slot {
                 raw: CellText::new(),
-                line,
+                line_offset: line,
                 number: None,
                 unreadable: false,
                 field: 0,
@@ -579,14 +579,14 @@ fn spaced_cells(g: &ValueGroup, n: usize) -> Option<Vec<Slot>> {
 fn split_glyph(a: &Slot, b: &Slot) -> bool {
     a.is_glyph_cell()
         && b.is_glyph_cell()
-        && a.line == b.line
+        && a.line_offset == b.line_offset
         && a.field == b.field
         && u64::from(b.at) == u64::from(a.at) + a.raw.len() as u64 + 1
 }
 
 fn without(g: &ValueGroup, drop: impl Fn(&Slot) -> bool) -> ValueGroup {
     let mut rest = g.clone();
-    rest.slots.retain(|s| !drop(s));
+    rest.slots.to_mut().retain(|s| !drop(s));
     rest
 }
 
@@ -862,7 +862,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, &f)| Slot {
                     raw: CellText::new(),
-                    line: 0,
+                    line_offset: 0,
                     number: None,
                     unreadable: f,
                     field: i,

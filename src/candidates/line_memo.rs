@@ -6,7 +6,7 @@
 //! [`Candidates`]. Bounded: see [`MAX_REMEMBERED_LINES`].
 
 use super::{
-    lex_line_in, plain_number_line, single_token, Candidates, Scratch, Segment, ValueGroup,
+    lex_line_in, plain_number_line, single_token, Candidates, Scratch, Segment, Slots, ValueGroup,
 };
 use crate::lexicon::Lexicon;
 
@@ -192,20 +192,27 @@ pub(super) fn lex_remembered(
             return;
         }
         // A group follows a segment of its own line, if any.
-        let groups: Option<Vec<ValueGroup>> = out.groups[first_group..]
+        if out.groups[first_group..]
             .iter()
-            .map(|g| {
-                let mut g = g.clone();
-                g.after_segment = match g.after_segment {
-                    Some(s) => Some(s.checked_sub(first_seg)?),
-                    None => None,
-                };
-                Some(g)
+            .any(|g| g.after_segment.is_some_and(|s| s < first_seg))
+        {
+            return;
+        }
+        // The memo and the line's groups share their cells from here on.
+        let groups: Vec<ValueGroup> = out.groups[first_group..]
+            .iter_mut()
+            .map(|g| ValueGroup {
+                line: g.line,
+                last_line: g.last_line,
+                slots: g.slots.share(),
+                tabbed: g.tabbed,
+                after_segment: g.after_segment.map(|s| s - first_seg),
+                standalone: g.standalone,
+                cell_per_line: g.cell_per_line,
+                text_after: g.text_after,
+                ruled: g.ruled.as_mut().map(Slots::share),
             })
             .collect();
-        let Some(groups) = groups else {
-            return;
-        };
         let full = |memo: &LineMemo| {
             memo.lines[0].len() + memo.lines[1].len() >= MAX_REMEMBERED_LINES
                 || memo.items >= MAX_REMEMBERED_ITEMS
@@ -262,8 +269,6 @@ fn replay(lexed: &Lexed, idx: usize, out: &mut Candidates) {
         g.line = idx;
         g.last_line = idx;
         g.after_segment = g.after_segment.map(|s| s + first_seg);
-        g.slots.iter_mut().for_each(|s| s.line = idx);
-        g.ruled.iter_mut().flatten().for_each(|s| s.line = idx);
         g
     }));
 }
