@@ -464,6 +464,14 @@ pub fn align_named(
                 }
                 _ => !0,
             };
+            // Of those, the labels the runs' floors do not rule out, told for the row at
+            // once (most are, and then score nothing); an unreachable cell needs none.
+            let reach = match runs.is_empty() {
+                true => reach,
+                false => runs.reaching(labels, reach, segments[i].ordinal, glyphs, ACCEPT, |j| {
+                    best[row + j] != f64::NEG_INFINITY
+                }),
+            };
             let visit = reach | remembered_labels;
             for j in held(visit, m) {
                 let here = best[row + j];
@@ -472,15 +480,7 @@ pub fn align_named(
                 }
                 let label_scores = &mut scores[j * MAX_PIECES..j * MAX_PIECES + pieces];
                 if !runs.is_empty() && holds(reach, j) {
-                    runs.score_at_least(
-                        segments[i].ordinal,
-                        labels[j],
-                        // The dictionaries numbered the label's keys (Label::key_ids).
-                        None,
-                        glyphs,
-                        ACCEPT,
-                        &mut found,
-                    );
+                    runs.score_reached(segments[i].ordinal, labels[j], glyphs, ACCEPT, &mut found);
                     if found.len() == label_scores.len() {
                         // No run remembered on its own (most misses).
                         label_scores.copy_from_slice(&found);

@@ -10,7 +10,7 @@
 
 use std::rc::Rc;
 
-use super::{GlyphCosts, Label, Ordinal, Runs, AGREEMENTS};
+use super::{agreement, GlyphCosts, Label, Ordinal, Runs, AGREEMENTS, GATE_RUNS, WEIGHTS};
 use crate::myers::Targets;
 
 /// The most labels a set's masks hold (a template table has a few dozen rows).
@@ -135,6 +135,67 @@ impl LabelGate {
     }
 }
 
+impl Runs {
+    /// Of the labels `candidates` holds (bit `j`: `labels[j]`), those that
+    /// [`Runs::score_at_least`] at `floor` against a segment with `ordinal` may find
+    /// a score for: a label left out is one it rules out ([`Runs::ruled_out`]) and
+    /// so scores nothing for any run, and so is one `live` refuses (the caller has no
+    /// use for its scores). Bits past `labels` stay as they are. A missed
+    /// segment's runs rule out most of the labels its gate leaves open; told here
+    /// for all of them at once, the labels are taken by agreement, one similarity
+    /// after another, and the runs' checks are made once a row, not once a label.
+    /// Kept out of line: the caller's row loop stays small enough for its memo's
+    /// look-ups to be inlined.
+    #[inline(never)]
+    pub(crate) fn reaching(
+        &mut self,
+        labels: &[&Label],
+        candidates: u128,
+        ordinal: Option<Ordinal>,
+        g: &GlyphCosts,
+        floor: f64,
+        live: impl Fn(usize) -> bool,
+    ) -> u128 {
+        let n = self.ends.len();
+        if g.is_empty() || n == 0 || n > GATE_RUNS {
+            return candidates;
+        }
+        // The labels by their agreement with the segment's ordinal: one similarity each.
+        let mut by_agreement = [0u128; AGREEMENTS];
+        let mut open = candidates;
+        let mut rest = candidates;
+        while rest != 0 {
+            let j = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            let Some(label) = labels.get(j) else { continue };
+            if live(j) {
+                by_agreement[agreement(label.ordinal, ordinal)] |= 1 << j;
+            } else {
+                open &= !(1u128 << j);
+            }
+        }
+        for (a, mut group) in by_agreement.into_iter().enumerate() {
+            let (weight, bonus) = WEIGHTS[a];
+            let min_sim = (floor - bonus) / weight;
+            // Outside (0, 1) `score_at_least` does not rule out by floors.
+            if group == 0 || !(min_sim > 0.0 && min_sim < 1.0) {
+                continue;
+            }
+            while group != 0 {
+                let j = group.trailing_zeros() as usize;
+                group &= group - 1;
+                let Some(label) = labels.get(j) else { continue };
+                // As `score_at_least` takes them: the dictionaries numbered the keys.
+                let key_ids = (!label.key_ids.is_empty()).then_some(label.key_ids.as_slice());
+                if self.ruled_out_by(label, key_ids, g, min_sim) {
+                    open &= !(1u128 << j);
+                }
+            }
+        }
+        open
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{
@@ -213,6 +274,81 @@ mod tests {
                 if !own {
                     runs.score_at_least(ordinal, label, None, &d.glyphs, floor, &mut out);
                     proptest::prop_assert!(out.iter().all(Option::is_none), "{}", label.text);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The labels `reaching` leaves out of a row are the candidates `live` refuses
+        /// and those `ruled_out` rules out one by one (each scoring nothing); those it
+        /// keeps score without the floors what they score with them; bits past the
+        /// labels stay. Runs are pieces of keys, edited, with foreign characters, or too
+        /// many to gate; floors include the ends of the range.
+        #[test]
+        fn reaching_keeps_the_labels_ruled_out_keeps(
+            template in 0usize..2,
+            table in 0usize..4,
+            pieces in proptest::collection::vec(
+                (0usize..60, 0usize..60, 0usize..14, 0usize..5), 1..10),
+            ordinal in proptest::option::of((0usize..3, 1u8..12)),
+            floor in proptest::sample::select(vec![0.5, 0.3, 0.75, 0.0, 1.0, 1.2, -0.1]),
+            (high, low) in (proptest::num::u64::ANY, proptest::num::u64::ANY),
+            live in proptest::num::u64::ANY,
+            plain_glyphs in proptest::bool::weighted(0.1),
+        ) {
+            let d = Dictionaries::embedded().unwrap();
+            let plain_g = GlyphCosts::default();
+            let g = if plain_glyphs { &plain_g } else { &d.glyphs };
+            let labels = table_labels(&d, template, table);
+            let ordinal = ordinal.map(ordinal_of);
+            let mut runs = Runs::default();
+            for &(l, from, len, edit) in &pieces {
+                let mut key: Vec<char> = labels[l % labels.len()].key_chars[0].clone();
+                let from = if from >= 30 { 0 } else { from.min(key.len()) };
+                key = key[from..(from + len).min(key.len())].to_vec();
+                match edit {
+                    1 if key.len() > 1 => {
+                        key.remove(key.len() / 2);
+                    }
+                    2 if !key.is_empty() => key.insert(0, key[0]),
+                    3 => key.push('Ω'),
+                    4 => key.clear(),
+                    _ => {}
+                }
+                runs.push_chars(&key);
+            }
+            runs.prepare();
+            // Some candidates past the labels, and a few labels not candidates.
+            let candidates = u128::from(high) << 64 | u128::from(low) | u128::from(live);
+            let is_live = |j: usize| live.rotate_left(7) >> (j % 64) & 1 != 0 || j % 3 == 0;
+            let open = runs.reaching(&labels, candidates, ordinal, g, floor, is_live);
+            let past = u32::try_from(labels.len()).ok().and_then(|m| 1u128.checked_shl(m));
+            let beyond = past.map_or(0, |p| !(p - 1));
+            proptest::prop_assert_eq!(open & beyond, candidates & beyond);
+            let (mut plain, mut reached) = (Vec::new(), Vec::new());
+            for (j, label) in labels.iter().enumerate().take(GATED_LABELS) {
+                let kept = open >> j & 1 != 0;
+                let asked = candidates >> j & 1 != 0;
+                if !asked {
+                    proptest::prop_assert!(!kept);
+                    continue;
+                }
+                runs.score_at_least(ordinal, label, None, g, floor, &mut plain);
+                if !is_live(j) {
+                    // The label was neither kept nor counted (unless no row is gated).
+                    continue;
+                }
+                let (weight, bonus) = weighting(label, ordinal);
+                let min_sim = (floor - bonus) / weight;
+                let key_ids = (!label.key_ids.is_empty()).then_some(label.key_ids.as_slice());
+                let out = runs.ruled_out(label, key_ids, g, min_sim);
+                proptest::prop_assert_eq!(kept, !out, "{}", label.text);
+                if kept {
+                    runs.score_reached(ordinal, label, g, floor, &mut reached);
+                    proptest::prop_assert_eq!(&reached, &plain, "{}", label.text);
+                } else {
+                    proptest::prop_assert!(plain.iter().all(Option::is_none), "{}", label.text);
                 }
             }
         }

@@ -1286,6 +1286,21 @@ impl Runs {
         if !(min_sim > 0.0 && min_sim < 1.0) || g.is_empty() || n == 0 || n > GATE_RUNS {
             return false;
         }
+        self.ruled_out_by(label, key_ids, g, min_sim)
+    }
+
+    /// [`Runs::ruled_out`] of runs it gates (some, at most [`GATE_RUNS`]) at a
+    /// similarity strictly between 0 and 1, with `g` not empty. Inlined into both
+    /// callers: the label gate asks it of several labels a row at one similarity
+    /// after another, and then its limit table is always the last one used.
+    #[inline(always)]
+    fn ruled_out_by(
+        &mut self,
+        label: &Label,
+        key_ids: Option<&[Option<Vec<u16>>]>,
+        g: &GlyphCosts,
+        min_sim: f64,
+    ) -> bool {
         // Each run's limits as thresholds: a floor is within a limit when below it,
         // and 0 stands for a comparison that is not made.
         let mut lims = [(0u32, 0u32); GATE_RUNS];
@@ -1405,6 +1420,34 @@ impl Runs {
         floor: f64,
         out: &mut Vec<Option<LabelScore>>,
     ) {
+        self.score_runs::<true>(ordinal, label, key_ids, g, floor, out);
+    }
+
+    /// [`Runs::score_at_least`] without [`Runs::ruled_out`], for a label that
+    /// [`Runs::reaching`] kept at `floor` with these runs and `ordinal` (its floors
+    /// were counted there and would not rule it out again; they change no score, so
+    /// any other label scores the same too, only more slowly).
+    pub(crate) fn score_reached(
+        &mut self,
+        ordinal: Option<Ordinal>,
+        label: &Label,
+        g: &GlyphCosts,
+        floor: f64,
+        out: &mut Vec<Option<LabelScore>>,
+    ) {
+        self.score_runs::<false>(ordinal, label, None, g, floor, out);
+    }
+
+    /// [`Runs::score_at_least`], asking [`Runs::ruled_out`] first when `GATE`.
+    fn score_runs<const GATE: bool>(
+        &mut self,
+        ordinal: Option<Ordinal>,
+        label: &Label,
+        key_ids: Option<&[Option<Vec<u16>>]>,
+        g: &GlyphCosts,
+        floor: f64,
+        out: &mut Vec<Option<LabelScore>>,
+    ) {
         let (weight, bonus) = weighting(label, ordinal);
         let min_sim = (floor - bonus) / weight;
         // The dictionaries number their labels' keys once (Label::key_ids).
@@ -1422,7 +1465,7 @@ impl Runs {
             }
             return;
         }
-        if self.ruled_out(label, key_ids, g, min_sim) {
+        if GATE && self.ruled_out(label, key_ids, g, min_sim) {
             out.clear();
             out.resize(self.ends.len(), None);
             return;
