@@ -995,6 +995,9 @@ fn continues_run(
         && (last.last_line + 1..line).all(skippable)
 }
 
+/// Cells a plain number's new group has room for.
+const RUN_CELLS: usize = 8;
+
 /// Adds a plain number's cell (line `line`, nothing else on it) to `groups`, whose
 /// runs are joined: onto the last run when it goes on, else as a new group that
 /// may start one. What [`merge_one_cell_lines`] makes of its one-cell group.
@@ -1014,7 +1017,11 @@ fn push_plain_cell(
             return;
         }
     }
-    let mut g = ValueGroup::standalone(line, line, vec![slot]);
+    // Room for the run it may start (some six cells on the bench reports): grown
+    // from one cell, a run's cells were moved twice on the way.
+    let mut slots = Vec::with_capacity(RUN_CELLS);
+    slots.push(slot);
+    let mut g = ValueGroup::standalone(line, line, slots);
     g.cell_per_line = true;
     groups.push(g);
 }
@@ -1039,7 +1046,9 @@ fn join_new_groups(groups: &mut Vec<ValueGroup>, first: usize, skippable: &impl 
             }
         }
         g.cell_per_line = starts;
-        groups.swap(kept, i);
+        if kept != i {
+            groups.swap(kept, i);
+        }
         kept += 1;
     }
     groups.truncate(kept);
