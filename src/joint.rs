@@ -25,7 +25,7 @@ use crate::dictionary::Table;
 use crate::model::{Cell, CellStatus, Correction, TableResult};
 use crate::numbers::Num;
 use crate::placement::{ways_to_place, Row, ShortRun};
-use crate::solve::{grid, Grid, Outcome, System};
+use crate::solve::{grid, Grid, Outcome, RowTrials, System};
 
 /// Propagations tried at most per search; a run the search had not decided by then
 /// is placed nowhere.
@@ -85,17 +85,26 @@ fn place_jointly_as(
     }
     let clean = sys.propagate_owned(unsuspected);
     let mut placeable = Vec::new();
+    let mut row = Vec::new();
     for run in waiting {
         let n = start[run.row].len();
         let Some(ways) = ways_to_place(run, n) else {
             return (Vec::new(), Vec::new());
         };
+        // A run's ways are tried one after another on the same grid: the tries reuse
+        // one outcome instead of a copied grid and fresh lists a way.
+        let mut trials = RowTrials::new(&base.values, run.row);
         // What each way implies on its own; a way that breaks an identity on its own
         // is no way at all.
         let ways: Vec<Way> = ways
             .into_iter()
             .filter_map(|(put, _)| {
-                let out = consistent(sys, &base, with_row(&base.values, run.row, &put))?;
+                row.clone_from(&base.values[run.row]);
+                put_cells(&mut row, &put);
+                let out = trials.try_row(sys, &row);
+                if (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]) {
+                    return None;
+                }
                 // A table that breaks nothing is its own clean table.
                 let clean = if failing.is_empty() {
                     out.values[run.row].clone()
@@ -390,7 +399,12 @@ fn with_row(g: &Grid, r: usize, way: &Row) -> Grid {
 
 /// Puts the cells of `way` into row `r` of `g` (its gaps leave what is there).
 fn put_row(g: &mut Grid, r: usize, way: &Row) {
-    for (cell, put) in g[r].iter_mut().zip(way) {
+    put_cells(&mut g[r], way);
+}
+
+/// Puts the cells of `way` into `row` (its gaps leave what is there).
+fn put_cells(row: &mut [Option<Num>], way: &Row) {
+    for (cell, put) in row.iter_mut().zip(way) {
         if put.is_some() {
             *cell = *put;
         }

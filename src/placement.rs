@@ -12,7 +12,7 @@ use crate::cell_text::CellText;
 use crate::dictionary::{Domain, Over, Table, Term};
 use crate::model::{Cell, CellStatus, Correction, TableResult};
 use crate::numbers::Num;
-use crate::solve::{grid, Grid, Outcome, System};
+use crate::solve::{grid, Grid, Outcome, RowTrials, System};
 
 /// Placements of a short run tried at most; beyond it the row is left unknown.
 const MAX_PLACEMENTS: usize = 5000;
@@ -588,14 +588,9 @@ fn consistent_readings(
 ) -> Option<Vec<Reading>> {
     let n = grid[run.row].len();
     let mut readings = Vec::new();
-    let mut out = Outcome {
-        values: Vec::new(),
-        failed: Vec::new(),
-        derived: Vec::new(),
-    };
-    let mut dirty = Vec::new();
+    let mut trials = RowTrials::new(grid, run.row);
     let mut judge = |placed: Row, how: &'static str| {
-        sys.propagate_with_row(grid, run.row, &placed, &mut out, &mut dirty);
+        let out = trials.try_row(sys, &placed);
         let contradicts = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
         // A value read on a line that lost cells may itself be misread (94 read as
         // 9): each placed count must be checked by an identity it did not help force.

@@ -89,6 +89,10 @@ fn repair(
     // The table and its outcome after a repair where every cell was known: they are
     // the last round's with the repaired cell changed.
     let mut carried: Option<(Grid, Outcome)> = None;
+    // A cell's cure values, its alternatives, and what one of them cures: reused from
+    // cell to cell (a repaired table visits hundreds of cells, and their lists were
+    // most of its allocations).
+    let (mut cures, mut alts, mut cured) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..MAX_REPAIR_ROUNDS {
         // With every cell known nothing is forced, so a changed cell changes only the
         // instances that contain it: those are judged alone, without propagating a
@@ -132,46 +136,47 @@ fn repair(
                 }
                 *mark = true;
                 let (touching, ways) = sys.touching_ways(x);
-                let cures = if known {
-                    cure_values(sys, &base, touching, ways, &sides, x)
-                } else {
-                    None
-                };
+                let has_cures =
+                    known && cure_values_into(sys, &base, touching, ways, &sides, x, &mut cures);
                 // With every cell known only cure values are judged, and a cure value
                 // is among the alternatives exactly when it is a plausible misread of
                 // the value read (the misreads `misread_values` lists are all
                 // plausible, and every cure value is an implied one): so the
                 // alternatives need not be listed. Their order within the cell does
                 // not matter: at most one value of a cell cures all its failures.
-                let alts = match &cures {
-                    Some(cures) if cures_only => spelled(v, |read| {
-                        let mut out: Vec<Num> = Vec::new();
-                        for &c in cures {
-                            if !out.contains(&c) && plausible_value(lex, read, c) {
-                                out.push(c);
+                alts.clear();
+                if has_cures && cures_only {
+                    // A negative value is no misread of digits (`plausible_value`):
+                    // the value read is spelled out only for a cure that may be one.
+                    if cures.iter().all(|c| c.is_negative()) {
+                        continue;
+                    }
+                    spelled(v, |read| {
+                        for &c in &cures {
+                            if !alts.contains(&c) && plausible_value(lex, read, c) {
+                                alts.push(c);
                             }
                         }
-                        out
-                    }),
-                    _ => alternatives(sys, &base, touching, x, v, lex),
-                };
-                for alt in alts {
+                    });
+                } else {
+                    alternatives_into(sys, &base, touching, x, v, lex, &mut alts);
+                }
+                for &alt in &alts {
                     // A change that cures nothing is no fix and no rival: with every
                     // cell known, only a failed identity's own implied value cures it.
-                    if cures.as_ref().is_some_and(|cures| !cures.contains(&alt)) {
+                    if has_cures && !cures.contains(&alt) {
                         continue;
                     }
                     // With every cell known, only the instances that contain the cell
                     // can change from `base`: they alone are judged, and what the
                     // change does is read from them.
                     let judged = if known {
-                        judge_known(sys, &grid, &base, touching, x, alt)
+                        judge_known_into(sys, &grid, &base, touching, x, alt, &mut cured)
                     } else {
                         None
                     };
                     let Judged {
                         introduces,
-                        cured,
                         still_failing,
                         confirmed,
                     } = match judged {
@@ -191,9 +196,10 @@ fn repair(
                                 .filter(|&&j| sys.holds(j, &out.values) == Some(true))
                                 .count();
                             let failed = out.failed;
+                            cured.clear();
+                            cured.extend(failing.iter().copied().filter(|&j| !failed[j]));
                             Judged {
                                 introduces: (0..failed.len()).any(|j| failed[j] && !base.failed[j]),
-                                cured: failing.iter().copied().filter(|&j| !failed[j]).collect(),
                                 still_failing: touching.iter().any(|&j| failed[j]),
                                 confirmed,
                             }
@@ -206,7 +212,7 @@ fn repair(
                     // still a rival explanation.
                     let whole =
                         !still_failing && cured.len() >= MIN_CURED && confirmed >= MIN_CURED;
-                    fixes.push((x, alt, cured, whole));
+                    fixes.push((x, alt, cured.clone(), whole));
                 }
             }
         }
@@ -352,12 +358,11 @@ fn breaks_held(
     })
 }
 
-/// What one changed cell does to a table's failures.
+/// What one changed cell does to a table's failures (the failed instances that then
+/// hold are listed beside it, in a buffer of the caller's).
 struct Judged {
     /// An instance that held fails.
     introduces: bool,
-    /// The failed instances that hold, in order.
-    cured: Vec<usize>,
     /// An instance with the cell still fails.
     still_failing: bool,
     /// Instances with the cell that hold with every cell known.
@@ -367,27 +372,29 @@ struct Judged {
 /// [`Judged`] of cell `x` read as `v` in `grid`, of which [`System::all_known`] holds:
 /// only the instances that contain `x` (`touching`) can change from `base`, so the
 /// others keep their verdicts, and each of these is judged by its own sums
-/// ([`System::judge_changed`]). None if one of them cannot be judged so.
-fn judge_known(
+/// ([`System::judge_changed`]). None if one of them cannot be judged so. The failed
+/// instances that then hold go to `cured`, in order.
+fn judge_known_into(
     sys: &System,
     grid: &Grid,
     base: &Outcome,
     touching: &[usize],
     x: At,
     v: Num,
+    cured: &mut Vec<usize>,
 ) -> Option<Judged> {
     let mut judged = Judged {
         introduces: false,
-        cured: Vec::new(),
         still_failing: false,
         confirmed: 0,
     };
+    cured.clear();
     for &j in touching {
         let (fails, holds) = sys.judge_changed(j, grid, x, v)?;
         judged.introduces |= fails && !base.failed[j];
         // `touching` ascends, as the failed instances are listed.
         if base.failed[j] && !fails {
-            judged.cured.push(j);
+            cured.push(j);
         }
         judged.still_failing |= fails;
         judged.confirmed += usize::from(holds);
@@ -401,6 +408,7 @@ fn judge_known(
 /// than once (its value is then not simply the difference of the sides) or lacks a
 /// sum. `sides` has the [`exact_sides`] of the failed instances (by instance; None,
 /// or none at all, where the other cells are summed afresh).
+#[cfg(test)]
 fn cure_values(
     sys: &System,
     base: &Outcome,
@@ -410,27 +418,43 @@ fn cure_values(
     x: At,
 ) -> Option<Vec<Num>> {
     let mut cures = Vec::new();
+    cure_values_into(sys, base, touching, ways, sides, x, &mut cures).then_some(cures)
+}
+
+/// [`cure_values`] into `cures` (cleared first): whether there are any to tell
+/// (`cures` is then what `cure_values` gives; otherwise it is not to be read).
+fn cure_values_into(
+    sys: &System,
+    base: &Outcome,
+    touching: &[usize],
+    ways: &[Way],
+    sides: &[Option<(Num, Num)>],
+    x: At,
+    cures: &mut Vec<Num>,
+) -> bool {
+    cures.clear();
     for (&j, &(once, left)) in touching.iter().zip(ways) {
         if !base.failed[j] {
             continue;
         }
         if !once {
-            return None;
+            return false;
         }
-        cures.push(match sides.get(j).copied().flatten() {
+        let cure = match sides.get(j).copied().flatten() {
             // No sum saturates: the other cells' sum is the side's less the cell.
-            Some((ls, rs)) => {
-                let v = base.values[x.0][x.1]?;
-                if left {
-                    rs - (ls - v)
-                } else {
-                    ls - (rs - v)
-                }
-            }
-            None => implied(sys, base, j, x)?,
-        });
+            Some((ls, rs)) => match base.values[x.0][x.1] {
+                Some(v) if left => rs - (ls - v),
+                Some(v) => ls - (rs - v),
+                None => return false,
+            },
+            None => match implied(sys, base, j, x) {
+                Some(v) => v,
+                None => return false,
+            },
+        };
+        cures.push(cure);
     }
-    Some(cures)
+    true
 }
 
 /// Magnitude below which a cell's value takes part in [`exact_sides`]: sums of a
@@ -610,17 +634,19 @@ fn misread_row(
 }
 
 /// What a read value `v` at `x` may have been printed as: its plausible misreads, and
-/// the value a failed identity implies for it where that is a plausible misread too.
-fn alternatives(
+/// the value a failed identity implies for it where that is a plausible misread too;
+/// added to `out`.
+fn alternatives_into(
     sys: &System,
     base: &Outcome,
     touching: &[usize],
     x: At,
     v: Num,
     lex: &Lexicon,
-) -> Vec<Num> {
+    out: &mut Vec<Num>,
+) {
     spelled(v, |read| {
-        let mut out: Vec<Num> = lex.misread_values(read).into_iter().map(Num::int).collect();
+        out.extend(lex.misread_values(read).into_iter().map(Num::int));
         for &j in touching {
             let Some(implied) = implied(sys, base, j, x) else {
                 continue;
@@ -629,7 +655,6 @@ fn alternatives(
                 out.push(implied);
             }
         }
-        out
     })
 }
 
