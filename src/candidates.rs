@@ -1060,24 +1060,11 @@ fn join_new_groups(groups: &mut Vec<ValueGroup>, first: usize, skippable: &impl 
 /// between them do not count. The plain construction, in one pass over a region's
 /// groups: [`lex_lines`] joins them line by line instead.
 fn merge_one_cell_lines(groups: &mut Vec<ValueGroup>, skippable: impl Fn(usize) -> bool) {
-    let starts_run = |g: &ValueGroup| {
-        g.standalone && !g.tabbed && g.slots.len() == 1 && g.after_segment.is_none()
-    };
     let mut merged: Vec<ValueGroup> = Vec::with_capacity(groups.len());
     for mut g in groups.drain(..) {
         if let Some(last) = merged.last_mut() {
-            let adjacent = g.line > last.last_line && (last.last_line + 1..g.line).all(&skippable);
             let opens_line = g.after_segment.is_none() && !g.tabbed;
-            // OCR merging a run's first two lines leaves it opening with several
-            // values: a lone value on the next line shows the run goes on.
-            let merged_opening = !last.cell_per_line
-                && last.standalone
-                && !last.tabbed
-                && last.after_segment.is_none()
-                && !last.text_after
-                && last.line == last.last_line
-                && starts_run(&g);
-            if (last.cell_per_line || merged_opening) && adjacent && opens_line {
+            if continues_run(last, g.line, opens_line, starts_run(&g), &skippable) {
                 last.last_line = g.line;
                 let down = g.line.saturating_sub(last.line);
                 g.slots.append_to(last.slots.to_mut(), down);

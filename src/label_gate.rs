@@ -212,6 +212,24 @@ mod tests {
         t.rows.iter().map(|r| &r.label).collect()
     }
 
+    /// A piece of label `l`'s first key (`l` wraps): `len` characters from `from`, or
+    /// from its beginning when `from` is 30 or more (the cut comparison's case), with
+    /// a character dropped (`edit` 1) or doubled (`edit` 2); other edits are the
+    /// caller's.
+    fn key_piece(labels: &[&Label], l: usize, from: usize, len: usize, edit: usize) -> Vec<char> {
+        let key = &labels[l % labels.len()].key_chars[0];
+        let from = if from >= 30 { 0 } else { from.min(key.len()) };
+        let mut key = key[from..(from + len).min(key.len())].to_vec();
+        match edit {
+            1 if key.len() > 1 => {
+                key.remove(key.len() / 2);
+            }
+            2 if !key.is_empty() => key.insert(0, key[0]),
+            _ => {}
+        }
+        key
+    }
+
     /// An ordinal of kind `k` (section, paren, arabic) and number `n`.
     fn ordinal_of((k, n): (usize, u8)) -> Ordinal {
         Ordinal {
@@ -304,14 +322,8 @@ mod tests {
             let ordinal = ordinal.map(ordinal_of);
             let mut runs = Runs::default();
             for &(l, from, len, edit) in &pieces {
-                let mut key: Vec<char> = labels[l % labels.len()].key_chars[0].clone();
-                let from = if from >= 30 { 0 } else { from.min(key.len()) };
-                key = key[from..(from + len).min(key.len())].to_vec();
+                let mut key = key_piece(&labels, l, from, len, edit);
                 match edit {
-                    1 if key.len() > 1 => {
-                        key.remove(key.len() / 2);
-                    }
-                    2 if !key.is_empty() => key.insert(0, key[0]),
                     3 => key.push('Ω'),
                     4 => key.clear(),
                     _ => {}
@@ -373,21 +385,12 @@ mod tests {
             let mut runs = Runs::default();
             let mut texts: Vec<String> = Vec::new();
             for &(l, from, len, edit) in &pieces {
-                let mut key: Vec<char> = labels[l % labels.len()].key_chars[0].clone();
                 // Half of them a key's beginning (its cut comparison).
-                let from = if from >= 30 { 0 } else { from.min(key.len()) };
-                key = key[from..(from + len).min(key.len())].to_vec();
-                match edit {
-                    1 if key.len() > 1 => {
-                        key.remove(key.len() / 2);
-                    }
-                    2 if !key.is_empty() => key.insert(0, key[0]),
+                let mut key = key_piece(&labels, l, from, len, edit);
+                if edit == 3 {
                     // A key's first three fifths: only its cut comparison can match.
-                    3 => {
-                        key = labels[l % labels.len()].key_chars[0].clone();
-                        key.truncate((key.len() * 3 / 5).max(4));
-                    }
-                    _ => {}
+                    key = labels[l % labels.len()].key_chars[0].clone();
+                    key.truncate((key.len() * 3 / 5).max(4));
                 }
                 let piece: String = key.iter().collect();
                 runs.push(&piece);
