@@ -995,6 +995,16 @@ fn continues_run(
         && (last.last_line + 1..line).all(skippable)
 }
 
+/// Moves the cells of `g`, which goes on the run `last`, onto its end.
+#[inline]
+fn join_onto(last: &mut ValueGroup, g: &mut ValueGroup) {
+    last.last_line = g.line;
+    let down = g.line.saturating_sub(last.line);
+    std::mem::take(&mut g.slots).append_to(last.slots.to_mut(), down);
+    // A label after the numbers starts the next row: the run ends here.
+    last.cell_per_line = !g.text_after;
+}
+
 /// Cells a plain number's new group has room for.
 const RUN_CELLS: usize = 8;
 
@@ -1037,11 +1047,7 @@ fn join_new_groups(groups: &mut Vec<ValueGroup>, first: usize, skippable: &impl 
         if let Some(last) = joined[..kept].last_mut() {
             let opens_line = g.after_segment.is_none() && !g.tabbed;
             if continues_run(last, g.line, opens_line, starts, skippable) {
-                last.last_line = g.line;
-                let down = g.line.saturating_sub(last.line);
-                std::mem::take(&mut g.slots).append_to(last.slots.to_mut(), down);
-                // A label after the numbers starts the next row: the run ends here.
-                last.cell_per_line = !g.text_after;
+                join_onto(last, g);
                 continue;
             }
         }
@@ -1065,11 +1071,7 @@ fn merge_one_cell_lines(groups: &mut Vec<ValueGroup>, skippable: impl Fn(usize) 
         if let Some(last) = merged.last_mut() {
             let opens_line = g.after_segment.is_none() && !g.tabbed;
             if continues_run(last, g.line, opens_line, starts_run(&g), &skippable) {
-                last.last_line = g.line;
-                let down = g.line.saturating_sub(last.line);
-                g.slots.append_to(last.slots.to_mut(), down);
-                // A label after the numbers starts the next row: the run ends here.
-                last.cell_per_line = !g.text_after;
+                join_onto(last, &mut g);
                 continue;
             }
         }

@@ -102,7 +102,7 @@ fn place_jointly_as(
                 row.clone_from(&base.values[run.row]);
                 put_cells(&mut row, &put);
                 let out = trials.try_row(sys, &row);
-                if (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]) {
+                if out.breaks_beyond(&base) {
                     return None;
                 }
                 // A table that breaks nothing is its own clean table.
@@ -176,8 +176,7 @@ fn place_jointly_as(
 /// propagated in place: every caller builds it for this alone).
 fn consistent(sys: &System, base: &Outcome, g: Grid) -> Option<Outcome> {
     let out = sys.propagate_owned(g);
-    let broken = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
-    (!broken).then_some(out)
+    (!out.breaks_beyond(base)).then_some(out)
 }
 
 /// For each run, the cells every consistent combination of `runs` gives the same

@@ -591,7 +591,7 @@ fn consistent_readings(
     let mut trials = RowTrials::new(grid, run.row);
     let mut judge = |placed: Row, how: &'static str| {
         let out = trials.try_row(sys, &placed);
-        let contradicts = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
+        let contradicts = out.breaks_beyond(base);
         // A value read on a line that lost cells may itself be misread (94 read as
         // 9): each placed count must be checked by an identity it did not help force.
         // A read 0 is what such lines keep best (it is what they mostly lose, too).
@@ -675,7 +675,7 @@ fn checked_part(
     }
     g[r] = part.clone();
     let out = sys.propagate(&g);
-    let contradicts = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
+    let contradicts = out.breaks_beyond(base);
     (!contradicts).then_some((part, how))
 }
 

@@ -148,7 +148,7 @@ fn agreed_rows(
         });
         if fits {
             let out = sys.propagate(&g);
-            let breaks = (0..out.failed.len()).any(|j| out.failed[j] && !base.failed[j]);
+            let breaks = out.breaks_beyond(&base);
             if !breaks {
                 let rows: Vec<Row> = group
                     .iter()

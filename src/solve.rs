@@ -207,6 +207,13 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Whether an instance fails here that does not fail in `base`: what a change to
+    /// `base`'s grid broke.
+    #[inline]
+    pub fn breaks_beyond(&self, base: &Outcome) -> bool {
+        (0..self.failed.len()).any(|j| self.failed[j] && !base.failed[j])
+    }
+
     /// Indices of the instances that cannot hold.
     pub fn failing(&self) -> Vec<usize> {
         (0..self.failed.len()).filter(|&i| self.failed[i]).collect()
