@@ -7,6 +7,7 @@
 //! table before it instead of losing the table.
 
 use std::ops::Range;
+use std::rc::Rc;
 
 use crate::align::align_rows;
 use crate::candidates::Segment;
@@ -44,18 +45,20 @@ pub fn find_title(lines: &[&str], lex: &Lexicon) -> Title {
         let keyword = |t: &str| {
             let k = key(t, lex);
             let mut finders = lex.title_keys.iter().zip(&lex.title_finders);
-            finders
-                .find(|(_, f)| f.find(k.as_bytes()).is_some())
-                .map(|(kw, _)| kw)
+            finders.find(|(_, f)| f.find(k.as_bytes()).is_some())
         };
         // The joined lines are read only when the line alone holds no keyword.
         let joined;
         let (kw, line) = match keyword(line) {
-            Some(kw) => (kw, *line),
+            Some((kw, _)) => (kw, *line),
             None => {
                 joined = format!("{}{next}", line.trim());
                 match keyword(&joined) {
-                    Some(kw) if !next.is_empty() && !key(next, lex).contains(kw.as_str()) => {
+                    // The keyword's own searcher, built once, instead of `contains`'
+                    // set-up on every call.
+                    Some((kw, f))
+                        if !next.is_empty() && f.find(key(next, lex).as_bytes()).is_none() =>
+                    {
                         (kw, joined.as_str())
                     }
                     _ => continue,
@@ -155,6 +158,9 @@ pub fn find_sections(
     };
     // One key buffer for every candidate: most keys are dropped at once (too long).
     let mut body_key = String::new();
+    // The search reads only a candidate's line, ordinal and key: its text is left
+    // empty, one string for all, instead of a copy of the line each.
+    let no_text: Rc<str> = Rc::from("");
     // Most headings keep their `一、`: try those lines alone first (no other line's
     // key is needed then), and read every short line only when one is missing (a
     // heading whose ordinal OCR lost).
@@ -172,7 +178,7 @@ pub fn find_sections(
             continue;
         };
         if o.kind == OrdinalKind::Section {
-            numbered.extend(segment(i, text, Some(o), rest, lex, &mut body_key));
+            numbered.extend(segment(i, &no_text, Some(o), rest, lex, &mut body_key));
         }
     }
     let quick = align(&numbered);
@@ -185,8 +191,8 @@ pub fn find_sections(
         .filter_map(|(i, line)| {
             let text = line.trim();
             match split_ordinal(text, lex) {
-                Some((o, rest)) => segment(i, text, Some(o), rest, lex, &mut body_key),
-                None => segment(i, text, None, text, lex, &mut body_key),
+                Some((o, rest)) => segment(i, &no_text, Some(o), rest, lex, &mut body_key),
+                None => segment(i, &no_text, None, text, lex, &mut body_key),
             }
         })
         .collect();
@@ -196,7 +202,7 @@ pub fn find_sections(
 /// A line as a heading candidate: short once reduced to its key (made in `buf`).
 fn segment(
     i: usize,
-    text: &str,
+    text: &Rc<str>,
     ordinal: Option<Ordinal>,
     body: &str,
     lex: &Lexicon,
@@ -209,7 +215,7 @@ fn segment(
         || buf.len() <= 4 * MAX_HEADING_KEY && buf.chars().count() <= MAX_HEADING_KEY;
     (!buf.is_empty() && short).then(|| Segment {
         line: i,
-        text: text.into(),
+        text: Rc::clone(text),
         ordinal,
         body_key: buf.as_str().into(),
         prose: false,
