@@ -602,6 +602,10 @@ fn pieces_from(segments: &[Segment], i: usize) -> usize {
         .count()
 }
 
+#[path = "align_headings.rs"]
+mod headings;
+pub use headings::{align_headings, Heading};
+
 #[cfg(test)]
 #[path = "align_cellwise.rs"]
 mod cellwise;

@@ -1,15 +1,16 @@
 //! Sections and title: normalised lines → the report's title (agency, year), its
 //! section headings (一 … 六) and the line range that holds each table.
 //!
-//! Headings are aligned to the template's section list in order, with the same
-//! machinery as table rows, so a garbled heading is still found when its ordinal
-//! and its neighbours agree; a heading that is not found widens the region of the
+//! Headings are aligned to the template's section list in order, as table rows are
+//! (lines that keep their `一、` by [`align_headings`], which gives `align_rows`'
+//! matches without a `Segment` a line), so a garbled heading is still found when
+//! its ordinal and its neighbours agree; a heading that is not found widens the region of the
 //! table before it instead of losing the table.
 
 use std::ops::Range;
 use std::rc::Rc;
 
-use crate::align::align_rows;
+use crate::align::{align_headings, align_rows, Heading};
 use crate::candidates::Segment;
 use crate::dictionary::{Label, Template};
 use crate::lexicon::Lexicon;
@@ -156,17 +157,15 @@ pub fn find_sections(
             })
             .collect()
     };
-    // One key buffer for every candidate: most keys are dropped at once (too long).
-    let mut body_key = String::new();
-    // The search reads only a candidate's line, ordinal and key: its text is left
-    // empty, one string for all, instead of a copy of the line each.
-    let no_text: Rc<str> = Rc::from("");
     // Most headings keep their `一、`: try those lines alone first (no other line's
     // key is needed then), and read every short line only when one is missing (a
     // heading whose ordinal OCR lost).
     let leads = numeral_leads(lex);
-    // About ten such lines a report.
+    // Their keys one after another, borrowed by the search instead of a `Segment`
+    // (two strings) each: about ten such lines a report.
+    let mut keys = String::new();
     let mut numbered = Vec::with_capacity(16);
+    let mut numbered_lines = Vec::with_capacity(16);
     for (i, line) in lines.iter().enumerate() {
         // Only a line that starts with a numeral can open with `一、` (split_ordinal
         // reads `(` first, as a paren ordinal): the others are not parsed.
@@ -178,13 +177,34 @@ pub fn find_sections(
             continue;
         };
         if o.kind == OrdinalKind::Section {
-            numbered.extend(segment(i, &no_text, Some(o), rest, lex, &mut body_key));
+            let at = keys.len();
+            key_into(rest, lex, &mut keys);
+            if is_heading_key(keys.get(at..).unwrap_or_default()) {
+                numbered.push(Heading {
+                    ordinal: o,
+                    key: at..keys.len(),
+                });
+                numbered_lines.push(i);
+            } else {
+                keys.truncate(at);
+            }
         }
     }
-    let quick = align(&numbered);
+    let quick: Vec<Option<usize>> = align_headings(&keys, &numbered, &labels, glyphs)
+        .into_iter()
+        .map(|m| {
+            m.filter(|m| m.score.score >= MIN_HEADING_SCORE)
+                .and_then(|m| numbered_lines.get(m.first).copied())
+        })
+        .collect();
     if quick.iter().all(Option::is_some) {
         return quick;
     }
+    // One key buffer for every candidate: most keys are dropped at once (too long).
+    let mut body_key = String::new();
+    // The search reads only a candidate's line, ordinal and key: its text is left
+    // empty, one string for all, instead of a copy of the line each.
+    let no_text: Rc<str> = Rc::from("");
     let segs: Vec<Segment> = lines
         .iter()
         .enumerate()
@@ -210,16 +230,21 @@ fn segment(
 ) -> Option<Segment> {
     buf.clear();
     key_into(body, lex, buf);
-    // A character takes one to four bytes: the count is needed only in between.
-    let short = buf.len() <= MAX_HEADING_KEY
-        || buf.len() <= 4 * MAX_HEADING_KEY && buf.chars().count() <= MAX_HEADING_KEY;
-    (!buf.is_empty() && short).then(|| Segment {
+    is_heading_key(buf).then(|| Segment {
         line: i,
         text: Rc::clone(text),
         ordinal,
         body_key: buf.as_str().into(),
         prose: false,
     })
+}
+
+/// Whether a line whose key is `key` may be a heading: short, and not empty.
+fn is_heading_key(key: &str) -> bool {
+    // A character takes one to four bytes: the count is needed only in between.
+    let short = key.len() <= MAX_HEADING_KEY
+        || key.len() <= 4 * MAX_HEADING_KEY && key.chars().count() <= MAX_HEADING_KEY;
+    !key.is_empty() && short
 }
 
 /// A byte that opens a numeral's UTF-8 form ([`numeral_leads`]).

@@ -631,7 +631,7 @@ pub fn score_labels_at_least<'l>(
 /// [`label_gate::holds`]); the others are given None unscored, which is their
 /// score when `reach` is [`LabelGate::reachable`] of the segment. `targets`, if
 /// any, are those of the set's gate ([`Runs::within`]).
-fn score_labels_reaching<'l>(
+pub(crate) fn score_labels_reaching<'l>(
     ordinal: Option<Ordinal>,
     body_key: &str,
     labels: impl IntoIterator<Item = &'l Label>,
