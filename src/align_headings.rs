@@ -31,18 +31,30 @@ pub struct Heading {
 /// Candidates' scores remembered per section list; past this a list starts again.
 const MAX_HEADING_KEYS: usize = 8_192;
 
-/// A candidate's scores against each label of a list (None: below [`ACCEPT`]), by its
-/// ordinal and key ([`memo_key`]).
-type HeadingScores = LabelMemo<Box<[u8]>, Box<[Option<LabelScore>]>>;
+/// A candidate's matches with a list's labels at [`ACCEPT`] (label, score; labels
+/// ascending, those below left out), by its ordinal and key ([`memo_key`]).
+type HeadingScores = LabelMemo<Box<[u8]>, Box<[(u32, LabelScore)]>>;
+
+/// What a thread keeps between calls: the scores by section list, and the room of
+/// the table, of the matches that set its cells and of a memo key.
+#[derive(Default)]
+struct Kept {
+    sets: Vec<HeadingScores>,
+    best: Vec<f64>,
+    matched: Vec<Option<LabelScore>>,
+    bytes: Vec<u8>,
+    fresh: Vec<(u32, LabelScore)>,
+}
 
 thread_local! {
-    static SCORES: RefCell<Vec<HeadingScores>> = const { RefCell::new(Vec::new()) };
+    static KEPT: RefCell<Kept> = RefCell::new(Kept::default());
 }
 
 /// The memo key of a candidate, in `out`: its ordinal's two bytes, then its key.
 fn memo_key(ordinal: Ordinal, key: &str, out: &mut Vec<u8>) {
     out.clear();
-    out.extend([ordinal.kind as u8, ordinal.n]);
+    out.push(ordinal.kind as u8);
+    out.push(ordinal.n);
     out.extend_from_slice(key.as_bytes());
 }
 
@@ -55,100 +67,113 @@ pub fn align_headings(
     labels: &[&Label],
     glyphs: &GlyphCosts,
 ) -> Vec<Option<RowMatch>> {
+    KEPT.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        align_kept(&mut kept, keys, heads, labels, glyphs)
+    })
+}
+
+/// [`align_headings`] with the thread's `kept` memo and room.
+fn align_kept(
+    kept: &mut Kept,
+    keys: &str,
+    heads: &[Heading],
+    labels: &[&Label],
+    glyphs: &GlyphCosts,
+) -> Vec<Option<RowMatch>> {
+    let Kept {
+        sets,
+        best,
+        matched,
+        bytes,
+        fresh,
+    } = kept;
     let (n, m) = (heads.len(), labels.len());
     let w = m + 1;
-    let mut best = vec![f64::NEG_INFINITY; (n + 1) * w];
+    best.clear();
+    best.resize((n + 1) * w, f64::NEG_INFINITY);
     best[0] = 0.0;
     // The match that set each cell (a cell is reached by one match at most: from the
     // cell diagonally above it).
-    let mut matched: Vec<Option<LabelScore>> = vec![None; (n + 1) * w];
-    let mut scores: Vec<Option<LabelScore>> = Vec::with_capacity(m);
-    let mut bytes = Vec::new();
-    SCORES.with(|sets| {
-        let mut sets = sets.borrow_mut();
-        let set = label_memo(
-            &mut sets,
-            labels,
-            glyphs,
-            0,
-            (MAX_LABEL_SETS, MAX_HEADING_KEYS),
-        );
-        for i in 0..=n {
-            let row = i * w;
-            // The row's skips, as `align_named` makes them: a segment skipped from
-            // the cell above unless the match there is better, then a label skipped
-            // along the row, the best so far carried.
-            let (done, rest) = best.split_at_mut(row);
-            let cells = &mut rest[..w];
-            let mut carry = f64::NEG_INFINITY;
-            if i > 0 {
-                for (&up, cell) in done[row - w..].iter().zip(cells) {
-                    let v = if up > *cell { up } else { *cell };
-                    carry = if carry > v { carry } else { v };
-                    *cell = carry;
-                }
-            } else {
-                for cell in cells {
-                    carry = if carry > *cell { carry } else { *cell };
-                    *cell = carry;
-                }
+    matched.clear();
+    matched.resize((n + 1) * w, None);
+    let set = label_memo(sets, labels, glyphs, 0, (MAX_LABEL_SETS, MAX_HEADING_KEYS));
+    for i in 0..=n {
+        let row = i * w;
+        // The row's skips, as `align_named` makes them: a segment skipped from the
+        // cell above unless the match there is better, then a label skipped along
+        // the row, the best so far carried.
+        let (done, rest) = best.split_at_mut(row);
+        let cells = &mut rest[..w];
+        let mut carry = f64::NEG_INFINITY;
+        if i > 0 {
+            for (&up, cell) in done[row - w..].iter().zip(cells) {
+                let v = if up > *cell { up } else { *cell };
+                carry = if carry > v { carry } else { v };
+                *cell = carry;
             }
-            let Some(head) = heads.get(i) else {
-                break;
-            };
-            let key = keys.get(head.key.clone()).unwrap_or_default();
-            memo_key(head.ordinal, key, &mut bytes);
-            scores.clear();
-            match set.found.get(&bytes[..]) {
-                Some(found) => scores.extend_from_slice(found),
-                None => {
-                    scores.resize(m, None);
-                    // Only the labels the set's gate lets the key's length reach are
-                    // scored (the others score nothing at the floor), with the
-                    // patterns of the set's characters alone.
-                    if !set.gate.as_ref().is_some_and(|g| g.fits(glyphs, ACCEPT)) {
-                        set.gate = Some(LabelGate::new(labels, glyphs, ACCEPT));
-                    }
-                    let len = key.chars().count();
-                    let reach = (set.gate.as_ref())
-                        .filter(|_| len < 64)
-                        .and_then(|gate| gate.reachable(Some(head.ordinal), 1 << len));
-                    let targets = set.gate.as_ref().map(|gate| Rc::clone(&gate.targets));
-                    let each = |j: usize, s: Option<LabelScore>| scores[j] = s;
-                    score_labels_reaching(
-                        Some(head.ordinal),
-                        key,
-                        labels.iter().copied(),
-                        glyphs,
-                        ACCEPT,
-                        (reach.unwrap_or(!0), targets),
-                        each,
-                    );
-                    set.found
-                        .insert(bytes.as_slice().into(), scores.as_slice().into());
-                }
-            }
-            for (j, s) in scores.iter().enumerate() {
-                let (here, Some(s)) = (best[row + j], s) else {
-                    continue;
-                };
-                if here == f64::NEG_INFINITY {
-                    continue;
-                }
-                let to = row + w + j + 1;
-                if relax(&mut best, to, here + s.score - ACCEPT) {
-                    matched[to] = Some(*s);
-                }
+        } else {
+            for cell in cells {
+                carry = if carry > *cell { carry } else { *cell };
+                *cell = carry;
             }
         }
-    });
+        let Some(head) = heads.get(i) else {
+            break;
+        };
+        let key = keys.get(head.key.clone()).unwrap_or_default();
+        memo_key(head.ordinal, key, bytes);
+        fresh.clear();
+        match set.found.get(&bytes[..]) {
+            Some(found) => fresh.extend_from_slice(found),
+            None => {
+                // Only the labels the set's gate lets the key's length reach are
+                // scored (the others score nothing at the floor), with the patterns
+                // of the set's characters alone.
+                if !set.gate.as_ref().is_some_and(|g| g.fits(glyphs, ACCEPT)) {
+                    set.gate = Some(LabelGate::new(labels, glyphs, ACCEPT));
+                }
+                let len = key.chars().count();
+                let reach = (set.gate.as_ref())
+                    .filter(|_| len < 64)
+                    .and_then(|gate| gate.reachable(Some(head.ordinal), 1 << len));
+                let targets = set.gate.as_ref().map(|gate| Rc::clone(&gate.targets));
+                // j < labels.len(), which a template's list keeps far below u32::MAX.
+                let each = |j: usize, s: Option<LabelScore>| {
+                    fresh.extend(s.map(|s| (j as u32, s)));
+                };
+                score_labels_reaching(
+                    Some(head.ordinal),
+                    key,
+                    labels.iter().copied(),
+                    glyphs,
+                    ACCEPT,
+                    (reach.unwrap_or(!0), targets),
+                    each,
+                );
+                set.found
+                    .insert(bytes.as_slice().into(), fresh.as_slice().into());
+            }
+        }
+        for &(j, s) in fresh.iter() {
+            let j = j as usize;
+            let here = best[row + j];
+            if here == f64::NEG_INFINITY {
+                continue;
+            }
+            let to = row + w + j + 1;
+            if relax(best, to, here + s.score - ACCEPT) {
+                matched[to] = Some(s);
+            }
+        }
+    }
     let mut out = vec![None; m];
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
         let cell = i * w + j;
         let last = matched[cell];
         let last_match = last.map(|s| (1, best[cell - w - 1] + s.score - ACCEPT));
-        match step_at(&best, w, i, j, last_match) {
+        match step_at(best, w, i, j, last_match) {
             Step::Start => break,
             Step::SkipSegment => i -= 1,
             Step::SkipRow => j -= 1,
@@ -227,7 +252,7 @@ mod tests {
                 });
             }
             if cold {
-                SCORES.with(|s| s.borrow_mut().clear());
+                KEPT.with(|k| k.borrow_mut().sets.clear());
             }
             let fast = align_headings(&keys, &heads, &labels, &d.glyphs);
             proptest::prop_assert_eq!(fast, align_rows(&segments, &labels, &d.glyphs));
