@@ -460,19 +460,20 @@ pub fn align_named(
             // The labels the runs may reach (the gate leaves out those they cannot by
             // their lengths), and those a remembered run has a score for: the others
             // have no score here and are not visited.
-            let reach = match (&gate, lengths) {
-                (Some(gate), Some(lengths)) => {
-                    gate.reachable(segments[i].ordinal, lengths).unwrap_or(!0)
-                }
-                _ => !0,
+            let groups = match (&gate, lengths) {
+                (Some(gate), Some(lengths)) => gate.reachable_by(segments[i].ordinal, lengths),
+                _ => None,
             };
             // Of those, the labels the runs' floors do not rule out, told for the row at
             // once (most are, and then score nothing); an unreachable cell needs none.
-            let reach = match runs.is_empty() {
-                true => reach,
-                false => runs.reaching(labels, reach, segments[i].ordinal, glyphs, ACCEPT, |j| {
-                    best[row + j] != f64::NEG_INFINITY
-                }),
+            let live = |j: usize| best[row + j] != f64::NEG_INFINITY;
+            let reach = match (groups, runs.is_empty()) {
+                (Some(groups), false) => runs.reaching_in(labels, groups, glyphs, ACCEPT, live),
+                (Some(groups), true) => groups.into_iter().fold(0, |all, group| all | group),
+                (None, false) => {
+                    runs.reaching(labels, !0, segments[i].ordinal, glyphs, ACCEPT, live)
+                }
+                (None, true) => !0,
             };
             let visit = reach | remembered_labels;
             for j in held(visit, m) {

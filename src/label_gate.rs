@@ -3,7 +3,8 @@
 //!
 //! Takes a set of labels, the glyph table and the floor, once per set; gives, for a
 //! segment's ordinal and the lengths of its runs, the labels against which
-//! [`Runs::score_at_least`] could find any score, as one mask. Against the others
+//! [`Runs::score_at_least`] could find any score, as one mask (or one per way
+//! their ordinals agree with the segment's). Against the others
 //! (most of a table: their keys are far longer or shorter than the runs, or the
 //! ordinals contradict and no key is as long as a run) the caller need not ask, nor
 //! visit them.
@@ -12,6 +13,7 @@ use std::rc::Rc;
 
 use super::{agreement, GlyphCosts, Label, Ordinal, Runs, AGREEMENTS, GATE_RUNS, WEIGHTS};
 use crate::myers::Targets;
+use crate::ordinal::OrdinalKind;
 
 /// The most labels a set's masks hold (a template table has a few dozen rows).
 pub(crate) const GATED_LABELS: usize = 128;
@@ -27,6 +29,11 @@ pub(crate) struct LabelGate {
     /// Each label's ordinal, and the labels that have one.
     ordinals: Vec<Option<Ordinal>>,
     numbered: u128,
+    /// The labels with an ordinal by its number (index), and by its kind (the
+    /// kind's place in [`OrdinalKind`]): a segment's agreements by mask, not by
+    /// label. Empty past [`GATED_LABELS`] labels.
+    by_number: Vec<u128>,
+    by_kind: [u128; 3],
     /// The characters of the labels' keys, for [`Runs::within`].
     pub(crate) targets: Rc<Targets>,
 }
@@ -53,6 +60,15 @@ pub(crate) fn held(labels: u128, m: usize) -> impl Iterator<Item = usize> {
     .chain(GATED_LABELS..m)
 }
 
+/// The place of `kind` in [`LabelGate`]'s masks by kind.
+fn kind_index(kind: OrdinalKind) -> usize {
+    match kind {
+        OrdinalKind::Section => 0,
+        OrdinalKind::Paren => 1,
+        OrdinalKind::Arabic => 2,
+    }
+}
+
 impl LabelGate {
     /// The gate of `labels` scored with `g` at `floor`.
     pub(crate) fn new(labels: &[&Label], g: &GlyphCosts, floor: f64) -> LabelGate {
@@ -62,6 +78,8 @@ impl LabelGate {
             .collect();
         let mut by_length = Vec::new();
         let mut numbered = 0;
+        let mut by_number = Vec::new();
+        let mut by_kind = [0u128; 3];
         if labels.len() <= GATED_LABELS {
             by_length = (0..64)
                 .map(|lr| {
@@ -73,8 +91,14 @@ impl LabelGate {
                 })
                 .collect();
             for (j, l) in labels.iter().enumerate() {
-                if l.ordinal.is_some() {
+                if let Some(o) = l.ordinal {
                     numbered |= 1u128 << j;
+                    let n = usize::from(o.n);
+                    if by_number.len() <= n {
+                        by_number.resize(n + 1, 0);
+                    }
+                    by_number[n] |= 1u128 << j;
+                    by_kind[kind_index(o.kind)] |= 1u128 << j;
                 }
             }
         }
@@ -88,6 +112,8 @@ impl LabelGate {
             by_length,
             ordinals: labels.iter().map(|l| l.ordinal).collect(),
             numbered,
+            by_number,
+            by_kind,
             targets: Rc::new(Targets::new(g, ids.iter().map(Vec::as_slice))),
         }
     }
@@ -103,6 +129,19 @@ impl LabelGate {
     /// left out is one for which [`Runs::score_at_least`] would find nothing for any
     /// of the runs. None past [`GATED_LABELS`] labels.
     pub(crate) fn reachable(&self, ordinal: Option<Ordinal>, lengths: u64) -> Option<u128> {
+        let groups = self.reachable_by(ordinal, lengths)?;
+        Some(groups.into_iter().fold(0, |all, group| all | group))
+    }
+
+    /// [`LabelGate::reachable`] by agreement: entry `a` holds the labels it gives
+    /// whose ordinal agrees with `ordinal` as [`agreement`] `a` says, for
+    /// [`Runs::reaching_in`] (the masks are at hand here, where its caller would
+    /// otherwise tell each label's agreement one by one).
+    pub(crate) fn reachable_by(
+        &self,
+        ordinal: Option<Ordinal>,
+        lengths: u64,
+    ) -> Option<[u128; AGREEMENTS]> {
         if self.by_length.is_empty() && !self.ordinals.is_empty() {
             return None;
         }
@@ -118,18 +157,20 @@ impl LabelGate {
         // The labels in each agreement with the segment's ordinal (see `agreement`).
         let plain = !self.numbered;
         Some(match ordinal {
-            None => plain & open[5] | self.numbered & open[3],
+            None => [0, 0, 0, self.numbered & open[3], 0, plain & open[5]],
             Some(s) => {
-                let (mut same, mut same_n) = (0u128, 0u128);
-                for (j, o) in self.ordinals.iter().enumerate() {
-                    match o {
-                        Some(l) if *l == s => same |= 1 << j,
-                        Some(l) if l.n == s.n => same_n |= 1 << j,
-                        _ => {}
-                    }
-                }
+                let with_n = self.by_number.get(usize::from(s.n)).copied().unwrap_or(0);
+                let same = with_n & self.by_kind[kind_index(s.kind)];
+                let same_n = with_n & !same;
                 let other = self.numbered & !same & !same_n;
-                plain & open[4] | same & open[0] | same_n & open[1] | other & open[2]
+                [
+                    same & open[0],
+                    same_n & open[1],
+                    other & open[2],
+                    0,
+                    plain & open[4],
+                    0,
+                ]
             }
         })
     }
@@ -174,6 +215,42 @@ impl Runs {
                 open &= !(1u128 << j);
             }
         }
+        self.rule_out(labels, by_agreement, open, g, floor, live)
+    }
+
+    /// [`Runs::reaching`] of the labels [`LabelGate::reachable_by`] gives, by
+    /// agreement with the segment's ordinal: the same labels are left out among
+    /// those `live` takes (the others may be kept or not: the caller does not
+    /// visit them). Out of line for the same reason.
+    #[inline(never)]
+    pub(crate) fn reaching_in(
+        &mut self,
+        labels: &[&Label],
+        by_agreement: [u128; AGREEMENTS],
+        g: &GlyphCosts,
+        floor: f64,
+        live: impl Fn(usize) -> bool,
+    ) -> u128 {
+        let open = by_agreement.into_iter().fold(0, |all, group| all | group);
+        let n = self.ends.len();
+        if g.is_empty() || n == 0 || n > GATE_RUNS {
+            return open;
+        }
+        self.rule_out(labels, by_agreement, open, g, floor, live)
+    }
+
+    /// `open` without the labels of `by_agreement` (bit `j`: `labels[j]`) that `live`
+    /// takes and the runs' floors rule out at `floor` (the runs are gated).
+    #[inline(always)]
+    fn rule_out(
+        &mut self,
+        labels: &[&Label],
+        by_agreement: [u128; AGREEMENTS],
+        mut open: u128,
+        g: &GlyphCosts,
+        floor: f64,
+        live: impl Fn(usize) -> bool,
+    ) -> u128 {
         for (a, mut group) in by_agreement.into_iter().enumerate() {
             let (weight, bonus) = WEIGHTS[a];
             let min_sim = (floor - bonus) / weight;
@@ -185,9 +262,13 @@ impl Runs {
                 let j = group.trailing_zeros() as usize;
                 group &= group - 1;
                 let Some(label) = labels.get(j) else { continue };
+                if !live(j) {
+                    open &= !(1u128 << j);
+                    continue;
+                }
                 // As `score_at_least` takes them: the dictionaries numbered the keys.
                 let key_ids = (!label.key_ids.is_empty()).then_some(label.key_ids.as_slice());
-                if self.ruled_out_by(label, key_ids, g, min_sim) {
+                if self.ruled_out_by::<true>(label, key_ids, g, min_sim) {
                     open &= !(1u128 << j);
                 }
             }
@@ -293,6 +374,105 @@ mod tests {
                     runs.score_at_least(ordinal, label, None, &d.glyphs, floor, &mut out);
                     proptest::prop_assert!(out.iter().all(Option::is_none), "{}", label.text);
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// `reachable_by` gives `reachable`'s labels, each at its own agreement with
+        /// the segment's ordinal (labels numbered or not, ordinals of every kind, some
+        /// numbers no label has); `reaching_in` of those leaves out, among the labels
+        /// `live` takes, those `reaching` leaves out of `reachable`'s.
+        #[test]
+        fn reachable_by_groups_the_labels_by_agreement(
+            template in 0usize..2,
+            table in 0usize..4,
+            pieces in proptest::collection::vec(
+                (0usize..60, 0usize..60, 0usize..14, 0usize..5), 1..10),
+            ordinal in proptest::option::of((0usize..3, 0u8..40)),
+            floor in proptest::sample::select(vec![0.5, 0.3, 0.75, 0.0, 1.0, -0.1]),
+            live in proptest::num::u64::ANY,
+        ) {
+            let d = Dictionaries::embedded().unwrap();
+            let labels = table_labels(&d, template, table);
+            let ordinal = ordinal.map(ordinal_of);
+            let mut runs = Runs::default();
+            for &(l, from, len, edit) in &pieces {
+                let mut key = key_piece(&labels, l, from, len, edit);
+                match edit {
+                    3 => key.push('Ω'),
+                    4 => key.clear(),
+                    _ => {}
+                }
+                runs.push_chars(&key);
+            }
+            runs.prepare();
+            let gate = LabelGate::new(&labels, &d.glyphs, floor);
+            let Some(lengths) = runs.lengths() else { return Ok(()) };
+            let reach = gate.reachable(ordinal, lengths).unwrap();
+            let groups = gate.reachable_by(ordinal, lengths).unwrap();
+            for (j, label) in labels.iter().enumerate() {
+                let a = agreement(label.ordinal, ordinal);
+                for (b, group) in groups.iter().enumerate() {
+                    let want = b == a && reach >> j & 1 != 0;
+                    proptest::prop_assert_eq!(group >> j & 1 != 0, want, "{}", label.text);
+                }
+            }
+            let past = u32::try_from(labels.len()).ok().and_then(|m| 1u128.checked_shl(m));
+            let beyond = past.map_or(0, |p| !(p - 1));
+            let all = groups.iter().fold(0, |all, group| all | group);
+            proptest::prop_assert_eq!(all & beyond, 0);
+            let is_live = |j: usize| live >> (j % 64) & 1 != 0;
+            let plain = runs.reaching(&labels, reach, ordinal, &d.glyphs, floor, is_live);
+            let fast = runs.reaching_in(&labels, groups, &d.glyphs, floor, is_live);
+            for j in (0..labels.len()).filter(|&j| is_live(j)) {
+                proptest::prop_assert_eq!(fast >> j & 1, plain >> j & 1, "{}", labels[j].text);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A key's characters counted only until enough are held by no open run rule
+        /// out the same labels as all of them counted: runs of pieces of keys, edited,
+        /// with foreign characters, or too many to gate, at floors across the range.
+        #[test]
+        fn counting_stops_early_with_the_same_answer(
+            template in 0usize..2,
+            table in 0usize..4,
+            pieces in proptest::collection::vec(
+                (0usize..60, 0usize..60, 0usize..14, 0usize..6), 1..10),
+            ordinal in proptest::option::of((0usize..3, 1u8..12)),
+            floor in proptest::sample::select(vec![0.5, 0.3, 0.75, 0.6, 0.9, 0.05]),
+        ) {
+            let d = Dictionaries::embedded().unwrap();
+            let labels = table_labels(&d, template, table);
+            let ordinal = ordinal.map(ordinal_of);
+            let mut runs = Runs::default();
+            for &(l, from, len, edit) in &pieces {
+                let mut key = key_piece(&labels, l, from, len, edit);
+                match edit {
+                    3 => key.push('Ω'),
+                    4 => key.clear(),
+                    // A key's piece in reverse: its characters held, in no order.
+                    5 => key.reverse(),
+                    _ => {}
+                }
+                runs.push_chars(&key);
+            }
+            runs.prepare();
+            if runs.is_empty() || runs.len() > GATE_RUNS {
+                return Ok(());
+            }
+            for label in &labels {
+                let (weight, bonus) = weighting(label, ordinal);
+                let min_sim = (floor - bonus) / weight;
+                if !(min_sim > 0.0 && min_sim < 1.0) {
+                    continue;
+                }
+                let key_ids = (!label.key_ids.is_empty()).then_some(label.key_ids.as_slice());
+                let early = runs.ruled_out_by::<true>(label, key_ids, &d.glyphs, min_sim);
+                let plain = runs.ruled_out_by::<false>(label, key_ids, &d.glyphs, min_sim);
+                proptest::prop_assert_eq!(early, plain, "{}", label.text);
             }
         }
     }

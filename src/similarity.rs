@@ -1286,15 +1286,17 @@ impl Runs {
         if !(min_sim > 0.0 && min_sim < 1.0) || g.is_empty() || n == 0 || n > GATE_RUNS {
             return false;
         }
-        self.ruled_out_by(label, key_ids, g, min_sim)
+        self.ruled_out_by::<true>(label, key_ids, g, min_sim)
     }
 
     /// [`Runs::ruled_out`] of runs it gates (some, at most [`GATE_RUNS`]) at a
     /// similarity strictly between 0 and 1, with `g` not empty. Inlined into both
     /// callers: the label gate asks it of several labels a row at one similarity
-    /// after another, and then its limit table is always the last one used.
+    /// after another, and then its limit table is always the last one used. With
+    /// `EARLY`, a key's characters are counted only until enough of them are held by
+    /// no open run to rule it out (the answer is the same; without, for its tests).
     #[inline(always)]
-    fn ruled_out_by(
+    fn ruled_out_by<const EARLY: bool>(
         &mut self,
         label: &Label,
         key_ids: Option<&[Option<Vec<u16>>]>,
@@ -1305,11 +1307,17 @@ impl Runs {
         // and 0 stands for a comparison that is not made.
         let mut lims = [(0u32, 0u32); GATE_RUNS];
         let mut table = self.limit_tables.of(min_sim);
-        for (i, key) in label.key_chars.iter().enumerate() {
+        'keys: for (i, key) in label.key_chars.iter().enumerate() {
             // The limits of each run, as `chars_similarity_at_least` computes them.
             let mut open = false;
             let mut past = false;
-            for (l, &lr) in lims.iter_mut().zip(&self.ends) {
+            // The last open run, and how many key characters that no prefix up to it
+            // holds rule the key out whatever the others are: each raises every open
+            // run's floor, so once the floors' first part settles all the limits
+            // below, so would the whole count (most keys are ruled out so, and most
+            // of their characters are held by no run).
+            let (mut last_open, mut need) = (0, 0u32);
+            for (k, (l, &lr)) in lims.iter_mut().zip(&self.ends).enumerate() {
                 // A run at least as long as the key that the length alone rules out:
                 // so does it every longer run (the excess grows by a whole character
                 // per character, the limit by 1 − min of one), and no cut comparison
@@ -1319,7 +1327,17 @@ impl Runs {
                     continue;
                 }
                 *l = table.get(lr, key.len());
-                open |= l.0 | l.1 != 0;
+                let (full, cut) = *l;
+                if full | cut != 0 {
+                    open = true;
+                    last_open = k;
+                    let excess = lr.saturating_sub(key.len()) as u32;
+                    let cut_off = key.len().saturating_sub(lr) as u32;
+                    need = need.max(full.saturating_sub(excess));
+                    if cut != 0 {
+                        need = need.max(cut.saturating_add(cut_off).saturating_sub(excess));
+                    }
+                }
                 past = lr >= key.len() && l.0 == 0;
             }
             if !open {
@@ -1346,10 +1364,21 @@ impl Runs {
             // equals or looks like.
             let mut firsts = [0u32; GATE_RUNS + 1];
             let mut covered = 0u64;
+            // A run too long for the pattern keeps the label below, whatever is counted.
+            if !EARLY || last_open >= self.prepared || ids.len() != key.len() {
+                need = u32::MAX;
+            }
+            let mut beyond = 0u32;
             for &c in ids {
                 let (first, loose) = self.pattern.first_and_loose(c);
                 firsts[first] += 1;
                 covered |= loose;
+                if first > last_open {
+                    beyond += 1;
+                    if beyond >= need {
+                        continue 'keys;
+                    }
+                }
             }
             // The key characters that no prefix up to k holds, from the prefixes' counts
             // (none is past the pattern's runs) less those up to k.
