@@ -15,7 +15,9 @@ use serde::Deserialize;
 use crate::error::DictionaryError;
 
 mod ignore_filter;
+mod rule_scan;
 use ignore_filter::IgnoreFilter;
+use rule_scan::RuleScan;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,10 +75,9 @@ pub struct Lexicon {
     pub ordinal_separators: Vec<char>,
     /// Table rules OCR prints between cells; read as spaces.
     pub cell_rules: Vec<char>,
-    /// `cell_rules` in UTF-8, and which bytes end one: [`Lexicon::has_cell_rule`]
-    /// looks at each byte of a line once instead of searching it once per rule.
-    rules_utf8: Vec<Vec<u8>>,
-    rule_ends: [bool; 256],
+    /// `cell_rules` made ready for [`Lexicon::has_cell_rule`], asked of nearly every
+    /// line the lexer reads.
+    rule_scan: RuleScan,
     /// The first bytes of the `ordinal_separators` (deduplicated): the glued-ordinal
     /// pre-scan searches for them (vectorised, up to three) instead of for digits.
     separator_starts: Vec<u8>,
@@ -296,8 +297,7 @@ impl Lexicon {
                 .collect::<Result<_, _>>()?,
             glued_ordinal,
             numeral_ordinal,
-            rules_utf8: Vec::new(),
-            rule_ends: [false; 256],
+            rule_scan: RuleScan::default(),
             lone_rule_marks_ascii: 0,
             lone_rule_marks_all_ascii: false,
             lone_rule_mark_bytes: Vec::new(),
@@ -330,16 +330,7 @@ impl Lexicon {
             lex.ignore_any = Some(regex(&any.join("|"))?);
             lex.ignore_filter = IgnoreFilter::new(&raw.ignore.line_patterns);
         }
-        lex.rules_utf8 = lex
-            .cell_rules
-            .iter()
-            .map(|r| r.to_string().into_bytes())
-            .collect();
-        for r in &lex.rules_utf8 {
-            if let Some(&last) = r.last() {
-                lex.rule_ends[usize::from(last)] = true;
-            }
-        }
+        lex.rule_scan = RuleScan::new(&lex.cell_rules);
         for c in &lex.ordinal_separators {
             let first = c.to_string().as_bytes()[0];
             if !lex.separator_starts.contains(&first) {
@@ -581,11 +572,7 @@ impl Lexicon {
     /// Whether `line` holds one of the `cell_rules` (as `line.contains(rule)` for
     /// any of them).
     pub fn has_cell_rule(&self, line: &str) -> bool {
-        let bytes = line.as_bytes();
-        bytes.iter().enumerate().any(|(i, &b)| {
-            self.rule_ends[usize::from(b)]
-                && self.rules_utf8.iter().any(|r| bytes[..=i].ends_with(r))
-        })
+        self.rule_scan.found(line)
     }
 
     /// Whether `line` is page furniture: one of `ignore_lines` matches it.
