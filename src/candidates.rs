@@ -23,7 +23,8 @@ use crate::lexicon::Lexicon;
 use crate::normalize::key_into;
 use crate::numbers::{cells_from_first_token, parse_cell, parse_token, Parsed, Token};
 use crate::ordinal::{
-    opens_with_garbled_ordinal, split_ordinal, split_segment_ordinal, Ordinal, OrdinalKind,
+    opens_with_garbled_ordinal, split_ordinal, split_segment_ordinal, split_segment_ordinal_known,
+    Ordinal, OrdinalKind,
 };
 use std::rc::Rc;
 
@@ -462,18 +463,13 @@ fn lexed_text<'a>(line: &'a str, lex: &Lexicon) -> std::borrow::Cow<'a, str> {
     } else {
         line.into()
     };
-    // An ordinal OCR set off from its separator is joined to it again.
-    let joined = match lex.join_spaced_ordinals(&unruled) {
+    // An ordinal OCR set off from its separator is joined to it again, and a row label
+    // glued to the group cell before it starts at its ordinal.
+    let rewritten = match lex.rewrite_ordinals(&unruled) {
         std::borrow::Cow::Owned(s) => Some(s),
         std::borrow::Cow::Borrowed(_) => None,
     };
-    let unruled = joined.map_or(unruled, std::borrow::Cow::Owned);
-    // A row label glued to the group cell before it starts at its ordinal.
-    let glued = match lex.split_glued_ordinals(&unruled) {
-        std::borrow::Cow::Owned(s) => Some(s),
-        std::borrow::Cow::Borrowed(_) => None,
-    };
-    glued.map_or(unruled, std::borrow::Cow::Owned)
+    rewritten.map_or(unruled, std::borrow::Cow::Owned)
 }
 
 /// Whether a token of `line` reads as a clean number, or `line` is at least
@@ -792,10 +788,15 @@ fn lex_line_in(
     let Scratch {
         joined, body_key, ..
     } = &mut *scratch;
+    // The split ordinal of a segment's first token, asked when it was read: a segment
+    // of that one token need not be asked again.
+    let mut first_ordinal: Option<(Ordinal, &str)> = None;
     let mut flush_seg = |seg: &mut Vec<Span>,
                          forced: &mut Option<Ordinal>,
+                         first_ordinal: Option<(Ordinal, &str)>,
                          out: &mut Candidates,
                          last: &mut Option<usize>| {
+        let one_token = seg.len() == 1;
         let text: &str = match *seg.as_slice() {
             [] => return,
             [token] => token.text(&lexed),
@@ -813,7 +814,11 @@ fn lex_line_in(
         seg.clear();
         let (ordinal, body) = match forced.take() {
             Some(o) => (Some(o), text),
-            None => match split_segment_ordinal(text, lex) {
+            None => match if one_token {
+                split_segment_ordinal_known(text, lex, first_ordinal)
+            } else {
+                split_segment_ordinal(text, lex)
+            } {
                 Some((o, rest)) => (Some(o), rest),
                 None => (None, text),
             },
@@ -874,14 +879,20 @@ fn lex_line_in(
                     && !continues_bare
                     && ((tabbed && new_cell) || starts_ordinal || prev_was_value)
                 {
-                    flush_seg(&mut seg, &mut forced, out, &mut last_seg);
+                    flush_seg(&mut seg, &mut forced, first_ordinal, out, &mut last_seg);
                 }
                 seg_bare = seg.is_empty() && bare;
+                if seg.is_empty() {
+                    first_ordinal = ordinal;
+                }
                 seg.push(span);
                 prev_was_value = false;
             }
             Event::Value(slot) => {
-                flush_seg(&mut seg, &mut forced, out, &mut last_seg);
+                // Most values follow another value: nothing to flush, no call.
+                if !seg.is_empty() {
+                    flush_seg(&mut seg, &mut forced, first_ordinal, out, &mut last_seg);
+                }
                 group
                     .get_or_insert_with(|| new_group(idx, tabbed, last_seg))
                     .slots
@@ -890,7 +901,9 @@ fn lex_line_in(
                 prev_was_value = true;
             }
             Event::Blank(field, raw) => {
-                flush_seg(&mut seg, &mut forced, out, &mut last_seg);
+                if !seg.is_empty() {
+                    flush_seg(&mut seg, &mut forced, first_ordinal, out, &mut last_seg);
+                }
                 group
                     .get_or_insert_with(|| new_group(idx, tabbed, last_seg))
                     .slots
@@ -907,7 +920,7 @@ fn lex_line_in(
             }
         }
     }
-    flush_seg(&mut seg, &mut forced, out, &mut last_seg);
+    flush_seg(&mut seg, &mut forced, first_ordinal, out, &mut last_seg);
     flush_group(&mut group, out);
     seg.clear();
     scratch.seg = seg;

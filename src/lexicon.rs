@@ -15,7 +15,9 @@ use serde::Deserialize;
 use crate::error::DictionaryError;
 
 mod ignore_filter;
+mod rule_scan;
 use ignore_filter::IgnoreFilter;
+use rule_scan::RuleScan;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,10 +75,9 @@ pub struct Lexicon {
     pub ordinal_separators: Vec<char>,
     /// Table rules OCR prints between cells; read as spaces.
     pub cell_rules: Vec<char>,
-    /// `cell_rules` in UTF-8, and which bytes end one: [`Lexicon::has_cell_rule`]
-    /// looks at each byte of a line once instead of searching it once per rule.
-    rules_utf8: Vec<Vec<u8>>,
-    rule_ends: [bool; 256],
+    /// `cell_rules` made ready for [`Lexicon::has_cell_rule`], asked of nearly every
+    /// line the lexer reads.
+    rule_scan: RuleScan,
     /// The first bytes of the `ordinal_separators` (deduplicated): the glued-ordinal
     /// pre-scan searches for them (vectorised, up to three) instead of for digits.
     separator_starts: Vec<u8>,
@@ -296,8 +297,7 @@ impl Lexicon {
                 .collect::<Result<_, _>>()?,
             glued_ordinal,
             numeral_ordinal,
-            rules_utf8: Vec::new(),
-            rule_ends: [false; 256],
+            rule_scan: RuleScan::default(),
             lone_rule_marks_ascii: 0,
             lone_rule_marks_all_ascii: false,
             lone_rule_mark_bytes: Vec::new(),
@@ -330,16 +330,7 @@ impl Lexicon {
             lex.ignore_any = Some(regex(&any.join("|"))?);
             lex.ignore_filter = IgnoreFilter::new(&raw.ignore.line_patterns);
         }
-        lex.rules_utf8 = lex
-            .cell_rules
-            .iter()
-            .map(|r| r.to_string().into_bytes())
-            .collect();
-        for r in &lex.rules_utf8 {
-            if let Some(&last) = r.last() {
-                lex.rule_ends[usize::from(last)] = true;
-            }
-        }
+        lex.rule_scan = RuleScan::new(&lex.cell_rules);
         for c in &lex.ordinal_separators {
             let first = c.to_string().as_bytes()[0];
             if !lex.separator_starts.contains(&first) {
@@ -440,38 +431,9 @@ impl Lexicon {
     /// a value and the label without its ordinal.
     pub fn join_spaced_ordinals<'a>(&self, line: &'a str) -> Cow<'a, str> {
         let bytes = line.as_bytes();
-        // Where the spaces before the separator at byte `p` start, if they follow a
-        // standalone number of one or two digits.
-        let spaced = |p: usize| -> Option<usize> {
-            let rest = line.get(p..)?;
-            let mut chars = rest.chars();
-            let sep = chars.next()?;
-            if !self.ordinal_separators.contains(&sep)
-                || !chars
-                    .next()
-                    .is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-            {
-                return None;
-            }
-            let before = &bytes[..p];
-            let spaces = before.iter().rev().take_while(|&&b| b == b' ').count();
-            let digits = before[..p - spaces]
-                .iter()
-                .rev()
-                .take_while(|b| b.is_ascii_digit())
-                .count();
-            let start = p - spaces - digits;
-            // After text, not at the line's start (there the lexer takes a bare
-            // number before a label as its ordinal) nor after another number (the
-            // cells of a row before it, merged onto the line: `2    3 .要求`).
-            let before_number = before[..start].trim_ascii_end();
-            let after_text = before_number.len() < start
-                && before_number.last().is_some_and(|b| !b.is_ascii_digit());
-            (spaces > 0 && (1..=2).contains(&digits) && after_text).then_some(p - spaces)
-        };
         // Only a separator right after a space may qualify: most lines have none,
         // found by a vectorised search for the separators' first bytes.
-        let qualifies = |p: usize| p > 0 && bytes[p - 1] == b' ' && spaced(p).is_some();
+        let qualifies = |p: usize| self.spaced_at(line, p).is_some();
         let first = match self.separator_starts[..] {
             [] => None,
             [a] => memchr::memchr_iter(a, bytes).find(|&p| qualifies(p)),
@@ -479,19 +441,60 @@ impl Lexicon {
             [a, b, c] => memchr::memchr3_iter(a, b, c, bytes).find(|&p| qualifies(p)),
             _ => (0..bytes.len()).find(|&p| qualifies(p)),
         };
-        let Some(first) = first else {
-            return Cow::Borrowed(line);
-        };
+        match first {
+            Some(first) => Cow::Owned(self.join_spaced_from(line, first)),
+            None => Cow::Borrowed(line),
+        }
+    }
+
+    /// Where the spaces before the separator at byte `p` of `line` start, if they
+    /// follow a standalone number of one or two digits after text and a Han character
+    /// follows the separator ([`Lexicon::join_spaced_ordinals`]).
+    fn spaced_at(&self, line: &str, p: usize) -> Option<usize> {
+        let bytes = line.as_bytes();
+        if p == 0 || bytes.get(p - 1) != Some(&b' ') {
+            return None;
+        }
+        let rest = line.get(p..)?;
+        let mut chars = rest.chars();
+        let sep = chars.next()?;
+        if !self.ordinal_separators.contains(&sep)
+            || !chars
+                .next()
+                .is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        {
+            return None;
+        }
+        let before = &bytes[..p];
+        let spaces = before.iter().rev().take_while(|&&b| b == b' ').count();
+        let digits = before[..p - spaces]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let start = p - spaces - digits;
+        // After text, not at the line's start (there the lexer takes a bare
+        // number before a label as its ordinal) nor after another number (the
+        // cells of a row before it, merged onto the line: `2    3 .要求`).
+        let before_number = before[..start].trim_ascii_end();
+        let after_text = before_number.len() < start
+            && before_number.last().is_some_and(|b| !b.is_ascii_digit());
+        (spaces > 0 && (1..=2).contains(&digits) && after_text).then_some(p - spaces)
+    }
+
+    /// `line` with the spaces taken out before every separator from byte `first` on
+    /// that [`Lexicon::spaced_at`] qualifies (`first` is the first).
+    fn join_spaced_from(&self, line: &str, first: usize) -> String {
         let mut out = String::with_capacity(line.len());
         let mut copied = 0;
-        for p in first..bytes.len() {
-            if let Some(from) = (bytes[p - 1] == b' ').then(|| spaced(p)).flatten() {
+        for p in first..line.len() {
+            if let Some(from) = self.spaced_at(line, p) {
                 out.push_str(&line[copied..from]);
                 copied = p;
             }
         }
         out.push_str(&line[copied..]);
-        Cow::Owned(out)
+        out
     }
 
     /// `line` with a space put between a row label's arabic ordinal and the text it is
@@ -499,29 +502,8 @@ impl Lexicon {
     /// ordinal separator, after a Han character or a bracket and before a Han
     /// character; most lines have none, and are returned without the search.
     pub fn split_glued_ordinals<'a>(&self, line: &'a str) -> Cow<'a, str> {
-        // An ASCII digit is one byte, so a separator right after one starts at the
-        // byte after it: the places where a separator may start are searched for,
-        // and the bytes around each looked at. Most digits before a separator are a
-        // decimal's or a count's (`1.5`, `12,000`, a row's `1.` at the line's start),
-        // which the pattern's Han character on either side rules out: told from the
-        // bytes (every Han character is at or above U+2E80, so three bytes or more,
-        // from a lead byte of 0xE2 or above, and ends with a byte of 0x80 or above).
         let bytes = line.as_bytes();
-        let glued = |p: usize| {
-            let digits = bytes[..p]
-                .iter()
-                .rev()
-                .take_while(|b| b.is_ascii_digit())
-                .count();
-            let Some(sep) = line.get(p..).and_then(|rest| rest.chars().next()) else {
-                return false;
-            };
-            (1..=2).contains(&digits)
-                && p > digits
-                && matches!(bytes[p - digits - 1], 0x80..|b')'| b']')
-                && bytes.get(p + sep.len_utf8()).is_some_and(|&b| b >= 0xe2)
-                && self.ordinal_separators.contains(&sep)
-        };
+        let glued = |p: usize| self.glued_at(line, p);
         let possible = match self.separator_starts[..] {
             [] => false,
             [a] => memchr::memchr_iter(a, bytes).any(glued),
@@ -533,6 +515,65 @@ impl Lexicon {
             return Cow::Borrowed(line);
         }
         self.glued_ordinal.replace_all(line, "$1 $2")
+    }
+
+    /// Whether the `glued_ordinal` pattern may match with its separator at byte `p`
+    /// of `line`. An ASCII digit is one byte, so a separator right after one starts
+    /// at the byte after it: the places where a separator may start are searched
+    /// for, and the bytes around each looked at. Most digits before a separator are a
+    /// decimal's or a count's (`1.5`, `12,000`, a row's `1.` at the line's start),
+    /// which the pattern's Han character on either side rules out: told from the
+    /// bytes (every Han character is at or above U+2E80, so three bytes or more,
+    /// from a lead byte of 0xE2 or above, and ends with a byte of 0x80 or above).
+    fn glued_at(&self, line: &str, p: usize) -> bool {
+        let bytes = line.as_bytes();
+        let digits = bytes[..p.min(bytes.len())]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let Some(sep) = line.get(p..).and_then(|rest| rest.chars().next()) else {
+            return false;
+        };
+        (1..=2).contains(&digits)
+            && p > digits
+            && matches!(bytes[p - digits - 1], 0x80..|b')'| b']')
+            && bytes.get(p + sep.len_utf8()).is_some_and(|&b| b >= 0xe2)
+            && self.ordinal_separators.contains(&sep)
+    }
+
+    /// [`Lexicon::split_glued_ordinals`] of [`Lexicon::join_spaced_ordinals`] of
+    /// `line`, the lexer's two rewrites of a line's ordinals, with one search for the
+    /// separators' first bytes where both find nothing to do (nearly every line).
+    pub fn rewrite_ordinals<'a>(&self, line: &'a str) -> Cow<'a, str> {
+        let bytes = line.as_bytes();
+        let (mut spaced, mut glued) = (false, false);
+        let mut look = |p: usize| {
+            if self.spaced_at(line, p).is_some() {
+                spaced = true;
+            } else if !glued {
+                glued = self.glued_at(line, p);
+            }
+            spaced
+        };
+        // Each search stops at the first separator the join takes.
+        let _ = match self.separator_starts[..] {
+            [] => false,
+            [a] => memchr::memchr_iter(a, bytes).any(&mut look),
+            [a, b] => memchr::memchr2_iter(a, b, bytes).any(&mut look),
+            [a, b, c] => memchr::memchr3_iter(a, b, c, bytes).any(&mut look),
+            _ => (0..bytes.len()).any(&mut look),
+        };
+        if spaced {
+            return match self.split_glued_ordinals(&self.join_spaced_ordinals(line)) {
+                Cow::Owned(s) => Cow::Owned(s),
+                Cow::Borrowed(s) => Cow::Owned(s.to_owned()),
+            };
+        }
+        if glued {
+            return self.glued_ordinal.replace_all(line, "$1 $2");
+        }
+        Cow::Borrowed(line)
     }
 
     /// Whether `c` is a table rule or what OCR makes of one (`|`, `]`, `l` …).
@@ -581,11 +622,7 @@ impl Lexicon {
     /// Whether `line` holds one of the `cell_rules` (as `line.contains(rule)` for
     /// any of them).
     pub fn has_cell_rule(&self, line: &str) -> bool {
-        let bytes = line.as_bytes();
-        bytes.iter().enumerate().any(|(i, &b)| {
-            self.rule_ends[usize::from(b)]
-                && self.rules_utf8.iter().any(|r| bytes[..=i].ends_with(r))
-        })
+        self.rule_scan.found(line)
     }
 
     /// Whether `line` is page furniture: one of `ignore_lines` matches it.
@@ -1018,6 +1055,20 @@ mod tests {
         }
         // The test is not empty: the lexicon reads some ASCII marks so.
         assert!(lex.lone_rule_marks_ascii != 0);
+    }
+
+    proptest::proptest! {
+        /// The one search of both ordinal rewrites gives what the two in turn give, on
+        /// lines of spaced and glued ordinals, decimals and separators after spaces.
+        #[test]
+        fn ordinal_rewrites_in_one_search_are_the_two_in_turn(
+            line in "[0-9 、.,，)\\]a度属于公开（）\t]{0,24}"
+        ) {
+            let lex = crate::dictionary::embedded_lexicon().unwrap();
+            let joined = lex.join_spaced_ordinals(&line);
+            let both = lex.split_glued_ordinals(&joined).into_owned();
+            proptest::prop_assert_eq!(lex.rewrite_ordinals(&line).into_owned(), both);
+        }
     }
 
     proptest::proptest! {

@@ -121,6 +121,17 @@ pub fn split_segment_ordinal<'a>(text: &'a str, lex: &Lexicon) -> Option<(Ordina
     paren_without_its_bracket(skip_spaces(text), lex).or_else(|| split_ordinal(text, lex))
 }
 
+/// [`split_segment_ordinal`] of a segment of one token whose [`split_ordinal`] the
+/// lexer has already asked (`plain`): a segment's text is asked again when it is
+/// flushed, and most segments are one token.
+pub fn split_segment_ordinal_known<'a>(
+    text: &'a str,
+    lex: &Lexicon,
+    plain: Option<(Ordinal, &'a str)>,
+) -> Option<(Ordinal, &'a str)> {
+    paren_without_its_bracket(skip_spaces(text), lex).or(plain)
+}
+
 /// Whether `text` opens with an arabic ordinal OCR garbled into another character
 /// (`工.属于国家秘密` for `1.属于国家秘密`): one character that is no numeral, digit,
 /// bracket or separator, then a separator (after a space or not), then a Han character. Such a label has
@@ -231,6 +242,20 @@ mod tests {
         #[test]
         fn spaces_are_skipped_as_trim_start_matches_skips_them(s in "[ \t\u{3000}a一]{0,12}") {
             proptest::prop_assert_eq!(skip_spaces(&s), s.trim_start_matches([' ', '\t']));
+        }
+    }
+
+    proptest::proptest! {
+        /// Given the token's own split, the segment's split is what it was.
+        #[test]
+        fn a_known_split_gives_the_segments_split(
+            s in "[ \t(){}\\\\.,、，1-9一二三十四x属于予以公开]{0,10}"
+        ) {
+            let lex = lex();
+            proptest::prop_assert_eq!(
+                split_segment_ordinal_known(&s, &lex, split_ordinal(&s, &lex)),
+                split_segment_ordinal(&s, &lex)
+            );
         }
     }
 
