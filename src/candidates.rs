@@ -1022,7 +1022,10 @@ fn push_plain_cell(
     skippable: &impl Fn(usize) -> bool,
 ) {
     if let Some(last) = groups.last_mut() {
-        if continues_run(last, line, true, true, skippable) {
+        // Most plain numbers go on a run from the line before: told before the general
+        // test (a call), which gives the same answer for them.
+        let next_line = last.cell_per_line && line.checked_sub(1) == Some(last.last_line);
+        if next_line || continues_run(last, line, true, true, skippable) {
             last.last_line = line;
             slot.line_offset = line.saturating_sub(last.line);
             last.slots.to_mut().push(slot);
