@@ -263,7 +263,8 @@ fn lex_lines_in<const JOIN: bool>(
                 &mut out,
                 &mut scratch,
             );
-            if JOIN {
+            // Most such lines give a label and no group: nothing to join.
+            if JOIN && out.groups.len() > first_group {
                 join_new_groups(&mut out.groups, first_group, &skippable);
             }
         }
@@ -355,7 +356,9 @@ fn plain_number_slot(line: &str, lex: &Lexicon, zero: Option<&(CellText, Parsed)
 }
 
 /// [`plain_number_slot`] of a line known to be spaces, the digits at `start..end`
-/// and spaces.
+/// and spaces. Inlined, as [`push_plain_cell`] is, so that the cell is built where it
+/// is kept rather than moved there twice.
+#[inline(always)]
 fn plain_slot_at(
     line: &str,
     lex: &Lexicon,
@@ -1024,6 +1027,7 @@ const RUN_CELLS: usize = 8;
 /// Adds a plain number's cell (line `line`, nothing else on it) to `groups`, whose
 /// runs are joined: onto the last run when it goes on, else as a new group that
 /// may start one. What [`merge_one_cell_lines`] makes of its one-cell group.
+#[inline(always)]
 fn push_plain_cell(
     groups: &mut Vec<ValueGroup>,
     line: usize,
@@ -1031,7 +1035,10 @@ fn push_plain_cell(
     skippable: &impl Fn(usize) -> bool,
 ) {
     if let Some(last) = groups.last_mut() {
-        if continues_run(last, line, true, true, skippable) {
+        // Most plain numbers go on a run from the line before: told before the general
+        // test (a call), which gives the same answer for them.
+        let next_line = last.cell_per_line && line.checked_sub(1) == Some(last.last_line);
+        if next_line || continues_run(last, line, true, true, skippable) {
             last.last_line = line;
             slot.line_offset = line.saturating_sub(last.line);
             last.slots.to_mut().push(slot);

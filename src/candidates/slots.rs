@@ -60,13 +60,23 @@ impl Slots {
     /// The cells to change: shared ones are copied first.
     #[inline]
     pub fn to_mut(&mut self) -> &mut Vec<Slot> {
-        if let Slots::Shared(s) = self {
-            *self = Slots::Owned(s.to_vec());
+        if let Slots::Shared(_) = self {
+            self.unshare();
         }
         match self {
             Slots::Owned(v) => v,
             // Made owned just above.
             Slots::Shared(_) => unreachable!("shared cells were copied"),
+        }
+    }
+
+    /// Copies shared cells to own them. Out of line: most groups changed own their
+    /// cells (a run's, every plain number's), and [`Slots::to_mut`] is then a test.
+    #[cold]
+    #[inline(never)]
+    fn unshare(&mut self) {
+        if let Slots::Shared(s) = self {
+            *self = Slots::Owned(s.to_vec());
         }
     }
 
