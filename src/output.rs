@@ -676,14 +676,11 @@ impl<'d> OutputSet<'d> {
                     }
                 }
                 if let Some(plan) = plan {
-                    let values = plan.at[row.block]
-                        .iter()
-                        .map(|c| c.and_then(|c| row_cells[c].value));
                     cell_records::push_wide(
                         &mut self.wide[plan.wide].room,
                         &id_part,
                         &parts.wide_rows[r],
-                        values,
+                        (&plan.at[row.block], row_cells),
                         &flags,
                     );
                 }
