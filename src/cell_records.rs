@@ -400,12 +400,19 @@ fn push_cell_end_appending(out: &mut Vec<u8>, cell: &Cell) {
     out.push(b'\n');
 }
 
+/// A wide column's place in a row's cells ([`push_wide`]) when the row's block has no
+/// such column: past any row's cells, it needs no test of its own. As an
+/// `Option<usize>` (16 bytes), each column was a test of the option and one of the
+/// index.
+pub const NO_CELL: usize = usize::MAX;
+
 /// The most bytes a value takes in a wide record, its comma included: `Num`'s
 /// `Display` of any value (a sign, 33 digits, a point and six decimals) fits.
 const WIDE_VALUE_BYTES: usize = 48;
 
 /// Appends a wide table's record to `room`: `id` the document's part, `row` the
 /// row's part ([`TableParts::wide_rows`]), then the values (a number needs no quotes)
+/// of `cells` at each wide column's place in them (`columns`, [`NO_CELL`] for none)
 /// and the flags. Put together as cells.csv's records are, by stores into bytes made
 /// once: pushed onto a vector, each of a row's ten or so fields checked the capacity
 /// and stored the length, and the id and the row's part were copy calls.
@@ -413,7 +420,7 @@ pub fn push_wide(
     room: &mut Room,
     id: &IdPart,
     row: &[u8],
-    (columns, cells): (&[Option<usize>], &[Cell]),
+    (columns, cells): (&[usize], &[Cell]),
     flags: &str,
 ) {
     let at = room.used;
@@ -430,7 +437,7 @@ pub fn push_wide(
     for &c in columns {
         buf[n] = b',';
         n += 1;
-        let Some(v) = c.and_then(|c| cells.get(c)).and_then(|cell| cell.value) else {
+        let Some(v) = cells.get(c).and_then(|cell| cell.value) else {
             continue;
         };
         if v == Num::default() {
@@ -795,8 +802,8 @@ mod tests {
                 .iter()
                 .map(|&value| Cell { value, ..Cell::missing() })
                 .collect();
-            let mut columns: Vec<Option<usize>> = (0..values.len()).rev().map(Some).collect();
-            columns.extend([None, Some(values.len())]);
+            let mut columns: Vec<usize> = (0..values.len()).rev().collect();
+            columns.extend([NO_CELL, values.len()]);
             let mut fields = vec![id.to_string(), template.id.clone(), row.id.clone(), row.path.clone()];
             fields.extend(values.iter().rev().map(|v| v.map_or(String::new(), |v| v.to_string())));
             fields.extend([String::new(), String::new()]);
