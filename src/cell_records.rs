@@ -253,8 +253,11 @@ fn put_cell(buf: &mut [u8], id: &IdPart, part: &[u8], cell: &Cell) -> Option<usi
     if id_len > ID_BLOCK {
         return None;
     }
-    *buf.first_chunk_mut::<ID_BLOCK>()? = id.block;
-    let rest = buf.get_mut(id_len..)?;
+    // The record's room told once: the id's block, the part and the end are inside
+    // it by their sizes, without a check each.
+    let record = buf.get_mut(..ID_BLOCK + part.len() + END_BYTES)?;
+    *record.first_chunk_mut::<ID_BLOCK>()? = id.block;
+    let rest = record.get_mut(id_len..)?;
     rest.get_mut(..part.len())?.copy_from_slice(part);
     let end = rest.get_mut(part.len()..)?.first_chunk_mut::<END_BYTES>()?;
     Some(id_len + part.len() + put_cell_end(end, cell)?)
@@ -332,7 +335,9 @@ fn put_cell_end(buf: &mut [u8; END_BYTES], cell: &Cell) -> Option<usize> {
     n += 1;
     let (word, len) = status_word(cell.status);
     buf[n..n + STATUS_BYTES].copy_from_slice(&word);
-    n += len;
+    // Every word is shorter than its block (a test): masked, the length is known to
+    // be, and the stores that follow need fewer checks.
+    n += len & (STATUS_BYTES - 1);
     buf[n] = b',';
     n += 1;
     if let Some(l) = cell.line {
@@ -395,12 +400,19 @@ fn push_cell_end_appending(out: &mut Vec<u8>, cell: &Cell) {
     out.push(b'\n');
 }
 
+/// A wide column's place in a row's cells ([`push_wide`]) when the row's block has no
+/// such column: past any row's cells, it needs no test of its own. As an
+/// `Option<usize>` (16 bytes), each column was a test of the option and one of the
+/// index.
+pub const NO_CELL: usize = usize::MAX;
+
 /// The most bytes a value takes in a wide record, its comma included: `Num`'s
 /// `Display` of any value (a sign, 33 digits, a point and six decimals) fits.
 const WIDE_VALUE_BYTES: usize = 48;
 
 /// Appends a wide table's record to `room`: `id` the document's part, `row` the
 /// row's part ([`TableParts::wide_rows`]), then the values (a number needs no quotes)
+/// of `cells` at each wide column's place in them (`columns`, [`NO_CELL`] for none)
 /// and the flags. Put together as cells.csv's records are, by stores into bytes made
 /// once: pushed onto a vector, each of a row's ten or so fields checked the capacity
 /// and stored the length, and the id and the row's part were copy calls.
@@ -408,13 +420,13 @@ pub fn push_wide(
     room: &mut Room,
     id: &IdPart,
     row: &[u8],
-    values: impl ExactSizeIterator<Item = Option<Num>>,
+    (columns, cells): (&[usize], &[Cell]),
     flags: &str,
 ) {
     let at = room.used;
     let need = id.bytes.len().max(ID_BLOCK)
         + row.len()
-        + values.len() * WIDE_VALUE_BYTES
+        + columns.len() * WIDE_VALUE_BYTES
         + 2 * flags.len()
         + 4;
     room.make_free(at, need);
@@ -422,10 +434,10 @@ pub fn push_wide(
     let mut n = id.put(buf);
     buf[n..n + row.len()].copy_from_slice(row);
     n += row.len();
-    for v in values {
+    for &c in columns {
         buf[n] = b',';
         n += 1;
-        let Some(v) = v else {
+        let Some(v) = cells.get(c).and_then(|cell| cell.value) else {
             continue;
         };
         if v == Num::default() {
@@ -598,6 +610,8 @@ mod tests {
             }
             let (word, n) = status_word(s);
             assert_eq!(&word[..n], s.as_str().as_bytes());
+            // put_cell_end masks the length by the block's size less one.
+            assert!(n < STATUS_BYTES, "{s:?}");
         }
     }
 
@@ -782,12 +796,21 @@ mod tests {
             let id_part = IdPart::new(&quoted(&[&id]));
             // Records after others, in a room that holds less than they take.
             let mut room = Room::new(0, hold);
+            // The row's cells hold the values; the wide columns take them last to
+            // first, then a column with no cell and one past the row's cells.
+            let cells: Vec<Cell> = values
+                .iter()
+                .map(|&value| Cell { value, ..Cell::missing() })
+                .collect();
+            let mut columns: Vec<usize> = (0..values.len()).rev().collect();
+            columns.extend([NO_CELL, values.len()]);
             let mut fields = vec![id.to_string(), template.id.clone(), row.id.clone(), row.path.clone()];
-            fields.extend(values.iter().map(|v| v.map_or(String::new(), |v| v.to_string())));
+            fields.extend(values.iter().rev().map(|v| v.map_or(String::new(), |v| v.to_string())));
+            fields.extend([String::new(), String::new()]);
             fields.push(flags.clone());
             let mut theirs = Vec::new();
             for _ in 0..3 {
-                push_wide(&mut room, &id_part, &parts.table(t, i).wide_rows[r], values.iter().copied(), &flags);
+                push_wide(&mut room, &id_part, &parts.table(t, i).wide_rows[r], (&columns, &cells), &flags);
                 csv_row::write_record(&mut theirs, &fields).unwrap();
             }
             prop_assert_eq!(room.records(), &theirs[..]);
