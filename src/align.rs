@@ -298,6 +298,29 @@ fn make_room(found: &mut HashMap<SegmentKey, (Found, Hits), impl std::hash::Buil
     }
 }
 
+/// The skips of one row of the table, in one pass: each cell the best of itself,
+/// the cell `above` it (none on the first row: a segment skipped) and the cell to its
+/// left (a label skipped), the best so far carried in a register.
+#[inline]
+fn skip_along(above: Option<&[f64]>, cells: &mut [f64]) {
+    let mut carry = f64::NEG_INFINITY;
+    match above {
+        Some(above) => {
+            for (&up, cell) in above.iter().zip(cells) {
+                let v = if up > *cell { up } else { *cell };
+                carry = if carry > v { carry } else { v };
+                *cell = carry;
+            }
+        }
+        None => {
+            for cell in cells {
+                carry = if carry > *cell { carry } else { *cell };
+                *cell = carry;
+            }
+        }
+    }
+}
+
 /// Aligns `segments` to `labels` (template order). Returns one entry per label.
 pub fn align_rows(
     segments: &[Segment],
@@ -415,24 +438,14 @@ pub fn align_named(
         // a register (the relaxations in turn, each from the cell just set).
         let (done, rest) = best.split_at_mut(row);
         let cells = &mut rest[..w];
-        let mut carry = f64::NEG_INFINITY;
         let set_here = pending & 1 != 0;
         pending >>= 1;
         if i > 0 && !set_here {
             // No match set a cell of this row, so each cell is the one above: the row
             // above never falls along its length, so the pass below would copy it.
             cells.copy_from_slice(&done[row - w..]);
-        } else if i > 0 {
-            for (&up, cell) in done[row - w..].iter().zip(cells) {
-                let v = if up > *cell { up } else { *cell };
-                carry = if carry > v { carry } else { v };
-                *cell = carry;
-            }
         } else {
-            for cell in cells {
-                carry = if carry > *cell { carry } else { *cell };
-                *cell = carry;
-            }
+            skip_along((i > 0).then(|| &done[row - w..]), cells);
         }
         // Whether every label was scored (only then are the scores worth keeping): the
         // row now never falls, so its first cell is its least.

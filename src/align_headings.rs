@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::ops::Range;
 use std::rc::Rc;
 
-use super::{relax, step_at, RowMatch, Step, ACCEPT, MAX_LABEL_SETS};
+use super::{relax, skip_along, step_at, RowMatch, Step, ACCEPT, MAX_LABEL_SETS};
 use crate::dictionary::Label;
 use crate::ordinal::Ordinal;
 use crate::similarity::LabelGate;
@@ -100,24 +100,9 @@ fn align_kept(
     let set = label_memo(sets, labels, glyphs, 0, (MAX_LABEL_SETS, MAX_HEADING_KEYS));
     for i in 0..=n {
         let row = i * w;
-        // The row's skips, as `align_named` makes them: a segment skipped from the
-        // cell above unless the match there is better, then a label skipped along
-        // the row, the best so far carried.
+        // The row's skips, as `align_named` makes them.
         let (done, rest) = best.split_at_mut(row);
-        let cells = &mut rest[..w];
-        let mut carry = f64::NEG_INFINITY;
-        if i > 0 {
-            for (&up, cell) in done[row - w..].iter().zip(cells) {
-                let v = if up > *cell { up } else { *cell };
-                carry = if carry > v { carry } else { v };
-                *cell = carry;
-            }
-        } else {
-            for cell in cells {
-                carry = if carry > *cell { carry } else { *cell };
-                *cell = carry;
-            }
-        }
+        skip_along((i > 0).then(|| &done[row - w..]), &mut rest[..w]);
         let Some(head) = heads.get(i) else {
             break;
         };

@@ -293,6 +293,24 @@ mod tests {
         t.rows.iter().map(|r| &r.label).collect()
     }
 
+    /// The runs of `pieces` of the labels' keys (see [`key_piece`]), edit 3 with a
+    /// character no key holds, 4 empty, 5 reversed (its characters held, in no order).
+    fn runs_of_pieces(labels: &[&Label], pieces: &[(usize, usize, usize, usize)]) -> Runs {
+        let mut runs = Runs::default();
+        for &(l, from, len, edit) in pieces {
+            let mut key = key_piece(labels, l, from, len, edit);
+            match edit {
+                3 => key.push('Ω'),
+                4 => key.clear(),
+                5 => key.reverse(),
+                _ => {}
+            }
+            runs.push_chars(&key);
+        }
+        runs.prepare();
+        runs
+    }
+
     /// A piece of label `l`'s first key (`l` wraps): `len` characters from `from`, or
     /// from its beginning when `from` is 30 or more (the cut comparison's case), with
     /// a character dropped (`edit` 1) or doubled (`edit` 2); other edits are the
@@ -396,17 +414,7 @@ mod tests {
             let d = Dictionaries::embedded().unwrap();
             let labels = table_labels(&d, template, table);
             let ordinal = ordinal.map(ordinal_of);
-            let mut runs = Runs::default();
-            for &(l, from, len, edit) in &pieces {
-                let mut key = key_piece(&labels, l, from, len, edit);
-                match edit {
-                    3 => key.push('Ω'),
-                    4 => key.clear(),
-                    _ => {}
-                }
-                runs.push_chars(&key);
-            }
-            runs.prepare();
+            let mut runs = runs_of_pieces(&labels, &pieces);
             let gate = LabelGate::new(&labels, &d.glyphs, floor);
             let Some(lengths) = runs.lengths() else { return Ok(()) };
             let reach = gate.reachable(ordinal, lengths).unwrap();
@@ -447,19 +455,7 @@ mod tests {
             let d = Dictionaries::embedded().unwrap();
             let labels = table_labels(&d, template, table);
             let ordinal = ordinal.map(ordinal_of);
-            let mut runs = Runs::default();
-            for &(l, from, len, edit) in &pieces {
-                let mut key = key_piece(&labels, l, from, len, edit);
-                match edit {
-                    3 => key.push('Ω'),
-                    4 => key.clear(),
-                    // A key's piece in reverse: its characters held, in no order.
-                    5 => key.reverse(),
-                    _ => {}
-                }
-                runs.push_chars(&key);
-            }
-            runs.prepare();
+            let mut runs = runs_of_pieces(&labels, &pieces);
             if runs.is_empty() || runs.len() > GATE_RUNS {
                 return Ok(());
             }
@@ -500,17 +496,7 @@ mod tests {
             let g = if plain_glyphs { &plain_g } else { &d.glyphs };
             let labels = table_labels(&d, template, table);
             let ordinal = ordinal.map(ordinal_of);
-            let mut runs = Runs::default();
-            for &(l, from, len, edit) in &pieces {
-                let mut key = key_piece(&labels, l, from, len, edit);
-                match edit {
-                    3 => key.push('Ω'),
-                    4 => key.clear(),
-                    _ => {}
-                }
-                runs.push_chars(&key);
-            }
-            runs.prepare();
+            let mut runs = runs_of_pieces(&labels, &pieces);
             // Some candidates past the labels, and a few labels not candidates.
             let candidates = u128::from(high) << 64 | u128::from(low) | u128::from(live);
             let is_live = |j: usize| live.rotate_left(7) >> (j % 64) & 1 != 0 || j % 3 == 0;

@@ -24,6 +24,16 @@ pub enum CellStatus {
 }
 
 impl CellStatus {
+    /// Every status, in the order of their discriminants.
+    pub const ALL: [CellStatus; 6] = [
+        CellStatus::Ok,
+        CellStatus::Repaired,
+        CellStatus::Inferred,
+        CellStatus::Missing,
+        CellStatus::Conflict,
+        CellStatus::Unconfirmed,
+    ];
+
     /// The word written to cells.csv.
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -51,6 +51,15 @@ struct Term {
 
 const ANY: &str = "*";
 
+impl Term {
+    /// Whether this term names the cell at these ids (`*` names every row or column).
+    fn names(&self, table: &str, row: &str, column: &str) -> bool {
+        self.table == table
+            && (self.row == ANY || self.row == row)
+            && (self.column == ANY || self.column == column)
+    }
+}
+
 /// Parses `links.toml`.
 pub fn parse_links(text: &str) -> Result<Vec<Link>, String> {
     let raw: RawLinks = toml::from_str(text).map_err(|e| e.to_string())?;
@@ -164,11 +173,7 @@ impl FactIndex {
             let mut cells = Vec::new();
             for (r, row) in table.rows.iter().enumerate() {
                 for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
-                    if terms.iter().any(|x| {
-                        x.table == table.id
-                            && (x.row == ANY || x.row == row.id)
-                            && (x.column == ANY || x.column == col.id)
-                    }) {
+                    if terms.iter().any(|x| x.names(&table.id, &row.id, &col.id)) {
                         cells.push((r, c));
                     }
                 }
@@ -388,6 +393,15 @@ mod tests {
         }
     }
 
+    /// Whether a term of `dict`'s links names this cell, as the facts were first
+    /// gathered: every cell against every term.
+    fn some_term_names(dict: &Dictionaries, table: &str, row: &str, column: &str) -> bool {
+        dict.links
+            .iter()
+            .flat_map(|l| l.left.iter().chain(&l.right))
+            .any(|x| x.names(table, row, column))
+    }
+
     #[test]
     fn the_named_cells_are_those_some_term_names() {
         let dict = Dictionaries::embedded().unwrap();
@@ -412,15 +426,7 @@ mod tests {
                 for (r, row) in table.rows.iter().enumerate() {
                     for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
                         let cell = &tr.cells[r][c];
-                        let named = dict
-                            .links
-                            .iter()
-                            .flat_map(|l| l.left.iter().chain(&l.right))
-                            .any(|x| {
-                                x.table == table.id
-                                    && (x.row == ANY || x.row == row.id)
-                                    && (x.column == ANY || x.column == col.id)
-                            });
+                        let named = some_term_names(&dict, &table.id, &row.id, &col.id);
                         if let (Some(v), true) = (
                             cell.value,
                             !matches!(cell.status, CellStatus::Missing | CellStatus::Unconfirmed),
@@ -550,14 +556,7 @@ mod tests {
         ) {
             static D: std::sync::OnceLock<Dictionaries> = std::sync::OnceLock::new();
             let dict = D.get_or_init(|| Dictionaries::embedded().unwrap());
-            let statuses = [
-                CellStatus::Ok,
-                CellStatus::Repaired,
-                CellStatus::Inferred,
-                CellStatus::Missing,
-                CellStatus::Conflict,
-                CellStatus::Unconfirmed,
-            ];
+            let statuses = CellStatus::ALL;
             let t = pick % dict.templates.len();
             let template = &dict.templates[t];
             let mut doc = crate::document::clean_document(b"x", "d", "d.txt", dict);
@@ -600,15 +599,7 @@ mod tests {
                 let table = &template.tables[tr.table];
                 for (r, row) in table.rows.iter().enumerate() {
                     for (c, col) in table.blocks[row.block].columns.iter().enumerate() {
-                        let named = dict
-                            .links
-                            .iter()
-                            .flat_map(|l| l.left.iter().chain(&l.right))
-                            .any(|x| {
-                                x.table == table.id
-                                    && (x.row == ANY || x.row == row.id)
-                                    && (x.column == ANY || x.column == col.id)
-                            });
+                        let named = some_term_names(dict, &table.id, &row.id, &col.id);
                         let cell = &tr.cells[r][c];
                         let known =
                             !matches!(cell.status, CellStatus::Missing | CellStatus::Unconfirmed);
