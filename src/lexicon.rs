@@ -424,6 +424,19 @@ impl Lexicon {
         Ok(lex)
     }
 
+    /// The first byte `p` of `bytes` where an ordinal separator may start (one of
+    /// `separator_starts`, found by a vectorised search for up to three) and `at(p)`
+    /// says yes; every byte is looked at when there are more than three.
+    fn find_at_separator(&self, bytes: &[u8], mut at: impl FnMut(usize) -> bool) -> Option<usize> {
+        match self.separator_starts[..] {
+            [] => None,
+            [a] => memchr::memchr_iter(a, bytes).find(|&p| at(p)),
+            [a, b] => memchr::memchr2_iter(a, b, bytes).find(|&p| at(p)),
+            [a, b, c] => memchr::memchr3_iter(a, b, c, bytes).find(|&p| at(p)),
+            _ => (0..bytes.len()).find(|&p| at(p)),
+        }
+    }
+
     /// `line` with the spaces OCR put between a row label's arabic ordinal and its
     /// separator taken out (`度  6 .属于四类过程性信息` → `度  6.属于…`), where the
     /// ordinal follows other text and a space, and a Han character follows the
@@ -433,15 +446,7 @@ impl Lexicon {
         let bytes = line.as_bytes();
         // Only a separator right after a space may qualify: most lines have none,
         // found by a vectorised search for the separators' first bytes.
-        let qualifies = |p: usize| self.spaced_at(line, p).is_some();
-        let first = match self.separator_starts[..] {
-            [] => None,
-            [a] => memchr::memchr_iter(a, bytes).find(|&p| qualifies(p)),
-            [a, b] => memchr::memchr2_iter(a, b, bytes).find(|&p| qualifies(p)),
-            [a, b, c] => memchr::memchr3_iter(a, b, c, bytes).find(|&p| qualifies(p)),
-            _ => (0..bytes.len()).find(|&p| qualifies(p)),
-        };
-        match first {
+        match self.find_at_separator(bytes, |p| self.spaced_at(line, p).is_some()) {
             Some(first) => Cow::Owned(self.join_spaced_from(line, first)),
             None => Cow::Borrowed(line),
         }
@@ -503,15 +508,10 @@ impl Lexicon {
     /// character; most lines have none, and are returned without the search.
     pub fn split_glued_ordinals<'a>(&self, line: &'a str) -> Cow<'a, str> {
         let bytes = line.as_bytes();
-        let glued = |p: usize| self.glued_at(line, p);
-        let possible = match self.separator_starts[..] {
-            [] => false,
-            [a] => memchr::memchr_iter(a, bytes).any(glued),
-            [a, b] => memchr::memchr2_iter(a, b, bytes).any(glued),
-            [a, b, c] => memchr::memchr3_iter(a, b, c, bytes).any(glued),
-            _ => (1..bytes.len()).any(glued),
-        };
-        if !possible {
+        if self
+            .find_at_separator(bytes, |p| self.glued_at(line, p))
+            .is_none()
+        {
             return Cow::Borrowed(line);
         }
         self.glued_ordinal.replace_all(line, "$1 $2")
@@ -556,14 +556,8 @@ impl Lexicon {
             }
             spaced
         };
-        // Each search stops at the first separator the join takes.
-        let _ = match self.separator_starts[..] {
-            [] => false,
-            [a] => memchr::memchr_iter(a, bytes).any(&mut look),
-            [a, b] => memchr::memchr2_iter(a, b, bytes).any(&mut look),
-            [a, b, c] => memchr::memchr3_iter(a, b, c, bytes).any(&mut look),
-            _ => (0..bytes.len()).any(&mut look),
-        };
+        // The search stops at the first separator the join takes.
+        let _ = self.find_at_separator(bytes, &mut look);
         if spaced {
             return match self.split_glued_ordinals(&self.join_spaced_ordinals(line)) {
                 Cow::Owned(s) => Cow::Owned(s),

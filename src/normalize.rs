@@ -198,6 +198,9 @@ impl KeyOut for Vec<u8> {
         self.len()
     }
 
+    // Called about 0.9 M times on the bench reports: left to the codegen units'
+    // partitioning, it went out of line after changes elsewhere (+12.7 M).
+    #[inline]
     fn push_run(&mut self, s: &str, range: Range<usize>) {
         self.extend_from_slice(&s.as_bytes()[range]);
     }

@@ -269,6 +269,13 @@ fn run(text: &str) -> Candidates {
     lex_lines(&as_strs(&lines), 0..lines.len(), &lex)
 }
 
+/// Whether no cell of any of `c`'s groups is one that cannot be read.
+fn none_unreadable(c: &Candidates) -> bool {
+    c.groups
+        .iter()
+        .all(|g| g.slots.iter().all(|s| !s.unreadable))
+}
+
 fn values(g: &ValueGroup) -> Vec<String> {
     g.slots
         .iter()
@@ -323,10 +330,7 @@ fn a_mark_between_a_rows_numbers_is_an_unreadable_cell() {
     let c = run("5.属于三类内部事务信息 ， 0  0  0");
     assert!(c.groups[0].slots.iter().all(|s| !s.unreadable));
     let c = run("0 0 ， 属于 0");
-    assert!(c
-        .groups
-        .iter()
-        .all(|g| g.slots.iter().all(|s| !s.unreadable)));
+    assert!(none_unreadable(&c));
 }
 
 #[test]
@@ -353,20 +357,11 @@ fn two_glyphs_as_one_token_are_a_cell_only_well_inside_a_rows_numbers() {
     // After a bare ordinal and one number, or before a word, they are text; and
     // so in their own tab cell, or in a line without tabs.
     let c = run("7 和人 | 4 天 sm 由大 和 RS 中请\t0\t0");
-    assert!(c
-        .groups
-        .iter()
-        .all(|g| g.slots.iter().all(|s| !s.unreadable)));
+    assert!(none_unreadable(&c));
     let c = run("1.属于国家秘密\t0\t0\t0\t下曲\t0\t0");
-    assert!(c
-        .groups
-        .iter()
-        .all(|g| g.slots.iter().all(|s| !s.unreadable)));
+    assert!(none_unreadable(&c));
     let c = run("1.属于国家秘密 0 0 0 下曲 0 0");
-    assert!(c
-        .groups
-        .iter()
-        .all(|g| g.slots.iter().all(|s| !s.unreadable)));
+    assert!(none_unreadable(&c));
 }
 
 #[test]
